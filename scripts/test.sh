@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: typecheck, then every Vitest test (unit + integration).
+# Integration tests need PostgreSQL 15 server binaries; when they are missing and we
+# are root, they are installed with apt. Set CPOR_TEST_DATABASE_URL to use an existing
+# server instead, or CPOR_PG_BIN to point at binaries elsewhere.
+# Extra arguments are passed to `vitest run` (e.g. a file filter).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n==> %s\n' "$*"; }
+
+PG_BIN="${CPOR_PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+section "PostgreSQL 15 binaries"
+if [[ -n "${CPOR_TEST_DATABASE_URL:-}" ]]; then
+  echo "using existing server from CPOR_TEST_DATABASE_URL; no local cluster needed"
+elif [[ -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_ctl" && -x "$PG_BIN/postgres" ]]; then
+  echo "found in $PG_BIN"
+elif [[ "$(id -u)" -eq 0 ]]; then
+  echo "not found in $PG_BIN; installing postgresql-15 with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y postgresql-15
+  if [[ ! -x "$PG_BIN/pg_ctl" ]]; then
+    echo "error: postgresql-15 installed but $PG_BIN/pg_ctl is still missing" >&2
+    exit 1
+  fi
+else
+  echo "error: PostgreSQL 15 binaries not found at $PG_BIN and not running as root." >&2
+  echo "       Install postgresql-15 (sudo apt-get install -y postgresql-15), set CPOR_PG_BIN," >&2
+  echo "       or set CPOR_TEST_DATABASE_URL to an existing server." >&2
+  exit 1
+fi
+
+section "Typecheck (tsc --noEmit)"
+npx tsc --noEmit
+
+section "Tests (vitest run)"
+npx vitest run "$@"
+
+section "All tests passed"

@@ -1,0 +1,249 @@
+/**
+ * Local accounts: sign-in with argon2-hashed passwords, session tokens (only their
+ * SHA-256 stored), CSRF tokens per session, and hashed API tokens shown once.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { AppContext } from "../context.ts";
+import { apiTokens, sessions, users } from "../db/schema.ts";
+import { DomainError, forbidden, notFound } from "../domain/errors.ts";
+import { type Actor, type Role, actorKindOf } from "./actor.ts";
+
+/** SHA-256 hex of a secret token. */
+export function sha256(s: string): string {
+	return createHash("sha256").update(s).digest("hex");
+}
+
+function token(prefix: string): string {
+	return `${prefix}_${randomBytes(32).toString("base64url")}`;
+}
+
+type UserRow = typeof users.$inferSelect;
+
+/** The actor for a user row (and optionally a subset of its roles, for API tokens). */
+export function actorOf(user: UserRow, roles?: string[]): Actor {
+	const r = (roles ?? user.roles) as Role[];
+	return {
+		userId: user.id,
+		name: user.name,
+		email: user.email,
+		roles: r,
+		kind: actorKindOf(r),
+		organizationId: user.organizationId,
+		tenantId: user.tenantId,
+		locale: user.locale,
+	};
+}
+
+// A real hash to verify against when the email is unknown, so timing does not reveal accounts.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Signs a user in. Returns the new session's secret (for the cookie), its CSRF token
+ * and the user. @throws `unauthenticated` (401) for a wrong email or password.
+ */
+export async function login(
+	ctx: AppContext,
+	email: string,
+	password: string,
+): Promise<{
+	sessionToken: string;
+	csrfToken: string;
+	expiresAt: Date;
+	actor: Actor;
+}> {
+	const [user] = await ctx.db
+		.select()
+		.from(users)
+		.where(eq(users.email, email.trim().toLowerCase()));
+	dummyHash ??= hash("not-a-password");
+	const ok = await verify(
+		user?.passwordHash ?? (await dummyHash),
+		password,
+	).catch(() => false);
+	if (!user || !ok)
+		throw new DomainError(
+			"unauthenticated",
+			"The email or password is not right.",
+		);
+	const sessionToken = token("cps");
+	const csrfToken = randomBytes(24).toString("base64url");
+	const now = new Date();
+	const expiresAt = new Date(
+		now.getTime() + ctx.config.sessionHours * 3600_000,
+	);
+	await ctx.db
+		.insert(sessions)
+		.values({
+			idHash: sha256(sessionToken),
+			userId: user.id,
+			csrfToken,
+			createdAt: now,
+			expiresAt,
+		});
+	return { sessionToken, csrfToken, expiresAt, actor: actorOf(user) };
+}
+
+/** Ends a session (idempotent). */
+export async function logout(
+	ctx: AppContext,
+	sessionToken: string,
+): Promise<void> {
+	await ctx.db
+		.delete(sessions)
+		.where(eq(sessions.idHash, sha256(sessionToken)));
+}
+
+/** Resolves a session cookie to its actor and CSRF token, or null when unknown/expired. Uses real time. */
+export async function resolveSession(
+	ctx: AppContext,
+	sessionToken: string,
+): Promise<{ actor: Actor; csrfToken: string } | null> {
+	const [row] = await ctx.db
+		.select({ user: users, csrfToken: sessions.csrfToken })
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.where(
+			and(
+				eq(sessions.idHash, sha256(sessionToken)),
+				gt(sessions.expiresAt, new Date()),
+			),
+		);
+	return row ? { actor: actorOf(row.user), csrfToken: row.csrfToken } : null;
+}
+
+/** Resolves a bearer API token to its actor (the token's roles), or null. */
+export async function resolveApiToken(
+	ctx: AppContext,
+	bearer: string,
+): Promise<(Actor & { tokenId: string }) | null> {
+	const [row] = await ctx.db
+		.select({ user: users, token: apiTokens })
+		.from(apiTokens)
+		.innerJoin(users, eq(users.id, apiTokens.userId))
+		.where(
+			and(eq(apiTokens.tokenHash, sha256(bearer)), isNull(apiTokens.revokedAt)),
+		);
+	if (!row) return null;
+	return { ...actorOf(row.user, row.token.roles), tokenId: row.token.id };
+}
+
+/** An API token as listed (never its secret). */
+export interface ApiTokenView {
+	id: string;
+	name: string;
+	roles: string[];
+	createdAt: string;
+	lastUsedAt: string | null;
+}
+
+/**
+ * Creates an API token for the actor carrying a subset of its roles; the secret is
+ * returned once and only its hash stored. @throws `forbidden` for roles the actor lacks.
+ */
+export async function createApiToken(
+	ctx: AppContext,
+	actor: Actor,
+	input: { name: string; roles?: string[] | undefined },
+): Promise<ApiTokenView & { token: string }> {
+	const roles = input.roles?.length ? input.roles : actor.roles;
+	const extra = roles.filter((r) => !actor.roles.includes(r as Role));
+	if (extra.length)
+		throw forbidden(
+			`A token can carry only your own roles; you do not have: ${extra.join(", ")}.`,
+		);
+	const secret = token("cpor");
+	const id = randomUUID();
+	const now = new Date();
+	await ctx.db.insert(apiTokens).values({
+		id,
+		tokenHash: sha256(secret),
+		name: input.name,
+		userId: actor.userId as string,
+		roles,
+		createdAt: now,
+	});
+	return {
+		id,
+		name: input.name,
+		roles,
+		createdAt: now.toISOString(),
+		lastUsedAt: null,
+		token: secret,
+	};
+}
+
+/** The actor's own live API tokens. */
+export async function listApiTokens(
+	ctx: AppContext,
+	actor: Actor,
+): Promise<ApiTokenView[]> {
+	const rows = await ctx.db
+		.select()
+		.from(apiTokens)
+		.where(
+			and(
+				eq(apiTokens.userId, actor.userId as string),
+				isNull(apiTokens.revokedAt),
+			),
+		);
+	return rows.map((r) => ({
+		id: r.id,
+		name: r.name,
+		roles: r.roles,
+		createdAt: r.createdAt.toISOString(),
+		lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+	}));
+}
+
+/** Revokes one of the actor's tokens. @throws `not_found`. */
+export async function revokeApiToken(
+	ctx: AppContext,
+	actor: Actor,
+	id: string,
+): Promise<void> {
+	const res = await ctx.db
+		.update(apiTokens)
+		.set({ revokedAt: new Date() })
+		.where(
+			and(
+				eq(apiTokens.id, id),
+				eq(apiTokens.userId, actor.userId as string),
+				isNull(apiTokens.revokedAt),
+			),
+		)
+		.returning({ id: apiTokens.id });
+	if (res.length === 0) throw notFound("API token");
+}
+
+/** Creates a user directly (bootstrap admin). Idempotent on email. */
+export async function ensureUser(
+	ctx: AppContext,
+	u: {
+		email: string;
+		name: string;
+		password: string;
+		roles: Role[];
+		organizationId?: string;
+		tenantId?: string;
+		locale?: string;
+	},
+): Promise<void> {
+	const email = u.email.trim().toLowerCase();
+	const [existing] = await ctx.db
+		.select({ id: users.id })
+		.from(users)
+		.where(eq(users.email, email));
+	if (existing) return;
+	await ctx.db.insert(users).values({
+		id: randomUUID(),
+		email,
+		name: u.name,
+		passwordHash: await hash(u.password),
+		roles: u.roles,
+		organizationId: u.organizationId ?? null,
+		tenantId: u.tenantId ?? null,
+		locale: u.locale ?? "en",
+	});
+}

@@ -1,0 +1,208 @@
+/**
+ * The one way a claim changes: lock the row, check visibility, version (R-EDIT-2) and
+ * the state machine (SPEC section 4), apply the change, and write the claim, its history
+ * row (R-HIS-1), comments and outbox events in ONE transaction.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { Actor } from "../auth/actor.ts";
+import type { Tx } from "../db/client.ts";
+import { claims } from "../db/schema.ts";
+import {
+	type ClaimAction,
+	type TransitionFacts,
+	assertTransition,
+} from "../domain/claim-lifecycle.ts";
+import { currentDueAt } from "../domain/deadlines.ts";
+import { DomainError, notFound } from "../domain/errors.ts";
+import type { AppContext } from "../context.ts";
+import { type ClaimRow, type ClaimView, loadClaimView } from "./claim-view.ts";
+import {
+	type EventType,
+	diff,
+	emitEvent,
+	historySnapshot,
+	postComment,
+	recordHistory,
+} from "./history.ts";
+
+/** True when the actor may see this claim at all (partners: own organization; customers: own tenant). */
+export function canSeeClaim(
+	actor: Actor,
+	row: Pick<ClaimRow, "partnerOrganizationId" | "tenantId">,
+): boolean {
+	switch (actor.kind) {
+		case "partner":
+			return (
+				!!actor.organizationId &&
+				actor.organizationId === row.partnerOrganizationId
+			);
+		case "customer":
+			return (
+				!!actor.tenantId &&
+				actor.tenantId.toLowerCase() === row.tenantId.toLowerCase()
+			);
+		case "reviewer":
+		case "system":
+			return true;
+		default:
+			return false;
+	}
+}
+
+/** The state-machine facts of a claim row at `now`. */
+export function factsOf(row: ClaimRow, now: Date): TransitionFacts {
+	const dispute = row.dispute as { status?: string } | null;
+	const association = row.association as { status?: string } | null;
+	return {
+		status: row.status as TransitionFacts["status"],
+		disputeOpen: dispute?.status === "open",
+		consentWindowOpen:
+			!!row.consentEndsAt && now.getTime() < row.consentEndsAt.getTime(),
+		associationPending: association?.status === "pending_consent",
+	};
+}
+
+/** Parses an If-Match value (`"4"`, `W/"4"`, `4`) into a version number, or throws 412. */
+export function parseIfMatch(
+	ifMatch: string | undefined | null,
+): number | undefined {
+	if (ifMatch == null || ifMatch === "" || ifMatch === "*") return undefined;
+	const m = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch.trim());
+	if (!m)
+		throw new DomainError(
+			"version_conflict",
+			`If-Match "${ifMatch}" is not a claim version; send the ETag you read.`,
+		);
+	return Number(m[1]);
+}
+
+/** What an action's `apply` can use. */
+export interface ActionScope {
+	tx: Tx;
+	ctx: AppContext;
+	/** The locked claim row as it was before the action. */
+	claim: ClaimRow;
+	actor: Actor;
+	now: Date;
+	/** Post a comment to the thread (R-REV-3). */
+	comment(body: string, kind?: string): Promise<string>;
+}
+
+/** Options of {@link performClaimAction}. */
+export interface PerformClaimActionOptions {
+	claimId: string;
+	actor: Actor;
+	action: ClaimAction;
+	/** History action name (defaults to `action`). */
+	historyAction?: string;
+	/** The version the caller read (If-Match); stale → 412 `version_conflict`. */
+	expectedVersion?: number | undefined;
+	/** Returns the claim columns to change; products/documents may be written directly. */
+	apply: (scope: ActionScope) => Promise<Partial<ClaimRow>>;
+	/** Outbox events to emit with the new claim resource. */
+	events?: EventType[];
+	/** Skip the state machine (used by `performClaimAction` callers that check themselves). */
+	skipTransitionCheck?: boolean;
+}
+
+/**
+ * Runs one claim action in its own transaction (or in `tx` when given) and returns the
+ * new claim resource. Throws `not_found` (invisible or missing), `version_conflict`,
+ * `invalid_transition`/`claim_not_editable`, or whatever `apply` throws; on any throw
+ * nothing is written.
+ */
+export async function performClaimAction(
+	ctx: AppContext,
+	opts: PerformClaimActionOptions,
+	tx?: Tx,
+): Promise<ClaimView> {
+	if (tx) return actInTx(ctx, opts, tx);
+	return ctx.db.transaction((t) => actInTx(ctx, opts, t));
+}
+
+async function actInTx(
+	ctx: AppContext,
+	opts: PerformClaimActionOptions,
+	tx: Tx,
+): Promise<ClaimView> {
+	const now = ctx.clock.now();
+	const [row] = await tx
+		.select()
+		.from(claims)
+		.where(eq(claims.id, opts.claimId))
+		.for("update");
+	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
+	if (
+		opts.expectedVersion !== undefined &&
+		opts.expectedVersion !== row.version
+	) {
+		throw new DomainError(
+			"version_conflict",
+			`The claim changed since you read it (you sent version ${opts.expectedVersion}, it is now ${row.version}). Reload it and apply your change again.`,
+			[],
+			{ currentVersion: row.version },
+		);
+	}
+	if (!opts.skipTransitionCheck)
+		assertTransition(opts.action, opts.actor.kind, factsOf(row, now));
+	const beforeView = await loadClaimView(tx, row.id);
+	const scope: ActionScope = {
+		tx,
+		ctx,
+		claim: row,
+		actor: opts.actor,
+		now,
+		comment: (body, kind) =>
+			postComment(tx, {
+				claimId: row.id,
+				actor: opts.actor,
+				at: now,
+				body,
+				kind,
+			}),
+	};
+	const changes = await opts.apply(scope);
+	const next = { ...row, ...changes };
+	const dueAt = currentDueAt(
+		next.status as TransitionFacts["status"],
+		{
+			reviewStartDue: next.reviewStartDue,
+			decisionDue: next.decisionDue,
+			partnerResponseDue: next.partnerResponseDue,
+			consentEndsAt: next.consentEndsAt,
+			disputeUntil: next.disputeUntil,
+			disputeDecisionDue: next.disputeDecisionDue,
+		},
+		{
+			disputeOpen:
+				(next.dispute as { status?: string } | null)?.status === "open",
+			associationPending:
+				(next.association as { status?: string } | null)?.status ===
+				"pending_consent",
+		},
+	);
+	await tx
+		.update(claims)
+		.set({
+			...changes,
+			dueAt,
+			version: sql`${claims.version} + 1`,
+			updatedAt: now,
+		})
+		.where(eq(claims.id, row.id));
+	const afterView = (await loadClaimView(tx, row.id)) as ClaimView;
+	const d = beforeView
+		? diff(historySnapshot(beforeView), historySnapshot(afterView))
+		: null;
+	await recordHistory(tx, {
+		claimId: row.id,
+		actor: opts.actor,
+		at: now,
+		action: opts.historyAction ?? opts.action,
+		before: d?.before ?? null,
+		after: d?.after ?? null,
+	});
+	for (const type of opts.events ?? [])
+		await emitEvent(tx, type, now, afterView);
+	return afterView;
+}

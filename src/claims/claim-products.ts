@@ -1,0 +1,272 @@
+/**
+ * A claim's products: validation against the directory (R-CRT-4, R-CRT-5), the
+ * duplicate rule (R-CMP-1, enforced by a partial unique index so it holds under
+ * concurrency) and competing claims (R-CMP-2).
+ */
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Queryable, Tx } from "../db/client.ts";
+import { pgConstraint, pgErrorCode } from "../db/client.ts";
+import {
+	claimProducts,
+	claims,
+	products,
+	subscriptions,
+} from "../db/schema.ts";
+import {
+	type Activity,
+	type CatalogProduct,
+	type ProductInput,
+	type SolutionArea,
+	type SubscriptionFacts,
+	checkProductLine,
+	isGuid,
+} from "../domain/claim-validation.ts";
+import { DomainError, type FieldProblem } from "../domain/errors.ts";
+
+/** A validated product line, ready to store. */
+export interface ResolvedLine {
+	productId: string;
+	subscriptionId: string | null;
+	claimKey: string;
+	competeKey: string;
+}
+
+/** Loads the catalog as a map (small; read per call so imports take effect at once). */
+export async function loadCatalog(
+	q: Queryable,
+): Promise<Map<string, CatalogProduct>> {
+	const rows = await q.select().from(products);
+	return new Map(
+		rows.map((p) => [
+			p.productId,
+			{ ...p, solutionArea: p.solutionArea as SolutionArea },
+		]),
+	);
+}
+
+/**
+ * Validates product lines against the directory (R-CRT-5 codes, in SPEC order) and the
+ * organization's other live claims (R-CMP-1). Returns resolved lines or the problems.
+ */
+export async function resolveLines(
+	q: Queryable,
+	input: {
+		lines: ProductInput[];
+		solutionArea: SolutionArea;
+		activity: Activity;
+		tenantId: string;
+		organizationId: string;
+		/** The claim being edited: its own rows do not count as duplicates. */
+		claimId?: string;
+	},
+): Promise<{ lines: ResolvedLine[]; problems: FieldProblem[] }> {
+	const catalog = await loadCatalog(q);
+	const subIds = input.lines
+		.map((l) => (l.subscriptionId ?? "").trim().toLowerCase())
+		.filter((s) => isGuid(s));
+	const subRows = subIds.length
+		? await q
+				.select({ sub: subscriptions, dynamics: products.dynamics })
+				.from(subscriptions)
+				.innerJoin(products, eq(products.productId, subscriptions.productId))
+				.where(inArray(subscriptions.subscriptionId, subIds))
+		: [];
+	const subs = new Map<string, SubscriptionFacts>(
+		subRows.map((r) => [
+			r.sub.subscriptionId,
+			{ ...r.sub, dynamics: r.dynamics } as SubscriptionFacts,
+		]),
+	);
+	const problems: FieldProblem[] = [];
+	const lines: ResolvedLine[] = [];
+	const seen = new Set<string>();
+	input.lines.forEach((line, i) => {
+		const subscriptionId = (line.subscriptionId ?? "").trim().toLowerCase();
+		const p = checkProductLine(i, line, {
+			solutionArea: input.solutionArea,
+			tenantId: input.tenantId,
+			catalog,
+			subscription: subs.get(subscriptionId),
+		});
+		if (p.length) {
+			problems.push(...p);
+			return;
+		}
+		const tenant = input.tenantId.toLowerCase();
+		const resolved: ResolvedLine =
+			input.solutionArea === "business_applications"
+				? {
+						productId: (subs.get(subscriptionId) as SubscriptionFacts)
+							.productId,
+						subscriptionId,
+						claimKey: subscriptionId,
+						competeKey: `${tenant}:${(subs.get(subscriptionId) as SubscriptionFacts).productId}`,
+					}
+				: {
+						productId: line.productId as string,
+						subscriptionId: null,
+						claimKey: `${tenant}:${line.productId}`,
+						competeKey: `${tenant}:${line.productId}`,
+					};
+		if (seen.has(resolved.claimKey)) {
+			problems.push({
+				path: `products[${i}]`,
+				code: "duplicate_product",
+				message: "This product or subscription is listed twice in the claim.",
+			});
+			return;
+		}
+		seen.add(resolved.claimKey);
+		lines.push(resolved);
+	});
+	// R-CMP-1 pre-check for a precise message; the unique index decides races.
+	if (lines.length) {
+		const taken = await q
+			.select({
+				claimKey: claimProducts.claimKey,
+				claimId: claimProducts.claimId,
+			})
+			.from(claimProducts)
+			.where(
+				and(
+					eq(claimProducts.partnerOrganizationId, input.organizationId),
+					eq(claimProducts.activity, input.activity),
+					eq(claimProducts.live, true),
+					inArray(
+						claimProducts.claimKey,
+						lines.map((l) => l.claimKey),
+					),
+					input.claimId ? ne(claimProducts.claimId, input.claimId) : sql`true`,
+				),
+			);
+		for (const t of taken) {
+			const i = lines.findIndex((l) => l.claimKey === t.claimKey);
+			problems.push(duplicateProblem(input.solutionArea, i, t.claimId));
+		}
+	}
+	return { lines, problems };
+}
+
+function duplicateProblem(
+	area: SolutionArea,
+	index: number,
+	otherClaimId?: string,
+): FieldProblem {
+	const ba = area === "business_applications";
+	return {
+		path: ba
+			? `products[${index}].subscriptionId`
+			: `products[${index}].productId`,
+		code: ba ? "subscription_already_claimed" : "workload_already_claimed",
+		message: `Your organization already has a live claim${otherClaimId ? ` (${otherClaimId})` : ""} for this ${
+			ba ? "subscription" : "workload"
+		} and activity. Edit that claim instead, or wait until it is rejected.`,
+	};
+}
+
+/**
+ * Replaces the claim's product rows. A concurrent claim that won the R-CMP-1 race makes
+ * the insert fail on the partial unique index; that becomes the same 409 error.
+ */
+export async function writeLines(
+	tx: Tx,
+	claim: {
+		id: string;
+		partnerOrganizationId: string;
+		tenantId: string;
+		activity: string;
+		solutionArea: string;
+	},
+	lines: ResolvedLine[],
+): Promise<void> {
+	await tx.delete(claimProducts).where(eq(claimProducts.claimId, claim.id));
+	if (lines.length === 0) return;
+	try {
+		await tx.insert(claimProducts).values(
+			lines.map((l, position) => ({
+				claimId: claim.id,
+				position,
+				productId: l.productId,
+				subscriptionId: l.subscriptionId,
+				partnerOrganizationId: claim.partnerOrganizationId,
+				tenantId: claim.tenantId.toLowerCase(),
+				activity: claim.activity,
+				claimKey: l.claimKey,
+				competeKey: l.competeKey,
+			})),
+		);
+	} catch (err) {
+		if (
+			pgErrorCode(err) === "23505" &&
+			pgConstraint(err) !== "claim_products_pkey"
+		) {
+			const p = duplicateProblem(claim.solutionArea as SolutionArea, 0);
+			throw new DomainError(p.code, p.message, [{ ...p, path: "products" }]);
+		}
+		throw err;
+	}
+}
+
+/** Sets `live` (R-CMP-1) and `holdsAssociation` (R-CMP-2) on a claim's product rows. */
+export async function setLineFlags(
+	tx: Tx,
+	claimId: string,
+	flags: { live?: boolean; holdsAssociation?: boolean },
+	solutionArea: string,
+): Promise<void> {
+	try {
+		await tx
+			.update(claimProducts)
+			.set(flags)
+			.where(eq(claimProducts.claimId, claimId));
+	} catch (err) {
+		if (pgErrorCode(err) === "23505") {
+			if (pgConstraint(err) === "claim_products_r_cmp_2_uq") {
+				throw new DomainError(
+					"association_already_approved",
+					"Another claim for the same customer, product and activity is already approved; at most one can be (R-CMP-2).",
+				);
+			}
+			const p = duplicateProblem(solutionArea as SolutionArea, 0);
+			throw new DomainError(p.code, p.message, [{ ...p, path: "products" }]);
+		}
+		throw err;
+	}
+}
+
+/**
+ * R-CMP-2: the IDs of other organizations' claims that compete with this one: live,
+ * past draft, same tenant and product/workload and activity.
+ */
+export async function findCompetitors(
+	q: Queryable,
+	claimId: string,
+): Promise<string[]> {
+	const mine = await q
+		.select({
+			competeKey: claimProducts.competeKey,
+			activity: claimProducts.activity,
+			org: claimProducts.partnerOrganizationId,
+		})
+		.from(claimProducts)
+		.where(eq(claimProducts.claimId, claimId));
+	if (mine.length === 0) return [];
+	const first = mine[0] as (typeof mine)[number];
+	const rows = await q
+		.selectDistinct({ claimId: claimProducts.claimId })
+		.from(claimProducts)
+		.innerJoin(claims, eq(claims.id, claimProducts.claimId))
+		.where(
+			and(
+				inArray(
+					claimProducts.competeKey,
+					mine.map((m) => m.competeKey),
+				),
+				eq(claimProducts.activity, first.activity),
+				eq(claimProducts.live, true),
+				ne(claimProducts.partnerOrganizationId, first.org),
+				ne(claims.status, "draft"),
+			),
+		);
+	return rows.map((r) => r.claimId).sort();
+}

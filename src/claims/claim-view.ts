@@ -1,0 +1,232 @@
+/**
+ * The claim resource of API.md, built from the claim row and its products and documents.
+ */
+import { asc, eq, inArray } from "drizzle-orm";
+import type { Queryable } from "../db/client.ts";
+import {
+	claimDocuments,
+	claimProducts,
+	claims,
+	products,
+} from "../db/schema.ts";
+
+export type ClaimRow = typeof claims.$inferSelect;
+export type ClaimProductRow = typeof claimProducts.$inferSelect;
+export type ClaimDocumentRow = typeof claimDocuments.$inferSelect;
+
+/** Contacts of a claim (SPEC section 3). */
+export interface Contacts {
+	customer: { name: string; title: string; email: string } | null;
+	customerTechnical: { name: string; title: string; email: string } | null;
+	partner: { name: string; email: string } | null;
+}
+
+/** The information request (R-REV-1). */
+export interface InformationRequest {
+	reasons: string[];
+	comment: string;
+	requestedAt: string;
+	requestedBy: string;
+	respondBy: string;
+}
+
+/** A rejection (R-REV-2). */
+export interface Rejection {
+	reason: string;
+	comment: string;
+	rejectedAt: string;
+	rejectedBy: string;
+	disputeUntil: string | null;
+}
+
+/** A dispute (R-DSP-1). */
+export interface Dispute {
+	status: "open" | "decided";
+	justification: string;
+	documentIds: string[];
+	filedAt: string;
+	filedBy: string;
+	decision: "approve" | "request_information" | "uphold" | null;
+	decidedAt: string | null;
+	decisionComment: string | null;
+}
+
+/** The association (SPEC section 9). */
+export interface Association {
+	status: "pending_consent" | "active" | "declined";
+	approvedAt: string;
+	consentEndsAt: string;
+	activatedAt: string | null;
+	declinedAt: string | null;
+}
+
+/** The claim as the API returns it (API.md "The claim resource"). */
+export interface ClaimView {
+	id: string;
+	name: string;
+	status: string;
+	version: number;
+	partnerOrganizationId: string;
+	mpnId: string;
+	customer: { tenantId: string; domain: string };
+	solutionArea: string;
+	activity: string;
+	products: {
+		productId: string;
+		name: string;
+		subscriptionId: string | null;
+	}[];
+	contacts: Contacts;
+	revenueAssociation: {
+		solutionSellerName: string;
+		customerName: string;
+		isvSolutionName: string;
+	} | null;
+	documents: {
+		id: string;
+		name: string;
+		contentType: string;
+		size: number;
+		sha256: string;
+		uploadedAt: string;
+		purpose: string;
+	}[];
+	competing: boolean;
+	deadlines: {
+		reviewStartDue: string | null;
+		decisionDue: string | null;
+		partnerResponseDue: string | null;
+		consentEndsAt: string | null;
+		disputeUntil: string | null;
+		disputeDecisionDue: string | null;
+	};
+	dueAt: string | null;
+	informationRequest: InformationRequest | null;
+	rejection: Rejection | null;
+	dispute: Dispute | null;
+	association: Association | null;
+	eligibility: unknown[];
+	createdAt: string;
+	updatedAt: string;
+	submittedAt: string | null;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** Shapes a claim row and its parts into the API resource. */
+export function toClaimView(
+	row: ClaimRow,
+	lines: (ClaimProductRow & { name: string })[],
+	docs: ClaimDocumentRow[],
+): ClaimView {
+	return {
+		id: row.id,
+		name: row.name,
+		status: row.status,
+		version: row.version,
+		partnerOrganizationId: row.partnerOrganizationId,
+		mpnId: row.mpnId,
+		customer: { tenantId: row.tenantId, domain: row.domain },
+		solutionArea: row.solutionArea,
+		activity: row.activity,
+		products: lines
+			.slice()
+			.sort((a, b) => a.position - b.position)
+			.map((l) => ({
+				productId: l.productId,
+				name: l.name,
+				subscriptionId: l.subscriptionId,
+			})),
+		contacts: row.contacts as Contacts,
+		revenueAssociation:
+			(row.revenueAssociation as ClaimView["revenueAssociation"]) ?? null,
+		documents: docs.map((d) => ({
+			id: d.id,
+			name: d.name,
+			contentType: d.contentType,
+			size: d.size,
+			sha256: d.sha256,
+			uploadedAt: d.uploadedAt.toISOString(),
+			purpose: d.purpose,
+		})),
+		competing: row.competing,
+		deadlines: {
+			reviewStartDue: iso(row.reviewStartDue),
+			decisionDue: iso(row.decisionDue),
+			partnerResponseDue: iso(row.partnerResponseDue),
+			consentEndsAt: iso(row.consentEndsAt),
+			disputeUntil: iso(row.disputeUntil),
+			disputeDecisionDue: iso(row.disputeDecisionDue),
+		},
+		dueAt: iso(row.dueAt),
+		informationRequest:
+			(row.informationRequest as InformationRequest | null) ?? null,
+		rejection: (row.rejection as Rejection | null) ?? null,
+		dispute: (row.dispute as Dispute | null) ?? null,
+		association: (row.association as Association | null) ?? null,
+		eligibility: (row.eligibility as unknown[]) ?? [],
+		createdAt: row.createdAt.toISOString(),
+		updatedAt: row.updatedAt.toISOString(),
+		submittedAt: iso(row.submittedAt),
+	};
+}
+
+/** Loads products (with catalog names) and documents for many claims at once (no N+1). */
+export async function loadClaimParts(
+	q: Queryable,
+	ids: string[],
+): Promise<{
+	lines: Map<string, (ClaimProductRow & { name: string })[]>;
+	docs: Map<string, ClaimDocumentRow[]>;
+}> {
+	const lines = new Map<string, (ClaimProductRow & { name: string })[]>();
+	const docs = new Map<string, ClaimDocumentRow[]>();
+	if (ids.length === 0) return { lines, docs };
+	const lineRows = await q
+		.select({ line: claimProducts, name: products.name })
+		.from(claimProducts)
+		.innerJoin(products, eq(products.productId, claimProducts.productId))
+		.where(inArray(claimProducts.claimId, ids))
+		.orderBy(asc(claimProducts.claimId), asc(claimProducts.position));
+	for (const r of lineRows) {
+		const list = lines.get(r.line.claimId) ?? [];
+		list.push({ ...r.line, name: r.name });
+		lines.set(r.line.claimId, list);
+	}
+	const docRows = await q
+		.select()
+		.from(claimDocuments)
+		.where(inArray(claimDocuments.claimId, ids))
+		.orderBy(asc(claimDocuments.uploadedAt), asc(claimDocuments.id));
+	for (const d of docRows) {
+		const list = docs.get(d.claimId) ?? [];
+		list.push(d);
+		docs.set(d.claimId, list);
+	}
+	return { lines, docs };
+}
+
+/** Builds views for rows, loading their parts in two queries. */
+export async function toClaimViews(
+	q: Queryable,
+	rows: ClaimRow[],
+): Promise<ClaimView[]> {
+	const { lines, docs } = await loadClaimParts(
+		q,
+		rows.map((r) => r.id),
+	);
+	return rows.map((r) =>
+		toClaimView(r, lines.get(r.id) ?? [], docs.get(r.id) ?? []),
+	);
+}
+
+/** Loads one claim's view by ID, or null. Does not check visibility. */
+export async function loadClaimView(
+	q: Queryable,
+	id: string,
+): Promise<ClaimView | null> {
+	const [row] = await q.select().from(claims).where(eq(claims.id, id));
+	if (!row) return null;
+	const [view] = await toClaimViews(q, [row]);
+	return view ?? null;
+}

@@ -1,0 +1,98 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Actor } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import { claimComments, claims } from "../db/schema.ts";
+import { notFound } from "../domain/errors.ts";
+import { canSeeClaim } from "./claim-action.ts";
+import { postComment, recordHistory } from "./history.ts";
+
+/** A comment as the API returns it (R-REV-3). */
+export interface CommentView {
+	id: string;
+	authorName: string;
+	authorRole: string;
+	kind: string;
+	body: string;
+	createdAt: string;
+}
+
+/** Options of {@link addComment}. */
+export interface AddCommentOptions {
+	actor: Actor;
+	claimId: string;
+	body: string;
+}
+
+/**
+ * Posts a comment to a claim's thread (R-REV-3) with its history row (R-HIS-1).
+ * Does not change the claim's version. @throws `not_found`.
+ */
+export async function addComment(
+	ctx: AppContext,
+	opts: AddCommentOptions,
+): Promise<CommentView> {
+	return ctx.db.transaction(async (tx) => {
+		const now = ctx.clock.now();
+		const [row] = await tx
+			.select()
+			.from(claims)
+			.where(eq(claims.id, opts.claimId))
+			.for("share");
+		if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
+		const id = await postComment(tx, {
+			claimId: row.id,
+			actor: opts.actor,
+			at: now,
+			body: opts.body,
+		});
+		await recordHistory(tx, {
+			claimId: row.id,
+			actor: opts.actor,
+			at: now,
+			action: "comment",
+			before: null,
+			after: { commentId: id, body: opts.body },
+		});
+		const [c] = await tx
+			.select()
+			.from(claimComments)
+			.where(eq(claimComments.id, id));
+		return toCommentView(c as typeof claimComments.$inferSelect);
+	});
+}
+
+function toCommentView(c: typeof claimComments.$inferSelect): CommentView {
+	return {
+		id: c.id,
+		authorName: c.authorName,
+		authorRole: c.authorRole,
+		kind: c.kind,
+		body: c.body,
+		createdAt: c.createdAt.toISOString(),
+	};
+}
+
+/** The thread, oldest first; partners never see internal notes (R-HIS-1). @throws `not_found`. */
+export async function listComments(
+	ctx: AppContext,
+	opts: { actor: Actor; claimId: string },
+): Promise<CommentView[]> {
+	const [row] = await ctx.db
+		.select()
+		.from(claims)
+		.where(eq(claims.id, opts.claimId));
+	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
+	const rows = await ctx.db
+		.select()
+		.from(claimComments)
+		.where(
+			opts.actor.kind === "reviewer"
+				? eq(claimComments.claimId, row.id)
+				: and(
+						eq(claimComments.claimId, row.id),
+						eq(claimComments.internal, false),
+					),
+		)
+		.orderBy(asc(claimComments.seq));
+	return rows.map(toCommentView);
+}

@@ -1,0 +1,71 @@
+/**
+ * R-CMP-2 / R-CMP-3: marking competing claims and telling each party that arbitration
+ * is under way.
+ */
+import { eq, inArray, sql } from "drizzle-orm";
+import type { Actor } from "../auth/actor.ts";
+import type { Tx } from "../db/client.ts";
+import { claims } from "../db/schema.ts";
+import { findCompetitors } from "./claim-products.ts";
+import { postComment, recordHistory } from "./history.ts";
+
+const ARBITRATION_NOTE =
+	"Another partner has claimed the same customer, product and activity. The claims go to arbitration: a reviewer compares the proof of execution of each and approves at most one.";
+
+/**
+ * Finds the claim's competitors; when there are any, marks this claim and each of them
+ * `competing` (with a history row and an arbitration comment on each claim newly
+ * marked). Returns whether this claim competes. Runs in the caller's transaction.
+ */
+export async function markCompeting(
+	tx: Tx,
+	claimId: string,
+	actor: Actor,
+	now: Date,
+): Promise<boolean> {
+	const others = await findCompetitors(tx, claimId);
+	if (others.length === 0) return false;
+	const ids = [...others, claimId].sort();
+	// Lock in ID order so concurrent markers cannot deadlock.
+	const rows = await tx
+		.select({ id: claims.id, competing: claims.competing })
+		.from(claims)
+		.where(inArray(claims.id, ids))
+		.orderBy(claims.id)
+		.for("update");
+	for (const r of rows) {
+		if (r.competing) continue;
+		if (r.id !== claimId) {
+			await tx
+				.update(claims)
+				.set({
+					competing: true,
+					version: sql`${claims.version} + 1`,
+					updatedAt: now,
+				})
+				.where(eq(claims.id, r.id));
+		}
+		await recordHistory(tx, {
+			claimId: r.id,
+			actor,
+			at: now,
+			action: "mark_competing",
+			before: { competing: false },
+			after: { competing: true },
+		});
+		await postComment(tx, {
+			claimId: r.id,
+			actor: {
+				...actor,
+				name: "CPOR",
+				userId: null,
+				kind: "system",
+				roles: [],
+			},
+			at: now,
+			body: ARBITRATION_NOTE,
+			kind: "arbitration",
+		});
+	}
+	return true;
+}

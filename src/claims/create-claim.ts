@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import type { Actor } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import { claims } from "../db/schema.ts";
+import { throwIfProblems } from "../domain/claim-validation.ts";
+import { loadClaimView, type ClaimView } from "./claim-view.ts";
+import {
+	checkCustomer,
+	checkMpn,
+	createClaimSchema,
+	normalizeContacts,
+	type CreateClaimInput,
+} from "./claim-input.ts";
+import { resolveLines, writeLines } from "./claim-products.ts";
+import { historySnapshot, recordHistory } from "./history.ts";
+
+/** Options of {@link createClaim}. */
+export interface CreateClaimOptions {
+	actor: Actor;
+	input: CreateClaimInput;
+}
+
+/**
+ * Creates a draft claim (R-CRT-1) for the actor's organization. Checks at add time:
+ * MPN of the own organization (R-CRT-2), the activity pair (R-CRT-4), domain and tenant
+ * (R-CRT-3), each product line (R-CRT-5) and duplicates (R-CMP-1, under concurrency by
+ * the unique index). Contacts may still be missing (checked at submit, R-CRT-6).
+ * @throws DomainError with the first failing check's code; nothing is written.
+ */
+export async function createClaim(
+	ctx: AppContext,
+	opts: CreateClaimOptions,
+): Promise<ClaimView> {
+	const input = createClaimSchema.parse(opts.input);
+	const organizationId = opts.actor.organizationId as string;
+	return ctx.db.transaction(async (tx) => {
+		const now = ctx.clock.now();
+		const mpn = await checkMpn(tx, organizationId, input.mpnId);
+		const customer = await checkCustomer(tx, {
+			tenantId: input.customer.tenantId,
+			domain: input.customer.domain,
+			solutionArea: input.solutionArea,
+			activity: input.activity,
+		});
+		throwIfProblems([...mpn.problems, ...customer.problems]);
+		const { lines, problems } = await resolveLines(tx, {
+			lines: input.products,
+			solutionArea: input.solutionArea,
+			activity: input.activity,
+			tenantId: input.customer.tenantId,
+			organizationId,
+		});
+		throwIfProblems(problems);
+		const id = randomUUID();
+		const row = {
+			id,
+			name: input.name,
+			status: "draft",
+			version: 1,
+			partnerOrganizationId: organizationId,
+			mpnId: input.mpnId,
+			tenantId: input.customer.tenantId.toLowerCase(),
+			domain: input.customer.domain,
+			solutionArea: input.solutionArea,
+			activity: input.activity,
+			contacts: normalizeContacts(input.contacts),
+			revenueAssociation:
+				input.activity === "revenue_association"
+					? (input.revenueAssociation ?? null)
+					: null,
+			snapshot: {
+				tenantName: customer.tenantName,
+				mpnPrograms: mpn.programs,
+				validatedAt: now.toISOString(),
+			},
+			createdBy: opts.actor.userId ?? "system",
+			createdAt: now,
+			updatedAt: now,
+		};
+		await tx.insert(claims).values(row);
+		await writeLines(tx, row, lines);
+		const view = (await loadClaimView(tx, id)) as ClaimView;
+		await recordHistory(tx, {
+			claimId: id,
+			actor: opts.actor,
+			at: now,
+			action: "create",
+			before: null,
+			after: historySnapshot(view),
+		});
+		return view;
+	});
+}

@@ -1,0 +1,126 @@
+/**
+ * R-HIS-1 history rows and R-REV-3 comments, written inside the caller's transaction,
+ * and the outbox events (R-NTF-1) that leave after commit.
+ */
+import { randomUUID } from "node:crypto";
+import { type Actor, primaryRole } from "../auth/actor.ts";
+import type { Tx } from "../db/client.ts";
+import { claimComments, claimHistory, outbox } from "../db/schema.ts";
+import type { ClaimView } from "./claim-view.ts";
+
+/** Event types of API.md "Events". */
+export const EVENT_TYPES = [
+	"claim.submitted",
+	"claim.review_started",
+	"claim.information_requested",
+	"claim.resubmitted",
+	"claim.approved",
+	"claim.rejected",
+	"claim.disputed",
+	"claim.dispute_decided",
+	"claim.consent_declined",
+	"association.activated",
+	"eligibility.evaluated",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Appends a history row (R-HIS-1): actor, role, time, action and before/after values. */
+export async function recordHistory(
+	tx: Tx,
+	entry: {
+		claimId: string;
+		actor: Actor;
+		at: Date;
+		action: string;
+		before: Record<string, unknown> | null;
+		after: Record<string, unknown> | null;
+		internal?: boolean;
+	},
+): Promise<void> {
+	await tx.insert(claimHistory).values({
+		claimId: entry.claimId,
+		at: entry.at,
+		actorId: entry.actor.userId,
+		actorName: entry.actor.name,
+		actorRole: primaryRole(entry.actor),
+		action: entry.action,
+		before: entry.before,
+		after: entry.after,
+		internal: entry.internal ?? false,
+	});
+}
+
+/** Posts to the claim's comment thread (R-REV-3). Returns the comment ID. */
+export async function postComment(
+	tx: Tx,
+	c: {
+		claimId: string;
+		actor: Actor;
+		at: Date;
+		body: string;
+		kind?: string;
+		internal?: boolean;
+	},
+): Promise<string> {
+	const id = randomUUID();
+	await tx.insert(claimComments).values({
+		id,
+		claimId: c.claimId,
+		authorId: c.actor.userId,
+		authorName: c.actor.name,
+		authorRole: primaryRole(c.actor),
+		kind: c.kind ?? "comment",
+		body: c.body,
+		internal: c.internal ?? false,
+		createdAt: c.at,
+	});
+	return id;
+}
+
+/** Writes an outbox event carrying the claim resource (API.md "Events"). */
+export async function emitEvent(
+	tx: Tx,
+	type: EventType,
+	at: Date,
+	claim: ClaimView,
+	extra: Record<string, unknown> = {},
+) {
+	const eventId = `evt_${randomUUID()}`;
+	await tx.insert(outbox).values({
+		eventId,
+		type,
+		claimId: claim.id,
+		organizationId: claim.partnerOrganizationId,
+		payload: { type, timestamp: at.toISOString(), data: { claim, ...extra } },
+		createdAt: at,
+	});
+}
+
+/** The fields whose values differ between two snapshots: `{ before, after }` of only those. */
+export function diff(
+	before: Record<string, unknown>,
+	after: Record<string, unknown>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } | null {
+	const b: Record<string, unknown> = {};
+	const a: Record<string, unknown> = {};
+	for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+		if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+			b[key] = before[key] ?? null;
+			a[key] = after[key] ?? null;
+		}
+	}
+	return Object.keys(a).length ? { before: b, after: a } : null;
+}
+
+/** The part of a claim view that history records (no timestamps of bookkeeping). */
+export function historySnapshot(v: ClaimView): Record<string, unknown> {
+	const { updatedAt: _u, version: _v, documents, ...rest } = v;
+	return {
+		...rest,
+		documents: documents.map((d) => ({
+			id: d.id,
+			name: d.name,
+			sha256: d.sha256,
+		})),
+	};
+}

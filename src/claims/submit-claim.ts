@@ -1,0 +1,140 @@
+import { eq } from "drizzle-orm";
+import type { Actor } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import type { Tx } from "../db/client.ts";
+import { claimDocuments } from "../db/schema.ts";
+import {
+	type Activity,
+	type SolutionArea,
+	checkComplete,
+	programsForActivity,
+	throwIfProblems,
+} from "../domain/claim-validation.ts";
+import { DomainError } from "../domain/errors.ts";
+import { performClaimAction } from "./claim-action.ts";
+import { checkCustomer, checkMpn } from "./claim-input.ts";
+import { resolveLines } from "./claim-products.ts";
+import type { ClaimRow, ClaimView } from "./claim-view.ts";
+import { markCompeting } from "./competing.ts";
+
+/** Options of {@link submitClaim}. */
+export interface SubmitClaimOptions {
+	actor: Actor;
+	claimId: string;
+	expectedVersion?: number | undefined;
+}
+
+/**
+ * Re-runs every submit-time check on a claim, in this order: completeness (R-CRT-6,
+ * `claim_incomplete` naming every missing field), PoE (R-CRT-7, `poe_required`), MPN
+ * enrollment (R-CRT-2, `mpn_not_enrolled`), domain/tenant (R-CRT-3) and each product
+ * line again (R-CRT-5, R-CMP-1). Returns the MPN's programs for the snapshot.
+ */
+export async function checkSubmittable(
+	tx: Tx,
+	claim: ClaimRow,
+): Promise<{ programs: string[] }> {
+	const lines = await tx.query.claimProducts.findMany({
+		where: (p, { eq }) => eq(p.claimId, claim.id),
+	});
+	const solutionArea = claim.solutionArea as SolutionArea;
+	const activity = claim.activity as Activity;
+	throwIfProblems(
+		checkComplete({
+			solutionArea,
+			activity,
+			products: lines.map((l) => ({ productId: l.productId })),
+			contacts: claim.contacts as never,
+			revenueAssociation: claim.revenueAssociation as never,
+		}),
+		"claim_incomplete",
+		"The claim is incomplete; fill in the fields listed in errors[] and submit again.",
+	);
+	const docs = await tx
+		.select({ id: claimDocuments.id })
+		.from(claimDocuments)
+		.where(eq(claimDocuments.claimId, claim.id))
+		.limit(1);
+	if (docs.length === 0) {
+		throw new DomainError(
+			"poe_required",
+			"Upload at least one proof of execution (PoE) document before submitting.",
+			[
+				{
+					path: "documents",
+					code: "poe_required",
+					message: "At least one PoE document is required.",
+				},
+			],
+		);
+	}
+	const mpn = await checkMpn(tx, claim.partnerOrganizationId, claim.mpnId);
+	throwIfProblems(mpn.problems);
+	const needed = programsForActivity(solutionArea, activity);
+	if (needed.length > 0 && !needed.some((p) => mpn.programs.includes(p))) {
+		throw new DomainError(
+			"mpn_not_enrolled",
+			`MPN ID ${claim.mpnId} is not enrolled in a program this activity feeds (${needed.join(", ")}). Choose an enrolled MPN ID.`,
+			[
+				{
+					path: "mpnId",
+					code: "mpn_not_enrolled",
+					message: `Not enrolled in ${needed.join(" or ")}.`,
+				},
+			],
+		);
+	}
+	const customer = await checkCustomer(tx, {
+		tenantId: claim.tenantId,
+		domain: claim.domain,
+		solutionArea,
+		activity,
+	});
+	throwIfProblems(customer.problems);
+	const resolved = await resolveLines(tx, {
+		lines: lines.map((l) => ({
+			productId: l.productId,
+			subscriptionId: l.subscriptionId ?? undefined,
+		})),
+		solutionArea,
+		activity,
+		tenantId: claim.tenantId,
+		organizationId: claim.partnerOrganizationId,
+		claimId: claim.id,
+	});
+	throwIfProblems(resolved.problems);
+	return { programs: mpn.programs };
+}
+
+/**
+ * Submits a draft (SPEC section 4: draft → submitted) after {@link checkSubmittable};
+ * sets the review-start SLA (R-TIME-2) and marks competing claims (R-CMP-2).
+ * Emits `claim.submitted`.
+ */
+export async function submitClaim(
+	ctx: AppContext,
+	opts: SubmitClaimOptions,
+): Promise<ClaimView> {
+	return performClaimAction(ctx, {
+		claimId: opts.claimId,
+		actor: opts.actor,
+		action: "submit",
+		expectedVersion: opts.expectedVersion,
+		events: ["claim.submitted"],
+		apply: async ({ tx, claim, actor, now, ctx }) => {
+			const { programs } = await checkSubmittable(tx, claim);
+			const competing = await markCompeting(tx, claim.id, actor, now);
+			return {
+				status: "submitted",
+				submittedAt: now,
+				reviewStartDue: ctx.deadlines.reviewStartDue(now),
+				competing,
+				snapshot: {
+					...(claim.snapshot as object),
+					mpnPrograms: programs,
+					validatedAt: now.toISOString(),
+				},
+			};
+		},
+	});
+}

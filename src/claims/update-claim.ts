@@ -1,0 +1,139 @@
+import type { Actor } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import {
+	type Activity,
+	type SolutionArea,
+	throwIfProblems,
+} from "../domain/claim-validation.ts";
+import { DomainError } from "../domain/errors.ts";
+import { performClaimAction } from "./claim-action.ts";
+import {
+	checkCustomer,
+	checkMpn,
+	normalizeContacts,
+	type UpdateClaimInput,
+	updateClaimSchema,
+} from "./claim-input.ts";
+import { resolveLines, writeLines } from "./claim-products.ts";
+import type { ClaimRow, ClaimView } from "./claim-view.ts";
+import { markCompeting } from "./competing.ts";
+
+/** Options of {@link updateClaim}. */
+export interface UpdateClaimOptions {
+	actor: Actor;
+	claimId: string;
+	input: UpdateClaimInput;
+	/** The version the partner read (If-Match), R-EDIT-2. */
+	expectedVersion: number | undefined;
+}
+
+/** R-EDIT-1: the fields editable after submission. */
+const EDITABLE_AFTER_SUBMIT = new Set(["mpnId", "products", "contacts"]);
+
+/**
+ * Edits a claim (R-EDIT-1): a draft freely; a submitted or partner-action-required claim
+ * only its MPN ID, products and contacts. Re-runs the add-time checks on what changed and
+ * re-evaluates competition after submission.
+ * @throws DomainError `claim_not_editable`, `version_conflict`, or a validation code.
+ */
+export async function updateClaim(
+	ctx: AppContext,
+	opts: UpdateClaimOptions,
+): Promise<ClaimView> {
+	const input = updateClaimSchema.parse(opts.input);
+	return performClaimAction(ctx, {
+		claimId: opts.claimId,
+		actor: opts.actor,
+		action: "edit",
+		expectedVersion: opts.expectedVersion,
+		apply: async ({ tx, claim, actor, now }) => {
+			const given = Object.keys(input).filter(
+				(k) => (input as Record<string, unknown>)[k] !== undefined,
+			);
+			if (claim.status !== "draft") {
+				const locked = given.filter((k) => !EDITABLE_AFTER_SUBMIT.has(k));
+				if (locked.length) {
+					throw new DomainError(
+						"claim_not_editable",
+						`After submission only the MPN ID, products and contacts can be edited; ${locked.join(", ")} cannot.`,
+						locked.map((k) => ({
+							path: k,
+							code: "claim_not_editable",
+							message: `${k} cannot be edited after submission.`,
+						})),
+					);
+				}
+			}
+			const next = {
+				mpnId: input.mpnId ?? claim.mpnId,
+				tenantId: (input.customer?.tenantId ?? claim.tenantId).toLowerCase(),
+				domain: input.customer?.domain ?? claim.domain,
+				solutionArea: (input.solutionArea ??
+					claim.solutionArea) as SolutionArea,
+				activity: (input.activity ?? claim.activity) as Activity,
+			};
+			const changes: Partial<ClaimRow> = {};
+			if (input.name !== undefined) changes.name = input.name;
+			if (input.mpnId !== undefined) {
+				const mpn = await checkMpn(tx, claim.partnerOrganizationId, next.mpnId);
+				throwIfProblems(mpn.problems);
+				changes.mpnId = next.mpnId;
+			}
+			const customerChanged =
+				input.customer !== undefined ||
+				input.solutionArea !== undefined ||
+				input.activity !== undefined;
+			if (customerChanged) {
+				const c = await checkCustomer(tx, next);
+				throwIfProblems(c.problems);
+				Object.assign(changes, {
+					tenantId: next.tenantId,
+					domain: next.domain,
+					solutionArea: next.solutionArea,
+					activity: next.activity,
+				});
+			}
+			if (input.contacts !== undefined)
+				changes.contacts = normalizeContacts(input.contacts);
+			if (
+				input.revenueAssociation !== undefined ||
+				input.activity !== undefined
+			) {
+				changes.revenueAssociation =
+					next.activity === "revenue_association"
+						? (input.revenueAssociation ?? claim.revenueAssociation ?? null)
+						: null;
+			}
+			if (input.products !== undefined || customerChanged) {
+				const lines =
+					input.products ??
+					(
+						await tx.query.claimProducts.findMany({
+							where: (p, { eq }) => eq(p.claimId, claim.id),
+						})
+					).map((p) => ({
+						productId: p.productId,
+						subscriptionId: p.subscriptionId ?? undefined,
+					}));
+				const resolved = await resolveLines(tx, {
+					lines,
+					solutionArea: next.solutionArea,
+					activity: next.activity,
+					tenantId: next.tenantId,
+					organizationId: claim.partnerOrganizationId,
+					claimId: claim.id,
+				});
+				throwIfProblems(resolved.problems);
+				await writeLines(
+					tx,
+					{ ...claim, ...next, id: claim.id },
+					resolved.lines,
+				);
+				if (claim.status !== "draft")
+					changes.competing =
+						claim.competing || (await markCompeting(tx, claim.id, actor, now));
+			}
+			return changes;
+		},
+	});
+}

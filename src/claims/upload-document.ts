@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import { and, eq } from "drizzle-orm";
+import type { Actor } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import { claimDocuments, claims } from "../db/schema.ts";
+import { assertTransition } from "../domain/claim-lifecycle.ts";
+import { DomainError, notFound } from "../domain/errors.ts";
+import { DocumentError } from "../documents/document-store.ts";
+import { sanitizeFileName } from "../documents/sanitize-name.ts";
+import { canSeeClaim, factsOf, performClaimAction } from "./claim-action.ts";
+import type { ClaimView } from "./claim-view.ts";
+
+/** Options of {@link uploadDocument}. */
+export interface UploadDocumentOptions {
+	actor: Actor;
+	claimId: string;
+	/** The file's bytes as a stream (multipart part). */
+	stream: Readable | AsyncIterable<Uint8Array>;
+	/** The name the partner's computer gave the file (sanitized; never trusted for the type). */
+	fileName: string;
+	expectedVersion?: number | undefined;
+}
+
+/**
+ * Adds a PoE document (R-CRT-7): type checked by content against the allow-list, size
+ * limited, stored content-addressed by SHA-256, never altered. Allowed while the claim is
+ * editable, and after a rejection (updated PoE for a dispute, R-DSP-1).
+ * @throws `not_found`, `invalid_transition`, `payload_too_large`, `unsupported_media_type`.
+ */
+export async function uploadDocument(
+	ctx: AppContext,
+	opts: UploadDocumentOptions,
+): Promise<{ claim: ClaimView; documentId: string }> {
+	// Cheap check before reading the body, so a forbidden upload stores nothing.
+	const [row] = await ctx.db
+		.select()
+		.from(claims)
+		.where(eq(claims.id, opts.claimId));
+	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
+	assertTransition(
+		"upload_document",
+		opts.actor.kind,
+		factsOf(row, ctx.clock.now()),
+	);
+	let stored: Awaited<ReturnType<AppContext["documents"]["put"]>>;
+	try {
+		stored = await ctx.documents.put(opts.stream);
+	} catch (err) {
+		if (err instanceof DocumentError)
+			throw new DomainError(err.code, err.message);
+		throw err;
+	}
+	const documentId = randomUUID();
+	const claim = await performClaimAction(ctx, {
+		claimId: opts.claimId,
+		actor: opts.actor,
+		action: "upload_document",
+		expectedVersion: opts.expectedVersion,
+		apply: async ({ tx, claim, now, actor }) => {
+			await tx.insert(claimDocuments).values({
+				id: documentId,
+				claimId: claim.id,
+				name: sanitizeFileName(opts.fileName, stored.extension),
+				contentType: stored.contentType,
+				size: stored.size,
+				sha256: stored.sha256,
+				purpose: claim.status === "rejected" ? "dispute" : "poe",
+				uploadedBy: actor.userId ?? "system",
+				uploadedAt: now,
+			});
+			return {};
+		},
+	});
+	return { claim, documentId };
+}
+
+/** Options of {@link removeDocument}. */
+export interface RemoveDocumentOptions {
+	actor: Actor;
+	claimId: string;
+	documentId: string;
+	expectedVersion?: number | undefined;
+}
+
+/** Removes a document while the claim is In progress (R-CRT-7). @throws `not_found`, `invalid_transition`. */
+export async function removeDocument(
+	ctx: AppContext,
+	opts: RemoveDocumentOptions,
+): Promise<ClaimView> {
+	return performClaimAction(ctx, {
+		claimId: opts.claimId,
+		actor: opts.actor,
+		action: "remove_document",
+		expectedVersion: opts.expectedVersion,
+		apply: async ({ tx, claim }) => {
+			const deleted = await tx
+				.delete(claimDocuments)
+				.where(
+					and(
+						eq(claimDocuments.claimId, claim.id),
+						eq(claimDocuments.id, opts.documentId),
+					),
+				)
+				.returning({ id: claimDocuments.id });
+			if (deleted.length === 0) throw notFound("document");
+			return {};
+		},
+	});
+}
+
+/** Finds a visible document of a visible claim, for download. @throws `not_found`. */
+export async function getDocument(
+	ctx: AppContext,
+	opts: { actor: Actor; claimId: string; documentId: string },
+) {
+	const [row] = await ctx.db
+		.select()
+		.from(claims)
+		.where(eq(claims.id, opts.claimId));
+	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
+	const [doc] = await ctx.db
+		.select()
+		.from(claimDocuments)
+		.where(
+			and(
+				eq(claimDocuments.claimId, row.id),
+				eq(claimDocuments.id, opts.documentId),
+			),
+		);
+	if (!doc) throw notFound("document");
+	return doc;
+}

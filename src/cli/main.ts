@@ -1,0 +1,252 @@
+/**
+ * The `cpor` command line (API.md "CLI"): serve, migrate, import, demo. Each command
+ * has --help; environment variables are listed there with their defaults.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { Command, Option } from "commander";
+import { type Config, loadConfig } from "../config.ts";
+import { redactUrl } from "../db/client.ts";
+import { DEMO_USERS } from "../demo/generate-directory.ts";
+import { seedDemo } from "../demo/seed-demo.ts";
+import { importDirectoryFile } from "../directory/import-directory.ts";
+import { DomainError } from "../domain/errors.ts";
+import { buildServer } from "../http/server.ts";
+import { isEmpty, startRuntime } from "../runtime.ts";
+
+const ENV_HELP = `
+Environment variables (flags win):
+  PORT                        HTTP port (default 3000)
+  HOST                        interface to listen on (default 127.0.0.1)
+  CPOR_DATA_DIR               data directory: embedded database and PoE files (default ./data)
+  DATABASE_URL                PostgreSQL 15+ URL instead of the embedded database
+  CPOR_ADMIN_EMAIL/PASSWORD   create the first platform admin on start
+  CPOR_DEMO_PASSWORD          password of the demo accounts (default cpor-demo-2026)
+  CPOR_MAX_UPLOAD_MB          PoE upload limit in MB (default 25)
+  CPOR_TIME_ZONE              business-day time zone, IANA name (default UTC)
+  CPOR_HOLIDAYS               public-holiday calendar, date-holidays code like NL or DE-BY (default none)
+  CPOR_REVIEW_START_DAYS, CPOR_DECISION_DAYS, CPOR_PARTNER_RESPONSE_DAYS, CPOR_DISPUTE_DECISION_DAYS
+                              business-day SLAs and deadlines (default 5 each)
+  CPOR_CONSENT_WINDOW_DAYS    customer opt-out window (default 7), unit CPOR_CONSENT_WINDOW_UNIT calendar|business
+  CPOR_DISPUTE_WINDOW_DAYS    calendar days to dispute a rejection (default 30)
+  LOG_LEVEL                   fatal|error|warn|info|debug|silent (default info)
+`;
+
+interface CommonFlags {
+	dataDir?: string;
+}
+
+function config(flags: CommonFlags & { port?: string; host?: string }): Config {
+	const c = loadConfig(process.env);
+	if (flags.dataDir) c.dataDir = flags.dataDir;
+	if (flags.port) {
+		const port = Number(flags.port);
+		if (!Number.isInteger(port) || port < 0 || port > 65535)
+			throw new Error(`--port must be 0–65535, not "${flags.port}".`);
+		c.port = port;
+	}
+	if (flags.host) c.host = flags.host;
+	return c;
+}
+
+function where(c: Config): string {
+	return c.databaseUrl
+		? `PostgreSQL ${redactUrl(c.databaseUrl)}`
+		: `embedded PGlite in ${path.resolve(c.dataDir, "pglite")}`;
+}
+
+const program = new Command()
+	.name("cpor")
+	.description(
+		"CPOR: Claimed Partner of Record customer associations (claims, PoE, review, consent, disputes).",
+	)
+	.addHelpText("after", ENV_HELP)
+	.showHelpAfterError("(run with --help for usage)");
+
+program
+	.command("serve")
+	.description(
+		"Run the API (and, later, the web UI and workers) on the embedded database or PostgreSQL",
+	)
+	.option("-p, --port <port>", "HTTP port (PORT)")
+	.option("--host <host>", "interface to listen on (HOST)")
+	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
+	.option(
+		"--demo",
+		"on an empty database, load the demo directory, accounts and claims",
+	)
+	.option(
+		"--sandbox",
+		"use a sandbox clock that admins move with POST /api/v1/admin/clock",
+	)
+	.addHelpText(
+		"after",
+		`\nExamples:\n  cpor serve --demo               # what npm start runs\n  DATABASE_URL=postgres://localhost/cpor cpor serve --port 8080\n${ENV_HELP}`,
+	)
+	.action(
+		async (
+			flags: CommonFlags & {
+				port?: string;
+				host?: string;
+				demo?: boolean;
+				sandbox?: boolean;
+			},
+		) => {
+			const c = config(flags);
+			const started = Date.now();
+			const rt = await startRuntime(c, { sandbox: flags.sandbox });
+			if (flags.demo && (await isEmpty(rt.ctx))) {
+				process.stdout.write("Loading the demo (first start only)…\n");
+				const summary = await seedDemo(rt.ctx, {
+					demoPassword: c.demoPassword,
+					onProgress: (m) => process.stdout.write(`  ${m}\n`),
+				});
+				process.stdout.write(`  claims: ${JSON.stringify(summary.claims)}\n`);
+			}
+			const app = await buildServer(rt.ctx, {
+				logger: c.logLevel === "silent" ? false : { level: c.logLevel },
+			});
+			await app.listen({ port: c.port, host: c.host });
+			const addr = app.server.address();
+			const port = typeof addr === "object" && addr ? addr.port : c.port;
+			const url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${port}`;
+			const lines = [
+				"",
+				`CPOR is running at ${url}  (database: ${where(c)}; ready in ${Date.now() - started} ms)`,
+				`  API reference: ${url}/api/docs    OpenAPI: ${url}/api/v1/openapi.json`,
+			];
+			if (flags.sandbox) lines.push("  Sandbox clock: on");
+			if (flags.demo) {
+				lines.push(`  Demo sign-ins (password: ${c.demoPassword}):`);
+				for (const u of DEMO_USERS)
+					lines.push(
+						`    ${u.role.padEnd(17)} ${u.email.padEnd(36)} ${u.demonstrates}`,
+					);
+				lines.push(
+					`  Sign in: curl -c cookies.txt -H 'content-type: application/json' -d '{"email":"${DEMO_USERS[0]?.email}","password":"${c.demoPassword}"}' ${url}/api/v1/auth/login`,
+				);
+			}
+			process.stdout.write(`${lines.join("\n")}\n\n`);
+			const stop = async () => {
+				await app.close();
+				await rt.close();
+				process.exit(0);
+			};
+			process.once("SIGINT", stop);
+			process.once("SIGTERM", stop);
+		},
+	);
+
+program
+	.command("migrate")
+	.description(
+		"Apply the database migrations and exit (serve does this at start too)",
+	)
+	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
+	.action(async (flags: CommonFlags) => {
+		const c = config(flags);
+		const rt = await startRuntime(c);
+		await rt.close();
+		process.stdout.write(`Migrations applied to ${where(c)}.\n`);
+	});
+
+program
+	.command("import")
+	.description(
+		"Import directory data (partners, MPN IDs, tenants, domains, subscriptions, products, users, usage) from JSON or CSV",
+	)
+	.argument(
+		"<file>",
+		"a JSON document, or one CSV per section named after it (subscriptions.csv, partners.csv, …)",
+	)
+	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
+	.addOption(
+		new Option(
+			"--format <format>",
+			"override the format the file name implies",
+		).choices(["json", "csv"]),
+	)
+	.addHelpText(
+		"after",
+		"\nAll-or-nothing: any bad row rejects the whole file, listed with its line and reason.\nImporting the same file twice changes nothing.\n",
+	)
+	.action(
+		async (file: string, flags: CommonFlags & { format?: "json" | "csv" }) => {
+			const c = config(flags);
+			const content = await readFile(file).catch((e: Error) => {
+				throw new Error(`Cannot read ${file}: ${e.message}`);
+			});
+			const rt = await startRuntime(c);
+			try {
+				const summary = await importDirectoryFile(
+					rt.ctx.db,
+					{
+						content,
+						fileName: path.basename(file),
+						...(flags.format ? { format: flags.format } : {}),
+					},
+					{
+						onProgress: (done, total, section) =>
+							process.stderr.write(`\r  ${section}: ${done}/${total}   `),
+					},
+				);
+				process.stderr.write("\n");
+				for (const [section, n] of Object.entries(summary)) {
+					const s = n as {
+						inserted: number;
+						updated: number;
+						unchanged: number;
+					};
+					if (s.inserted + s.updated + s.unchanged > 0)
+						process.stdout.write(
+							`${section.padEnd(14)} ${s.inserted} inserted, ${s.updated} updated, ${s.unchanged} unchanged\n`,
+						);
+				}
+			} finally {
+				await rt.close();
+			}
+		},
+	);
+
+program
+	.command("demo")
+	.description(
+		"Load the demo directory, accounts and claims into an empty database",
+	)
+	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
+	.option("--claims <n>", "number of generated ecosystem claims", "160")
+	.action(async (flags: CommonFlags & { claims: string }) => {
+		const c = config(flags);
+		const rt = await startRuntime(c);
+		try {
+			if (!(await isEmpty(rt.ctx)))
+				throw new Error(
+					`The database (${where(c)}) already has data; the demo loads only into an empty one.`,
+				);
+			const summary = await seedDemo(rt.ctx, {
+				demoPassword: c.demoPassword,
+				claims: Number(flags.claims),
+				onProgress: (m) => process.stdout.write(`${m}\n`),
+			});
+			process.stdout.write(
+				`Claims by status: ${JSON.stringify(summary.claims)}\nDemo password: ${c.demoPassword}\n`,
+			);
+		} finally {
+			await rt.close();
+		}
+	});
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+	if (err instanceof DomainError) {
+		process.stderr.write(`cpor: ${err.message}\n`);
+		for (const e of err.errors.slice(0, 50))
+			process.stderr.write(
+				`  ${e.line ? `line ${e.line}: ` : ""}${e.path}: ${e.message}\n`,
+			);
+		if (err.errors.length > 50)
+			process.stderr.write(`  … and ${err.errors.length - 50} more\n`);
+	} else {
+		process.stderr.write(`cpor: ${(err as Error).message}\n`);
+	}
+	process.exit(1);
+});

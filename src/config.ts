@@ -1,0 +1,149 @@
+/**
+ * Configuration from the environment, validated at boot with zod (fail fast with a clear
+ * message). CLI flags override these (see `cpor --help`).
+ */
+import { z } from "zod";
+
+const bool = z
+	.enum(["true", "false", "1", "0", "yes", "no", ""])
+	.optional()
+	.transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (def: number, min = 0) =>
+	z.coerce.number().int().min(min).default(def);
+
+/** The environment variables CPOR reads, with defaults. Listed by `cpor serve --help`. */
+export const envSchema = z.object({
+	PORT: int(3000, 0),
+	HOST: z.string().min(1).default("127.0.0.1"),
+	CPOR_DATA_DIR: z.string().min(1).default("./data"),
+	DATABASE_URL: z
+		.string()
+		.url()
+		.optional()
+		.or(z.literal("").transform(() => undefined)),
+	CPOR_PUBLIC_URL: z.string().url().optional(),
+	CPOR_ADMIN_EMAIL: z.string().email().optional(),
+	CPOR_ADMIN_PASSWORD: z.string().min(8).optional(),
+	CPOR_DEMO_PASSWORD: z.string().min(8).default("cpor-demo-2026"),
+	CPOR_MAX_UPLOAD_MB: int(25, 1),
+	CPOR_TIME_ZONE: z.string().default("UTC"),
+	/** date-holidays code: `NL`, `DE-BY`, `SE` …; empty for none (R-TIME-1). */
+	CPOR_HOLIDAYS: z.string().default(""),
+	CPOR_REVIEW_START_DAYS: int(5, 1),
+	CPOR_DECISION_DAYS: int(5, 1),
+	CPOR_PARTNER_RESPONSE_DAYS: int(5, 1),
+	CPOR_CONSENT_WINDOW_DAYS: int(7, 1),
+	CPOR_CONSENT_WINDOW_UNIT: z
+		.enum(["calendar", "business"])
+		.default("calendar"),
+	CPOR_DISPUTE_WINDOW_DAYS: int(30, 1),
+	CPOR_DISPUTE_DECISION_DAYS: int(5, 1),
+	CPOR_SESSION_HOURS: int(12, 1),
+	CPOR_SECURE_COOKIES: bool,
+	LOG_LEVEL: z
+		.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+		.default("info"),
+});
+export type Env = z.infer<typeof envSchema>;
+
+/** The deadline policy of SPEC section 5 (days; unit noted per field). */
+export interface DeadlinePolicy {
+	/** R-TIME-2: business days from submit to review start. */
+	reviewStartDays: number;
+	/** R-TIME-3: business days from review start to decision. */
+	decisionDays: number;
+	/** R-TIME-4: business days the partner has to answer an information request. */
+	partnerResponseDays: number;
+	/** R-TIME-5: the customer's opt-out window. */
+	consentWindow: { days: number; unit: "calendar" | "business" };
+	/** R-TIME-7: calendar days to file a dispute after a rejection. */
+	disputeWindowDays: number;
+	/** R-TIME-8: business days for a reviewer to decide a dispute. */
+	disputeDecisionDays: number;
+}
+
+/** Calendar settings of R-TIME-1. */
+export interface CalendarSettings {
+	timeZone: string;
+	holidays: { country: string; state?: string; region?: string } | null;
+}
+
+/** The validated configuration a server, worker or CLI command runs with. */
+export interface Config {
+	port: number;
+	host: string;
+	dataDir: string;
+	databaseUrl: string | undefined;
+	publicUrl: string | undefined;
+	adminEmail: string | undefined;
+	adminPassword: string | undefined;
+	demoPassword: string;
+	maxUploadBytes: number;
+	calendar: CalendarSettings;
+	deadlines: DeadlinePolicy;
+	sessionHours: number;
+	secureCookies: boolean;
+	logLevel: Env["LOG_LEVEL"];
+}
+
+/** Parses `CC[-STATE[-REGION]]` holiday codes; empty → null. */
+export function parseHolidayCode(code: string): CalendarSettings["holidays"] {
+	const trimmed = code.trim();
+	if (!trimmed) return null;
+	const [country, state, region] = trimmed.split("-");
+	return {
+		country: (country ?? "").toUpperCase(),
+		...(state ? { state: state.toUpperCase() } : {}),
+		...(region ? { region: region.toUpperCase() } : {}),
+	};
+}
+
+/**
+ * Reads and validates the environment. Throws an Error listing every bad variable with
+ * what is expected.
+ */
+export function loadConfig(
+	env: NodeJS.ProcessEnv = process.env,
+	overrides: Partial<Config> = {},
+): Config {
+	const parsed = envSchema.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map(
+			(i) => `  ${i.path.join(".")}: ${i.message}`,
+		);
+		throw new Error(
+			`Invalid configuration in the environment:\n${lines.join("\n")}`,
+		);
+	}
+	const e = parsed.data;
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		dataDir: e.CPOR_DATA_DIR,
+		databaseUrl: e.DATABASE_URL,
+		publicUrl: e.CPOR_PUBLIC_URL,
+		adminEmail: e.CPOR_ADMIN_EMAIL,
+		adminPassword: e.CPOR_ADMIN_PASSWORD,
+		demoPassword: e.CPOR_DEMO_PASSWORD,
+		maxUploadBytes: e.CPOR_MAX_UPLOAD_MB * 1024 * 1024,
+		calendar: {
+			timeZone: e.CPOR_TIME_ZONE,
+			holidays: parseHolidayCode(e.CPOR_HOLIDAYS),
+		},
+		deadlines: {
+			reviewStartDays: e.CPOR_REVIEW_START_DAYS,
+			decisionDays: e.CPOR_DECISION_DAYS,
+			partnerResponseDays: e.CPOR_PARTNER_RESPONSE_DAYS,
+			consentWindow: {
+				days: e.CPOR_CONSENT_WINDOW_DAYS,
+				unit: e.CPOR_CONSENT_WINDOW_UNIT,
+			},
+			disputeWindowDays: e.CPOR_DISPUTE_WINDOW_DAYS,
+			disputeDecisionDays: e.CPOR_DISPUTE_DECISION_DAYS,
+		},
+		sessionHours: e.CPOR_SESSION_HOURS,
+		secureCookies: e.CPOR_SECURE_COOKIES,
+		logLevel: e.LOG_LEVEL,
+		...overrides,
+	};
+}

@@ -1,0 +1,341 @@
+/**
+ * The Drizzle schema: directory (SPEC section 2), accounts, claims and their children,
+ * history (R-HIS-1), the transactional outbox, and idempotency keys. Timestamps are
+ * `timestamptz` (UTC instants). Constraints that rules depend on live here, in the
+ * database: R-CMP-1's uniqueness is a partial unique index on `claim_products`.
+ */
+import { sql } from "drizzle-orm";
+import {
+	bigint,
+	bigserial,
+	boolean,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) =>
+	timestamp(name, { withTimezone: true, mode: "date" });
+
+/** R-DIR-1: partner organizations. */
+export const organizations = pgTable("organizations", {
+	id: text("id").primaryKey(),
+	name: text("name").notNull(),
+	createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+/** R-DIR-1/R-DIR-2: MPN IDs with program enrollments and partner types. */
+export const mpnIds = pgTable(
+	"mpn_ids",
+	{
+		mpnId: text("mpn_id").primaryKey(),
+		organizationId: text("organization_id")
+			.notNull()
+			.references(() => organizations.id),
+		programs: text("programs").array().notNull().default(sql`'{}'::text[]`),
+		partnerTypes: text("partner_types")
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+	},
+	(t) => [index("mpn_ids_org_idx").on(t.organizationId)],
+);
+
+/** R-DIR-3: customer tenants. */
+export const tenants = pgTable("tenants", {
+	tenantId: text("tenant_id").primaryKey(),
+	name: text("name").notNull(),
+});
+
+/** R-DIR-3: verified domains (lower case), each belonging to one tenant. */
+export const tenantDomains = pgTable(
+	"tenant_domains",
+	{
+		domain: text("domain").primaryKey(),
+		tenantId: text("tenant_id")
+			.notNull()
+			.references(() => tenants.tenantId),
+	},
+	(t) => [index("tenant_domains_tenant_idx").on(t.tenantId)],
+);
+
+/** R-DIR-4: the product catalog. */
+export const products = pgTable("products", {
+	productId: text("product_id").primaryKey(),
+	name: text("name").notNull(),
+	solutionArea: text("solution_area").notNull(),
+	dynamics: boolean("dynamics").notNull().default(false),
+});
+
+/** R-DIR-5: subscriptions (Business Applications). */
+export const subscriptions = pgTable(
+	"subscriptions",
+	{
+		subscriptionId: text("subscription_id").primaryKey(),
+		tenantId: text("tenant_id")
+			.notNull()
+			.references(() => tenants.tenantId),
+		productId: text("product_id")
+			.notNull()
+			.references(() => products.productId),
+		channel: text("channel").notNull(),
+		status: text("status").notNull(),
+		provisioned: boolean("provisioned").notNull(),
+	},
+	(t) => [index("subscriptions_tenant_idx").on(t.tenantId)],
+);
+
+/** R-ACC-2: monthly usage per tenant and product, imported by the platform admin. */
+export const usageRecords = pgTable(
+	"usage_records",
+	{
+		tenantId: text("tenant_id").notNull(),
+		productId: text("product_id").notNull(),
+		month: text("month").notNull(),
+		monthlyActiveUsers: integer("monthly_active_users").notNull(),
+		paidAvailableUnits: integer("paid_available_units").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.productId, t.month] })],
+);
+
+/** Local accounts (R-ROL-1..3): partner users carry an organization, customer admins a tenant. */
+export const users = pgTable("users", {
+	id: text("id").primaryKey(),
+	email: text("email").notNull().unique(),
+	name: text("name").notNull(),
+	passwordHash: text("password_hash").notNull(),
+	organizationId: text("organization_id").references(() => organizations.id),
+	tenantId: text("tenant_id").references(() => tenants.tenantId),
+	roles: text("roles").array().notNull(),
+	locale: text("locale").notNull().default("en"),
+	createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+/** Browser sessions: the cookie holds a random token; only its SHA-256 is stored. */
+export const sessions = pgTable(
+	"sessions",
+	{
+		idHash: text("id_hash").primaryKey(),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		csrfToken: text("csrf_token").notNull(),
+		createdAt: ts("created_at").notNull(),
+		expiresAt: ts("expires_at").notNull(),
+	},
+	(t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** API tokens: hashed, shown once, a subset of the creator's roles. */
+export const apiTokens = pgTable("api_tokens", {
+	id: text("id").primaryKey(),
+	tokenHash: text("token_hash").notNull().unique(),
+	name: text("name").notNull(),
+	userId: text("user_id")
+		.notNull()
+		.references(() => users.id, { onDelete: "cascade" }),
+	roles: text("roles").array().notNull(),
+	createdAt: ts("created_at").notNull(),
+	lastUsedAt: ts("last_used_at"),
+	revokedAt: ts("revoked_at"),
+});
+
+/**
+ * Claims (SPEC section 3). Nested parts the API returns whole (contacts, the information
+ * request, rejection, dispute, association, eligibility) are JSONB; every deadline of
+ * SPEC section 5 is its own column so timers and the queue can use indexes.
+ */
+export const claims = pgTable(
+	"claims",
+	{
+		id: text("id").primaryKey(),
+		name: text("name").notNull(),
+		status: text("status").notNull(),
+		version: integer("version").notNull().default(1),
+		partnerOrganizationId: text("partner_organization_id")
+			.notNull()
+			.references(() => organizations.id),
+		mpnId: text("mpn_id").notNull(),
+		tenantId: text("tenant_id").notNull(),
+		domain: text("domain").notNull(),
+		solutionArea: text("solution_area").notNull(),
+		activity: text("activity").notNull(),
+		contacts: jsonb("contacts").notNull(),
+		revenueAssociation: jsonb("revenue_association"),
+		competing: boolean("competing").notNull().default(false),
+		reviewStartDue: ts("review_start_due"),
+		decisionDue: ts("decision_due"),
+		partnerResponseDue: ts("partner_response_due"),
+		consentEndsAt: ts("consent_ends_at"),
+		disputeUntil: ts("dispute_until"),
+		disputeDecisionDue: ts("dispute_decision_due"),
+		/** The deadline that matters now (review queue order, partner's "respond by"). */
+		dueAt: ts("due_at"),
+		informationRequest: jsonb("information_request"),
+		rejection: jsonb("rejection"),
+		dispute: jsonb("dispute"),
+		association: jsonb("association"),
+		eligibility: jsonb("eligibility").notNull().default(sql`'[]'::jsonb`),
+		/** R-DIR-6: the directory facts the claim was last validated against. */
+		snapshot: jsonb("snapshot"),
+		reviewerId: text("reviewer_id"),
+		createdBy: text("created_by").notNull(),
+		createdAt: ts("created_at").notNull(),
+		updatedAt: ts("updated_at").notNull(),
+		submittedAt: ts("submitted_at"),
+		reviewStartedAt: ts("review_started_at"),
+		decidedAt: ts("decided_at"),
+	},
+	(t) => [
+		index("claims_org_updated_idx").on(
+			t.partnerOrganizationId,
+			t.updatedAt,
+			t.id,
+		),
+		index("claims_updated_idx").on(t.updatedAt, t.id),
+		index("claims_status_due_idx").on(t.status, t.dueAt, t.id),
+		index("claims_tenant_idx").on(t.tenantId),
+		index("claims_partner_response_due_idx")
+			.on(t.partnerResponseDue)
+			.where(sql`status = 'partner_action_required'`),
+		index("claims_consent_ends_idx")
+			.on(t.consentEndsAt)
+			.where(
+				sql`status = 'approved' and association->>'status' = 'pending_consent'`,
+			),
+	],
+);
+
+/**
+ * A claim's products. `claimKey` is what one partner of record holds (R-CMP-0): the
+ * subscription ID (Business Applications) or `tenant:workload` (Microsoft 365).
+ * `competeKey` is `tenant:product` (R-CMP-2). `live` is false once the claim is rejected;
+ * `holdsAssociation` is true while approved.
+ */
+export const claimProducts = pgTable(
+	"claim_products",
+	{
+		claimId: text("claim_id")
+			.notNull()
+			.references(() => claims.id, { onDelete: "cascade" }),
+		position: integer("position").notNull(),
+		productId: text("product_id").notNull(),
+		subscriptionId: text("subscription_id"),
+		partnerOrganizationId: text("partner_organization_id").notNull(),
+		tenantId: text("tenant_id").notNull(),
+		activity: text("activity").notNull(),
+		claimKey: text("claim_key").notNull(),
+		competeKey: text("compete_key").notNull(),
+		live: boolean("live").notNull().default(true),
+		holdsAssociation: boolean("holds_association").notNull().default(false),
+	},
+	(t) => [
+		primaryKey({ columns: [t.claimId, t.claimKey] }),
+		// R-CMP-1: one live claim per (partner organization, activity, subscription/workload).
+		uniqueIndex("claim_products_r_cmp_1_uq")
+			.on(t.partnerOrganizationId, t.activity, t.claimKey)
+			.where(sql`live`),
+		// R-CMP-2: at most one approved claim per (tenant, product/workload, activity).
+		uniqueIndex("claim_products_r_cmp_2_uq")
+			.on(t.competeKey, t.activity)
+			.where(sql`holds_association`),
+		index("claim_products_compete_idx")
+			.on(t.competeKey, t.activity)
+			.where(sql`live`),
+	],
+);
+
+/** R-CRT-7: PoE documents; content lives on disk, addressed by SHA-256. */
+export const claimDocuments = pgTable(
+	"claim_documents",
+	{
+		id: text("id").primaryKey(),
+		claimId: text("claim_id")
+			.notNull()
+			.references(() => claims.id, { onDelete: "cascade" }),
+		name: text("name").notNull(),
+		contentType: text("content_type").notNull(),
+		size: bigint("size", { mode: "number" }).notNull(),
+		sha256: text("sha256").notNull(),
+		purpose: text("purpose").notNull().default("poe"),
+		uploadedBy: text("uploaded_by").notNull(),
+		uploadedAt: ts("uploaded_at").notNull(),
+	},
+	(t) => [index("claim_documents_claim_idx").on(t.claimId)],
+);
+
+/** R-REV-3: the claim's comment thread. */
+export const claimComments = pgTable(
+	"claim_comments",
+	{
+		id: text("id").primaryKey(),
+		seq: bigserial("seq", { mode: "number" }).notNull(),
+		claimId: text("claim_id")
+			.notNull()
+			.references(() => claims.id, { onDelete: "cascade" }),
+		authorId: text("author_id"),
+		authorName: text("author_name").notNull(),
+		authorRole: text("author_role").notNull(),
+		kind: text("kind").notNull().default("comment"),
+		body: text("body").notNull(),
+		internal: boolean("internal").notNull().default(false),
+		createdAt: ts("created_at").notNull(),
+	},
+	(t) => [index("claim_comments_claim_idx").on(t.claimId, t.seq)],
+);
+
+/** R-HIS-1: append-only history. No foreign key, so a deleted draft's history remains. */
+export const claimHistory = pgTable(
+	"claim_history",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		claimId: text("claim_id").notNull(),
+		at: ts("at").notNull(),
+		actorId: text("actor_id"),
+		actorName: text("actor_name").notNull(),
+		actorRole: text("actor_role").notNull(),
+		action: text("action").notNull(),
+		before: jsonb("before"),
+		after: jsonb("after"),
+		internal: boolean("internal").notNull().default(false),
+	},
+	(t) => [index("claim_history_claim_idx").on(t.claimId, t.id)],
+);
+
+/** The transactional outbox: events written with the change, dispatched after commit. */
+export const outbox = pgTable(
+	"outbox",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		eventId: text("event_id").notNull().unique(),
+		type: text("type").notNull(),
+		claimId: text("claim_id"),
+		organizationId: text("organization_id"),
+		payload: jsonb("payload").notNull(),
+		createdAt: ts("created_at").notNull(),
+		processedAt: ts("processed_at"),
+	},
+	(t) => [
+		index("outbox_unprocessed_idx").on(t.id).where(sql`processed_at is null`),
+	],
+);
+
+/** Idempotency-Key records: a retry with the same key replays the first answer. */
+export const idempotencyKeys = pgTable(
+	"idempotency_keys",
+	{
+		principal: text("principal").notNull(),
+		key: text("key").notNull(),
+		requestHash: text("request_hash").notNull(),
+		statusCode: integer("status_code"),
+		responseBody: text("response_body"),
+		responseHeaders: jsonb("response_headers"),
+		createdAt: ts("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.principal, t.key] })],
+);

@@ -1,0 +1,119 @@
+import type { Actor } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import { performClaimAction } from "../claims/claim-action.ts";
+import type {
+	ClaimRow,
+	ClaimView,
+	Dispute,
+	InformationRequest,
+} from "../claims/claim-view.ts";
+import { setLineFlags } from "../claims/claim-products.ts";
+import {
+	REASON_DESCRIPTIONS,
+	type InformationRequestReason,
+} from "../domain/reasons.ts";
+import { DomainError } from "../domain/errors.ts";
+import { approvalChanges } from "../review/approve-claim.ts";
+
+/** Options of {@link decideDispute}. */
+export interface DecideDisputeOptions {
+	actor: Actor;
+	claimId: string;
+	decision: "approve" | "request_information" | "uphold";
+	comment: string;
+	/** R-REV-1 reasons, required for `request_information`. */
+	reasons?: InformationRequestReason[] | undefined;
+	expectedVersion?: number | undefined;
+}
+
+/**
+ * A reviewer decides an open dispute (SPEC section 4): approve → approved (consent
+ * window opens), request information → partner_action_required, uphold → stays
+ * rejected. The dispute is closed either way. Emits `claim.dispute_decided` (and
+ * `claim.approved` / `claim.information_requested`).
+ */
+export async function decideDispute(
+	ctx: AppContext,
+	opts: DecideDisputeOptions,
+): Promise<ClaimView> {
+	if (opts.decision === "request_information" && !opts.reasons?.length) {
+		throw new DomainError(
+			"validation_failed",
+			"Requesting information needs at least one reason.",
+			[
+				{
+					path: "reasons",
+					code: "required",
+					message: "Give one or more R-REV-1 reasons.",
+				},
+			],
+		);
+	}
+	const events: (
+		| "claim.dispute_decided"
+		| "claim.approved"
+		| "claim.information_requested"
+	)[] = ["claim.dispute_decided"];
+	if (opts.decision === "approve") events.push("claim.approved");
+	if (opts.decision === "request_information")
+		events.push("claim.information_requested");
+	return performClaimAction(ctx, {
+		claimId: opts.claimId,
+		actor: opts.actor,
+		action: "dispute_decision",
+		historyAction: `dispute_${opts.decision}`,
+		expectedVersion: opts.expectedVersion,
+		events,
+		apply: async (scope) => {
+			const { claim, now, actor, tx, comment } = scope;
+			const dispute = {
+				...(claim.dispute as Dispute),
+				status: "decided" as const,
+				decision: opts.decision,
+				decidedAt: now.toISOString(),
+				decisionComment: opts.comment,
+			};
+			const closed: Partial<ClaimRow> = { dispute, disputeDecisionDue: null };
+			if (opts.decision === "uphold") {
+				await comment(
+					`Dispute decided: the rejection is upheld.\n\n${opts.comment}`,
+					"decision",
+				);
+				return closed;
+			}
+			if (opts.decision === "approve") {
+				return {
+					...(await approvalChanges(scope, {
+						comment: `Dispute accepted. ${opts.comment}`,
+					})),
+					...closed,
+					rejection: null,
+					disputeUntil: null,
+				};
+			}
+			await setLineFlags(tx, claim.id, { live: true }, claim.solutionArea);
+			const due = scope.ctx.deadlines.partnerResponseDue(now);
+			const reasons = [...new Set(opts.reasons ?? [])];
+			await comment(
+				`Dispute: information requested (respond by ${due.toISOString()}):\n${reasons.map((r) => `- ${REASON_DESCRIPTIONS[r]}`).join("\n")}\n\n${opts.comment}`,
+				"information_request",
+			);
+			const request: InformationRequest = {
+				reasons,
+				comment: opts.comment,
+				requestedAt: now.toISOString(),
+				requestedBy: actor.name,
+				respondBy: due.toISOString(),
+			};
+			return {
+				...closed,
+				status: "partner_action_required",
+				informationRequest: request,
+				partnerResponseDue: due,
+				decisionDue: scope.ctx.deadlines.decisionDue(now),
+				rejection: null,
+				disputeUntil: null,
+			};
+		},
+	});
+}

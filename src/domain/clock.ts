@@ -1,0 +1,142 @@
+import { tz } from "@date-fns/tz";
+import { add, type Duration } from "date-fns";
+
+/**
+ * The source of "now" for every rule that depends on time (SPEC R-TIME-1 to R-TIME-9).
+ * Inject it; never call `new Date()` in domain or use-case code.
+ *
+ * `now()` returns a UTC instant as a fresh `Date` (callers may mutate it safely).
+ */
+export interface Clock {
+	now(): Date;
+}
+
+/**
+ * The production clock: the real time of the host, as a UTC instant.
+ * Never throws. SPEC R-TIME-9 (deadlines are computed from this clock).
+ */
+export const systemClock: Clock = {
+	now: () => new Date(),
+};
+
+/**
+ * Thrown by {@link SandboxClock.setTo} when asked to move the clock backwards.
+ * Identify it with `instanceof ClockRewindError` or `error.code === "clock_rewind"`.
+ * SPEC R-TIME-9 (the sandbox clock only moves forward, so deadlines fire once).
+ */
+export class ClockRewindError extends Error {
+	/** Stable machine-readable code. */
+	readonly code = "clock_rewind" as const;
+	/** The sandbox clock's instant when the rewind was refused. */
+	readonly current: Date;
+	/** The instant that was requested (earlier than `current`). */
+	readonly requested: Date;
+
+	constructor(current: Date, requested: Date) {
+		super(
+			`The sandbox clock only moves forward: cannot set it to ${requested.toISOString()}, which is before its current time ${current.toISOString()}`,
+		);
+		this.name = "ClockRewindError";
+		this.current = new Date(current.getTime());
+		this.requested = new Date(requested.getTime());
+	}
+}
+
+const ISO_DURATION =
+	/^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+
+/**
+ * Parses a non-negative ISO 8601 duration (`P3D`, `PT1H`, `P1DT2H30M`, `P2W`, `P1Y2M`,
+ * `PT0.5S`) into a date-fns `Duration`. Designators are upper case; only the seconds may
+ * carry a fraction (`.` or `,`); weeks may be combined with other parts. Signs are not
+ * accepted (the sandbox clock only moves forward).
+ *
+ * Input: the duration string. Returns: a `Duration` holding only the parts present.
+ * Throws: `RangeError` naming the string when it is not a valid ISO 8601 duration
+ * (empty, `P`, `PT`, `T` with no time part, negative, lower case, trailing text).
+ * SPEC R-TIME-9 (sandbox time travel).
+ */
+export function parseIsoDuration(s: string): Duration {
+	const m = ISO_DURATION.exec(s);
+	const invalid = () =>
+		new RangeError(
+			`Invalid ISO 8601 duration "${s}": expected e.g. "P3D", "PT1H", "P1DT2H30M" or "P2W"`,
+		);
+	if (!m || s.endsWith("T")) throw invalid();
+	const [, years, months, weeks, days, hours, minutes, seconds] = m;
+	const duration: Duration = {};
+	if (years !== undefined) duration.years = Number(years);
+	if (months !== undefined) duration.months = Number(months);
+	if (weeks !== undefined) duration.weeks = Number(weeks);
+	if (days !== undefined) duration.days = Number(days);
+	if (hours !== undefined) duration.hours = Number(hours);
+	if (minutes !== undefined) duration.minutes = Number(minutes);
+	if (seconds !== undefined)
+		duration.seconds = Number(seconds.replace(",", "."));
+	if (Object.keys(duration).length === 0) throw invalid();
+	for (const value of Object.values(duration)) {
+		if (!Number.isFinite(value) || value > Number.MAX_SAFE_INTEGER)
+			throw invalid();
+	}
+	return duration;
+}
+
+function assertValidDate(date: Date, what: string): void {
+	if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+		throw new RangeError(`${what} must be a valid Date, got ${String(date)}`);
+	}
+}
+
+/**
+ * A controllable clock for the sandbox and tests: starts at a given instant and moves only
+ * forward, by a duration or to a later instant. All arithmetic is in UTC (so `P1D` is
+ * exactly 24 hours and `P1M` is one UTC calendar month), independent of the host zone.
+ * SPEC R-TIME-9 (the sandbox clock drives every R-TIME deadline).
+ */
+export class SandboxClock implements Clock {
+	#current: Date;
+
+	/**
+	 * @param start - the starting UTC instant (default: the real current time); copied.
+	 * @throws RangeError when `start` is an invalid Date.
+	 */
+	constructor(start: Date = new Date()) {
+		assertValidDate(start, "SandboxClock start");
+		this.#current = new Date(start.getTime());
+	}
+
+	/** Returns the sandbox's current UTC instant, as a fresh Date. Never throws. */
+	now(): Date {
+		return new Date(this.#current.getTime());
+	}
+
+	/**
+	 * Moves the clock forward by an ISO 8601 duration (see {@link parseIsoDuration}),
+	 * computed in UTC. Returns the new current instant (a fresh Date).
+	 * @throws RangeError when the duration is invalid (the clock is left unchanged).
+	 */
+	advanceBy(isoDuration: string): Date {
+		const duration = parseIsoDuration(isoDuration);
+		const next = new Date(
+			add(this.#current, duration, { in: tz("UTC") }).getTime(),
+		);
+		assertValidDate(next, `SandboxClock advanced by ${isoDuration}`);
+		this.#current = next;
+		return this.now();
+	}
+
+	/**
+	 * Sets the clock to `date` (a UTC instant), which must not be before the current time
+	 * (equal is allowed and changes nothing). Returns the new current instant.
+	 * @throws ClockRewindError when `date` is earlier than `now()` (the clock is unchanged).
+	 * @throws RangeError when `date` is an invalid Date.
+	 */
+	setTo(date: Date): Date {
+		assertValidDate(date, "SandboxClock.setTo date");
+		if (date.getTime() < this.#current.getTime()) {
+			throw new ClockRewindError(this.#current, date);
+		}
+		this.#current = new Date(date.getTime());
+		return this.now();
+	}
+}

@@ -1,0 +1,155 @@
+/** Sign-in, the current user, and API tokens (API.md "Authentication"). */
+import { eq } from "drizzle-orm";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+	createApiToken,
+	listApiTokens,
+	login,
+	logout,
+	revokeApiToken,
+} from "../../auth/accounts.ts";
+import type { AppContext } from "../../context.ts";
+import { organizations, tenants } from "../../db/schema.ts";
+import { ROLES } from "../../auth/actor.ts";
+import { SESSION_COOKIE, authorize, requireActor } from "../auth-hooks.ts";
+
+/** Registers /auth/login, /auth/logout, /me and /api-tokens. */
+export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+	return async (app) => {
+		app.post(
+			"/auth/login",
+			{
+				config: {
+					skipCsrf: true,
+					rateLimit: { max: 20, timeWindow: "1 minute" },
+				},
+				schema: {
+					tags: ["auth"],
+					summary: "Sign in; sets an HttpOnly session cookie",
+					body: z.object({
+						email: z.string().trim().max(320),
+						password: z.string().max(1000),
+					}),
+				},
+			},
+			async (req, reply) => {
+				const s = await login(ctx, req.body.email, req.body.password);
+				reply.setCookie(SESSION_COOKIE, s.sessionToken, {
+					httpOnly: true,
+					sameSite: "lax",
+					secure: ctx.config.secureCookies,
+					path: "/",
+					expires: s.expiresAt,
+				});
+				return { user: s.actor, csrfToken: s.csrfToken };
+			},
+		);
+
+		app.post(
+			"/auth/logout",
+			{
+				config: { skipCsrf: true },
+				schema: { tags: ["auth"], summary: "Sign out" },
+			},
+			async (req, reply) => {
+				const cookie = req.cookies[SESSION_COOKIE];
+				if (cookie) await logout(ctx, cookie);
+				reply.clearCookie(SESSION_COOKIE, { path: "/" });
+				return reply.status(204).send();
+			},
+		);
+
+		app.get(
+			"/me",
+			{
+				schema: {
+					tags: ["auth"],
+					summary:
+						"The signed-in user, organization or tenant, roles and CSRF token",
+				},
+			},
+			async (req) => {
+				const actor = requireActor(req);
+				const [org] = actor.organizationId
+					? await ctx.db
+							.select()
+							.from(organizations)
+							.where(eq(organizations.id, actor.organizationId))
+					: [];
+				const [tenant] = actor.tenantId
+					? await ctx.db
+							.select()
+							.from(tenants)
+							.where(eq(tenants.tenantId, actor.tenantId))
+					: [];
+				return {
+					user: {
+						id: actor.userId,
+						name: actor.name,
+						email: actor.email,
+						locale: actor.locale ?? "en",
+					},
+					roles: actor.roles,
+					kind: actor.kind,
+					organization: org ? { id: org.id, name: org.name } : null,
+					tenant: tenant
+						? { tenantId: tenant.tenantId, name: tenant.name }
+						: null,
+					csrfToken: req.csrfToken,
+				};
+			},
+		);
+
+		app.post(
+			"/api-tokens",
+			{
+				schema: {
+					tags: ["auth"],
+					summary:
+						"Create an API token (organization admins); the secret is shown once",
+					body: z.object({
+						name: z.string().trim().min(1).max(100),
+						roles: z.array(z.enum(ROLES)).optional(),
+					}),
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "manageIntegrations");
+				return reply
+					.status(201)
+					.send(await createApiToken(ctx, actor, req.body));
+			},
+		);
+
+		app.get(
+			"/api-tokens",
+			{
+				schema: {
+					tags: ["auth"],
+					summary: "Your API tokens (never their secrets)",
+				},
+			},
+			async (req) => {
+				const actor = authorize(req, "manageIntegrations");
+				return { items: await listApiTokens(ctx, actor) };
+			},
+		);
+
+		app.delete(
+			"/api-tokens/:id",
+			{
+				schema: {
+					tags: ["auth"],
+					summary: "Revoke an API token",
+					params: z.object({ id: z.string().max(100) }),
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "manageIntegrations");
+				await revokeApiToken(ctx, actor, req.params.id);
+				return reply.status(204).send();
+			},
+		);
+	};
+}

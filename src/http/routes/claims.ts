@@ -1,0 +1,640 @@
+/**
+ * Claim routes (API.md "Claims"): thin — schema → authorize → use case → shape.
+ */
+import { stringify } from "csv-stringify/sync";
+import type { FastifyReply } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { parseIfMatch } from "../../claims/claim-action.ts";
+import {
+	createClaimSchema,
+	updateClaimSchema,
+} from "../../claims/claim-input.ts";
+import type { ClaimView } from "../../claims/claim-view.ts";
+import { addComment, listComments } from "../../claims/comments.ts";
+import { createClaim } from "../../claims/create-claim.ts";
+import { deleteClaim } from "../../claims/delete-claim.ts";
+import {
+	getClaim,
+	getCompeting,
+	getHistory,
+	listClaims,
+	listClaimsQuerySchema,
+	reviewQueue,
+} from "../../claims/list-claims.ts";
+import { resubmitClaim } from "../../claims/resubmit-claim.ts";
+import { submitClaim } from "../../claims/submit-claim.ts";
+import { updateClaim } from "../../claims/update-claim.ts";
+import {
+	getDocument,
+	removeDocument,
+	uploadDocument,
+} from "../../claims/upload-document.ts";
+import { withdrawClaim } from "../../claims/withdraw-claim.ts";
+import type { AppContext } from "../../context.ts";
+import { decideDispute } from "../../disputes/decide-dispute.ts";
+import { disputeClaim } from "../../disputes/dispute-claim.ts";
+import { DomainError } from "../../domain/errors.ts";
+import {
+	INFORMATION_REQUEST_REASONS,
+	REVIEWER_REJECTION_REASONS,
+} from "../../domain/reasons.ts";
+import { contentDisposition } from "../../documents/sanitize-name.ts";
+import { approveClaim } from "../../review/approve-claim.ts";
+import { rejectClaim } from "../../review/reject-claim.ts";
+import { requestInformation } from "../../review/request-information.ts";
+import { startReview } from "../../review/start-review.ts";
+import { authorize } from "../auth-hooks.ts";
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+const ifMatchHeaders = z
+	.object({ "if-match": z.string().max(100).optional() })
+	.passthrough();
+
+/** Sends a claim with its ETag (API.md). */
+export function sendClaim(reply: FastifyReply, claim: ClaimView, status = 200) {
+	return reply.status(status).header("etag", `"${claim.version}"`).send(claim);
+}
+
+const CSV_COLUMNS = [
+	"id",
+	"name",
+	"status",
+	"mpnId",
+	"tenantId",
+	"domain",
+	"solutionArea",
+	"activity",
+	"products",
+	"subscriptionIds",
+	"competing",
+	"dueAt",
+	"submittedAt",
+	"updatedAt",
+	"eligibility",
+];
+
+function csvRow(c: ClaimView): unknown[] {
+	return [
+		c.id,
+		c.name,
+		c.status,
+		c.mpnId,
+		c.customer.tenantId,
+		c.customer.domain,
+		c.solutionArea,
+		c.activity,
+		c.products.map((p) => p.name).join("; "),
+		c.products
+			.map((p) => p.subscriptionId ?? "")
+			.filter(Boolean)
+			.join("; "),
+		c.competing,
+		c.dueAt ?? "",
+		c.submittedAt ?? "",
+		c.updatedAt,
+		(c.eligibility as { program: string; result: string }[])
+			.map((e) => `${e.program}:${e.result}`)
+			.join("; "),
+	];
+}
+
+/** Registers the claim routes under /api/v1. */
+export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+	return async (app) => {
+		app.post(
+			"/claims",
+			{
+				schema: {
+					tags: ["claims"],
+					summary: "Create a draft claim (partner)",
+					body: createClaimSchema,
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "writeClaims");
+				const claim = await createClaim(ctx, { actor, input: req.body });
+				reply.header("location", `/api/v1/claims/${claim.id}`);
+				return sendClaim(reply, claim, 201);
+			},
+		);
+
+		app.get(
+			"/claims",
+			{
+				schema: {
+					tags: ["claims"],
+					summary:
+						"List claims: partners their organization's, reviewers all (R-DSH-1)",
+					querystring: listClaimsQuerySchema.extend({
+						format: z.enum(["json", "csv"]).default("json"),
+					}),
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "viewClaims");
+				const { format, ...query } = req.query;
+				if (format !== "csv") return listClaims(ctx, actor, query);
+				const lines: string[] = [stringify([CSV_COLUMNS])];
+				let cursor: string | undefined = query.cursor;
+				let total = 0;
+				do {
+					const page = await listClaims(ctx, actor, {
+						...query,
+						limit: 500,
+						cursor,
+					});
+					lines.push(stringify(page.items.map(csvRow)));
+					total += page.items.length;
+					cursor = page.nextCursor ?? undefined;
+				} while (cursor && total < 100_000);
+				return reply
+					.type("text/csv; charset=utf-8")
+					.header("content-disposition", 'attachment; filename="claims.csv"')
+					.send(lines.join(""));
+			},
+		);
+
+		app.get(
+			"/claims/:id",
+			{ schema: { tags: ["claims"], summary: "One claim", params: idParams } },
+			async (req, reply) => {
+				const actor = authorize(req, "viewClaims");
+				return sendClaim(reply, await getClaim(ctx, actor, req.params.id));
+			},
+		);
+
+		app.patch(
+			"/claims/:id",
+			{
+				schema: {
+					tags: ["claims"],
+					summary: "Edit a claim (R-EDIT-1); If-Match required (R-EDIT-2)",
+					params: idParams,
+					headers: ifMatchHeaders,
+					body: updateClaimSchema,
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "writeClaims");
+				const expectedVersion = parseIfMatch(req.headers["if-match"]);
+				if (expectedVersion === undefined) {
+					throw new DomainError(
+						"precondition_required",
+						'Send If-Match with the ETag you read (e.g. If-Match: "3"), so concurrent edits cannot overwrite each other.',
+					);
+				}
+				return sendClaim(
+					reply,
+					await updateClaim(ctx, {
+						actor,
+						claimId: req.params.id,
+						input: req.body,
+						expectedVersion,
+					}),
+				);
+			},
+		);
+
+		app.delete(
+			"/claims/:id",
+			{
+				schema: {
+					tags: ["claims"],
+					summary: "Delete a draft",
+					params: idParams,
+					headers: ifMatchHeaders,
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "writeClaims");
+				await deleteClaim(ctx, {
+					actor,
+					claimId: req.params.id,
+					expectedVersion: parseIfMatch(req.headers["if-match"]),
+				});
+				return reply.status(204).send();
+			},
+		);
+
+		app.post(
+			"/claims/:id/documents",
+			{
+				schema: {
+					tags: ["documents"],
+					summary:
+						"Upload PoE (multipart/form-data, field `file`); type checked by content (R-CRT-7)",
+					params: idParams,
+					headers: ifMatchHeaders,
+					consumes: ["multipart/form-data"],
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "writeClaims");
+				if (!req.isMultipart()) {
+					throw new DomainError(
+						"unsupported_media_type",
+						"Upload the file as multipart/form-data in a field named `file`.",
+					);
+				}
+				const file = await req.file();
+				if (!file || file.fieldname !== "file") {
+					throw new DomainError(
+						"validation_failed",
+						"No file in the field `file`.",
+						[
+							{
+								path: "file",
+								code: "required",
+								message:
+									"Attach the document in a multipart field named `file`.",
+							},
+						],
+					);
+				}
+				const { claim, documentId } = await uploadDocument(ctx, {
+					actor,
+					claimId: req.params.id,
+					stream: file.file,
+					fileName: file.filename,
+					expectedVersion: parseIfMatch(req.headers["if-match"]),
+				});
+				const document = claim.documents.find((d) => d.id === documentId);
+				reply.header(
+					"location",
+					`/api/v1/claims/${claim.id}/documents/${documentId}`,
+				);
+				reply.header("etag", `"${claim.version}"`);
+				return reply.status(201).send({ document, claim });
+			},
+		);
+
+		app.get(
+			"/claims/:id/documents/:documentId",
+			{
+				schema: {
+					tags: ["documents"],
+					summary: "Download a PoE document (as an attachment)",
+					params: idParams.extend({ documentId: z.string().min(1).max(100) }),
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "viewClaims");
+				const doc = await getDocument(ctx, {
+					actor,
+					claimId: req.params.id,
+					documentId: req.params.documentId,
+				});
+				return reply
+					.type(doc.contentType)
+					.header("content-disposition", contentDisposition(doc.name))
+					.header("x-content-type-options", "nosniff")
+					.header("content-length", String(doc.size))
+					.send(ctx.documents.open(doc.sha256));
+			},
+		);
+
+		app.delete(
+			"/claims/:id/documents/:documentId",
+			{
+				schema: {
+					tags: ["documents"],
+					summary: "Remove a document while the claim is In progress (R-CRT-7)",
+					params: idParams.extend({ documentId: z.string().min(1).max(100) }),
+					headers: ifMatchHeaders,
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "writeClaims");
+				const claim = await removeDocument(ctx, {
+					actor,
+					claimId: req.params.id,
+					documentId: req.params.documentId,
+					expectedVersion: parseIfMatch(req.headers["if-match"]),
+				});
+				return sendClaim(reply, claim);
+			},
+		);
+
+		app.get(
+			"/claims/:id/comments",
+			{
+				schema: {
+					tags: ["comments"],
+					summary: "The comment thread (R-REV-3)",
+					params: idParams,
+				},
+			},
+			async (req) => {
+				const actor = authorize(req, "viewClaims");
+				return {
+					items: await listComments(ctx, { actor, claimId: req.params.id }),
+				};
+			},
+		);
+
+		app.post(
+			"/claims/:id/comments",
+			{
+				schema: {
+					tags: ["comments"],
+					summary: "Post a comment (R-REV-3)",
+					params: idParams,
+					body: z.object({ body: z.string().trim().min(1).max(10_000) }),
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "comment");
+				return reply
+					.status(201)
+					.send(
+						await addComment(ctx, {
+							actor,
+							claimId: req.params.id,
+							body: req.body.body,
+						}),
+					);
+			},
+		);
+
+		app.get(
+			"/claims/:id/history",
+			{
+				schema: {
+					tags: ["claims"],
+					summary: "The history (R-HIS-1)",
+					params: idParams,
+				},
+			},
+			async (req) => {
+				const actor = authorize(req, "viewClaims");
+				return { items: await getHistory(ctx, actor, req.params.id) };
+			},
+		);
+
+		const action = (summary: string, body?: z.ZodType) => ({
+			schema: {
+				tags: ["actions"],
+				summary,
+				params: idParams,
+				headers: ifMatchHeaders,
+				...(body ? { body } : {}),
+			},
+		});
+		const optionalComment = z
+			.object({ comment: z.string().trim().max(10_000).optional() })
+			.default({});
+
+		app.post(
+			"/claims/:id/submit",
+			action("draft → submitted (partner)"),
+			async (req, reply) => {
+				const actor = authorize(req, "writeClaims");
+				return sendClaim(
+					reply,
+					await submitClaim(ctx, {
+						actor,
+						claimId: req.params.id,
+						expectedVersion: parseIfMatch(req.headers["if-match"]),
+					}),
+				);
+			},
+		);
+
+		app.post(
+			"/claims/:id/resubmit",
+			action(
+				"partner_action_required → under_review (partner)",
+				optionalComment,
+			),
+			async (req, reply) => {
+				const actor = authorize(req, "writeClaims");
+				const body = (req.body ?? {}) as { comment?: string };
+				return sendClaim(
+					reply,
+					await resubmitClaim(ctx, {
+						actor,
+						claimId: req.params.id,
+						comment: body.comment,
+						expectedVersion: parseIfMatch(req.headers["if-match"]),
+					}),
+				);
+			},
+		);
+
+		app.post(
+			"/claims/:id/withdraw",
+			action(
+				"Request rejection (partner admin): → rejected (partner_request)",
+				optionalComment,
+			),
+			async (req, reply) => {
+				const actor = authorize(req, "withdrawClaims");
+				const body = (req.body ?? {}) as { comment?: string };
+				return sendClaim(
+					reply,
+					await withdrawClaim(ctx, {
+						actor,
+						claimId: req.params.id,
+						comment: body.comment,
+						expectedVersion: parseIfMatch(req.headers["if-match"]),
+					}),
+				);
+			},
+		);
+
+		app.post(
+			"/claims/:id/dispute",
+			action(
+				"Dispute a rejection within the window (R-DSP-1, R-TIME-7)",
+				z
+					.object({ justification: z.string().trim().max(10_000).optional() })
+					.default({}),
+			),
+			async (req, reply) => {
+				const actor = authorize(req, "writeClaims");
+				const body = (req.body ?? {}) as { justification?: string };
+				return sendClaim(
+					reply,
+					await disputeClaim(ctx, {
+						actor,
+						claimId: req.params.id,
+						justification: body.justification,
+						expectedVersion: parseIfMatch(req.headers["if-match"]),
+					}),
+				);
+			},
+		);
+
+		app.post(
+			"/claims/:id/start-review",
+			action("submitted → under_review (reviewer)"),
+			async (req, reply) => {
+				const actor = authorize(req, "review");
+				return sendClaim(
+					reply,
+					await startReview(ctx, {
+						actor,
+						claimId: req.params.id,
+						expectedVersion: parseIfMatch(req.headers["if-match"]),
+					}),
+				);
+			},
+		);
+
+		app.post(
+			"/claims/:id/request-information",
+			action(
+				"under_review → partner_action_required with reasons (R-REV-1)",
+				z.object({
+					reasons: z.array(z.enum(INFORMATION_REQUEST_REASONS)).min(1),
+					comment: z.string().trim().min(1).max(10_000),
+				}),
+			),
+			async (req, reply) => {
+				const actor = authorize(req, "review");
+				const body = req.body as {
+					reasons: (typeof INFORMATION_REQUEST_REASONS)[number][];
+					comment: string;
+				};
+				return sendClaim(
+					reply,
+					await requestInformation(ctx, {
+						actor,
+						claimId: req.params.id,
+						reasons: body.reasons,
+						comment: body.comment,
+						expectedVersion: parseIfMatch(req.headers["if-match"]),
+					}),
+				);
+			},
+		);
+
+		app.post(
+			"/claims/:id/approve",
+			action(
+				"under_review → approved; rejects competing claims (R-CMP-3)",
+				z
+					.object({
+						comment: z.string().trim().max(10_000).optional(),
+						competingRejectionReason: z
+							.enum(REVIEWER_REJECTION_REASONS)
+							.optional(),
+						competingRejectionComment: z.string().trim().max(10_000).optional(),
+					})
+					.default({}),
+			),
+			async (req, reply) => {
+				const actor = authorize(req, "review");
+				const body = (req.body ?? {}) as {
+					comment?: string;
+					competingRejectionReason?: (typeof REVIEWER_REJECTION_REASONS)[number];
+					competingRejectionComment?: string;
+				};
+				return sendClaim(
+					reply,
+					await approveClaim(ctx, {
+						actor,
+						claimId: req.params.id,
+						...body,
+						expectedVersion: parseIfMatch(req.headers["if-match"]),
+					}),
+				);
+			},
+		);
+
+		app.post(
+			"/claims/:id/reject",
+			action(
+				"under_review → rejected with a reason (R-REV-2)",
+				z.object({
+					reason: z.enum(REVIEWER_REJECTION_REASONS),
+					comment: z.string().trim().min(1).max(10_000),
+				}),
+			),
+			async (req, reply) => {
+				const actor = authorize(req, "review");
+				const body = req.body as {
+					reason: (typeof REVIEWER_REJECTION_REASONS)[number];
+					comment: string;
+				};
+				return sendClaim(
+					reply,
+					await rejectClaim(ctx, {
+						actor,
+						claimId: req.params.id,
+						reason: body.reason,
+						comment: body.comment,
+						expectedVersion: parseIfMatch(req.headers["if-match"]),
+					}),
+				);
+			},
+		);
+
+		app.post(
+			"/claims/:id/dispute-decision",
+			action(
+				"Decide an open dispute: approve / request_information / uphold",
+				z.object({
+					decision: z.enum(["approve", "request_information", "uphold"]),
+					comment: z.string().trim().min(1).max(10_000),
+					reasons: z.array(z.enum(INFORMATION_REQUEST_REASONS)).optional(),
+				}),
+			),
+			async (req, reply) => {
+				const actor = authorize(req, "review");
+				const body = req.body as {
+					decision: "approve" | "request_information" | "uphold";
+					comment: string;
+					reasons?: (typeof INFORMATION_REQUEST_REASONS)[number][];
+				};
+				return sendClaim(
+					reply,
+					await decideDispute(ctx, {
+						actor,
+						claimId: req.params.id,
+						...body,
+						expectedVersion: parseIfMatch(req.headers["if-match"]),
+					}),
+				);
+			},
+		);
+
+		app.get(
+			"/claims/:id/competing",
+			{
+				schema: {
+					tags: ["review"],
+					summary: "The claims this one competes with (R-CMP-3)",
+					params: idParams,
+				},
+			},
+			async (req) => {
+				const actor = authorize(req, "review");
+				return { items: await getCompeting(ctx, actor, req.params.id) };
+			},
+		);
+
+		app.get(
+			"/review-queue",
+			{
+				schema: {
+					tags: ["review"],
+					summary: "Open work, soonest due first, with overdue flags",
+					querystring: z.object({
+						limit: z.coerce.number().int().min(1).max(500).default(50),
+						cursor: z.string().max(500).optional(),
+						competing: z.enum(["true", "false"]).optional(),
+						sla: z
+							.enum(["review_start", "decision", "dispute_decision"])
+							.optional(),
+					}),
+				},
+			},
+			async (req) => {
+				authorize(req, "review");
+				return reviewQueue(ctx, req.query);
+			},
+		);
+	};
+}

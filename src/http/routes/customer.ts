@@ -1,0 +1,50 @@
+/** Customer admin routes (R-ROL-3, R-CON-2). */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { listCustomerAssociations } from "../../consent/list-associations.ts";
+import { optOut } from "../../consent/opt-out.ts";
+import type { AppContext } from "../../context.ts";
+import { authorize } from "../auth-hooks.ts";
+import { sendClaim } from "./claims.ts";
+
+/** Registers /customer/associations and the opt-out. */
+export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+	return async (app) => {
+		app.get(
+			"/customer/associations",
+			{
+				schema: { tags: ["customer"], summary: "Associations on your tenant" },
+			},
+			async (req) => {
+				const actor = authorize(req, "customer");
+				return { items: await listCustomerAssociations(ctx, actor) };
+			},
+		);
+
+		app.post(
+			"/customer/associations/:claimId/opt-out",
+			{
+				schema: {
+					tags: ["customer"],
+					summary: "Opt out during the consent window (R-CON-2)",
+					params: z.object({ claimId: z.string().min(1).max(100) }),
+					body: z
+						.object({ comment: z.string().trim().max(2000).optional() })
+						.default({}),
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "customer");
+				const body = (req.body ?? {}) as { comment?: string };
+				return sendClaim(
+					reply,
+					await optOut(ctx, {
+						actor,
+						claimId: req.params.claimId,
+						comment: body.comment,
+					}),
+				);
+			},
+		);
+	};
+}

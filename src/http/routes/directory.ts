@@ -1,0 +1,154 @@
+/** Directory routes: MPN IDs, the catalog, tenant lookup and the admin import (SPEC section 2). */
+import { asc, eq } from "drizzle-orm";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { mpnIds, products } from "../../db/schema.ts";
+import {
+	importDirectory,
+	importDirectoryFile,
+} from "../../directory/import-directory.ts";
+import { DomainError } from "../../domain/errors.ts";
+import { ALLOWED_ACTIVITIES } from "../../domain/claim-validation.ts";
+import { authorize, requireActor } from "../auth-hooks.ts";
+
+/** Registers /mpn-ids, /products, /activities and /admin/directory/import. */
+export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+	return async (app) => {
+		app.get(
+			"/mpn-ids",
+			{
+				schema: {
+					tags: ["directory"],
+					summary:
+						"Your organization's MPN IDs with enrolled programs (R-CRT-2)",
+				},
+			},
+			async (req) => {
+				const actor = authorize(req, "viewClaims");
+				if (actor.kind !== "partner")
+					throw new DomainError(
+						"forbidden",
+						"MPN IDs are listed for partner users.",
+					);
+				const rows = await ctx.db
+					.select()
+					.from(mpnIds)
+					.where(eq(mpnIds.organizationId, actor.organizationId ?? ""))
+					.orderBy(asc(mpnIds.mpnId));
+				return {
+					items: rows.map((r) => ({
+						mpnId: r.mpnId,
+						programs: r.programs,
+						enrolled: r.programs.length > 0,
+					})),
+				};
+			},
+		);
+
+		app.get(
+			"/products",
+			{
+				schema: {
+					tags: ["directory"],
+					summary: "The product catalog (R-DIR-4)",
+					querystring: z.object({
+						solutionArea: z
+							.enum(["business_applications", "microsoft_365"])
+							.optional(),
+					}),
+				},
+			},
+			async (req) => {
+				requireActor(req);
+				const rows = await ctx.db
+					.select()
+					.from(products)
+					.where(
+						req.query.solutionArea
+							? eq(products.solutionArea, req.query.solutionArea)
+							: undefined,
+					)
+					.orderBy(asc(products.name));
+				return { items: rows };
+			},
+		);
+
+		app.get(
+			"/activities",
+			{
+				schema: {
+					tags: ["directory"],
+					summary: "Allowed solution area and activity pairs (R-CRT-4)",
+				},
+			},
+			async (req) => {
+				requireActor(req);
+				return {
+					items: Object.entries(ALLOWED_ACTIVITIES).flatMap(
+						([solutionArea, acts]) =>
+							Object.entries(acts).map(([activity, d]) => ({
+								solutionArea,
+								activity,
+								...d,
+							})),
+					),
+				};
+			},
+		);
+
+		app.post(
+			"/admin/directory/import",
+			{
+				bodyLimit: 100 * 1024 * 1024,
+				schema: {
+					tags: ["admin"],
+					summary:
+						"Import the directory: JSON document, one CSV section (text/csv with ?section=), or a multipart file",
+					querystring: z.object({
+						section: z
+							.enum([
+								"products",
+								"partners",
+								"tenants",
+								"subscriptions",
+								"users",
+								"usage",
+							])
+							.optional(),
+					}),
+				},
+			},
+			async (req) => {
+				authorize(req, "administer");
+				if (req.isMultipart()) {
+					const file = await req.file();
+					if (!file)
+						throw new DomainError(
+							"validation_failed",
+							"Attach the import file in a field named `file`.",
+						);
+					return importDirectoryFile(ctx.db, {
+						content: await file.toBuffer(),
+						fileName: file.filename,
+					});
+				}
+				const type = String(req.headers["content-type"] ?? "");
+				if (type.startsWith("text/csv")) {
+					const section = req.query.section;
+					if (!section)
+						throw new DomainError(
+							"validation_failed",
+							"Name the CSV's section: ?section=subscriptions (or partners, tenants, …).",
+						);
+					return importDirectoryFile(ctx.db, {
+						content: Buffer.from(String(req.body)),
+						fileName: `${section}.csv`,
+						format: "csv",
+					});
+				}
+				return importDirectory(ctx.db, req.body);
+			},
+		);
+	};
+}

@@ -1,0 +1,171 @@
+/**
+ * The Fastify server: API under /api/v1 (API.md), OpenAPI 3.1 at /api/v1/openapi.json,
+ * the reference at /api/docs, and /healthz, /readyz, /metrics.
+ */
+import cookie from "@fastify/cookie";
+import multipart from "@fastify/multipart";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { sql } from "drizzle-orm";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+	jsonSchemaTransform,
+	serializerCompiler,
+	validatorCompiler,
+	type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import client from "prom-client";
+import type { AppContext } from "../context.ts";
+import { DomainError } from "../domain/errors.ts";
+import { registerAuth } from "./auth-hooks.ts";
+import { registerIdempotency } from "./idempotency.ts";
+import { sendProblem, toDomainError } from "./problem.ts";
+import { accountRoutes } from "./routes/account.ts";
+import { claimRoutes } from "./routes/claims.ts";
+import { customerRoutes } from "./routes/customer.ts";
+import { directoryRoutes } from "./routes/directory.ts";
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+	/** pino logger options, or false for none (tests). */
+	logger?: boolean | { level: string };
+	/** Extra route plugins under /api/v1 (later areas register theirs here). */
+	plugins?: ((app: FastifyInstance) => Promise<void>)[];
+}
+
+/** Builds (does not listen) the HTTP server for a context. */
+export async function buildServer(
+	ctx: AppContext,
+	opts: ServerOptions = {},
+): Promise<FastifyInstance> {
+	const app = Fastify({
+		logger: opts.logger ?? false,
+		bodyLimit: 1024 * 1024,
+		trustProxy: true,
+		ajv: { customOptions: { coerceTypes: "array" } },
+	}).withTypeProvider<ZodTypeProvider>();
+	app.setValidatorCompiler(validatorCompiler);
+	app.setSerializerCompiler(serializerCompiler);
+
+	app.setErrorHandler((err, req, reply) => {
+		const de = toDomainError(err);
+		if (de) return sendProblem(reply, req, de);
+		req.log.error({ err }, "unhandled error");
+		return reply.status(500).type("application/problem+json").send({
+			type: "https://cpor.dev/problems/internal_error",
+			title: "Internal server error",
+			status: 500,
+			detail:
+				"Something went wrong on our side; the change was not applied. Try again, and tell the platform admin if it persists.",
+			code: "internal_error",
+			errors: [],
+		});
+	});
+	app.setNotFoundHandler((req, reply) =>
+		sendProblem(
+			reply,
+			req,
+			new DomainError(
+				"not_found",
+				`There is no ${req.method} ${req.url.split("?")[0]}; see /api/docs.`,
+			),
+		),
+	);
+
+	// Accept CSV bodies for the directory import.
+	app.addContentTypeParser(
+		"text/csv",
+		{ parseAs: "string", bodyLimit: 100 * 1024 * 1024 },
+		(_req, body, done) => done(null, body),
+	);
+
+	await app.register(cookie);
+	await app.register(multipart, {
+		limits: { fileSize: ctx.config.maxUploadBytes + 1, files: 1, fields: 10 },
+	});
+	await app.register(rateLimit, { global: false });
+	await app.register(swagger, {
+		openapi: {
+			openapi: "3.1.0",
+			info: {
+				title: "CPOR API",
+				version: "1.0.0",
+				description:
+					"Claimed Partner of Record: customer association claims, proof of execution, review, consent, disputes and arbitration. Errors are RFC 9457 problem+json with a stable `code`.",
+			},
+			components: {
+				securitySchemes: {
+					session: { type: "apiKey", in: "cookie", name: "cpor_session" },
+					bearer: { type: "http", scheme: "bearer" },
+				},
+			},
+			security: [{ session: [] }, { bearer: [] }],
+		},
+		transform: jsonSchemaTransform,
+	});
+	await app.register(swaggerUi, { routePrefix: "/api/docs" });
+
+	registerAuth(app, ctx);
+	registerIdempotency(app, ctx);
+
+	// Metrics
+	const registry = new client.Registry();
+	client.collectDefaultMetrics({ register: registry });
+	const httpDuration = new client.Histogram({
+		name: "cpor_http_request_duration_seconds",
+		help: "HTTP request duration by route and status",
+		labelNames: ["method", "route", "status"],
+		buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+		registers: [registry],
+	});
+	app.addHook("onResponse", async (req, reply) => {
+		httpDuration.observe(
+			{
+				method: req.method,
+				route: req.routeOptions.url ?? "unknown",
+				status: String(reply.statusCode),
+			},
+			reply.elapsedTime / 1000,
+		);
+	});
+	app.decorate("metricsRegistry", registry);
+
+	app.get("/healthz", { schema: { hide: true } }, async () => ({
+		status: "ok",
+	}));
+	app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {
+		try {
+			await ctx.db.execute(sql`select 1`);
+			return { status: "ready", database: ctx.dbKind };
+		} catch (err) {
+			return reply
+				.status(503)
+				.send({ status: "unavailable", error: (err as Error).message });
+		}
+	});
+	app.get("/metrics", { schema: { hide: true } }, async (_req, reply) =>
+		reply.type(registry.contentType).send(await registry.metrics()),
+	);
+	app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () =>
+		app.swagger(),
+	);
+
+	await app.register(
+		async (api) => {
+			await api.register(accountRoutes(ctx));
+			await api.register(claimRoutes(ctx));
+			await api.register(directoryRoutes(ctx));
+			await api.register(customerRoutes(ctx));
+			for (const p of opts.plugins ?? []) await api.register(p);
+		},
+		{ prefix: "/api/v1" },
+	);
+	return app;
+}
+
+declare module "fastify" {
+	interface FastifyInstance {
+		metricsRegistry: client.Registry;
+	}
+}

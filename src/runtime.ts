@@ -1,0 +1,55 @@
+/**
+ * Starting CPOR: open and migrate the database, build the context, create the first
+ * platform admin (CPOR_ADMIN_EMAIL/PASSWORD) and, with --demo on an empty database,
+ * load the demo.
+ */
+import { sql } from "drizzle-orm";
+import { ensureUser } from "./auth/accounts.ts";
+import type { Config } from "./config.ts";
+import { type AppContext, createContext } from "./context.ts";
+import { type Database, migrateDatabase, openDatabase } from "./db/client.ts";
+import { type Clock, SandboxClock, systemClock } from "./domain/clock.ts";
+
+/** A running context with its database handle. */
+export interface Runtime {
+	ctx: AppContext;
+	database: Database;
+	close(): Promise<void>;
+}
+
+/** Opens, migrates and builds the context. `sandbox` uses a movable clock (API.md "Bootstrap and sandbox"). */
+export async function startRuntime(
+	config: Config,
+	opts: { sandbox?: boolean; clock?: Clock } = {},
+): Promise<Runtime> {
+	const database = await openDatabase({
+		databaseUrl: config.databaseUrl,
+		dataDir: config.dataDir,
+	});
+	await migrateDatabase(database);
+	const clock = opts.clock ?? (opts.sandbox ? new SandboxClock() : systemClock);
+	const ctx = createContext({
+		db: database.db,
+		dbKind: database.kind,
+		clock,
+		config,
+	});
+	if (config.adminEmail && config.adminPassword) {
+		await ensureUser(ctx, {
+			email: config.adminEmail,
+			name: "Platform admin",
+			password: config.adminPassword,
+			roles: ["platform_admin"],
+		});
+	}
+	return { ctx, database, close: () => database.close() };
+}
+
+/** True when the database has no claims and no partners yet (a fresh install). */
+export async function isEmpty(ctx: AppContext): Promise<boolean> {
+	const res = await ctx.db.execute(
+		sql`select (select count(*) from organizations) + (select count(*) from claims) as n`,
+	);
+	const rows = (res as unknown as { rows: { n: string | number }[] }).rows;
+	return Number(rows[0]?.n ?? 0) === 0;
+}

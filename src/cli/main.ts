@@ -12,6 +12,9 @@ import { seedDemo } from "../demo/seed-demo.ts";
 import { importDirectoryFile } from "../directory/import-directory.ts";
 import { DomainError } from "../domain/errors.ts";
 import { buildServer } from "../http/server.ts";
+import { SandboxClock } from "../domain/clock.ts";
+import { adminClockRoutes } from "../http/routes/admin-clock.ts";
+import { startSweeper } from "../jobs/sweeper.ts";
 import { isEmpty, startRuntime } from "../runtime.ts";
 
 const ENV_HELP = `

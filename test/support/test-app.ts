@@ -10,10 +10,18 @@ import pg from "pg";
 import { inject } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { type AppContext, createContext } from "../../src/context.ts";
-import { type Database, migrateDatabase, openDatabase } from "../../src/db/client.ts";
+import {
+	type Database,
+	migrateDatabase,
+	openDatabase,
+} from "../../src/db/client.ts";
 import { importDirectory } from "../../src/directory/import-directory.ts";
 import { SandboxClock } from "../../src/domain/clock.ts";
-import { DEMO_IDS, generateDemoDirectory } from "../../src/demo/generate-directory.ts";
+import {
+	DEMO_IDS,
+	generateDemoDirectory,
+} from "../../src/demo/generate-directory.ts";
+import { adminClockRoutes } from "../../src/http/routes/admin-clock.ts";
 import { buildServer } from "../../src/http/server.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,190 +36,270 @@ export const PASSWORD = "test-password-123";
 
 /** Well-known demo accounts by role. */
 export const USERS = {
-  ana: "ana.global@fabrikam.example", // fabrikam global_admin
-  ivan: "ivan.incentives@fabrikam.example", // fabrikam incentives_user
-  bea: "bea.billing@fabrikam.example", // fabrikam billing_admin
-  daan: "daan.incentives@fabrikam.example", // fabrikam incentives_admin (nl)
-  nora: "nora.admin@northwind.example", // northwind global_admin
-  rita: "rita.reviewer@cpor.example", // reviewer
-  rob: "rob.reviewer@cpor.example", // reviewer
-  carl: "carl.customer@contoso.example", // customer_admin of Contoso
-  paula: "paula.platform@cpor.example", // platform_admin
+	ana: "ana.global@fabrikam.example", // fabrikam global_admin
+	ivan: "ivan.incentives@fabrikam.example", // fabrikam incentives_user
+	bea: "bea.billing@fabrikam.example", // fabrikam billing_admin
+	daan: "daan.incentives@fabrikam.example", // fabrikam incentives_admin (nl)
+	nora: "nora.admin@northwind.example", // northwind global_admin
+	rita: "rita.reviewer@cpor.example", // reviewer
+	rob: "rob.reviewer@cpor.example", // reviewer
+	carl: "carl.customer@contoso.example", // customer_admin of Contoso
+	paula: "paula.platform@cpor.example", // platform_admin
 } as const;
 
 let cachedDirectory: ReturnType<typeof generateDemoDirectory> | undefined;
 /** The demo directory, trimmed for speed (well-known tenants plus 40 generated ones). */
 export function testDirectory() {
-  if (!cachedDirectory) {
-    const full = generateDemoDirectory(20261121, PASSWORD);
-    const keepTenants = new Set([
-      DEMO_IDS.tenants.contoso,
-      DEMO_IDS.tenants.adventureWorks,
-      ...(full.tenants ?? []).slice(0, 40).map((t) => t.tenantId),
-    ]);
-    cachedDirectory = {
-      ...full,
-      tenants: (full.tenants ?? []).filter((t) => keepTenants.has(t.tenantId)),
-      subscriptions: (full.subscriptions ?? []).filter((s) => keepTenants.has(s.tenantId)),
-      usage: (full.usage ?? []).filter((u) => keepTenants.has(u.tenantId)),
-    };
-  }
-  return cachedDirectory;
+	if (!cachedDirectory) {
+		const full = generateDemoDirectory(20261121, PASSWORD);
+		const keepTenants = new Set([
+			DEMO_IDS.tenants.contoso,
+			DEMO_IDS.tenants.adventureWorks,
+			...(full.tenants ?? []).slice(0, 40).map((t) => t.tenantId),
+		]);
+		cachedDirectory = {
+			...full,
+			tenants: (full.tenants ?? []).filter((t) => keepTenants.has(t.tenantId)),
+			subscriptions: (full.subscriptions ?? []).filter((s) =>
+				keepTenants.has(s.tenantId),
+			),
+			usage: (full.usage ?? []).filter((u) => keepTenants.has(u.tenantId)),
+		};
+	}
+	return cachedDirectory;
 }
 
 /** A signed-in HTTP client (cookie + CSRF token) for one user. */
 export interface Client {
-  email: string;
-  request(method: string, url: string, opts?: { body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
-  get(url: string): Promise<LightMyRequestResponse>;
-  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
-  patch(url: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
-  del(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
-  /** Uploads bytes as multipart field `file`. */
-  upload(url: string, bytes: Uint8Array, fileName: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+	email: string;
+	request(
+		method: string,
+		url: string,
+		opts?: { body?: unknown; headers?: Record<string, string> },
+	): Promise<LightMyRequestResponse>;
+	get(url: string): Promise<LightMyRequestResponse>;
+	post(
+		url: string,
+		body?: unknown,
+		headers?: Record<string, string>,
+	): Promise<LightMyRequestResponse>;
+	patch(
+		url: string,
+		body: unknown,
+		headers?: Record<string, string>,
+	): Promise<LightMyRequestResponse>;
+	del(
+		url: string,
+		headers?: Record<string, string>,
+	): Promise<LightMyRequestResponse>;
+	/** Uploads bytes as multipart field `file`. */
+	upload(
+		url: string,
+		bytes: Uint8Array,
+		fileName: string,
+		headers?: Record<string, string>,
+	): Promise<LightMyRequestResponse>;
 }
 
 /** A running test app. */
 export interface TestApp {
-  kind: DbKind;
-  app: FastifyInstance;
-  ctx: AppContext;
-  clock: SandboxClock;
-  /** Signs a user in (password {@link PASSWORD}) and returns a client. */
-  login(email: string): Promise<Client>;
-  /** A client with no session. */
-  anonymous(): Client;
-  close(): Promise<void>;
+	kind: DbKind;
+	app: FastifyInstance;
+	ctx: AppContext;
+	clock: SandboxClock;
+	/** Signs a user in (password {@link PASSWORD}) and returns a client. */
+	login(email: string): Promise<Client>;
+	/** A client with no session. */
+	anonymous(): Client;
+	close(): Promise<void>;
 }
 
-function multipart(bytes: Uint8Array, fileName: string): { payload: Buffer; contentType: string } {
-  const boundary = `----cpor${randomBytes(8).toString("hex")}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { payload: Buffer.concat([head, Buffer.from(bytes), tail]), contentType: `multipart/form-data; boundary=${boundary}` };
+function multipart(
+	bytes: Uint8Array,
+	fileName: string,
+): { payload: Buffer; contentType: string } {
+	const boundary = `----cpor${randomBytes(8).toString("hex")}`;
+	const head = Buffer.from(
+		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+	);
+	const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+	return {
+		payload: Buffer.concat([head, Buffer.from(bytes), tail]),
+		contentType: `multipart/form-data; boundary=${boundary}`,
+	};
 }
 
 /** Opens a fresh database of the given kind (PostgreSQL: a new database in the test cluster). */
-export async function openTestDatabase(kind: DbKind): Promise<Database & { url?: string }> {
-  if (kind === "pglite") return openDatabase({ dataDir: "memory://" });
-  const admin = inject("pgUrl");
-  const name = `cpor_test_${randomBytes(6).toString("hex")}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: u.toString(), poolSize: 60 });
-  return { ...database, url: u.toString() };
+export async function openTestDatabase(
+	kind: DbKind,
+): Promise<Database & { url?: string }> {
+	if (kind === "pglite") return openDatabase({ dataDir: "memory://" });
+	const admin = inject("pgUrl");
+	const name = `cpor_test_${randomBytes(6).toString("hex")}`;
+	const c = new pg.Client({ connectionString: admin });
+	await c.connect();
+	await c.query(`create database ${name}`);
+	await c.end();
+	const u = new URL(admin);
+	u.pathname = `/${name}`;
+	const database = await openDatabase({
+		databaseUrl: u.toString(),
+		poolSize: 60,
+	});
+	return { ...database, url: u.toString() };
 }
 
 /** Starts a test app: migrated database, directory loaded, sandbox clock at 2026-11-23T09:00Z (a Monday). */
 export async function startTestApp(
-  kind: DbKind,
-  opts: { now?: Date; env?: Record<string, string>; directory?: boolean } = {},
+	kind: DbKind,
+	opts: { now?: Date; env?: Record<string, string>; directory?: boolean } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase(kind);
-  await migrateDatabase(database);
-  const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-test-"));
-  const config = loadConfig({ CPOR_DATA_DIR: dataDir, LOG_LEVEL: "silent", ...opts.env });
-  const clock = new SandboxClock(opts.now ?? new Date("2026-11-23T09:00:00.000Z"));
-  const ctx = createContext({ db: database.db, dbKind: database.kind, clock, config });
-  if (opts.directory !== false) await importDirectory(ctx.db, testDirectory());
-  const app = await buildServer(ctx, { logger: false });
-  await app.ready();
+	const database = await openTestDatabase(kind);
+	await migrateDatabase(database);
+	const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-test-"));
+	const config = loadConfig({
+		CPOR_DATA_DIR: dataDir,
+		LOG_LEVEL: "silent",
+		...opts.env,
+	});
+	const clock = new SandboxClock(
+		opts.now ?? new Date("2026-11-23T09:00:00.000Z"),
+	);
+	const ctx = createContext({
+		db: database.db,
+		dbKind: database.kind,
+		clock,
+		config,
+	});
+	if (opts.directory !== false) await importDirectory(ctx.db, testDirectory());
+	const app = await buildServer(ctx, {
+		logger: false,
+		plugins: [adminClockRoutes(ctx, clock)],
+	});
+	await app.ready();
 
-  const makeClient = (email: string, cookie?: string, csrf?: string): Client => {
-    const request: Client["request"] = (method, url, o = {}) =>
-      app.inject({
-        method: method as "GET",
-        url,
-        headers: {
-          ...(cookie ? { cookie } : {}),
-          ...(csrf ? { "x-csrf-token": csrf } : {}),
-          ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
-          ...o.headers,
-        },
-        ...(o.body !== undefined ? { payload: JSON.stringify(o.body) } : {}),
-      });
-    return {
-      email,
-      request,
-      get: (url) => request("GET", url),
-      post: (url, body, headers) => request("POST", url, { body: body ?? {}, headers }),
-      patch: (url, body, headers) => request("PATCH", url, { body, headers }),
-      del: (url, headers) => request("DELETE", url, { headers }),
-      upload: (url, bytes, fileName, headers) => {
-        const m = multipart(bytes, fileName);
-        return app.inject({
-          method: "POST",
-          url,
-          headers: {
-            ...(cookie ? { cookie } : {}),
-            ...(csrf ? { "x-csrf-token": csrf } : {}),
-            "content-type": m.contentType,
-            ...headers,
-          },
-          payload: m.payload,
-        });
-      },
-    };
-  };
+	const makeClient = (
+		email: string,
+		cookie?: string,
+		csrf?: string,
+	): Client => {
+		const request: Client["request"] = (method, url, o = {}) =>
+			app.inject({
+				method: method as "GET",
+				url,
+				headers: {
+					...(cookie ? { cookie } : {}),
+					...(csrf ? { "x-csrf-token": csrf } : {}),
+					...(o.body !== undefined
+						? { "content-type": "application/json" }
+						: {}),
+					...o.headers,
+				},
+				...(o.body !== undefined ? { payload: JSON.stringify(o.body) } : {}),
+			});
+		return {
+			email,
+			request,
+			get: (url) => request("GET", url),
+			post: (url, body, headers) =>
+				request("POST", url, { body: body ?? {}, headers }),
+			patch: (url, body, headers) => request("PATCH", url, { body, headers }),
+			del: (url, headers) => request("DELETE", url, { headers }),
+			upload: (url, bytes, fileName, headers) => {
+				const m = multipart(bytes, fileName);
+				return app.inject({
+					method: "POST",
+					url,
+					headers: {
+						...(cookie ? { cookie } : {}),
+						...(csrf ? { "x-csrf-token": csrf } : {}),
+						"content-type": m.contentType,
+						...headers,
+					},
+					payload: m.payload,
+				});
+			},
+		};
+	};
 
-  return {
-    kind,
-    app,
-    ctx,
-    clock,
-    anonymous: () => makeClient("anonymous"),
-    async login(email) {
-      const res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password: PASSWORD } });
-      if (res.statusCode !== 200) throw new Error(`login ${email} failed: ${res.statusCode} ${res.body}`);
-      const setCookie = res.headers["set-cookie"];
-      const cookie = String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(";")[0] as string;
-      return makeClient(email, cookie, (res.json() as { csrfToken: string }).csrfToken);
-    },
-    async close() {
-      await app.close();
-      await database.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+	return {
+		kind,
+		app,
+		ctx,
+		clock,
+		anonymous: () => makeClient("anonymous"),
+		async login(email) {
+			const res = await app.inject({
+				method: "POST",
+				url: "/api/v1/auth/login",
+				payload: { email, password: PASSWORD },
+			});
+			if (res.statusCode !== 200)
+				throw new Error(`login ${email} failed: ${res.statusCode} ${res.body}`);
+			const setCookie = res.headers["set-cookie"];
+			const cookie = String(
+				Array.isArray(setCookie) ? setCookie[0] : setCookie,
+			).split(";")[0] as string;
+			return makeClient(
+				email,
+				cookie,
+				(res.json() as { csrfToken: string }).csrfToken,
+			);
+		},
+		async close() {
+			await app.close();
+			await database.close();
+			rmSync(dataDir, { recursive: true, force: true });
+		},
+	};
 }
 
 /** A complete Business Applications claim body on Contoso's claimable Sales subscription. */
 export function baClaimBody(overrides: Record<string, unknown> = {}) {
-  return {
-    name: "Contoso Dynamics 365 Sales presales",
-    mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
-    customer: { tenantId: DEMO_IDS.tenants.contoso, domain: "contoso.com" },
-    solutionArea: "business_applications",
-    activity: "presales",
-    products: [{ subscriptionId: DEMO_IDS.subscriptions.contosoSales }],
-    contacts: {
-      customer: { name: "Chris Customer", title: "CIO", email: "chris@contoso.example" },
-      customerTechnical: { name: "Tess Tech", title: "IT Manager", email: "tess@contoso.example" },
-      partner: { name: "Ana Garcia", email: "ana.global@fabrikam.example" },
-    },
-    ...overrides,
-  };
+	return {
+		name: "Contoso Dynamics 365 Sales presales",
+		mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
+		customer: { tenantId: DEMO_IDS.tenants.contoso, domain: "contoso.com" },
+		solutionArea: "business_applications",
+		activity: "presales",
+		products: [{ subscriptionId: DEMO_IDS.subscriptions.contosoSales }],
+		contacts: {
+			customer: {
+				name: "Chris Customer",
+				title: "CIO",
+				email: "chris@contoso.example",
+			},
+			customerTechnical: {
+				name: "Tess Tech",
+				title: "IT Manager",
+				email: "tess@contoso.example",
+			},
+			partner: { name: "Ana Garcia", email: "ana.global@fabrikam.example" },
+		},
+		...overrides,
+	};
 }
 
 /** A complete Microsoft 365 usage claim body on Contoso. */
 export function m365ClaimBody(overrides: Record<string, unknown> = {}) {
-  return {
-    name: "Contoso Teams adoption",
-    mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
-    customer: { tenantId: DEMO_IDS.tenants.contoso, domain: "contoso.onmicrosoft.com" },
-    solutionArea: "microsoft_365",
-    activity: "usage",
-    products: [{ productId: "microsoft-teams" }],
-    contacts: {
-      customer: { name: "Chris Customer", title: "CIO", email: "chris@contoso.example" },
-      partner: { name: "Ana Garcia", email: "ana.global@fabrikam.example" },
-    },
-    ...overrides,
-  };
+	return {
+		name: "Contoso Teams adoption",
+		mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
+		customer: {
+			tenantId: DEMO_IDS.tenants.contoso,
+			domain: "contoso.onmicrosoft.com",
+		},
+		solutionArea: "microsoft_365",
+		activity: "usage",
+		products: [{ productId: "microsoft-teams" }],
+		contacts: {
+			customer: {
+				name: "Chris Customer",
+				title: "CIO",
+				email: "chris@contoso.example",
+			},
+			partner: { name: "Ana Garcia", email: "ana.global@fabrikam.example" },
+		},
+		...overrides,
+	};
 }

@@ -1,0 +1,70 @@
+/**
+ * The sandbox clock (API.md "Bootstrap and sandbox"): only registered with --sandbox.
+ * Moving it runs every due timer before answering.
+ */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { ClockRewindError, type SandboxClock } from "../../domain/clock.ts";
+import { DomainError } from "../../domain/errors.ts";
+import { runDueTimers } from "../../jobs/sweeper.ts";
+import { authorize } from "../auth-hooks.ts";
+
+/** Registers GET/POST /admin/clock for a sandbox clock. */
+export function adminClockRoutes(
+	ctx: AppContext,
+	clock: SandboxClock,
+): FastifyPluginAsyncZod {
+	return async (app) => {
+		app.get(
+			"/admin/clock",
+			{ schema: { tags: ["admin"], summary: "The sandbox clock" } },
+			async (req) => {
+				authorize(req, "administer");
+				return { now: clock.now().toISOString(), sandbox: true };
+			},
+		);
+
+		app.post(
+			"/admin/clock",
+			{
+				schema: {
+					tags: ["admin"],
+					summary:
+						"Move the sandbox clock forward ({ advanceBy: ISO 8601 duration } or { to: instant }) and run due timers",
+					body: z.union([
+						z.object({ advanceBy: z.string().min(2).max(40) }).strict(),
+						z.object({ to: z.string().datetime({ offset: true }) }).strict(),
+					]),
+				},
+			},
+			async (req) => {
+				authorize(req, "administer");
+				const body = req.body as { advanceBy?: string; to?: string };
+				try {
+					if (body.advanceBy) clock.advanceBy(body.advanceBy);
+					else clock.setTo(new Date(body.to as string));
+				} catch (err) {
+					if (err instanceof ClockRewindError) {
+						throw new DomainError(
+							"clock_rewind",
+							`The sandbox clock only moves forward; it is ${clock.now().toISOString()}.`,
+						);
+					}
+					if (err instanceof RangeError) {
+						throw new DomainError("validation_failed", err.message, [
+							{
+								path: "advanceBy",
+								code: "invalid_duration",
+								message: err.message,
+							},
+						]);
+					}
+					throw err;
+				}
+				const timers = await runDueTimers(ctx);
+				return { now: clock.now().toISOString(), sandbox: true, timers };
+			},
+		);
+	};
+}

@@ -10,6 +10,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { sql } from "drizzle-orm";
 import Fastify, { type FastifyInstance } from "fastify";
 import {
+	type FastifyPluginAsyncZod,
 	jsonSchemaTransform,
 	serializerCompiler,
 	validatorCompiler,
@@ -31,7 +32,7 @@ export interface ServerOptions {
 	/** pino logger options, or false for none (tests). */
 	logger?: boolean | { level: string };
 	/** Extra route plugins under /api/v1 (later areas register theirs here). */
-	plugins?: ((app: FastifyInstance) => Promise<void>)[];
+	plugins?: FastifyPluginAsyncZod[];
 }
 
 /** Builds (does not listen) the HTTP server for a context. */

@@ -14,7 +14,7 @@ import { DomainError } from "../domain/errors.ts";
 import { buildServer } from "../http/server.ts";
 import { SandboxClock } from "../domain/clock.ts";
 import { adminClockRoutes } from "../http/routes/admin-clock.ts";
-import { startSweeper } from "../jobs/sweeper.ts";
+import { runDueTimers, startSweeper } from "../jobs/sweeper.ts";
 import { isEmpty, startRuntime } from "../runtime.ts";
 
 const ENV_HELP = `
@@ -69,7 +69,7 @@ const program = new Command()
 program
 	.command("serve")
 	.description(
-		"Run the API (and, later, the web UI and workers) on the embedded database or PostgreSQL",
+		"Run the API and the deadline timers on the embedded database or PostgreSQL",
 	)
 	.option("-p, --port <port>", "HTTP port (PORT)")
 	.option("--host <host>", "interface to listen on (HOST)")
@@ -106,8 +106,16 @@ program
 				});
 				process.stdout.write(`  claims: ${JSON.stringify(summary.claims)}\n`);
 			}
+			const clock = rt.ctx.clock;
 			const app = await buildServer(rt.ctx, {
 				logger: c.logLevel === "silent" ? false : { level: c.logLevel },
+				plugins:
+					clock instanceof SandboxClock
+						? [adminClockRoutes(rt.ctx, clock)]
+						: [],
+			});
+			const stopSweeper = startSweeper(rt.ctx, {
+				log: (m, err) => app.log.error({ err }, m),
 			});
 			await app.listen({ port: c.port, host: c.host });
 			const addr = app.server.address();
@@ -131,6 +139,7 @@ program
 			}
 			process.stdout.write(`${lines.join("\n")}\n\n`);
 			const stop = async () => {
+				await stopSweeper();
 				await app.close();
 				await rt.close();
 				process.exit(0);
@@ -139,6 +148,51 @@ program
 			process.once("SIGTERM", stop);
 		},
 	);
+
+program
+	.command("worker")
+	.description(
+		"Run only the deadline timers (no HTTP), for scale-out next to `cpor serve` nodes on one PostgreSQL",
+	)
+	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
+	.option("--interval <ms>", "milliseconds between sweeps", "1000")
+	.option(
+		"--once",
+		"run every due timer once and exit (prints the counts as JSON)",
+	)
+	.addHelpText(
+		"after",
+		"\nSeveral workers may run at once: each claim is taken by one (FOR UPDATE SKIP LOCKED) and every timer fires once.\n",
+	)
+	.action(async (flags: CommonFlags & { interval: string; once?: boolean }) => {
+		const c = config(flags);
+		const rt = await startRuntime(c);
+		if (flags.once) {
+			const started = Date.now();
+			const result = await runDueTimers(rt.ctx);
+			await rt.close();
+			process.stdout.write(
+				`${JSON.stringify({ ...result, ms: Date.now() - started })}\n`,
+			);
+			return;
+		}
+		const stop = startSweeper(rt.ctx, {
+			intervalMs: Number(flags.interval),
+			log: (m, err) =>
+				process.stderr.write(`${m}: ${(err as Error)?.message}\n`),
+		});
+		process.stdout.write(
+			`CPOR worker running on ${where(c)} (every ${flags.interval} ms); Ctrl-C stops it.\n`,
+		);
+		const shutdown = async () => {
+			await stop();
+			await rt.close();
+			process.exit(0);
+		};
+		process.once("SIGINT", shutdown);
+		process.once("SIGTERM", shutdown);
+		setInterval(() => {}, 1 << 30);
+	});
 
 program
 	.command("migrate")

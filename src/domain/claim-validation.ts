@@ -276,7 +276,7 @@ export function checkComplete(input: {
 		);
 	}
 	for (const [path, value, label] of fields)
-		if (!value || !value.trim()) missing(path, label);
+		if (!value?.trim()) missing(path, label);
 	return problems;
 }
 

@@ -238,7 +238,7 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					);
 				}
 				const file = await req.file();
-				if (!file || file.fieldname !== "file") {
+				if (file?.fieldname !== "file") {
 					throw new DomainError(
 						"validation_failed",
 						"No file in the field `file`.",

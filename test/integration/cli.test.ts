@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dirs: string[] = [];
+const tmp = () => {
+	const d = mkdtempSync(path.join(tmpdir(), "cpor-cli-"));
+	dirs.push(d);
+	return d;
+};
+const cpor = (args: string[], env: Record<string, string> = {}) =>
+	spawnSync(process.execPath, ["bin/cpor.js", ...args], {
+		encoding: "utf8",
+		env: { ...process.env, LOG_LEVEL: "silent", ...env },
+		timeout: 60_000,
+	});
+
+describe("the cpor command line", () => {
+	afterAll(() => {
+		for (const d of dirs) rmSync(d, { recursive: true, force: true });
+	});
+
+	it("every command has --help that names its flags and the environment", () => {
+		const top = cpor(["--help"]);
+		expect(top.status).toBe(0);
+		for (const c of ["serve", "worker", "migrate", "import", "demo"])
+			expect(top.stdout).toContain(c);
+		const serve = cpor(["serve", "--help"]);
+		for (const f of [
+			"--port",
+			"--host",
+			"--data-dir",
+			"--demo",
+			"--sandbox",
+			"DATABASE_URL",
+			"CPOR_DATA_DIR",
+		]) {
+			expect(serve.stdout).toContain(f);
+		}
+		expect(cpor(["import", "--help"]).stdout).toMatch(/All-or-nothing/);
+	});
+
+	it("R-DIR-6 cpor import loads a file, and a bad row is reported with its line and nothing is loaded", () => {
+		const dataDir = tmp();
+		const bad = cpor([
+			"import",
+			"test/fixtures/import/partners-invalid.csv",
+			"--data-dir",
+			dataDir,
+		]);
+		expect(bad.status).toBe(1);
+		expect(bad.stderr).toMatch(/line 3: partners\[\d+\]\.mpnIds/);
+		const good = cpor([
+			"import",
+			"test/fixtures/import/valid-directory.json",
+			"--data-dir",
+			dataDir,
+		]);
+		expect(good.status, good.stderr).toBe(0);
+		expect(good.stdout).toMatch(/partners\s+\d+ inserted/);
+		const again = cpor([
+			"import",
+			"test/fixtures/import/valid-directory.json",
+			"--data-dir",
+			dataDir,
+		]);
+		expect(again.stdout).toMatch(/0 inserted, 0 updated/);
+		expect(again.stdout).not.toMatch(/[1-9]\d* inserted/);
+	});
+
+	it("a missing file and a bad flag get clear errors, not stack traces", () => {
+		const missing = cpor(["import", "nope.json", "--data-dir", tmp()]);
+		expect(missing.status).toBe(1);
+		expect(missing.stderr).toMatch(/^cpor: Cannot read nope\.json/);
+		const badPort = cpor(["serve", "--port", "http", "--data-dir", tmp()]);
+		expect(badPort.status).toBe(1);
+		expect(badPort.stderr).toMatch(/--port must be/);
+	});
+});

@@ -73,15 +73,13 @@ export async function login(
 	const expiresAt = new Date(
 		now.getTime() + ctx.config.sessionHours * 3600_000,
 	);
-	await ctx.db
-		.insert(sessions)
-		.values({
-			idHash: sha256(sessionToken),
-			userId: user.id,
-			csrfToken,
-			createdAt: now,
-			expiresAt,
-		});
+	await ctx.db.insert(sessions).values({
+		idHash: sha256(sessionToken),
+		userId: user.id,
+		csrfToken,
+		createdAt: now,
+		expiresAt,
+	});
 	return { sessionToken, csrfToken, expiresAt, actor: actorOf(user) };
 }
 

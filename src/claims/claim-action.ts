@@ -25,10 +25,10 @@ import {
 	recordHistory,
 } from "./history.ts";
 
-/** True when the actor may see this claim at all (partners: own organization; customers: own tenant). */
+/** True when the actor may see this claim at all (partners: own organization; customers: own tenant; reviewers: past draft). */
 export function canSeeClaim(
 	actor: Actor,
-	row: Pick<ClaimRow, "partnerOrganizationId" | "tenantId">,
+	row: Pick<ClaimRow, "partnerOrganizationId" | "tenantId" | "status">,
 ): boolean {
 	switch (actor.kind) {
 		case "partner":
@@ -39,9 +39,12 @@ export function canSeeClaim(
 		case "customer":
 			return (
 				!!actor.tenantId &&
-				actor.tenantId.toLowerCase() === row.tenantId.toLowerCase()
+				actor.tenantId.toLowerCase() === row.tenantId.toLowerCase() &&
+				row.status !== "draft"
 			);
 		case "reviewer":
+			// A draft is the partner's own until submitted (reviewers get 404, as in lists).
+			return row.status !== "draft";
 		case "system":
 			return true;
 		default:

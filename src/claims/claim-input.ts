@@ -62,8 +62,17 @@ export const createClaimSchema = z.object({
 });
 export type CreateClaimInput = z.input<typeof createClaimSchema>;
 
-/** PATCH /claims/{id} body: any subset of the create fields. */
-export const updateClaimSchema = createClaimSchema.partial();
+/**
+ * PATCH /claims/{id} body: any subset of the create fields. Without the create defaults
+ * (zod applies `.default()` even inside `.partial()`), so a field left out is left alone
+ * rather than reset to `[]` / `{}`.
+ */
+export const updateClaimSchema = createClaimSchema
+	.extend({
+		products: z.array(productLineSchema).max(100),
+		contacts: contactsSchema,
+	})
+	.partial();
 export type UpdateClaimInput = z.input<typeof updateClaimSchema>;
 
 /** Normalized contacts as stored. */

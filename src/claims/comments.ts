@@ -38,7 +38,13 @@ export async function addComment(
 			.from(claims)
 			.where(eq(claims.id, opts.claimId))
 			.for("share");
-		if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
+		// Reviewers do not see drafts (as GET /claims/{id}).
+		if (
+			!row ||
+			!canSeeClaim(opts.actor, row) ||
+			(opts.actor.kind === "reviewer" && row.status === "draft")
+		)
+			throw notFound();
 		const id = await postComment(tx, {
 			claimId: row.id,
 			actor: opts.actor,
@@ -81,7 +87,12 @@ export async function listComments(
 		.select()
 		.from(claims)
 		.where(eq(claims.id, opts.claimId));
-	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
+	if (
+		!row ||
+		!canSeeClaim(opts.actor, row) ||
+		(opts.actor.kind === "reviewer" && row.status === "draft")
+	)
+		throw notFound();
 	const rows = await ctx.db
 		.select()
 		.from(claimComments)

@@ -73,6 +73,9 @@ export async function disputeClaim(
 				.where(
 					and(
 						eq(claimDocuments.claimId, claim.id),
+						// Uploaded while rejected (the sandbox clock can stand still, so the
+						// time alone cannot tell PoE from before the rejection apart).
+						eq(claimDocuments.purpose, "dispute"),
 						gte(claimDocuments.uploadedAt, new Date(rejection.rejectedAt)),
 					),
 				);

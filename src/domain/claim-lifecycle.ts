@@ -195,7 +195,7 @@ export function assertTransition(
 				: ""
 		}.`,
 		[],
-		{ status: facts.status, action },
+		{ claimStatus: facts.status, action },
 	);
 }
 

@@ -36,7 +36,6 @@ export const ERROR_STATUS: Record<string, number> = {
 	clock_rewind: 409,
 	email_taken: 409,
 	conflict_retry: 409,
-	csrf_failed: 403,
 	// R-CRT-2..7 validation codes
 	mpn_not_enrolled: 422,
 	mpn_not_in_organization: 422,

@@ -53,7 +53,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
 		if (!SAFE.has(req.method) && !req.routeOptions.config?.skipCsrf) {
 			if (req.headers["x-csrf-token"] !== session.csrfToken) {
 				throw new DomainError(
-					"csrf_failed",
+					"forbidden",
 					"Missing or wrong X-CSRF-Token header; read it from GET /api/v1/me.",
 				);
 			}

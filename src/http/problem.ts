@@ -22,7 +22,9 @@ export interface Problem {
 
 /** Builds the problem body for a DomainError. */
 export function problemOf(err: DomainError, instance?: string): Problem {
+	// Extras first: they must never replace the standard members (e.g. `status`).
 	return {
+		...err.extra,
 		type: `https://cpor.dev/problems/${err.code}`,
 		title: err.title,
 		status: err.status,
@@ -30,7 +32,6 @@ export function problemOf(err: DomainError, instance?: string): Problem {
 		code: err.code,
 		errors: err.errors,
 		...(instance ? { instance } : {}),
-		...err.extra,
 	};
 }
 
@@ -140,14 +141,32 @@ export function toDomainError(err: unknown): DomainError | null {
 			"A concurrent change got in the way; retry the request.",
 		);
 	}
-	if (pg === "22P02" || pg === "22007" || pg === "22008") {
+	// 22021: a NUL character (or invalid UTF-8) in a text value; 22P05: untranslatable.
+	if (
+		pg === "22P02" ||
+		pg === "22007" ||
+		pg === "22008" ||
+		pg === "22021" ||
+		pg === "22P05"
+	) {
 		return new DomainError(
 			"validation_failed",
 			"A value in the request has the wrong format.",
 		);
 	}
+	if (err instanceof Error && MALFORMED_MULTIPART.test(err.message)) {
+		return new DomainError(
+			"validation_failed",
+			"The multipart/form-data body is malformed; upload the file in a field named `file`.",
+			[{ path: "body", code: "invalid_multipart", message: err.message }],
+		);
+	}
 	return null;
 }
+
+/** The multipart parser's (busboy's) plain errors for a malformed request body. */
+const MALFORMED_MULTIPART =
+	/^(Multipart: Boundary not found|Boundary required|Unexpected end of multipart data|.+ terminated early due to unexpected end of multipart data|The needle cannot .+|Missing Content-Type-header\.|Unsupported Content-Type\.)$/;
 
 /** Sends a problem+json response. */
 export function sendProblem(

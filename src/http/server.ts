@@ -45,6 +45,13 @@ export async function buildServer(
 		bodyLimit: 1024 * 1024,
 		trustProxy: true,
 		ajv: { customOptions: { coerceTypes: "array" } },
+		// Router-level errors (bad URL encoding, over-long path parameter) as problem+json too.
+		frameworkErrors: (err, req, reply) =>
+			sendProblem(
+				reply,
+				req,
+				toDomainError(err) ?? new DomainError("bad_request", err.message),
+			),
 	}).withTypeProvider<ZodTypeProvider>();
 	app.setValidatorCompiler(validatorCompiler);
 	app.setSerializerCompiler(serializerCompiler);

@@ -2,7 +2,7 @@
  * Claim routes (API.md "Claims"): thin — schema → authorize → use case → shape.
  */
 import { stringify } from "csv-stringify/sync";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { parseIfMatch } from "../../claims/claim-action.ts";
@@ -345,15 +345,13 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			},
 			async (req, reply) => {
 				const actor = authorize(req, "comment");
-				return reply
-					.status(201)
-					.send(
-						await addComment(ctx, {
-							actor,
-							claimId: req.params.id,
-							body: req.body.body,
-						}),
-					);
+				return reply.status(201).send(
+					await addComment(ctx, {
+						actor,
+						claimId: req.params.id,
+						body: req.body.body,
+					}),
+				);
 			},
 		);
 
@@ -373,6 +371,10 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 		);
 
 		const action = (summary: string, body?: z.ZodType) => ({
+			// A POST without a body is `{}`: optional bodies ({ comment? }) may be left out.
+			preValidation: async (req: FastifyRequest) => {
+				req.body ??= {};
+			},
 			schema: {
 				tags: ["actions"],
 				summary,

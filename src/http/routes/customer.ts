@@ -24,6 +24,10 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 		app.post(
 			"/customer/associations/:claimId/opt-out",
 			{
+				// A POST without a body is `{}` (the comment is optional).
+				preValidation: async (req) => {
+					req.body ??= {};
+				},
 				schema: {
 					tags: ["customer"],
 					summary: "Opt out during the consent window (R-CON-2)",

@@ -1,0 +1,1393 @@
+/**
+ * Every error code of SPEC sections 3 and 7 and the generic codes of API.md, provoked
+ * through HTTP on both databases: status, problem+json, `code` and `errors[].path`, and
+ * that a rejected write leaves nothing half-written.
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { LightMyRequestResponse } from "fastify";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { sampleExe, samplePdf } from "../support/poe-fixtures.ts";
+import {
+	baClaimBody,
+	type Client,
+	DB_KINDS,
+	DEMO_IDS,
+	m365ClaimBody,
+	PASSWORD,
+	startTestApp,
+	type TestApp,
+	testDirectory,
+	USERS,
+} from "../support/test-app.ts";
+
+const SUBS = DEMO_IDS.subscriptions;
+
+interface ProblemBody {
+	type: string;
+	title: string;
+	status: number;
+	detail: string;
+	code: string;
+	errors: { path: string; code: string; message: string }[];
+	[extra: string]: unknown;
+}
+
+/** Asserts an RFC 9457 problem with the status and code; returns the body. */
+function expectProblem(
+	res: LightMyRequestResponse,
+	status: number,
+	code: string,
+	paths?: string[],
+): ProblemBody {
+	expect(res.statusCode, res.body).toBe(status);
+	expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+	const body = res.json() as ProblemBody;
+	expect(body.code, res.body).toBe(code);
+	expect(body.status).toBe(status);
+	expect(typeof body.type).toBe("string");
+	expect(typeof body.title).toBe("string");
+	expect(typeof body.detail).toBe("string");
+	expect(Array.isArray(body.errors)).toBe(true);
+	if (paths) expect(body.errors.map((e) => e.path)).toEqual(paths);
+	return body;
+}
+
+async function rows<T>(
+	t: TestApp,
+	query: ReturnType<typeof sql>,
+): Promise<T[]> {
+	const r = (await t.ctx.db.execute(query)) as unknown as { rows: T[] };
+	return r.rows;
+}
+
+/** Row counts of every table a claim write touches. */
+async function counts(t: TestApp) {
+	const [r] = await rows<Record<string, number>>(
+		t,
+		sql`select
+			(select count(*)::int from claims) as claims,
+			(select count(*)::int from claim_products) as products,
+			(select count(*)::int from claim_documents) as documents,
+			(select count(*)::int from claim_history) as history,
+			(select count(*)::int from claim_comments) as comments,
+			(select count(*)::int from outbox) as outbox`,
+	);
+	return r as Record<string, number>;
+}
+
+describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
+	let t: TestApp;
+	let ana: Client;
+	let rita: Client;
+	let paula: Client;
+
+	beforeAll(async () => {
+		t = await startTestApp(kind);
+		ana = await t.login(USERS.ana);
+		rita = await t.login(USERS.rita);
+		paula = await t.login(USERS.paula);
+	});
+	afterAll(async () => t?.close());
+
+	/** Removes or withdraws fabrikam's claims so each test starts with free subscriptions. */
+	afterEach(async () => {
+		const left = await rows<{ id: string; status: string; version: number }>(
+			t,
+			sql`select id, status, version from claims where partner_organization_id = 'fabrikam'`,
+		);
+		for (const c of left) {
+			if (c.status === "draft") {
+				const res = await ana.del(`/api/v1/claims/${c.id}`);
+				expect(res.statusCode, res.body).toBe(204);
+			} else if (c.status !== "rejected") {
+				const res = await ana.post(`/api/v1/claims/${c.id}/withdraw`, {});
+				expect(res.statusCode, res.body).toBe(200);
+			}
+		}
+	});
+
+	/** The number of claims ana sees through the API. */
+	async function listedCount(): Promise<number> {
+		const res = await ana.get("/api/v1/claims?limit=500");
+		expect(res.statusCode, res.body).toBe(200);
+		return (res.json() as { items: unknown[] }).items.length;
+	}
+
+	async function create(body: Record<string, unknown>) {
+		const res = await ana.post("/api/v1/claims", body);
+		expect(res.statusCode, res.body).toBe(201);
+		return res.json() as { id: string; version: number; status: string };
+	}
+
+	async function uploadPoe(id: string) {
+		const res = await ana.upload(
+			`/api/v1/claims/${id}/documents`,
+			samplePdf(),
+			"sow.pdf",
+		);
+		expect(res.statusCode, res.body).toBe(201);
+	}
+
+	async function version(id: string): Promise<number> {
+		const res = await ana.get(`/api/v1/claims/${id}`);
+		expect(res.statusCode, res.body).toBe(200);
+		return (res.json() as { version: number }).version;
+	}
+
+	/** Runs a write that must be refused, and checks nothing changed. */
+	async function refused(
+		write: () => Promise<LightMyRequestResponse>,
+	): Promise<LightMyRequestResponse> {
+		const before = await counts(t);
+		const listed = await listedCount();
+		const res = await write();
+		expect(await counts(t)).toEqual(before);
+		expect(await listedCount()).toBe(listed);
+		return res;
+	}
+
+	// ---- R-CRT-2 ------------------------------------------------------------
+
+	it("R-CRT-2 mpn_not_enrolled: a presales claim with an MPN enrolled in nothing is refused at submit; Revenue association submits", async () => {
+		const presales = await create(
+			baClaimBody({ mpnId: DEMO_IDS.mpnIds.fabrikamUnenrolled }),
+		);
+		await uploadPoe(presales.id);
+		const res = await refused(() =>
+			ana.post(`/api/v1/claims/${presales.id}/submit`, {}),
+		);
+		expectProblem(res, 422, "mpn_not_enrolled", ["mpnId"]);
+		const after = await ana.get(`/api/v1/claims/${presales.id}`);
+		expect(after.json().status).toBe("draft");
+
+		const revenue = await create(
+			baClaimBody({
+				mpnId: DEMO_IDS.mpnIds.fabrikamUnenrolled,
+				activity: "revenue_association",
+				revenueAssociation: {
+					solutionSellerName: "Sam Seller",
+					customerName: "Contoso Ltd",
+					isvSolutionName: "Contoso CRM Pack",
+				},
+			}),
+		);
+		await uploadPoe(revenue.id);
+		const ok = await ana.post(`/api/v1/claims/${revenue.id}/submit`, {});
+		expect(ok.statusCode, ok.body).toBe(200);
+		expect(ok.json().status).toBe("submitted");
+	});
+
+	it("R-CRT-2 mpn_not_in_organization: another organization's MPN ID is refused at add and at edit", async () => {
+		const res = await refused(() =>
+			ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({ mpnId: DEMO_IDS.mpnIds.northwind }),
+			),
+		);
+		expectProblem(res, 422, "mpn_not_in_organization", ["mpnId"]);
+
+		const draft = await create(m365ClaimBody());
+		const patch = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${draft.id}`,
+				{ mpnId: DEMO_IDS.mpnIds.northwind },
+				{ "if-match": '"1"' },
+			),
+		);
+		expectProblem(patch, 422, "mpn_not_in_organization", ["mpnId"]);
+		expect(await version(draft.id)).toBe(1);
+	});
+
+	// ---- R-CRT-3 ------------------------------------------------------------
+
+	it("R-CRT-3 domain_tenant_mismatch: a domain of another tenant, and an unknown tenant", async () => {
+		const wrongDomain = await refused(() =>
+			ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({
+					customer: {
+						tenantId: DEMO_IDS.tenants.contoso,
+						domain: DEMO_IDS.domains.adventureWorks,
+					},
+				}),
+			),
+		);
+		expectProblem(wrongDomain, 422, "domain_tenant_mismatch", [
+			"customer.domain",
+		]);
+
+		const unknownTenant = await refused(() =>
+			ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({
+					customer: { tenantId: randomUUID(), domain: "contoso.com" },
+				}),
+			),
+		);
+		expectProblem(unknownTenant, 422, "domain_tenant_mismatch", [
+			"customer.domain",
+		]);
+
+		const draft = await create(m365ClaimBody());
+		const patch = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${draft.id}`,
+				{
+					customer: {
+						tenantId: DEMO_IDS.tenants.adventureWorks,
+						domain: DEMO_IDS.domains.contoso,
+					},
+				},
+				{ "if-match": '"1"' },
+			),
+		);
+		expectProblem(patch, 422, "domain_tenant_mismatch", ["customer.domain"]);
+		expect(await version(draft.id)).toBe(1);
+	});
+
+	// ---- R-CRT-4 ------------------------------------------------------------
+
+	it("R-CRT-4 activity_not_allowed: Microsoft 365 with presales", async () => {
+		const res = await refused(() =>
+			ana.post("/api/v1/claims", m365ClaimBody({ activity: "presales" })),
+		);
+		expectProblem(res, 422, "activity_not_allowed", ["activity"]);
+
+		const draft = await create(m365ClaimBody());
+		const patch = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${draft.id}`,
+				{ activity: "revenue_association" },
+				{ "if-match": '"1"' },
+			),
+		);
+		expectProblem(patch, 422, "activity_not_allowed", ["activity"]);
+	});
+
+	// ---- R-CRT-5 ------------------------------------------------------------
+
+	const subscriptionCases: [string, string][] = [
+		["not_a_subscription_id", "not-a-guid-12345"],
+		["not_a_subscription_id", "00000000-1111-4222-8333-444444444444"],
+		["product_not_in_tenant", SUBS.adventureWorksSales],
+		["subscription_not_dynamics", SUBS.contosoPowerBi],
+		["subscription_is_csp", SUBS.contosoFieldServiceCsp],
+		["subscription_not_provisioned", SUBS.contosoFinanceUnprovisioned],
+		["subscription_inactive", SUBS.contosoBusinessCentralDisabled],
+	];
+
+	it.each(subscriptionCases)(
+		"R-CRT-5 %s at add time (POST /claims, subscription %s)",
+		async (code, subscriptionId) => {
+			const res = await refused(() =>
+				ana.post(
+					"/api/v1/claims",
+					baClaimBody({ products: [{ subscriptionId }] }),
+				),
+			);
+			expectProblem(res, 422, code, ["products[0].subscriptionId"]);
+		},
+	);
+
+	it.each(subscriptionCases)(
+		"R-CRT-5 %s at edit time (PATCH, subscription %s)",
+		async (code, subscriptionId) => {
+			const draft = await create(baClaimBody({ products: [] }));
+			const res = await refused(() =>
+				ana.patch(
+					`/api/v1/claims/${draft.id}`,
+					{ products: [{ subscriptionId }] },
+					{ "if-match": '"1"' },
+				),
+			);
+			expectProblem(res, 422, code, ["products[0].subscriptionId"]);
+			const after = (await ana.get(`/api/v1/claims/${draft.id}`)).json();
+			expect(after.version).toBe(1);
+			expect(after.products).toEqual([]);
+		},
+	);
+
+	it("R-CRT-5 the second of two product lines is named by its index", async () => {
+		const res = await refused(() =>
+			ana.post(
+				"/api/v1/claims",
+				baClaimBody({
+					products: [
+						{ subscriptionId: SUBS.contosoSales },
+						{ subscriptionId: SUBS.contosoFieldServiceCsp },
+					],
+				}),
+			),
+		);
+		expectProblem(res, 422, "subscription_is_csp", [
+			"products[1].subscriptionId",
+		]);
+	});
+
+	it("R-CRT-5 subscription_already_claimed at add time and at edit time (R-CMP-1)", async () => {
+		const first = await create(baClaimBody());
+		const again = await refused(() =>
+			ana.post("/api/v1/claims", baClaimBody({ name: "Second try" })),
+		);
+		expectProblem(again, 409, "subscription_already_claimed", [
+			"products[0].subscriptionId",
+		]);
+
+		const other = await create(baClaimBody({ name: "Empty", products: [] }));
+		const patch = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${other.id}`,
+				{ products: [{ subscriptionId: SUBS.contosoSales }] },
+				{ "if-match": '"1"' },
+			),
+		);
+		expectProblem(patch, 409, "subscription_already_claimed", [
+			"products[0].subscriptionId",
+		]);
+		expect(await version(other.id)).toBe(1);
+
+		// Another activity on the same subscription is not a duplicate.
+		const usage = await ana.post(
+			"/api/v1/claims",
+			baClaimBody({ activity: "usage" }),
+		);
+		expect(usage.statusCode, usage.body).toBe(201);
+		expect(first.id).not.toBe(usage.json().id);
+	});
+
+	it("R-CRT-5 subscription_inactive at submit time after the directory changed under a draft", async () => {
+		const sub = (testDirectory().subscriptions ?? []).find(
+			(s) => s.subscriptionId === SUBS.contosoCustomerService,
+		);
+		expect(sub).toBeDefined();
+		const draft = await create(
+			baClaimBody({
+				products: [{ subscriptionId: SUBS.contosoCustomerService }],
+			}),
+		);
+		await uploadPoe(draft.id);
+		const disable = await paula.post("/api/v1/admin/directory/import", {
+			subscriptions: [{ ...sub, status: "disabled" }],
+		});
+		expect(disable.statusCode, disable.body).toBe(200);
+		try {
+			const res = await refused(() =>
+				ana.post(`/api/v1/claims/${draft.id}/submit`, {}),
+			);
+			expectProblem(res, 422, "subscription_inactive", [
+				"products[0].subscriptionId",
+			]);
+			const after = (await ana.get(`/api/v1/claims/${draft.id}`)).json();
+			expect(after.status).toBe("draft");
+			expect(after.version).toBe(2);
+		} finally {
+			const restore = await paula.post("/api/v1/admin/directory/import", {
+				subscriptions: [sub],
+			});
+			expect(restore.statusCode, restore.body).toBe(200);
+		}
+		const ok = await ana.post(`/api/v1/claims/${draft.id}/submit`, {});
+		expect(ok.statusCode, ok.body).toBe(200);
+	});
+
+	// ---- R-CMP-1 (Microsoft 365) -------------------------------------------
+
+	it("R-CMP-1 workload_already_claimed: the same workload and activity twice", async () => {
+		await create(m365ClaimBody());
+		const res = await refused(() =>
+			ana.post("/api/v1/claims", m365ClaimBody({ name: "Teams again" })),
+		);
+		expectProblem(res, 409, "workload_already_claimed", [
+			"products[0].productId",
+		]);
+
+		const other = await create(
+			m365ClaimBody({ products: [{ productId: "exchange-online" }] }),
+		);
+		const patch = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${other.id}`,
+				{
+					products: [
+						{ productId: "exchange-online" },
+						{ productId: "microsoft-teams" },
+					],
+				},
+				{ "if-match": '"1"' },
+			),
+		);
+		expectProblem(patch, 409, "workload_already_claimed", [
+			"products[1].productId",
+		]);
+	});
+
+	// ---- R-CRT-6 and R-CRT-7 ------------------------------------------------
+
+	it("R-CRT-6 claim_incomplete names every missing field", async () => {
+		const draft = await create(
+			baClaimBody({ products: [], contacts: undefined }),
+		);
+		await uploadPoe(draft.id);
+		const res = await refused(() =>
+			ana.post(`/api/v1/claims/${draft.id}/submit`, {}),
+		);
+		const body = expectProblem(res, 422, "claim_incomplete");
+		expect(body.errors.map((e) => e.path).sort()).toEqual(
+			[
+				"products",
+				"contacts.customer.name",
+				"contacts.customer.title",
+				"contacts.customer.email",
+				"contacts.partner.name",
+				"contacts.partner.email",
+				"contacts.customerTechnical.name",
+				"contacts.customerTechnical.title",
+				"contacts.customerTechnical.email",
+			].sort(),
+		);
+		expect(body.errors.every((e) => e.code === "required")).toBe(true);
+
+		// Only the fields still missing are named.
+		const patched = await ana.patch(
+			`/api/v1/claims/${draft.id}`,
+			{
+				products: [{ subscriptionId: SUBS.contosoSales }],
+				contacts: {
+					customer: {
+						name: "Chris",
+						title: "CIO",
+						email: "chris@contoso.example",
+					},
+					partner: { name: "Ana", email: "ana@fabrikam.example" },
+				},
+			},
+			{ "if-match": '"2"' },
+		);
+		expect(patched.statusCode, patched.body).toBe(200);
+		const again = await refused(() =>
+			ana.post(`/api/v1/claims/${draft.id}/submit`, {}),
+		);
+		const b2 = expectProblem(again, 422, "claim_incomplete");
+		expect(b2.errors.map((e) => e.path).sort()).toEqual([
+			"contacts.customerTechnical.email",
+			"contacts.customerTechnical.name",
+			"contacts.customerTechnical.title",
+		]);
+	});
+
+	it("R-CRT-6 claim_incomplete names the Revenue association fields", async () => {
+		const draft = await create(
+			baClaimBody({ activity: "revenue_association" }),
+		);
+		await uploadPoe(draft.id);
+		const res = await refused(() =>
+			ana.post(`/api/v1/claims/${draft.id}/submit`, {}),
+		);
+		const body = expectProblem(res, 422, "claim_incomplete");
+		expect(body.errors.map((e) => e.path).sort()).toEqual([
+			"revenueAssociation.customerName",
+			"revenueAssociation.isvSolutionName",
+			"revenueAssociation.solutionSellerName",
+		]);
+	});
+
+	it("R-CRT-7 poe_required: submit without a document", async () => {
+		const draft = await create(m365ClaimBody());
+		const res = await refused(() =>
+			ana.post(`/api/v1/claims/${draft.id}/submit`, {}),
+		);
+		expectProblem(res, 422, "poe_required", ["documents"]);
+		expect(await version(draft.id)).toBe(1);
+	});
+
+	// ---- R-EDIT-1 and R-EDIT-2 ----------------------------------------------
+
+	it("R-EDIT-1 claim_not_editable: PATCH under review, and PATCH of the tenant after submit", async () => {
+		const claim = await create(m365ClaimBody());
+		await uploadPoe(claim.id);
+		const sub = await ana.post(`/api/v1/claims/${claim.id}/submit`, {});
+		expect(sub.statusCode, sub.body).toBe(200);
+		const v = sub.json().version as number;
+
+		const tenant = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${claim.id}`,
+				{
+					customer: {
+						tenantId: DEMO_IDS.tenants.adventureWorks,
+						domain: DEMO_IDS.domains.adventureWorks,
+					},
+				},
+				{ "if-match": `"${v}"` },
+			),
+		);
+		expectProblem(tenant, 409, "claim_not_editable", ["customer"]);
+
+		const name = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${claim.id}`,
+				{ name: "Renamed" },
+				{ "if-match": `"${v}"` },
+			),
+		);
+		expectProblem(name, 409, "claim_not_editable", ["name"]);
+
+		// Contacts stay editable while submitted.
+		const contacts = await ana.patch(
+			`/api/v1/claims/${claim.id}`,
+			{
+				contacts: {
+					customer: {
+						name: "Cleo",
+						title: "CTO",
+						email: "cleo@contoso.example",
+					},
+					partner: { name: "Ana", email: "ana@fabrikam.example" },
+				},
+			},
+			{ "if-match": `"${v}"` },
+		);
+		expect(contacts.statusCode, contacts.body).toBe(200);
+
+		const started = await rita.post(
+			`/api/v1/claims/${claim.id}/start-review`,
+			{},
+		);
+		expect(started.statusCode, started.body).toBe(200);
+		const v2 = started.json().version as number;
+		const underReview = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${claim.id}`,
+				{
+					contacts: {
+						customer: { name: "X", title: "Y", email: "x@contoso.example" },
+					},
+				},
+				{ "if-match": `"${v2}"` },
+			),
+		);
+		expectProblem(underReview, 409, "claim_not_editable");
+		expect(await version(claim.id)).toBe(v2);
+	});
+
+	it("R-EDIT-2 version_conflict: a stale If-Match is refused with 412", async () => {
+		const draft = await create(m365ClaimBody());
+		const first = await ana.patch(
+			`/api/v1/claims/${draft.id}`,
+			{ name: "First edit" },
+			{ "if-match": '"1"' },
+		);
+		expect(first.statusCode, first.body).toBe(200);
+		expect(first.headers.etag).toBe('"2"');
+		const stale = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${draft.id}`,
+				{ name: "Stale edit" },
+				{ "if-match": '"1"' },
+			),
+		);
+		const body = expectProblem(stale, 412, "version_conflict");
+		expect(body.currentVersion).toBe(2);
+		const after = (await ana.get(`/api/v1/claims/${draft.id}`)).json();
+		expect(after.name).toBe("First edit");
+
+		// Actions take If-Match too.
+		const staleSubmit = await refused(() =>
+			ana.post(`/api/v1/claims/${draft.id}/submit`, {}, { "if-match": '"1"' }),
+		);
+		expectProblem(staleSubmit, 412, "version_conflict");
+		const staleDelete = await refused(() =>
+			ana.del(`/api/v1/claims/${draft.id}`, { "if-match": '"1"' }),
+		);
+		expectProblem(staleDelete, 412, "version_conflict");
+	});
+
+	it("R-EDIT-2 precondition_required: PATCH without If-Match is 428", async () => {
+		const draft = await create(m365ClaimBody());
+		const res = await refused(() =>
+			ana.patch(`/api/v1/claims/${draft.id}`, { name: "No If-Match" }),
+		);
+		expectProblem(res, 428, "precondition_required");
+		expect(await version(draft.id)).toBe(1);
+	});
+
+	// ---- generic codes of API.md --------------------------------------------
+
+	it("API validation_failed: a bad body, bad JSON and a bad cursor", async () => {
+		const badBody = await refused(() =>
+			ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({ mpnId: "12ab", solutionArea: "azure" }),
+			),
+		);
+		const b = expectProblem(badBody, 422, "validation_failed");
+		expect(b.errors.map((e) => e.path).sort()).toEqual([
+			"body.mpnId",
+			"body.solutionArea",
+		]);
+
+		const missing = await refused(() =>
+			ana.post("/api/v1/claims", { name: "Only a name" }),
+		);
+		const m = expectProblem(missing, 422, "validation_failed");
+		expect(m.errors.map((e) => e.path)).toEqual(
+			expect.arrayContaining([
+				"body.mpnId",
+				"body.customer",
+				"body.solutionArea",
+				"body.activity",
+			]),
+		);
+
+		const badJson = await refused(() =>
+			ana.request("POST", "/api/v1/claims", {
+				headers: { "content-type": "application/json" },
+				body: undefined,
+			}),
+		);
+		// An empty JSON body is a bad body, too.
+		expectProblem(badJson, 422, "validation_failed", ["body"]);
+		const broken = await refused(() =>
+			injectRaw("POST", "/api/v1/claims", '{"name": "x",', {
+				"content-type": "application/json",
+			}),
+		);
+		expectProblem(broken, 422, "validation_failed", ["body"]);
+
+		const cursor = await ana.get("/api/v1/claims?cursor=not-a-cursor");
+		expectProblem(cursor, 422, "validation_failed", ["cursor"]);
+		const limit = await ana.get("/api/v1/claims?limit=0");
+		const l = expectProblem(limit, 422, "validation_failed");
+		expect(l.errors.map((e) => e.path)).toEqual(["querystring.limit"]);
+	});
+
+	/** A raw request as ana (own session, so the payload is sent byte for byte). */
+	let anaSession: { cookie: string; csrf: string } | undefined;
+	async function session(email: string = USERS.ana) {
+		const res = await t.app.inject({
+			method: "POST",
+			url: "/api/v1/auth/login",
+			payload: { email, password: PASSWORD },
+		});
+		expect(res.statusCode, res.body).toBe(200);
+		const setCookie = res.headers["set-cookie"];
+		const cookie = String(
+			Array.isArray(setCookie) ? setCookie[0] : setCookie,
+		).split(";")[0] as string;
+		return { cookie, csrf: (res.json() as { csrfToken: string }).csrfToken };
+	}
+	async function injectRaw(
+		method: string,
+		url: string,
+		payload?: string | Buffer,
+		headers: Record<string, string> = {},
+	) {
+		anaSession ??= await session();
+		return t.app.inject({
+			method: method as "POST",
+			url,
+			headers: {
+				cookie: anaSession.cookie,
+				"x-csrf-token": anaSession.csrf,
+				...headers,
+			},
+			...(payload !== undefined ? { payload } : {}),
+		});
+	}
+
+	it("API unauthenticated: no session is 401", async () => {
+		const anon = t.anonymous();
+		expectProblem(await anon.get("/api/v1/claims"), 401, "unauthenticated");
+		const res = await refused(() =>
+			anon.post("/api/v1/claims", m365ClaimBody()),
+		);
+		expectProblem(res, 401, "unauthenticated");
+		const bearer = await refused(() =>
+			t.app.inject({
+				method: "POST",
+				url: "/api/v1/claims",
+				headers: { authorization: "Bearer nope" },
+				payload: m365ClaimBody(),
+			}),
+		);
+		expectProblem(bearer, 401, "unauthenticated");
+	});
+
+	it("API forbidden: a billing admin cannot create a claim; a cookie write without X-CSRF-Token is 403", async () => {
+		const bea = await t.login(USERS.bea);
+		const res = await refused(() =>
+			bea.post("/api/v1/claims", m365ClaimBody()),
+		);
+		expectProblem(res, 403, "forbidden");
+
+		const s = await session();
+		const noCsrf = await refused(() =>
+			t.app.inject({
+				method: "POST",
+				url: "/api/v1/claims",
+				headers: { cookie: s.cookie },
+				payload: m365ClaimBody(),
+			}),
+		);
+		expectProblem(noCsrf, 403, "forbidden");
+		expect(noCsrf.json().detail).toMatch(/X-CSRF-Token/);
+		const wrongCsrf = await refused(() =>
+			t.app.inject({
+				method: "POST",
+				url: "/api/v1/claims",
+				headers: { cookie: s.cookie, "x-csrf-token": `${s.csrf}x` },
+				payload: m365ClaimBody(),
+			}),
+		);
+		expectProblem(wrongCsrf, 403, "forbidden");
+	});
+
+	it("API not_found: an unknown route, an unknown claim, another organization's claim", async () => {
+		expectProblem(await ana.get("/api/v1/no-such-thing"), 404, "not_found");
+		expectProblem(
+			await ana.get(`/api/v1/claims/${randomUUID()}`),
+			404,
+			"not_found",
+		);
+		const unknownPatch = await refused(() =>
+			ana.patch(
+				`/api/v1/claims/${randomUUID()}`,
+				{ name: "x" },
+				{ "if-match": '"1"' },
+			),
+		);
+		expectProblem(unknownPatch, 404, "not_found");
+
+		const draft = await create(m365ClaimBody());
+		const nora = await t.login(USERS.nora);
+		expectProblem(
+			await nora.get(`/api/v1/claims/${draft.id}`),
+			404,
+			"not_found",
+		);
+		const foreignSubmit = await refused(() =>
+			nora.post(`/api/v1/claims/${draft.id}/submit`, {}),
+		);
+		expectProblem(foreignSubmit, 404, "not_found");
+		// Reviewers do not see drafts.
+		expectProblem(
+			await rita.get(`/api/v1/claims/${draft.id}`),
+			404,
+			"not_found",
+		);
+	});
+
+	it("API unsupported_media_type: an EXE named .pdf, and JSON sent to the upload route", async () => {
+		const draft = await create(m365ClaimBody());
+		const exe = await refused(() =>
+			ana.upload(
+				`/api/v1/claims/${draft.id}/documents`,
+				sampleExe(),
+				"sow.pdf",
+			),
+		);
+		expectProblem(exe, 415, "unsupported_media_type");
+		const json = await refused(() =>
+			ana.post(`/api/v1/claims/${draft.id}/documents`, { file: "sow.pdf" }),
+		);
+		expectProblem(json, 415, "unsupported_media_type");
+		const xml = await refused(() =>
+			injectRaw("POST", "/api/v1/claims", "<claim/>", {
+				"content-type": "application/xml",
+			}),
+		);
+		expectProblem(xml, 415, "unsupported_media_type");
+		const after = (await ana.get(`/api/v1/claims/${draft.id}`)).json();
+		expect(after.documents).toEqual([]);
+		expect(after.version).toBe(1);
+	});
+
+	it("API payload_too_large: 1.5 MB of PDF-headed bytes with CPOR_MAX_UPLOAD_MB=1", async () => {
+		const small = await startTestApp(kind, {
+			env: { CPOR_MAX_UPLOAD_MB: "1" },
+		});
+		try {
+			const user = await small.login(USERS.ana);
+			const created = await user.post("/api/v1/claims", m365ClaimBody());
+			expect(created.statusCode, created.body).toBe(201);
+			const id = created.json().id as string;
+			const bytes = new Uint8Array(1.5 * 1024 * 1024).fill(0x20);
+			bytes.set(new TextEncoder().encode("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), 0);
+			const before = await counts(small);
+			const res = await user.upload(
+				`/api/v1/claims/${id}/documents`,
+				bytes,
+				"big.pdf",
+			);
+			expectProblem(res, 413, "payload_too_large");
+			expect(await counts(small)).toEqual(before);
+			const after = (await user.get(`/api/v1/claims/${id}`)).json();
+			expect(after.documents).toEqual([]);
+			expect(after.version).toBe(1);
+			// A small PDF still fits.
+			const ok = await user.upload(
+				`/api/v1/claims/${id}/documents`,
+				samplePdf(),
+				"sow.pdf",
+			);
+			expect(ok.statusCode, ok.body).toBe(201);
+		} finally {
+			await small.close();
+		}
+	});
+
+	it("API no request gets a 500: malformed requests against every claim route answer 4xx problem+json", async () => {
+		const draft = await create(m365ClaimBody());
+		const id = draft.id;
+		const c = `/api/v1/claims/${id}`;
+		const json = { "content-type": "application/json" };
+		const huge = "x".repeat(300_000);
+		const cases: {
+			name: string;
+			method: string;
+			url: string;
+			payload?: string | Buffer;
+			headers?: Record<string, string>;
+		}[] = [
+			{
+				name: "array body",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: "[]",
+				headers: json,
+			},
+			{
+				name: "null body",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: "null",
+				headers: json,
+			},
+			{
+				name: "string body",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: '"claim"',
+				headers: json,
+			},
+			{
+				name: "number body",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: "42",
+				headers: json,
+			},
+			{
+				name: "wrong types",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(
+					m365ClaimBody({ name: 5, mpnId: 4471023, products: "teams" }),
+				),
+				headers: json,
+			},
+			{
+				name: "nulls everywhere",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify({
+					name: null,
+					mpnId: null,
+					customer: null,
+					solutionArea: null,
+					activity: null,
+					products: null,
+					contacts: null,
+				}),
+				headers: json,
+			},
+			{
+				name: "array for object",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(
+					m365ClaimBody({ customer: [DEMO_IDS.tenants.contoso], contacts: [] }),
+				),
+				headers: json,
+			},
+			{
+				name: "null product line",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(m365ClaimBody({ products: [null, 3] })),
+				headers: json,
+			},
+			{
+				name: "huge name",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(m365ClaimBody({ name: huge })),
+				headers: json,
+			},
+			{
+				name: "huge tenant",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(
+					m365ClaimBody({ customer: { tenantId: huge, domain: huge } }),
+				),
+				headers: json,
+			},
+			{
+				name: "too many products",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(
+					m365ClaimBody({
+						products: Array.from({ length: 101 }, () => ({
+							productId: "intune",
+						})),
+					}),
+				),
+				headers: json,
+			},
+			{
+				name: "NUL in a string",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(m365ClaimBody({ name: "a\u0000b" })),
+				headers: json,
+			},
+			{
+				name: "NUL in a new claim's name",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(baClaimBody({ name: "a\u0000b" })),
+				headers: json,
+			},
+			{
+				name: "NUL in a contact",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(
+					baClaimBody({ contacts: { partner: { name: "\u0000", email: "" } } }),
+				),
+				headers: json,
+			},
+			{
+				name: "text/plain body",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: "name=x",
+				headers: { "content-type": "text/plain" },
+			},
+			{
+				name: "NUL in the tenant",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(
+					m365ClaimBody({
+						customer: { tenantId: "6f1c\u0000", domain: "contoso.com" },
+					}),
+				),
+				headers: json,
+			},
+			{
+				name: "lone surrogate",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: '{"name":"\\ud800","mpnId":"4471023"}',
+				headers: json,
+			},
+			{
+				name: "SQL in a workload",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(
+					m365ClaimBody({
+						products: [{ productId: "'; drop table claims; --" }],
+					}),
+				),
+				headers: json,
+			},
+			{
+				name: "deeply nested",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`,
+				headers: json,
+			},
+			{
+				name: "body over the limit",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify({ name: "x".repeat(1_100_000) }),
+				headers: json,
+			},
+			{
+				name: "garbage content-type",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: "{}",
+				headers: { "content-type": "garbage/%%%" },
+			},
+			{
+				name: "xml content-type",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: "<claim/>",
+				headers: { "content-type": "application/xml" },
+			},
+			{
+				name: "form content-type",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: "name=x",
+				headers: { "content-type": "application/x-www-form-urlencoded" },
+			},
+			{
+				name: "bad query types",
+				method: "GET",
+				url: "/api/v1/claims?limit=abc&sort=sideways&status=nope&competing=maybe",
+			},
+			{ name: "negative limit", method: "GET", url: "/api/v1/claims?limit=-1" },
+			{
+				name: "huge limit",
+				method: "GET",
+				url: "/api/v1/claims?limit=99999999999999999999",
+			},
+			{
+				name: "base64 cursor of junk",
+				method: "GET",
+				url: `/api/v1/claims?cursor=${Buffer.from('{"v":"yesterday","id":5}').toString("base64url")}`,
+			},
+			{
+				name: "huge q",
+				method: "GET",
+				url: `/api/v1/claims?q=${"%25".repeat(300)}`,
+			},
+			{
+				name: "id too long",
+				method: "GET",
+				url: `/api/v1/claims/${"a".repeat(150)}`,
+			},
+			{ name: "bad uuid", method: "GET", url: "/api/v1/claims/not-a-uuid" },
+			{
+				name: "bad percent-encoding",
+				method: "GET",
+				url: "/api/v1/claims/%E0%A4%A",
+			},
+			{ name: "NUL in path", method: "GET", url: "/api/v1/claims/%00" },
+			{
+				name: "patch array body",
+				method: "PATCH",
+				url: c,
+				payload: "[]",
+				headers: { ...json, "if-match": '"1"' },
+			},
+			{
+				name: "patch null body",
+				method: "PATCH",
+				url: c,
+				payload: "null",
+				headers: { ...json, "if-match": '"1"' },
+			},
+			{
+				name: "patch wrong types",
+				method: "PATCH",
+				url: c,
+				payload: JSON.stringify({
+					products: { productId: 3 },
+					contacts: "none",
+				}),
+				headers: { ...json, "if-match": '"1"' },
+			},
+			{
+				name: "patch invalid If-Match",
+				method: "PATCH",
+				url: c,
+				payload: JSON.stringify({ name: "x" }),
+				headers: { ...json, "if-match": "yesterday" },
+			},
+			{
+				name: "patch huge If-Match version",
+				method: "PATCH",
+				url: c,
+				payload: JSON.stringify({ name: "x" }),
+				headers: { ...json, "if-match": '"99999999999999999999"' },
+			},
+			{
+				name: "patch too-long If-Match",
+				method: "PATCH",
+				url: c,
+				payload: JSON.stringify({ name: "x" }),
+				headers: { ...json, "if-match": `"${"9".repeat(200)}"` },
+			},
+			{
+				name: "patch NUL in name",
+				method: "PATCH",
+				url: c,
+				payload: JSON.stringify({ name: "\u0000" }),
+				headers: { ...json, "if-match": '"1"' },
+			},
+			{
+				name: "patch unknown claim",
+				method: "PATCH",
+				url: "/api/v1/claims/00000000-0000-0000-0000-000000000000",
+				payload: JSON.stringify({ name: "x" }),
+				headers: { ...json, "if-match": '"1"' },
+			},
+			{
+				name: "delete invalid If-Match",
+				method: "DELETE",
+				url: c,
+				headers: { "if-match": "W/xyz" },
+			},
+			{
+				name: "delete unknown",
+				method: "DELETE",
+				url: "/api/v1/claims/%27%20or%201%3D1",
+			},
+			{
+				name: "upload without boundary",
+				method: "POST",
+				url: `${c}/documents`,
+				payload: "--x\r\n",
+				headers: { "content-type": "multipart/form-data" },
+			},
+			{
+				name: "upload garbage multipart",
+				method: "POST",
+				url: `${c}/documents`,
+				payload: "this is not multipart",
+				headers: { "content-type": "multipart/form-data; boundary=zzz" },
+			},
+			{
+				name: "upload wrong field",
+				method: "POST",
+				url: `${c}/documents`,
+				payload:
+					'--b\r\nContent-Disposition: form-data; name="other"\r\n\r\nhello\r\n--b--\r\n',
+				headers: { "content-type": "multipart/form-data; boundary=b" },
+			},
+			{
+				name: "upload empty file",
+				method: "POST",
+				url: `${c}/documents`,
+				payload:
+					'--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n\r\n--b--\r\n',
+				headers: { "content-type": "multipart/form-data; boundary=b" },
+			},
+			{
+				name: "upload over-long boundary",
+				method: "POST",
+				url: `${c}/documents`,
+				payload: "--x\r\n",
+				headers: {
+					"content-type": `multipart/form-data; boundary=${"b".repeat(300)}`,
+				},
+			},
+			{
+				name: "upload truncated file part",
+				method: "POST",
+				url: `${c}/documents`,
+				payload:
+					'--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n',
+				headers: { "content-type": "multipart/form-data; boundary=b" },
+			},
+			{
+				name: "upload text/plain",
+				method: "POST",
+				url: `${c}/documents`,
+				payload: "%PDF-1.7",
+				headers: { "content-type": "text/plain" },
+			},
+			{
+				name: "download unknown document",
+				method: "GET",
+				url: `${c}/documents/${randomUUID()}`,
+			},
+			{
+				name: "remove unknown document",
+				method: "DELETE",
+				url: `${c}/documents/not-a-doc`,
+			},
+			{
+				name: "comment wrong type",
+				method: "POST",
+				url: `${c}/comments`,
+				payload: JSON.stringify({ body: 5 }),
+				headers: json,
+			},
+			{
+				name: "comment empty",
+				method: "POST",
+				url: `${c}/comments`,
+				payload: JSON.stringify({ body: "   " }),
+				headers: json,
+			},
+			{
+				name: "history of unknown",
+				method: "GET",
+				url: `/api/v1/claims/${randomUUID()}/history`,
+			},
+			{
+				name: "submit invalid If-Match",
+				method: "POST",
+				url: `${c}/submit`,
+				payload: "{}",
+				headers: { ...json, "if-match": "abc" },
+			},
+			{
+				name: "submit array body",
+				method: "POST",
+				url: `${c}/submit`,
+				payload: "[1,2]",
+				headers: json,
+			},
+			{
+				name: "resubmit a draft",
+				method: "POST",
+				url: `${c}/resubmit`,
+				payload: JSON.stringify({ comment: 7 }),
+				headers: json,
+			},
+			{
+				name: "withdraw a draft",
+				method: "POST",
+				url: `${c}/withdraw`,
+				payload: "{}",
+				headers: json,
+			},
+			{
+				name: "dispute a draft",
+				method: "POST",
+				url: `${c}/dispute`,
+				payload: JSON.stringify({ justification: ["x"] }),
+				headers: json,
+			},
+			{
+				name: "partner starts review",
+				method: "POST",
+				url: `${c}/start-review`,
+				payload: "{}",
+				headers: json,
+			},
+			{
+				name: "partner requests information",
+				method: "POST",
+				url: `${c}/request-information`,
+				payload: JSON.stringify({ reasons: "all", comment: null }),
+				headers: json,
+			},
+			{
+				name: "partner approves",
+				method: "POST",
+				url: `${c}/approve`,
+				payload: "null",
+				headers: json,
+			},
+			{
+				name: "reject without reason",
+				method: "POST",
+				url: `${c}/reject`,
+				payload: "{}",
+				headers: json,
+			},
+			{
+				name: "bad dispute decision",
+				method: "POST",
+				url: `${c}/dispute-decision`,
+				payload: JSON.stringify({ decision: "maybe" }),
+				headers: json,
+			},
+			{ name: "partner reads competing", method: "GET", url: `${c}/competing` },
+			{
+				name: "partner reads review queue",
+				method: "GET",
+				url: "/api/v1/review-queue?limit=0",
+			},
+		];
+		const reviewerCases: typeof cases = [
+			{
+				name: "reviewer: request-information bad reasons",
+				method: "POST",
+				url: `${c}/request-information`,
+				payload: JSON.stringify({ reasons: ["nope"], comment: "x" }),
+				headers: json,
+			},
+			{
+				name: "reviewer: reject bad reason",
+				method: "POST",
+				url: `${c}/reject`,
+				payload: JSON.stringify({ reason: "partner_request", comment: "x" }),
+				headers: json,
+			},
+			{
+				name: "reviewer: dispute-decision wrong types",
+				method: "POST",
+				url: `${c}/dispute-decision`,
+				payload: JSON.stringify({ decision: "uphold", comment: 1 }),
+				headers: json,
+			},
+			{
+				name: "reviewer: start review of a draft",
+				method: "POST",
+				url: `${c}/start-review`,
+				payload: "{}",
+				headers: { ...json, "if-match": '"x"' },
+			},
+			{
+				name: "reviewer: queue bad sla",
+				method: "GET",
+				url: "/api/v1/review-queue?sla=soon&cursor=%%%",
+			},
+			{
+				name: "reviewer: creates a claim",
+				method: "POST",
+				url: "/api/v1/claims",
+				payload: JSON.stringify(m365ClaimBody()),
+				headers: json,
+			},
+		];
+		const before = await counts(t);
+		const listed = await listedCount();
+		const reviewer = await session(USERS.rita);
+		const failures: string[] = [];
+		const run = async (
+			list: typeof cases,
+			s: { cookie: string; csrf: string },
+		) => {
+			for (const k of list) {
+				const res = await t.app.inject({
+					method: k.method as "POST",
+					url: k.url,
+					headers: { cookie: s.cookie, "x-csrf-token": s.csrf, ...k.headers },
+					...(k.payload !== undefined ? { payload: k.payload } : {}),
+				});
+				const type = String(res.headers["content-type"] ?? "");
+				let body: { code?: unknown; status?: unknown } = {};
+				try {
+					body = res.json();
+				} catch {
+					body = {};
+				}
+				if (
+					res.statusCode < 400 ||
+					res.statusCode >= 500 ||
+					!type.startsWith("application/problem+json") ||
+					typeof body.code !== "string" ||
+					body.status !== res.statusCode
+				) {
+					failures.push(
+						`${k.name}: ${res.statusCode} ${type} ${res.body.slice(0, 200)}`,
+					);
+				}
+			}
+		};
+		anaSession ??= await session();
+		await run(cases, anaSession);
+		await run(reviewerCases, reviewer);
+		expect(failures).toEqual([]);
+		expect(cases.length + reviewerCases.length).toBeGreaterThanOrEqual(30);
+		expect(await counts(t)).toEqual(before);
+		expect(await listedCount()).toBe(listed);
+		expect(await version(id)).toBe(1);
+	});
+});

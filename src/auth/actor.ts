@@ -2,24 +2,12 @@
  * Who is acting: a signed-in user (or API token) with roles, or the system (timers).
  * Roles and what they may do follow SPEC R-ROL-1 to R-ROL-3.
  */
+
+import { PARTNER_ROLES, ROLES, type Role } from "../domain/catalog.ts";
 import type { ActorKind } from "../domain/claim-lifecycle.ts";
 import { forbidden } from "../domain/errors.ts";
 
-/** Partner roles (R-ROL-1). */
-export const PARTNER_ROLES = [
-	"global_admin",
-	"billing_admin",
-	"incentives_admin",
-	"incentives_user",
-] as const;
-/** Every role (R-ROL-1..3). */
-export const ROLES = [
-	...PARTNER_ROLES,
-	"customer_admin",
-	"reviewer",
-	"platform_admin",
-] as const;
-export type Role = (typeof ROLES)[number];
+export { PARTNER_ROLES, ROLES, type Role };
 
 /** The acting party of a use case. `organizationId` for partners, `tenantId` for customer admins. */
 export interface Actor {

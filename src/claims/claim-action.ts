@@ -5,20 +5,20 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { claims } from "../db/schema.ts";
 import {
+	assertTransition,
 	type ClaimAction,
 	type TransitionFacts,
-	assertTransition,
 } from "../domain/claim-lifecycle.ts";
 import { currentDueAt } from "../domain/deadlines.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
-import type { AppContext } from "../context.ts";
 import { type ClaimRow, type ClaimView, loadClaimView } from "./claim-view.ts";
 import {
-	type EventType,
 	diff,
+	type EventType,
 	emitEvent,
 	historySnapshot,
 	postComment,
@@ -123,29 +123,45 @@ export async function performClaimAction(
 	return ctx.db.transaction((t) => actInTx(ctx, opts, t));
 }
 
+/**
+ * Locks a claim row (FOR UPDATE) that the actor may see and checks the version the
+ * caller read (R-EDIT-2). @throws `not_found` (missing or invisible), `version_conflict`.
+ */
+export async function lockVisibleClaim(
+	tx: Tx,
+	actor: Actor,
+	claimId: string,
+	expectedVersion: number | undefined,
+): Promise<ClaimRow> {
+	const [row] = await tx
+		.select()
+		.from(claims)
+		.where(eq(claims.id, claimId))
+		.for("update");
+	if (!row || !canSeeClaim(actor, row)) throw notFound();
+	if (expectedVersion !== undefined && expectedVersion !== row.version) {
+		throw new DomainError(
+			"version_conflict",
+			`The claim changed since you read it (you sent version ${expectedVersion}, it is now ${row.version}). Reload it and apply your change again.`,
+			[],
+			{ currentVersion: row.version },
+		);
+	}
+	return row;
+}
+
 async function actInTx(
 	ctx: AppContext,
 	opts: PerformClaimActionOptions,
 	tx: Tx,
 ): Promise<ClaimView> {
 	const now = ctx.clock.now();
-	const [row] = await tx
-		.select()
-		.from(claims)
-		.where(eq(claims.id, opts.claimId))
-		.for("update");
-	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
-	if (
-		opts.expectedVersion !== undefined &&
-		opts.expectedVersion !== row.version
-	) {
-		throw new DomainError(
-			"version_conflict",
-			`The claim changed since you read it (you sent version ${opts.expectedVersion}, it is now ${row.version}). Reload it and apply your change again.`,
-			[],
-			{ currentVersion: row.version },
-		);
-	}
+	const row = await lockVisibleClaim(
+		tx,
+		opts.actor,
+		opts.claimId,
+		opts.expectedVersion,
+	);
 	if (!opts.skipTransitionCheck)
 		assertTransition(opts.action, opts.actor.kind, factsOf(row, now));
 	const beforeView = await loadClaimView(tx, row.id);

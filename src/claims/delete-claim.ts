@@ -4,9 +4,9 @@ import type { AppContext } from "../context.ts";
 import { claims } from "../db/schema.ts";
 import { assertTransition } from "../domain/claim-lifecycle.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
-import { canSeeClaim, factsOf } from "./claim-action.ts";
-import { historySnapshot, recordHistory } from "./history.ts";
+import { factsOf, lockVisibleClaim } from "./claim-action.ts";
 import { loadClaimView } from "./claim-view.ts";
+import { historySnapshot, recordHistory } from "./history.ts";
 
 /** Options of {@link deleteClaim}. */
 export interface DeleteClaimOptions {
@@ -25,21 +25,12 @@ export async function deleteClaim(
 ): Promise<void> {
 	await ctx.db.transaction(async (tx) => {
 		const now = ctx.clock.now();
-		const [row] = await tx
-			.select()
-			.from(claims)
-			.where(eq(claims.id, opts.claimId))
-			.for("update");
-		if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
-		if (
-			opts.expectedVersion !== undefined &&
-			opts.expectedVersion !== row.version
-		) {
-			throw new DomainError(
-				"version_conflict",
-				`The claim changed since you read it (now version ${row.version}).`,
-			);
-		}
+		const row = await lockVisibleClaim(
+			tx,
+			opts.actor,
+			opts.claimId,
+			opts.expectedVersion,
+		);
 		assertTransition("delete", opts.actor.kind, factsOf(row, now));
 		const view = await loadClaimView(tx, row.id);
 		await recordHistory(tx, {

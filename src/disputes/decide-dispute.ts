@@ -1,19 +1,20 @@
 import type { Actor } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
 import { performClaimAction } from "../claims/claim-action.ts";
+import { setLineFlags } from "../claims/claim-products.ts";
 import type {
 	ClaimRow,
 	ClaimView,
 	Dispute,
 	InformationRequest,
 } from "../claims/claim-view.ts";
-import { setLineFlags } from "../claims/claim-products.ts";
-import {
-	REASON_DESCRIPTIONS,
-	type InformationRequestReason,
-} from "../domain/reasons.ts";
+import type { AppContext } from "../context.ts";
 import { DomainError } from "../domain/errors.ts";
+import {
+	type InformationRequestReason,
+	REASON_DESCRIPTIONS,
+} from "../domain/reasons.ts";
 import { approvalChanges } from "../review/approve-claim.ts";
+import { informationRequestChanges } from "../review/request-information.ts";
 
 /** Options of {@link decideDispute}. */
 export interface DecideDisputeOptions {
@@ -92,24 +93,15 @@ export async function decideDispute(
 				};
 			}
 			await setLineFlags(tx, claim.id, { live: true }, claim.solutionArea);
-			const due = scope.ctx.deadlines.partnerResponseDue(now);
-			const reasons = [...new Set(opts.reasons ?? [])];
-			await comment(
-				`Dispute: information requested (respond by ${due.toISOString()}):\n${reasons.map((r) => `- ${REASON_DESCRIPTIONS[r]}`).join("\n")}\n\n${opts.comment}`,
-				"information_request",
+			const requested = await informationRequestChanges(
+				scope,
+				opts.reasons ?? [],
+				opts.comment,
+				"Dispute: information requested",
 			);
-			const request: InformationRequest = {
-				reasons,
-				comment: opts.comment,
-				requestedAt: now.toISOString(),
-				requestedBy: actor.name,
-				respondBy: due.toISOString(),
-			};
 			return {
 				...closed,
-				status: "partner_action_required",
-				informationRequest: request,
-				partnerResponseDue: due,
+				...requested,
 				decisionDue: scope.ctx.deadlines.decisionDue(now),
 				rejection: null,
 				disputeUntil: null,

@@ -1,10 +1,17 @@
 import type { Actor } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
-import { performClaimAction } from "../claims/claim-action.ts";
-import type { ClaimView, InformationRequest } from "../claims/claim-view.ts";
 import {
-	REASON_DESCRIPTIONS,
+	type ActionScope,
+	performClaimAction,
+} from "../claims/claim-action.ts";
+import type {
+	ClaimRow,
+	ClaimView,
+	InformationRequest,
+} from "../claims/claim-view.ts";
+import type { AppContext } from "../context.ts";
+import {
 	type InformationRequestReason,
+	REASON_DESCRIPTIONS,
 } from "../domain/reasons.ts";
 
 /** Options of {@link requestInformation}. */
@@ -32,27 +39,39 @@ export async function requestInformation(
 		action: "request_information",
 		expectedVersion: opts.expectedVersion,
 		events: ["claim.information_requested"],
-		apply: async ({ now, actor, ctx, comment }) => {
-			const due = ctx.deadlines.partnerResponseDue(now);
-			const reasons = [...new Set(opts.reasons)];
-			await comment(
-				`Information requested (respond by ${due.toISOString()}):\n${reasons
-					.map((r) => `- ${REASON_DESCRIPTIONS[r]}`)
-					.join("\n")}\n\n${opts.comment}`,
-				"information_request",
-			);
-			const request: InformationRequest = {
-				reasons,
-				comment: opts.comment,
-				requestedAt: now.toISOString(),
-				requestedBy: actor.name,
-				respondBy: due.toISOString(),
-			};
-			return {
-				status: "partner_action_required",
-				informationRequest: request,
-				partnerResponseDue: due,
-			};
-		},
+		apply: (scope) =>
+			informationRequestChanges(scope, opts.reasons, opts.comment),
 	});
+}
+
+/**
+ * The changes of any information request (R-REV-1, R-TIME-4): the reasons and comment
+ * posted to the thread, the request stored, the partner's response deadline started.
+ */
+export async function informationRequestChanges(
+	scope: Pick<ActionScope, "now" | "actor" | "ctx" | "comment">,
+	reasonList: InformationRequestReason[],
+	text: string,
+	heading = "Information requested",
+): Promise<Partial<ClaimRow>> {
+	const due = scope.ctx.deadlines.partnerResponseDue(scope.now);
+	const reasons = [...new Set(reasonList)];
+	await scope.comment(
+		`${heading} (respond by ${due.toISOString()}):\n${reasons
+			.map((r) => `- ${REASON_DESCRIPTIONS[r]}`)
+			.join("\n")}\n\n${text}`,
+		"information_request",
+	);
+	const request: InformationRequest = {
+		reasons,
+		comment: text,
+		requestedAt: scope.now.toISOString(),
+		requestedBy: scope.actor.name,
+		respondBy: due.toISOString(),
+	};
+	return {
+		status: "partner_action_required",
+		informationRequest: request,
+		partnerResponseDue: due,
+	};
 }

@@ -3,7 +3,6 @@ import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { claims } from "../db/schema.ts";
 import { assertTransition } from "../domain/claim-lifecycle.ts";
-import { DomainError, notFound } from "../domain/errors.ts";
 import { factsOf, lockVisibleClaim } from "./claim-action.ts";
 import { loadClaimView } from "./claim-view.ts";
 import { historySnapshot, recordHistory } from "./history.ts";

@@ -5,13 +5,11 @@ import type {
 	ClaimRow,
 	ClaimView,
 	Dispute,
-	InformationRequest,
 } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
 import { DomainError } from "../domain/errors.ts";
-import {
-	type InformationRequestReason,
-	REASON_DESCRIPTIONS,
+import type {
+	InformationRequestReason,
 } from "../domain/reasons.ts";
 import { approvalChanges } from "../review/approve-claim.ts";
 import { informationRequestChanges } from "../review/request-information.ts";

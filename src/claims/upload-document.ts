@@ -118,13 +118,7 @@ export async function getDocument(
 		.select()
 		.from(claims)
 		.where(eq(claims.id, opts.claimId));
-	// Reviewers do not see drafts (as GET /claims/{id}).
-	if (
-		!row ||
-		!canSeeClaim(opts.actor, row) ||
-		(opts.actor.kind === "reviewer" && row.status === "draft")
-	)
-		throw notFound();
+	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
 	const [doc] = await ctx.db
 		.select()
 		.from(claimDocuments)

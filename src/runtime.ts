@@ -27,7 +27,11 @@ export async function startRuntime(
 		dataDir: config.dataDir,
 	});
 	await migrateDatabase(database);
-	const clock = opts.clock ?? (opts.sandbox ? new SandboxClock() : systemClock);
+	const clock =
+		opts.clock ??
+		(opts.sandbox
+			? new SandboxClock(new Date(), { ticking: true })
+			: systemClock);
 	const ctx = createContext({
 		db: database.db,
 		dbKind: database.kind,

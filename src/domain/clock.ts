@@ -94,20 +94,37 @@ function assertValidDate(date: Date, what: string): void {
  * SPEC R-TIME-9 (the sandbox clock drives every R-TIME deadline).
  */
 export class SandboxClock implements Clock {
-	#current: Date;
+	/** The sandbox instant at `#anchorReal` (ms since the epoch). */
+	#anchor: number;
+	/** The real time (ms) at which `#anchor` was set; null when frozen. */
+	#anchorReal: number | null;
 
 	/**
 	 * @param start - the starting UTC instant (default: the real current time); copied.
+	 * @param opts.ticking - when true the clock also runs with real time between moves
+	 *   (the server's sandbox); when false (default) it stands still (tests, boundaries).
 	 * @throws RangeError when `start` is an invalid Date.
 	 */
-	constructor(start: Date = new Date()) {
+	constructor(start: Date = new Date(), opts: { ticking?: boolean } = {}) {
 		assertValidDate(start, "SandboxClock start");
-		this.#current = new Date(start.getTime());
+		this.#anchor = start.getTime();
+		this.#anchorReal = opts.ticking ? Date.now() : null;
+	}
+
+	#currentMs(): number {
+		return this.#anchorReal === null
+			? this.#anchor
+			: this.#anchor + Math.max(0, Date.now() - this.#anchorReal);
+	}
+
+	#set(ms: number): void {
+		this.#anchor = ms;
+		if (this.#anchorReal !== null) this.#anchorReal = Date.now();
 	}
 
 	/** Returns the sandbox's current UTC instant, as a fresh Date. Never throws. */
 	now(): Date {
-		return new Date(this.#current.getTime());
+		return new Date(this.#currentMs());
 	}
 
 	/**
@@ -118,10 +135,10 @@ export class SandboxClock implements Clock {
 	advanceBy(isoDuration: string): Date {
 		const duration = parseIsoDuration(isoDuration);
 		const next = new Date(
-			add(this.#current, duration, { in: tz("UTC") }).getTime(),
+			add(this.now(), duration, { in: tz("UTC") }).getTime(),
 		);
 		assertValidDate(next, `SandboxClock advanced by ${isoDuration}`);
-		this.#current = next;
+		this.#set(next.getTime());
 		return this.now();
 	}
 
@@ -133,10 +150,11 @@ export class SandboxClock implements Clock {
 	 */
 	setTo(date: Date): Date {
 		assertValidDate(date, "SandboxClock.setTo date");
-		if (date.getTime() < this.#current.getTime()) {
-			throw new ClockRewindError(this.#current, date);
+		const current = this.now();
+		if (date.getTime() < current.getTime()) {
+			throw new ClockRewindError(current, date);
 		}
-		this.#current = new Date(date.getTime());
+		this.#set(date.getTime());
 		return this.now();
 	}
 }

@@ -35,6 +35,9 @@ fi
 section "Typecheck (tsc --noEmit)"
 npx tsc --noEmit
 
+section "Lint (biome)"
+npx biome lint src test
+
 section "Tests (vitest run)"
 npx vitest run "$@"
 

@@ -14,7 +14,7 @@ import { DomainError } from "../domain/errors.ts";
 import { buildServer } from "../http/server.ts";
 import { SandboxClock } from "../domain/clock.ts";
 import { adminClockRoutes } from "../http/routes/admin-clock.ts";
-import { runDueTimers, startSweeper } from "../jobs/sweeper.ts";
+import { runBackgroundWork, startSweeper } from "../jobs/sweeper.ts";
 import { isEmpty, startRuntime } from "../runtime.ts";
 
 const ENV_HELP = `
@@ -169,10 +169,10 @@ program
 		const rt = await startRuntime(c);
 		if (flags.once) {
 			const started = Date.now();
-			const result = await runDueTimers(rt.ctx);
+			const { timers, events, deliveries } = await runBackgroundWork(rt.ctx);
 			await rt.close();
 			process.stdout.write(
-				`${JSON.stringify({ ...result, ms: Date.now() - started })}\n`,
+				`${JSON.stringify({ ...timers, events, deliveries, ms: Date.now() - started })}\n`,
 			);
 			return;
 		}

@@ -339,3 +339,60 @@ export const idempotencyKeys = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.principal, t.key] })],
 );
+
+/**
+ * Deliveries fanned out from outbox events (R-NTF-1): one row per email message or
+ * webhook call, retried with backoff until delivered. `dedupeKey` makes a fan-out or a
+ * reminder idempotent (at most one delivery per key).
+ */
+export const deliveries = pgTable(
+	"deliveries",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		dedupeKey: text("dedupe_key").notNull().unique(),
+		channel: text("channel").notNull(),
+		eventId: text("event_id"),
+		eventType: text("event_type").notNull(),
+		claimId: text("claim_id"),
+		/** Email address, or webhook subscription ID. */
+		target: text("target").notNull(),
+		locale: text("locale").notNull().default("en"),
+		subject: text("subject"),
+		bodyText: text("body_text"),
+		bodyHtml: text("body_html"),
+		payload: jsonb("payload"),
+		attempts: integer("attempts").notNull().default(0),
+		nextAttemptAt: ts("next_attempt_at").notNull(),
+		deliveredAt: ts("delivered_at"),
+		/** `sent` (SMTP / HTTP), `kept` (no SMTP configured: the dev mailbox), or `failed` (gave up). */
+		outcome: text("outcome"),
+		lastError: text("last_error"),
+		createdAt: ts("created_at").notNull(),
+	},
+	(t) => [
+		index("deliveries_due_idx")
+			.on(t.nextAttemptAt, t.id)
+			.where(sql`delivered_at is null`),
+		index("deliveries_target_claim_idx").on(t.target, t.claimId, t.id),
+		index("deliveries_channel_created_idx").on(t.channel, t.createdAt),
+	],
+);
+
+/** Webhook subscriptions of a partner organization (API.md `/webhooks`). */
+export const webhooks = pgTable(
+	"webhooks",
+	{
+		id: text("id").primaryKey(),
+		organizationId: text("organization_id")
+			.notNull()
+			.references(() => organizations.id),
+		url: text("url").notNull(),
+		/** Standard Webhooks secret (`whsec_…`), shown once at creation. */
+		secret: text("secret").notNull(),
+		eventTypes: text("event_types").array().notNull(),
+		createdBy: text("created_by").notNull(),
+		createdAt: ts("created_at").notNull(),
+		deletedAt: ts("deleted_at"),
+	},
+	(t) => [index("webhooks_org_idx").on(t.organizationId)],
+);

@@ -5,6 +5,8 @@
  */
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
+import { defaultChannels } from "./channels.ts";
+import { deliverDue, fanOutEvents } from "./dispatcher.ts";
 import { claims } from "../db/schema.ts";
 import {
 	TimerNotDueError,
@@ -67,6 +69,18 @@ export async function runDueTimers(
 }
 
 /**
+ * One round of background work: due timers, then the outbox fan-out, then due
+ * deliveries (R-NTF-1). The sandbox clock endpoint and the workers run this.
+ */
+export async function runBackgroundWork(ctx: AppContext) {
+	const timers = await runDueTimers(ctx);
+	const channels = defaultChannels();
+	const events = await fanOutEvents(ctx, channels);
+	const deliveries = await deliverDue(ctx, channels);
+	return { timers, events, deliveries };
+}
+
+/**
  * Runs the sweeper every `intervalMs` (real time) until stopped. Errors are logged and
  * the next tick tries again. Returns a stop function that waits for a running sweep.
  */
@@ -82,7 +96,7 @@ export function startSweeper(
 	const timer = setInterval(() => {
 		if (stopped) return;
 		running = running.then(() =>
-			runDueTimers(ctx).catch((err) =>
+			runBackgroundWork(ctx).catch((err) =>
 				opts.log?.("sweep failed; retrying on the next tick", err),
 			),
 		);

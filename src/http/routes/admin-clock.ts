@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { ClockRewindError, type SandboxClock } from "../../domain/clock.ts";
 import { DomainError } from "../../domain/errors.ts";
-import { runDueTimers } from "../../jobs/sweeper.ts";
+import { runBackgroundWork } from "../../jobs/sweeper.ts";
 import { authorize } from "../auth-hooks.ts";
 
 /** Registers GET/POST /admin/clock for a sandbox clock. */
@@ -62,8 +62,8 @@ export function adminClockRoutes(
 					}
 					throw err;
 				}
-				const timers = await runDueTimers(ctx);
-				return { now: clock.now().toISOString(), sandbox: true, timers };
+				const work = await runBackgroundWork(ctx);
+				return { now: clock.now().toISOString(), sandbox: true, ...work };
 			},
 		);
 	};

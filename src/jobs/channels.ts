@@ -1,0 +1,10 @@
+/**
+ * The delivery channels the dispatcher uses (email notifications, webhooks). Each area
+ * adds its channel here.
+ */
+import type { Channel } from "./dispatcher.ts";
+
+/** Every channel, in the order events are fanned out to them. */
+export function defaultChannels(): Channel[] {
+	return [];
+}

@@ -1,0 +1,178 @@
+/**
+ * The outbox dispatcher (R-NTF-1): side effects leave only after commit.
+ * 1. `fanOutEvents` turns each new outbox event into delivery rows (emails, webhook
+ *    calls), idempotently (`dedupe_key`), and marks the event processed, in one transaction.
+ * 2. `deliverDue` sends due deliveries (SKIP LOCKED, so several workers share the work),
+ *    marking each delivered, or scheduling a retry with exponential backoff. Deliveries
+ *    to one target are sent in order per claim (an earlier undelivered one holds back
+ *    the later ones), so a webhook receiver sees a claim's events in order.
+ */
+import { asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { AppContext } from "../context.ts";
+import type { Tx } from "../db/client.ts";
+import { deliveries, outbox } from "../db/schema.ts";
+
+export type OutboxEvent = typeof outbox.$inferSelect;
+export type Delivery = typeof deliveries.$inferSelect;
+/** A delivery to create: the dispatcher fills in ids, times and attempts. */
+export type NewDelivery = Omit<
+	typeof deliveries.$inferInsert,
+	| "id"
+	| "attempts"
+	| "nextAttemptAt"
+	| "deliveredAt"
+	| "outcome"
+	| "lastError"
+	| "createdAt"
+> & { nextAttemptAt?: Date };
+
+/** One delivery channel: how an event becomes deliveries, and how one is sent. */
+export interface Channel {
+	name: string;
+	/** The deliveries an event causes (may be none). Runs in the fan-out transaction. */
+	plan(tx: Tx, event: OutboxEvent, ctx: AppContext): Promise<NewDelivery[]>;
+	/**
+	 * Sends one delivery. Resolves with the outcome (`sent`, or `kept` when kept for the
+	 * dev mailbox); throws to retry later.
+	 */
+	send(delivery: Delivery, ctx: AppContext): Promise<"sent" | "kept">;
+}
+
+/** Backoff after `attempts` failures: 5 s, 10 s, 20 s … capped at one hour. */
+export function retryDelayMs(attempts: number): number {
+	return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+/** After this many failed attempts a delivery is given up (`outcome = failed`). */
+export const MAX_ATTEMPTS = 20;
+
+/** Inserts deliveries, skipping any whose dedupe key exists. Returns how many were new. */
+export async function insertDeliveries(
+	tx: Tx,
+	rows: NewDelivery[],
+	now: Date,
+): Promise<number> {
+	if (rows.length === 0) return 0;
+	const inserted = await tx
+		.insert(deliveries)
+		.values(
+			rows.map((r) => ({
+				...r,
+				nextAttemptAt: r.nextAttemptAt ?? now,
+				createdAt: now,
+			})),
+		)
+		.onConflictDoNothing({ target: deliveries.dedupeKey })
+		.returning({ id: deliveries.id });
+	return inserted.length;
+}
+
+/** Fans out unprocessed outbox events in batches. Returns the number of events processed. */
+export async function fanOutEvents(
+	ctx: AppContext,
+	channels: Channel[],
+	opts: { batchSize?: number } = {},
+): Promise<number> {
+	let total = 0;
+	for (;;) {
+		const n = await ctx.db.transaction(async (tx) => {
+			const events = await tx
+				.select()
+				.from(outbox)
+				.where(isNull(outbox.processedAt))
+				.orderBy(asc(outbox.id))
+				.limit(opts.batchSize ?? 200)
+				.for("update", { skipLocked: true });
+			const now = ctx.clock.now();
+			for (const event of events) {
+				for (const channel of channels)
+					await insertDeliveries(tx, await channel.plan(tx, event, ctx), now);
+			}
+			if (events.length) {
+				await tx
+					.update(outbox)
+					.set({ processedAt: now })
+					.where(
+						inArray(
+							outbox.id,
+							events.map((e) => e.id),
+						),
+					);
+			}
+			return events.length;
+		});
+		total += n;
+		if (n < (opts.batchSize ?? 200)) return total;
+	}
+}
+
+/** Counts of one delivery pass. */
+export interface DeliverResult {
+	sent: number;
+	kept: number;
+	retried: number;
+	failed: number;
+}
+
+/** Sends every due delivery once (one pass). */
+export async function deliverDue(
+	ctx: AppContext,
+	channels: Channel[],
+	opts: { batchSize?: number } = {},
+): Promise<DeliverResult> {
+	const result: DeliverResult = { sent: 0, kept: 0, retried: 0, failed: 0 };
+	const byName = new Map(channels.map((c) => [c.name, c]));
+	for (;;) {
+		const n = await ctx.db.transaction(async (tx) => {
+			const now = ctx.clock.now();
+			const due = await tx
+				.select()
+				.from(deliveries)
+				.where(
+					sql`${deliveries.deliveredAt} is null and ${deliveries.nextAttemptAt} <= ${now}
+            and not exists (select 1 from deliveries d2 where d2.target = ${deliveries.target}
+              and d2.claim_id is not distinct from ${deliveries.claimId} and d2.id < ${deliveries.id} and d2.delivered_at is null)`,
+				)
+				.orderBy(asc(deliveries.id))
+				.limit(opts.batchSize ?? 50)
+				.for("update", { skipLocked: true });
+			for (const d of due) {
+				const channel = byName.get(d.channel);
+				try {
+					if (!channel) throw new Error(`no channel "${d.channel}"`);
+					const outcome = await channel.send(d, ctx);
+					await tx
+						.update(deliveries)
+						.set({
+							deliveredAt: ctx.clock.now(),
+							outcome,
+							attempts: d.attempts + 1,
+							lastError: null,
+						})
+						.where(eq(deliveries.id, d.id));
+					result[outcome]++;
+				} catch (err) {
+					const attempts = d.attempts + 1;
+					const giveUp = attempts >= MAX_ATTEMPTS;
+					await tx
+						.update(deliveries)
+						.set({
+							attempts,
+							lastError: String((err as Error)?.message ?? err).slice(0, 1000),
+							nextAttemptAt: new Date(
+								ctx.clock.now().getTime() + retryDelayMs(attempts),
+							),
+							...(giveUp
+								? { deliveredAt: ctx.clock.now(), outcome: "failed" }
+								: {}),
+						})
+						.where(eq(deliveries.id, d.id));
+					if (giveUp) result.failed++;
+					else result.retried++;
+				}
+			}
+			return due.length;
+		});
+		if (n < (opts.batchSize ?? 50)) return result;
+	}
+}

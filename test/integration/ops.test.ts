@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestApp, USERS, startTestApp } from "../support/test-app.ts";
+import { buildServer } from "../../src/http/server.ts";
+import {
+	PASSWORD,
+	type TestApp,
+	USERS,
+	startTestApp,
+} from "../support/test-app.ts";
 
 describe("operational endpoints and the API reference", () => {
 	let t: TestApp;
@@ -46,6 +52,27 @@ describe("operational endpoints and the API reference", () => {
 		const page = await t.anonymous().get("/api/docs/");
 		expect(page.statusCode).toBe(200);
 		expect(page.body).toMatch(/swagger/i);
+	});
+
+	it("R-TIME-9 without --sandbox the clock endpoint does not exist (404)", async () => {
+		const plain = await buildServer(t.ctx, { logger: false });
+		const paula = await t.login(USERS.paula);
+		const login = await plain.inject({
+			method: "POST",
+			url: "/api/v1/auth/login",
+			payload: { email: USERS.paula, password: PASSWORD },
+		});
+		const cookie = String(login.headers["set-cookie"]).split(";")[0] as string;
+		const res = await plain.inject({
+			method: "GET",
+			url: "/api/v1/admin/clock",
+			headers: { cookie },
+		});
+		expect(res.statusCode).toBe(404);
+		expect(res.json().code).toBe("not_found");
+		// The sandbox server (the harness) has it.
+		expect((await paula.get("/api/v1/admin/clock")).statusCode).toBe(200);
+		await plain.close();
 	});
 
 	it("answers unknown routes with problem+json 404", async () => {

@@ -22,6 +22,19 @@ export const envSchema = z.object({
 		.optional()
 		.or(z.literal("").transform(() => undefined)),
 	CPOR_PUBLIC_URL: z.string().url().optional(),
+	/** SMTP server for email (R-NTF-1), e.g. `smtp://user:pass@mail.example:587`; unset keeps mail in the dev mailbox. */
+	SMTP_URL: z
+		.string()
+		.url()
+		.optional()
+		.or(z.literal("").transform(() => undefined)),
+	/** The From address of email (default `CPOR <no-reply@HOST of CPOR_PUBLIC_URL>`). */
+	SMTP_FROM: z.string().min(3).optional(),
+	/** HMAC secret for signed links (R-CON-1); unset: a random one kept in `<data dir>/secret`. */
+	CPOR_SECRET: z
+		.string()
+		.min(32, "use at least 32 characters (e.g. `openssl rand -hex 32`)")
+		.optional(),
 	CPOR_ADMIN_EMAIL: z.string().email().optional(),
 	CPOR_ADMIN_PASSWORD: z.string().min(8).optional(),
 	CPOR_DEMO_PASSWORD: z.string().min(8).default("cpor-demo-2026"),
@@ -75,6 +88,11 @@ export interface Config {
 	dataDir: string;
 	databaseUrl: string | undefined;
 	publicUrl: string | undefined;
+	/** SMTP URL for email; undefined keeps messages in the dev mailbox. */
+	smtpUrl: string | undefined;
+	smtpFrom: string | undefined;
+	/** HMAC secret for signed links; undefined: generated and kept under the data dir. */
+	secret: string | undefined;
 	adminEmail: string | undefined;
 	adminPassword: string | undefined;
 	demoPassword: string;
@@ -122,6 +140,9 @@ export function loadConfig(
 		dataDir: e.CPOR_DATA_DIR,
 		databaseUrl: e.DATABASE_URL,
 		publicUrl: e.CPOR_PUBLIC_URL,
+		smtpUrl: e.SMTP_URL,
+		smtpFrom: e.SMTP_FROM,
+		secret: e.CPOR_SECRET,
 		adminEmail: e.CPOR_ADMIN_EMAIL,
 		adminPassword: e.CPOR_ADMIN_PASSWORD,
 		demoPassword: e.CPOR_DEMO_PASSWORD,

@@ -1,16 +1,10 @@
 import type { Actor } from "../auth/actor.ts";
 import { performClaimAction } from "../claims/claim-action.ts";
 import { setLineFlags } from "../claims/claim-products.ts";
-import type {
-	ClaimRow,
-	ClaimView,
-	Dispute,
-} from "../claims/claim-view.ts";
+import type { ClaimRow, ClaimView, Dispute } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
 import { DomainError } from "../domain/errors.ts";
-import type {
-	InformationRequestReason,
-} from "../domain/reasons.ts";
+import type { InformationRequestReason } from "../domain/reasons.ts";
 import { approvalChanges } from "../review/approve-claim.ts";
 import { informationRequestChanges } from "../review/request-information.ts";
 

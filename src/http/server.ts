@@ -19,13 +19,18 @@ import {
 import client from "prom-client";
 import type { AppContext } from "../context.ts";
 import { DomainError } from "../domain/errors.ts";
+import { registerSlaMetrics } from "../reports/sla-metrics.ts";
 import { registerAuth } from "./auth-hooks.ts";
 import { registerIdempotency } from "./idempotency.ts";
 import { sendProblem, toDomainError } from "./problem.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { claimRoutes } from "./routes/claims.ts";
+import { consentLinkRoutes } from "./routes/consent-link.ts";
 import { customerRoutes } from "./routes/customer.ts";
 import { directoryRoutes } from "./routes/directory.ts";
+import { mailboxRoutes } from "./routes/mailbox.ts";
+import { reportRoutes } from "./routes/reports.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -137,6 +142,7 @@ export async function buildServer(
 			reply.elapsedTime / 1000,
 		);
 	});
+	registerSlaMetrics(registry, ctx);
 	app.decorate("metricsRegistry", registry);
 
 	app.get("/healthz", { schema: { hide: true } }, async () => ({
@@ -159,12 +165,17 @@ export async function buildServer(
 		app.swagger(),
 	);
 
+	// The consent notice's signed opt-out link (R-CON-1): public pages, no session.
+	await app.register(consentLinkRoutes(ctx));
 	await app.register(
 		async (api) => {
 			await api.register(accountRoutes(ctx));
 			await api.register(claimRoutes(ctx));
 			await api.register(directoryRoutes(ctx));
 			await api.register(customerRoutes(ctx));
+			await api.register(mailboxRoutes(ctx));
+			await api.register(reportRoutes(ctx));
+			await api.register(webhookRoutes(ctx));
 			for (const p of opts.plugins ?? []) await api.register(p);
 		},
 		{ prefix: "/api/v1" },

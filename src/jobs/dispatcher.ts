@@ -122,6 +122,7 @@ export async function deliverDue(
 ): Promise<DeliverResult> {
 	const result: DeliverResult = { sent: 0, kept: 0, retried: 0, failed: 0 };
 	const byName = new Map(channels.map((c) => [c.name, c]));
+	let passes = 0;
 	for (;;) {
 		const n = await ctx.db.transaction(async (tx) => {
 			const now = ctx.clock.now();
@@ -173,6 +174,8 @@ export async function deliverDue(
 			}
 			return due.length;
 		});
-		if (n < (opts.batchSize ?? 50)) return result;
+		// A pass sends at most one delivery per target and claim (order), so keep passing
+		// while there is progress; retries are scheduled in the future and drop out.
+		if (n === 0 || ++passes >= 1_000) return result;
 	}
 }

@@ -8,6 +8,7 @@ import type { AppContext } from "../context.ts";
 import { defaultChannels } from "./channels.ts";
 import { deliverDue, fanOutEvents } from "./dispatcher.ts";
 import { claims } from "../db/schema.ts";
+import { planReminders } from "../notifications/reminders.ts";
 import {
 	TimerNotDueError,
 	activateAssociation,
@@ -69,15 +70,17 @@ export async function runDueTimers(
 }
 
 /**
- * One round of background work: due timers, then the outbox fan-out, then due
- * deliveries (R-NTF-1). The sandbox clock endpoint and the workers run this.
+ * One round of background work: due timers, deadline reminders (R-TIME-9), then the
+ * outbox fan-out, then due deliveries (R-NTF-1). The sandbox clock endpoint and the
+ * workers run this.
  */
 export async function runBackgroundWork(ctx: AppContext) {
 	const timers = await runDueTimers(ctx);
+	const reminders = await planReminders(ctx);
 	const channels = defaultChannels();
 	const events = await fanOutEvents(ctx, channels);
 	const deliveries = await deliverDue(ctx, channels);
-	return { timers, events, deliveries };
+	return { timers, reminders, events, deliveries };
 }
 
 /**

@@ -331,6 +331,47 @@ const ROUTES: RouteCase[] = [
 		forbidden: but("paula"),
 	},
 	{
+		name: "GET /api/v1/reports/sla",
+		url: () => `${API}/reports/sla`,
+		forbidden: but(...REVIEWERS),
+	},
+	{
+		name: "GET /api/v1/reports/earnings",
+		url: () => `${API}/reports/earnings`,
+		forbidden: but("ana", "bea", "daan", "nora"),
+	},
+	{
+		name: "GET /api/v1/reports/usage",
+		url: () => `${API}/reports/usage`,
+		forbidden: but("ana", "ivan", "bea", "daan", "nora"),
+	},
+	{
+		name: "POST /api/v1/webhooks",
+		url: () => `${API}/webhooks`,
+		body: () => ({ url: "https://crm.example/hooks" }),
+		forbidden: but("ana", "daan", "nora"),
+	},
+	{
+		name: "GET /api/v1/webhooks",
+		url: () => `${API}/webhooks`,
+		forbidden: but("ana", "daan", "nora"),
+	},
+	{
+		name: "DELETE /api/v1/webhooks/{id}",
+		url: () => `${API}/webhooks/no-such-webhook`,
+		forbidden: but("ana", "daan", "nora"),
+	},
+	{
+		name: "GET /api/v1/admin/mailbox",
+		url: () => `${API}/admin/mailbox`,
+		forbidden: but("paula"),
+	},
+	{
+		name: "GET /api/v1/admin/mailbox/{id}",
+		url: () => `${API}/admin/mailbox/999999`,
+		forbidden: but("paula"),
+	},
+	{
 		name: "GET /api/v1/customer/associations",
 		url: () => `${API}/customer/associations`,
 		forbidden: but("carl"),

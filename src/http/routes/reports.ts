@@ -1,0 +1,154 @@
+/**
+ * Report routes (API.md "Directory, customers, reports, admin"): SLA (reviewers),
+ * earnings (R-ELG-2, partner billing/global/incentives admins) and usage (R-ACC-2,
+ * partners, their active associations only). Earnings and usage export as CSV.
+ */
+import { stringify } from "csv-stringify/sync";
+import type { FastifyReply } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { PROGRAMS } from "../../domain/catalog.ts";
+import { DomainError, forbidden } from "../../domain/errors.ts";
+import {
+	EARNINGS_CSV_COLUMNS,
+	earningsCsvRows,
+	earningsReport,
+} from "../../reports/earnings-report.ts";
+import { slaReport } from "../../reports/sla-report.ts";
+import {
+	USAGE_CSV_COLUMNS,
+	usageCsvRows,
+	usageReport,
+} from "../../reports/usage-report.ts";
+import { authorize } from "../auth-hooks.ts";
+
+const format = z.enum(["json", "csv"]).default("json");
+
+const instant = z
+	.union([z.iso.datetime({ offset: true }), z.iso.date()])
+	.optional()
+	.describe("An ISO 8601 instant, or a date (UTC; `to` then means its end)");
+
+const month = z
+	.string()
+	.regex(/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/, "Expected a month, YYYY-MM")
+	.transform((s) => s.slice(0, 7))
+	.optional()
+	.describe("A month, YYYY-MM (inclusive)");
+
+function sendCsv(
+	reply: FastifyReply,
+	fileName: string,
+	columns: readonly string[],
+	rows: unknown[][],
+) {
+	return reply
+		.type("text/csv; charset=utf-8")
+		.header("content-disposition", `attachment; filename="${fileName}"`)
+		.send(stringify([columns as string[], ...rows]));
+}
+
+function rangeError(path: string, message: string): DomainError {
+	return new DomainError("validation_failed", message, [
+		{ path, code: "invalid_range", message },
+	]);
+}
+
+/** Registers /reports/sla, /reports/earnings and /reports/usage under /api/v1. */
+export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+	return async (app) => {
+		app.get(
+			"/reports/sla",
+			{
+				schema: {
+					tags: ["reports"],
+					summary:
+						"Reviewer SLAs (R-TIME-2, R-TIME-3, R-TIME-8): open due/overdue now; breached/met and median/p90 hours over from..to (default the last 90 days)",
+					querystring: z.object({ from: instant, to: instant }),
+				},
+			},
+			async (req) => {
+				authorize(req, "review");
+				const from = req.query.from
+					? new Date(
+							req.query.from.length === 10
+								? `${req.query.from}T00:00:00.000Z`
+								: req.query.from,
+						)
+					: undefined;
+				const to = req.query.to
+					? new Date(
+							req.query.to.length === 10
+								? `${req.query.to}T23:59:59.999Z`
+								: req.query.to,
+						)
+					: undefined;
+				if (from && to && from.getTime() > to.getTime())
+					throw rangeError("from", "`from` must not be after `to`.");
+				return slaReport(ctx, { from, to });
+			},
+		);
+
+		app.get(
+			"/reports/earnings",
+			{
+				schema: {
+					tags: ["reports"],
+					summary:
+						"Earnings and payout reporting (R-ELG-2): eligible active associations per MPN ID and program; format=csv exports one row per association",
+					querystring: z.object({
+						program: z.enum(PROGRAMS).optional(),
+						format,
+					}),
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "viewEarnings");
+				const report = await earningsReport(ctx, actor, {
+					program: req.query.program,
+				});
+				if (req.query.format !== "csv") return report;
+				return sendCsv(
+					reply,
+					"earnings.csv",
+					EARNINGS_CSV_COLUMNS,
+					earningsCsvRows(report.items),
+				);
+			},
+		);
+
+		app.get(
+			"/reports/usage",
+			{
+				schema: {
+					tags: ["reports"],
+					summary:
+						"Usage of the claimed products per month, for your active associations only (R-ACC-2, R-ACC-1); format=csv exports",
+					querystring: z.object({
+						tenantId: z.string().trim().min(1).max(100).optional(),
+						from: month,
+						to: month,
+						format,
+					}),
+				},
+			},
+			async (req, reply) => {
+				const actor = authorize(req, "viewClaims");
+				if (actor.kind !== "partner")
+					throw forbidden("The usage report is for partner users.");
+				const { tenantId, from, to } = req.query;
+				if (from && to && from > to)
+					throw rangeError("from", "`from` must not be after `to`.");
+				const report = await usageReport(ctx, actor, { tenantId, from, to });
+				if (req.query.format !== "csv") return report;
+				return sendCsv(
+					reply,
+					"usage.csv",
+					USAGE_CSV_COLUMNS,
+					usageCsvRows(report.items),
+				);
+			},
+		);
+	};
+}

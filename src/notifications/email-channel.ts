@@ -1,0 +1,212 @@
+/**
+ * The email channel of the outbox dispatcher (R-NTF-1): which events become which
+ * messages, to whom, in which language; and sending them (SMTP when `SMTP_URL` is set,
+ * else kept in `deliveries` as the dev mailbox). One delivery per event, recipient and
+ * kind (`email:<eventId>:<recipient>:<kind>`), so a fan-out never mails twice.
+ */
+import type { ClaimView } from "../claims/claim-view.ts";
+import type { AppContext } from "../context.ts";
+import type { Tx } from "../db/client.ts";
+import type {
+	Channel,
+	Delivery,
+	NewDelivery,
+	OutboxEvent,
+} from "../jobs/dispatcher.ts";
+import { consentOptOutUrl } from "./consent-url.ts";
+import {
+	claimFacts,
+	loadNames,
+	loadRecipients,
+	type RecipientInfo,
+} from "./facts.ts";
+import { sendDeliveryMail } from "./mailer.ts";
+import { composeMessage, type MessageSpec } from "./messages.ts";
+import type { DisputeDecision } from "./texts.ts";
+
+/** One message to plan. */
+export interface Planned {
+	to: string;
+	name: string | null;
+	spec: MessageSpec;
+	/** The dedupe key, when the caller chose it. */
+	key?: string;
+}
+
+/** Messages about one claim, to render together. */
+export interface PlannedGroup {
+	view: ClaimView;
+	planned: Planned[];
+	eventId: string | null;
+	eventType: string;
+	/** The dedupe key of a message without its own `key`. */
+	dedupe?: (p: Planned) => string;
+}
+
+function partner(claim: ClaimView, spec: MessageSpec): Planned[] {
+	const c = claim.contacts?.partner;
+	return c?.email ? [{ to: c.email, name: c.name || null, spec }] : [];
+}
+
+/** The messages an event causes (before language and rendering). */
+export function messagesFor(
+	ctx: AppContext,
+	type: string,
+	claim: ClaimView,
+): Planned[] {
+	switch (type) {
+		case "claim.submitted":
+			return partner(claim, {
+				kind: "submitted",
+				reviewStartDue: claim.deadlines.reviewStartDue,
+			});
+		case "claim.information_requested": {
+			const ir = claim.informationRequest;
+			const respondBy = claim.deadlines.partnerResponseDue ?? ir?.respondBy;
+			if (!ir || !respondBy) return [];
+			return partner(claim, {
+				kind: "information_requested",
+				reasons: ir.reasons,
+				comment: ir.comment,
+				respondBy,
+			});
+		}
+		case "claim.approved": {
+			const ends =
+				claim.deadlines.consentEndsAt ?? claim.association?.consentEndsAt;
+			if (!ends) return [];
+			const customer = claim.contacts?.customer;
+			return [
+				...partner(claim, { kind: "approved", consentEndsAt: ends }),
+				// R-CON-1: the customer's consent notice with the signed opt-out link.
+				...(customer?.email
+					? [
+							{
+								to: customer.email,
+								name: customer.name || null,
+								spec: {
+									kind: "consent_notice",
+									consentEndsAt: ends,
+									optOutUrl: consentOptOutUrl(ctx, {
+										claimId: claim.id,
+										expiresAt: new Date(ends),
+										approvedAt: claim.association?.approvedAt ?? null,
+									}),
+								} as MessageSpec,
+							},
+						]
+					: []),
+			];
+		}
+		case "claim.rejected": {
+			const r = claim.rejection;
+			// An opt-out is told by `claim.consent_declined` (one message, not two).
+			if (!r || r.reason === "customer_declined") return [];
+			return partner(claim, {
+				kind: "rejected",
+				reason: r.reason,
+				comment: r.comment,
+				disputeUntil: claim.deadlines.disputeUntil ?? r.disputeUntil,
+			});
+		}
+		case "claim.consent_declined":
+			return partner(claim, {
+				kind: "consent_declined",
+				disputeUntil:
+					claim.deadlines.disputeUntil ?? claim.rejection?.disputeUntil ?? null,
+			});
+		case "claim.dispute_decided": {
+			const d = claim.dispute;
+			if (!d?.decision) return [];
+			return partner(claim, {
+				kind: "dispute_decided",
+				decision: d.decision as DisputeDecision,
+				comment: d.decisionComment ?? "",
+			});
+		}
+		case "association.activated":
+			return partner(claim, { kind: "association_activated" });
+		default:
+			return [];
+	}
+}
+
+/** Renders planned messages into delivery rows. */
+export async function toDeliveries(
+	q: Tx,
+	ctx: AppContext,
+	groups: PlannedGroup[],
+): Promise<NewDelivery[]> {
+	const all = groups.filter((c) => c.planned.length);
+	if (all.length === 0) return [];
+	const names = await loadNames(
+		q,
+		all.map((c) => c.view),
+	);
+	const recipients = await loadRecipients(
+		q,
+		all.flatMap((c) => c.planned.map((p) => p.to)),
+	);
+	const rows: NewDelivery[] = [];
+	for (const c of all) {
+		const facts = claimFacts(ctx.config, c.view, names);
+		for (const p of c.planned) {
+			const to = p.to.trim().toLowerCase();
+			const info: RecipientInfo = recipients.get(to) ?? {
+				locale: "en",
+				name: null,
+			};
+			const msg = composeMessage(
+				p.spec,
+				facts,
+				{ name: p.name ?? info.name, locale: info.locale },
+				ctx.calendar.timeZone,
+			);
+			rows.push({
+				dedupeKey:
+					p.key ?? c.dedupe?.(p) ?? `email:${c.eventId}:${to}:${p.spec.kind}`,
+				channel: "email",
+				eventId: c.eventId,
+				eventType: c.eventType,
+				claimId: c.view.id,
+				target: to,
+				locale: info.locale,
+				subject: msg.subject.replace(/[\r\n]+/g, " "),
+				bodyText: msg.text,
+				bodyHtml: msg.html,
+				payload: { kind: p.spec.kind },
+			});
+		}
+	}
+	return rows;
+}
+
+/** The email channel. */
+export function emailChannel(): Channel {
+	return {
+		name: "email",
+		async plan(tx: Tx, event: OutboxEvent, ctx: AppContext) {
+			const payload = event.payload as {
+				data?: { claim?: ClaimView };
+			} | null;
+			const view = payload?.data?.claim;
+			if (!view?.id) return [];
+			const planned = messagesFor(ctx, event.type, view);
+			return toDeliveries(tx, ctx, [
+				{
+					view,
+					planned,
+					eventId: event.eventId,
+					eventType: event.type,
+					dedupe: (p) =>
+						`email:${event.eventId}:${p.to.trim().toLowerCase()}:${p.spec.kind}`,
+				},
+			]);
+		},
+		async send(delivery: Delivery, ctx: AppContext) {
+			if (!ctx.config.smtpUrl) return "kept";
+			await sendDeliveryMail(ctx.config, delivery);
+			return "sent";
+		},
+	};
+}

@@ -1,0 +1,237 @@
+/**
+ * The SLA report of API.md `GET /reports/sla` and the `cpor_sla_open` gauges: the
+ * reviewer-side service levels of SPEC section 5.
+ *
+ * - `review_start` (R-TIME-2): a submitted claim's review should start by `reviewStartDue`.
+ * - `decision` (R-TIME-3): an under-review claim should be decided by `decisionDue`
+ *   (extended by the partner's time answering requests; an information request pauses it).
+ * - `dispute_decision` (R-TIME-8): an open dispute should be answered by `disputeDecisionDue`.
+ *
+ * Open work is `due` (deadline still ahead) or `overdue` (deadline reached: the same
+ * boundary as the review queue, `deadline <= now`). `breached` and `met` are historic:
+ * each time a claim left the SLA's state (read from the append-only history, R-HIS-1),
+ * at or after the deadline in effect then (breached) or before it (met).
+ * "Now" is the injected clock (the sandbox clock in the sandbox), never the database's.
+ */
+import { sql } from "drizzle-orm";
+import type { AppContext } from "../context.ts";
+import type { Queryable } from "../db/client.ts";
+
+/** The SLAs of SPEC section 5 that reviewers own. */
+export const SLAS = ["review_start", "decision", "dispute_decision"] as const;
+export type Sla = (typeof SLAS)[number];
+
+/** The rule each SLA implements. */
+export const SLA_RULES: Readonly<Record<Sla, string>> = {
+	review_start: "R-TIME-2",
+	decision: "R-TIME-3",
+	dispute_decision: "R-TIME-8",
+};
+
+/** Open work per SLA at an instant. */
+export type OpenSlaCounts = Record<Sla, { due: number; overdue: number }>;
+
+/** Duration statistics in hours over the report window. */
+export interface DurationStats {
+	/** How many durations were measured. */
+	count: number;
+	medianHours: number | null;
+	p90Hours: number | null;
+}
+
+/** One SLA's counts in the report. */
+export interface SlaCounts {
+	rule: string;
+	/** Open, deadline still ahead (as of `now`). */
+	due: number;
+	/** Open, deadline reached (as of `now`). */
+	overdue: number;
+	/** Closed within the window at or after the deadline. */
+	breached: number;
+	/** Closed within the window before the deadline. */
+	met: number;
+}
+
+/** The body of `GET /reports/sla`. */
+export interface SlaReport {
+	now: string;
+	/** The window of the historic figures (`breached`, `met`, `times`), inclusive. */
+	from: string;
+	to: string;
+	slas: Record<Sla, SlaCounts>;
+	times: {
+		/** Submission → review start (R-TIME-2). */
+		reviewStart: DurationStats;
+		/** Review start → approval or rejection (R-TIME-3), partner's time included. */
+		decision: DurationStats;
+		/** Dispute filed → dispute decided (R-TIME-8). */
+		disputeDecision: DurationStats;
+	};
+}
+
+/** The default window of the historic figures: the last 90 days. */
+export const DEFAULT_WINDOW_DAYS = 90;
+
+type Row = Record<string, unknown>;
+
+function rowsOf(result: unknown): Row[] {
+	return (result as { rows?: Row[] }).rows ?? [];
+}
+
+function int(v: unknown): number {
+	const n = Number(v ?? 0);
+	return Number.isFinite(n) ? n : 0;
+}
+
+function hours(v: unknown): number | null {
+	if (v === null || v === undefined) return null;
+	const n = Number(v);
+	return Number.isFinite(n) ? Math.round(n * 100) / 100 : null;
+}
+
+/**
+ * Open work per SLA at `now`, in ONE query (the `/metrics` scrape runs it).
+ * Same states as the review queue: submitted, under review, rejected with an open dispute.
+ */
+export async function openSlaCounts(
+	db: Queryable,
+	now: Date,
+): Promise<OpenSlaCounts> {
+	const at = now.toISOString();
+	const result = await db.execute(sql`
+		select
+			count(*) filter (where status = 'submitted' and review_start_due > ${at}::timestamptz)::int as review_start_due,
+			count(*) filter (where status = 'submitted' and review_start_due <= ${at}::timestamptz)::int as review_start_overdue,
+			count(*) filter (where status = 'under_review' and decision_due > ${at}::timestamptz)::int as decision_due,
+			count(*) filter (where status = 'under_review' and decision_due <= ${at}::timestamptz)::int as decision_overdue,
+			count(*) filter (where status = 'rejected' and dispute_decision_due > ${at}::timestamptz)::int as dispute_decision_due,
+			count(*) filter (where status = 'rejected' and dispute_decision_due <= ${at}::timestamptz)::int as dispute_decision_overdue
+		from claims
+		where status in ('submitted', 'under_review')
+			or (status = 'rejected' and dispute->>'status' = 'open')
+	`);
+	const r = rowsOf(result)[0] ?? {};
+	return {
+		review_start: {
+			due: int(r.review_start_due),
+			overdue: int(r.review_start_overdue),
+		},
+		decision: { due: int(r.decision_due), overdue: int(r.decision_overdue) },
+		dispute_decision: {
+			due: int(r.dispute_decision_due),
+			overdue: int(r.dispute_decision_overdue),
+		},
+	};
+}
+
+/**
+ * Historic figures per SLA for exits within [from, to]: every history entry that took a
+ * claim out of the SLA's state. The deadline in effect is the one the entry's `before`
+ * snapshot shows (falling back to the claim's column when the deadlines did not change).
+ */
+async function historicSlaFigures(db: Queryable, from: Date, to: Date) {
+	const result = await db.execute(sql`
+		with exits as (
+			select
+				h.claim_id,
+				h.at,
+				h.action,
+				h.before->>'status' as from_status,
+				h.after->>'status' as to_status,
+				h.before->'deadlines' as dl,
+				h.before->'dispute'->>'filedAt' as filed_at,
+				h.action in ('dispute_approve', 'dispute_request_information', 'dispute_uphold') as dispute_decided
+			from claim_history h
+			where h.at >= ${from.toISOString()}::timestamptz
+				and h.at <= ${to.toISOString()}::timestamptz
+				and (
+					(h.before->>'status' in ('submitted', 'under_review') and h.after->>'status' is not null)
+					or h.action in ('dispute_approve', 'dispute_request_information', 'dispute_uphold')
+				)
+		),
+		classified as (
+			select
+				case
+					when e.dispute_decided then 'dispute_decision'
+					when e.from_status = 'submitted' then 'review_start'
+					when e.from_status = 'under_review' and e.to_status in ('approved', 'rejected') then 'decision'
+				end as sla,
+				e.at,
+				case
+					when e.dispute_decided then coalesce((e.dl->>'disputeDecisionDue')::timestamptz, c.dispute_decision_due)
+					when e.from_status = 'submitted' then coalesce((e.dl->>'reviewStartDue')::timestamptz, c.review_start_due)
+					else coalesce((e.dl->>'decisionDue')::timestamptz, c.decision_due)
+				end as deadline,
+				case
+					when e.dispute_decided then e.filed_at::timestamptz
+					when e.from_status = 'submitted' and e.to_status = 'under_review' then c.submitted_at
+					when e.from_status = 'under_review' and e.action <> 'request_rejection' then c.review_started_at
+				end as started_at
+			from exits e
+			join claims c on c.id = e.claim_id
+		)
+		select
+			sla,
+			count(*) filter (where deadline is not null and at >= deadline)::int as breached,
+			count(*) filter (where deadline is not null and at < deadline)::int as met,
+			count(started_at)::int as timed,
+			(percentile_cont(0.5) within group (order by extract(epoch from (at - started_at)) / 3600.0))::float8 as median_hours,
+			(percentile_cont(0.9) within group (order by extract(epoch from (at - started_at)) / 3600.0))::float8 as p90_hours
+		from classified
+		where sla is not null
+		group by sla
+	`);
+	const bySla = new Map<string, Row>();
+	for (const r of rowsOf(result)) bySla.set(String(r.sla), r);
+	return bySla;
+}
+
+/**
+ * Builds the SLA report at the clock's now. `from`/`to` bound the historic figures
+ * (default: the last {@link DEFAULT_WINDOW_DAYS} days up to now); open counts are as of now.
+ */
+export async function slaReport(
+	ctx: AppContext,
+	window: { from?: Date | undefined; to?: Date | undefined } = {},
+): Promise<SlaReport> {
+	const now = ctx.clock.now();
+	const to = window.to ?? now;
+	const from =
+		window.from ??
+		new Date(to.getTime() - DEFAULT_WINDOW_DAYS * 24 * 3600 * 1000);
+	const [open, historic] = await Promise.all([
+		openSlaCounts(ctx.db, now),
+		historicSlaFigures(ctx.db, from, to),
+	]);
+	const slas = {} as Record<Sla, SlaCounts>;
+	for (const sla of SLAS) {
+		const h = historic.get(sla) ?? {};
+		slas[sla] = {
+			rule: SLA_RULES[sla],
+			due: open[sla].due,
+			overdue: open[sla].overdue,
+			breached: int(h.breached),
+			met: int(h.met),
+		};
+	}
+	const stats = (sla: Sla): DurationStats => {
+		const h = historic.get(sla) ?? {};
+		const count = int(h.timed);
+		return {
+			count,
+			medianHours: count ? hours(h.median_hours) : null,
+			p90Hours: count ? hours(h.p90_hours) : null,
+		};
+	};
+	return {
+		now: now.toISOString(),
+		from: from.toISOString(),
+		to: to.toISOString(),
+		slas,
+		times: {
+			reviewStart: stats("review_start"),
+			decision: stats("decision"),
+			disputeDecision: stats("dispute_decision"),
+		},
+	};
+}

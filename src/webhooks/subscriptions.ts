@@ -1,0 +1,149 @@
+/**
+ * Webhook subscriptions of a partner organization (API.md `/webhooks`, R-NTF-1): create
+ * (the Standard Webhooks secret is shown once), list (never the secret), delete.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Actor } from "../auth/actor.ts";
+import { EVENT_TYPES, type EventType } from "../claims/history.ts";
+import type { AppContext } from "../context.ts";
+import { deliveries, webhooks } from "../db/schema.ts";
+import { forbidden, notFound } from "../domain/errors.ts";
+
+/** A subscription as the API shows it (no secret). */
+export interface WebhookView {
+	id: string;
+	url: string;
+	eventTypes: EventType[];
+	createdBy: string;
+	createdAt: string;
+}
+
+/** A page of subscriptions (API.md cursor pagination). */
+export interface WebhookPage {
+	items: WebhookView[];
+	nextCursor: string | null;
+}
+
+/** A new Standard Webhooks secret: `whsec_` + base64 of 24 random bytes. */
+export function newWebhookSecret(): string {
+	return `whsec_${randomBytes(24).toString("base64")}`;
+}
+
+function view(row: typeof webhooks.$inferSelect): WebhookView {
+	return {
+		id: row.id,
+		url: row.url,
+		eventTypes: row.eventTypes as EventType[],
+		createdBy: row.createdBy,
+		createdAt: row.createdAt.toISOString(),
+	};
+}
+
+/** The actor's partner organization; subscriptions belong to one. @throws `forbidden`. */
+function organizationOf(actor: Actor): string {
+	if (actor.kind !== "partner" || !actor.organizationId)
+		throw forbidden(
+			"Webhook subscriptions belong to a partner organization; sign in as its global or incentives admin.",
+		);
+	return actor.organizationId;
+}
+
+/** Subscribes the actor's organization. Returns the subscription with its secret (shown once). */
+export async function createWebhook(
+	ctx: AppContext,
+	actor: Actor,
+	input: { url: string; eventTypes?: readonly EventType[] | undefined },
+): Promise<WebhookView & { secret: string }> {
+	const organizationId = organizationOf(actor);
+	const requested = input.eventTypes?.length ? input.eventTypes : EVENT_TYPES;
+	// Stored in the canonical order of EVENT_TYPES, without duplicates.
+	const eventTypes = EVENT_TYPES.filter((t) => requested.includes(t));
+	const [row] = await ctx.db
+		.insert(webhooks)
+		.values({
+			id: randomUUID(),
+			organizationId,
+			url: input.url,
+			secret: newWebhookSecret(),
+			eventTypes,
+			createdBy: actor.userId ?? actor.name,
+			createdAt: ctx.clock.now(),
+		})
+		.returning();
+	if (!row) throw new Error("insert into webhooks returned no row");
+	return { ...view(row), secret: row.secret };
+}
+
+/** The live subscriptions of the actor's organization, oldest first. */
+export async function listWebhooks(
+	ctx: AppContext,
+	actor: Actor,
+	page: { limit?: number | undefined; cursor?: string | undefined } = {},
+): Promise<WebhookPage> {
+	const organizationId = organizationOf(actor);
+	const limit = page.limit ?? 50;
+	// Keyset on the (opaque) ID: stable under concurrent inserts and deletes.
+	const rows = await ctx.db
+		.select()
+		.from(webhooks)
+		.where(
+			and(
+				eq(webhooks.organizationId, organizationId),
+				isNull(webhooks.deletedAt),
+				page.cursor ? gt(webhooks.id, page.cursor) : undefined,
+			),
+		)
+		.orderBy(asc(webhooks.id))
+		.limit(limit + 1);
+	const items = rows.slice(0, limit).map(view);
+	return {
+		items,
+		nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null,
+	};
+}
+
+/**
+ * Deletes a subscription of the actor's organization. Its deliveries not yet sent are
+ * closed in the same transaction (`outcome = failed`, `lastError` says why), so nothing
+ * more reaches the URL, and the endpoint copy (URL and secret) is removed from all of
+ * its delivery rows. @throws `not_found` (also for another organization's).
+ */
+export async function deleteWebhook(
+	ctx: AppContext,
+	actor: Actor,
+	id: string,
+): Promise<void> {
+	const organizationId = organizationOf(actor);
+	await ctx.db.transaction(async (tx) => {
+		const now = ctx.clock.now();
+		const [row] = await tx
+			.update(webhooks)
+			.set({ deletedAt: now })
+			.where(
+				and(
+					eq(webhooks.id, id),
+					eq(webhooks.organizationId, organizationId),
+					isNull(webhooks.deletedAt),
+				),
+			)
+			.returning({ id: webhooks.id });
+		if (!row) throw notFound("webhook subscription");
+		const ofThisSubscription = and(
+			eq(deliveries.channel, "webhook"),
+			eq(deliveries.target, id),
+		);
+		await tx
+			.update(deliveries)
+			.set({
+				deliveredAt: now,
+				outcome: "failed",
+				lastError: "not sent: the webhook subscription was deleted",
+			})
+			.where(and(ofThisSubscription, isNull(deliveries.deliveredAt)));
+		await tx
+			.update(deliveries)
+			.set({ payload: sql`${deliveries.payload} - 'endpoint'` })
+			.where(ofThisSubscription);
+	});
+}

@@ -1,0 +1,688 @@
+/**
+ * Reports (API.md "reports" routes, `/metrics`): earnings (R-ELG-2), usage (R-ACC-2,
+ * R-ACC-1) and the reviewer SLAs (R-TIME-2, R-TIME-3, R-TIME-8). State is built through
+ * the HTTP API and the sandbox clock (`POST /admin/clock` as the platform admin runs the
+ * timers: the consent window ends, the association activates, eligibility is evaluated).
+ * Earnings and usage run on PGlite and PostgreSQL; the SLA report on both as well.
+ */
+import { parse } from "csv-parse/sync";
+import type { LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { samplePdf } from "../support/poe-fixtures.ts";
+import {
+	baClaimBody,
+	type Client,
+	DB_KINDS,
+	DEMO_IDS,
+	m365ClaimBody,
+	startTestApp,
+	type TestApp,
+	testDirectory,
+	USERS,
+} from "../support/test-app.ts";
+
+const API = "/api/v1";
+
+interface Claim {
+	id: string;
+	status: string;
+	mpnId: string;
+	activity: string;
+	customer: { tenantId: string };
+	products: { productId: string; subscriptionId: string | null }[];
+	deadlines: Record<string, string | null>;
+	association: { status: string; activatedAt: string | null } | null;
+	eligibility: { program: string; result: string }[];
+}
+
+interface UsageItem {
+	month: string;
+	tenantId: string;
+	customerName: string | null;
+	productId: string;
+	workload: string;
+	monthlyActiveUsers: number;
+	paidAvailableUnits: number;
+	claimId: string;
+	mpnId: string;
+	dateAssociated: string | null;
+	attributionType: string;
+}
+
+interface EarningsGroup {
+	mpnId: string;
+	program: string;
+	associations: {
+		claimId: string;
+		tenantId: string;
+		subscriptionIds: string[];
+		products: { productId: string }[];
+		dateAssociated: string | null;
+	}[];
+}
+
+function ok(res: LightMyRequestResponse, status = 200) {
+	expect(res.statusCode, res.body).toBe(status);
+	return res.json();
+}
+
+function expectProblem(
+	res: LightMyRequestResponse,
+	status: number,
+	code: string,
+) {
+	expect(res.statusCode, res.body).toBe(status);
+	expect(res.json().code, res.body).toBe(code);
+}
+
+/** Creates a claim with PoE and submits it. */
+async function submitted(partner: Client, body: unknown): Promise<Claim> {
+	const c = ok(await partner.post(`${API}/claims`, body), 201) as Claim;
+	ok(
+		await partner.upload(
+			`${API}/claims/${c.id}/documents`,
+			samplePdf(),
+			"poe.pdf",
+		),
+		201,
+	);
+	return ok(await partner.post(`${API}/claims/${c.id}/submit`)) as Claim;
+}
+
+/** Creates, submits, starts review of and approves a claim; returns the approved claim. */
+async function approved(
+	partner: Client,
+	reviewer: Client,
+	body: unknown,
+): Promise<Claim> {
+	const c = await submitted(partner, body);
+	ok(await reviewer.post(`${API}/claims/${c.id}/start-review`));
+	return ok(await reviewer.post(`${API}/claims/${c.id}/approve`, {})) as Claim;
+}
+
+const contosoUsage = (productId: string) =>
+	(testDirectory().usage ?? [])
+		.filter(
+			(u) =>
+				u.tenantId === DEMO_IDS.tenants.contoso && u.productId === productId,
+		)
+		.sort((a, b) => a.month.localeCompare(b.month));
+
+const tenantName = (tenantId: string) =>
+	(testDirectory().tenants ?? []).find((t) => t.tenantId === tenantId)?.name;
+
+describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
+	let t: TestApp;
+	let ana: Client;
+	let bea: Client;
+	let ivan: Client;
+	let daan: Client;
+	let nora: Client;
+	let rita: Client;
+	let paula: Client;
+	let carl: Client;
+	/** Fabrikam, M365 usage on Contoso: Teams + Exchange Online (active). */
+	let teams: Claim;
+	/** Fabrikam, BA presales on Contoso's Sales subscription (active). */
+	let sales: Claim;
+	/** Northwind, BA presales on Adventure Works' Sales subscription (active). */
+	let northwind: Claim;
+	/** Fabrikam, M365 usage on Contoso SharePoint Online (pending consent). */
+	let sharepoint: Claim;
+
+	beforeAll(async () => {
+		// Monday 2026-11-23 09:00 UTC
+		t = await startTestApp(kind);
+		[ana, bea, ivan, daan, nora, rita, paula, carl] = await Promise.all([
+			t.login(USERS.ana),
+			t.login(USERS.bea),
+			t.login(USERS.ivan),
+			t.login(USERS.daan),
+			t.login(USERS.nora),
+			t.login(USERS.rita),
+			t.login(USERS.paula),
+			t.login(USERS.carl),
+		]);
+		teams = await approved(
+			ana,
+			rita,
+			m365ClaimBody({
+				name: "Contoso Teams and Exchange usage",
+				products: [
+					{ productId: "microsoft-teams" },
+					{ productId: "exchange-online" },
+				],
+			}),
+		);
+		sales = await approved(ana, rita, baClaimBody());
+		northwind = await approved(
+			nora,
+			rita,
+			baClaimBody({
+				name: "Adventure Works Dynamics 365 Sales presales",
+				mpnId: DEMO_IDS.mpnIds.northwind,
+				customer: {
+					tenantId: DEMO_IDS.tenants.adventureWorks,
+					domain: DEMO_IDS.domains.adventureWorks,
+				},
+				products: [
+					{ subscriptionId: DEMO_IDS.subscriptions.adventureWorksSales },
+				],
+				contacts: {
+					customer: {
+						name: "Alex Adventure",
+						title: "CIO",
+						email: "alex@adventure-works.example",
+					},
+					customerTechnical: {
+						name: "Terry Tech",
+						title: "IT Manager",
+						email: "terry@adventure-works.example",
+					},
+					partner: { name: "Nora Hansen", email: USERS.nora },
+				},
+			}),
+		);
+	});
+	afterAll(async () => t?.close());
+
+	it("R-ACC-2 nothing is reported while associations are pending consent", async () => {
+		for (const c of [teams, sales, northwind])
+			expect(c.association?.status).toBe("pending_consent");
+		expect(ok(await ana.get(`${API}/reports/usage`)).items).toEqual([]);
+		expect(ok(await nora.get(`${API}/reports/usage`)).items).toEqual([]);
+		expect(ok(await bea.get(`${API}/reports/earnings`)).items).toEqual([]);
+	});
+
+	it("R-ELG-1 the consent window passes: associations activate and eligibility is evaluated", async () => {
+		const ends = teams.deadlines.consentEndsAt as string;
+		expect(ends).toBe("2026-11-30T09:00:00.000Z");
+		const moved = ok(await paula.post(`${API}/admin/clock`, { to: ends }));
+		expect(moved.timers.activated).toBe(3);
+		teams = ok(await ana.get(`${API}/claims/${teams.id}`));
+		sales = ok(await ana.get(`${API}/claims/${sales.id}`));
+		northwind = ok(await nora.get(`${API}/claims/${northwind.id}`));
+		for (const c of [teams, sales, northwind]) {
+			expect(c.association?.status).toBe("active");
+			expect(c.association?.activatedAt).toBe(ends);
+		}
+		const result = (c: Claim, program: string) =>
+			c.eligibility.find((e) => e.program === program)?.result;
+		expect(result(teams, "osu_m365")).toBe("eligible");
+		expect(result(sales, "osa_sell")).toBe("eligible");
+		expect(result(northwind, "osa_sell")).toBe("eligible");
+		// A claim approved now stays pending for another 7 days.
+		sharepoint = await approved(
+			ana,
+			rita,
+			m365ClaimBody({
+				name: "Contoso SharePoint usage",
+				products: [{ productId: "sharepoint-online" }],
+			}),
+		);
+		expect(sharepoint.association?.status).toBe("pending_consent");
+	});
+
+	it("R-ACC-2 usage per month of the claimed products of active associations only", async () => {
+		const items = ok(await ana.get(`${API}/reports/usage`))
+			.items as UsageItem[];
+		const expected = [
+			...contosoUsage("microsoft-teams").map((u) => ({ u, claim: teams })),
+			...contosoUsage("exchange-online").map((u) => ({ u, claim: teams })),
+			...contosoUsage("dynamics-365-sales").map((u) => ({ u, claim: sales })),
+		];
+		expect(contosoUsage("microsoft-teams").length).toBeGreaterThan(0);
+		expect(contosoUsage("dynamics-365-sales").length).toBeGreaterThan(0);
+		expect(items).toHaveLength(expected.length);
+		for (const { u, claim } of expected) {
+			expect(items).toContainEqual({
+				month: u.month,
+				tenantId: DEMO_IDS.tenants.contoso,
+				customerName: tenantName(DEMO_IDS.tenants.contoso),
+				productId: u.productId,
+				workload: expect.any(String),
+				monthlyActiveUsers: u.monthlyActiveUsers,
+				paidAvailableUnits: u.paidAvailableUnits,
+				claimId: claim.id,
+				mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
+				dateAssociated: "2026-11-30T09:00:00.000Z",
+				attributionType: claim.activity,
+			});
+		}
+		expect(items.find((i) => i.productId === "microsoft-teams")?.workload).toBe(
+			"Microsoft Teams",
+		);
+		// Ordered by month.
+		const months = items.map((i) => i.month);
+		expect(months).toEqual([...months].sort());
+	});
+
+	it("R-ACC-1 usage shows nothing else of the customer: not unclaimed products, not the pending claim", async () => {
+		const products = new Set(
+			(ok(await ana.get(`${API}/reports/usage`)).items as UsageItem[]).map(
+				(i) => i.productId,
+			),
+		);
+		expect([...products].sort()).toEqual([
+			"dynamics-365-sales",
+			"exchange-online",
+			"microsoft-teams",
+		]);
+		// Contoso has usage for these too, but they are not claimed or not yet active.
+		expect(contosoUsage("sharepoint-online").length).toBeGreaterThan(0);
+		expect(contosoUsage("microsoft-365-apps").length).toBeGreaterThan(0);
+		const byTenant = ok(
+			await ana.get(
+				`${API}/reports/usage?tenantId=${DEMO_IDS.tenants.adventureWorks}`,
+			),
+		);
+		expect(byTenant.items).toEqual([]);
+	});
+
+	it("R-ACC-1 nora sees her own active association and none of fabrikam's", async () => {
+		const items = ok(await nora.get(`${API}/reports/usage`))
+			.items as UsageItem[];
+		expect(items.length).toBeGreaterThan(0);
+		for (const i of items) {
+			expect(i.claimId).toBe(northwind.id);
+			expect(i.tenantId).toBe(DEMO_IDS.tenants.adventureWorks);
+			expect(i.productId).toBe("dynamics-365-sales");
+			expect(i.mpnId).toBe(DEMO_IDS.mpnIds.northwind);
+		}
+		const contoso = ok(
+			await nora.get(
+				`${API}/reports/usage?tenantId=${DEMO_IDS.tenants.contoso}`,
+			),
+		);
+		expect(contoso.items).toEqual([]);
+		const earnings = ok(await nora.get(`${API}/reports/earnings`))
+			.items as EarningsGroup[];
+		expect(earnings).toEqual([
+			{
+				mpnId: DEMO_IDS.mpnIds.northwind,
+				program: "osa_sell",
+				associations: [expect.objectContaining({ claimId: northwind.id })],
+			},
+		]);
+		const csv = (await nora.get(`${API}/reports/earnings?format=csv`)).body;
+		expect(csv).not.toContain(teams.id);
+		expect(csv).not.toContain(sales.id);
+		expect(csv).not.toContain(DEMO_IDS.tenants.contoso);
+	});
+
+	it("R-ACC-2 usage filters by month range and tenant, and exports CSV", async () => {
+		const all = ok(await ana.get(`${API}/reports/usage`)).items as UsageItem[];
+		const ranged = ok(
+			await ana.get(`${API}/reports/usage?from=2026-09&to=2026-10`),
+		).items as UsageItem[];
+		expect(ranged.length).toBeGreaterThan(0);
+		expect(ranged).toEqual(
+			all.filter((i) => i.month >= "2026-09" && i.month <= "2026-10"),
+		);
+		const contoso = ok(
+			await ana.get(
+				`${API}/reports/usage?tenantId=${DEMO_IDS.tenants.contoso.toUpperCase()}`,
+			),
+		).items;
+		expect(contoso).toEqual(all);
+		expectProblem(
+			await ana.get(`${API}/reports/usage?from=2026-10&to=2026-09`),
+			422,
+			"validation_failed",
+		);
+		expectProblem(
+			await ana.get(`${API}/reports/usage?from=October`),
+			422,
+			"validation_failed",
+		);
+
+		const res = await ana.get(`${API}/reports/usage?format=csv`);
+		expect(res.statusCode, res.body).toBe(200);
+		expect(res.headers["content-type"]).toContain("text/csv");
+		expect(res.headers["content-disposition"]).toContain("usage.csv");
+		const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+		expect(Object.keys(rows[0] ?? {})).toEqual([
+			"month",
+			"tenantId",
+			"customerName",
+			"productId",
+			"workload",
+			"monthlyActiveUsers",
+			"paidAvailableUnits",
+			"claimId",
+			"mpnId",
+			"dateAssociated",
+			"attributionType",
+		]);
+		expect(rows).toHaveLength(all.length);
+		expect(rows[0]).toEqual(
+			Object.fromEntries(
+				Object.entries(all[0] as UsageItem).map(([k, v]) => [k, String(v)]),
+			),
+		);
+	});
+
+	it("R-ACC-2 usage is for partner users: every partner role may read it, others get 403", async () => {
+		for (const c of [bea, ivan, daan])
+			expect((await c.get(`${API}/reports/usage`)).statusCode).toBe(200);
+		expectProblem(await rita.get(`${API}/reports/usage`), 403, "forbidden");
+		expectProblem(await carl.get(`${API}/reports/usage`), 403, "forbidden");
+		expectProblem(
+			await t.anonymous().get(`${API}/reports/usage`),
+			401,
+			"unauthenticated",
+		);
+	});
+
+	it("R-ELG-2 earnings list the eligible active associations per MPN ID and program", async () => {
+		const items = ok(await bea.get(`${API}/reports/earnings`))
+			.items as EarningsGroup[];
+		expect(items).toEqual([
+			{
+				mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
+				program: "osa_sell",
+				associations: [
+					expect.objectContaining({
+						claimId: sales.id,
+						tenantId: DEMO_IDS.tenants.contoso,
+						subscriptionIds: [DEMO_IDS.subscriptions.contosoSales],
+						dateAssociated: "2026-11-30T09:00:00.000Z",
+						activity: "presales",
+					}),
+				],
+			},
+			{
+				mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
+				program: "osu_m365",
+				associations: [
+					expect.objectContaining({
+						claimId: teams.id,
+						tenantId: DEMO_IDS.tenants.contoso,
+						subscriptionIds: [],
+						products: [
+							expect.objectContaining({ productId: "microsoft-teams" }),
+							expect.objectContaining({ productId: "exchange-online" }),
+						],
+						dateAssociated: "2026-11-30T09:00:00.000Z",
+					}),
+				],
+			},
+		]);
+		// The pending claim is not (yet) an eligible association.
+		expect(JSON.stringify(items)).not.toContain(sharepoint.id);
+		const m365 = ok(await bea.get(`${API}/reports/earnings?program=osu_m365`))
+			.items as EarningsGroup[];
+		expect(m365.map((g) => g.program)).toEqual(["osu_m365"]);
+		expect(
+			ok(await bea.get(`${API}/reports/earnings?program=osu_bizapps`)).items,
+		).toEqual([]);
+		expectProblem(
+			await bea.get(`${API}/reports/earnings?program=bonus`),
+			422,
+			"validation_failed",
+		);
+	});
+
+	it("R-ELG-2 earnings export as CSV, one row per association", async () => {
+		const res = await bea.get(`${API}/reports/earnings?format=csv`);
+		expect(res.statusCode, res.body).toBe(200);
+		expect(res.headers["content-type"]).toContain("text/csv");
+		expect(res.headers["content-disposition"]).toContain("earnings.csv");
+		const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+		expect(rows).toEqual([
+			expect.objectContaining({
+				mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
+				program: "osa_sell",
+				claimId: sales.id,
+				tenantId: DEMO_IDS.tenants.contoso,
+				subscriptionIds: DEMO_IDS.subscriptions.contosoSales,
+				dateAssociated: "2026-11-30T09:00:00.000Z",
+			}),
+			expect.objectContaining({
+				mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
+				program: "osu_m365",
+				claimId: teams.id,
+				tenantId: DEMO_IDS.tenants.contoso,
+				subscriptionIds: "",
+				products: "microsoft-teams; exchange-online",
+			}),
+		]);
+	});
+
+	it("R-ROL-1 earnings are for billing, global and incentives admins; an incentives user gets 403", async () => {
+		for (const c of [ana, bea, daan])
+			expect((await c.get(`${API}/reports/earnings`)).statusCode).toBe(200);
+		expectProblem(await ivan.get(`${API}/reports/earnings`), 403, "forbidden");
+		expectProblem(await rita.get(`${API}/reports/earnings`), 403, "forbidden");
+		expectProblem(await carl.get(`${API}/reports/earnings`), 403, "forbidden");
+	});
+
+	it("R-ACC-1 an association ends when the claim leaves approved: its usage disappears", async () => {
+		ok(await ana.post(`${API}/claims/${sales.id}/withdraw`, {}));
+		const items = ok(await ana.get(`${API}/reports/usage`))
+			.items as UsageItem[];
+		expect(items.some((i) => i.claimId === sales.id)).toBe(false);
+		expect(items.some((i) => i.claimId === teams.id)).toBe(true);
+		const earnings = ok(await bea.get(`${API}/reports/earnings`))
+			.items as EarningsGroup[];
+		expect(earnings.map((g) => g.program)).toEqual(["osu_m365"]);
+	});
+});
+
+interface SlaReport {
+	now: string;
+	from: string;
+	to: string;
+	slas: Record<
+		"review_start" | "decision" | "dispute_decision",
+		{
+			rule: string;
+			due: number;
+			overdue: number;
+			breached: number;
+			met: number;
+		}
+	>;
+	times: Record<
+		"reviewStart" | "decision" | "disputeDecision",
+		{ count: number; medianHours: number | null; p90Hours: number | null }
+	>;
+}
+
+/** The value of one `cpor_sla_open` sample in a Prometheus text exposition. */
+function gauge(metrics: string, sla: string, state: string): number | null {
+	const m = new RegExp(
+		`^cpor_sla_open\\{sla="${sla}",state="${state}"\\} (\\d+)$`,
+		"m",
+	).exec(metrics);
+	return m ? Number(m[1]) : null;
+}
+
+describe.each(DB_KINDS)("R-TIME-2/3/8 the SLA report on %s", (kind) => {
+	let t: TestApp;
+	let ana: Client;
+	let rita: Client;
+	let rob: Client;
+	let paula: Client;
+	const ids: Record<"a" | "b" | "c" | "d", string> = {
+		a: "",
+		b: "",
+		c: "",
+		d: "",
+	};
+	const DUE = "2026-11-30T09:00:00.000Z";
+
+	const report = async (query = "") =>
+		ok(await rita.get(`${API}/reports/sla${query}`)) as SlaReport;
+
+	beforeAll(async () => {
+		// Monday 2026-11-23 09:00 UTC
+		t = await startTestApp(kind);
+		[ana, rita, rob, paula] = await Promise.all([
+			t.login(USERS.ana),
+			t.login(USERS.rita),
+			t.login(USERS.rob),
+			t.login(USERS.paula),
+		]);
+		const workloads = {
+			a: "exchange-online",
+			b: "sharepoint-online",
+			c: "microsoft-teams",
+			d: "intune",
+		} as const;
+		for (const key of ["a", "b", "c", "d"] as const) {
+			const c = await submitted(
+				ana,
+				m365ClaimBody({
+					name: `SLA ${key}`,
+					products: [{ productId: workloads[key] }],
+				}),
+			);
+			expect(c.deadlines.reviewStartDue).toBe(DUE);
+			ids[key] = c.id;
+		}
+	});
+	afterAll(async () => t?.close());
+
+	it("R-TIME-2 R-TIME-3 R-TIME-8 open work is due before its deadline, met when closed in time", async () => {
+		// C: review started at once (met); D: started, rejected (decision met) and disputed.
+		ok(await rita.post(`${API}/claims/${ids.c}/start-review`));
+		ok(await rita.post(`${API}/claims/${ids.d}/start-review`));
+		ok(
+			await rita.post(`${API}/claims/${ids.d}/reject`, {
+				reason: "insufficient_poe",
+				comment: "The PoE does not show the workload.",
+			}),
+		);
+		const disputed = ok(
+			await ana.post(`${API}/claims/${ids.d}/dispute`, {
+				justification: "The statement of work covers Intune.",
+			}),
+		) as Claim;
+		expect(disputed.deadlines.disputeDecisionDue).toBe(DUE);
+
+		const r = await report();
+		expect(r.now).toBe("2026-11-23T09:00:00.000Z");
+		expect(r.to).toBe(r.now);
+		expect(r.from).toBe("2026-08-25T09:00:00.000Z");
+		expect(r.slas).toEqual({
+			review_start: {
+				rule: "R-TIME-2",
+				due: 2,
+				overdue: 0,
+				breached: 0,
+				met: 2,
+			},
+			decision: { rule: "R-TIME-3", due: 1, overdue: 0, breached: 0, met: 1 },
+			dispute_decision: {
+				rule: "R-TIME-8",
+				due: 1,
+				overdue: 0,
+				breached: 0,
+				met: 0,
+			},
+		});
+		const metrics = (await t.anonymous().get("/metrics")).body;
+		expect(gauge(metrics, "review_start", "due")).toBe(2);
+		expect(gauge(metrics, "review_start", "overdue")).toBe(0);
+		expect(gauge(metrics, "decision", "due")).toBe(1);
+		expect(gauge(metrics, "dispute_decision", "due")).toBe(1);
+	});
+
+	it("R-TIME-2 R-TIME-3 R-TIME-8 at the deadline open work is overdue, in the report and on /metrics", async () => {
+		const oneSecondBefore = new Date(Date.parse(DUE) - 1000).toISOString();
+		ok(await paula.post(`${API}/admin/clock`, { to: oneSecondBefore }));
+		let r = await report();
+		expect(r.slas.review_start).toMatchObject({ due: 2, overdue: 0 });
+		expect(r.slas.decision).toMatchObject({ due: 1, overdue: 0 });
+		expect(r.slas.dispute_decision).toMatchObject({ due: 1, overdue: 0 });
+
+		ok(await paula.post(`${API}/admin/clock`, { to: DUE }));
+		r = await report();
+		expect(r.slas.review_start).toMatchObject({ due: 0, overdue: 2 });
+		expect(r.slas.decision).toMatchObject({ due: 0, overdue: 1 });
+		expect(r.slas.dispute_decision).toMatchObject({ due: 0, overdue: 1 });
+		const metrics = (await t.anonymous().get("/metrics")).body;
+		expect(gauge(metrics, "review_start", "due")).toBe(0);
+		expect(gauge(metrics, "review_start", "overdue")).toBe(2);
+		expect(gauge(metrics, "decision", "overdue")).toBe(1);
+		expect(gauge(metrics, "dispute_decision", "overdue")).toBe(1);
+	});
+
+	it("R-TIME-2 R-TIME-3 R-TIME-8 work closed at or after its deadline is counted as breached, with median and p90 times", async () => {
+		// At the deadline: B's review starts, C is approved, D's dispute is upheld.
+		ok(await rita.post(`${API}/claims/${ids.b}/start-review`));
+		ok(await rita.post(`${API}/claims/${ids.c}/approve`, {}));
+		ok(
+			await rob.post(`${API}/claims/${ids.d}/dispute-decision`, {
+				decision: "uphold",
+				comment: "The PoE still does not show Intune.",
+			}),
+		);
+		const r = await report();
+		expect(r.slas).toEqual({
+			// A still waits (overdue); B started late (breached); C and D started in time.
+			review_start: {
+				rule: "R-TIME-2",
+				due: 0,
+				overdue: 1,
+				breached: 1,
+				met: 2,
+			},
+			// B's decision is due a week later; C decided late; D decided in time.
+			decision: { rule: "R-TIME-3", due: 1, overdue: 0, breached: 1, met: 1 },
+			dispute_decision: {
+				rule: "R-TIME-8",
+				due: 0,
+				overdue: 0,
+				breached: 1,
+				met: 0,
+			},
+		});
+		// Review start: C and D after 0 h, B after 168 h.
+		expect(r.times.reviewStart).toEqual({
+			count: 3,
+			medianHours: 0,
+			p90Hours: 134.4,
+		});
+		// Decision (from review start): D after 0 h, C after 168 h.
+		expect(r.times.decision).toEqual({
+			count: 2,
+			medianHours: 84,
+			p90Hours: 151.2,
+		});
+		expect(r.times.disputeDecision).toEqual({
+			count: 1,
+			medianHours: 168,
+			p90Hours: 168,
+		});
+
+		// A window that starts at the deadline only sees what closed then.
+		const late = await report(`?from=${encodeURIComponent(DUE)}`);
+		expect(late.from).toBe(DUE);
+		expect(late.slas.review_start).toMatchObject({ breached: 1, met: 0 });
+		expect(late.slas.decision).toMatchObject({ breached: 1, met: 0 });
+		expect(late.times.reviewStart.count).toBe(1);
+		// A window of dates: the whole first day only.
+		const first = await report("?from=2026-11-23&to=2026-11-23");
+		expect(first.to).toBe("2026-11-23T23:59:59.999Z");
+		expect(first.slas.review_start).toMatchObject({ breached: 0, met: 2 });
+		expect(first.slas.dispute_decision).toMatchObject({ breached: 0 });
+		expectProblem(
+			await rita.get(`${API}/reports/sla?from=2026-12-01&to=2026-11-01`),
+			422,
+			"validation_failed",
+		);
+		expectProblem(
+			await rita.get(`${API}/reports/sla?from=yesterday`),
+			422,
+			"validation_failed",
+		);
+	});
+
+	it("R-ROL-2 the SLA report is for reviewers", async () => {
+		expectProblem(await ana.get(`${API}/reports/sla`), 403, "forbidden");
+		expectProblem(await paula.get(`${API}/reports/sla`), 403, "forbidden");
+		expect((await rob.get(`${API}/reports/sla`)).statusCode).toBe(200);
+	});
+});

@@ -1,0 +1,480 @@
+/**
+ * R-NTF-1 webhooks (API.md `/webhooks`, "Events"): a real HTTP receiver on 127.0.0.1
+ * verifies every delivery's Standard Webhooks signature and records what it got.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { and, eq } from "drizzle-orm";
+import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliveries } from "../../src/db/schema.ts";
+import { runBackgroundWork } from "../../src/jobs/sweeper.ts";
+import { samplePdf } from "../support/poe-fixtures.ts";
+import {
+	type Client,
+	type DbKind,
+	m365ClaimBody,
+	startTestApp,
+	type TestApp,
+	USERS,
+} from "../support/test-app.ts";
+
+const API = "/api/v1";
+
+/** One verified delivery. */
+interface Received {
+	id: string;
+	timestamp: string;
+	type: string;
+	eventTimestamp: string;
+	claim: { id: string; status: string; partnerOrganizationId: string };
+	raw: string;
+	headers: Record<string, string>;
+}
+
+/** A webhook endpoint: verifies with the subscription's secret, records every attempt. */
+interface Receiver {
+	url: string;
+	/** Set once subscribed; deliveries before that answer 500. */
+	secret: string | null;
+	/** Answer 500 to this many more attempts (before verifying). */
+	failNext: number;
+	attempts: { id: string; status: number }[];
+	received: Received[];
+	/** The verified deliveries of one claim, in arrival order. */
+	of(claimId: string): Received[];
+	close(): Promise<void>;
+}
+
+function flatHeaders(h: IncomingHttpHeaders): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [k, v] of Object.entries(h))
+		if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+	return out;
+}
+
+async function startReceiver(): Promise<Receiver> {
+	const r: Omit<Receiver, "url" | "close"> = {
+		secret: null,
+		failNext: 0,
+		attempts: [],
+		received: [],
+		of(claimId) {
+			return this.received.filter((x) => x.claim.id === claimId);
+		},
+	};
+	const server: Server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on("data", (c: Buffer) => chunks.push(c));
+		req.on("end", () => {
+			const raw = Buffer.concat(chunks).toString("utf8");
+			const headers = flatHeaders(req.headers);
+			const id = headers["webhook-id"] ?? "";
+			const answer = (status: number) => {
+				r.attempts.push({ id, status });
+				res.statusCode = status;
+				res.end();
+			};
+			if (r.failNext > 0 || !r.secret) {
+				r.failNext = Math.max(0, r.failNext - 1);
+				return answer(500);
+			}
+			let body: {
+				type: string;
+				timestamp: string;
+				data: { claim: Received["claim"] };
+			};
+			try {
+				body = new Webhook(r.secret).verify(raw, headers) as typeof body;
+			} catch {
+				return answer(400);
+			}
+			r.received.push({
+				id,
+				timestamp: headers["webhook-timestamp"] ?? "",
+				type: body.type,
+				eventTimestamp: body.timestamp,
+				claim: body.data.claim,
+				raw,
+				headers,
+			});
+			answer(204);
+		});
+	});
+	await new Promise<void>((resolve) =>
+		server.listen(0, "127.0.0.1", () => resolve()),
+	);
+	const { port } = server.address() as AddressInfo;
+	return Object.assign(r, {
+		url: `http://127.0.0.1:${port}/hooks/cpor`,
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	});
+}
+
+/** Runs background work until a round sends nothing (one delivery per claim and target per round). */
+async function drain(t: TestApp): Promise<void> {
+	for (let i = 0; i < 50; i++) {
+		const r = await runBackgroundWork(t.ctx);
+		if (r.events === 0 && r.deliveries.sent + r.deliveries.kept === 0) return;
+	}
+	throw new Error("background work did not settle");
+}
+
+async function subscribe(
+	admin: Client,
+	receiver: Receiver,
+	eventTypes?: string[],
+): Promise<string> {
+	const res = await admin.post(`${API}/webhooks`, {
+		url: receiver.url,
+		...(eventTypes ? { eventTypes } : {}),
+	});
+	expect(res.statusCode, res.body).toBe(201);
+	const sub = res.json() as { id: string; secret: string };
+	receiver.secret = sub.secret;
+	return sub.id;
+}
+
+async function ok(
+	res: Promise<{ statusCode: number; body: string }>,
+): Promise<void> {
+	const r = await res;
+	expect(r.statusCode, r.body).toBeLessThan(300);
+}
+
+/** Creates an M365 claim on a workload with PoE and submits it; returns its id. */
+async function submitted(ana: Client, productId: string): Promise<string> {
+	const c = await ana.post(
+		`${API}/claims`,
+		m365ClaimBody({ name: productId, products: [{ productId }] }),
+	);
+	expect(c.statusCode, c.body).toBe(201);
+	const id = (c.json() as { id: string }).id;
+	await ok(ana.upload(`${API}/claims/${id}/documents`, samplePdf(), "poe.pdf"));
+	await ok(ana.post(`${API}/claims/${id}/submit`));
+	return id;
+}
+
+/** Walks create → submit → review → information request → resubmit → approve. */
+async function walk(
+	ana: Client,
+	rita: Client,
+	productId: string,
+): Promise<string> {
+	const id = await submitted(ana, productId);
+	await ok(rita.post(`${API}/claims/${id}/start-review`));
+	await ok(
+		rita.post(`${API}/claims/${id}/request-information`, {
+			reasons: ["missing_all_poe"],
+			comment: "Upload the signed statement of work.",
+		}),
+	);
+	await ok(
+		ana.post(`${API}/claims/${id}/resubmit`, { comment: "Signed SOW added." }),
+	);
+	await ok(rita.post(`${API}/claims/${id}/approve`, {}));
+	return id;
+}
+
+const WALK_EVENTS = [
+	"claim.submitted",
+	"claim.review_started",
+	"claim.information_requested",
+	"claim.resubmitted",
+	"claim.approved",
+];
+
+async function expectOrderedVerifiedWalk(
+	t: TestApp,
+	ana: Client,
+	rita: Client,
+	productId: string,
+) {
+	const receiver = await startReceiver();
+	try {
+		const subId = await subscribe(ana, receiver);
+		const id = await walk(ana, rita, productId);
+		await drain(t);
+		const got = receiver.of(id);
+		expect(got.map((r) => r.type)).toEqual(WALK_EVENTS);
+		expect(got.map((r) => r.claim.status)).toEqual([
+			"submitted",
+			"under_review",
+			"partner_action_required",
+			"under_review",
+			"approved",
+		]);
+		for (const r of got) {
+			expect(r.claim.id).toBe(id);
+			expect(r.claim.partnerOrganizationId).toBeTruthy();
+			expect(r.id).toMatch(/^evt_/);
+			expect(r.headers["webhook-signature"]).toMatch(/^v1,/);
+			expect(r.headers["content-type"]).toContain("application/json");
+			// The header carries the sending time (real clock); the body the event time.
+			expect(Math.abs(Number(r.timestamp) * 1000 - Date.now())).toBeLessThan(
+				60_000,
+			);
+			expect(r.eventTimestamp).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+		}
+		expect(new Set(got.map((r) => r.id)).size).toBe(got.length);
+		// Every attempt succeeded at once, and nothing was sent twice.
+		expect(receiver.attempts.filter((a) => a.status !== 204)).toEqual([]);
+		await ok(ana.del(`${API}/webhooks/${subId}`));
+		return { got, secret: receiver.secret as string };
+	} finally {
+		await receiver.close();
+	}
+}
+
+describe("R-NTF-1 webhooks on pglite", () => {
+	let t: TestApp;
+	let ana: Client;
+	let rita: Client;
+	let paula: Client;
+	let nora: Client;
+	let ivan: Client;
+	beforeAll(async () => {
+		t = await startTestApp("pglite");
+		[ana, rita, paula, nora, ivan] = await Promise.all([
+			t.login(USERS.ana),
+			t.login(USERS.rita),
+			t.login(USERS.paula),
+			t.login(USERS.nora),
+			t.login(USERS.ivan),
+		]);
+	});
+	afterAll(async () => t?.close());
+
+	it("R-NTF-1 a subscriber gets the claim's events in order, each signed (Standard Webhooks) and carrying the claim", async () => {
+		const { got, secret } = await expectOrderedVerifiedWalk(
+			t,
+			ana,
+			rita,
+			"microsoft-teams",
+		);
+		// Sanity check of the verifier: the original verifies; a tampered body or
+		// another secret does not.
+		const last = got.at(-1) as Received;
+		const real = new Webhook(secret);
+		expect(real.verify(last.raw, last.headers)).toMatchObject({
+			type: "claim.approved",
+		});
+		const tampered = last.raw.replace('"approved"', '"rejected"');
+		expect(tampered).not.toBe(last.raw);
+		expect(() => real.verify(tampered, last.headers)).toThrow(
+			WebhookVerificationError,
+		);
+		const other = new Webhook(
+			`whsec_${Buffer.alloc(24, 7).toString("base64")}`,
+		);
+		expect(() => other.verify(last.raw, last.headers)).toThrow(
+			WebhookVerificationError,
+		);
+	});
+
+	it("R-NTF-1 subscriptions: secret shown once (whsec_), listed without it, http(s) only, admins only, no cross-organization access", async () => {
+		const res = await ana.post(`${API}/webhooks`, {
+			url: "https://crm.fabrikam.example/cpor",
+			description: "CRM sync",
+		});
+		expect(res.statusCode, res.body).toBe(201);
+		const sub = res.json();
+		expect(sub.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+		expect(Buffer.from(sub.secret.slice(6), "base64")).toHaveLength(24);
+		expect(sub.eventTypes).toContain("claim.approved");
+		expect(sub.eventTypes).toHaveLength(11);
+		expect(sub.url).toBe("https://crm.fabrikam.example/cpor");
+
+		const list = await ana.get(`${API}/webhooks`);
+		expect(list.statusCode).toBe(200);
+		const mine = list.json().items.find((w: { id: string }) => w.id === sub.id);
+		expect(mine).toMatchObject({ id: sub.id, url: sub.url });
+		expect(mine).not.toHaveProperty("secret");
+		expect(list.body).not.toContain(sub.secret);
+
+		for (const url of [
+			"ftp://crm.fabrikam.example/x",
+			"javascript:alert(1)",
+			"not a url",
+		]) {
+			const bad = await ana.post(`${API}/webhooks`, { url });
+			expect(bad.statusCode, url).toBe(422);
+			expect(bad.headers["content-type"]).toContain("application/problem+json");
+			expect(bad.json().code).toBe("validation_failed");
+		}
+		expect(
+			(
+				await ana.post(`${API}/webhooks`, {
+					url: "https://x.example",
+					eventTypes: ["claim.exploded"],
+				})
+			).statusCode,
+		).toBe(422);
+
+		// Another organization: neither sees nor deletes it.
+		expect(
+			(await nora.get(`${API}/webhooks`))
+				.json()
+				.items.map((w: { id: string }) => w.id),
+		).not.toContain(sub.id);
+		const noraDel = await nora.del(`${API}/webhooks/${sub.id}`);
+		expect(noraDel.statusCode).toBe(404);
+		expect(noraDel.json().code).toBe("not_found");
+
+		// Not an admin: 403.
+		for (const r of [
+			await ivan.post(`${API}/webhooks`, { url: "https://x.example" }),
+			await ivan.get(`${API}/webhooks`),
+			await ivan.del(`${API}/webhooks/${sub.id}`),
+		]) {
+			expect(r.statusCode).toBe(403);
+			expect(r.json().code).toBe("forbidden");
+		}
+		expect((await t.anonymous().get(`${API}/webhooks`)).statusCode).toBe(401);
+
+		const del = await ana.del(`${API}/webhooks/${sub.id}`);
+		expect(del.statusCode).toBe(204);
+		expect((await ana.del(`${API}/webhooks/${sub.id}`)).statusCode).toBe(404);
+		expect(
+			(await ana.get(`${API}/webhooks`))
+				.json()
+				.items.map((w: { id: string }) => w.id),
+		).not.toContain(sub.id);
+	});
+
+	it("R-NTF-1 a failing receiver is retried with backoff (same webhook-id), delivered once, and the claim's later events wait for it", async () => {
+		const receiver = await startReceiver();
+		try {
+			const subId = await subscribe(ana, receiver);
+			receiver.failNext = 3;
+			const id = await submitted(ana, "exchange-online");
+			await ok(rita.post(`${API}/claims/${id}/start-review`));
+			await drain(t);
+			expect(receiver.attempts.map((a) => a.status)).toEqual([500]);
+			const firstId = receiver.attempts[0]?.id;
+			expect(firstId).toMatch(/^evt_/);
+
+			const advance = async (by: string) => {
+				const r = await paula.post(`${API}/admin/clock`, { advanceBy: by });
+				expect(r.statusCode, r.body).toBe(200);
+			};
+			// Backoff 5 s after the first failure: one second later nothing is due.
+			await advance("PT1S");
+			expect(receiver.attempts).toHaveLength(1);
+			await advance("PT5S"); // 2nd attempt fails → 10 s
+			await advance("PT10S"); // 3rd attempt fails → 20 s
+			expect(receiver.attempts.map((a) => a.status)).toEqual([500, 500, 500]);
+			expect(receiver.of(id)).toEqual([]);
+			await advance("PT19S");
+			expect(receiver.attempts).toHaveLength(3);
+			await advance("PT1S"); // 4th attempt succeeds, then the held-back event follows
+			await drain(t);
+			expect(receiver.of(id).map((r) => r.type)).toEqual([
+				"claim.submitted",
+				"claim.review_started",
+			]);
+			// Every attempt of the first event carried the same webhook-id; then the next one.
+			expect(receiver.attempts.map((a) => a.id)).toEqual([
+				firstId,
+				firstId,
+				firstId,
+				firstId,
+				receiver.of(id)[1]?.id,
+			]);
+			const [row] = await t.ctx.db
+				.select()
+				.from(deliveries)
+				.where(
+					and(
+						eq(deliveries.target, subId),
+						eq(deliveries.eventId, firstId as string),
+					),
+				);
+			expect(row).toMatchObject({
+				attempts: 4,
+				outcome: "sent",
+				lastError: null,
+			});
+			await ok(ana.del(`${API}/webhooks/${subId}`));
+		} finally {
+			await receiver.close();
+		}
+	});
+
+	it("R-NTF-1 a subscription for claim.approved receives only that", async () => {
+		const receiver = await startReceiver();
+		try {
+			const subId = await subscribe(ana, receiver, ["claim.approved"]);
+			const listed = (await ana.get(`${API}/webhooks`))
+				.json()
+				.items.find((w: { id: string }) => w.id === subId);
+			expect(listed.eventTypes).toEqual(["claim.approved"]);
+			const id = await walk(ana, rita, "sharepoint-online");
+			await drain(t);
+			expect(receiver.received.map((r) => r.type)).toEqual(["claim.approved"]);
+			expect(receiver.of(id)).toHaveLength(1);
+			expect(receiver.of(id)[0]?.claim.status).toBe("approved");
+			await ok(ana.del(`${API}/webhooks/${subId}`));
+		} finally {
+			await receiver.close();
+		}
+	});
+
+	it("R-NTF-1 a deleted subscription receives nothing more, and its unsent deliveries are dropped", async () => {
+		const receiver = await startReceiver();
+		try {
+			const subId = await subscribe(ana, receiver);
+			const id = await submitted(ana, "onedrive-for-business");
+			await drain(t);
+			expect(receiver.of(id).map((r) => r.type)).toEqual(["claim.submitted"]);
+			// The next event fails once, so its delivery is pending when we delete.
+			receiver.failNext = 1;
+			await ok(rita.post(`${API}/claims/${id}/start-review`));
+			await drain(t);
+			expect(receiver.attempts.map((a) => a.status)).toEqual([204, 500]);
+
+			expect((await ana.del(`${API}/webhooks/${subId}`)).statusCode).toBe(204);
+			await ok(rita.post(`${API}/claims/${id}/approve`, {}));
+			await ok(paula.post(`${API}/admin/clock`, { advanceBy: "PT1H" }));
+			await drain(t);
+			expect(receiver.attempts).toHaveLength(2);
+			expect(receiver.of(id).map((r) => r.type)).toEqual(["claim.submitted"]);
+
+			const rows = await t.ctx.db
+				.select()
+				.from(deliveries)
+				.where(eq(deliveries.target, subId));
+			expect(
+				rows.map((r) => [r.eventType, r.outcome, r.deliveredAt !== null]),
+			).toEqual([
+				["claim.submitted", "sent", true],
+				["claim.review_started", "failed", true],
+			]);
+			expect(rows[1]?.lastError).toContain("deleted");
+			// The endpoint copy (URL and secret) is gone from the delivery rows.
+			for (const r of rows) expect(r.payload).not.toHaveProperty("endpoint");
+		} finally {
+			await receiver.close();
+		}
+	});
+});
+
+describe("R-NTF-1 webhooks on postgres", () => {
+	const kind: DbKind = "postgres";
+	let t: TestApp;
+	let ana: Client;
+	let rita: Client;
+	beforeAll(async () => {
+		t = await startTestApp(kind);
+		[ana, rita] = await Promise.all([t.login(USERS.ana), t.login(USERS.rita)]);
+	});
+	afterAll(async () => t?.close());
+
+	it("R-NTF-1 a subscriber gets the claim's events in order, each signed and carrying the claim (PostgreSQL)", async () => {
+		await expectOrderedVerifiedWalk(t, ana, rita, "microsoft-teams");
+	});
+});

@@ -32,6 +32,10 @@ Environment variables (flags win):
                               business-day SLAs and deadlines (default 5 each)
   CPOR_CONSENT_WINDOW_DAYS    customer opt-out window (default 7), unit CPOR_CONSENT_WINDOW_UNIT calendar|business
   CPOR_DISPUTE_WINDOW_DAYS    calendar days to dispute a rejection (default 30)
+  SMTP_URL, SMTP_FROM          send email over SMTP (unset: kept in the dev mailbox, GET /api/v1/admin/mailbox)
+  CPOR_PUBLIC_URL             the URL people reach CPOR at, for links in email (default http://HOST:PORT)
+  CPOR_SECRET                 HMAC key of signed opt-out links (unset: random, kept in <data dir>/secret;
+                              give every node the same value when several share one PostgreSQL)
   LOG_LEVEL                   fatal|error|warn|info|debug|silent (default info)
 `;
 

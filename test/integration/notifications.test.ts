@@ -347,6 +347,26 @@ describe("notifications and the consent link on pglite", () => {
 		).toBe(true);
 	});
 
+	it("R-CON-2 the API opt-out accepts the signed link's token instead of a session", async () => {
+		const claim = await approved(ana, rita, "viva-engage");
+		await work(paula);
+		const { token } = await consentNotice(paula, claim.id);
+		const anon = t.anonymous();
+		const bad = await anon.post(
+			`/api/v1/customer/associations/${claim.id}/opt-out?token=${encodeURIComponent(`${token}x`)}`,
+		);
+		expect(bad.statusCode).toBe(401);
+		expect((await ana.get(`/api/v1/claims/${claim.id}`)).json().status).toBe(
+			"approved",
+		);
+		const res = await anon.post(
+			`/api/v1/customer/associations/${claim.id}/opt-out?token=${encodeURIComponent(token)}`,
+		);
+		expect(res.statusCode, res.body).toBe(200);
+		expect(res.json().status).toBe("rejected");
+		expect(res.json().rejection.reason).toBe("customer_declined");
+	});
+
 	it("R-NTF-1 the mailbox is for platform admins only", async () => {
 		expect((await ana.get("/api/v1/admin/mailbox")).statusCode).toBe(403);
 		expect((await t.anonymous().get("/api/v1/admin/mailbox")).statusCode).toBe(

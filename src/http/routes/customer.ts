@@ -4,6 +4,7 @@ import { z } from "zod";
 import { listCustomerAssociations } from "../../consent/list-associations.ts";
 import { optOut } from "../../consent/opt-out.ts";
 import type { AppContext } from "../../context.ts";
+import { consentLinkActor } from "../../notifications/consent-opt-out.ts";
 import { authorize } from "../auth-hooks.ts";
 import { sendClaim } from "./claims.ts";
 
@@ -30,15 +31,22 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				},
 				schema: {
 					tags: ["customer"],
-					summary: "Opt out during the consent window (R-CON-2)",
+					summary:
+						"Opt out during the consent window (R-CON-2): as the tenant's customer admin, or with the signed link's token (?token=…)",
 					params: z.object({ claimId: z.string().min(1).max(100) }),
+					querystring: z.object({
+						token: z.string().min(10).max(2000).optional(),
+					}),
 					body: z
 						.object({ comment: z.string().trim().max(2000).optional() })
 						.default({}),
 				},
 			},
 			async (req, reply) => {
-				const actor = authorize(req, "customer");
+				const token = req.query.token;
+				const actor = token
+					? await consentLinkActor(ctx, token, req.params.claimId)
+					: authorize(req, "customer");
 				const body = (req.body ?? {}) as { comment?: string };
 				return sendClaim(
 					reply,

@@ -23,11 +23,13 @@ describe.each(DB_KINDS)(
 		let paula: Client;
 		beforeAll(async () => {
 			t = await startTestApp(kind);
-			[ana, bea, rita, carl, paula] = await Promise.all(
-				[USERS.ana, USERS.bea, USERS.rita, USERS.carl, USERS.paula].map((u) =>
-					t.login(u),
-				),
-			);
+			[ana, bea, rita, carl, paula] = await Promise.all([
+				t.login(USERS.ana),
+				t.login(USERS.bea),
+				t.login(USERS.rita),
+				t.login(USERS.carl),
+				t.login(USERS.paula),
+			]);
 		});
 		afterAll(async () => t?.close());
 

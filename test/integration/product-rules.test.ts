@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { samplePdf } from "../support/poe-fixtures.ts";
+import {
+	type Client,
+	DEMO_IDS,
+	type TestApp,
+	USERS,
+	baClaimBody,
+	m365ClaimBody,
+	startTestApp,
+} from "../support/test-app.ts";
+
+describe("products on claims and associations", () => {
+	let t: TestApp;
+	let ana: Client;
+	let nora: Client;
+	let rita: Client;
+	beforeAll(async () => {
+		t = await startTestApp("pglite");
+		[ana, nora, rita] = await Promise.all([
+			t.login(USERS.ana),
+			t.login(USERS.nora),
+			t.login(USERS.rita),
+		]);
+	});
+	afterAll(async () => t?.close());
+
+	const toReview = async (who: Client, body: Record<string, unknown>) => {
+		const c = (await who.post("/api/v1/claims", body)).json();
+		expect(c.id, JSON.stringify(c)).toBeDefined();
+		await who.upload(
+			`/api/v1/claims/${c.id}/documents`,
+			samplePdf(),
+			"poe.pdf",
+		);
+		expect((await who.post(`/api/v1/claims/${c.id}/submit`)).statusCode).toBe(
+			200,
+		);
+		expect(
+			(await rita.post(`/api/v1/claims/${c.id}/start-review`)).statusCode,
+		).toBe(200);
+		return c.id as string;
+	};
+
+	it("R-CMP-0 a customer can have many partners, but one partner of record per product and activity", async () => {
+		const teams = await toReview(
+			ana,
+			m365ClaimBody({
+				name: "Teams",
+				products: [{ productId: "microsoft-teams" }],
+			}),
+		);
+		const service = await toReview(
+			nora,
+			baClaimBody({
+				name: "Customer Service by Northwind",
+				mpnId: DEMO_IDS.mpnIds.northwind,
+				products: [
+					{ subscriptionId: DEMO_IDS.subscriptions.contosoCustomerService },
+				],
+			}),
+		);
+		// Two partners on one customer, different products: both approved.
+		expect(
+			(await rita.post(`/api/v1/claims/${teams}/approve`, {})).json().status,
+		).toBe("approved");
+		expect(
+			(await rita.post(`/api/v1/claims/${service}/approve`, {})).json().status,
+		).toBe("approved");
+		// Another partner's claim on the same subscription and activity competes and cannot also be approved.
+		const rival = await toReview(
+			ana,
+			baClaimBody({
+				name: "Customer Service by Fabrikam",
+				products: [
+					{ subscriptionId: DEMO_IDS.subscriptions.contosoCustomerService },
+				],
+			}),
+		);
+		expect((await rita.get(`/api/v1/claims/${rival}`)).json().competing).toBe(
+			true,
+		);
+		const refused = await rita.post(`/api/v1/claims/${rival}/approve`, {});
+		expect(refused.statusCode).toBe(409);
+		expect(refused.json().code).toBe("association_already_approved");
+		expect((await rita.get(`/api/v1/claims/${rival}`)).json().status).toBe(
+			"under_review",
+		);
+	});
+
+	it("R-CRT-8 the claim shows its subscription IDs; a successor subscription needs a new claim", async () => {
+		const id = await toReview(ana, baClaimBody());
+		const approved = (
+			await rita.post(`/api/v1/claims/${id}/approve`, {})
+		).json();
+		expect(approved.products).toEqual([
+			expect.objectContaining({
+				productId: "dynamics-365-sales",
+				subscriptionId: DEMO_IDS.subscriptions.contosoSales,
+			}),
+		]);
+		// Approved claims are not editable: the successor cannot be swapped in.
+		const swap = await ana.patch(
+			`/api/v1/claims/${id}`,
+			{
+				products: [
+					{ subscriptionId: DEMO_IDS.subscriptions.contosoCustomerService },
+				],
+			},
+			{ "if-match": `"${approved.version}"` },
+		);
+		expect(swap.statusCode).toBe(409);
+		expect(swap.json().code).toBe("claim_not_editable");
+		// A new claim for the successor subscription is accepted.
+		const successor = await ana.post(
+			"/api/v1/claims",
+			baClaimBody({
+				name: "Successor",
+				customer: {
+					tenantId: DEMO_IDS.tenants.adventureWorks,
+					domain: "adventure-works.com",
+				},
+				products: [
+					{ subscriptionId: DEMO_IDS.subscriptions.adventureWorksSales },
+				],
+			}),
+		);
+		expect(successor.statusCode, successor.body).toBe(201);
+	});
+
+	it("R-REV-4 a reviewer asks to remove a workload; the partner removes it by editing and resubmits", async () => {
+		const id = await toReview(
+			ana,
+			m365ClaimBody({
+				name: "Intune and Purview",
+				products: [
+					{ productId: "intune" },
+					{ productId: "purview-information-protection" },
+				],
+			}),
+		);
+		const asked = await rita.post(`/api/v1/claims/${id}/request-information`, {
+			reasons: ["missing_products"],
+			comment: "The PoE does not cover Purview; remove it or add PoE for it.",
+		});
+		expect(asked.json().status).toBe("partner_action_required");
+		const edited = await ana.patch(
+			`/api/v1/claims/${id}`,
+			{ products: [{ productId: "intune" }] },
+			{ "if-match": `"${asked.json().version}"` },
+		);
+		expect(edited.statusCode, edited.body).toBe(200);
+		expect(
+			edited.json().products.map((p: { productId: string }) => p.productId),
+		).toEqual(["intune"]);
+		const resubmitted = await ana.post(`/api/v1/claims/${id}/resubmit`, {
+			comment: "Purview removed.",
+		});
+		expect(resubmitted.json().status).toBe("under_review");
+		const history = (await rita.get(`/api/v1/claims/${id}/history`)).json()
+			.items as {
+			action: string;
+			before: { products?: unknown[] } | null;
+			after: { products?: unknown[] } | null;
+		}[];
+		const edit = history.find((h) => h.action === "edit");
+		expect(edit?.before?.products).toHaveLength(2);
+		expect(edit?.after?.products).toHaveLength(1);
+	});
+});

@@ -14,6 +14,7 @@ import { DomainError } from "../domain/errors.ts";
 import { buildServer } from "../http/server.ts";
 import { SandboxClock } from "../domain/clock.ts";
 import { adminClockRoutes } from "../http/routes/admin-clock.ts";
+import { devMailboxPage } from "../http/routes/dev-mailbox-page.ts";
 import { runBackgroundWork, startSweeper } from "../jobs/sweeper.ts";
 import { isEmpty, startRuntime } from "../runtime.ts";
 
@@ -118,6 +119,8 @@ program
 						? [adminClockRoutes(rt.ctx, clock)]
 						: [],
 			});
+			const devMailbox = clock instanceof SandboxClock && !c.smtpUrl;
+			if (devMailbox) await app.register(devMailboxPage(rt.ctx));
 			const stopSweeper = startSweeper(rt.ctx, {
 				log: (m, err) => app.log.error({ err }, m),
 			});
@@ -130,7 +133,10 @@ program
 				`CPOR is running at ${url}  (database: ${where(c)}; ready in ${Date.now() - started} ms)`,
 				`  API reference: ${url}/api/docs    OpenAPI: ${url}/api/v1/openapi.json`,
 			];
-			if (flags.sandbox) lines.push("  Sandbox clock: on");
+			if (flags.sandbox)
+				lines.push(
+					`  Sandbox clock: on (platform admin: POST ${url}/api/v1/admin/clock)${devMailbox ? `\n  Dev mailbox (email is kept, not sent): ${url}/dev/mailbox` : ""}`,
+				);
 			if (flags.demo) {
 				lines.push(`  Demo sign-ins (password: ${c.demoPassword}):`);
 				for (const u of DEMO_USERS)

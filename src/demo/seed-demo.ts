@@ -76,7 +76,7 @@ export async function seedDemo(
 	const doc = generateDemoDirectory(seed, opts.demoPassword);
 	const directory = await importDirectory(ctx.db, doc);
 	const end = ctx.clock.now();
-	const clock = new SandboxClock(new Date(end.getTime() - 28 * 86_400_000));
+	const clock = new SandboxClock(new Date(end.getTime() - 40 * 86_400_000));
 	const c: AppContext = { ...ctx, clock };
 	const faker = new Faker({ locale: [en] });
 	faker.seed(seed + 1);
@@ -186,16 +186,7 @@ export async function seedDemo(
 		]),
 	);
 	tick(20);
-	v = await startReview(c, { actor: reviewer, claimId: v.id });
-	tick(5);
-	tick(24 * 21);
-	done(
-		await approveClaim(c, {
-			actor: reviewer,
-			claimId: v.id,
-			comment: "PoE shows the adoption workshops and the signed acceptance.",
-		}),
-	);
+	const teams = await startReview(c, { actor: reviewer, claimId: v.id });
 	// Competing pair on Contoso Customer Service (arbitration).
 	tick(2);
 	const a = await make(
@@ -221,28 +212,6 @@ export async function seedDemo(
 	);
 	done(await startReview(c, { actor: reviewer, claimId: a.id }));
 	done(b);
-	// Partner action required (Adventure Works).
-	tick(4);
-	v = await make(
-		ana,
-		ba(
-			"Adventure Works Sales presales",
-			M.fabrikamEnrolled,
-			T.adventureWorks,
-			"adventure-works.com",
-			[S.adventureWorksSales],
-		),
-	);
-	v = await startReview(c, { actor: reviewer, claimId: v.id });
-	done(
-		await requestInformation(c, {
-			actor: reviewer,
-			claimId: v.id,
-			reasons: ["missing_customer_acknowledgement", "missing_or_old_dates"],
-			comment:
-				"Please upload the statement of work signed by the customer, with the engagement dates.",
-		}),
-	);
 	// Submitted, waiting for review (Contoso Sales).
 	tick(3);
 	done(
@@ -417,5 +386,39 @@ export async function seedDemo(
 		claimId: a.id,
 		body: "We ran the Customer Service design workshops in September; happy to share more.",
 	});
+	// The recent part of the demo, two days before now: an approval whose consent window
+	// is still open (Contoso's customer admin can opt out) and an open information request.
+	clock.setTo(
+		new Date(Math.max(clock.now().getTime(), end.getTime() - 2 * 86_400_000)),
+	);
+	done(
+		await approveClaim(c, {
+			actor: reviewer,
+			claimId: teams.id,
+			comment: "PoE shows the adoption workshops and the signed acceptance.",
+		}),
+	);
+	// Partner action required (Adventure Works).
+	tick(4);
+	v = await make(
+		ana,
+		ba(
+			"Adventure Works Sales presales",
+			M.fabrikamEnrolled,
+			T.adventureWorks,
+			"adventure-works.com",
+			[S.adventureWorksSales],
+		),
+	);
+	v = await startReview(c, { actor: reviewer, claimId: v.id });
+	done(
+		await requestInformation(c, {
+			actor: reviewer,
+			claimId: v.id,
+			reasons: ["missing_customer_acknowledgement", "missing_or_old_dates"],
+			comment:
+				"Please upload the statement of work signed by the customer, with the engagement dates.",
+		}),
+	);
 	return { directory, claims: counts };
 }

@@ -145,6 +145,10 @@ export async function buildServer(
 	registerSlaMetrics(registry, ctx);
 	app.decorate("metricsRegistry", registry);
 
+	// Until the web app is served here, the root leads to the API reference.
+	app.get("/", { schema: { hide: true } }, async (_req, reply) =>
+		reply.redirect("/api/docs"),
+	);
 	app.get("/healthz", { schema: { hide: true } }, async () => ({
 		status: "ok",
 	}));

@@ -3,6 +3,7 @@
  * the recipient's language and the configured time zone, reason and status names.
  */
 import { type ClaimStatus, STATUS_LABELS } from "../domain/claim-lifecycle.ts";
+import { REASON_DESCRIPTIONS } from "../domain/reasons.ts";
 
 /** Supported languages. */
 export const LOCALES = ["en", "nl", "sv", "de"] as const;
@@ -67,25 +68,7 @@ export function statusLabel(status: string, locale: Locale): string {
 
 /** R-REV-1 and R-REV-2 reasons, described in each language. */
 export const REASON_TEXTS: Record<Locale, Record<string, string>> = {
-	en: {
-		missing_all_poe:
-			"The wrong file was uploaded, or the PoE is not about this claim.",
-		missing_customer_acknowledgement:
-			"The customer's signature is not on the PoE.",
-		missing_or_old_dates:
-			"Dates are missing from the PoE, or old relative to the claim.",
-		missing_partner_solution:
-			"The description of the work done is missing or insufficient.",
-		missing_products: "The PoE does not mention a claimed product or workload.",
-		partner_request: "The partner asked for the claim to be rejected.",
-		customer_declined: "The customer opted out of the association.",
-		insufficient_poe: "The proof of execution is insufficient.",
-		missing_customer_consent_on_poe:
-			"The customer's consent is missing from the PoE.",
-		no_partner_response:
-			"The partner did not answer the information request in time.",
-		poe_not_available: "The proof of execution is not available.",
-	},
+	en: REASON_DESCRIPTIONS,
 	nl: {
 		missing_all_poe:
 			"Het verkeerde bestand is geüpload, of het bewijs gaat niet over deze claim.",

@@ -32,11 +32,15 @@ else
   exit 1
 fi
 
-section "Typecheck (tsc --noEmit)"
+section "Typecheck (tsc --noEmit, server and web)"
 npx tsc --noEmit
+npx tsc --noEmit -p web
+
+section "Build the web app (vite build)"
+npx vite build --logLevel warn
 
 section "Lint (biome)"
-npx biome lint src test
+npx biome lint src test web/src
 
 section "Tests (vitest run)"
 npx vitest run "$@"

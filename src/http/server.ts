@@ -2,7 +2,11 @@
  * The Fastify server: API under /api/v1 (API.md), OpenAPI 3.1 at /api/v1/openapi.json,
  * the reference at /api/docs, and /healthz, /readyz, /metrics.
  */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -32,10 +36,18 @@ import { mailboxRoutes } from "./routes/mailbox.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
+/** web/dist of this repository. */
+const DEFAULT_WEB_ROOT = path.resolve(
+	path.dirname(fileURLToPath(import.meta.url)),
+	"../../web/dist",
+);
+
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
 	/** pino logger options, or false for none (tests). */
 	logger?: boolean | { level: string };
+	/** The built web app (default web/dist of this repository); served when it exists. */
+	webRoot?: string;
 	/** Extra route plugins under /api/v1 (later areas register theirs here). */
 	plugins?: FastifyPluginAsyncZod[];
 }
@@ -75,16 +87,42 @@ export async function buildServer(
 			errors: [],
 		});
 	});
-	app.setNotFoundHandler((req, reply) =>
-		sendProblem(
+	// The web app (web/dist, built by `npm run build:web`) at the same origin: files by
+	// name, and index.html for any other page a browser asks for (client-side routes).
+	const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
+	const hasWeb = existsSync(path.join(webRoot, "index.html"));
+	if (hasWeb) {
+		await app.register(fastifyStatic, {
+			root: webRoot,
+			prefix: "/",
+			wildcard: false,
+			index: false,
+			decorateReply: false,
+		});
+	}
+	const isPage = (url: string) =>
+		!/^\/(api|consent|dev|healthz|readyz|metrics)(\/|$|\?)/.test(url);
+	app.setNotFoundHandler((req, reply) => {
+		if (
+			hasWeb &&
+			req.method === "GET" &&
+			isPage(req.url) &&
+			String(req.headers.accept ?? "").includes("text/html")
+		) {
+			return reply
+				.type("text/html; charset=utf-8")
+				.header("cache-control", "no-cache")
+				.send(readFileSync(path.join(webRoot, "index.html")));
+		}
+		return sendProblem(
 			reply,
 			req,
 			new DomainError(
 				"not_found",
 				`There is no ${req.method} ${req.url.split("?")[0]}; see /api/docs.`,
 			),
-		),
-	);
+		);
+	});
 
 	// Accept CSV bodies for the directory import.
 	app.addContentTypeParser(
@@ -145,10 +183,6 @@ export async function buildServer(
 	registerSlaMetrics(registry, ctx);
 	app.decorate("metricsRegistry", registry);
 
-	// Until the web app is served here, the root leads to the API reference.
-	app.get("/", { schema: { hide: true } }, async (_req, reply) =>
-		reply.redirect("/api/docs"),
-	);
 	app.get("/healthz", { schema: { hide: true } }, async () => ({
 		status: "ok",
 	}));

@@ -1,0 +1,181 @@
+/**
+ * Claim queries and mutations (one module per resource, with a query-key factory;
+ * mutations invalidate the claim's detail and every list).
+ */
+import {
+	keepPreviousData,
+	useMutation,
+	useQuery,
+	useQueryClient,
+} from "@tanstack/react-query";
+import { api } from "./client.ts";
+import type { Claim, Comment, HistoryEntry, Page, QueueItem } from "./types.ts";
+
+/** Filters of GET /claims (docs/api.md). */
+export interface ClaimFilters {
+	status?: string;
+	solutionArea?: string;
+	activity?: string;
+	mpnId?: string;
+	tenantId?: string;
+	competing?: "true" | "false";
+	q?: string;
+	sort?: "updatedAt" | "-updatedAt" | "dueAt" | "-dueAt";
+	limit?: number;
+	cursor?: string;
+}
+
+export const claimKeys = {
+	all: ["claims"] as const,
+	lists: () => [...claimKeys.all, "list"] as const,
+	list: (f: ClaimFilters) => [...claimKeys.lists(), f] as const,
+	detail: (id: string) => [...claimKeys.all, "detail", id] as const,
+	comments: (id: string) => [...claimKeys.all, "comments", id] as const,
+	history: (id: string) => [...claimKeys.all, "history", id] as const,
+	competing: (id: string) => [...claimKeys.all, "competing", id] as const,
+	queue: (f: Record<string, string | undefined>) =>
+		["review-queue", f] as const,
+};
+
+/** Builds a query string from defined values. */
+export function query(
+	params: Record<string, string | number | undefined>,
+): string {
+	const q = new URLSearchParams();
+	for (const [k, v] of Object.entries(params))
+		if (v !== undefined && v !== "") q.set(k, String(v));
+	const s = q.toString();
+	return s ? `?${s}` : "";
+}
+
+export function useClaims(filters: ClaimFilters) {
+	return useQuery({
+		queryKey: claimKeys.list(filters),
+		queryFn: () => api<Page<Claim>>(`/claims${query({ ...filters })}`),
+		placeholderData: keepPreviousData,
+	});
+}
+
+export function useClaim(id: string | undefined) {
+	return useQuery({
+		queryKey: claimKeys.detail(id ?? ""),
+		queryFn: () => api<Claim>(`/claims/${id}`),
+		enabled: !!id,
+	});
+}
+
+export function useComments(id: string) {
+	return useQuery({
+		queryKey: claimKeys.comments(id),
+		queryFn: async () =>
+			(await api<{ items: Comment[] }>(`/claims/${id}/comments`)).items,
+	});
+}
+
+export function useHistory(id: string) {
+	return useQuery({
+		queryKey: claimKeys.history(id),
+		queryFn: async () =>
+			(await api<{ items: HistoryEntry[] }>(`/claims/${id}/history`)).items,
+	});
+}
+
+export function useCompeting(id: string, enabled = true) {
+	return useQuery({
+		queryKey: claimKeys.competing(id),
+		queryFn: async () =>
+			(await api<{ items: Claim[] }>(`/claims/${id}/competing`)).items,
+		enabled,
+	});
+}
+
+export function useReviewQueue(filters: {
+	sla?: string;
+	competing?: string;
+	cursor?: string;
+	limit?: number;
+}) {
+	return useQuery({
+		queryKey: claimKeys.queue(filters as Record<string, string | undefined>),
+		queryFn: () => api<Page<QueueItem>>(`/review-queue${query(filters)}`),
+		placeholderData: keepPreviousData,
+	});
+}
+
+/** Invalidates a claim's detail, thread, history and every list after a change. */
+export function useInvalidateClaim() {
+	const qc = useQueryClient();
+	return async (id?: string) => {
+		await Promise.all([
+			qc.invalidateQueries({ queryKey: claimKeys.lists() }),
+			qc.invalidateQueries({ queryKey: ["review-queue"] }),
+			id ? qc.invalidateQueries({ queryKey: claimKeys.detail(id) }) : undefined,
+			id
+				? qc.invalidateQueries({ queryKey: claimKeys.comments(id) })
+				: undefined,
+			id
+				? qc.invalidateQueries({ queryKey: claimKeys.history(id) })
+				: undefined,
+			id
+				? qc.invalidateQueries({ queryKey: claimKeys.competing(id) })
+				: undefined,
+		]);
+	};
+}
+
+/** A claim action (`submit`, `start-review`, `approve` …) with the version the user saw. */
+export function useClaimAction(action: string) {
+	const invalidate = useInvalidateClaim();
+	return useMutation({
+		mutationFn: (v: { id: string; version?: number; body?: unknown }) =>
+			api<Claim>(`/claims/${v.id}/${action}`, {
+				method: "POST",
+				body: v.body ?? {},
+				version: v.version,
+			}),
+		onSuccess: (claim) => invalidate(claim.id),
+	});
+}
+
+/** Creates a draft. */
+export function useCreateClaim() {
+	const invalidate = useInvalidateClaim();
+	return useMutation({
+		mutationFn: (body: unknown) => api<Claim>("/claims", { body }),
+		onSuccess: (claim) => invalidate(claim.id),
+	});
+}
+
+/** Edits a claim (PATCH with If-Match). */
+export function useUpdateClaim() {
+	const invalidate = useInvalidateClaim();
+	return useMutation({
+		mutationFn: (v: { id: string; version: number; body: unknown }) =>
+			api<Claim>(`/claims/${v.id}`, {
+				method: "PATCH",
+				body: v.body,
+				version: v.version,
+			}),
+		onSuccess: (claim) => invalidate(claim.id),
+	});
+}
+
+/** Deletes a draft. */
+export function useDeleteClaim() {
+	const invalidate = useInvalidateClaim();
+	return useMutation({
+		mutationFn: (v: { id: string; version: number }) =>
+			api(`/claims/${v.id}`, { method: "DELETE", version: v.version }),
+		onSuccess: () => invalidate(),
+	});
+}
+
+/** Posts a comment. */
+export function useAddComment(id: string) {
+	const invalidate = useInvalidateClaim();
+	return useMutation({
+		mutationFn: (body: string) =>
+			api<Comment>(`/claims/${id}/comments`, { body: { body } }),
+		onSuccess: () => invalidate(id),
+	});
+}

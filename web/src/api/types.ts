@@ -1,0 +1,166 @@
+/** Shapes of the API's resources (docs/api.md), as the web app uses them. */
+
+export type ClaimStatus =
+	| "draft"
+	| "submitted"
+	| "under_review"
+	| "partner_action_required"
+	| "approved"
+	| "rejected";
+export type SolutionArea = "business_applications" | "microsoft_365";
+export type Activity = "presales" | "usage" | "revenue_association";
+export type Role =
+	| "global_admin"
+	| "billing_admin"
+	| "incentives_admin"
+	| "incentives_user"
+	| "customer_admin"
+	| "reviewer"
+	| "platform_admin";
+
+export interface Me {
+	user: { id: string; name: string; email: string; locale: string };
+	roles: Role[];
+	kind: "partner" | "reviewer" | "customer" | "platform_admin" | "system";
+	organization: { id: string; name: string } | null;
+	tenant: { tenantId: string; name: string } | null;
+	csrfToken: string | null;
+}
+
+export interface Contact {
+	name: string;
+	title?: string;
+	email: string;
+}
+
+export interface ClaimDocument {
+	id: string;
+	name: string;
+	contentType: string;
+	size: number;
+	sha256: string;
+	uploadedAt: string;
+	purpose: string;
+}
+
+export interface Eligibility {
+	program: "osa_sell" | "osu_m365" | "osu_bizapps";
+	result: "eligible" | "not_eligible";
+	reasons: string[];
+	evaluatedAt: string;
+}
+
+export interface Claim {
+	id: string;
+	name: string;
+	status: ClaimStatus;
+	version: number;
+	partnerOrganizationId: string;
+	mpnId: string;
+	customer: { tenantId: string; domain: string };
+	solutionArea: SolutionArea;
+	activity: Activity;
+	products: {
+		productId: string;
+		name: string;
+		subscriptionId: string | null;
+	}[];
+	contacts: {
+		customer: Contact | null;
+		customerTechnical: Contact | null;
+		partner: Contact | null;
+	};
+	revenueAssociation: {
+		solutionSellerName: string;
+		customerName: string;
+		isvSolutionName: string;
+	} | null;
+	documents: ClaimDocument[];
+	competing: boolean;
+	deadlines: {
+		reviewStartDue: string | null;
+		decisionDue: string | null;
+		partnerResponseDue: string | null;
+		consentEndsAt: string | null;
+		disputeUntil: string | null;
+		disputeDecisionDue: string | null;
+	};
+	dueAt: string | null;
+	informationRequest: {
+		reasons: string[];
+		comment: string;
+		requestedAt: string;
+		requestedBy: string;
+		respondBy: string;
+	} | null;
+	rejection: {
+		reason: string;
+		comment: string;
+		rejectedAt: string;
+		rejectedBy: string;
+		disputeUntil: string | null;
+	} | null;
+	dispute: {
+		status: "open" | "decided";
+		justification: string;
+		filedAt: string;
+		decision: string | null;
+		decidedAt: string | null;
+		decisionComment: string | null;
+	} | null;
+	association: {
+		status: "pending_consent" | "active" | "declined";
+		approvedAt: string;
+		consentEndsAt: string;
+		activatedAt: string | null;
+		declinedAt: string | null;
+	} | null;
+	eligibility: Eligibility[];
+	createdAt: string;
+	updatedAt: string;
+	submittedAt: string | null;
+}
+
+export interface Page<T> {
+	items: T[];
+	nextCursor: string | null;
+}
+
+export interface Comment {
+	id: string;
+	authorName: string;
+	authorRole: string;
+	kind: string;
+	body: string;
+	createdAt: string;
+}
+
+export interface HistoryEntry {
+	id: number;
+	at: string;
+	actorName: string;
+	actorRole: string;
+	action: string;
+	before: Record<string, unknown> | null;
+	after: Record<string, unknown> | null;
+}
+
+export interface QueueItem {
+	claim: Claim;
+	sla: "review_start" | "decision" | "dispute_decision";
+	dueAt: string | null;
+	overdue: boolean;
+}
+
+export interface Product {
+	productId: string;
+	name: string;
+	solutionArea: SolutionArea;
+	dynamics: boolean;
+}
+
+export interface MpnId {
+	mpnId: string;
+	programs: string[];
+	enrolled: boolean;
+}

@@ -1,0 +1,74 @@
+/** Loading, error and empty states used by every page. */
+import {
+	Button,
+	MessageBar,
+	MessageBarBody,
+	MessageBarTitle,
+	Spinner,
+	Text,
+} from "@fluentui/react-components";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../api/client.ts";
+
+export function Loading({ label }: { label?: string }) {
+	const { t } = useTranslation();
+	return <Spinner label={label ?? t("loading")} style={{ padding: 32 }} />;
+}
+
+/** An error from a query or mutation, with the API's detail and a retry when given. */
+export function ErrorMessage({
+	error,
+	onRetry,
+}: {
+	error: unknown;
+	onRetry?: () => void;
+}) {
+	const { t } = useTranslation();
+	const detail =
+		error instanceof ApiError
+			? error.message
+			: error instanceof Error
+				? error.message
+				: String(error);
+	return (
+		<MessageBar intent="error" role="alert">
+			<MessageBarBody>
+				<MessageBarTitle>{t("error")}</MessageBarTitle>
+				{detail}
+				{error instanceof ApiError && error.errors.length > 0 && (
+					<ul>
+						{error.errors.map((e) => (
+							<li key={`${e.path}-${e.code}`}>
+								{e.line ? `line ${e.line}: ` : ""}
+								{e.message}
+							</li>
+						))}
+					</ul>
+				)}
+			</MessageBarBody>
+			{onRetry && (
+				<Button appearance="transparent" onClick={onRetry}>
+					{t("retry")}
+				</Button>
+			)}
+		</MessageBar>
+	);
+}
+
+export function EmptyState({
+	title,
+	children,
+}: {
+	title: string;
+	children?: ReactNode;
+}) {
+	return (
+		<div style={{ padding: 32, textAlign: "center" }}>
+			<Text as="h2" size={500} weight="semibold" block>
+				{title}
+			</Text>
+			{children && <div style={{ marginTop: 8 }}>{children}</div>}
+		</div>
+	);
+}

@@ -1,0 +1,36 @@
+/** Dates and numbers in the user's language (Intl). Times are shown in the browser's zone. */
+import i18n from "./i18n/index.ts";
+
+/** A date and time, e.g. "Mon 23 Nov 2026, 09:00". */
+export function formatDateTime(iso: string | null | undefined): string {
+	if (!iso) return "—";
+	return new Intl.DateTimeFormat(i18n.language, {
+		dateStyle: "medium",
+		timeStyle: "short",
+	}).format(new Date(iso));
+}
+
+/** A date, e.g. "23 Nov 2026". */
+export function formatDate(iso: string | null | undefined): string {
+	if (!iso) return "—";
+	return new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(
+		new Date(iso),
+	);
+}
+
+/** A number with the locale's grouping. */
+export function formatNumber(n: number): string {
+	return new Intl.NumberFormat(i18n.language).format(n);
+}
+
+/** A byte size, e.g. "48 KB". */
+export function formatBytes(n: number): string {
+	const units = ["B", "KB", "MB", "GB"];
+	let i = 0;
+	let v = n;
+	while (v >= 1024 && i < units.length - 1) {
+		v /= 1024;
+		i++;
+	}
+	return `${new Intl.NumberFormat(i18n.language, { maximumFractionDigits: i ? 1 : 0 }).format(v)} ${units[i]}`;
+}

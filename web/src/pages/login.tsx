@@ -1,0 +1,112 @@
+/** Sign-in. */
+import { zodResolver } from "@hookform/resolvers/zod";
+import {
+	Button,
+	Card,
+	Field,
+	Input,
+	MessageBar,
+	MessageBarBody,
+	Text,
+	makeStyles,
+	tokens,
+} from "@fluentui/react-components";
+import { useEffect } from "react";
+import { useForm } from "react-hook-form";
+import { useTranslation } from "react-i18next";
+import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { z } from "zod";
+import { useLogin, useMe } from "../api/session.ts";
+import { LanguageSwitch, homeFor } from "../shell.tsx";
+
+const useStyles = makeStyles({
+	wrap: {
+		minHeight: "100vh",
+		display: "grid",
+		placeItems: "center",
+		padding: tokens.spacingHorizontalL,
+		backgroundColor: tokens.colorNeutralBackground3,
+	},
+	card: {
+		width: "min(420px, 100%)",
+		padding: tokens.spacingHorizontalXXL,
+		display: "flex",
+		flexDirection: "column",
+		gap: tokens.spacingVerticalM,
+	},
+});
+
+const schema = z.object({
+	email: z.string().trim().min(3),
+	password: z.string().min(1),
+});
+
+export function LoginPage() {
+	const styles = useStyles();
+	const { t } = useTranslation();
+	const me = useMe();
+	const login = useLogin();
+	const navigate = useNavigate();
+	const [params] = useSearchParams();
+	const form = useForm<z.infer<typeof schema>>({
+		resolver: zodResolver(schema),
+		defaultValues: { email: "", password: "" },
+	});
+	useEffect(() => {
+		document.title = `${t("signIn")} · CPOR`;
+	}, [t]);
+	if (me.data)
+		return <Navigate to={params.get("next") || homeFor(me.data)} replace />;
+	const onSubmit = form.handleSubmit((values) =>
+		login.mutate(values, {
+			onSuccess: () => navigate(params.get("next") || "/", { replace: true }),
+		}),
+	);
+	return (
+		<main className={styles.wrap}>
+			<Card className={styles.card}>
+				<Text as="h1" size={700} weight="semibold">
+					{t("signInTitle")}
+				</Text>
+				<Text>{t("signInHelp")}</Text>
+				{login.isError && (
+					<MessageBar intent="error" role="alert">
+						<MessageBarBody>{t("signInFailed")}</MessageBarBody>
+					</MessageBar>
+				)}
+				<form
+					onSubmit={onSubmit}
+					noValidate
+					style={{ display: "flex", flexDirection: "column", gap: 12 }}
+				>
+					<Field
+						label={t("email")}
+						required
+						validationMessage={form.formState.errors.email?.message}
+					>
+						<Input
+							type="email"
+							autoComplete="username"
+							{...form.register("email")}
+						/>
+					</Field>
+					<Field
+						label={t("password")}
+						required
+						validationMessage={form.formState.errors.password?.message}
+					>
+						<Input
+							type="password"
+							autoComplete="current-password"
+							{...form.register("password")}
+						/>
+					</Field>
+					<Button appearance="primary" type="submit" disabled={login.isPending}>
+						{t("signIn")}
+					</Button>
+				</form>
+				<LanguageSwitch />
+			</Card>
+		</main>
+	);
+}

@@ -1,0 +1,33 @@
+/** The routes: sign-in, then the shell with each area's pages. */
+import { Navigate, type RouteObject, createBrowserRouter } from "react-router";
+import { useMe } from "./api/session.ts";
+import { Loading } from "./components/states.tsx";
+import { adminRoutes } from "./pages/admin/routes.tsx";
+import { customerRoutes } from "./pages/customer/routes.tsx";
+import { LoginPage } from "./pages/login.tsx";
+import { partnerRoutes } from "./pages/partner/routes.tsx";
+import { reviewRoutes } from "./pages/review/routes.tsx";
+import { NotFound, Shell, homeFor } from "./shell.tsx";
+
+function Home() {
+	const me = useMe();
+	if (me.isLoading) return <Loading />;
+	return <Navigate to={me.data ? homeFor(me.data) : "/login"} replace />;
+}
+
+const routes: RouteObject[] = [
+	{ path: "/login", element: <LoginPage /> },
+	{
+		element: <Shell />,
+		children: [
+			{ index: true, element: <Home /> },
+			...partnerRoutes,
+			...reviewRoutes,
+			...customerRoutes,
+			...adminRoutes,
+			{ path: "*", element: <NotFound /> },
+		],
+	},
+];
+
+export const router = createBrowserRouter(routes);

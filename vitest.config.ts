@@ -6,7 +6,7 @@ process.env.TZ = "UTC";
 /** Vitest configuration: every test under test/, one shared PostgreSQL server, 2 workers. */
 export default defineConfig({
 	test: {
-		include: ["test/**/*.test.ts"],
+		include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
 		globalSetup: ["test/support/global-setup.ts"],
 		testTimeout: 60_000,
 		hookTimeout: 120_000,

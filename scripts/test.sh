@@ -42,7 +42,27 @@ npx vite build --logLevel warn
 section "Lint (biome)"
 npx biome lint src test web/src
 
-section "Tests (vitest run)"
+section "Chromium (for the browser tests)"
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [[ -x "$CHROMIUM" ]]; then
+  echo "found $CHROMIUM"
+elif [[ "$(id -u)" -eq 0 ]]; then
+  echo "not found; installing Debian's chromium with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y chromium
+else
+  echo "error: Chromium not found at $CHROMIUM and not running as root." >&2
+  echo "       Install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH." >&2
+  exit 1
+fi
+
+section "Tests (vitest run: unit and integration)"
 npx vitest run "$@"
+
+if [[ $# -eq 0 ]]; then
+  section "Browser tests (vitest run: e2e on Chromium)"
+  npx vitest run --config vitest.e2e.config.ts
+fi
 
 section "All tests passed"

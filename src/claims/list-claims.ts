@@ -96,16 +96,11 @@ function scopeFilter(actor: Actor): SQL | undefined {
 	return undefined;
 }
 
-/**
- * Lists claims (R-DSH-1) with the filters of API.md, keyset-paginated on the sort column
- * and ID so deep pages stay as fast as the first. Reviewers see drafts of nobody.
- * @throws `validation_failed` for a bad cursor.
- */
-export async function listClaims(
-	ctx: AppContext,
+/** The WHERE conditions of a claim list: the actor's scope and the API.md filters. */
+function filterConditions(
 	actor: Actor,
-	query: ListClaimsQuery,
-): Promise<Page<ClaimView>> {
+	query: Omit<ListClaimsQuery, "sort" | "limit" | "cursor">,
+): (SQL | undefined)[] {
 	const conds: (SQL | undefined)[] = [scopeFilter(actor)];
 	if (actor.kind === "reviewer") conds.push(sql`${claims.status} <> 'draft'`);
 	if (query.status) conds.push(inArray(claims.status, query.status.split(",")));
@@ -127,6 +122,38 @@ export async function listClaims(
 			),
 		);
 	}
+	return conds;
+}
+
+/** Counts of the actor's claims per status over the same filters (R-DSH-1 counters). */
+export async function countClaims(
+	ctx: AppContext,
+	actor: Actor,
+	query: Omit<ListClaimsQuery, "sort" | "limit" | "cursor" | "status">,
+): Promise<{ counts: Record<string, number>; total: number }> {
+	const rows = await ctx.db
+		.select({ status: claims.status, n: sql<number>`count(*)::int` })
+		.from(claims)
+		.where(and(...filterConditions(actor, query)))
+		.groupBy(claims.status);
+	const counts: Record<string, number> = Object.fromEntries(
+		CLAIM_STATUSES.map((s) => [s, 0]),
+	);
+	for (const r of rows) counts[r.status] = Number(r.n);
+	return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Lists claims (R-DSH-1) with the filters of API.md, keyset-paginated on the sort column
+ * and ID so deep pages stay as fast as the first. Reviewers see drafts of nobody.
+ * @throws `validation_failed` for a bad cursor.
+ */
+export async function listClaims(
+	ctx: AppContext,
+	actor: Actor,
+	query: ListClaimsQuery,
+): Promise<Page<ClaimView>> {
+	const conds = filterConditions(actor, query);
 	const byDue = query.sort.endsWith("dueAt");
 	const descending = query.sort.startsWith("-");
 	const col = byDue ? claims.dueAt : claims.updatedAt;

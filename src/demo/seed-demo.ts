@@ -187,6 +187,23 @@ export async function seedDemo(
 	);
 	tick(20);
 	const teams = await startReview(c, { actor: reviewer, claimId: v.id });
+	// An association that became active weeks ago: eligibility, earnings and usage to see.
+	v = await make(
+		ana,
+		m365("Contoso Microsoft 365 Apps adoption", T.contoso, "contoso.com", [
+			"microsoft-365-apps",
+		]),
+	);
+	tick(6);
+	v = await startReview(c, { actor: reviewer, claimId: v.id });
+	tick(4);
+	done(
+		await approveClaim(c, {
+			actor: reviewer,
+			claimId: v.id,
+			comment: "Signed adoption plan and usage review attached.",
+		}),
+	);
 	// Competing pair on Contoso Customer Service (arbitration).
 	tick(2);
 	const a = await make(

@@ -77,6 +77,18 @@ export interface ImportDirectoryOptions {
 		total: number,
 		section: ImportProgressSection,
 	) => void;
+	/**
+	 * Validate and load exactly as a real import (same transaction, same checks, same
+	 * summary), then roll the transaction back: nothing is written.
+	 */
+	dryRun?: boolean;
+}
+
+/** Thrown at the end of a dry run's transaction to roll it back; carries the summary. */
+class DryRunRollback extends Error {
+	constructor(readonly summary: ImportSummary) {
+		super("dry run: rolled back");
+	}
 }
 
 /** An import file as uploaded or read from disk. */
@@ -236,6 +248,20 @@ async function loadDocument(
 	doc: ImportDocument,
 	opts: ImportDirectoryOptions,
 ): Promise<ImportSummary> {
+	try {
+		return await loadInTransaction(db, doc, opts);
+	} catch (error) {
+		if (error instanceof DryRunRollback) return error.summary;
+		throw error;
+	}
+}
+
+/** {@link loadDocument}'s transaction; a dry run throws {@link DryRunRollback} at its end. */
+async function loadInTransaction(
+	db: Db,
+	doc: ImportDocument,
+	opts: ImportDirectoryOptions,
+): Promise<ImportSummary> {
 	return db.transaction(async (tx) => {
 		const plan = await planImport(tx, doc);
 		const summary = emptySummary();
@@ -261,6 +287,7 @@ async function loadDocument(
 				opts.onProgress?.(done, total, section.name);
 			}
 		}
+		if (opts.dryRun) throw new DryRunRollback(summary);
 		return summary;
 	});
 }

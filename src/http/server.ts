@@ -33,6 +33,7 @@ import { consentLinkRoutes } from "./routes/consent-link.ts";
 import { customerRoutes } from "./routes/customer.ts";
 import { directoryRoutes } from "./routes/directory.ts";
 import { mailboxRoutes } from "./routes/mailbox.ts";
+import { poeTemplateRoutes } from "./routes/poe-template.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
@@ -212,6 +213,7 @@ export async function buildServer(
 			await api.register(directoryRoutes(ctx));
 			await api.register(customerRoutes(ctx));
 			await api.register(mailboxRoutes(ctx));
+			await api.register(poeTemplateRoutes(ctx));
 			await api.register(reportRoutes(ctx));
 			await api.register(webhookRoutes(ctx));
 			for (const p of opts.plugins ?? []) await api.register(p);

@@ -314,6 +314,11 @@ const ROUTES: RouteCase[] = [
 		forbidden: [],
 	},
 	{
+		name: "GET /api/v1/poe-template",
+		url: () => `${API}/poe-template`,
+		forbidden: [],
+	},
+	{
 		name: "POST /api/v1/admin/directory/import",
 		url: () => `${API}/admin/directory/import`,
 		body: () => ({ products: [] }),
@@ -329,6 +334,11 @@ const ROUTES: RouteCase[] = [
 		url: () => `${API}/admin/clock`,
 		body: () => ({ advanceBy: "PT1M" }),
 		forbidden: but("paula"),
+	},
+	{
+		name: "GET /api/v1/claims/counts",
+		url: () => `${API}/claims/counts`,
+		forbidden: but(...VIEWERS),
 	},
 	{
 		name: "GET /api/v1/reports/sla",

@@ -1,5 +1,5 @@
 /** The routes: sign-in, then the shell with each area's pages. */
-import { Navigate, type RouteObject, createBrowserRouter } from "react-router";
+import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
 import { useMe } from "./api/session.ts";
 import { Loading } from "./components/states.tsx";
 import { adminRoutes } from "./pages/admin/routes.tsx";
@@ -7,7 +7,7 @@ import { customerRoutes } from "./pages/customer/routes.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { partnerRoutes } from "./pages/partner/routes.tsx";
 import { reviewRoutes } from "./pages/review/routes.tsx";
-import { NotFound, Shell, homeFor } from "./shell.tsx";
+import { homeFor, NotFound, Shell } from "./shell.tsx";
 
 function Home() {
 	const me = useMe();

@@ -7,9 +7,9 @@ import {
 	Caption1,
 	Dropdown,
 	Link as FluentLink,
+	makeStyles,
 	Option,
 	Text,
-	makeStyles,
 	tokens,
 } from "@fluentui/react-components";
 import { useTranslation } from "react-i18next";

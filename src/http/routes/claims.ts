@@ -15,6 +15,7 @@ import { addComment, listComments } from "../../claims/comments.ts";
 import { createClaim } from "../../claims/create-claim.ts";
 import { deleteClaim } from "../../claims/delete-claim.ts";
 import {
+	countClaims,
 	getClaim,
 	getCompeting,
 	getHistory,
@@ -152,6 +153,27 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					.type("text/csv; charset=utf-8")
 					.header("content-disposition", 'attachment; filename="claims.csv"')
 					.send(lines.join(""));
+			},
+		);
+
+		app.get(
+			"/claims/counts",
+			{
+				schema: {
+					tags: ["claims"],
+					summary:
+						"Counts per status over the same filters as GET /claims (R-DSH-1)",
+					querystring: listClaimsQuerySchema.omit({
+						status: true,
+						sort: true,
+						limit: true,
+						cursor: true,
+					}),
+				},
+			},
+			async (req) => {
+				const actor = authorize(req, "viewClaims");
+				return countClaims(ctx, actor, req.query);
 			},
 		);
 

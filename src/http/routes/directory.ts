@@ -116,11 +116,18 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 								"usage",
 							])
 							.optional(),
+						dryRun: z
+							.enum(["true", "false"])
+							.optional()
+							.describe(
+								"`true`: validate and count exactly as an import, then roll back (nothing is written)",
+							),
 					}),
 				},
 			},
 			async (req) => {
 				authorize(req, "administer");
+				const opts = { dryRun: req.query.dryRun === "true" };
 				if (req.isMultipart()) {
 					const file = await req.file();
 					if (!file)
@@ -128,10 +135,14 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 							"validation_failed",
 							"Attach the import file in a field named `file`.",
 						);
-					return importDirectoryFile(ctx.db, {
-						content: await file.toBuffer(),
-						fileName: file.filename,
-					});
+					return importDirectoryFile(
+						ctx.db,
+						{
+							content: await file.toBuffer(),
+							fileName: file.filename,
+						},
+						opts,
+					);
 				}
 				const type = String(req.headers["content-type"] ?? "");
 				if (type.startsWith("text/csv")) {
@@ -141,13 +152,17 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 							"validation_failed",
 							"Name the CSV's section: ?section=subscriptions (or partners, tenants, …).",
 						);
-					return importDirectoryFile(ctx.db, {
-						content: Buffer.from(String(req.body)),
-						fileName: `${section}.csv`,
-						format: "csv",
-					});
+					return importDirectoryFile(
+						ctx.db,
+						{
+							content: Buffer.from(String(req.body)),
+							fileName: `${section}.csv`,
+							format: "csv",
+						},
+						opts,
+					);
 				}
-				return importDirectory(ctx.db, req.body);
+				return importDirectory(ctx.db, req.body, opts);
 			},
 		);
 	};

@@ -1,5 +1,5 @@
 /** A page's title row and body. Sets the document title. */
-import { Text, makeStyles, tokens } from "@fluentui/react-components";
+import { makeStyles, Text, tokens } from "@fluentui/react-components";
 import { type ReactNode, useEffect } from "react";
 
 const useStyles = makeStyles({

@@ -65,7 +65,7 @@ export function EmptyState({
 }) {
 	return (
 		<div style={{ padding: 32, textAlign: "center" }}>
-			<Text as="h2" size={500} weight="semibold" block>
+			<Text as="h2" size={500} weight="semibold" block align="center">
 				{title}
 			</Text>
 			{children && <div style={{ marginTop: 8 }}>{children}</div>}

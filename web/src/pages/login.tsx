@@ -1,5 +1,5 @@
 /** Sign-in. */
-import { zodResolver } from "@hookform/resolvers/zod";
+
 import {
 	Button,
 	Card,
@@ -7,17 +7,18 @@ import {
 	Input,
 	MessageBar,
 	MessageBarBody,
-	Text,
 	makeStyles,
+	Text,
 	tokens,
 } from "@fluentui/react-components";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { useLogin, useMe } from "../api/session.ts";
-import { LanguageSwitch, homeFor } from "../shell.tsx";
+import { homeFor, LanguageSwitch } from "../shell.tsx";
 
 const useStyles = makeStyles({
 	wrap: {

@@ -1,4 +1,11 @@
-/** The admin area's routes (filled in by the admin pages). */
+/** The platform admin's routes. */
 import type { RouteObject } from "react-router";
 
-export const adminRoutes: RouteObject[] = [];
+export const adminRoutes: RouteObject[] = [
+	{
+		path: "admin",
+		lazy: async () => ({
+			Component: (await import("./admin-page.tsx")).AdminPage,
+		}),
+	},
+];

@@ -1,4 +1,11 @@
-/** The customer area's routes (filled in by the customer pages). */
+/** The customer admin's routes. */
 import type { RouteObject } from "react-router";
 
-export const customerRoutes: RouteObject[] = [];
+export const customerRoutes: RouteObject[] = [
+	{
+		path: "customer",
+		lazy: async () => ({
+			Component: (await import("./associations-page.tsx")).AssociationsPage,
+		}),
+	},
+];

@@ -1,4 +1,29 @@
-/** The partner area's routes (filled in by the partner pages). */
+/** The partner area's routes; pages load on demand (smaller first page). */
 import type { RouteObject } from "react-router";
 
-export const partnerRoutes: RouteObject[] = [];
+export const partnerRoutes: RouteObject[] = [
+	{
+		path: "claims",
+		lazy: async () => ({
+			Component: (await import("./dashboard.tsx")).DashboardPage,
+		}),
+	},
+	{
+		path: "claims/new",
+		lazy: async () => ({
+			Component: (await import("./wizard/wizard-page.tsx")).WizardPage,
+		}),
+	},
+	{
+		path: "claims/:id",
+		lazy: async () => ({
+			Component: (await import("./claim-page.tsx")).ClaimPage,
+		}),
+	},
+	{
+		path: "insights",
+		lazy: async () => ({
+			Component: (await import("./insights.tsx")).InsightsPage,
+		}),
+	},
+];

@@ -1,4 +1,27 @@
-/** The review area's routes (filled in by the review pages). */
+/** The reviewer workbench's routes; pages load on demand. */
 import type { RouteObject } from "react-router";
 
-export const reviewRoutes: RouteObject[] = [];
+export const reviewRoutes: RouteObject[] = [
+	{
+		path: "review",
+		lazy: async () => ({
+			Component: (await import("./queue-page.tsx")).QueuePage,
+		}),
+	},
+	{
+		path: "review/claims/:id",
+		lazy: async () => ({
+			Component: (await import("./review-claim-page.tsx")).ReviewClaimPage,
+		}),
+	},
+	{
+		path: "review/arbitration/:id",
+		lazy: async () => ({
+			Component: (await import("./arbitration-page.tsx")).ArbitrationPage,
+		}),
+	},
+	{
+		path: "review/sla",
+		lazy: async () => ({ Component: (await import("./sla-page.tsx")).SlaPage }),
+	},
+];

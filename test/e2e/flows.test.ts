@@ -1,0 +1,551 @@
+/**
+ * End-to-end flows through the browser, as each person would work: the partner's wizard
+ * (R-CRT-3, R-CRT-5), the reviewer's information request (R-REV-1), the partner's answer
+ * (R-EDIT-1), approval (R-CON-1), the customer's opt-out from the consent notice
+ * (R-CON-2), arbitration (R-CMP-3), a dispute (R-DSP-1) and the Dutch dashboard
+ * (R-DSH-1). One demo server for all; the tests build on each other in order.
+ */
+import { eq } from "drizzle-orm";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	claimProducts,
+	products,
+	subscriptions,
+	tenantDomains,
+	tenants,
+} from "../../src/db/schema.ts";
+import { DEMO_IDS } from "../../src/demo/generate-directory.ts";
+import { samplePdf } from "../support/poe-fixtures.ts";
+import { type E2E, screenshot, startE2E } from "./harness.ts";
+
+const ANA = "ana.global@fabrikam.example";
+const RITA = "rita.reviewer@cpor.example";
+const DAAN = "daan.incentives@fabrikam.example";
+const WAIT = { timeout: 30_000 };
+
+/** A Business Applications customer for a new claim: a claimable subscription no one claims, and a CSP one. */
+interface Customer {
+	tenantId: string;
+	tenantName: string;
+	domain: string;
+	claimable: string;
+	csp: string;
+}
+
+/**
+ * Finds, in the demo directory, a tenant with a CSP Dynamics subscription and a claimable
+ * one (Volume Licensing or Web Direct, provisioned, active) that no claim names yet (so the
+ * new claim neither duplicates nor competes).
+ */
+async function findCustomer(e: E2E): Promise<Customer> {
+	const subs = await e.ctx.db
+		.select({
+			subscriptionId: subscriptions.subscriptionId,
+			tenantId: subscriptions.tenantId,
+			productId: subscriptions.productId,
+			channel: subscriptions.channel,
+			status: subscriptions.status,
+			provisioned: subscriptions.provisioned,
+			tenantName: tenants.name,
+		})
+		.from(subscriptions)
+		.innerJoin(products, eq(products.productId, subscriptions.productId))
+		.innerJoin(tenants, eq(tenants.tenantId, subscriptions.tenantId))
+		.where(eq(products.dynamics, true))
+		.orderBy(subscriptions.subscriptionId);
+	const claimed = new Set(
+		(
+			await e.ctx.db
+				.select({ competeKey: claimProducts.competeKey })
+				.from(claimProducts)
+		).map((r) => r.competeKey),
+	);
+	const wellKnown = new Set<string>(Object.values(DEMO_IDS.tenants));
+	for (const s of subs) {
+		if (
+			wellKnown.has(s.tenantId) ||
+			s.channel === "csp" ||
+			!s.provisioned ||
+			s.status !== "active" ||
+			claimed.has(`${s.tenantId}:${s.productId}`)
+		)
+			continue;
+		const csp = subs.find(
+			(x) => x.tenantId === s.tenantId && x.channel === "csp",
+		);
+		if (!csp) continue;
+		const [domain] = await e.ctx.db
+			.select({ domain: tenantDomains.domain })
+			.from(tenantDomains)
+			.where(eq(tenantDomains.tenantId, s.tenantId))
+			.orderBy(tenantDomains.domain);
+		if (!domain) continue;
+		return {
+			tenantId: s.tenantId,
+			tenantName: s.tenantName,
+			domain: domain.domain,
+			claimable: s.subscriptionId,
+			csp: csp.subscriptionId,
+		};
+	}
+	throw new Error(
+		"no tenant with a CSP and an unclaimed claimable subscription",
+	);
+}
+
+/** Waits for `[data-status="<status>"]` inside the element with `testId`; returns it. */
+async function statusOf(
+	scope: Page | Locator,
+	testId: string,
+	status: string,
+): Promise<Locator> {
+	const found = scope
+		.locator(
+			`[data-testid="${testId}"][data-status="${status}"], [data-testid="${testId}"] [data-status="${status}"]`,
+		)
+		.first();
+	await found.waitFor(WAIT);
+	return found;
+}
+
+/** The partner claim page's status badge text, once it shows `status`. */
+async function partnerStatus(page: Page, status: string): Promise<string> {
+	return (
+		(await (await statusOf(page, "claim-status", status)).textContent()) ?? ""
+	);
+}
+
+/** The reviewer claim page's status badge text, once it shows `status`. */
+async function reviewerStatus(page: Page, status: string): Promise<string> {
+	return (
+		(await (await statusOf(page, "claim-details", status)).textContent()) ?? ""
+	);
+}
+
+async function wizardStep(page: Page, step: string) {
+	await page
+		.locator(`[data-testid="wizard-step"][data-step="${step}"]`)
+		.waitFor(WAIT);
+}
+
+async function next(page: Page) {
+	await page.getByRole("button", { name: "Next", exact: true }).click();
+}
+
+describe("flows through the browser", () => {
+	let e: E2E;
+	let customer: Customer;
+	let claimId = "";
+	const claimName = "Dynamics 365 presales (end-to-end flow)";
+	const customerEmail = "sam.sponsor@customer.example";
+
+	beforeAll(async () => {
+		e = await startE2E();
+		customer = await findCustomer(e);
+	});
+	afterAll(async () => e?.close());
+
+	it("R-CRT-3 R-CRT-5 a partner creates a Business Applications claim in the wizard; a wrong domain and a CSP subscription are refused with their messages; then submits", async () => {
+		const { context, page } = await e.signIn(ANA);
+		await page.goto("/claims");
+		await page.getByRole("link", { name: "New claim" }).first().click();
+		await page.waitForURL("**/claims/new");
+		await wizardStep(page, "mpn");
+
+		// Step 1: name and MPN ID.
+		await page.getByLabel("Claim name").fill(claimName);
+		await page.getByRole("radio", { name: /4471023/ }).check();
+		await next(page);
+
+		// Step 2: the tenant ID with a domain of another tenant.
+		await wizardStep(page, "customer");
+		await page.getByLabel("Customer tenant ID").fill(customer.tenantId);
+		await page.getByLabel("Customer domain").fill(DEMO_IDS.domains.contoso);
+		await next(page);
+
+		// Step 3: Business Applications, Presales; leaving it creates the draft.
+		await wizardStep(page, "activity");
+		await page.getByRole("radio", { name: /^Business Applications/ }).check();
+		await page.getByRole("radio", { name: /^Presales/ }).check();
+		await next(page);
+
+		// R-CRT-3: refused, back at the customer step, with the message next to the domain.
+		await wizardStep(page, "customer");
+		const mismatch = page.getByText(/contact your customer/i).first();
+		await mismatch.waitFor(WAIT);
+		expect(await mismatch.textContent()).toMatch(
+			/does not belong to that tenant ID/,
+		);
+		await screenshot(page, "flow-wizard-domain-mismatch");
+
+		// Fixed: the tenant's own domain.
+		await page.getByLabel("Customer domain").fill(customer.domain);
+		await next(page);
+		await wizardStep(page, "activity");
+		await next(page);
+
+		// Step 4: the CSP subscription is refused with its message (R-CRT-5).
+		await wizardStep(page, "products");
+		const line = page.getByLabel("Subscription ID 1");
+		await line.fill(customer.csp);
+		// Straight from the field to Next, as a person would: one click is enough.
+		await next(page);
+		const refused = page.locator(
+			'[data-testid="subscription-line"][data-code="subscription_is_csp"]',
+		);
+		await refused.waitFor(WAIT);
+		expect(await refused.textContent()).toMatch(/bought through CSP/);
+		await screenshot(page, "flow-wizard-csp-refused");
+
+		// Replaced by a claimable one: it shows its product.
+		await line.fill(customer.claimable);
+		await next(page);
+		await wizardStep(page, "contacts");
+
+		// Step 5: contacts.
+		await page.getByLabel("Customer contact name").fill("Sam Sponsor");
+		await page.getByLabel("Customer contact job title").fill("CIO");
+		await page.getByLabel("Customer contact email").fill(customerEmail);
+		await page.getByLabel("Technical contact name").fill("Tess Tech");
+		await page.getByLabel("Technical contact job title").fill("IT Manager");
+		await page
+			.getByLabel("Technical contact email")
+			.fill("tess.tech@customer.example");
+		await page.getByLabel("Partner contact name").fill("Ana Garcia");
+		await page
+			.getByLabel("Partner contact email")
+			.fill("claims@fabrikam.example");
+		await next(page);
+
+		// Step 6: a PDF proof of execution.
+		await wizardStep(page, "poe");
+		await page.getByLabel("Choose files").setInputFiles({
+			name: "Statement of work.pdf",
+			mimeType: "application/pdf",
+			buffer: Buffer.from(samplePdf("Statement of work, signed")),
+		});
+		await page.getByTestId("poe-document").first().waitFor(WAIT);
+		await next(page);
+
+		// Step 7: review and submit.
+		await wizardStep(page, "review");
+		expect(await page.getByTestId("review-products").textContent()).toContain(
+			customer.claimable,
+		);
+		await page.getByRole("button", { name: "Submit claim" }).click();
+		await page.waitForURL(/\/claims\/[^/]+$/, WAIT);
+		expect(await partnerStatus(page, "submitted")).toBe("Submitted");
+		claimId = new URL(page.url()).pathname.split("/").pop() as string;
+		expect(await page.getByTestId("subscription-id").textContent()).toBe(
+			customer.claimable,
+		);
+		await screenshot(page, "flow-claim-submitted");
+		await context.close();
+	});
+
+	it("R-REV-1 the reviewer requests information", async () => {
+		expect(claimId).not.toBe("");
+		const { context, page } = await e.signIn(RITA);
+		await page.goto("/review");
+		await page.getByTestId("filter-sla").selectOption("review_start");
+		await page.getByTestId("review-queue").waitFor(WAIT);
+		await page.waitForLoadState("networkidle");
+		const link = page.getByRole("link", { name: claimName });
+		const more = page.getByRole("button", { name: "Load more" });
+		// Soonest due first: the new claim may be on a later page.
+		for (let i = 0; i < 20 && !(await link.isVisible()); i++) {
+			if (await more.isVisible()) await more.click();
+			await page.waitForLoadState("networkidle");
+			await page.waitForTimeout(200);
+		}
+		await link.click();
+		await page.waitForURL(`**/review/claims/${claimId}`);
+		expect(await reviewerStatus(page, "submitted")).toBe("Submitted");
+
+		await page.getByRole("button", { name: "Start review" }).click();
+		expect(await reviewerStatus(page, "under_review")).toBe("Under review");
+
+		await page.getByRole("button", { name: "Request information" }).click();
+		const dialog = page.getByRole("dialog");
+		await dialog
+			.getByRole("checkbox", { name: /Customer acknowledgement missing/ })
+			.check();
+		await dialog
+			.getByRole("checkbox", { name: /Dates missing or old/ })
+			.check();
+		await dialog
+			.getByLabel("Comment to the partner")
+			.fill("Please upload the statement of work signed by the customer.");
+		await screenshot(page, "flow-request-information-dialog");
+		await dialog.getByRole("button", { name: "Request information" }).click();
+		await dialog.waitFor({ state: "hidden", ...WAIT });
+		expect(await reviewerStatus(page, "partner_action_required")).toBe(
+			"Partner action required",
+		);
+		await screenshot(page, "flow-information-requested");
+		await context.close();
+	});
+
+	it("R-EDIT-1 the partner answers and resubmits", async () => {
+		const { context, page } = await e.signIn(ANA);
+		await page.goto(`/claims/${claimId}`);
+		expect(await partnerStatus(page, "partner_action_required")).toBe(
+			"Partner action required",
+		);
+		const request = page.getByTestId("information-request");
+		expect(await request.textContent()).toContain(
+			"The customer's signature is not on the PoE.",
+		);
+		expect(
+			await page
+				.getByTestId("information-request-reasons")
+				.locator("li")
+				.count(),
+		).toBe(2);
+		expect(await request.textContent()).toContain(
+			"statement of work signed by the customer",
+		);
+		expect(await page.getByTestId("respond-by").textContent()).not.toBe("");
+		await screenshot(page, "flow-partner-action-required");
+
+		await page.getByRole("button", { name: "Resubmit", exact: true }).click();
+		const dialog = page.getByRole("dialog");
+		await dialog
+			.getByLabel("Your answer to the reviewer")
+			.fill(
+				"The signed statement of work with the engagement dates is attached.",
+			);
+		await dialog.getByRole("button", { name: "Resubmit", exact: true }).click();
+		await dialog.waitFor({ state: "hidden", ...WAIT });
+		expect(await partnerStatus(page, "under_review")).toBe("Under review");
+		await page.getByTestId("action-done").waitFor(WAIT);
+		await screenshot(page, "flow-resubmitted");
+		await context.close();
+	});
+
+	it("R-CON-1 the reviewer approves", async () => {
+		const { context, page } = await e.signIn(RITA);
+		await page.goto(`/review/claims/${claimId}`);
+		expect(await reviewerStatus(page, "under_review")).toBe("Under review");
+		await page.getByRole("button", { name: "Approve", exact: true }).click();
+		const dialog = page.getByRole("dialog");
+		await dialog
+			.getByLabel("Comment to the partner")
+			.fill("The signed statement of work shows the presales engagement.");
+		await dialog.getByRole("button", { name: "Approve", exact: true }).click();
+		await dialog.waitFor({ state: "hidden", ...WAIT });
+		expect(await reviewerStatus(page, "approved")).toBe("Approved");
+		expect(await page.getByTestId("action-notice").textContent()).toMatch(
+			/customer has been notified/,
+		);
+		await screenshot(page, "flow-approved");
+		await context.close();
+	});
+
+	it("R-CON-2 the customer opts out from the consent notice's link in the dev mailbox", async () => {
+		await e.work();
+		const context = await e.browser.newContext({
+			baseURL: e.baseUrl,
+			viewport: { width: 1280, height: 800 },
+		});
+		const page = await context.newPage();
+		await page.goto(`/dev/mailbox?to=${encodeURIComponent(customerEmail)}`);
+		await page
+			.getByRole("link", { name: /opt out by/ })
+			.first()
+			.click();
+		await page.getByRole("heading", { name: /opt out by/ }).waitFor(WAIT);
+		const message = page.frameLocator('iframe[title="Message"]');
+		expect(await message.locator("body").textContent()).toContain(
+			"usage and seat data of these products only",
+		);
+		const optOut = message.getByRole("link", { name: "Opt out" });
+		const href = await optOut.getAttribute("href");
+		expect(href).toContain("/consent/opt-out?token=");
+		await screenshot(page, "flow-consent-notice");
+
+		await page.goto(href as string);
+		await page
+			.getByRole("button", { name: "Opt out of this association" })
+			.click();
+		await page
+			.getByRole("heading", { name: "You have opted out" })
+			.waitFor(WAIT);
+		await screenshot(page, "flow-consent-opted-out");
+		await context.close();
+
+		const partner = await e.signIn(ANA);
+		await partner.page.goto(`/claims/${claimId}`);
+		expect(await partnerStatus(partner.page, "rejected")).toBe("Rejected");
+		expect(await partner.page.getByTestId("rejection").textContent()).toContain(
+			"The customer opted out",
+		);
+		await screenshot(partner.page, "flow-customer-declined");
+		await partner.context.close();
+	});
+
+	it("R-CMP-3 an arbitration between two partners", async () => {
+		const competing = await e.ctx.db.query.claims.findFirst({
+			where: (c, { and, eq, inArray }) =>
+				and(
+					eq(c.partnerOrganizationId, DEMO_IDS.organizations.fabrikam),
+					eq(c.competing, true),
+					inArray(c.status, ["submitted", "under_review"]),
+				),
+		});
+		if (!competing) throw new Error("no competing fabrikam claim in the demo");
+		const { context, page } = await e.signIn(RITA);
+		await page.goto(`/review/claims/${competing.id}`);
+		await page.getByRole("button", { name: "Open arbitration" }).click();
+		await page.waitForURL(`**/review/arbitration/${competing.id}`);
+		const columns = page.getByTestId("arbitration-columns");
+		const column = (id: string) =>
+			columns.locator(
+				`[data-testid="arbitration-column"][data-claim-id="${id}"]`,
+			);
+		await columns
+			.locator('[data-testid="arbitration-column"]')
+			.nth(1)
+			.waitFor(WAIT);
+		const ids = await columns
+			.locator('[data-testid="arbitration-column"]')
+			.evaluateAll((els) => els.map((el) => el.getAttribute("data-claim-id")));
+		const others = ids.filter((x): x is string => !!x && x !== competing.id);
+		expect(others.length).toBeGreaterThan(0);
+		const northwind = await e.ctx.db.query.claims.findMany({
+			where: (c, { and, eq, inArray }) =>
+				and(
+					eq(c.partnerOrganizationId, DEMO_IDS.organizations.northwind),
+					inArray(c.id, others),
+				),
+		});
+		expect(northwind.length).toBe(1);
+		await screenshot(page, "flow-arbitration-side-by-side");
+
+		// The fabrikam claim: start its review if needed, then approve it.
+		const mine = column(competing.id);
+		if (competing.status === "submitted") {
+			await mine.getByRole("button", { name: "Start review" }).click();
+		}
+		await mine.getByRole("button", { name: "Approve this claim" }).click();
+		const dialog = page.getByRole("dialog");
+		expect(
+			await dialog.getByTestId("competitors-to-reject").textContent(),
+		).toContain(northwind[0]?.name as string);
+		await dialog
+			.getByLabel("Comment to the partners of the competing claims")
+			.fill("The other partner's PoE shows the Customer Service design work.");
+		await dialog.getByRole("button", { name: "Approve this claim" }).click();
+		await dialog.waitFor({ state: "hidden", ...WAIT });
+		await page.getByTestId("arbitration-outcome").waitFor(WAIT);
+		const approved = mine.locator('[data-status="approved"]').first();
+		await approved.waitFor(WAIT);
+		expect(await approved.textContent()).toBe("Approved");
+		for (const id of others) {
+			const badge = column(id).locator('[data-status="rejected"]').first();
+			await badge.waitFor(WAIT);
+			expect(await badge.textContent()).toBe("Rejected");
+		}
+		await screenshot(page, "flow-arbitration-decided");
+		await context.close();
+	});
+
+	it("R-DSP-1 a dispute", async () => {
+		const now = new Date();
+		const rejected = await e.ctx.db.query.claims.findMany({
+			where: (c, { and, eq, gt, isNull }) =>
+				and(
+					eq(c.partnerOrganizationId, DEMO_IDS.organizations.fabrikam),
+					eq(c.status, "rejected"),
+					isNull(c.dispute),
+					gt(c.disputeUntil, now),
+				),
+		});
+		const target = rejected.find(
+			(c) =>
+				!["partner_request", "customer_declined"].includes(
+					(c.rejection as { reason?: string } | null)?.reason ?? "",
+				),
+		);
+		if (!target) throw new Error("no disputable fabrikam claim in the demo");
+
+		const partner = await e.signIn(ANA);
+		await partner.page.goto(`/claims/${target.id}`);
+		expect(await partnerStatus(partner.page, "rejected")).toBe("Rejected");
+		await partner.page
+			.getByRole("button", { name: "Dispute", exact: true })
+			.click();
+		const dialog = partner.page.getByRole("dialog");
+		await dialog
+			.getByLabel("Business justification")
+			.fill(
+				"The PoE covers the current engagement; the dates on page 2 are this year's.",
+			);
+		await dialog.getByRole("button", { name: "Dispute", exact: true }).click();
+		await dialog.waitFor({ state: "hidden", ...WAIT });
+		const dispute = partner.page.locator(
+			'[data-testid="dispute"][data-dispute-status="open"]',
+		);
+		await dispute.waitFor(WAIT);
+		expect(await dispute.textContent()).toContain("Dispute open");
+		await screenshot(partner.page, "flow-dispute-open");
+		await partner.context.close();
+
+		const { context, page } = await e.signIn(RITA);
+		await page.goto(`/review/claims/${target.id}`);
+		await page.getByTestId("open-dispute").waitFor(WAIT);
+		await page.getByRole("button", { name: "Decide dispute" }).click();
+		const decide = page.getByRole("dialog");
+		await decide.getByRole("radio", { name: /Approve the claim/ }).check();
+		await decide
+			.getByLabel("Comment to the partner")
+			.fill("The dates are current; the PoE is sufficient.");
+		await decide.getByRole("button", { name: "Decide dispute" }).click();
+		await decide.waitFor({ state: "hidden", ...WAIT });
+		expect(await reviewerStatus(page, "approved")).toBe("Approved");
+		expect(await page.getByTestId("action-notice").textContent()).toContain(
+			"Dispute accepted",
+		);
+		await screenshot(page, "flow-dispute-decided");
+		await context.close();
+	});
+
+	it("R-DSH-1 the dashboard in Dutch shows the Dutch status names", async () => {
+		const { context, page } = await e.signIn(DAAN, { locale: "nl-NL" });
+		await page.goto("/claims");
+		await page
+			.getByRole("heading", { level: 1, name: "Klantkoppelingen" })
+			.waitFor(WAIT);
+		await page.getByTestId("claim-row").first().waitFor(WAIT);
+		const expected: Record<string, string> = {
+			draft: "In bewerking",
+			submitted: "Ingediend",
+			under_review: "Wordt beoordeeld",
+			partner_action_required: "Partneractie vereist",
+			approved: "Goedgekeurd",
+			rejected: "Afgewezen",
+		};
+		for (const [status, name] of Object.entries(expected)) {
+			expect(
+				await page.getByTestId(`status-count-${status}`).textContent(),
+			).toContain(name);
+		}
+		// The rows' badges too, e.g. the approved and rejected claims.
+		for (const status of ["approved", "rejected", "submitted"]) {
+			const badge = page
+				.locator(
+					`[data-testid="claim-row"][data-status="${status}"] [data-testid="claim-row-status"]`,
+				)
+				.first();
+			expect(await badge.textContent()).toContain(expected[status]);
+		}
+		expect(
+			await page.getByRole("columnheader", { name: "Klant" }).count(),
+		).toBe(1);
+		await page.getByRole("link", { name: "Nieuwe claim" }).first().waitFor();
+		await page.waitForLoadState("networkidle");
+		await screenshot(page, "partner-dashboard-nl");
+		await context.close();
+	});
+});

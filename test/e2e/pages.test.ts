@@ -1,0 +1,136 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	type E2E,
+	screenshot,
+	seriousA11yViolations,
+	startE2E,
+} from "./harness.ts";
+
+/** Each main page: who sees it, where, and what shows it is ready. */
+const PAGES: {
+	name: string;
+	user: string;
+	path: (e: E2E) => Promise<string> | string;
+}[] = [
+	{
+		name: "partner-dashboard",
+		user: "ana.global@fabrikam.example",
+		path: () => "/claims",
+	},
+	{
+		name: "partner-claim",
+		user: "ana.global@fabrikam.example",
+		path: (e) => firstClaim(e, "fabrikam", "partner_action_required"),
+	},
+	{
+		name: "partner-wizard",
+		user: "ana.global@fabrikam.example",
+		path: () => "/claims/new",
+	},
+	{
+		name: "partner-insights",
+		user: "bea.billing@fabrikam.example",
+		path: () => "/insights",
+	},
+	{
+		name: "reviewer-queue",
+		user: "rita.reviewer@cpor.example",
+		path: () => "/review",
+	},
+	{
+		name: "reviewer-claim",
+		user: "rita.reviewer@cpor.example",
+		path: async (e) =>
+			`/review/claims/${(await firstClaim(e, null, "under_review")).split("/").pop()}`,
+	},
+	{
+		name: "reviewer-arbitration",
+		user: "rita.reviewer@cpor.example",
+		path: async (e) => `/review/arbitration/${await competingClaimId(e)}`,
+	},
+	{
+		name: "reviewer-sla",
+		user: "rita.reviewer@cpor.example",
+		path: () => "/review/sla",
+	},
+	{
+		name: "customer-associations",
+		user: "carl.customer@contoso.example",
+		path: () => "/customer",
+	},
+	{ name: "admin", user: "paula.platform@cpor.example", path: () => "/admin" },
+];
+
+async function firstClaim(
+	e: E2E,
+	org: string | null,
+	status: string,
+): Promise<string> {
+	const row = await e.ctx.db.query.claims.findFirst({
+		where: (c, { and, eq }) =>
+			org
+				? and(eq(c.partnerOrganizationId, org), eq(c.status, status))
+				: eq(c.status, status),
+	});
+	if (!row) throw new Error(`no ${status} claim in the demo`);
+	return `/claims/${row.id}`;
+}
+
+async function competingClaimId(e: E2E): Promise<string> {
+	const row = await e.ctx.db.query.claims.findFirst({
+		where: (c, { and, eq, ne }) =>
+			and(eq(c.competing, true), ne(c.status, "rejected")),
+	});
+	if (!row) throw new Error("no competing claim in the demo");
+	return row.id;
+}
+
+async function settled(page: Page) {
+	await page.locator("main h1").first().waitFor({ timeout: 30_000 });
+	await page.waitForLoadState("networkidle");
+	await page.waitForTimeout(300);
+}
+
+describe("main pages: accessibility (axe-core) and screenshots", () => {
+	let e: E2E;
+	beforeAll(async () => {
+		e = await startE2E();
+	});
+	afterAll(async () => e?.close());
+
+	it("the sign-in page has no serious or critical axe violations", async () => {
+		const context = await e.browser.newContext({
+			baseURL: e.baseUrl,
+			viewport: { width: 1280, height: 800 },
+		});
+		const page = await context.newPage();
+		await page.goto("/login");
+		await page.getByRole("heading", { level: 1 }).waitFor();
+		expect(await seriousA11yViolations(page)).toEqual([]);
+		await screenshot(page, "sign-in");
+		await context.close();
+	});
+
+	for (const p of PAGES) {
+		it(`${p.name}: no serious or critical axe violations, on a laptop and a narrow screen`, async () => {
+			const { context, page } = await e.signIn(p.user);
+			await page.goto(await p.path(e));
+			await settled(page);
+			expect(await seriousA11yViolations(page), p.name).toEqual([]);
+			await screenshot(page, p.name);
+			await page.setViewportSize({ width: 390, height: 844 });
+			await settled(page);
+			expect(await seriousA11yViolations(page), `${p.name} narrow`).toEqual([]);
+			const overflow = await page.evaluate(
+				() => document.documentElement.scrollWidth - window.innerWidth,
+			);
+			expect(
+				overflow,
+				`${p.name} scrolls sideways at 390 px`,
+			).toBeLessThanOrEqual(1);
+			await screenshot(page, `${p.name}-narrow`);
+			await context.close();
+		});
+	}
+});

@@ -1,0 +1,74 @@
+/**
+ * The platform admin's page (R-ROL-2): directory import, the sandbox clock and the dev
+ * mailbox, one tab each (`?tab=import|clock|mailbox`, so a tab can be linked).
+ */
+import {
+	ArrowUploadRegular,
+	ClockRegular,
+	MailInboxRegular,
+} from "@fluentui/react-icons";
+import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
+import { useMe } from "../../api/session.ts";
+import { Page } from "../../components/page.tsx";
+import { EmptyState } from "../../components/states.tsx";
+import { ClockTab } from "./clock-tab.tsx";
+import { ImportTab } from "./import-tab.tsx";
+import { MailboxTab } from "./mailbox-tab.tsx";
+import { Tabs } from "./tabs.tsx";
+
+const TABS = ["import", "clock", "mailbox"] as const;
+type TabKey = (typeof TABS)[number];
+
+export function AdminPage() {
+	const { t } = useTranslation("admin");
+	const me = useMe();
+	const [params, setParams] = useSearchParams();
+	const requested = params.get("tab");
+	const tab: TabKey = TABS.includes(requested as TabKey)
+		? (requested as TabKey)
+		: "import";
+
+	if (me.data && me.data.kind !== "platform_admin")
+		return (
+			<Page title={t("title")}>
+				<EmptyState title={t("notAdmin")} />
+			</Page>
+		);
+
+	return (
+		<Page title={t("title")}>
+			<Tabs
+				id="admin"
+				label={t("tabsLabel")}
+				selected={tab}
+				onSelect={(value) =>
+					setParams(
+						(p) => {
+							p.set("tab", value);
+							return p;
+						},
+						{ replace: true },
+					)
+				}
+				tabs={[
+					{
+						value: "import",
+						label: t("tabs.import"),
+						icon: <ArrowUploadRegular />,
+					},
+					{ value: "clock", label: t("tabs.clock"), icon: <ClockRegular /> },
+					{
+						value: "mailbox",
+						label: t("tabs.mailbox"),
+						icon: <MailInboxRegular />,
+					},
+				]}
+			>
+				{tab === "import" && <ImportTab />}
+				{tab === "clock" && <ClockTab />}
+				{tab === "mailbox" && <MailboxTab />}
+			</Tabs>
+		</Page>
+	);
+}

@@ -1,0 +1,461 @@
+/**
+ * The partner's actions on a claim, only those its status and the user's roles allow
+ * (SPEC section 4, R-ROL-1): Edit, Submit, Delete draft, Resubmit (with an answer),
+ * Request rejection (admins, with a confirmation) and Dispute (with a justification).
+ * Every action sends the version read (If-Match); errors are shown as the API gave them.
+ */
+import {
+	Button,
+	Dialog,
+	DialogActions,
+	DialogBody,
+	DialogContent,
+	DialogSurface,
+	DialogTitle,
+	Field,
+	MessageBar,
+	MessageBarBody,
+	makeStyles,
+	Text,
+	Textarea,
+	tokens,
+} from "@fluentui/react-components";
+import {
+	ArrowReset20Regular,
+	Delete20Regular,
+	Edit20Regular,
+	Flag20Regular,
+	Send20Regular,
+	Warning20Regular,
+} from "@fluentui/react-icons";
+import { type FormEvent, type JSX, type ReactNode, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import {
+	useClaimAction,
+	useDeleteClaim,
+	useInvalidateClaim,
+} from "../../../api/claims.ts";
+import { ApiError } from "../../../api/client.ts";
+import type { Claim, Me } from "../../../api/types.ts";
+import { formatDateTime } from "../../../format.ts";
+import { EditClaimDialog } from "./edit-dialog.tsx";
+import { ActionError } from "./errors.tsx";
+import {
+	canDispute,
+	canEdit,
+	canRequestRejection,
+	canWithdraw,
+	canWrite,
+} from "./model.ts";
+
+const useStyles = makeStyles({
+	bar: {
+		display: "flex",
+		flexWrap: "wrap",
+		gap: tokens.spacingHorizontalS,
+	},
+	form: {
+		display: "flex",
+		flexDirection: "column",
+		gap: tokens.spacingVerticalM,
+		"& > *": { flexShrink: 0 },
+	},
+});
+
+/** A confirmation / input dialog around one action. */
+function ActionDialog({
+	open,
+	onOpenChange,
+	title,
+	children,
+	confirm,
+	confirmIcon,
+	danger,
+	pending,
+	error,
+	onConfirm,
+}: {
+	open: boolean;
+	onOpenChange: (open: boolean) => void;
+	title: string;
+	children: ReactNode;
+	confirm: string;
+	confirmIcon?: JSX.Element;
+	danger?: boolean;
+	pending: boolean;
+	error: unknown;
+	onConfirm: () => void;
+}) {
+	const { t } = useTranslation("claim");
+	const styles = useStyles();
+	const onSubmit = (e: FormEvent) => {
+		e.preventDefault();
+		onConfirm();
+	};
+	return (
+		<Dialog open={open} onOpenChange={(_, d) => onOpenChange(d.open)}>
+			<DialogSurface>
+				<form onSubmit={onSubmit} noValidate>
+					<DialogBody>
+						<DialogTitle>{title}</DialogTitle>
+						<DialogContent className={styles.form}>
+							{children}
+							{!!error && <ActionError error={error} />}
+						</DialogContent>
+						<DialogActions>
+							<Button
+								type="submit"
+								appearance="primary"
+								icon={confirmIcon}
+								disabled={pending}
+								style={
+									danger
+										? {
+												backgroundColor: tokens.colorStatusDangerBackground3,
+												color: tokens.colorNeutralForegroundOnBrand,
+											}
+										: undefined
+								}
+							>
+								{confirm}
+							</Button>
+							<Button onClick={() => onOpenChange(false)}>
+								{t("common:cancel")}
+							</Button>
+						</DialogActions>
+					</DialogBody>
+				</form>
+			</DialogSurface>
+		</Dialog>
+	);
+}
+
+type DialogName =
+	| "edit"
+	| "resubmit"
+	| "withdraw"
+	| "dispute"
+	| "delete"
+	| null;
+
+/**
+ * The action buttons and their dialogs. `onDone` gets a success message for the page;
+ * `onError` an error of an action without a dialog (Submit).
+ */
+export function ClaimActions({
+	claim,
+	me,
+	onDone,
+	onError,
+}: {
+	claim: Claim;
+	me: Me | null | undefined;
+	onDone: (message: string) => void;
+	onError: (error: unknown) => void;
+}) {
+	const { t } = useTranslation("claim");
+	const styles = useStyles();
+	const navigate = useNavigate();
+	const invalidate = useInvalidateClaim();
+	const [dialog, setDialog] = useState<DialogName>(null);
+	const [text, setText] = useState("");
+	const submit = useClaimAction("submit");
+	const resubmit = useClaimAction("resubmit");
+	const withdraw = useClaimAction("withdraw");
+	const dispute = useClaimAction("dispute");
+	const remove = useDeleteClaim();
+
+	const writer = canWrite(me);
+	const admin = canWithdraw(me);
+	const status = claim.status;
+	const disputable = canDispute(claim);
+	const newPoe = claim.rejection
+		? claim.documents.filter(
+				(d) =>
+					d.purpose === "dispute" &&
+					Date.parse(d.uploadedAt) >=
+						Date.parse(claim.rejection?.rejectedAt ?? ""),
+			).length
+		: 0;
+
+	/** A stale version: reload so the user sees what changed. */
+	const onActionError = (err: unknown) => {
+		if (
+			err instanceof ApiError &&
+			(err.code === "version_conflict" || err.status === 409)
+		)
+			void invalidate(claim.id);
+	};
+	const open = (name: DialogName) => {
+		setText("");
+		for (const m of [resubmit, withdraw, dispute, remove]) m.reset();
+		setDialog(name);
+	};
+	const close = () => setDialog(null);
+
+	const buttons: ReactNode[] = [];
+	if (writer && status === "draft") {
+		buttons.push(
+			<Button
+				key="submit"
+				appearance="primary"
+				icon={<Send20Regular />}
+				disabled={submit.isPending}
+				onClick={() => {
+					onError(null);
+					submit.mutate(
+						{ id: claim.id, version: claim.version },
+						{
+							onSuccess: () => onDone(t("done.submit")),
+							onError: (err) => {
+								onActionError(err);
+								onError(err);
+							},
+						},
+					);
+				}}
+			>
+				{t("action.submit")}
+			</Button>,
+		);
+	}
+	if (writer && status === "partner_action_required") {
+		buttons.push(
+			<Button
+				key="resubmit"
+				appearance="primary"
+				icon={<Send20Regular />}
+				onClick={() => open("resubmit")}
+			>
+				{t("action.resubmit")}
+			</Button>,
+		);
+	}
+	if (writer && canEdit(claim)) {
+		buttons.push(
+			<Button key="edit" icon={<Edit20Regular />} onClick={() => open("edit")}>
+				{t("action.edit")}
+			</Button>,
+		);
+	}
+	if (writer && disputable) {
+		buttons.push(
+			<Button
+				key="dispute"
+				appearance="primary"
+				icon={<Flag20Regular />}
+				onClick={() => open("dispute")}
+			>
+				{t("action.dispute")}
+			</Button>,
+		);
+	}
+	if (admin && canRequestRejection(claim)) {
+		buttons.push(
+			<Button
+				key="withdraw"
+				icon={<ArrowReset20Regular />}
+				onClick={() => open("withdraw")}
+			>
+				{t("action.withdraw")}
+			</Button>,
+		);
+	}
+	if (writer && status === "draft") {
+		buttons.push(
+			<Button
+				key="delete"
+				icon={<Delete20Regular />}
+				onClick={() => open("delete")}
+			>
+				{t("action.delete")}
+			</Button>,
+		);
+	}
+	if (buttons.length === 0) return null;
+
+	return (
+		<div className={styles.bar} role="toolbar" aria-label={t("action.label")}>
+			{buttons}
+
+			{dialog === "edit" && (
+				<EditClaimDialog
+					claim={claim}
+					open
+					onOpenChange={(o) => !o && close()}
+					onSaved={() => onDone(t("done.edit"))}
+				/>
+			)}
+
+			<ActionDialog
+				open={dialog === "resubmit"}
+				onOpenChange={(o) => !o && close()}
+				title={t("resubmit.title")}
+				confirm={t("action.resubmit")}
+				confirmIcon={<Send20Regular />}
+				pending={resubmit.isPending}
+				error={resubmit.error}
+				onConfirm={() =>
+					resubmit.mutate(
+						{
+							id: claim.id,
+							version: claim.version,
+							body: text.trim() ? { comment: text.trim() } : {},
+						},
+						{
+							onSuccess: () => {
+								close();
+								onDone(t("done.resubmit"));
+							},
+							onError: onActionError,
+						},
+					)
+				}
+			>
+				<Text>{t("resubmit.intro")}</Text>
+				{claim.informationRequest && (
+					<MessageBar intent="warning" layout="multiline">
+						<MessageBarBody>
+							<ul style={{ margin: 0, paddingLeft: 18 }}>
+								{claim.informationRequest.reasons.map((r) => (
+									<li key={r}>{t(`reason.${r}`, { defaultValue: r })}</li>
+								))}
+							</ul>
+						</MessageBarBody>
+					</MessageBar>
+				)}
+				<Field label={t("resubmit.answer")} hint={t("resubmit.answerHint")}>
+					<Textarea
+						value={text}
+						onChange={(_, d) => setText(d.value)}
+						resize="vertical"
+						rows={4}
+						maxLength={10000}
+					/>
+				</Field>
+			</ActionDialog>
+
+			<ActionDialog
+				open={dialog === "withdraw"}
+				onOpenChange={(o) => !o && close()}
+				title={t("withdraw.title")}
+				confirm={t("action.withdraw")}
+				confirmIcon={<Warning20Regular />}
+				danger
+				pending={withdraw.isPending}
+				error={withdraw.error}
+				onConfirm={() =>
+					withdraw.mutate(
+						{
+							id: claim.id,
+							version: claim.version,
+							body: text.trim() ? { comment: text.trim() } : {},
+						},
+						{
+							onSuccess: () => {
+								close();
+								onDone(t("done.withdraw"));
+							},
+							onError: onActionError,
+						},
+					)
+				}
+			>
+				<MessageBar intent="warning" layout="multiline">
+					<MessageBarBody>
+						{status === "approved"
+							? t("withdraw.warningApproved")
+							: t("withdraw.warning")}
+					</MessageBarBody>
+				</MessageBar>
+				<Field label={t("withdraw.reason")} hint={t("withdraw.reasonHint")}>
+					<Textarea
+						value={text}
+						onChange={(_, d) => setText(d.value)}
+						resize="vertical"
+						rows={3}
+						maxLength={10000}
+					/>
+				</Field>
+			</ActionDialog>
+
+			<ActionDialog
+				open={dialog === "dispute"}
+				onOpenChange={(o) => !o && close()}
+				title={t("dispute.title")}
+				confirm={t("action.dispute")}
+				confirmIcon={<Flag20Regular />}
+				pending={dispute.isPending}
+				error={dispute.error}
+				onConfirm={() =>
+					dispute.mutate(
+						{
+							id: claim.id,
+							version: claim.version,
+							body: text.trim() ? { justification: text.trim() } : {},
+						},
+						{
+							onSuccess: () => {
+								close();
+								onDone(t("done.dispute"));
+							},
+							onError: onActionError,
+						},
+					)
+				}
+			>
+				<Text>
+					{t("dispute.intro", {
+						date: formatDateTime(
+							claim.deadlines.disputeUntil ?? claim.rejection?.disputeUntil,
+						),
+					})}
+				</Text>
+				<Text>
+					{newPoe > 0
+						? t("dispute.newPoe", { count: newPoe })
+						: t("dispute.noNewPoe")}
+				</Text>
+				<Field
+					label={t("dispute.justification")}
+					hint={t("dispute.justificationHint")}
+					required={newPoe === 0}
+				>
+					<Textarea
+						value={text}
+						onChange={(_, d) => setText(d.value)}
+						resize="vertical"
+						rows={5}
+						maxLength={10000}
+					/>
+				</Field>
+			</ActionDialog>
+
+			<ActionDialog
+				open={dialog === "delete"}
+				onOpenChange={(o) => !o && close()}
+				title={t("delete.title")}
+				confirm={t("action.delete")}
+				confirmIcon={<Delete20Regular />}
+				danger
+				pending={remove.isPending}
+				error={remove.error}
+				onConfirm={() =>
+					remove.mutate(
+						{ id: claim.id, version: claim.version },
+						{
+							onSuccess: () => {
+								close();
+								void navigate("/claims", { replace: true });
+							},
+							onError: onActionError,
+						},
+					)
+				}
+			>
+				<Text>{t("delete.text", { name: claim.name })}</Text>
+			</ActionDialog>
+		</div>
+	);
+}

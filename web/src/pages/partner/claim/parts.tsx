@@ -1,0 +1,194 @@
+/** Small pieces shared by the dashboard and the claim page. */
+import {
+	Badge,
+	Link as FluentLink,
+	type LinkProps,
+	makeStyles,
+	tokens,
+} from "@fluentui/react-components";
+import {
+	CheckmarkCircle16Regular,
+	ClockAlarm16Regular,
+	DismissCircle16Regular,
+	PeopleSwap16Regular,
+} from "@fluentui/react-icons";
+import {
+	type MouseEvent,
+	type ReactNode,
+	useCallback,
+	useSyncExternalStore,
+} from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import type { Claim, Eligibility } from "../../../api/types.ts";
+import { formatDateTime } from "../../../format.ts";
+import { partnerDeadline } from "./model.ts";
+
+const useStyles = makeStyles({
+	hidden: {
+		position: "absolute",
+		width: "1px",
+		height: "1px",
+		margin: "-1px",
+		padding: 0,
+		overflow: "hidden",
+		clip: "rect(0 0 0 0)",
+		whiteSpace: "nowrap",
+		border: 0,
+	},
+	badges: {
+		display: "flex",
+		flexWrap: "wrap",
+		gap: tokens.spacingHorizontalXS,
+	},
+	badge: {
+		height: "auto",
+		minHeight: "20px",
+		whiteSpace: "normal",
+		textAlign: "start",
+		paddingTop: "1px",
+		paddingBottom: "1px",
+	},
+	deadline: {
+		display: "inline-flex",
+		alignItems: "center",
+		gap: tokens.spacingHorizontalXS,
+		color: tokens.colorPaletteDarkOrangeForeground1,
+		fontWeight: tokens.fontWeightSemibold,
+	},
+});
+
+/** Text only screen readers read. */
+export function VisuallyHidden({ children }: { children: ReactNode }) {
+	return <span className={useStyles().hidden}>{children}</span>;
+}
+
+/** A Fluent link that navigates inside the app (and still opens in a new tab on ctrl/middle click). */
+export function RouterLink({
+	to,
+	children,
+	className,
+	appearance,
+}: {
+	to: string;
+	children: ReactNode;
+	className?: string;
+	appearance?: LinkProps["appearance"];
+}) {
+	const navigate = useNavigate();
+	const onClick = useCallback(
+		(e: MouseEvent<HTMLAnchorElement>) => {
+			if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+				return;
+			e.preventDefault();
+			void navigate(to);
+		},
+		[navigate, to],
+	);
+	return (
+		<FluentLink
+			className={className}
+			appearance={appearance}
+			href={to}
+			onClick={onClick}
+		>
+			{children}
+		</FluentLink>
+	);
+}
+
+/** Makes a link-looking button navigate inside the app. */
+export function useRouterClick(to: string) {
+	const navigate = useNavigate();
+	return useCallback(
+		(e: MouseEvent<HTMLElement>) => {
+			if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+				return;
+			e.preventDefault();
+			void navigate(to);
+		},
+		[navigate, to],
+	);
+}
+
+const NARROW = "(max-width: 760px)";
+
+/** True on phone-sized screens (the layouts switch from tables to cards). */
+export function useNarrow(): boolean {
+	return useSyncExternalStore(
+		(cb) => {
+			const m = window.matchMedia(NARROW);
+			m.addEventListener("change", cb);
+			return () => m.removeEventListener("change", cb);
+		},
+		() => window.matchMedia(NARROW).matches,
+		() => false,
+	);
+}
+
+/** One badge per evaluated program (R-ELG-1), with an icon and words, not color alone. */
+export function EligibilityBadges({
+	eligibility,
+}: {
+	eligibility: Eligibility[];
+}) {
+	const { t } = useTranslation();
+	const styles = useStyles();
+	if (eligibility.length === 0) return null;
+	return (
+		<span className={styles.badges}>
+			{eligibility.map((e) => (
+				<Badge
+					key={e.program}
+					className={styles.badge}
+					appearance="tint"
+					color={e.result === "eligible" ? "success" : "subtle"}
+					icon={
+						e.result === "eligible" ? (
+							<CheckmarkCircle16Regular />
+						) : (
+							<DismissCircle16Regular />
+						)
+					}
+					data-testid="eligibility-badge"
+					data-program={e.program}
+					data-result={e.result}
+				>
+					{t(`program.${e.program}`)}: {t(`eligibility.${e.result}`)}
+				</Badge>
+			))}
+		</span>
+	);
+}
+
+/** The "competing" marker (R-CMP-2). */
+export function CompetingBadge() {
+	const { t } = useTranslation();
+	return (
+		<Badge
+			appearance="outline"
+			color="important"
+			icon={<PeopleSwap16Regular />}
+			data-testid="competing-badge"
+		>
+			{t("competing")}
+		</Badge>
+	);
+}
+
+/** "Respond by …" or "Dispute by …": the deadline that needs the partner, or nothing. */
+export function PartnerDeadlineText({ claim }: { claim: Claim }) {
+	const { t } = useTranslation("dashboard");
+	const styles = useStyles();
+	const d = partnerDeadline(claim);
+	if (!d) return null;
+	const date = formatDateTime(d.at);
+	return (
+		<span className={styles.deadline} data-testid="partner-deadline">
+			<ClockAlarm16Regular aria-hidden />
+			{d.kind === "respond"
+				? t("common:respondBy", { date })
+				: t("disputeBy", { date })}
+		</span>
+	);
+}

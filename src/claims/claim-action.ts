@@ -15,7 +15,12 @@ import {
 } from "../domain/claim-lifecycle.ts";
 import { currentDueAt } from "../domain/deadlines.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
-import { type ClaimRow, type ClaimView, loadClaimView } from "./claim-view.ts";
+import {
+	type ClaimRow,
+	type ClaimView,
+	loadClaimParts,
+	toClaimView,
+} from "./claim-view.ts";
 import {
 	diff,
 	type EventType,
@@ -164,7 +169,13 @@ async function actInTx(
 	);
 	if (!opts.skipTransitionCheck)
 		assertTransition(opts.action, opts.actor.kind, factsOf(row, now));
-	const beforeView = await loadClaimView(tx, row.id);
+	// The before view from the locked row plus its parts (two queries, not three).
+	const beforeParts = await loadClaimParts(tx, [row.id]);
+	const beforeView = toClaimView(
+		row,
+		beforeParts.lines.get(row.id) ?? [],
+		beforeParts.docs.get(row.id) ?? [],
+	);
 	const scope: ActionScope = {
 		tx,
 		ctx,
@@ -200,7 +211,7 @@ async function actInTx(
 				"pending_consent",
 		},
 	);
-	await tx
+	const [updated] = await tx
 		.update(claims)
 		.set({
 			...changes,
@@ -208,11 +219,16 @@ async function actInTx(
 			version: sql`${claims.version} + 1`,
 			updatedAt: now,
 		})
-		.where(eq(claims.id, row.id));
-	const afterView = (await loadClaimView(tx, row.id)) as ClaimView;
-	const d = beforeView
-		? diff(historySnapshot(beforeView), historySnapshot(afterView))
-		: null;
+		.where(eq(claims.id, row.id))
+		.returning();
+	// `apply` may have written products or documents: reload the parts, not the row.
+	const afterParts = await loadClaimParts(tx, [row.id]);
+	const afterView = toClaimView(
+		updated as ClaimRow,
+		afterParts.lines.get(row.id) ?? [],
+		afterParts.docs.get(row.id) ?? [],
+	);
+	const d = diff(historySnapshot(beforeView), historySnapshot(afterView));
 	await recordHistory(tx, {
 		claimId: row.id,
 		actor: opts.actor,

@@ -1,19 +1,20 @@
 /**
  * The deadline sweeper: selects due claims in batches with `FOR UPDATE SKIP LOCKED`, so
- * several workers never take the same claim, and applies each timer through its use case
- * (which re-checks the state under the lock). Each timer fires exactly once.
+ * several workers never take the same claim, and applies each batch with the batched
+ * timer use cases of batch-timers.ts (which re-check each row's state and deadline under
+ * the lock, in a fixed number of statements per batch). Each timer fires exactly once.
  */
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { and, asc, eq, lte, type SQL, sql } from "drizzle-orm";
+import { loadClaimParts } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
-import { defaultChannels } from "./channels.ts";
-import { deliverDue, fanOutEvents } from "./dispatcher.ts";
 import { claims } from "../db/schema.ts";
 import { planReminders } from "../notifications/reminders.ts";
 import {
-	TimerNotDueError,
-	activateAssociation,
-	expirePartnerResponse,
-} from "./timers.ts";
+	activateAssociations,
+	expirePartnerResponses,
+} from "./batch-timers.ts";
+import { defaultChannels } from "./channels.ts";
+import { deliverDue, fanOutEvents } from "./dispatcher.ts";
 
 /** Counts of one sweep. */
 export interface SweepResult {
@@ -21,7 +22,7 @@ export interface SweepResult {
 	activated: number;
 }
 
-const BATCH = 200;
+const BATCH = 500;
 
 /**
  * Runs every due timer until none is left (or `maxBatches` is reached). Safe to run in
@@ -36,32 +37,53 @@ export async function runDueTimers(
 	for (let i = 0; i < (opts.maxBatches ?? 1_000); i++) {
 		const n = await ctx.db.transaction(async (tx) => {
 			const now = ctx.clock.now();
-			const due = await tx
-				.select({ id: claims.id, status: claims.status })
-				.from(claims)
-				.where(
-					sql`(${and(eq(claims.status, "partner_action_required"), lte(claims.partnerResponseDue, now))}) or (${and(
-						eq(claims.status, "approved"),
-						sql`${claims.association}->>'status' = 'pending_consent'`,
-						lte(claims.consentEndsAt, now),
-					)})`,
-				)
-				.orderBy(asc(claims.dueAt))
-				.limit(batchSize)
-				.for("update", { skipLocked: true });
-			for (const c of due) {
-				try {
-					if (c.status === "partner_action_required") {
-						await expirePartnerResponse(ctx, c.id, tx);
-						result.expired++;
-					} else {
-						await activateAssociation(ctx, c.id, tx);
-						result.activated++;
-					}
-				} catch (err) {
-					if (!(err instanceof TimerNotDueError)) throw err;
-				}
-			}
+			// One select per timer kind, each walking claims_status_due_idx in due order
+			// (an OR of both kinds made every batch read and sort all due rows).
+			const lockDue = (where: SQL | undefined, limit: number) =>
+				tx
+					.select()
+					.from(claims)
+					.where(where)
+					.orderBy(asc(claims.dueAt), asc(claims.id))
+					.limit(limit)
+					.for("update", { skipLocked: true });
+			const due = await lockDue(
+				and(
+					eq(claims.status, "partner_action_required"),
+					lte(claims.partnerResponseDue, now),
+				),
+				batchSize,
+			);
+			if (due.length < batchSize)
+				due.push(
+					...(await lockDue(
+						and(
+							eq(claims.status, "approved"),
+							sql`${claims.association}->>'status' = 'pending_consent'`,
+							lte(claims.consentEndsAt, now),
+						),
+						batchSize - due.length,
+					)),
+				);
+			if (due.length === 0) return 0;
+			// The rows are locked: re-check each one and apply the batch (batch-timers.ts).
+			const parts = await loadClaimParts(
+				tx,
+				due.map((c) => c.id),
+			);
+			result.expired += await expirePartnerResponses(
+				ctx,
+				tx,
+				due.filter((c) => c.status === "partner_action_required"),
+				now,
+				parts,
+			);
+			result.activated += await activateAssociations(
+				tx,
+				due.filter((c) => c.status !== "partner_action_required"),
+				now,
+				parts,
+			);
 			return due.length;
 		});
 		if (n < batchSize) break;

@@ -1,5 +1,5 @@
 /**
- * The `cpor` command line (API.md "CLI"): serve, migrate, import, demo. Each command
+ * The `cpor` command line (API.md "CLI"): serve, migrate, import, demo, simulate. Each command
  * has --help; environment variables are listed there with their defaults.
  */
 import { readFile } from "node:fs/promises";
@@ -10,13 +10,14 @@ import { redactUrl } from "../db/client.ts";
 import { DEMO_USERS } from "../demo/generate-directory.ts";
 import { seedDemo } from "../demo/seed-demo.ts";
 import { importDirectoryFile } from "../directory/import-directory.ts";
-import { DomainError } from "../domain/errors.ts";
-import { buildServer } from "../http/server.ts";
 import { SandboxClock } from "../domain/clock.ts";
+import { DomainError } from "../domain/errors.ts";
 import { adminClockRoutes } from "../http/routes/admin-clock.ts";
 import { devMailboxPage } from "../http/routes/dev-mailbox-page.ts";
+import { buildServer } from "../http/server.ts";
 import { runBackgroundWork, startSweeper } from "../jobs/sweeper.ts";
 import { isEmpty, startRuntime } from "../runtime.ts";
+import { addSimulateCommand } from "../simulate/command.ts";
 
 const ENV_HELP = `
 Environment variables (flags win):
@@ -302,6 +303,8 @@ program
 			await rt.close();
 		}
 	});
+
+addSimulateCommand(program, () => loadConfig(process.env));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
 	if (err instanceof DomainError) {

@@ -1,0 +1,532 @@
+/**
+ * Write-path benchmark (issue 5, benchmark 1), in one process tree against one throwaway
+ * PostgreSQL 15 cluster (test/support/pg-cluster.ts):
+ * 1. pgbench TPC-B: `pgbench -i -s 10`, then `pgbench -c 32 -j 2 -T 20 -M prepared` → tps;
+ * 2. a bare Fastify route doing one INSERT (pg pool of 20, like CPOR), loaded by 32
+ *    concurrent clients for 20 s → inserts/s;
+ * 3. CPOR itself: a `node bin/cpor.js serve` child process on the same cluster, the demo
+ *    directory imported, an API token of the partner admin ana; 32 concurrent clients in a
+ *    separate load process each loop create (Microsoft 365 usage claim, a distinct tenant ×
+ *    workload each time so R-CMP-1 never refuses) + upload a tiny PDF + submit, for 20 s →
+ *    claims/s and p50/p99 latency of the sequence and of each request.
+ * The load runs in a child process (this file with `--load`), so the client's CPU is not
+ * the server's event loop. Prints one JSON object.
+ *
+ * Usage: npx tsx bench/write-path.ts [--seconds 20] [--clients 32]
+ * (BENCH_CPU_PROF=<dir> writes a CPU profile of the CPOR server there.)
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os, { tmpdir } from "node:os";
+import path from "node:path";
+import Fastify from "fastify";
+import pg from "pg";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+	const i = args.indexOf(name);
+	return i >= 0 ? args[i + 1] : undefined;
+};
+const SECONDS = Number(flag("--seconds") ?? 20);
+const CLIENTS = Number(flag("--clients") ?? 32);
+
+// ---------------------------------------------------------------- load process
+type Sample = Record<string, number[]>;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+function send(
+	url: string,
+	method: string,
+	headers: Record<string, string>,
+	body?: Buffer | string,
+): Promise<{ status: number; body: string }> {
+	return new Promise((resolve, reject) => {
+		const req = http.request(url, { method, headers, agent }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on("data", (c: Buffer) => chunks.push(c));
+			res.on("end", () =>
+				resolve({
+					status: res.statusCode ?? 0,
+					body: Buffer.concat(chunks).toString("utf8"),
+				}),
+			);
+			res.on("error", reject);
+		});
+		req.on("error", reject);
+		if (body !== undefined) req.end(body);
+		else req.end();
+	});
+}
+
+const PDF = Buffer.from(
+	"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+);
+
+async function runLoad(): Promise<void> {
+	const kind = flag("--load") as "bare" | "cpor";
+	const base = process.env.BENCH_URL as string;
+	const token = process.env.BENCH_TOKEN ?? "";
+	const combos: { tenantId: string; domain: string; productId: string }[] =
+		process.env.BENCH_COMBOS
+			? JSON.parse(readFileSync(process.env.BENCH_COMBOS, "utf8"))
+			: [];
+	const mpnId = process.env.BENCH_MPN ?? "";
+	const lat: Sample = { sequence: [], create: [], upload: [], submit: [] };
+	const errors: Record<string, number> = {};
+	let done = 0;
+	let next = 0;
+	const deadline = performance.now() + SECONDS * 1000;
+	const auth = { authorization: `Bearer ${token}` };
+	const fail = (what: string, r: { status: number; body: string }) => {
+		const key = `${what} ${r.status} ${r.body.slice(0, 120)}`;
+		errors[key] = (errors[key] ?? 0) + 1;
+	};
+	const timed = async <T>(what: string, f: () => Promise<T>) => {
+		const t = performance.now();
+		const r = await f();
+		lat[what]?.push(performance.now() - t);
+		return r;
+	};
+	async function bareClient() {
+		while (performance.now() < deadline) {
+			const r = await timed("sequence", () =>
+				send(
+					`${base}/insert`,
+					"POST",
+					{ "content-type": "application/json" },
+					'{"v":"x"}',
+				),
+			);
+			if (r.status === 201) done++;
+			else fail("insert", r);
+		}
+	}
+	async function cporClient() {
+		while (performance.now() < deadline) {
+			const c = combos[next++];
+			if (!c) break;
+			const t0 = performance.now();
+			const created = await timed("create", () =>
+				send(
+					`${base}/api/v1/claims`,
+					"POST",
+					{ ...auth, "content-type": "application/json" },
+					JSON.stringify({
+						name: `Bench ${c.productId} ${c.tenantId.slice(0, 8)}`,
+						mpnId,
+						customer: { tenantId: c.tenantId, domain: c.domain },
+						solutionArea: "microsoft_365",
+						activity: "usage",
+						products: [{ productId: c.productId }],
+						contacts: {
+							customer: {
+								name: "Chris Customer",
+								title: "CIO",
+								email: "chris@contoso.example",
+							},
+							partner: {
+								name: "Ana Garcia",
+								email: "ana.global@fabrikam.example",
+							},
+						},
+					}),
+				),
+			);
+			if (created.status !== 201) {
+				fail("create", created);
+				continue;
+			}
+			const id = (JSON.parse(created.body) as { id: string }).id;
+			const boundary = `----cporbench${next}`;
+			const payload = Buffer.concat([
+				Buffer.from(
+					`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="poe.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+				),
+				PDF,
+				Buffer.from(`\r\n--${boundary}--\r\n`),
+			]);
+			const up = await timed("upload", () =>
+				send(
+					`${base}/api/v1/claims/${id}/documents`,
+					"POST",
+					{
+						...auth,
+						"content-type": `multipart/form-data; boundary=${boundary}`,
+					},
+					payload,
+				),
+			);
+			if (up.status !== 201) {
+				fail("upload", up);
+				continue;
+			}
+			const sub = await timed("submit", () =>
+				send(
+					`${base}/api/v1/claims/${id}/submit`,
+					"POST",
+					{ ...auth, "content-type": "application/json" },
+					"{}",
+				),
+			);
+			if (sub.status !== 200) {
+				fail("submit", sub);
+				continue;
+			}
+			lat.sequence?.push(performance.now() - t0);
+			done++;
+		}
+	}
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: CLIENTS }, () =>
+			kind === "bare" ? bareClient() : cporClient(),
+		),
+	);
+	const elapsed = (performance.now() - started) / 1000;
+	const pct = (xs: number[], p: number) => {
+		if (!xs.length) return null;
+		const s = [...xs].sort((a, b) => a - b);
+		return (
+			Math.round(
+				(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0) *
+					10,
+			) / 10
+		);
+	};
+	const latency = Object.fromEntries(
+		Object.entries(lat)
+			.filter(([, xs]) => xs.length)
+			.map(([k, xs]) => [
+				k,
+				{ n: xs.length, p50: pct(xs, 50), p99: pct(xs, 99) },
+			]),
+	);
+	process.stdout.write(
+		`${JSON.stringify({ done, seconds: Math.round(elapsed * 10) / 10, perSecond: Math.round((done / elapsed) * 10) / 10, latency, errors, exhausted: next > combos.length })}\n`,
+	);
+	agent.destroy();
+}
+
+function load(
+	kind: "bare" | "cpor",
+	env: Record<string, string>,
+): Promise<Record<string, unknown>> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(
+			process.execPath,
+			[
+				"--import",
+				"tsx",
+				import.meta.filename,
+				"--load",
+				kind,
+				"--seconds",
+				String(SECONDS),
+				"--clients",
+				String(CLIENTS),
+			],
+			{ env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
+		);
+		let out = "";
+		child.stdout.on("data", (d) => {
+			out += d;
+		});
+		child.on("exit", (code) => {
+			if (code !== 0) return reject(new Error(`load process exited ${code}`));
+			resolve(JSON.parse(out.trim().split("\n").pop() as string));
+		});
+	});
+}
+
+// ---------------------------------------------------------------- orchestrator
+async function main(): Promise<void> {
+	const { startPgCluster, freePort } = await import(
+		"../test/support/pg-cluster.ts"
+	);
+	const { generateDemoDirectory, DEMO_IDS } = await import(
+		"../src/demo/generate-directory.ts"
+	);
+	const { importDirectory } = await import(
+		"../src/directory/import-directory.ts"
+	);
+	const { migrateDatabase, openDatabase } = await import("../src/db/client.ts");
+	const { loadConfig } = await import("../src/config.ts");
+	const { createContext } = await import("../src/context.ts");
+	const { systemClock } = await import("../src/domain/clock.ts");
+
+	// pg_stat_statements counts the statements per claim (where the time goes).
+	const cluster = await startPgCluster({
+		settings: { shared_preload_libraries: "pg_stat_statements" },
+	});
+	const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-bench-"));
+	let server: ChildProcess | undefined;
+	try {
+		const root = typeof process.getuid === "function" && process.getuid() === 0;
+		const pgbench = (a: string[]) =>
+			new Promise<string>((resolve, reject) => {
+				const bin = "/usr/lib/postgresql/15/bin/pgbench";
+				const conn = [
+					"-h",
+					"127.0.0.1",
+					"-p",
+					String(cluster.port),
+					"-U",
+					"postgres",
+				];
+				const [file, argv] = root
+					? [
+							"runuser",
+							["-u", "postgres", "--", bin, ...conn, ...a, "postgres"],
+						]
+					: [bin, [...conn, ...a, "postgres"]];
+				execFile(
+					file,
+					argv,
+					{ cwd: "/tmp", maxBuffer: 1 << 24 },
+					(err, stdout, stderr) =>
+						err
+							? reject(new Error(`${err.message}\n${stderr}`))
+							: resolve(stdout),
+				);
+			});
+
+		// 1. pgbench
+		await pgbench(["-i", "-s", "10", "-q"]);
+		const out = await pgbench([
+			"-c",
+			String(CLIENTS),
+			"-j",
+			"2",
+			"-T",
+			String(SECONDS),
+			"-M",
+			"prepared",
+		]);
+		const tps = Number(
+			/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1],
+		);
+		const pgbenchLatency = Number(
+			/latency average = ([\d.]+) ms/.exec(out)?.[1],
+		);
+		const admin = new pg.Client({ connectionString: cluster.url });
+		admin.on("error", () => {});
+		await admin.connect();
+		const version = (await admin.query("show server_version")).rows[0]
+			.server_version as string;
+		await admin.query(
+			"drop table pgbench_accounts, pgbench_branches, pgbench_tellers, pgbench_history",
+		);
+		await admin.query("checkpoint");
+
+		// 2. bare Fastify INSERT
+		await admin.query(
+			"create table bench_insert (id bigserial primary key, v text not null, at timestamptz not null default now())",
+		);
+		const pool = new pg.Pool({ connectionString: cluster.url, max: 20 });
+		const bare = Fastify({ logger: false });
+		bare.post("/insert", async (req, reply) => {
+			await pool.query("insert into bench_insert (v) values ($1)", [
+				(req.body as { v: string }).v,
+			]);
+			return reply.status(201).send({ ok: true });
+		});
+		const barePort = await freePort();
+		await bare.listen({ port: barePort, host: "127.0.0.1" });
+		const bareResult = await load("bare", {
+			BENCH_URL: `http://127.0.0.1:${barePort}`,
+		});
+		await bare.close();
+		await pool.end();
+		await admin.query("drop table bench_insert");
+
+		// 3. CPOR
+		const directory = generateDemoDirectory(20261121, "bench-password-123");
+		const database = await openDatabase({ databaseUrl: cluster.url });
+		await migrateDatabase(database);
+		const ctx = createContext({
+			db: database.db,
+			dbKind: database.kind,
+			clock: systemClock,
+			config: loadConfig({ CPOR_DATA_DIR: dataDir, LOG_LEVEL: "silent" }),
+		});
+		await importDirectory(ctx.db, directory);
+		await database.close();
+		await admin.query("analyze");
+		const port = await freePort();
+		const base = `http://127.0.0.1:${port}`;
+		server = spawn(
+			process.execPath,
+			[
+				// BENCH_CPU_PROF=dir: profile the CPOR server (node --cpu-prof).
+				...(process.env.BENCH_CPU_PROF
+					? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF]
+					: []),
+				"bin/cpor.js",
+				"serve",
+				"--port",
+				String(port),
+			],
+			{
+				env: {
+					...process.env,
+					DATABASE_URL: cluster.url,
+					CPOR_DATA_DIR: dataDir,
+					LOG_LEVEL: "warn",
+					PORT: String(port),
+				},
+				stdio: ["ignore", "inherit", "inherit"],
+			},
+		);
+		let login: { status: number; body: string; cookie?: string } | undefined;
+		for (let i = 0; i < 240; i++) {
+			try {
+				login = await new Promise((resolve, reject) => {
+					const req = http.request(
+						`${base}/api/v1/auth/login`,
+						{ method: "POST", headers: { "content-type": "application/json" } },
+						(res) => {
+							let b = "";
+							res.on("data", (c) => {
+								b += c;
+							});
+							res.on("end", () =>
+								resolve({
+									status: res.statusCode ?? 0,
+									body: b,
+									cookie: String(res.headers["set-cookie"]?.[0] ?? "").split(
+										";",
+									)[0],
+								}),
+							);
+						},
+					);
+					req.on("error", reject);
+					req.end(
+						JSON.stringify({
+							email: "ana.global@fabrikam.example",
+							password: "bench-password-123",
+						}),
+					);
+				});
+				break;
+			} catch {
+				await new Promise((r) => setTimeout(r, 250));
+			}
+		}
+		if (login?.status !== 200)
+			throw new Error(`login failed: ${login?.status} ${login?.body}`);
+		const csrf = (JSON.parse(login.body) as { csrfToken: string }).csrfToken;
+		const tok = await send(
+			`${base}/api/v1/api-tokens`,
+			"POST",
+			{
+				"content-type": "application/json",
+				cookie: login.cookie ?? "",
+				"x-csrf-token": csrf,
+			},
+			JSON.stringify({ name: "write-path bench" }),
+		);
+		if (tok.status !== 201)
+			throw new Error(`api token: ${tok.status} ${tok.body}`);
+		const token = (JSON.parse(tok.body) as { token: string }).token;
+		const workloads = (directory.products ?? [])
+			.filter((p) => p.solutionArea === "microsoft_365")
+			.map((p) => p.productId);
+		const combos = (directory.tenants ?? []).flatMap((t) =>
+			workloads.map((productId) => ({
+				tenantId: t.tenantId,
+				domain: t.domains[0] as string,
+				productId,
+			})),
+		);
+		await admin.query("create extension if not exists pg_stat_statements");
+		await admin.query("select pg_stat_statements_reset()");
+		const xacts = async () =>
+			Number(
+				(
+					await admin.query(
+						"select xact_commit + xact_rollback as n from pg_stat_database where datname = 'postgres'",
+					)
+				).rows[0].n,
+			);
+		const xactsBefore = await xacts();
+		const combosFile = path.join(dataDir, "bench-combos.json");
+		writeFileSync(combosFile, JSON.stringify(combos));
+		const cpor = await load("cpor", {
+			BENCH_URL: base,
+			BENCH_TOKEN: token,
+			BENCH_MPN: DEMO_IDS.mpnIds.fabrikamEnrolled,
+			BENCH_COMBOS: combosFile,
+		});
+		const done = cpor.done as number;
+		const transactionsPerClaim =
+			Math.round((((await xacts()) - xactsBefore) / done) * 10) / 10;
+		const statements = (
+			await admin.query(
+				`select calls::int, round(total_exec_time::numeric, 0)::int as ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) as query
+				 from pg_stat_statements where query not ilike '%pg_stat%' order by calls desc`,
+			)
+		).rows as { calls: number; ms: number; query: string }[];
+		const statementsPerClaim =
+			Math.round((statements.reduce((a, r) => a + r.calls, 0) / done) * 10) /
+			10;
+		const dbExecMsPerClaim =
+			Math.round((statements.reduce((a, r) => a + r.ms, 0) / done) * 100) / 100;
+		await admin.end();
+
+		const claimsPerSecond = cpor.perSecond as number;
+		const insertsPerSecond = bareResult.perSecond as number;
+		const p99 = (cpor.latency as Record<string, { p99: number }>).sequence?.p99;
+		console.log(
+			JSON.stringify(
+				{
+					machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}`,
+					seconds: SECONDS,
+					clients: CLIENTS,
+					pgbench: {
+						tps: Math.round(tps * 10) / 10,
+						latencyAverageMs: pgbenchLatency,
+					},
+					bareInsert: bareResult,
+					cpor,
+					cporDatabase: {
+						statementsPerClaim,
+						transactionsPerClaim,
+						dbExecMsPerClaim,
+						topStatements: statements.slice(0, 12).map((r) => ({
+							callsPerClaim: Math.round((r.calls / done) * 100) / 100,
+							query: r.query,
+						})),
+					},
+					ratios: {
+						claimsPerPgbenchTps:
+							Math.round((claimsPerSecond / tps) * 1000) / 1000,
+						claimsPerBareInsert:
+							Math.round((claimsPerSecond / insertsPerSecond) * 1000) / 1000,
+					},
+					goals: {
+						halfOfPgbench: claimsPerSecond >= tps / 2,
+						p99Under50ms: p99 !== undefined && p99 < 50,
+					},
+				},
+				null,
+				2,
+			),
+		);
+	} catch (err) {
+		console.error(err);
+		process.exitCode = 1;
+	} finally {
+		if (server && server.exitCode === null) {
+			const exited = new Promise((r) => server?.once("exit", r));
+			server.kill("SIGTERM");
+			await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+		}
+		await cluster.stop();
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+}
+
+if (flag("--load")) await runLoad();
+else await main();

@@ -44,7 +44,11 @@ import {
 	useMemo,
 	useState,
 } from "react";
-import { Controller, useForm } from "react-hook-form";
+import {
+	Controller,
+	type UseFormRegisterReturn,
+	useForm,
+} from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import {
@@ -193,6 +197,26 @@ function ReasonChecks({
 				</Text>
 			)}
 		</fieldset>
+	);
+}
+
+/** The required comment to the partner that every reviewer decision posts (R-REV-3). */
+function PartnerCommentField({
+	registration,
+	error,
+}: {
+	registration: UseFormRegisterReturn;
+	error?: string;
+}) {
+	const { t } = useTranslation("review");
+	return (
+		<Field
+			label={t("actions.commentToPartner")}
+			required
+			validationMessage={error}
+		>
+			<Textarea rows={4} resize="vertical" {...registration} />
+		</Field>
 	);
 }
 
@@ -350,13 +374,10 @@ export function RequestInformationAction({
 					/>
 				)}
 			/>
-			<Field
-				label={t("actions.commentToPartner")}
-				required
-				validationMessage={form.formState.errors.comment?.message}
-			>
-				<Textarea rows={4} resize="vertical" {...form.register("comment")} />
-			</Field>
+			<PartnerCommentField
+				registration={form.register("comment")}
+				error={form.formState.errors.comment?.message}
+			/>
 			<ActionError
 				error={action.error}
 				claimId={claim.id}
@@ -661,13 +682,10 @@ export function RejectAction({
 					</Field>
 				)}
 			/>
-			<Field
-				label={t("actions.commentToPartner")}
-				required
-				validationMessage={form.formState.errors.comment?.message}
-			>
-				<Textarea rows={4} resize="vertical" {...form.register("comment")} />
-			</Field>
+			<PartnerCommentField
+				registration={form.register("comment")}
+				error={form.formState.errors.comment?.message}
+			/>
 			<ActionError
 				error={action.error}
 				claimId={claim.id}
@@ -836,13 +854,10 @@ export function DecideDisputeAction({
 					)}
 				/>
 			)}
-			<Field
-				label={t("actions.commentToPartner")}
-				required
-				validationMessage={form.formState.errors.comment?.message}
-			>
-				<Textarea rows={4} resize="vertical" {...form.register("comment")} />
-			</Field>
+			<PartnerCommentField
+				registration={form.register("comment")}
+				error={form.formState.errors.comment?.message}
+			/>
 			<ActionError
 				error={action.error}
 				claimId={claim.id}

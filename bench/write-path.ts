@@ -30,6 +30,8 @@ const flag = (name: string) => {
 };
 const SECONDS = Number(flag("--seconds") ?? 20);
 const CLIENTS = Number(flag("--clients") ?? 32);
+/** `--only cpor`: skip pgbench and the bare route (for profiling CPOR alone). */
+const ONLY_CPOR = flag("--only") === "cpor";
 
 // ---------------------------------------------------------------- load process
 type Sample = Record<string, number[]>;
@@ -292,17 +294,19 @@ async function main(): Promise<void> {
 			});
 
 		// 1. pgbench
-		await pgbench(["-i", "-s", "10", "-q"]);
-		const out = await pgbench([
-			"-c",
-			String(CLIENTS),
-			"-j",
-			"2",
-			"-T",
-			String(SECONDS),
-			"-M",
-			"prepared",
-		]);
+		if (!ONLY_CPOR) await pgbench(["-i", "-s", "10", "-q"]);
+		const out = ONLY_CPOR
+			? ""
+			: await pgbench([
+					"-c",
+					String(CLIENTS),
+					"-j",
+					"2",
+					"-T",
+					String(SECONDS),
+					"-M",
+					"prepared",
+				]);
 		const tps = Number(
 			/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1],
 		);
@@ -315,7 +319,7 @@ async function main(): Promise<void> {
 		const version = (await admin.query("show server_version")).rows[0]
 			.server_version as string;
 		await admin.query(
-			"drop table pgbench_accounts, pgbench_branches, pgbench_tellers, pgbench_history",
+			"drop table if exists pgbench_accounts, pgbench_branches, pgbench_tellers, pgbench_history",
 		);
 		await admin.query("checkpoint");
 
@@ -333,9 +337,9 @@ async function main(): Promise<void> {
 		});
 		const barePort = await freePort();
 		await bare.listen({ port: barePort, host: "127.0.0.1" });
-		const bareResult = await load("bare", {
-			BENCH_URL: `http://127.0.0.1:${barePort}`,
-		});
+		const bareResult = ONLY_CPOR
+			? { perSecond: Number.NaN }
+			: await load("bare", { BENCH_URL: `http://127.0.0.1:${barePort}` });
 		await bare.close();
 		await pool.end();
 		await admin.query("drop table bench_insert");
@@ -494,10 +498,12 @@ async function main(): Promise<void> {
 						statementsPerClaim,
 						transactionsPerClaim,
 						dbExecMsPerClaim,
-						topStatements: statements.slice(0, 12).map((r) => ({
-							callsPerClaim: Math.round((r.calls / done) * 100) / 100,
-							query: r.query,
-						})),
+						topStatements: statements
+							.slice(0, ONLY_CPOR ? 60 : 12)
+							.map((r) => ({
+								callsPerClaim: Math.round((r.calls / done) * 100) / 100,
+								query: r.query,
+							})),
 					},
 					ratios: {
 						claimsPerPgbenchTps:

@@ -125,18 +125,13 @@ export async function checkCustomer(
 		...checkActivity(input.solutionArea, input.activity),
 	];
 	const tenantId = input.tenantId.trim().toLowerCase();
-	const [tenant] = await q
-		.select()
+	// The tenant and its domains in one query (no row: unknown tenant).
+	const rows = await q
+		.select({ name: tenants.name, domain: tenantDomains.domain })
 		.from(tenants)
+		.leftJoin(tenantDomains, eq(tenantDomains.tenantId, tenants.tenantId))
 		.where(eq(tenants.tenantId, tenantId));
-	const domains = tenant
-		? (
-				await q
-					.select({ d: tenantDomains.domain })
-					.from(tenantDomains)
-					.where(eq(tenantDomains.tenantId, tenantId))
-			).map((r) => r.d)
-		: [];
-	problems.push(...checkDomain(!!tenant, domains, input.domain));
-	return { problems, tenantName: tenant?.name ?? null };
+	const domains = rows.flatMap((r) => (r.domain === null ? [] : [r.domain]));
+	problems.push(...checkDomain(rows.length > 0, domains, input.domain));
+	return { problems, tenantName: rows[0]?.name ?? null };
 }

@@ -26,6 +26,8 @@ import { DomainError, type FieldProblem } from "../domain/errors.ts";
 /** A validated product line, ready to store. */
 export interface ResolvedLine {
 	productId: string;
+	/** The catalog name of the product. */
+	name: string;
 	subscriptionId: string | null;
 	claimKey: string;
 	competeKey: string;
@@ -93,20 +95,26 @@ export async function resolveLines(
 			return;
 		}
 		const tenant = input.tenantId.toLowerCase();
+		const productId =
+			input.solutionArea === "business_applications"
+				? (subs.get(subscriptionId) as SubscriptionFacts).productId
+				: (line.productId as string);
+		const name = catalog.get(productId)?.name ?? productId;
 		const resolved: ResolvedLine =
 			input.solutionArea === "business_applications"
 				? {
-						productId: (subs.get(subscriptionId) as SubscriptionFacts)
-							.productId,
+						productId,
+						name,
 						subscriptionId,
 						claimKey: subscriptionId,
-						competeKey: `${tenant}:${(subs.get(subscriptionId) as SubscriptionFacts).productId}`,
+						competeKey: `${tenant}:${productId}`,
 					}
 				: {
-						productId: line.productId as string,
+						productId,
+						name,
 						subscriptionId: null,
-						claimKey: `${tenant}:${line.productId}`,
-						competeKey: `${tenant}:${line.productId}`,
+						claimKey: `${tenant}:${productId}`,
+						competeKey: `${tenant}:${productId}`,
 					};
 		if (seen.has(resolved.claimKey)) {
 			problems.push({
@@ -165,7 +173,8 @@ function duplicateProblem(
 }
 
 /**
- * Replaces the claim's product rows. A concurrent claim that won the R-CMP-1 race makes
+ * Replaces the claim's product rows (`fresh`: the claim was just created and has none,
+ * so nothing is deleted first). A concurrent claim that won the R-CMP-1 race makes
  * the insert fail on the partial unique index; that becomes the same 409 error.
  */
 export async function writeLines(
@@ -178,8 +187,10 @@ export async function writeLines(
 		solutionArea: string;
 	},
 	lines: ResolvedLine[],
+	opts: { fresh?: boolean } = {},
 ): Promise<void> {
-	await tx.delete(claimProducts).where(eq(claimProducts.claimId, claim.id));
+	if (!opts.fresh)
+		await tx.delete(claimProducts).where(eq(claimProducts.claimId, claim.id));
 	if (lines.length === 0) return;
 	try {
 		await tx.insert(claimProducts).values(

@@ -3,7 +3,7 @@ import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { claims } from "../db/schema.ts";
 import { throwIfProblems } from "../domain/claim-validation.ts";
-import { loadClaimView, type ClaimView } from "./claim-view.ts";
+import { type ClaimRow, type ClaimView, toClaimView } from "./claim-view.ts";
 import {
 	checkCustomer,
 	checkMpn,
@@ -77,9 +77,27 @@ export async function createClaim(
 			createdAt: now,
 			updatedAt: now,
 		};
-		await tx.insert(claims).values(row);
-		await writeLines(tx, row, lines);
-		const view = (await loadClaimView(tx, id)) as ClaimView;
+		const [inserted] = await tx.insert(claims).values(row).returning();
+		await writeLines(tx, row, lines, { fresh: true });
+		// The view from what was written (no reload): lines in order, no documents yet.
+		const view = toClaimView(
+			inserted as ClaimRow,
+			lines.map((l, position) => ({
+				claimId: id,
+				position,
+				productId: l.productId,
+				name: l.name,
+				subscriptionId: l.subscriptionId,
+				partnerOrganizationId: organizationId,
+				tenantId: row.tenantId,
+				activity: row.activity,
+				claimKey: l.claimKey,
+				competeKey: l.competeKey,
+				live: true,
+				holdsAssociation: false,
+			})),
+			[],
+		);
 		await recordHistory(tx, {
 			claimId: id,
 			actor: opts.actor,

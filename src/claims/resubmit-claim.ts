@@ -29,8 +29,8 @@ export async function resubmitClaim(
 		action: "resubmit",
 		expectedVersion: opts.expectedVersion,
 		events: ["claim.resubmitted"],
-		apply: async ({ tx, claim, now, ctx, comment }) => {
-			await checkSubmittable(tx, claim);
+		apply: async ({ tx, claim, now, ctx, comment, lines, docs }) => {
+			await checkSubmittable(tx, claim, { lines, docs });
 			if (opts.comment?.trim()) await comment(opts.comment.trim(), "response");
 			const request = claim.informationRequest as InformationRequest | null;
 			let decisionDue = claim.decisionDue;

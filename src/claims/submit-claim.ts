@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
-import { claimDocuments } from "../db/schema.ts";
 import {
 	type Activity,
 	type SolutionArea,
@@ -14,7 +12,7 @@ import { DomainError } from "../domain/errors.ts";
 import { performClaimAction } from "./claim-action.ts";
 import { checkCustomer, checkMpn } from "./claim-input.ts";
 import { resolveLines } from "./claim-products.ts";
-import type { ClaimRow, ClaimView } from "./claim-view.ts";
+import type { ClaimProductRow, ClaimRow, ClaimView } from "./claim-view.ts";
 import { markCompeting } from "./competing.ts";
 
 /** Options of {@link submitClaim}. */
@@ -28,15 +26,18 @@ export interface SubmitClaimOptions {
  * Re-runs every submit-time check on a claim, in this order: completeness (R-CRT-6,
  * `claim_incomplete` naming every missing field), PoE (R-CRT-7, `poe_required`), MPN
  * enrollment (R-CRT-2, `mpn_not_enrolled`), domain/tenant (R-CRT-3) and each product
- * line again (R-CRT-5, R-CMP-1). Returns the MPN's programs for the snapshot.
+ * line again (R-CRT-5, R-CMP-1). `parts` are the claim's lines and documents as read
+ * under the row lock. Returns the MPN's programs for the snapshot.
  */
 export async function checkSubmittable(
 	tx: Tx,
 	claim: ClaimRow,
+	parts: {
+		lines: Pick<ClaimProductRow, "productId" | "subscriptionId">[];
+		docs: unknown[];
+	},
 ): Promise<{ programs: string[] }> {
-	const lines = await tx.query.claimProducts.findMany({
-		where: (p, { eq }) => eq(p.claimId, claim.id),
-	});
+	const { lines } = parts;
 	const solutionArea = claim.solutionArea as SolutionArea;
 	const activity = claim.activity as Activity;
 	throwIfProblems(
@@ -50,12 +51,7 @@ export async function checkSubmittable(
 		"claim_incomplete",
 		"The claim is incomplete; fill in the fields listed in errors[] and submit again.",
 	);
-	const docs = await tx
-		.select({ id: claimDocuments.id })
-		.from(claimDocuments)
-		.where(eq(claimDocuments.claimId, claim.id))
-		.limit(1);
-	if (docs.length === 0) {
+	if (parts.docs.length === 0) {
 		throw new DomainError(
 			"poe_required",
 			"Upload at least one proof of execution (PoE) document before submitting.",
@@ -121,8 +117,8 @@ export async function submitClaim(
 		action: "submit",
 		expectedVersion: opts.expectedVersion,
 		events: ["claim.submitted"],
-		apply: async ({ tx, claim, actor, now, ctx }) => {
-			const { programs } = await checkSubmittable(tx, claim);
+		apply: async ({ tx, claim, actor, now, ctx, lines, docs }) => {
+			const { programs } = await checkSubmittable(tx, claim, { lines, docs });
 			const competing = await markCompeting(tx, claim.id, actor, now);
 			return {
 				status: "submitted",

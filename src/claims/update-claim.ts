@@ -46,6 +46,7 @@ export async function updateClaim(
 		actor: opts.actor,
 		action: "edit",
 		expectedVersion: opts.expectedVersion,
+		writesParts: true,
 		apply: async ({ tx, claim, actor, now }) => {
 			const given = Object.keys(input).filter(
 				(k) => (input as Record<string, unknown>)[k] !== undefined,

@@ -56,6 +56,7 @@ export async function uploadDocument(
 		claimId: opts.claimId,
 		actor: opts.actor,
 		action: "upload_document",
+		writesParts: true,
 		expectedVersion: opts.expectedVersion,
 		apply: async ({ tx, claim, now, actor }) => {
 			await tx.insert(claimDocuments).values({
@@ -92,6 +93,7 @@ export async function removeDocument(
 		claimId: opts.claimId,
 		actor: opts.actor,
 		action: "remove_document",
+		writesParts: true,
 		expectedVersion: opts.expectedVersion,
 		apply: async ({ tx, claim }) => {
 			const deleted = await tx

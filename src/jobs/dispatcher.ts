@@ -1,7 +1,8 @@
 /**
  * The outbox dispatcher (R-NTF-1): side effects leave only after commit.
  * 1. `fanOutEvents` turns each new outbox event into delivery rows (emails, webhook
- *    calls), idempotently (`dedupe_key`), and marks the event processed, in one transaction.
+ *    calls), idempotently (`dedupe_key`), and marks the event processed, in one transaction;
+ *    one process at a time fans out, so deliveries are numbered in event order.
  * 2. `deliverDue` sends due deliveries (SKIP LOCKED, so several workers share the work),
  *    marking each delivered, or scheduling a retry with exponential backoff. Deliveries
  *    to one target are sent in order per claim (an earlier undelivered one holds back
@@ -67,7 +68,10 @@ export async function insertDeliveries(
 	return inserted.length;
 }
 
-/** Fans out unprocessed outbox events in batches. Returns the number of events processed. */
+/** The advisory lock key that serializes fan-out across processes (any constant bigint). */
+const FAN_OUT_LOCK = 4_711_000_001;
+
+/** Fans out unprocessed outbox events in batches, one process at a time (PostgreSQL advisory lock). Returns the number of events processed. */
 export async function fanOutEvents(
 	ctx: AppContext,
 	channels: Channel[],
@@ -76,6 +80,12 @@ export async function fanOutEvents(
 	let total = 0;
 	for (;;) {
 		const n = await ctx.db.transaction(async (tx) => {
+			// One fan-out at a time across processes: then a claim's deliveries get ids (and
+			// commit) in its events' order, which `deliverDue`'s hold-back relies on. With
+			// overlapping fan-outs a later event's delivery could commit, and be sent, first.
+			// (A waiting process then fans out whatever is still unprocessed.)
+			if (ctx.dbKind === "postgres")
+				await tx.execute(sql`select pg_advisory_xact_lock(${FAN_OUT_LOCK})`);
 			const events = await tx
 				.select()
 				.from(outbox)

@@ -2,6 +2,7 @@
  * The `cpor` command line (API.md "CLI"): serve, migrate, import, demo, simulate. Each command
  * has --help; environment variables are listed there with their defaults.
  */
+import cluster from "node:cluster";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, Option } from "commander";
@@ -38,6 +39,7 @@ Environment variables (flags win):
   CPOR_PUBLIC_URL             the URL people reach CPOR at, for links in email (default http://HOST:PORT)
   CPOR_SECRET                 HMAC key of signed opt-out links (unset: random, kept in <data dir>/secret;
                               give every node the same value when several share one PostgreSQL)
+  CPOR_PROCESSES              serve: HTTP server processes sharing the port (default 1; PostgreSQL only)
   LOG_LEVEL                   fatal|error|warn|info|debug|silent (default info)
 `;
 
@@ -88,9 +90,13 @@ program
 		"--sandbox",
 		"use a sandbox clock that admins move with POST /api/v1/admin/clock",
 	)
+	.option(
+		"--processes <n>",
+		"HTTP server processes sharing the port (node:cluster; PostgreSQL only) (CPOR_PROCESSES)",
+	)
 	.addHelpText(
 		"after",
-		`\nExamples:\n  cpor serve --demo               # what npm start runs\n  DATABASE_URL=postgres://localhost/cpor cpor serve --port 8080\n${ENV_HELP}`,
+		`\nExamples:\n  cpor serve --demo               # what npm start runs\n  DATABASE_URL=postgres://localhost/cpor cpor serve --port 8080\n  DATABASE_URL=postgres://localhost/cpor cpor serve --processes 4   # one per core\n\nWith --processes N the first process migrates (and loads the demo), then N server\nprocesses share the port; the first of them also runs the timers. A process that dies\nis restarted. The embedded database and the sandbox clock belong to one process, so\nthey need N = 1.\n${ENV_HELP}`,
 	)
 	.action(
 		async (
@@ -99,12 +105,29 @@ program
 				host?: string;
 				demo?: boolean;
 				sandbox?: boolean;
+				processes?: string;
 			},
 		) => {
 			const c = config(flags);
 			const started = Date.now();
+			const processes = parseProcesses(
+				flags.processes ?? process.env.CPOR_PROCESSES,
+			);
+			if (processes > 1 && !c.databaseUrl)
+				throw new Error(
+					"--processes needs PostgreSQL (set DATABASE_URL): the embedded database belongs to one process.",
+				);
+			if (processes > 1 && flags.sandbox)
+				throw new Error(
+					"--processes cannot be used with --sandbox: each process would have its own clock.",
+				);
+			const clusterWorker = cluster.isWorker && !!process.env.CPOR_CLUSTER;
+			if (processes > 1 && cluster.isPrimary) {
+				await runClusterPrimary(c, flags, processes, started);
+				return;
+			}
 			const rt = await startRuntime(c, { sandbox: flags.sandbox });
-			if (flags.demo && (await isEmpty(rt.ctx))) {
+			if (!clusterWorker && flags.demo && (await isEmpty(rt.ctx))) {
 				process.stdout.write("Loading the demo (first start only)…\n");
 				const summary = await seedDemo(rt.ctx, {
 					demoPassword: c.demoPassword,
@@ -122,13 +145,29 @@ program
 			});
 			const devMailbox = clock instanceof SandboxClock && !c.smtpUrl;
 			if (devMailbox) await app.register(devMailboxPage(rt.ctx));
-			const stopSweeper = startSweeper(rt.ctx, {
-				log: (m, err) => app.log.error({ err }, m),
-			});
+			// In a cluster only the first server process runs the timers and outbox.
+			const stopSweeper =
+				!clusterWorker || process.env.CPOR_CLUSTER_SWEEPER === "1"
+					? startSweeper(rt.ctx, {
+							log: (m, err) => app.log.error({ err }, m),
+						})
+					: async () => {};
 			await app.listen({ port: c.port, host: c.host });
 			const addr = app.server.address();
 			const port = typeof addr === "object" && addr ? addr.port : c.port;
 			const url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${port}`;
+			const stop = async () => {
+				await stopSweeper();
+				await app.close();
+				await rt.close();
+				process.exit(0);
+			};
+			process.once("SIGINT", stop);
+			process.once("SIGTERM", stop);
+			if (clusterWorker) {
+				process.send?.({ cpor: "listening", port });
+				return;
+			}
 			const lines = [
 				"",
 				`CPOR is running at ${url}  (database: ${where(c)}; ready in ${Date.now() - started} ms)`,
@@ -149,16 +188,81 @@ program
 				);
 			}
 			process.stdout.write(`${lines.join("\n")}\n\n`);
-			const stop = async () => {
-				await stopSweeper();
-				await app.close();
-				await rt.close();
-				process.exit(0);
-			};
-			process.once("SIGINT", stop);
-			process.once("SIGTERM", stop);
 		},
 	);
+
+/** Parses --processes / CPOR_PROCESSES (default 1). @throws on anything but 1–64. */
+function parseProcesses(value: string | undefined): number {
+	if (value === undefined || value === "") return 1;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1 || n > 64)
+		throw new Error(
+			`--processes must be a whole number from 1 to 64, not "${value}".`,
+		);
+	return n;
+}
+
+/**
+ * The primary of `cpor serve --processes N`: migrates (and loads the demo) once, forks N
+ * server processes sharing the port (node:cluster), the first of which runs the timers,
+ * restarts one that dies, and stops them all on SIGINT/SIGTERM.
+ */
+async function runClusterPrimary(
+	c: Config,
+	flags: { demo?: boolean },
+	processes: number,
+	started: number,
+): Promise<void> {
+	const rt = await startRuntime(c);
+	if (flags.demo && (await isEmpty(rt.ctx))) {
+		process.stdout.write("Loading the demo (first start only)…\n");
+		await seedDemo(rt.ctx, {
+			demoPassword: c.demoPassword,
+			onProgress: (m) => process.stdout.write(`  ${m}\n`),
+		});
+	}
+	await rt.close();
+	let stopping = false;
+	let listening = 0;
+	const fork = (sweeper: boolean) => {
+		const worker = cluster.fork({
+			CPOR_CLUSTER: "1",
+			CPOR_CLUSTER_SWEEPER: sweeper ? "1" : "0",
+		});
+		worker.on("message", (m: { cpor?: string; port?: number }) => {
+			if (m?.cpor !== "listening") return;
+			listening++;
+			if (listening === processes) {
+				const url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${m.port}`;
+				process.stdout.write(
+					`\nCPOR is running at ${url} in ${processes} processes  (database: ${where(c)}; ready in ${Date.now() - started} ms)\n  API reference: ${url}/api/docs    OpenAPI: ${url}/api/v1/openapi.json\n\n`,
+				);
+			}
+		});
+		worker.on("exit", (code, signal) => {
+			if (stopping) return;
+			process.stderr.write(
+				`cpor serve: server process ${worker.process.pid} exited (${signal ?? code}); starting another\n`,
+			);
+			setTimeout(() => fork(sweeper), 1_000);
+		});
+	};
+	for (let i = 0; i < processes; i++) fork(i === 0);
+	const stop = () => {
+		stopping = true;
+		const workers = Object.values(cluster.workers ?? {});
+		let left = workers.length;
+		if (left === 0) process.exit(0);
+		for (const w of workers) {
+			w?.once("exit", () => {
+				if (--left === 0) process.exit(0);
+			});
+			w?.process.kill("SIGTERM");
+		}
+	};
+	process.once("SIGINT", stop);
+	process.once("SIGTERM", stop);
+}
 
 program
 	.command("worker")

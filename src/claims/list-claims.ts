@@ -1,20 +1,8 @@
-import {
-	and,
-	asc,
-	desc,
-	eq,
-	gt,
-	ilike,
-	inArray,
-	lt,
-	or,
-	sql,
-	type SQL,
-} from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
-import { claimHistory, claims } from "../db/schema.ts";
+import { claimHistory, claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
 import { CLAIM_STATUSES } from "../domain/claim-lifecycle.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
@@ -153,55 +141,87 @@ export async function listClaims(
 	actor: Actor,
 	query: ListClaimsQuery,
 ): Promise<Page<ClaimView>> {
-	const conds = filterConditions(actor, query);
 	const byDue = query.sort.endsWith("dueAt");
-	const descending = query.sort.startsWith("-");
-	const col = byDue ? claims.dueAt : claims.updatedAt;
-	if (query.cursor) {
-		const c = decodeCursor(query.cursor);
-		conds.push(keysetAfter(col, c, descending));
-	}
-	const order = descending
-		? [sql`${col} desc nulls last`, desc(claims.id)]
-		: [sql`${col} asc nulls last`, asc(claims.id)];
-	const rows = await ctx.db
-		.select()
-		.from(claims)
-		.where(and(...conds))
-		.orderBy(...order)
-		.limit(query.limit + 1);
-	const page = rows.slice(0, query.limit);
-	const last = page[page.length - 1];
-	const nextCursor =
-		rows.length > query.limit && last
-			? encodeCursor({
-					v: (byDue ? last.dueAt : last.updatedAt)?.toISOString() ?? null,
-					id: last.id,
-				})
-			: null;
-	return { items: await toClaimViews(ctx.db, page), nextCursor };
+	const { rows, nextCursor } = await keysetPage(ctx, {
+		conds: filterConditions(actor, query),
+		column: byDue ? "dueAt" : "updatedAt",
+		descending: query.sort.startsWith("-"),
+		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
+		limit: query.limit,
+	});
+	return { items: await toClaimViews(ctx.db, rows), nextCursor };
 }
 
-/** Keyset condition for "after the cursor" with NULLS LAST ordering. */
-function keysetAfter(
-	col: typeof claims.dueAt | typeof claims.updatedAt,
-	c: Cursor,
-	descending: boolean,
-): SQL {
-	if (c.v === null) {
-		// Already in the null tail: only later IDs with null values remain.
-		return and(
-			sql`${col} is null`,
-			descending ? lt(claims.id, c.id) : gt(claims.id, c.id),
-		) as SQL;
+/**
+ * One keyset page of claims ordered by `column` (nulls last) then ID, in the direction
+ * given. The "after the cursor" condition is a row comparison, `(column, id) > (v, id)`,
+ * which PostgreSQL turns into an index range: a page 1,000 pages deep reads as few index
+ * entries as the first. A nullable column (`dueAt`) is read in two parts: the rows with
+ * a value, then, once those run out, the rows without one in ID order.
+ */
+async function keysetPage(
+	ctx: AppContext,
+	opts: {
+		conds: (SQL | undefined)[];
+		column: "updatedAt" | "dueAt";
+		descending: boolean;
+		cursor: Cursor | undefined;
+		limit: number;
+	},
+): Promise<{ rows: ClaimRow[]; nextCursor: string | null }> {
+	const col = opts.column === "dueAt" ? claims.dueAt : claims.updatedAt;
+	const nullable = opts.column === "dueAt";
+	const dir = opts.descending ? sql`desc` : sql`asc`;
+	const cmp = opts.descending ? sql`<` : sql`>`;
+	const want = opts.limit + 1;
+	const { cursor } = opts;
+	let rows: ClaimRow[] = [];
+	// Part 1: rows with a value (unless the cursor is already in the null tail).
+	if (!cursor || cursor.v !== null) {
+		rows = await ctx.db
+			.select()
+			.from(claims)
+			.where(
+				and(
+					...opts.conds,
+					nullable ? sql`${col} is not null` : undefined,
+					cursor
+						? sql`(${col}, ${claims.id}) ${cmp} (${cursor.v}::timestamptz, ${cursor.id})`
+						: undefined,
+				),
+			)
+			.orderBy(sql`${col} ${dir}`, sql`${claims.id} ${dir}`)
+			.limit(want);
 	}
-	const v = new Date(c.v);
-	const cmp = descending ? lt(col, v) : gt(col, v);
-	return or(
-		cmp,
-		and(eq(col, v), descending ? lt(claims.id, c.id) : gt(claims.id, c.id)),
-		sql`${col} is null`,
-	) as SQL;
+	// Part 2: the null tail, in ID order.
+	if (nullable && rows.length < want) {
+		const tail = await ctx.db
+			.select()
+			.from(claims)
+			.where(
+				and(
+					...opts.conds,
+					sql`${col} is null`,
+					cursor?.v === null
+						? sql`${claims.id} ${cmp} ${cursor.id}`
+						: undefined,
+				),
+			)
+			.orderBy(sql`${claims.id} ${dir}`)
+			.limit(want - rows.length);
+		rows = rows.concat(tail);
+	}
+	const page = rows.slice(0, opts.limit);
+	const last = page[page.length - 1];
+	const value = (r: ClaimRow) =>
+		(opts.column === "dueAt" ? r.dueAt : r.updatedAt)?.toISOString() ?? null;
+	return {
+		rows: page,
+		nextCursor:
+			rows.length > opts.limit && last
+				? encodeCursor({ v: value(last), id: last.id })
+				: null,
+	};
 }
 
 /** One visible claim. @throws `not_found`. */
@@ -210,9 +230,19 @@ export async function getClaim(
 	actor: Actor,
 	id: string,
 ): Promise<ClaimView> {
+	const row = await getVisibleClaimRow(ctx, actor, id);
+	return (await toClaimViews(ctx.db, [row]))[0] as ClaimView;
+}
+
+/** The row of one visible claim, without its parts (one query). @throws `not_found`. */
+export async function getVisibleClaimRow(
+	ctx: AppContext,
+	actor: Actor,
+	id: string,
+): Promise<ClaimRow> {
 	const [row] = await ctx.db.select().from(claims).where(eq(claims.id, id));
 	if (!row || !canSeeClaim(actor, row)) throw notFound();
-	return (await toClaimViews(ctx.db, [row]))[0] as ClaimView;
+	return row;
 }
 
 /** A history entry as the API returns it (R-HIS-1). */
@@ -232,7 +262,7 @@ export async function getHistory(
 	actor: Actor,
 	id: string,
 ): Promise<HistoryEntry[]> {
-	await getClaim(ctx, actor, id);
+	await getVisibleClaimRow(ctx, actor, id);
 	const rows = await ctx.db
 		.select()
 		.from(claimHistory)
@@ -259,7 +289,7 @@ export async function getCompeting(
 	actor: Actor,
 	id: string,
 ): Promise<ClaimView[]> {
-	await getClaim(ctx, actor, id);
+	await getVisibleClaimRow(ctx, actor, id);
 	const ids = await findCompetitors(ctx.db, id);
 	if (ids.length === 0) return [];
 	const rows = await ctx.db
@@ -293,32 +323,23 @@ export async function reviewQueue(
 	},
 ): Promise<Page<QueueItem>> {
 	const now = ctx.clock.now();
-	const conds: (SQL | undefined)[] = [
-		or(
-			inArray(claims.status, ["submitted", "under_review"]),
-			and(
-				eq(claims.status, "rejected"),
-				sql`${claims.dispute}->>'status' = 'open'`,
-			),
-		),
-	];
+	// The same predicate as the partial index claims_review_queue_idx (literal values, so
+	// PostgreSQL can prove the index applies).
+	const conds: (SQL | undefined)[] = [REVIEW_QUEUE_PREDICATE];
 	if (query.competing)
 		conds.push(eq(claims.competing, query.competing === "true"));
 	if (query.sla === "review_start") conds.push(eq(claims.status, "submitted"));
 	if (query.sla === "decision") conds.push(eq(claims.status, "under_review"));
 	if (query.sla === "dispute_decision")
 		conds.push(eq(claims.status, "rejected"));
-	if (query.cursor)
-		conds.push(keysetAfter(claims.dueAt, decodeCursor(query.cursor), false));
-	const rows: ClaimRow[] = await ctx.db
-		.select()
-		.from(claims)
-		.where(and(...conds))
-		.orderBy(sql`${claims.dueAt} asc nulls last`, asc(claims.id))
-		.limit(query.limit + 1);
-	const page = rows.slice(0, query.limit);
+	const { rows: page, nextCursor } = await keysetPage(ctx, {
+		conds,
+		column: "dueAt",
+		descending: false,
+		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
+		limit: query.limit,
+	});
 	const views = await toClaimViews(ctx.db, page);
-	const last = page[page.length - 1];
 	return {
 		items: views.map((claim, i) => {
 			const row = page[i] as ClaimRow;
@@ -334,9 +355,6 @@ export async function reviewQueue(
 				overdue: !!row.dueAt && row.dueAt.getTime() <= now.getTime(),
 			};
 		}),
-		nextCursor:
-			rows.length > query.limit && last
-				? encodeCursor({ v: last.dueAt?.toISOString() ?? null, id: last.id })
-				: null,
+		nextCursor,
 	};
 }

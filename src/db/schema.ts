@@ -146,6 +146,13 @@ export const apiTokens = pgTable("api_tokens", {
 });
 
 /**
+ * The reviewer queue's claims (API.md `/review-queue`): submitted, under review, or
+ * rejected with an open dispute. Shared by the partial index and the query, so that
+ * PostgreSQL can prove the index applies.
+ */
+export const REVIEW_QUEUE_PREDICATE = sql`(status in ('submitted', 'under_review') or (status = 'rejected' and dispute->>'status' = 'open'))`;
+
+/**
  * Claims (SPEC section 3). Nested parts the API returns whole (contacts, the information
  * request, rejection, dispute, association, eligibility) are JSONB; every deadline of
  * SPEC section 5 is its own column so timers and the queue can use indexes.
@@ -192,11 +199,26 @@ export const claims = pgTable(
 		decidedAt: ts("decided_at"),
 	},
 	(t) => [
+		// The partner dashboard (R-DSH-1): newest first, by status, by due date, competing.
 		index("claims_org_updated_idx").on(
 			t.partnerOrganizationId,
 			t.updatedAt,
 			t.id,
 		),
+		index("claims_org_status_updated_idx").on(
+			t.partnerOrganizationId,
+			t.status,
+			t.updatedAt,
+			t.id,
+		),
+		index("claims_org_due_idx").on(t.partnerOrganizationId, t.dueAt, t.id),
+		index("claims_org_competing_updated_idx")
+			.on(t.partnerOrganizationId, t.updatedAt, t.id)
+			.where(sql`competing`),
+		// The reviewer queue: exactly its open work, soonest due first.
+		index("claims_review_queue_idx")
+			.on(t.dueAt, t.id)
+			.where(REVIEW_QUEUE_PREDICATE),
 		index("claims_updated_idx").on(t.updatedAt, t.id),
 		index("claims_status_due_idx").on(t.status, t.dueAt, t.id),
 		index("claims_tenant_idx").on(t.tenantId),

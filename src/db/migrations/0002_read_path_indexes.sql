@@ -1,0 +1,4 @@
+CREATE INDEX "claims_org_status_updated_idx" ON "claims" USING btree ("partner_organization_id","status","updated_at","id");--> statement-breakpoint
+CREATE INDEX "claims_org_due_idx" ON "claims" USING btree ("partner_organization_id","due_at","id");--> statement-breakpoint
+CREATE INDEX "claims_org_competing_updated_idx" ON "claims" USING btree ("partner_organization_id","updated_at","id") WHERE competing;--> statement-breakpoint
+CREATE INDEX "claims_review_queue_idx" ON "claims" USING btree ("due_at","id") WHERE (status in ('submitted', 'under_review') or (status = 'rejected' and dispute->>'status' = 'open'));

@@ -19,8 +19,11 @@ import {
 	type ClaimDocumentRow,
 	type ClaimProductRow,
 	type ClaimRow,
+	type ClaimRowWithParts,
 	type ClaimView,
+	claimWithPartsColumns,
 	loadClaimParts,
+	splitClaimParts,
 	toClaimView,
 } from "./claim-view.ts";
 import {
@@ -155,6 +158,33 @@ export async function lockVisibleClaim(
 		.from(claims)
 		.where(eq(claims.id, claimId))
 		.for("update");
+	return checkVisibleVersion(row, actor, expectedVersion);
+}
+
+/**
+ * {@link lockVisibleClaim} that also reads the claim's product lines and documents, in
+ * the same statement. @throws `not_found`, `version_conflict`.
+ */
+export async function lockVisibleClaimWithParts(
+	tx: Tx,
+	actor: Actor,
+	claimId: string,
+	expectedVersion: number | undefined,
+): Promise<ReturnType<typeof splitClaimParts>> {
+	const [row] = await tx
+		.select(claimWithPartsColumns)
+		.from(claims)
+		.where(eq(claims.id, claimId))
+		.for("update", { of: claims });
+	checkVisibleVersion(row, actor, expectedVersion);
+	return splitClaimParts(row as ClaimRowWithParts);
+}
+
+function checkVisibleVersion<T extends ClaimRow>(
+	row: T | undefined,
+	actor: Actor,
+	expectedVersion: number | undefined,
+): T {
 	if (!row || !canSeeClaim(actor, row)) throw notFound();
 	if (expectedVersion !== undefined && expectedVersion !== row.version) {
 		throw new DomainError(
@@ -173,7 +203,12 @@ async function actInTx(
 	tx: Tx,
 ): Promise<ClaimView> {
 	const now = ctx.clock.now();
-	const row = await lockVisibleClaim(
+	// The locked row and its parts in one statement.
+	const {
+		row,
+		lines: beforeLines,
+		docs: beforeDocs,
+	} = await lockVisibleClaimWithParts(
 		tx,
 		opts.actor,
 		opts.claimId,
@@ -181,10 +216,6 @@ async function actInTx(
 	);
 	if (!opts.skipTransitionCheck)
 		assertTransition(opts.action, opts.actor.kind, factsOf(row, now));
-	// The before view from the locked row plus its parts (two queries, not three).
-	const beforeParts = await loadClaimParts(tx, [row.id]);
-	const beforeLines = beforeParts.lines.get(row.id) ?? [];
-	const beforeDocs = beforeParts.docs.get(row.id) ?? [];
 	const beforeView = toClaimView(row, beforeLines, beforeDocs);
 	const scope: ActionScope = {
 		tx,

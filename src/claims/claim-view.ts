@@ -1,7 +1,7 @@
 /**
  * The claim resource of API.md, built from the claim row and its products and documents.
  */
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.ts";
 import {
 	claimDocuments,
@@ -229,4 +229,66 @@ export async function loadClaimView(
 	if (!row) return null;
 	const [view] = await toClaimViews(q, [row]);
 	return view ?? null;
+}
+
+type LineJson = ClaimProductRow & { name: string };
+type DocJson = Omit<ClaimDocumentRow, "uploadedAt"> & { uploadedAt: string };
+
+/**
+ * Select fields that bring a claim's product lines (with catalog names, position order)
+ * and documents (upload order) along with the claim row, as JSON from correlated
+ * subqueries: a list page or an action reads the claims and their parts in ONE
+ * statement instead of three. Use with {@link claimWithPartsColumns} and
+ * {@link splitClaimParts}. The subqueries name the outer table `"claims"` (a bare column
+ * would bind inside them), so select it from `claims` unaliased.
+ */
+export const claimPartsColumns: {
+	partLines: SQL<LineJson[]>;
+	partDocs: SQL<DocJson[]>;
+} = {
+	partLines: sql<LineJson[]>`coalesce((select json_agg(json_build_object(
+		'claimId', p.claim_id, 'position', p.position, 'productId', p.product_id,
+		'subscriptionId', p.subscription_id, 'partnerOrganizationId', p.partner_organization_id,
+		'tenantId', p.tenant_id, 'activity', p.activity, 'claimKey', p.claim_key,
+		'competeKey', p.compete_key, 'live', p.live, 'holdsAssociation', p.holds_association,
+		'name', pr.name) order by p.position)
+		from claim_products p join products pr on pr.product_id = p.product_id
+		where p.claim_id = "claims"."id"), '[]'::json)`,
+	partDocs: sql<DocJson[]>`coalesce((select json_agg(json_build_object(
+		'id', d.id, 'claimId', d.claim_id, 'name', d.name, 'contentType', d.content_type,
+		'size', d.size, 'sha256', d.sha256, 'purpose', d.purpose, 'uploadedBy', d.uploaded_by,
+		'uploadedAt', d.uploaded_at) order by d.uploaded_at, d.id)
+		from claim_documents d where d.claim_id = "claims"."id"), '[]'::json)`,
+};
+
+/** Every claim column plus {@link claimPartsColumns}, for `db.select(…)`. */
+export const claimWithPartsColumns = {
+	...getTableColumns(claims),
+	...claimPartsColumns,
+};
+
+/** A row selected with {@link claimWithPartsColumns}. */
+export type ClaimRowWithParts = ClaimRow & {
+	partLines: LineJson[];
+	partDocs: DocJson[];
+};
+
+/** Splits a row selected with {@link claimWithPartsColumns} into the row and its parts. */
+export function splitClaimParts(r: ClaimRowWithParts): {
+	row: ClaimRow;
+	lines: (ClaimProductRow & { name: string })[];
+	docs: ClaimDocumentRow[];
+} {
+	const { partLines, partDocs, ...row } = r;
+	return {
+		row,
+		lines: partLines,
+		docs: partDocs.map((d) => ({ ...d, uploadedAt: new Date(d.uploadedAt) })),
+	};
+}
+
+/** The view of a row selected with {@link claimWithPartsColumns}. */
+export function toClaimViewWithParts(r: ClaimRowWithParts): ClaimView {
+	const { row, lines, docs } = splitClaimParts(r);
+	return toClaimView(row, lines, docs);
 }

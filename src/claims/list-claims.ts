@@ -7,7 +7,14 @@ import { CLAIM_STATUSES } from "../domain/claim-lifecycle.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
 import { findCompetitors } from "./claim-products.ts";
-import { type ClaimRow, type ClaimView, toClaimViews } from "./claim-view.ts";
+import {
+	type ClaimRow,
+	type ClaimRowWithParts,
+	type ClaimView,
+	claimWithPartsColumns,
+	toClaimViewWithParts,
+	toClaimViews,
+} from "./claim-view.ts";
 
 /** Query of GET /claims (API.md): filters, sort, cursor and page size. */
 export const listClaimsQuerySchema = z.object({
@@ -149,7 +156,7 @@ export async function listClaims(
 		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
 		limit: query.limit,
 	});
-	return { items: await toClaimViews(ctx.db, rows), nextCursor };
+	return { items: rows.map(toClaimViewWithParts), nextCursor };
 }
 
 /**
@@ -168,18 +175,18 @@ async function keysetPage(
 		cursor: Cursor | undefined;
 		limit: number;
 	},
-): Promise<{ rows: ClaimRow[]; nextCursor: string | null }> {
+): Promise<{ rows: ClaimRowWithParts[]; nextCursor: string | null }> {
 	const col = opts.column === "dueAt" ? claims.dueAt : claims.updatedAt;
 	const nullable = opts.column === "dueAt";
 	const dir = opts.descending ? sql`desc` : sql`asc`;
 	const cmp = opts.descending ? sql`<` : sql`>`;
 	const want = opts.limit + 1;
 	const { cursor } = opts;
-	let rows: ClaimRow[] = [];
+	let rows: ClaimRowWithParts[] = [];
 	// Part 1: rows with a value (unless the cursor is already in the null tail).
 	if (!cursor || cursor.v !== null) {
 		rows = await ctx.db
-			.select()
+			.select(claimWithPartsColumns)
 			.from(claims)
 			.where(
 				and(
@@ -196,7 +203,7 @@ async function keysetPage(
 	// Part 2: the null tail, in ID order.
 	if (nullable && rows.length < want) {
 		const tail = await ctx.db
-			.select()
+			.select(claimWithPartsColumns)
 			.from(claims)
 			.where(
 				and(
@@ -213,7 +220,7 @@ async function keysetPage(
 	}
 	const page = rows.slice(0, opts.limit);
 	const last = page[page.length - 1];
-	const value = (r: ClaimRow) =>
+	const value = (r: ClaimRowWithParts) =>
 		(opts.column === "dueAt" ? r.dueAt : r.updatedAt)?.toISOString() ?? null;
 	return {
 		rows: page,
@@ -224,14 +231,18 @@ async function keysetPage(
 	};
 }
 
-/** One visible claim. @throws `not_found`. */
+/** One visible claim, read with its parts in one statement. @throws `not_found`. */
 export async function getClaim(
 	ctx: AppContext,
 	actor: Actor,
 	id: string,
 ): Promise<ClaimView> {
-	const row = await getVisibleClaimRow(ctx, actor, id);
-	return (await toClaimViews(ctx.db, [row]))[0] as ClaimView;
+	const [row] = await ctx.db
+		.select(claimWithPartsColumns)
+		.from(claims)
+		.where(eq(claims.id, id));
+	if (!row || !canSeeClaim(actor, row)) throw notFound();
+	return toClaimViewWithParts(row);
 }
 
 /** The row of one visible claim, without its parts (one query). @throws `not_found`. */
@@ -339,7 +350,7 @@ export async function reviewQueue(
 		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
 		limit: query.limit,
 	});
-	const views = await toClaimViews(ctx.db, page);
+	const views = page.map(toClaimViewWithParts);
 	return {
 		items: views.map((claim, i) => {
 			const row = page[i] as ClaimRow;

@@ -10,7 +10,7 @@
  * has passed and before the next one is due (a clock that jumps past both sends only the
  * later), exactly once: each has a dedupe key.
  */
-import { and, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, gt, gte, inArray, lte, or, sql } from "drizzle-orm";
 import type { ClaimRow, ClaimView } from "../claims/claim-view.ts";
 import { toClaimViews } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
@@ -25,7 +25,7 @@ import type { ReviewerDeadline } from "./texts.ts";
 export const PARTNER_REMINDER_DAYS = [2, 1] as const;
 /** Business days before a reviewer SLA at which reviewers are reminded. */
 export const REVIEWER_REMINDER_DAYS = 1;
-/** Claims due further ahead than this are not looked at yet. */
+/** How far back the first run of a process looks for reminder instants it missed. */
 const HORIZON_MS = 14 * 86_400_000;
 
 /** The latest business-day instant T before `due` with addBusinessDays(T, n) = due. */
@@ -55,13 +55,89 @@ const REVIEWER_DEADLINES: Record<string, ReviewerDeadline> = {
 	rejected: "dispute_decision",
 };
 
+/** When each context last planned reminders (its clock's time), for {@link dueWindows}. */
+const lastPlanned = new WeakMap<AppContext, Date>();
+/** When each context last read every claim due within {@link HORIZON_MS}. */
+const lastFullPass = new WeakMap<AppContext, Date>();
+/** How often a full pass runs (clock time). */
+const FULL_PASS_EVERY_MS = 3_600_000;
+/** How far the next sweep looks back before the last one (covers commits that raced it). */
+const OVERLAP_MS = 5 * 60_000;
+/** Reminder offsets in business days: every kind's. */
+const ALL_REMINDER_DAYS = [
+	...new Set<number>([...PARTNER_REMINDER_DAYS, REVIEWER_REMINDER_DAYS]),
+];
+
+/**
+ * The due-date ranges of the claims whose reminder instant ("n business days before
+ * due") fell in (from, now], one per reminder offset n; or none when no business-day
+ * instant lies in between (a weekend or holiday stretch: reminders fall on business
+ * days only). On business days addBusinessDays is monotone, so the range is exact:
+ * [addBusinessDays(from, n), addBusinessDays(now, n)]; an end on a non-business day is
+ * widened by a day to stay on the safe side (dedupe keys absorb any overlap). Assumes
+ * deadlines on business days, as CPOR sets them; `planReminders`' hourly full pass covers
+ * the others.
+ */
+export function dueWindows(
+	cal: BusinessCalendar,
+	from: Date,
+	now: Date,
+	offsets: readonly number[] = ALL_REMINDER_DAYS,
+): { from: Date; to: Date }[] {
+	const fromBusiness = cal.isBusinessDay(from);
+	const nowBusiness = cal.isBusinessDay(now);
+	if (!fromBusiness && !nowBusiness && cal.businessDaysBetween(from, now) === 0)
+		return [];
+	const DAY = 86_400_000;
+	return offsets.map((n) => ({
+		from: new Date(
+			cal.addBusinessDays(from, n).getTime() - (fromBusiness ? 0 : DAY),
+		),
+		to: new Date(
+			cal.addBusinessDays(now, n).getTime() + (nowBusiness ? 0 : DAY),
+		),
+	}));
+}
+
 /**
  * Inserts the reminder emails that are due now (idempotent: dedupe keys). Returns how
- * many were new. Safe to run often and in several workers at once.
+ * many were new. Safe to run often and in several workers at once. Reads only the claims
+ * whose reminder instant passed since this context's previous run (less a 5-minute
+ * overlap) and the claims changed since then, so a sweep costs what is due, not the
+ * number of open claims. The first run, and one an hour, reads every claim due within
+ * 14 days, as every run did before.
  */
 export async function planReminders(ctx: AppContext): Promise<number> {
 	const now = ctx.clock.now();
-	const horizon = new Date(now.getTime() + HORIZON_MS);
+	const previous = lastPlanned.get(ctx);
+	const full = lastFullPass.get(ctx);
+	// A full pass at the first run and hourly: it also catches deadlines that are not on
+	// a business day (set before the holiday calendar changed), which the windows assume.
+	const fullPass =
+		!previous ||
+		previous > now ||
+		!full ||
+		now.getTime() - full.getTime() >= FULL_PASS_EVERY_MS;
+	const lookFrom = new Date(
+		fullPass
+			? now.getTime() - HORIZON_MS
+			: (previous as Date).getTime() - OVERLAP_MS,
+	);
+	const windows = fullPass
+		? [{ from: lookFrom, to: new Date(now.getTime() + HORIZON_MS) }]
+		: dueWindows(ctx.calendar, lookFrom, now);
+	const planned = await planRemindersIn(ctx, now, lookFrom, windows);
+	lastPlanned.set(ctx, now);
+	if (fullPass) lastFullPass.set(ctx, now);
+	return planned;
+}
+
+async function planRemindersIn(
+	ctx: AppContext,
+	now: Date,
+	lookFrom: Date,
+	windows: { from: Date; to: Date }[],
+): Promise<number> {
 	return ctx.db.transaction(async (tx) => {
 		const rows = await tx
 			.select()
@@ -75,7 +151,14 @@ export async function planReminders(ctx: AppContext): Promise<number> {
 						"rejected",
 					]),
 					gt(claims.dueAt, now),
-					lte(claims.dueAt, horizon),
+					or(
+						...windows.map((w) =>
+							and(gte(claims.dueAt, w.from), lte(claims.dueAt, w.to)),
+						),
+						// A claim whose deadline changed since (a resubmission extends the
+						// decision SLA) may have a reminder instant already behind it.
+						gte(claims.updatedAt, lookFrom),
+					),
 				),
 			);
 		if (rows.length === 0) return 0;

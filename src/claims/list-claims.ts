@@ -7,6 +7,7 @@ import { CLAIM_STATUSES } from "../domain/claim-lifecycle.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
 import { findCompetitors } from "./claim-products.ts";
+import { countsFromCounters } from "./status-counts.ts";
 import {
 	type ClaimRow,
 	type ClaimRowWithParts,
@@ -120,20 +121,41 @@ function filterConditions(
 	return conds;
 }
 
-/** Counts of the actor's claims per status over the same filters (R-DSH-1 counters). */
+/**
+ * Counts of the actor's claims per status over the same filters (R-DSH-1 counters).
+ * Without filters, a partner's or reviewer's counts come from the maintained counters
+ * (src/claims/status-counts.ts); with filters they are counted from the claims.
+ */
 export async function countClaims(
 	ctx: AppContext,
 	actor: Actor,
 	query: Omit<ListClaimsQuery, "sort" | "limit" | "cursor" | "status">,
 ): Promise<{ counts: Record<string, number>; total: number }> {
+	const counts: Record<string, number> = Object.fromEntries(
+		CLAIM_STATUSES.map((s) => [s, 0]),
+	);
+	// Unfiltered partner and reviewer counts (the dashboard's tabs) come from the counters.
+	const unfiltered = Object.values(query).every(
+		(v) => v === undefined || v === "",
+	);
+	if (unfiltered && (actor.kind === "partner" || actor.kind === "reviewer")) {
+		const byStatus = await countsFromCounters(
+			ctx,
+			actor.kind === "partner" ? (actor.organizationId ?? "") : null,
+		);
+		for (const [status, n] of byStatus)
+			if (
+				status in counts &&
+				!(actor.kind === "reviewer" && status === "draft")
+			)
+				counts[status] = n;
+		return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+	}
 	const rows = await ctx.db
 		.select({ status: claims.status, n: sql<number>`count(*)::int` })
 		.from(claims)
 		.where(and(...filterConditions(actor, query)))
 		.groupBy(claims.status);
-	const counts: Record<string, number> = Object.fromEntries(
-		CLAIM_STATUSES.map((s) => [s, 0]),
-	);
 	for (const r of rows) counts[r.status] = Number(r.n);
 	return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
 }

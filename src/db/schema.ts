@@ -234,6 +234,35 @@ export const claims = pgTable(
 );
 
 /**
+ * Claims per partner organization and status (R-DSH-1's counters), kept exactly by
+ * triggers on `claims`: every insert, delete and status change appends ±1 rows to
+ * `claim_status_deltas` in the same transaction (no row is updated, so concurrent
+ * writers never wait on each other), and the background work folds the deltas into
+ * `claim_status_counts`. A count is the sum of both (see src/claims/list-claims.ts).
+ */
+export const claimStatusCounts = pgTable(
+	"claim_status_counts",
+	{
+		partnerOrganizationId: text("partner_organization_id").notNull(),
+		status: text("status").notNull(),
+		n: bigint("n", { mode: "number" }).notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.partnerOrganizationId, t.status] })],
+);
+
+/** Not yet folded changes of {@link claimStatusCounts} (written by triggers only). */
+export const claimStatusDeltas = pgTable(
+	"claim_status_deltas",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		partnerOrganizationId: text("partner_organization_id").notNull(),
+		status: text("status").notNull(),
+		delta: integer("delta").notNull(),
+	},
+	(t) => [index("claim_status_deltas_org_idx").on(t.partnerOrganizationId)],
+);
+
+/**
  * A claim's products. `claimKey` is what one partner of record holds (R-CMP-0): the
  * subscription ID (Business Applications) or `tenant:workload` (Microsoft 365).
  * `competeKey` is `tenant:product` (R-CMP-2). `live` is false once the claim is rejected;

@@ -53,20 +53,27 @@ export async function insertDeliveries(
 	rows: NewDelivery[],
 	now: Date,
 ): Promise<number> {
-	if (rows.length === 0) return 0;
-	const inserted = await tx
-		.insert(deliveries)
-		.values(
-			rows.map((r) => ({
-				...r,
-				nextAttemptAt: r.nextAttemptAt ?? now,
-				createdAt: now,
-			})),
-		)
-		.onConflictDoNothing({ target: deliveries.dedupeKey })
-		.returning({ id: deliveries.id });
-	return inserted.length;
+	let inserted = 0;
+	// In chunks: one INSERT of tens of thousands of rows overflows the query builder's stack.
+	for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+		const done = await tx
+			.insert(deliveries)
+			.values(
+				rows.slice(i, i + INSERT_CHUNK).map((r) => ({
+					...r,
+					nextAttemptAt: r.nextAttemptAt ?? now,
+					createdAt: now,
+				})),
+			)
+			.onConflictDoNothing({ target: deliveries.dedupeKey })
+			.returning({ id: deliveries.id });
+		inserted += done.length;
+	}
+	return inserted;
 }
+
+/** Deliveries per INSERT statement. */
+const INSERT_CHUNK = 500;
 
 /** The advisory lock key that serializes fan-out across processes (any constant bigint). */
 const FAN_OUT_LOCK = 4_711_000_001;

@@ -8,6 +8,7 @@ import { and, asc, eq, lte, type SQL, sql } from "drizzle-orm";
 import { loadClaimParts } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
 import { claims } from "../db/schema.ts";
+import { foldClaimStatusDeltas } from "../claims/status-counts.ts";
 import { planReminders } from "../notifications/reminders.ts";
 import {
 	activateAssociations,
@@ -102,7 +103,8 @@ export async function runBackgroundWork(ctx: AppContext) {
 	const channels = defaultChannels();
 	const events = await fanOutEvents(ctx, channels);
 	const deliveries = await deliverDue(ctx, channels);
-	return { timers, reminders, events, deliveries };
+	const countDeltas = await foldClaimStatusDeltas(ctx);
+	return { timers, reminders, events, deliveries, countDeltas };
 }
 
 /**

@@ -1,7 +1,14 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	foldClaimStatusDeltas,
+	rebuildClaimStatusCounts,
+} from "../../src/claims/status-counts.ts";
+import { runDueTimers } from "../../src/jobs/sweeper.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
+	DB_KINDS,
 	type TestApp,
 	USERS,
 	m365ClaimBody,
@@ -64,5 +71,98 @@ describe("claim counts per status", () => {
 		expect((await rita.get("/api/v1/claims/counts")).json().counts.draft).toBe(
 			0,
 		);
+	});
+});
+
+describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
+	let t: TestApp;
+	beforeAll(async () => {
+		t = await startTestApp(kind);
+	});
+	afterAll(async () => t?.close());
+
+	/** What a scan of the claims says, per organization and status. */
+	const scanned = async () => {
+		const res = (await t.ctx.db.execute(
+			sql`select partner_organization_id as org, status, count(*)::int as n from claims group by 1, 2`,
+		)) as unknown as { rows: { org: string; status: string; n: number }[] };
+		const out: Record<string, Record<string, number>> = {};
+		for (const r of res.rows) (out[r.org] ??= {})[r.status] = Number(r.n);
+		return out;
+	};
+	const fromApi = async (client: Client) => {
+		const { counts } = (await client.get("/api/v1/claims/counts")).json() as {
+			counts: Record<string, number>;
+		};
+		return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+	};
+
+	it("R-DSH-1 the unfiltered counts come from counters that the triggers keep exact through create, submit, review, delete and a timer batch, before and after folding", async () => {
+		const [ana, nora, rita] = await Promise.all([
+			t.login(USERS.ana),
+			t.login(USERS.nora),
+			t.login(USERS.rita),
+		]);
+		const ids: string[] = [];
+		for (const productId of [
+			"intune",
+			"exchange-online",
+			"sharepoint-online",
+			"microsoft-teams",
+		]) {
+			const c = (
+				await ana.post(
+					"/api/v1/claims",
+					m365ClaimBody({
+						name: `Counter ${productId}`,
+						products: [{ productId }],
+					}),
+				)
+			).json();
+			ids.push(c.id);
+		}
+		for (const id of ids.slice(0, 3)) {
+			await ana.upload(
+				`/api/v1/claims/${id}/documents`,
+				samplePdf(),
+				"poe.pdf",
+			);
+			expect((await ana.post(`/api/v1/claims/${id}/submit`)).statusCode).toBe(
+				200,
+			);
+		}
+		expect(
+			(await rita.post(`/api/v1/claims/${ids[0]}/start-review`)).statusCode,
+		).toBe(200);
+		expect((await ana.del(`/api/v1/claims/${ids[3]}`)).statusCode).toBe(204);
+		const expectMatches = async () => {
+			const scan = await scanned();
+			expect(await fromApi(ana)).toEqual(scan.fabrikam ?? {});
+			expect(await fromApi(nora)).toEqual(scan.northwind ?? {});
+			const all: Record<string, number> = {};
+			for (const org of Object.values(scan))
+				for (const [s, n] of Object.entries(org))
+					if (s !== "draft") all[s] = (all[s] ?? 0) + n;
+			expect(await fromApi(rita)).toEqual(all);
+		};
+		await expectMatches();
+		expect(await foldClaimStatusDeltas(t.ctx)).toBeGreaterThan(0);
+		await expectMatches();
+		expect(await foldClaimStatusDeltas(t.ctx)).toBe(0);
+		// A batch of timers (R-TIME-4) changes many claims in one statement.
+		await t.ctx.db.execute(
+			sql`update claims set status = 'partner_action_required', partner_response_due = now() - interval '1 hour', due_at = now() - interval '1 hour', information_request = '{"reasons":["missing_all_poe"]}'::jsonb where id = ${ids[0]}`,
+		);
+		t.clock.advanceBy("PT1M");
+		await runDueTimers(t.ctx);
+		expect((await ana.get(`/api/v1/claims/${ids[0]}`)).json().status).toBe(
+			"rejected",
+		);
+		await expectMatches();
+		await foldClaimStatusDeltas(t.ctx);
+		await expectMatches();
+		// A recount (after bulk SQL that bypassed the triggers) gives the same answer.
+		expect(await rebuildClaimStatusCounts(t.ctx.db)).toBeGreaterThan(0);
+		await expectMatches();
 	});
 });

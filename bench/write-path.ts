@@ -12,7 +12,8 @@
  * The load runs in a child process (this file with `--load`), so the client's CPU is not
  * the server's event loop. Prints one JSON object.
  *
- * Usage: npx tsx bench/write-path.ts [--seconds 20] [--clients 32]
+ * Usage: npx tsx bench/write-path.ts [--seconds 20] [--clients 32] [--processes N] [--only cpor]
+ * (`--processes`: `cpor serve --processes`, default one per core; `--only cpor` skips 1 and 2.)
  * (BENCH_CPU_PROF=<dir> writes a CPU profile of the CPOR server there.)
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
@@ -32,6 +33,8 @@ const SECONDS = Number(flag("--seconds") ?? 20);
 const CLIENTS = Number(flag("--clients") ?? 32);
 /** `--only cpor`: skip pgbench and the bare route (for profiling CPOR alone). */
 const ONLY_CPOR = flag("--only") === "cpor";
+/** `cpor serve --processes` (default: one per core). */
+const PROCESSES = Number(flag("--processes") ?? os.cpus().length);
 
 // ---------------------------------------------------------------- load process
 type Sample = Record<string, number[]>;
@@ -370,6 +373,8 @@ async function main(): Promise<void> {
 				"serve",
 				"--port",
 				String(port),
+				"--processes",
+				String(PROCESSES),
 			],
 			{
 				env: {
@@ -488,6 +493,7 @@ async function main(): Promise<void> {
 					machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}`,
 					seconds: SECONDS,
 					clients: CLIENTS,
+					serverProcesses: PROCESSES,
 					pgbench: {
 						tps: Math.round(tps * 10) / 10,
 						latencyAverageMs: pgbenchLatency,

@@ -8,8 +8,6 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import { type Config, loadConfig } from "../config.ts";
 import { redactUrl } from "../db/client.ts";
-import { DEMO_USERS } from "../demo/generate-directory.ts";
-import { seedDemo } from "../demo/seed-demo.ts";
 import { importDirectoryFile } from "../directory/import-directory.ts";
 import { SandboxClock } from "../domain/clock.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -129,10 +127,13 @@ program
 			const rt = await startRuntime(c, { sandbox: flags.sandbox });
 			if (!clusterWorker && flags.demo && (await isEmpty(rt.ctx))) {
 				process.stdout.write("Loading the demo (first start only)…\n");
-				const summary = await seedDemo(rt.ctx, {
-					demoPassword: c.demoPassword,
-					onProgress: (m) => process.stdout.write(`  ${m}\n`),
-				});
+				const summary = await (await import("../demo/seed-demo.ts")).seedDemo(
+					rt.ctx,
+					{
+						demoPassword: c.demoPassword,
+						onProgress: (m) => process.stdout.write(`  ${m}\n`),
+					},
+				);
 				process.stdout.write(`  claims: ${JSON.stringify(summary.claims)}\n`);
 			}
 			const clock = rt.ctx.clock;
@@ -179,6 +180,8 @@ program
 				);
 			if (flags.demo) {
 				lines.push(`  Demo sign-ins (password: ${c.demoPassword}):`);
+				// The demo modules (and faker) load only with --demo: start-up and memory.
+				const { DEMO_USERS } = await import("../demo/generate-directory.ts");
 				for (const u of DEMO_USERS)
 					lines.push(
 						`    ${u.role.padEnd(17)} ${u.email.padEnd(36)} ${u.demonstrates}`,
@@ -216,7 +219,7 @@ async function runClusterPrimary(
 	const rt = await startRuntime(c);
 	if (flags.demo && (await isEmpty(rt.ctx))) {
 		process.stdout.write("Loading the demo (first start only)…\n");
-		await seedDemo(rt.ctx, {
+		await (await import("../demo/seed-demo.ts")).seedDemo(rt.ctx, {
 			demoPassword: c.demoPassword,
 			onProgress: (m) => process.stdout.write(`  ${m}\n`),
 		});
@@ -395,11 +398,14 @@ program
 				throw new Error(
 					`The database (${where(c)}) already has data; the demo loads only into an empty one.`,
 				);
-			const summary = await seedDemo(rt.ctx, {
-				demoPassword: c.demoPassword,
-				claims: Number(flags.claims),
-				onProgress: (m) => process.stdout.write(`${m}\n`),
-			});
+			const summary = await (await import("../demo/seed-demo.ts")).seedDemo(
+				rt.ctx,
+				{
+					demoPassword: c.demoPassword,
+					claims: Number(flags.claims),
+					onProgress: (m) => process.stdout.write(`${m}\n`),
+				},
+			);
 			process.stdout.write(
 				`Claims by status: ${JSON.stringify(summary.claims)}\nDemo password: ${c.demoPassword}\n`,
 			);

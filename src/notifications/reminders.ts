@@ -100,12 +100,24 @@ export function dueWindows(
 }
 
 /**
+ * The latest deadline whose reminder can be due at `now`: a reminder n business days
+ * ahead is due only for deadlines up to about addBusinessDays(now, n); one more business
+ * day and a calendar day cover deadlines that are not on a business day.
+ */
+export function fullPassEnd(cal: BusinessCalendar, now: Date): Date {
+	return new Date(
+		cal.addBusinessDays(now, Math.max(...ALL_REMINDER_DAYS) + 1).getTime() +
+			86_400_000,
+	);
+}
+
+/**
  * Inserts the reminder emails that are due now (idempotent: dedupe keys). Returns how
  * many were new. Safe to run often and in several workers at once. Reads only the claims
  * whose reminder instant passed since this context's previous run (less a 5-minute
  * overlap) and the claims changed since then, so a sweep costs what is due, not the
- * number of open claims. The first run, and one an hour, reads every claim due within
- * 14 days, as every run did before.
+ * number of open claims. The first run, and one an hour, reads every claim whose
+ * deadline is near enough for a reminder (up to 3 business days and a day ahead).
  */
 export async function planReminders(ctx: AppContext): Promise<number> {
 	const now = ctx.clock.now();
@@ -124,7 +136,7 @@ export async function planReminders(ctx: AppContext): Promise<number> {
 			: (previous as Date).getTime() - OVERLAP_MS,
 	);
 	const windows = fullPass
-		? [{ from: lookFrom, to: new Date(now.getTime() + HORIZON_MS) }]
+		? [{ from: lookFrom, to: fullPassEnd(ctx.calendar, now) }]
 		: dueWindows(ctx.calendar, lookFrom, now);
 	const planned = await planRemindersIn(ctx, now, lookFrom, windows);
 	lastPlanned.set(ctx, now);

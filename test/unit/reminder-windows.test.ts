@@ -10,6 +10,7 @@ import { BusinessCalendar } from "../../src/domain/calendar.ts";
 import {
 	businessDaysBefore,
 	dueWindows,
+	fullPassEnd,
 } from "../../src/notifications/reminders.ts";
 
 const calendars = {
@@ -42,6 +43,28 @@ describe("R-TIME-9 reminder windows", () => {
 						if (!(instant > from && instant <= now)) return true;
 						const windows = dueWindows(cal, from, now, [n]);
 						return windows.some((w) => due >= w.from && due <= w.to);
+					},
+				),
+				{ numRuns: 3000, seed: 20261121 },
+			);
+		},
+	);
+
+	it.each(Object.keys(calendars))(
+		"R-TIME-9 the full pass reaches every deadline, on a business day or not, whose reminder instant has passed (%s)",
+		(name) => {
+			const cal = calendars[name as keyof typeof calendars];
+			const start = Date.parse("2026-03-20T00:00:00Z");
+			fc.assert(
+				fc.property(
+					fc.integer({ min: 0, max: 300 * 86_400_000 }),
+					fc.integer({ min: 0, max: 20 * 86_400_000 }),
+					fc.constantFrom(1, 2),
+					(nowOffset, dueOffset, n) => {
+						const now = new Date(start + nowOffset);
+						const due = new Date(now.getTime() + dueOffset);
+						if (businessDaysBefore(cal, due, n) > now) return true;
+						return due <= fullPassEnd(cal, now);
 					},
 				),
 				{ numRuns: 3000, seed: 20261121 },

@@ -1,40 +1,50 @@
 /**
  * `cpor simulate` (issue 5): a time-compressed run of a whole ecosystem through the REAL
- * use cases on a private sandbox clock. N partners and T tenants (a small generated
- * directory, imported with the ordinary import), M claims arriving over D days on business
- * days, reviewers with a daily capacity taking the queue by due time, partners answering
- * information requests after a random delay (some never: the R-TIME-4 timer rejects
- * them), customers opting out, partners disputing rejections, competing claims.
+ * use cases on a private sandbox clock. N partners and T tenants (a generated directory),
+ * M claims arriving over D days on business days, reviewers with a daily capacity taking
+ * the queue by due time, partners answering information requests after a random delay
+ * (some never: the R-TIME-4 timer rejects them), customers opting out, partners disputing
+ * rejections, competing claims.
  *
- * Deterministic for a seed: every random choice comes from one seeded PRNG (and a seeded
- * Faker for names), the clock is a frozen SandboxClock moved only by the simulation.
- * The report's SLA figures are computed from each claim's deadlines (R-TIME-2, R-TIME-3,
- * R-TIME-8) against the instant the reviewer acted (or the end of the run when still open).
+ * Each simulated business day runs in phases: timers (08:00), partners' and customers'
+ * scheduled steps (09:00), new claims (10:00–14:00), timers and the reviewers' batch
+ * (15:00), timers and the dashboard counters' fold (23:00). Within a phase, the steps of claims on different customer and
+ * workload keys run concurrently (`concurrency` at once, optionally on worker threads);
+ * the steps on one key run one after the other in queue order. Claims interact only
+ * through their key (R-CMP-1 duplicates, R-CMP-2/3 competing claims and arbitration), so
+ * the database ends the same whatever the concurrency.
+ *
+ * Deterministic for a seed: the run's own choices (arrivals, partners, keys, competing)
+ * come from one seeded PRNG drawn in a fixed order; every choice about a claim (decision,
+ * delays, opt-out, dispute) comes from the claim's own seeded stream (random.ts); the
+ * clock is moved only by the simulation. The report's SLA figures are computed from each
+ * claim's deadlines (R-TIME-2, R-TIME-3, R-TIME-8) against the instant the reviewer acted
+ * (or the end of the run when still open).
+ *
+ * Memory: per claim only a small record (SimClaim) is kept, not the claim resource.
  */
-import { Readable } from "node:stream";
-import { en, Faker } from "@faker-js/faker";
 import { sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
-import type { ClaimView } from "../claims/claim-view.ts";
-import { createClaim } from "../claims/create-claim.ts";
-import { resubmitClaim } from "../claims/resubmit-claim.ts";
-import { submitClaim } from "../claims/submit-claim.ts";
-import { uploadDocument } from "../claims/upload-document.ts";
-import { optOut } from "../consent/opt-out.ts";
+import { foldClaimStatusDeltas } from "../claims/status-counts.ts";
 import type { AppContext } from "../context.ts";
-import { importDirectory } from "../directory/import-directory.ts";
-import type { ImportDocument } from "../directory/import-schema.ts";
-import { decideDispute } from "../disputes/decide-dispute.ts";
-import { disputeClaim } from "../disputes/dispute-claim.ts";
-import { renderSimplePdf } from "../documents/simple-pdf.ts";
-import { CATALOG, PROGRAMS } from "../domain/catalog.ts";
+import { CATALOG } from "../domain/catalog.ts";
 import { SandboxClock } from "../domain/clock.ts";
-import { DomainError } from "../domain/errors.ts";
 import { runDueTimers } from "../jobs/sweeper.ts";
-import { approveClaim } from "../review/approve-claim.ts";
-import { rejectClaim } from "../review/reject-claim.ts";
-import { requestInformation } from "../review/request-information.ts";
-import { startReview } from "../review/start-review.ts";
+import {
+	generateSimulationDirectory,
+	loadSimulationDirectory,
+} from "./directory.ts";
+import { localExecutor, type SimExecutor } from "./executor.ts";
+import type { SimClaimState, SimOp, SimOpResult } from "./operations.ts";
+import {
+	mix32,
+	nextRandom,
+	type RandomStream,
+	seededRandom,
+} from "./random.ts";
+
+export { generateSimulationDirectory } from "./directory.ts";
+export { seededRandom } from "./random.ts";
 
 /** Parameters of a simulation. */
 export interface SimulationOptions {
@@ -55,7 +65,11 @@ export interface SimulationOptions {
 	seed: number;
 	/** First simulated instant (default 2026-01-05T00:00Z, a Monday). */
 	start?: Date;
-	/** Called every few percent of simulated days. */
+	/** Steps in flight at once (default 1). The outcome does not depend on it. */
+	concurrency?: number;
+	/** Where the steps run (default: this thread, on `ctx`). */
+	executor?: SimExecutor;
+	/** Called at the end of each simulated day and about twice a second meanwhile. */
 	onProgress?: (p: SimulationProgress) => void;
 }
 
@@ -64,17 +78,22 @@ export interface SimulationProgress {
 	days: number;
 	claimsCreated: number;
 	claims: number;
+	/** Wall-clock seconds since the start of the run. */
+	elapsedSeconds: number;
 }
 
 /** The end-of-run report. */
 export interface SimulationReport {
-	parameters: Omit<SimulationOptions, "onProgress" | "start"> & {
+	parameters: Omit<
+		SimulationOptions,
+		"onProgress" | "start" | "concurrency" | "executor"
+	> & {
 		start: string;
 	};
 	/** Claims per final status, read from the database. */
 	claimsByStatus: Record<string, number>;
 	claimsCreated: number;
-	/** Generated claims the rules refused at creation (e.g. R-CMP-1 duplicates). */
+	/** Generated claims the rules refused at creation, or for which no free customer and workload was found. */
 	claimsRefused: number;
 	competingClaims: number;
 	actions: Record<string, number>;
@@ -89,6 +108,12 @@ export interface SimulationReport {
 	/** Submission → first approval or rejection by a reviewer (arbitration losers included), in hours. */
 	timeToDecisionHours: { count: number; median: number; p90: number };
 	simulatedEnd: string;
+	/** How the run was executed (does not change the figures above). */
+	execution: {
+		database: "pglite" | "postgres";
+		concurrency: number;
+		workers: number;
+	};
 	wallSeconds: number;
 	claimsPerSecond: number;
 }
@@ -107,74 +132,155 @@ export const SIMULATION_DEFAULTS = {
 	seed: 1,
 } as const;
 
-/** mulberry32: a small, fast, seedable PRNG. */
-export function seededRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-/** A directory of `partners` organizations (one MPN ID each, enrolled everywhere) and `tenants` tenants. */
-export function generateSimulationDirectory(
-	partners: number,
-	tenants: number,
-	seed: number,
-): ImportDocument {
-	const faker = new Faker({ locale: [en] });
-	faker.seed(seed);
-	return {
-		products: CATALOG.map((p) => ({ ...p })),
-		partners: Array.from({ length: partners }, (_, i) => ({
-			organizationId: `sim-partner-${i + 1}`,
-			name: `${faker.company.name()} (sim ${i + 1})`.slice(0, 200),
-			mpnIds: [
-				{
-					mpnId: String(7_000_000 + i + 1),
-					programs: [...PROGRAMS],
-					partnerTypes: [],
-				},
-			],
-		})),
-		tenants: Array.from({ length: tenants }, (_, i) => ({
-			tenantId: faker.string.uuid(),
-			name: `${faker.company.name()} (sim ${i + 1})`.slice(0, 200),
-			domains: [`simt${i + 1}.onmicrosoft.com`, `simt${i + 1}.example`],
-		})),
-	} as ImportDocument;
-}
-
-interface Tracked {
-	id: string;
-	/** Creation order: the deterministic tie-break (claim IDs are random UUIDs). */
-	seq: number;
-	partner: number;
-	key: string;
-	status: string;
-	submittedAt: number;
-	decided: boolean;
-	/** Deadline of what the reviewer owes now (ms), for queue order. */
-	due: number;
-	/** The view's deadlines, kept for the SLA checks. */
-	view: ClaimView;
-}
-
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const percentile = (sorted: number[], p: number) =>
+/** What the simulation keeps of one claim (a million of them must fit in memory). */
+class SimClaim implements RandomStream {
+	id = "";
+	status = "planned";
+	submittedAt = 0;
+	decided = false;
+	/** Deadline of what the reviewer owes now (ms), for queue order. */
+	due = Number.POSITIVE_INFINITY;
+	reviewStartDue = Number.NaN;
+	decisionDue = Number.NaN;
+	disputeDecisionDue = Number.NaN;
+	disputeOpen = false;
+	/** The reviewer asked for information before. */
+	asked = false;
+	rejectionReason: string | null = null;
+	/** Version of its live review-queue entry (0: not queued). */
+	queued = 0;
+	queuedDue = 0;
+	/** The next claim (by number) on the same customer and workload, or -1. */
+	nextInKey = -1;
+	constructor(
+		/** Creation order: the deterministic tie-break (claim IDs are random UUIDs). */
+		readonly seq: number,
+		readonly partner: number,
+		/** tenant index × workloads + workload index. */
+		readonly key: number,
+		/** This claim's own PRNG state. */
+		public rng: number,
+	) {}
+}
+
+function swap(a: number[], i: number, j: number): void {
+	const x = a[i] as number;
+	a[i] = a[j] as number;
+	a[j] = x;
+}
+
+/** A binary min-heap of (due, seq) with an entry version, for the review queue. */
+class ReviewQueue {
+	#due: number[] = [];
+	#seq: number[] = [];
+	#ver: number[] = [];
+	get size(): number {
+		return this.#due.length;
+	}
+	#less(i: number, j: number): boolean {
+		const a = this.#due[i] as number;
+		const b = this.#due[j] as number;
+		return (
+			a < b || (a === b && (this.#seq[i] as number) < (this.#seq[j] as number))
+		);
+	}
+	#swap(i: number, j: number): void {
+		swap(this.#due, i, j);
+		swap(this.#seq, i, j);
+		swap(this.#ver, i, j);
+	}
+	push(due: number, seq: number, ver: number): void {
+		this.#due.push(due);
+		this.#seq.push(seq);
+		this.#ver.push(ver);
+		let i = this.#due.length - 1;
+		while (i > 0) {
+			const parent = (i - 1) >> 1;
+			if (!this.#less(i, parent)) break;
+			this.#swap(i, parent);
+			i = parent;
+		}
+	}
+	/** Removes the first entry; returns [seq, ver]. */
+	pop(): [number, number] {
+		const top: [number, number] = [
+			this.#seq[0] as number,
+			this.#ver[0] as number,
+		];
+		const last = this.#due.length - 1;
+		this.#swap(0, last);
+		this.#due.pop();
+		this.#seq.pop();
+		this.#ver.pop();
+		let i = 0;
+		const n = this.#due.length;
+		for (;;) {
+			const l = 2 * i + 1;
+			const r = l + 1;
+			let m = i;
+			if (l < n && this.#less(l, m)) m = l;
+			if (r < n && this.#less(r, m)) m = r;
+			if (m === i) break;
+			this.#swap(i, m);
+			i = m;
+		}
+		return top;
+	}
+}
+
+/** Runs `fn` on every item, at most `limit` at once; stops taking new items after a failure. */
+async function forEachLimited<T>(
+	items: readonly T[],
+	limit: number,
+	fn: (item: T) => Promise<void>,
+): Promise<void> {
+	let next = 0;
+	let failure: { error: unknown } | undefined;
+	const runner = async () => {
+		while (!failure && next < items.length) {
+			const item = items[next++] as T;
+			try {
+				await fn(item);
+			} catch (error) {
+				failure ??= { error };
+			}
+		}
+	};
+	await Promise.all(
+		Array.from({ length: Math.min(limit, items.length) }, runner),
+	);
+	if (failure) throw failure.error;
+}
+
+/** Groups items by key, keeping their order within each group (and the groups' first-seen order). */
+function groupByKey<T>(items: readonly T[], keyOf: (item: T) => number): T[][] {
+	const groups = new Map<number, T[]>();
+	for (const item of items) {
+		const k = keyOf(item);
+		const g = groups.get(k);
+		if (g) g.push(item);
+		else groups.set(k, [item]);
+	}
+	return [...groups.values()];
+}
+
+const percentile = (sorted: Float64Array, p: number) =>
 	sorted.length === 0
 		? 0
 		: (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ??
 			0);
 
+const RESUBMIT = 0;
+const DISPUTE = 1;
+const OPT_OUT = 2;
+
 /**
  * Runs the simulation against `ctx`'s database (which should be empty of claims; the
- * directory is imported). Uses its own clock; `ctx.clock` is not touched.
+ * directory is loaded). Uses its own clock; `ctx.clock` is not touched. The steps run on
+ * `opts.executor` (default: this thread on `ctx`); timers and the final counts on `ctx`.
  */
 export async function runSimulation(
 	ctx: AppContext,
@@ -185,16 +291,20 @@ export async function runSimulation(
 	const chance = (p: number) => rnd() < p;
 	const int = (min: number, max: number) =>
 		min + Math.floor(rnd() * (max - min + 1));
+	const intOf = (t: SimClaim, min: number, max: number) =>
+		min + Math.floor(nextRandom(t) * (max - min + 1));
+	const limit = Math.max(1, Math.floor(opts.concurrency ?? 1));
+	const executor = opts.executor ?? localExecutor(ctx);
 	const doc = generateSimulationDirectory(
 		opts.partners,
 		opts.tenants,
 		opts.seed,
 	);
-	await importDirectory(ctx.db, doc);
+	await loadSimulationDirectory(ctx.db, doc);
 	const start = opts.start ?? new Date("2026-01-05T00:00:00.000Z");
 	const clock = new SandboxClock(start);
 	const c: AppContext = { ...ctx, clock };
-	const at = (day: number, hour: number) =>
+	const at = (day: number, hour: number) => {
 		clock.setTo(
 			new Date(
 				Math.max(
@@ -203,6 +313,8 @@ export async function runSimulation(
 				),
 			),
 		);
+		return clock.now().getTime();
+	};
 	const timers = { partnerResponseExpired: 0, associationsActivated: 0 };
 	const sweep = async () => {
 		const r = await runDueTimers(c);
@@ -215,31 +327,31 @@ export async function runSimulation(
 	const workloads = CATALOG.filter(
 		(p) => p.solutionArea === "microsoft_365",
 	).map((p) => p.productId);
-	const actorOf = (i: number): Actor => ({
-		userId: `sim:partner:${i}`,
-		name: `Simulated partner ${i + 1}`,
-		roles: ["global_admin"],
-		kind: "partner",
-		organizationId: partners[i]?.organizationId ?? null,
-	});
-	const reviewer: Actor = {
-		userId: "sim:reviewer",
-		name: "Simulated reviewer",
-		roles: ["reviewer"],
-		kind: "reviewer",
-	};
-	const pdf = Buffer.from(
-		renderSimplePdf([
-			"Proof of execution",
-			"Simulated engagement: workshops, deployment and adoption plan.",
-			"Customer acknowledgement: signed.",
-		]),
+	const W = workloads.length;
+	const actors = partners.map(
+		(p, i): Actor => ({
+			userId: `sim:partner:${i}`,
+			name: `Simulated partner ${i + 1}`,
+			roles: ["global_admin"],
+			kind: "partner",
+			organizationId: p.organizationId,
+		}),
 	);
+	const actorOf = (i: number) => actors[i] as Actor;
 
-	const byId = new Map<string, Tracked>();
-	/** (tenant:workload) → claim ids, live or not (competing picks a live one). */
-	const byKey = new Map<string, string[]>();
-	const usedByPartner = new Set<string>();
+	/** Every planned claim, by number. */
+	const all: SimClaim[] = [];
+	/** First claim (by number) on each key, or -1; the rest follow `nextInKey`. */
+	const keyHead = new Int32Array(tenants.length * W).fill(-1);
+	/** Day + 1 when a new claim took the key (one new claim per key and day). */
+	const keyDay = new Int32Array(tenants.length * W);
+	const onKey = function* (key: number): Generator<SimClaim> {
+		for (let s = keyHead[key] as number; s >= 0; ) {
+			const t = all[s] as SimClaim;
+			yield t;
+			s = t.nextInKey;
+		}
+	};
 	const actions: Record<string, number> = {};
 	const count = (a: string) => {
 		actions[a] = (actions[a] ?? 0) + 1;
@@ -251,311 +363,350 @@ export async function runSimulation(
 		openOverdueAtEnd: 0,
 	};
 	const decisionHours: number[] = [];
-	/** Scheduled partner/customer steps by simulated day. */
-	const agenda = new Map<
-		number,
-		{ kind: "resubmit" | "opt_out" | "dispute"; id: string }[]
-	>();
-	const schedule = (
-		day: number,
-		kind: "resubmit" | "opt_out" | "dispute",
-		id: string,
-	) => {
-		const list = agenda.get(day) ?? [];
-		list.push({ kind, id });
-		agenda.set(day, list);
+	/** Scheduled partner/customer steps by simulated day: claim number × 4 + kind. */
+	const agenda = new Map<number, number[]>();
+	const schedule = (day: number, kind: number, t: SimClaim) => {
+		const list = agenda.get(day);
+		if (list) list.push(t.seq * 4 + kind);
+		else agenda.set(day, [t.seq * 4 + kind]);
 	};
+	const queue = new ReviewQueue();
+	let queueVersion = 0;
 	let created = 0;
 	let refused = 0;
 	let competing = 0;
 	let currentDay = 0;
-
-	const dueOf = (v: ClaimView): number => {
-		const d =
-			v.dispute?.status === "open"
-				? v.deadlines.disputeDecisionDue
-				: v.status === "submitted"
-					? v.deadlines.reviewStartDue
-					: v.deadlines.decisionDue;
-		return d ? Date.parse(d) : Number.MAX_SAFE_INTEGER;
-	};
-	const track = (t: Tracked, v: ClaimView) => {
-		t.status = v.status;
-		t.view = v;
-		t.due = dueOf(v);
-		if (!t.decided && (v.status === "approved" || v.status === "rejected")) {
-			t.decided = true;
-			decisionHours.push((clock.now().getTime() - t.submittedAt) / HOUR);
-		}
-	};
-	/** Why the last attempt was refused (its error code), or null. */
-	let lastRefusal: string | null = null;
-	/** Runs a use case; a refusal (e.g. the claim moved on meanwhile) is counted, not fatal. */
-	const attempt = async (
-		name: string,
-		t: Tracked,
-		fn: () => Promise<ClaimView>,
-	): Promise<ClaimView | null> => {
-		lastRefusal = null;
-		try {
-			const v = await fn();
-			count(name);
-			track(t, v);
-			return v;
-		} catch (err) {
-			if (!(err instanceof DomainError)) throw err;
-			count(`${name}_refused`);
-			lastRefusal = err.code;
-			await refresh(t);
-			return null;
-		}
-	};
-	/** Re-reads a claim's status and open dispute after a refusal (it may have moved on). */
-	const refresh = async (t: Tracked) => {
-		const rows = await c.db.execute(
-			sql`select status, dispute->>'status' as dispute from claims where id = ${t.id}`,
-		);
-		const row = (
-			rows as unknown as { rows: { status: string; dispute: string | null }[] }
-		).rows[0];
-		if (!row) return;
-		t.status = row.status;
-		if (t.view.dispute && row.dispute !== "open")
-			t.view = { ...t.view, dispute: { ...t.view.dispute, status: "decided" } };
-	};
-	const afterRejection = (t: Tracked) => {
-		if (
-			t.view.rejection &&
-			!["partner_request", "customer_declined"].includes(
-				(t.view.rejection as { reason?: string }).reason ?? "",
-			) &&
-			chance(opts.disputeRate)
-		)
-			schedule(currentDay + int(1, 5), "dispute", t.id);
-	};
-	/** After an approval, refresh competitors the use case rejected (R-CMP-3). */
-	const afterApproval = async (t: Tracked) => {
-		if (chance(opts.optOutRate))
-			schedule(currentDay + int(1, 6), "opt_out", t.id);
-		for (const otherId of byKey.get(t.key) ?? []) {
-			const o = byId.get(otherId);
-			if (!o || o.id === t.id || o.status === "rejected") continue;
-			const rows = await c.db.execute(
-				sql`select status from claims where id = ${o.id}`,
-			);
-			const status = (rows as unknown as { rows: { status: string }[] }).rows[0]
-				?.status;
-			if (status === "rejected") {
-				o.status = "rejected";
-				if (!o.decided) {
-					o.decided = true;
-					decisionHours.push((clock.now().getTime() - o.submittedAt) / HOUR);
-				}
-			}
-		}
-	};
-
-	const createOne = async () => {
-		const p = int(0, partners.length - 1);
-		let key: string | undefined;
-		if (chance(opts.competingRate) && byKey.size > 0) {
-			// Another partner's live claim on the same tenant and workload (R-CMP-2).
-			const keys = [...byKey.keys()];
-			for (let tries = 0; tries < 5 && !key; tries++) {
-				const k = keys[int(0, keys.length - 1)] as string;
-				const live = (byKey.get(k) ?? []).some((id) => {
-					const o = byId.get(id);
-					return o && o.partner !== p && o.status !== "rejected";
-				});
-				if (live && !usedByPartner.has(`${p}|${k}`)) key = k;
-			}
-		}
-		if (!key) {
-			for (let tries = 0; tries < 20 && !key; tries++) {
-				const k = `${int(0, tenants.length - 1)}:${workloads[int(0, workloads.length - 1)]}`;
-				if (!byKey.has(k)) key = k;
-			}
-		}
-		if (!key) {
-			refused++;
-			return;
-		}
-		usedByPartner.add(`${p}|${key}`);
-		const [ti, workload] = key.split(":") as [string, string];
-		const tenant = tenants[Number(ti)];
-		const partner = partners[p];
-		if (!tenant || !partner) return;
-		const actor = actorOf(p);
-		try {
-			let v = await createClaim(c, {
-				actor,
-				input: {
-					name: `${tenant.name} ${workload} adoption`.slice(0, 200),
-					mpnId: partner.mpnIds[0]?.mpnId as string,
-					customer: {
-						tenantId: tenant.tenantId,
-						domain: tenant.domains[1] as string,
-					},
-					solutionArea: "microsoft_365",
-					activity: "usage",
-					products: [{ productId: workload }],
-					contacts: {
-						customer: {
-							name: "Customer Sponsor",
-							title: "CIO",
-							email: `cio@simt${Number(ti) + 1}.example`,
-						},
-						customerTechnical: {
-							name: "Customer IT",
-							title: "IT Manager",
-							email: `it@simt${Number(ti) + 1}.example`,
-						},
-						partner: {
-							name: actor.name,
-							email: `claims@sim-partner-${p + 1}.example`,
-						},
-					},
-				} as never,
-			});
-			v = (
-				await uploadDocument(c, {
-					actor,
-					claimId: v.id,
-					stream: Readable.from([pdf]),
-					fileName: "PoE.pdf",
-				})
-			).claim;
-			v = await submitClaim(c, { actor, claimId: v.id });
-			created++;
-			if (v.competing) competing++;
-			const t: Tracked = {
-				id: v.id,
-				seq: byId.size,
-				partner: p,
-				key,
-				status: v.status,
-				submittedAt: clock.now().getTime(),
-				decided: false,
-				due: 0,
-				view: v,
-			};
-			track(t, v);
-			byId.set(v.id, t);
-			const list = byKey.get(key) ?? [];
-			list.push(v.id);
-			byKey.set(key, list);
-		} catch (err) {
-			if (!(err instanceof DomainError)) throw err;
-			refused++;
-		}
+	let lastProgress = performance.now();
+	const progress = (day: number, force: boolean) => {
+		if (!opts.onProgress) return;
+		const now = performance.now();
+		if (!force && now - lastProgress < 500) return;
+		lastProgress = now;
+		opts.onProgress({
+			day,
+			days: opts.days,
+			claimsCreated: created,
+			claims: opts.claims,
+			elapsedSeconds: (now - wallStart) / 1000,
+		});
 	};
 
 	/** True when the claim waits for a reviewer (review, decision or dispute answer). */
-	const waiting = (t: Tracked) =>
+	const waiting = (t: SimClaim) =>
 		t.status === "submitted" ||
 		t.status === "under_review" ||
-		(t.status === "rejected" && t.view.dispute?.status === "open");
-	/** Reviewers handle up to `capacity` work items, most urgent first. */
-	const reviewQueue = async (capacity: number) => {
-		const queue = [...byId.values()]
-			.filter(waiting)
-			.sort((a, b) => a.due - b.due || a.seq - b.seq)
-			.slice(0, capacity);
-		for (const t of queue) {
-			// An earlier approval in this batch may have rejected it (R-CMP-3).
-			if (!waiting(t)) continue;
-			const now = clock.now().getTime();
-			if (t.status === "rejected") {
-				const due = t.view.deadlines.disputeDecisionDue;
-				if (due && now > Date.parse(due)) sla.disputeAnswer++;
-				const r = rnd();
-				const decision =
-					r < 0.4 ? "approve" : r < 0.6 ? "request_information" : "uphold";
-				const v = await attempt(`dispute_${decision}`, t, () =>
-					decideDispute(c, {
-						actor: reviewer,
-						claimId: t.id,
-						decision,
-						comment: "Dispute reviewed.",
-						...(decision === "request_information"
-							? { reasons: ["missing_customer_acknowledgement"] }
-							: {}),
-					}),
-				);
-				if (v?.status === "approved") await afterApproval(t);
-				if (v?.status === "partner_action_required") afterRequest(t);
-				if (!v && lastRefusal === "association_already_approved")
-					// Another partner won meanwhile (R-CMP-2): the rejection stands.
-					await attempt("dispute_uphold", t, () =>
-						decideDispute(c, {
-							actor: reviewer,
-							claimId: t.id,
-							decision: "uphold",
-							comment: "Another partner's claim is already approved.",
-						}),
-					);
-				continue;
-			}
-			if (t.status === "submitted") {
-				const due = t.view.deadlines.reviewStartDue;
-				if (due && now > Date.parse(due)) sla.reviewStart++;
-				const v = await attempt("start_review", t, () =>
-					startReview(c, { actor: reviewer, claimId: t.id }),
-				);
-				if (!v) continue;
-			}
-			const due = t.view.deadlines.decisionDue;
-			if (due && now > Date.parse(due)) sla.decision++;
-			const asked = Boolean(t.view.informationRequest);
-			const r = rnd();
-			if (r < (asked ? 0.8 : 0.6)) {
-				const v = await attempt("approve", t, () =>
-					approveClaim(c, {
-						actor: reviewer,
-						claimId: t.id,
-						comment: "PoE verified.",
-					}),
-				);
-				if (v) await afterApproval(t);
-				else if (lastRefusal === "association_already_approved") {
-					// Arbitration already decided for another partner (R-CMP-2, R-CMP-3).
-					const w = await attempt("reject", t, () =>
-						rejectClaim(c, {
-							actor: reviewer,
-							claimId: t.id,
-							reason: "insufficient_poe",
-							comment:
-								"Another partner is already of record for this workload.",
-						}),
-					);
-					if (w) afterRejection(t);
-				}
-			} else if (!asked && r < 0.85) {
-				const v = await attempt("request_information", t, () =>
-					requestInformation(c, {
-						actor: reviewer,
-						claimId: t.id,
-						reasons: ["missing_or_old_dates"],
-						comment: "Please add the engagement dates to the PoE.",
-					}),
-				);
-				if (v) afterRequest(t);
-			} else {
-				const v = await attempt("reject", t, () =>
-					rejectClaim(c, {
-						actor: reviewer,
-						claimId: t.id,
-						reason: "insufficient_poe",
-						comment: "The PoE does not show work for this customer.",
-					}),
-				);
-				if (v) afterRejection(t);
-			}
+		(t.status === "rejected" && t.disputeOpen);
+	/** Puts a waiting claim in the review queue at its current due time (once). */
+	const requeue = (t: SimClaim) => {
+		if (!waiting(t)) {
+			t.queued = 0;
+			return;
+		}
+		if (t.queued !== 0 && t.queuedDue === t.due) return;
+		t.queued = ++queueVersion;
+		t.queuedDue = t.due;
+		queue.push(t.due, t.seq, t.queued);
+	};
+	const decide = (t: SimClaim, now: number) => {
+		if (!t.decided && (t.status === "approved" || t.status === "rejected")) {
+			t.decided = true;
+			decisionHours.push((now - t.submittedAt) / HOUR);
 		}
 	};
-	const afterRequest = (t: Tracked) => {
-		if (!chance(opts.noAnswerRate))
-			schedule(currentDay + int(1, 5), "resubmit", t.id);
+	const track = (t: SimClaim, s: SimClaimState, now: number) => {
+		t.id = s.id;
+		t.status = s.status;
+		t.reviewStartDue = s.reviewStartDue;
+		t.decisionDue = s.decisionDue;
+		t.disputeDecisionDue = s.disputeDecisionDue;
+		t.disputeOpen = s.disputeOpen;
+		t.asked = s.asked;
+		t.rejectionReason = s.rejectionReason;
+		const d = s.disputeOpen
+			? s.disputeDecisionDue
+			: s.status === "submitted"
+				? s.reviewStartDue
+				: s.decisionDue;
+		t.due = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d;
+		decide(t, now);
+		requeue(t);
+	};
+	/** Runs a step; a refusal (e.g. the claim moved on meanwhile) is counted, not fatal. */
+	const step = async (
+		name: string,
+		t: SimClaim,
+		op: SimOp,
+	): Promise<SimOpResult> => {
+		const res = await executor.run(op);
+		if (res.ok) {
+			count(name);
+			track(t, res.claim, op.at);
+		} else {
+			count(`${name}_refused`);
+			if (res.status !== null) t.status = res.status;
+			t.disputeOpen = res.disputeOpen;
+			requeue(t);
+		}
+		return res;
+	};
+	/** The other claims on the key that may still be open (their status is read after an approval). */
+	const othersOf = (t: SimClaim) => {
+		const ids: string[] = [];
+		for (const o of onKey(t.key))
+			if (o !== t && o.id && o.status !== "rejected") ids.push(o.id);
+		return ids;
+	};
+	const afterRejection = (t: SimClaim) => {
+		if (
+			t.rejectionReason !== null &&
+			t.rejectionReason !== "partner_request" &&
+			t.rejectionReason !== "customer_declined" &&
+			nextRandom(t) < opts.disputeRate
+		)
+			schedule(currentDay + intOf(t, 1, 5), DISPUTE, t);
+	};
+	/** After an approval: maybe an opt-out; competitors the use case rejected (R-CMP-3) are decided. */
+	const afterApproval = (t: SimClaim, res: SimOpResult, now: number) => {
+		if (nextRandom(t) < opts.optOutRate)
+			schedule(currentDay + intOf(t, 1, 6), OPT_OUT, t);
+		if (!res.ok) return;
+		const statuses = new Map(res.others ?? []);
+		for (const o of onKey(t.key)) {
+			if (o === t || statuses.get(o.id) !== "rejected") continue;
+			o.status = "rejected";
+			decide(o, now);
+			requeue(o);
+		}
+	};
+	const afterRequest = (t: SimClaim) => {
+		if (!(nextRandom(t) < opts.noAnswerRate))
+			schedule(currentDay + intOf(t, 1, 5), RESUBMIT, t);
+	};
+
+	/** Picks the day's new claims (partner, customer, workload) in order, from the run's PRNG. */
+	const planCreates = (day: number, n: number) => {
+		const before = all.length;
+		const plan: { t: SimClaim; at: number }[] = [];
+		for (let i = 0; i < n; i++) {
+			const at = start.getTime() + day * DAY + 10 * HOUR + (i * 4 * HOUR) / n;
+			const p = int(0, partners.length - 1);
+			let key = -1;
+			if (chance(opts.competingRate) && before > 0) {
+				// Another partner's live claim on the same tenant and workload (R-CMP-2),
+				// created on an earlier day.
+				for (let tries = 0; tries < 5 && key < 0; tries++) {
+					const k = (all[int(0, before - 1)] as SimClaim).key;
+					if (keyDay[k] === day + 1) continue;
+					let live = false;
+					let mine = false;
+					for (const o of onKey(k)) {
+						if (o.partner === p) mine = true;
+						else if (o.status !== "rejected" && o.status !== "refused")
+							live = true;
+					}
+					if (live && !mine) key = k;
+				}
+			}
+			for (let tries = 0; tries < 20 && key < 0; tries++) {
+				const k = int(0, tenants.length - 1) * W + int(0, W - 1);
+				if (keyHead[k] === -1) key = k;
+			}
+			if (key < 0) {
+				refused++;
+				continue;
+			}
+			keyDay[key] = day + 1;
+			const t = new SimClaim(all.length, p, key, mix32(opts.seed, all.length));
+			t.nextInKey = keyHead[key] as number;
+			keyHead[key] = t.seq;
+			all.push(t);
+			plan.push({ t, at });
+		}
+		return plan;
+	};
+	const createOne = async ({ t, at }: { t: SimClaim; at: number }) => {
+		const ti = Math.floor(t.key / W);
+		const workload = workloads[t.key % W] as string;
+		const tenant = tenants[ti];
+		const partner = partners[t.partner];
+		if (!tenant || !partner) return;
+		const actor = actorOf(t.partner);
+		const res = await executor.run({
+			kind: "create",
+			at,
+			actor,
+			input: {
+				name: `${tenant.name} ${workload} adoption`.slice(0, 200),
+				mpnId: partner.mpnIds[0]?.mpnId as string,
+				customer: {
+					tenantId: tenant.tenantId,
+					domain: tenant.domains[1] as string,
+				},
+				solutionArea: "microsoft_365",
+				activity: "usage",
+				products: [{ productId: workload }],
+				contacts: {
+					customer: {
+						name: "Customer Sponsor",
+						title: "CIO",
+						email: `cio@simt${ti + 1}.example`,
+					},
+					customerTechnical: {
+						name: "Customer IT",
+						title: "IT Manager",
+						email: `it@simt${ti + 1}.example`,
+					},
+					partner: {
+						name: actor.name,
+						email: `claims@sim-partner-${t.partner + 1}.example`,
+					},
+				},
+			},
+		});
+		if (!res.ok) {
+			refused++;
+			t.status = "refused";
+			return;
+		}
+		created++;
+		if (res.claim.competing) competing++;
+		t.submittedAt = at;
+		track(t, res.claim, at);
+		progress(currentDay + 1, false);
+	};
+
+	/** Partners and customers act on their scheduled steps. */
+	const agendaStep = async (item: number, now: number) => {
+		const t = all[Math.floor(item / 4)] as SimClaim;
+		const kind = item % 4;
+		const actor = actorOf(t.partner);
+		if (kind === RESUBMIT && t.status === "partner_action_required")
+			await step("resubmit", t, {
+				kind: "resubmit",
+				at: now,
+				claimId: t.id,
+				actor,
+			});
+		if (kind === DISPUTE && t.status === "rejected")
+			await step("dispute", t, {
+				kind: "dispute",
+				at: now,
+				claimId: t.id,
+				actor,
+			});
+		if (kind === OPT_OUT && t.status === "approved") {
+			const tenant = tenants[Math.floor(t.key / W)];
+			await step("opt_out", t, {
+				kind: "opt_out",
+				at: now,
+				claimId: t.id,
+				actor: {
+					userId: `sim:customer:${tenant?.tenantId}`,
+					name: "Simulated customer admin",
+					roles: ["customer_admin"],
+					kind: "customer",
+					tenantId: tenant?.tenantId ?? null,
+				},
+			});
+		}
+	};
+
+	/** One work item of the reviewers: a dispute answer, or a review start and decision. */
+	const reviewOne = async (t: SimClaim, now: number) => {
+		if (t.status === "rejected") {
+			if (now > t.disputeDecisionDue) sla.disputeAnswer++;
+			const r = nextRandom(t);
+			const decision =
+				r < 0.4 ? "approve" : r < 0.6 ? "request_information" : "uphold";
+			const res = await step(`dispute_${decision}`, t, {
+				kind: "decide_dispute",
+				at: now,
+				claimId: t.id,
+				decision,
+				comment: "Dispute reviewed.",
+				others: decision === "approve" ? othersOf(t) : [],
+			});
+			if (res.ok && res.claim.status === "approved") afterApproval(t, res, now);
+			if (res.ok && res.claim.status === "partner_action_required")
+				afterRequest(t);
+			if (!res.ok && res.code === "association_already_approved")
+				// Another partner won meanwhile (R-CMP-2): the rejection stands.
+				await step("dispute_uphold", t, {
+					kind: "decide_dispute",
+					at: now,
+					claimId: t.id,
+					decision: "uphold",
+					comment: "Another partner's claim is already approved.",
+					others: [],
+				});
+			return;
+		}
+		if (t.status === "submitted") {
+			if (now > t.reviewStartDue) sla.reviewStart++;
+			const res = await step("start_review", t, {
+				kind: "start_review",
+				at: now,
+				claimId: t.id,
+			});
+			if (!res.ok) return;
+		}
+		if (now > t.decisionDue) sla.decision++;
+		const r = nextRandom(t);
+		if (r < (t.asked ? 0.8 : 0.6)) {
+			const res = await step("approve", t, {
+				kind: "approve",
+				at: now,
+				claimId: t.id,
+				others: othersOf(t),
+			});
+			if (res.ok) afterApproval(t, res, now);
+			else if (res.code === "association_already_approved") {
+				// Arbitration already decided for another partner (R-CMP-2, R-CMP-3).
+				const w = await step("reject", t, {
+					kind: "reject",
+					at: now,
+					claimId: t.id,
+					comment: "Another partner is already of record for this workload.",
+				});
+				if (w.ok) afterRejection(t);
+			}
+		} else if (!t.asked && r < 0.85) {
+			const res = await step("request_information", t, {
+				kind: "request_information",
+				at: now,
+				claimId: t.id,
+			});
+			if (res.ok) afterRequest(t);
+		} else {
+			const res = await step("reject", t, {
+				kind: "reject",
+				at: now,
+				claimId: t.id,
+				comment: "The PoE does not show work for this customer.",
+			});
+			if (res.ok) afterRejection(t);
+		}
+	};
+	/** Reviewers take up to `capacity` work items, most urgent first (due time, then claim number). */
+	const reviewQueue = async (capacity: number, now: number) => {
+		const batch: SimClaim[] = [];
+		while (batch.length < capacity && queue.size > 0) {
+			const [seq, ver] = queue.pop();
+			const t = all[seq] as SimClaim;
+			if (t.queued !== ver) continue;
+			t.queued = 0;
+			if (waiting(t)) batch.push(t);
+		}
+		await forEachLimited(
+			groupByKey(batch, (t) => t.key),
+			limit,
+			async (group) => {
+				for (const t of group) {
+					// An earlier approval on the key may have rejected it (R-CMP-3).
+					if (waiting(t)) await reviewOne(t, now);
+				}
+			},
+		);
 	};
 
 	const businessDays: number[] = [];
@@ -571,93 +722,58 @@ export async function runSimulation(
 			Math.floor((i * opts.claims) / businessDays.length);
 		perDay.set(d, n);
 	});
-	const step = Math.max(1, Math.floor(opts.days / 50));
-	for (let day = 0; day < opts.days; day++) {
-		currentDay = day;
-		const business = c.calendar.isBusinessDay(
-			new Date(start.getTime() + day * DAY + 12 * HOUR),
-		);
-		at(day, 8);
-		await sweep();
-		if (business) {
-			// Partners and customers act in the morning.
-			at(day, 9);
-			for (const item of agenda.get(day) ?? []) {
-				const t = byId.get(item.id);
-				if (!t) continue;
-				const actor = actorOf(t.partner);
-				if (item.kind === "resubmit" && t.status === "partner_action_required")
-					await attempt("resubmit", t, () =>
-						resubmitClaim(c, {
-							actor,
-							claimId: t.id,
-							comment: "Updated PoE with the engagement dates.",
-						}),
-					);
-				if (item.kind === "dispute" && t.status === "rejected")
-					await attempt("dispute", t, () =>
-						disputeClaim(c, {
-							actor,
-							claimId: t.id,
-							justification: "The customer confirms our work; see the PoE.",
-						}),
-					);
-				if (item.kind === "opt_out" && t.status === "approved") {
-					const tenant = tenants[Number(t.key.split(":")[0])];
-					const v = await attempt("opt_out", t, () =>
-						optOut(c, {
-							actor: {
-								userId: `sim:customer:${tenant?.tenantId}`,
-								name: "Simulated customer admin",
-								roles: ["customer_admin"],
-								kind: "customer",
-								tenantId: tenant?.tenantId ?? null,
-							} as Actor,
-							claimId: t.id,
-						}),
-					);
-					if (v) t.status = v.status;
+	try {
+		for (let day = 0; day < opts.days; day++) {
+			currentDay = day;
+			const business = c.calendar.isBusinessDay(
+				new Date(start.getTime() + day * DAY + 12 * HOUR),
+			);
+			at(day, 8);
+			await sweep();
+			if (business) {
+				// Partners and customers act in the morning.
+				const morning = at(day, 9);
+				const items = (agenda.get(day) ?? []).sort((a, b) => a - b);
+				agenda.delete(day);
+				await forEachLimited(
+					groupByKey(
+						items,
+						(item) => (all[Math.floor(item / 4)] as SimClaim).key,
+					),
+					limit,
+					async (group) => {
+						for (const item of group) await agendaStep(item, morning);
+					},
+				);
+				// New claims arrive through the day (10:00–14:00).
+				const plan = planCreates(day, perDay.get(day) ?? 0);
+				await forEachLimited(plan, limit, createOne);
+				// Reviewers work the queue by due time in the afternoon.
+				const afternoon = at(day, 15);
+				await sweep();
+				await reviewQueue(opts.reviewCapacity, afternoon);
+			} else {
+				// Weekend steps move to the next business day.
+				const pending = agenda.get(day);
+				if (pending) {
+					agenda.delete(day);
+					const next = agenda.get(day + 1);
+					if (next) next.push(...pending);
+					else agenda.set(day + 1, pending);
 				}
 			}
-			agenda.delete(day);
-			// New claims arrive through the day (10:00–14:00).
-			const n = perDay.get(day) ?? 0;
-			for (let i = 0; i < n; i++) {
-				clock.setTo(
-					new Date(
-						Math.max(
-							clock.now().getTime(),
-							start.getTime() + day * DAY + 10 * HOUR + (i * 4 * HOUR) / n,
-						),
-					),
-				);
-				await createOne();
-			}
-			// Reviewers work the queue by due time in the afternoon.
-			at(day, 15);
+			at(day, 23);
 			await sweep();
-			await reviewQueue(opts.reviewCapacity);
-		} else {
-			// Weekend steps move to the next business day.
-			const pending = agenda.get(day);
-			if (pending) {
-				agenda.delete(day);
-				for (const p of pending) schedule(day + 1, p.kind, p.id);
-			}
+			// The dashboard counters' background fold (R-DSH-1), once a simulated day.
+			await foldClaimStatusDeltas(c);
+			progress(day + 1, true);
 		}
-		at(day, 23);
-		await sweep();
-		if (opts.onProgress && ((day + 1) % step === 0 || day + 1 === opts.days))
-			opts.onProgress({
-				day: day + 1,
-				days: opts.days,
-				claimsCreated: created,
-				claims: opts.claims,
-			});
+	} finally {
+		if (!opts.executor) await executor.close();
 	}
 	// Still waiting past the deadline at the end of the run.
 	const end = clock.now().getTime();
-	for (const t of byId.values()) {
+	for (const t of all) {
 		if (waiting(t) && t.due < end) sla.openOverdueAtEnd++;
 	}
 	const res = await c.db.execute(
@@ -667,9 +783,15 @@ export async function runSimulation(
 	for (const r of (res as unknown as { rows: { status: string; n: number }[] })
 		.rows)
 		claimsByStatus[r.status] = Number(r.n);
-	const sorted = [...decisionHours].sort((a, b) => a - b);
+	const sorted = Float64Array.from(decisionHours).sort();
 	const wallSeconds = (performance.now() - wallStart) / 1000;
-	const { onProgress: _p, start: _s, ...parameters } = opts;
+	const {
+		onProgress: _p,
+		start: _s,
+		concurrency: _c,
+		executor: _e,
+		...parameters
+	} = opts;
 	const round = (x: number) => Math.round(x * 10) / 10;
 	return {
 		parameters: { ...parameters, start: start.toISOString() },
@@ -688,6 +810,11 @@ export async function runSimulation(
 			p90: round(percentile(sorted, 0.9)),
 		},
 		simulatedEnd: new Date(end).toISOString(),
+		execution: {
+			database: ctx.dbKind,
+			concurrency: limit,
+			workers: executor.workers,
+		},
 		wallSeconds: round(wallSeconds),
 		claimsPerSecond: round(created / Math.max(wallSeconds, 0.001)),
 	};
@@ -696,19 +823,20 @@ export async function runSimulation(
 /** The report as text lines. */
 export function formatReport(r: SimulationReport): string {
 	const p = r.parameters;
+	const n = (x: number) => x.toLocaleString("en");
 	const lines = [
-		`Simulated ${p.days} days (${p.start.slice(0, 10)} → ${r.simulatedEnd.slice(0, 10)}): ${p.partners} partners, ${p.tenants} tenants, seed ${p.seed}`,
-		`Claims: ${r.claimsCreated} created (${r.competingClaims} competing), ${r.claimsRefused} refused by the rules`,
+		`Simulated ${p.days} days (${p.start.slice(0, 10)} → ${r.simulatedEnd.slice(0, 10)}): ${n(p.partners)} partners, ${n(p.tenants)} tenants, seed ${p.seed}`,
+		`Claims: ${n(r.claimsCreated)} created (${n(r.competingClaims)} competing), ${n(r.claimsRefused)} refused by the rules`,
 		"Claims per status:",
 		...Object.entries(r.claimsByStatus).map(
-			([s, n]) => `  ${s.padEnd(28)} ${n}`,
+			([s, x]) => `  ${s.padEnd(28)} ${n(x)}`,
 		),
 		"Actions:",
-		...Object.entries(r.actions).map(([a, n]) => `  ${a.padEnd(28)} ${n}`),
-		`Timers: ${r.timers.partnerResponseExpired} no_partner_response rejections (R-TIME-4), ${r.timers.associationsActivated} associations activated (R-TIME-6)`,
-		`SLA breaches: review start ${r.slaBreaches.reviewStart} (R-TIME-2), decision ${r.slaBreaches.decision} (R-TIME-3), dispute answer ${r.slaBreaches.disputeAnswer} (R-TIME-8); still open past due at the end ${r.slaBreaches.openOverdueAtEnd}`,
-		`Time to decision: median ${r.timeToDecisionHours.median} h, p90 ${r.timeToDecisionHours.p90} h (${r.timeToDecisionHours.count} decided)`,
-		`Throughput: ${r.claimsPerSecond} claims/s (${r.wallSeconds} s wall time)`,
+		...Object.entries(r.actions).map(([a, x]) => `  ${a.padEnd(28)} ${n(x)}`),
+		`Timers: ${n(r.timers.partnerResponseExpired)} no_partner_response rejections (R-TIME-4), ${n(r.timers.associationsActivated)} associations activated (R-TIME-6)`,
+		`SLA breaches: review start ${n(r.slaBreaches.reviewStart)} (R-TIME-2), decision ${n(r.slaBreaches.decision)} (R-TIME-3), dispute answer ${n(r.slaBreaches.disputeAnswer)} (R-TIME-8); still open past due at the end ${n(r.slaBreaches.openOverdueAtEnd)}`,
+		`Time to decision: median ${r.timeToDecisionHours.median} h, p90 ${r.timeToDecisionHours.p90} h (${n(r.timeToDecisionHours.count)} decided)`,
+		`Throughput: ${r.claimsPerSecond} claims/s (${r.wallSeconds} s wall time; ${r.execution.database}, ${r.execution.concurrency} steps in flight, ${r.execution.workers ? `${r.execution.workers} worker threads` : "one thread"})`,
 	];
 	return `${lines.join("\n")}\n`;
 }

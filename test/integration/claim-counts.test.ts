@@ -87,7 +87,11 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 			sql`select partner_organization_id as org, status, count(*)::int as n from claims group by 1, 2`,
 		)) as unknown as { rows: { org: string; status: string; n: number }[] };
 		const out: Record<string, Record<string, number>> = {};
-		for (const r of res.rows) (out[r.org] ??= {})[r.status] = Number(r.n);
+		for (const r of res.rows) {
+			const org = out[r.org] ?? {};
+			org[r.status] = Number(r.n);
+			out[r.org] = org;
+		}
 		return out;
 	};
 	const fromApi = async (client: Client) => {

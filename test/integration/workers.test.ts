@@ -85,9 +85,11 @@ describe("the sweeper with two worker processes on one PostgreSQL", () => {
 		const wall = Date.now() - started;
 		expect(a.expired + b.expired).toBe(DUE_PAR);
 		expect(a.activated + b.activated).toBe(DUE_CONSENT);
-		// Both workers took a share (SKIP LOCKED lets them work side by side).
-		expect(a.expired + a.activated).toBeGreaterThan(0);
-		expect(b.expired + b.activated).toBeGreaterThan(0);
+		// How the work splits is chance (a worker that starts late may find none left; CI
+		// saw 2,500 / 0): what must hold is that together they did each timer once.
+		expect(a.expired + a.activated + b.expired + b.activated).toBe(
+			DUE_PAR + DUE_CONSENT,
+		);
 		const q = async (query: ReturnType<typeof sql>) =>
 			((await db.db.execute(query)) as unknown as Rows).rows;
 		const statuses = await q(

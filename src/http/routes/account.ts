@@ -97,8 +97,8 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 						? { tenantId: tenant.tenantId, name: tenant.name }
 						: null,
 					csrfToken: req.csrfToken,
-				/** The server's current time (the sandbox clock in sandbox mode), for "overdue" and windows. */
-				now: ctx.clock.now().toISOString(),
+					/** The server's current time (the sandbox clock in sandbox mode), for "overdue" and windows. */
+					now: ctx.clock.now().toISOString(),
 				};
 			},
 		);

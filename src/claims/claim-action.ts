@@ -29,10 +29,9 @@ import {
 import {
 	diff,
 	type EventType,
-	emitEvent,
 	historySnapshot,
 	postComment,
-	recordHistory,
+	recordHistoryAndEvents,
 } from "./history.ts";
 
 /** True when the actor may see this claim at all (partners: own organization; customers: own tenant; reviewers: past draft). */
@@ -103,6 +102,11 @@ export interface ActionScope {
 	docs: ClaimDocumentRow[];
 	/** Post a comment to the thread (R-REV-3). */
 	comment(body: string, kind?: string): Promise<string>;
+	/**
+	 * Tells the action the claim's documents after `apply` (upload order) when `apply`
+	 * changed them and knows the result, so they are not read again.
+	 */
+	setDocs(docs: ClaimDocumentRow[]): void;
 }
 
 /** Options of {@link performClaimAction}. */
@@ -217,6 +221,7 @@ async function actInTx(
 	if (!opts.skipTransitionCheck)
 		assertTransition(opts.action, opts.actor.kind, factsOf(row, now));
 	const beforeView = toClaimView(row, beforeLines, beforeDocs);
+	let docsAfter: ClaimDocumentRow[] | undefined;
 	const scope: ActionScope = {
 		tx,
 		ctx,
@@ -233,6 +238,9 @@ async function actInTx(
 				body,
 				kind,
 			}),
+		setDocs: (docs) => {
+			docsAfter = docs;
+		},
 	};
 	const changes = await opts.apply(scope);
 	const next = { ...row, ...changes };
@@ -271,18 +279,23 @@ async function actInTx(
 	const afterView = toClaimView(
 		updated as ClaimRow,
 		afterParts ? (afterParts.lines.get(row.id) ?? []) : beforeLines,
-		afterParts ? (afterParts.docs.get(row.id) ?? []) : beforeDocs,
+		afterParts
+			? (afterParts.docs.get(row.id) ?? [])
+			: (docsAfter ?? beforeDocs),
 	);
 	const d = diff(historySnapshot(beforeView), historySnapshot(afterView));
-	await recordHistory(tx, {
-		claimId: row.id,
-		actor: opts.actor,
-		at: now,
-		action: opts.historyAction ?? opts.action,
-		before: d?.before ?? null,
-		after: d?.after ?? null,
-	});
-	for (const type of opts.events ?? [])
-		await emitEvent(tx, type, now, afterView);
+	await recordHistoryAndEvents(
+		tx,
+		{
+			claimId: row.id,
+			actor: opts.actor,
+			at: now,
+			action: opts.historyAction ?? opts.action,
+			before: d?.before ?? null,
+			after: d?.after ?? null,
+		},
+		opts.events ?? [],
+		afterView,
+	);
 	return afterView;
 }

@@ -4,6 +4,7 @@
  * concurrency) and competing claims (R-CMP-2).
  */
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Queryable, Tx } from "../db/client.ts";
 import { pgConstraint, pgErrorCode } from "../db/client.ts";
 import {
@@ -139,7 +140,8 @@ export async function resolveLines(
 				and(
 					eq(claimProducts.partnerOrganizationId, input.organizationId),
 					eq(claimProducts.activity, input.activity),
-					eq(claimProducts.live, true),
+					// A literal, so that a generic plan can use the partial unique index.
+					sql`${claimProducts.live}`,
 					inArray(
 						claimProducts.claimKey,
 						lines.map((l) => l.claimKey),
@@ -247,37 +249,29 @@ export async function setLineFlags(
 
 /**
  * R-CMP-2: the IDs of other organizations' claims that compete with this one: live,
- * past draft, same tenant and product/workload and activity.
+ * past draft, same tenant and product/workload and activity. One statement: the claim's
+ * own lines joined to the others' live lines on the compete key (the partial index
+ * `claim_products_compete_idx`; `live` is tested as a literal so a generic plan can use
+ * it). Sorted by ID.
  */
 export async function findCompetitors(
 	q: Queryable,
 	claimId: string,
 ): Promise<string[]> {
-	const mine = await q
-		.select({
-			competeKey: claimProducts.competeKey,
-			activity: claimProducts.activity,
-			org: claimProducts.partnerOrganizationId,
-		})
-		.from(claimProducts)
-		.where(eq(claimProducts.claimId, claimId));
-	if (mine.length === 0) return [];
-	const first = mine[0] as (typeof mine)[number];
+	const mine = alias(claimProducts, "mine");
 	const rows = await q
 		.selectDistinct({ claimId: claimProducts.claimId })
-		.from(claimProducts)
-		.innerJoin(claims, eq(claims.id, claimProducts.claimId))
-		.where(
+		.from(mine)
+		.innerJoin(
+			claimProducts,
 			and(
-				inArray(
-					claimProducts.competeKey,
-					mine.map((m) => m.competeKey),
-				),
-				eq(claimProducts.activity, first.activity),
-				eq(claimProducts.live, true),
-				ne(claimProducts.partnerOrganizationId, first.org),
-				ne(claims.status, "draft"),
+				eq(claimProducts.competeKey, mine.competeKey),
+				eq(claimProducts.activity, mine.activity),
+				sql`${claimProducts.live}`,
+				ne(claimProducts.partnerOrganizationId, mine.partnerOrganizationId),
 			),
-		);
+		)
+		.innerJoin(claims, eq(claims.id, claimProducts.claimId))
+		.where(and(eq(mine.claimId, claimId), ne(claims.status, "draft")));
 	return rows.map((r) => r.claimId).sort();
 }

@@ -9,7 +9,7 @@ import { DomainError, notFound } from "../domain/errors.ts";
 import { DocumentError } from "../documents/document-store.ts";
 import { sanitizeFileName } from "../documents/sanitize-name.ts";
 import { canSeeClaim, factsOf, performClaimAction } from "./claim-action.ts";
-import type { ClaimView } from "./claim-view.ts";
+import type { ClaimDocumentRow, ClaimView } from "./claim-view.ts";
 
 /** Options of {@link uploadDocument}. */
 export interface UploadDocumentOptions {
@@ -56,10 +56,9 @@ export async function uploadDocument(
 		claimId: opts.claimId,
 		actor: opts.actor,
 		action: "upload_document",
-		writesParts: true,
 		expectedVersion: opts.expectedVersion,
-		apply: async ({ tx, claim, now, actor }) => {
-			await tx.insert(claimDocuments).values({
+		apply: async ({ tx, claim, now, actor, docs, setDocs }) => {
+			const doc: ClaimDocumentRow = {
 				id: documentId,
 				claimId: claim.id,
 				name: sanitizeFileName(opts.fileName, stored.extension),
@@ -69,7 +68,16 @@ export async function uploadDocument(
 				purpose: claim.status === "rejected" ? "dispute" : "poe",
 				uploadedBy: actor.userId ?? "system",
 				uploadedAt: now,
-			});
+			};
+			await tx.insert(claimDocuments).values(doc);
+			// The documents in the order they are read back (upload time, then ID).
+			setDocs(
+				[...docs, doc].sort(
+					(a, b) =>
+						a.uploadedAt.getTime() - b.uploadedAt.getTime() ||
+						(a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+				),
+			);
 			return {};
 		},
 	});

@@ -84,19 +84,16 @@ export function normalizeContacts(c: z.infer<typeof contactsSchema>) {
 	};
 }
 
-/** R-CRT-2: the MPN ID must belong to the partner's own organization. Returns its programs. */
-export async function checkMpn(
-	q: Queryable,
-	organizationId: string,
+/**
+ * R-CRT-2: the MPN ID must belong to the partner's own organization. `programs` are the
+ * MPN ID's programs as read for that organization (null: not one of its MPN IDs).
+ * Returns the problems and the programs.
+ */
+export function checkMpnFacts(
 	mpnId: string,
-): Promise<{ problems: FieldProblem[]; programs: string[] }> {
-	const [row] = await q
-		.select()
-		.from(mpnIds)
-		.where(
-			and(eq(mpnIds.mpnId, mpnId), eq(mpnIds.organizationId, organizationId)),
-		);
-	if (!row) {
+	programs: string[] | null,
+): { problems: FieldProblem[]; programs: string[] } {
+	if (programs === null) {
 		return {
 			problems: [
 				{
@@ -108,10 +105,42 @@ export async function checkMpn(
 			programs: [],
 		};
 	}
-	return { problems: [], programs: row.programs };
+	return { problems: [], programs };
 }
 
-/** R-CRT-3 and R-CRT-4 against the directory. Returns problems and the tenant's name. */
+/** R-CRT-2 against the directory ({@link checkMpnFacts} after one query). */
+export async function checkMpn(
+	q: Queryable,
+	organizationId: string,
+	mpnId: string,
+): Promise<{ problems: FieldProblem[]; programs: string[] }> {
+	const [row] = await q
+		.select({ programs: mpnIds.programs })
+		.from(mpnIds)
+		.where(
+			and(eq(mpnIds.mpnId, mpnId), eq(mpnIds.organizationId, organizationId)),
+		);
+	return checkMpnFacts(mpnId, row ? row.programs : null);
+}
+
+/**
+ * R-CRT-3 and R-CRT-4 given the tenant as read (null: unknown tenant; `domains` its
+ * verified domains). Returns problems and the tenant's name.
+ */
+export function checkCustomerFacts(
+	input: { domain: string; solutionArea: SolutionArea; activity: Activity },
+	tenant: { name: string; domains: string[] } | null,
+): { problems: FieldProblem[]; tenantName: string | null } {
+	return {
+		problems: [
+			...checkActivity(input.solutionArea, input.activity),
+			...checkDomain(tenant !== null, tenant?.domains ?? [], input.domain),
+		],
+		tenantName: tenant?.name ?? null,
+	};
+}
+
+/** R-CRT-3 and R-CRT-4 against the directory ({@link checkCustomerFacts} after one query). */
 export async function checkCustomer(
 	q: Queryable,
 	input: {
@@ -121,9 +150,6 @@ export async function checkCustomer(
 		activity: Activity;
 	},
 ): Promise<{ problems: FieldProblem[]; tenantName: string | null }> {
-	const problems: FieldProblem[] = [
-		...checkActivity(input.solutionArea, input.activity),
-	];
 	const tenantId = input.tenantId.trim().toLowerCase();
 	// The tenant and its domains in one query (no row: unknown tenant).
 	const rows = await q
@@ -131,7 +157,14 @@ export async function checkCustomer(
 		.from(tenants)
 		.leftJoin(tenantDomains, eq(tenantDomains.tenantId, tenants.tenantId))
 		.where(eq(tenants.tenantId, tenantId));
-	const domains = rows.flatMap((r) => (r.domain === null ? [] : [r.domain]));
-	problems.push(...checkDomain(rows.length > 0, domains, input.domain));
-	return { problems, tenantName: rows[0]?.name ?? null };
+	const first = rows[0];
+	return checkCustomerFacts(
+		input,
+		first
+			? {
+					name: first.name,
+					domains: rows.flatMap((r) => (r.domain === null ? [] : [r.domain])),
+				}
+			: null,
+	);
 }

@@ -20,9 +20,9 @@ import {
 	type SolutionArea,
 	type SubscriptionFacts,
 	checkProductLine,
-	isGuid,
 } from "../domain/claim-validation.ts";
 import { DomainError, type FieldProblem } from "../domain/errors.ts";
+import { type DirectoryFacts, lineSubscriptionIds } from "./directory-facts.ts";
 
 /** A validated product line, ready to store. */
 export interface ResolvedLine {
@@ -47,6 +47,31 @@ export async function loadCatalog(
 	);
 }
 
+/** The whole catalog and the lines' subscriptions, in two queries. */
+async function readLineDirectory(
+	q: Queryable,
+	lines: ProductInput[],
+): Promise<Pick<DirectoryFacts, "catalog" | "subscriptions">> {
+	const catalog = await loadCatalog(q);
+	const subIds = lineSubscriptionIds(lines);
+	const subRows = subIds.length
+		? await q
+				.select({ sub: subscriptions, dynamics: products.dynamics })
+				.from(subscriptions)
+				.innerJoin(products, eq(products.productId, subscriptions.productId))
+				.where(inArray(subscriptions.subscriptionId, subIds))
+		: [];
+	return {
+		catalog,
+		subscriptions: new Map<string, SubscriptionFacts>(
+			subRows.map((r) => [
+				r.sub.subscriptionId,
+				{ ...r.sub, dynamics: r.dynamics } as SubscriptionFacts,
+			]),
+		),
+	};
+}
+
 /**
  * Validates product lines against the directory (R-CRT-5 codes, in SPEC order) and the
  * organization's other live claims (R-CMP-1). Returns resolved lines or the problems.
@@ -62,24 +87,11 @@ export async function resolveLines(
 		/** The claim being edited: its own rows do not count as duplicates. */
 		claimId?: string;
 	},
+	/** The catalog and subscriptions already read ({@link readDirectoryFacts}); else read here. */
+	directory?: Pick<DirectoryFacts, "catalog" | "subscriptions">,
 ): Promise<{ lines: ResolvedLine[]; problems: FieldProblem[] }> {
-	const catalog = await loadCatalog(q);
-	const subIds = input.lines
-		.map((l) => (l.subscriptionId ?? "").trim().toLowerCase())
-		.filter((s) => isGuid(s));
-	const subRows = subIds.length
-		? await q
-				.select({ sub: subscriptions, dynamics: products.dynamics })
-				.from(subscriptions)
-				.innerJoin(products, eq(products.productId, subscriptions.productId))
-				.where(inArray(subscriptions.subscriptionId, subIds))
-		: [];
-	const subs = new Map<string, SubscriptionFacts>(
-		subRows.map((r) => [
-			r.sub.subscriptionId,
-			{ ...r.sub, dynamics: r.dynamics } as SubscriptionFacts,
-		]),
-	);
+	const { catalog, subscriptions: subs } =
+		directory ?? (await readLineDirectory(q, input.lines));
 	const problems: FieldProblem[] = [];
 	const lines: ResolvedLine[] = [];
 	const seen = new Set<string>();

@@ -5,13 +5,14 @@ import { claims } from "../db/schema.ts";
 import { throwIfProblems } from "../domain/claim-validation.ts";
 import { type ClaimRow, type ClaimView, toClaimView } from "./claim-view.ts";
 import {
-	checkCustomer,
-	checkMpn,
+	checkCustomerFacts,
+	checkMpnFacts,
 	createClaimSchema,
 	normalizeContacts,
 	type CreateClaimInput,
 } from "./claim-input.ts";
 import { resolveLines, writeLines } from "./claim-products.ts";
+import { readDirectoryFacts } from "./directory-facts.ts";
 import { historySnapshot, recordHistory } from "./history.ts";
 
 /** Options of {@link createClaim}. */
@@ -35,21 +36,34 @@ export async function createClaim(
 	const organizationId = opts.actor.organizationId as string;
 	return ctx.db.transaction(async (tx) => {
 		const now = ctx.clock.now();
-		const mpn = await checkMpn(tx, organizationId, input.mpnId);
-		const customer = await checkCustomer(tx, {
-			tenantId: input.customer.tenantId,
-			domain: input.customer.domain,
-			solutionArea: input.solutionArea,
-			activity: input.activity,
-		});
-		throwIfProblems([...mpn.problems, ...customer.problems]);
-		const { lines, problems } = await resolveLines(tx, {
-			lines: input.products,
-			solutionArea: input.solutionArea,
-			activity: input.activity,
-			tenantId: input.customer.tenantId,
+		// The MPN, tenant, catalog and subscriptions in one statement.
+		const directory = await readDirectoryFacts(tx, {
 			organizationId,
+			mpnId: input.mpnId,
+			tenantId: input.customer.tenantId,
+			lines: input.products,
 		});
+		const mpn = checkMpnFacts(input.mpnId, directory.programs);
+		const customer = checkCustomerFacts(
+			{
+				domain: input.customer.domain,
+				solutionArea: input.solutionArea,
+				activity: input.activity,
+			},
+			directory.tenant,
+		);
+		throwIfProblems([...mpn.problems, ...customer.problems]);
+		const { lines, problems } = await resolveLines(
+			tx,
+			{
+				lines: input.products,
+				solutionArea: input.solutionArea,
+				activity: input.activity,
+				tenantId: input.customer.tenantId,
+				organizationId,
+			},
+			directory,
+		);
 		throwIfProblems(problems);
 		const id = randomUUID();
 		const row = {

@@ -10,10 +10,11 @@ import {
 } from "../domain/claim-validation.ts";
 import { DomainError } from "../domain/errors.ts";
 import { performClaimAction } from "./claim-action.ts";
-import { checkCustomer, checkMpn } from "./claim-input.ts";
+import { checkCustomerFacts, checkMpnFacts } from "./claim-input.ts";
 import { resolveLines } from "./claim-products.ts";
 import type { ClaimProductRow, ClaimRow, ClaimView } from "./claim-view.ts";
 import { markCompeting } from "./competing.ts";
+import { readDirectoryFacts } from "./directory-facts.ts";
 
 /** Options of {@link submitClaim}. */
 export interface SubmitClaimOptions {
@@ -64,7 +65,18 @@ export async function checkSubmittable(
 			],
 		);
 	}
-	const mpn = await checkMpn(tx, claim.partnerOrganizationId, claim.mpnId);
+	const productLines = lines.map((l) => ({
+		productId: l.productId,
+		subscriptionId: l.subscriptionId ?? undefined,
+	}));
+	// The MPN, tenant, catalog and subscriptions in one statement.
+	const directory = await readDirectoryFacts(tx, {
+		organizationId: claim.partnerOrganizationId,
+		mpnId: claim.mpnId,
+		tenantId: claim.tenantId,
+		lines: productLines,
+	});
+	const mpn = checkMpnFacts(claim.mpnId, directory.programs);
 	throwIfProblems(mpn.problems);
 	const needed = programsForActivity(solutionArea, activity);
 	if (needed.length > 0 && !needed.some((p) => mpn.programs.includes(p))) {
@@ -80,24 +92,23 @@ export async function checkSubmittable(
 			],
 		);
 	}
-	const customer = await checkCustomer(tx, {
-		tenantId: claim.tenantId,
-		domain: claim.domain,
-		solutionArea,
-		activity,
-	});
+	const customer = checkCustomerFacts(
+		{ domain: claim.domain, solutionArea, activity },
+		directory.tenant,
+	);
 	throwIfProblems(customer.problems);
-	const resolved = await resolveLines(tx, {
-		lines: lines.map((l) => ({
-			productId: l.productId,
-			subscriptionId: l.subscriptionId ?? undefined,
-		})),
-		solutionArea,
-		activity,
-		tenantId: claim.tenantId,
-		organizationId: claim.partnerOrganizationId,
-		claimId: claim.id,
-	});
+	const resolved = await resolveLines(
+		tx,
+		{
+			lines: productLines,
+			solutionArea,
+			activity,
+			tenantId: claim.tenantId,
+			organizationId: claim.partnerOrganizationId,
+			claimId: claim.id,
+		},
+		directory,
+	);
 	throwIfProblems(resolved.problems);
 	return { programs: mpn.programs };
 }

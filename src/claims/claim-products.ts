@@ -20,9 +20,10 @@ import {
 	type SolutionArea,
 	type SubscriptionFacts,
 	checkProductLine,
+	isGuid,
 } from "../domain/claim-validation.ts";
 import { DomainError, type FieldProblem } from "../domain/errors.ts";
-import { type DirectoryFacts, lineSubscriptionIds } from "./directory-facts.ts";
+import type { DirectoryFacts } from "./directory-facts.ts";
 
 /** A validated product line, ready to store. */
 export interface ResolvedLine {
@@ -45,6 +46,13 @@ export async function loadCatalog(
 			{ ...p, solutionArea: p.solutionArea as SolutionArea },
 		]),
 	);
+}
+
+/** The lower-case subscription IDs of lines that look like GUIDs (others cannot match). */
+export function lineSubscriptionIds(lines: ProductInput[]): string[] {
+	return lines
+		.map((l) => (l.subscriptionId ?? "").trim().toLowerCase())
+		.filter((s) => isGuid(s));
 }
 
 /** The whole catalog and the lines' subscriptions, in two queries. */
@@ -88,7 +96,7 @@ export async function resolveLines(
 		claimId?: string;
 	},
 	/** The catalog and subscriptions already read ({@link readDirectoryFacts}); else read here. */
-	directory?: Pick<DirectoryFacts, "catalog" | "subscriptions">,
+	directory?: Pick<DirectoryFacts, "catalog" | "subscriptions" | "taken">,
 ): Promise<{ lines: ResolvedLine[]; problems: FieldProblem[] }> {
 	const { catalog, subscriptions: subs } =
 		directory ?? (await readLineDirectory(q, input.lines));
@@ -142,31 +150,56 @@ export async function resolveLines(
 	});
 	// R-CMP-1 pre-check for a precise message; the unique index decides races.
 	if (lines.length) {
-		const taken = await q
-			.select({
-				claimKey: claimProducts.claimKey,
-				claimId: claimProducts.claimId,
-			})
-			.from(claimProducts)
-			.where(
-				and(
-					eq(claimProducts.partnerOrganizationId, input.organizationId),
-					eq(claimProducts.activity, input.activity),
-					// A literal, so that a generic plan can use the partial unique index.
-					sql`${claimProducts.live}`,
-					inArray(
-						claimProducts.claimKey,
-						lines.map((l) => l.claimKey),
-					),
-					input.claimId ? ne(claimProducts.claimId, input.claimId) : sql`true`,
-				),
-			);
+		const keys = new Set(lines.map((l) => l.claimKey));
+		const taken = directory?.taken
+			? directory.taken.filter((t) => keys.has(t.claimKey))
+			: await q
+					.select({
+						claimKey: claimProducts.claimKey,
+						claimId: claimProducts.claimId,
+					})
+					.from(claimProducts)
+					.where(liveClaimKeysWhere({ ...input, claimKeys: [...keys] }));
 		for (const t of taken) {
 			const i = lines.findIndex((l) => l.claimKey === t.claimKey);
 			problems.push(duplicateProblem(input.solutionArea, i, t.claimId));
 		}
 	}
 	return { lines, problems };
+}
+
+/**
+ * The claim key a line would get (R-CMP-1): the subscription (Business Applications) or
+ * tenant and workload (Microsoft 365). Same derivation as {@link resolveLines}.
+ */
+export function lineClaimKey(
+	solutionArea: SolutionArea,
+	tenantId: string,
+	line: ProductInput,
+): string {
+	return solutionArea === "business_applications"
+		? (line.subscriptionId ?? "").trim().toLowerCase()
+		: `${tenantId.toLowerCase()}:${line.productId}`;
+}
+
+/**
+ * R-CMP-1: the organization's live product rows for the activity on these claim keys,
+ * other than the claim's own (`claimId`). `live` is a literal, so that a generic plan
+ * can use the partial unique index.
+ */
+export function liveClaimKeysWhere(input: {
+	organizationId: string;
+	activity: Activity;
+	claimKeys: string[];
+	claimId?: string | undefined;
+}) {
+	return and(
+		eq(claimProducts.partnerOrganizationId, input.organizationId),
+		eq(claimProducts.activity, input.activity),
+		sql`${claimProducts.live}`,
+		inArray(claimProducts.claimKey, input.claimKeys),
+		input.claimId ? ne(claimProducts.claimId, input.claimId) : sql`true`,
+	);
 }
 
 function duplicateProblem(

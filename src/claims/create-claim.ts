@@ -42,6 +42,10 @@ export async function createClaim(
 			mpnId: input.mpnId,
 			tenantId: input.customer.tenantId,
 			lines: input.products,
+			duplicates: {
+				solutionArea: input.solutionArea,
+				activity: input.activity,
+			},
 		});
 		const mpn = checkMpnFacts(input.mpnId, directory.programs);
 		const customer = checkCustomerFacts(

@@ -7,18 +7,25 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.ts";
 import {
+	claimProducts,
 	mpnIds,
 	products,
 	subscriptions,
 	tenantDomains,
 	tenants,
 } from "../db/schema.ts";
-import {
-	type CatalogProduct,
-	isGuid,
-	type ProductInput,
-	type SubscriptionFacts,
+import type {
+	Activity,
+	CatalogProduct,
+	ProductInput,
+	SolutionArea,
+	SubscriptionFacts,
 } from "../domain/claim-validation.ts";
+import {
+	lineClaimKey,
+	lineSubscriptionIds,
+	liveClaimKeysWhere,
+} from "./claim-products.ts";
 
 /** The directory rows behind one claim's checks. */
 export interface DirectoryFacts {
@@ -30,13 +37,11 @@ export interface DirectoryFacts {
 	catalog: Map<string, CatalogProduct>;
 	/** The lines' subscriptions (by lower-case ID), with their product's `dynamics` flag. */
 	subscriptions: Map<string, SubscriptionFacts>;
-}
-
-/** The lower-case subscription IDs of lines that look like GUIDs (others cannot match). */
-export function lineSubscriptionIds(lines: ProductInput[]): string[] {
-	return lines
-		.map((l) => (l.subscriptionId ?? "").trim().toLowerCase())
-		.filter((s) => isGuid(s));
+	/**
+	 * R-CMP-1: the organization's other live claims on the lines' claim keys (read when
+	 * `duplicates` was given; otherwise {@link resolveLines} reads them itself).
+	 */
+	taken?: { claimKey: string; claimId: string }[];
 }
 
 /**
@@ -50,6 +55,12 @@ export async function readDirectoryFacts(
 		mpnId: string;
 		tenantId: string;
 		lines: ProductInput[];
+		/** Also read the R-CMP-1 duplicates for this solution area and activity (claimId: the claim's own rows do not count). */
+		duplicates?: {
+			solutionArea: SolutionArea;
+			activity: Activity;
+			claimId?: string;
+		};
 	},
 ): Promise<DirectoryFacts> {
 	const tenantId = input.tenantId.trim().toLowerCase();
@@ -60,6 +71,7 @@ export async function readDirectoryFacts(
 	];
 	const subIds = lineSubscriptionIds(input.lines);
 	const subsWhere = inArray(subscriptions.subscriptionId, subIds);
+	const dup = input.duplicates;
 	const [row] = await q
 		.select({
 			programs: sql<
@@ -78,11 +90,30 @@ export async function readDirectoryFacts(
 			subscriptions: sql<
 				Omit<SubscriptionFacts, "dynamics">[]
 			>`(select coalesce(json_agg(json_build_object('subscriptionId', ${subscriptions.subscriptionId}, 'tenantId', ${subscriptions.tenantId}, 'productId', ${subscriptions.productId}, 'channel', ${subscriptions.channel}, 'status', ${subscriptions.status}, 'provisioned', ${subscriptions.provisioned})), '[]'::json) from ${subscriptions} where ${subsWhere})`,
+			taken: dup
+				? sql<
+						{ claimKey: string; claimId: string }[]
+					>`(select coalesce(json_agg(json_build_object('claimKey', ${claimProducts.claimKey}, 'claimId', ${claimProducts.claimId})), '[]'::json) from ${claimProducts} where ${liveClaimKeysWhere(
+						{
+							organizationId: input.organizationId,
+							activity: dup.activity,
+							claimKeys: [
+								...new Set(
+									input.lines.map((l) =>
+										lineClaimKey(dup.solutionArea, input.tenantId, l),
+									),
+								),
+							],
+							claimId: dup.claimId,
+						},
+					)})`
+				: sql<null>`null`,
 		})
 		.from(sql`(select 1) as one`);
 	const r = row as NonNullable<typeof row>;
 	const catalog = new Map(r.catalog.map((p) => [p.productId, p]));
 	return {
+		...(r.taken ? { taken: r.taken } : {}),
 		programs: r.programs,
 		tenant: r.tenant,
 		catalog,

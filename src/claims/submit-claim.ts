@@ -75,6 +75,7 @@ export async function checkSubmittable(
 		mpnId: claim.mpnId,
 		tenantId: claim.tenantId,
 		lines: productLines,
+		duplicates: { solutionArea, activity, claimId: claim.id },
 	});
 	const mpn = checkMpnFacts(claim.mpnId, directory.programs);
 	throwIfProblems(mpn.problems);

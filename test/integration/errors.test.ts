@@ -394,13 +394,15 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 	// ---- R-CMP-1 (Microsoft 365) -------------------------------------------
 
 	it("R-CMP-1 workload_already_claimed: the same workload and activity twice", async () => {
-		await create(m365ClaimBody());
+		const first = await create(m365ClaimBody());
 		const res = await refused(() =>
 			ana.post("/api/v1/claims", m365ClaimBody({ name: "Teams again" })),
 		);
-		expectProblem(res, 409, "workload_already_claimed", [
+		const body = expectProblem(res, 409, "workload_already_claimed", [
 			"products[0].productId",
 		]);
+		// The pre-check names the live claim that holds the workload.
+		expect(body.errors[0]?.message).toContain(first.id);
 
 		const other = await create(
 			m365ClaimBody({ products: [{ productId: "exchange-online" }] }),

@@ -39,6 +39,9 @@ npx tsc --noEmit -p web
 section "Build the web app (vite build)"
 npx vite build --logLevel warn
 
+section "Build the server bundle (esbuild; bin/cpor.js runs it, as after npm start)"
+node scripts/build-server.mjs
+
 section "Lint (biome)"
 npx biome lint src test web/src
 

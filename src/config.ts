@@ -39,6 +39,8 @@ export const envSchema = z.object({
 	CPOR_ADMIN_PASSWORD: z.string().min(8).optional(),
 	CPOR_DEMO_PASSWORD: z.string().min(8).default("cpor-demo-2026"),
 	CPOR_MAX_UPLOAD_MB: int(25, 1),
+	/** Page cache of the embedded database (PGlite's shared_buffers), in MB. */
+	CPOR_PGLITE_CACHE_MB: int(32, 1),
 	CPOR_TIME_ZONE: z.string().default("UTC"),
 	/** date-holidays code: `NL`, `DE-BY`, `SE` …; empty for none (R-TIME-1). */
 	CPOR_HOLIDAYS: z.string().default(""),
@@ -87,6 +89,8 @@ export interface Config {
 	host: string;
 	dataDir: string;
 	databaseUrl: string | undefined;
+	/** PGlite's page cache (shared_buffers) in MB; unused on PostgreSQL. */
+	pgliteCacheMb: number;
 	publicUrl: string | undefined;
 	/** SMTP URL for email; undefined keeps messages in the dev mailbox. */
 	smtpUrl: string | undefined;
@@ -139,6 +143,7 @@ export function loadConfig(
 		host: e.HOST,
 		dataDir: e.CPOR_DATA_DIR,
 		databaseUrl: e.DATABASE_URL,
+		pgliteCacheMb: e.CPOR_PGLITE_CACHE_MB,
 		publicUrl: e.CPOR_PUBLIC_URL,
 		smtpUrl: e.SMTP_URL,
 		smtpFrom: e.SMTP_FROM,

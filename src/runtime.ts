@@ -25,6 +25,7 @@ export async function startRuntime(
 	const database = await openDatabase({
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,
+		pgliteCacheMb: config.pgliteCacheMb,
 	});
 	await migrateDatabase(database);
 	const clock =

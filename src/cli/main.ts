@@ -27,6 +27,7 @@ Environment variables (flags win):
   CPOR_ADMIN_EMAIL/PASSWORD   create the first platform admin on start
   CPOR_DEMO_PASSWORD          password of the demo accounts (default cpor-demo-2026)
   CPOR_MAX_UPLOAD_MB          PoE upload limit in MB (default 25)
+  CPOR_PGLITE_CACHE_MB        page cache of the embedded database in MB (default 32; more memory, fewer reads)
   CPOR_TIME_ZONE              business-day time zone, IANA name (default UTC)
   CPOR_HOLIDAYS               public-holiday calendar, date-holidays code like NL or DE-BY (default none)
   CPOR_REVIEW_START_DAYS, CPOR_DECISION_DAYS, CPOR_PARTNER_RESPONSE_DAYS, CPOR_DISPUTE_DECISION_DAYS

@@ -4,7 +4,6 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import multipart from "@fastify/multipart";
@@ -32,16 +31,14 @@ import { claimRoutes } from "./routes/claims.ts";
 import { consentLinkRoutes } from "./routes/consent-link.ts";
 import { customerRoutes } from "./routes/customer.ts";
 import { directoryRoutes } from "./routes/directory.ts";
+import { PACKAGE_ROOT } from "../paths.ts";
 import { mailboxRoutes } from "./routes/mailbox.ts";
 import { poeTemplateRoutes } from "./routes/poe-template.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
 /** web/dist of this repository. */
-const DEFAULT_WEB_ROOT = path.resolve(
-	path.dirname(fileURLToPath(import.meta.url)),
-	"../../web/dist",
-);
+const DEFAULT_WEB_ROOT = path.join(PACKAGE_ROOT, "web", "dist");
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {

@@ -4,7 +4,8 @@
  * dispatcher retries it with backoff) instead of holding the delivery batch.
  */
 import { createHash } from "node:crypto";
-import nodemailer from "nodemailer";
+import { createRequire } from "node:module";
+import type nodemailer from "nodemailer";
 import type { Config } from "../config.ts";
 import type { Delivery } from "../jobs/dispatcher.ts";
 
@@ -16,7 +17,11 @@ export function transportFor(config: Config): Transport {
 	if (!config.smtpUrl) throw new Error("SMTP_URL is not configured");
 	let t = transports.get(config);
 	if (!t) {
-		t = nodemailer.createTransport({
+		// Loaded on first use: a server without SMTP_URL never pays for it (~15 MB).
+		const mailer: typeof nodemailer = createRequire(import.meta.url)(
+			"nodemailer",
+		);
+		t = mailer.createTransport({
 			url: config.smtpUrl,
 			connectionTimeout: 10_000,
 			greetingTimeout: 10_000,

@@ -18,20 +18,11 @@ import {
 } from "../db/client.ts";
 import { systemClock } from "../domain/clock.ts";
 import { isEmpty } from "../runtime.ts";
-import { openSimulationDatabase } from "./database.ts";
+import { SIMULATION_DEFAULTS } from "./defaults.ts";
 import { SimulationDocumentStore } from "./document-store.ts";
-import { type SimExecutor, startWorkerExecutor } from "./executor.ts";
-import {
-	startThrowawayPostgres,
-	type ThrowawayPostgres,
-} from "./postgres-cluster.ts";
-import {
-	formatReport,
-	runSimulation,
-	SIMULATION_DEFAULTS,
-	type SimulationOptions,
-	type SimulationProgress,
-} from "./simulate.ts";
+import type { SimExecutor } from "./executor.ts";
+import type { ThrowawayPostgres } from "./postgres-cluster.ts";
+import type { SimulationOptions, SimulationProgress } from "./simulate.ts";
 
 interface SimulateFlags {
 	partners: string;
@@ -229,6 +220,18 @@ Examples:
 					"--workers needs PostgreSQL (--postgres or DATABASE_URL): PGlite lives inside this thread.",
 				);
 			const memory = !onPostgres && c.dataDir === "memory://";
+			// The simulation, its PostgreSQL pieces and faker load only when it runs.
+			const [
+				{ openSimulationDatabase },
+				{ startWorkerExecutor },
+				{ startThrowawayPostgres },
+				{ formatReport, runSimulation },
+			] = await Promise.all([
+				import("./database.ts"),
+				import("./executor.ts"),
+				import("./postgres-cluster.ts"),
+				import("./simulate.ts"),
+			]);
 			let cluster: ThrowawayPostgres | undefined;
 			const cleanups: (() => Promise<void> | void)[] = [];
 			let database: Database | undefined;
@@ -261,7 +264,10 @@ Examples:
 				);
 				database = url
 					? await openSimulationDatabase(url, workers ? 4 : concurrency + 4)
-					: await openDatabase({ dataDir: c.dataDir });
+					: await openDatabase({
+							dataDir: c.dataDir,
+							pgliteCacheMb: c.pgliteCacheMb,
+						});
 				await migrateDatabase(database);
 				const docsDir =
 					memory || cluster

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Config } from "../config.ts";
 import type { AppContext } from "../context.ts";
+import { RUNNING_FROM_BUNDLE } from "../paths.ts";
 import { performOp, type SimOp, type SimOpResult } from "./operations.ts";
 
 /** Runs simulation steps. */
@@ -59,10 +60,13 @@ interface Pending {
 }
 
 /**
- * The worker's module is TypeScript: the thread first registers tsx (as bin/cpor.js does
- * for the main thread), then imports it.
+ * The worker thread's entry: from the server bundle, its `worker.mjs` beside this chunk;
+ * from the TypeScript sources, `worker.ts` after registering tsx (as bin/cpor.js does
+ * for the main thread).
  */
 function bootstrap(): string {
+	if (RUNNING_FROM_BUNDLE)
+		return `import(${JSON.stringify(new URL("./worker.mjs", import.meta.url).href)});`;
 	const loader = createRequire(import.meta.url).resolve("tsx");
 	const api = pathToFileURL(
 		loader.replace(/loader\.mjs$/, "esm/api/index.mjs"),

@@ -118,19 +118,7 @@ export interface SimulationReport {
 	claimsPerSecond: number;
 }
 
-/** Validated defaults of the CLI. */
-export const SIMULATION_DEFAULTS = {
-	partners: 20,
-	tenants: 500,
-	claims: 1000,
-	days: 30,
-	reviewCapacity: 50,
-	optOutRate: 0.05,
-	disputeRate: 0.3,
-	competingRate: 0.05,
-	noAnswerRate: 0.2,
-	seed: 1,
-} as const;
+export { SIMULATION_DEFAULTS } from "./defaults.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,0 +1,29 @@
+// Bundles the server's TypeScript sources into dist/server/ with esbuild (`npm run
+// build:server`): main.mjs (the `cpor` command) and worker.mjs (a `cpor simulate`
+// worker thread), lazily loaded parts as chunks beside them. npm packages stay external
+// (node_modules). bin/cpor.js runs the bundle when it is newer than every file in src/;
+// it saves tsx's start-up work: `cpor --help` 1.1 s and 153 MB instead of 3.2 s and
+// 230 MB (measured on the 2-vCPU VM).
+import { rmSync } from "node:fs";
+import { build } from "esbuild";
+
+const outdir = new URL("../dist/server/", import.meta.url).pathname;
+const started = Date.now();
+rmSync(outdir, { recursive: true, force: true });
+await build({
+	entryPoints: {
+		main: new URL("../src/cli/main.ts", import.meta.url).pathname,
+		worker: new URL("../src/simulate/worker.ts", import.meta.url).pathname,
+	},
+	outdir,
+	bundle: true,
+	splitting: true,
+	format: "esm",
+	platform: "node",
+	target: "node20",
+	packages: "external",
+	outExtension: { ".js": ".mjs" },
+	sourcemap: "linked",
+	logLevel: "warning",
+});
+console.log(`server bundle: dist/server/ in ${Date.now() - started} ms`);

@@ -11,7 +11,7 @@
  * later), exactly once: each has a dedupe key.
  */
 import { and, gt, gte, inArray, lte, or, sql } from "drizzle-orm";
-import type { ClaimRow, ClaimView } from "../claims/claim-view.ts";
+import type { ClaimView } from "../claims/claim-view.ts";
 import { toClaimViews } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
 import { claims, deliveries, users } from "../db/schema.ts";
@@ -43,7 +43,7 @@ export function businessDaysBefore(
 }
 
 interface Candidate {
-	row: ClaimRow;
+	claimId: string;
 	key: string;
 	to: { email: string; name: string | null };
 	spec: MessageSpec;
@@ -119,7 +119,10 @@ export function fullPassEnd(cal: BusinessCalendar, now: Date): Date {
  * number of open claims. The first run, and one an hour, reads every claim whose
  * deadline is near enough for a reminder (up to 3 business days and a day ahead).
  */
-export async function planReminders(ctx: AppContext): Promise<number> {
+export async function planReminders(
+	ctx: AppContext,
+	opts: ReminderBatching = {},
+): Promise<number> {
 	const now = ctx.clock.now();
 	const previous = lastPlanned.get(ctx);
 	const full = lastFullPass.get(ctx);
@@ -138,109 +141,166 @@ export async function planReminders(ctx: AppContext): Promise<number> {
 	const windows = fullPass
 		? [{ from: lookFrom, to: fullPassEnd(ctx.calendar, now) }]
 		: dueWindows(ctx.calendar, lookFrom, now);
-	const planned = await planRemindersIn(ctx, now, lookFrom, windows);
+	const planned = await planRemindersIn(ctx, now, lookFrom, windows, opts);
 	lastPlanned.set(ctx, now);
 	if (fullPass) lastFullPass.set(ctx, now);
 	return planned;
 }
+
+/** What the planning reads of a claim (a light projection: no full rows, no claim JSON). */
+interface ReminderRow {
+	id: string;
+	status: string;
+	dueAt: Date | null;
+	reviewerId: string | null;
+	partnerEmail: string | null;
+	partnerName: string | null;
+	requestedAt: string | null;
+	disputeStatus: string | null;
+}
+
+/** How {@link planReminders} slices its work (defaults suit production; tests use small ones). */
+export interface ReminderBatching {
+	/** Claims examined between two yields to the event loop (default 2,000; a full pass reads ~35,000 at 1M claims). */
+	rowsPerSlice?: number;
+	/** Reminders checked against the deliveries, rendered and inserted per transaction (default 500). */
+	candidatesPerTransaction?: number;
+}
+
+const yieldToEventLoop = () =>
+	new Promise<void>((resolve) => setImmediate(resolve));
 
 async function planRemindersIn(
 	ctx: AppContext,
 	now: Date,
 	lookFrom: Date,
 	windows: { from: Date; to: Date }[],
+	opts: ReminderBatching,
 ): Promise<number> {
-	return ctx.db.transaction(async (tx) => {
-		const rows = await tx
-			.select()
-			.from(claims)
-			.where(
-				and(
-					inArray(claims.status, [
-						"partner_action_required",
-						"submitted",
-						"under_review",
-						"rejected",
-					]),
-					gt(claims.dueAt, now),
-					or(
-						...windows.map((w) =>
-							and(gte(claims.dueAt, w.from), lte(claims.dueAt, w.to)),
-						),
-						// A claim whose deadline changed since (a resubmission extends the
-						// decision SLA) may have a reminder instant already behind it.
-						gte(claims.updatedAt, lookFrom),
+	const rowsPerSlice = opts.rowsPerSlice ?? 2_000;
+	const perTransaction = opts.candidatesPerTransaction ?? 500;
+	// One statement (atomic without a transaction), so no connection is held (PGlite
+	// has one) while the candidates are computed in slices between HTTP requests.
+	const rows: ReminderRow[] = await ctx.db
+		.select({
+			id: claims.id,
+			status: claims.status,
+			dueAt: claims.dueAt,
+			reviewerId: claims.reviewerId,
+			partnerEmail: sql<
+				string | null
+			>`${claims.contacts} -> 'partner' ->> 'email'`,
+			partnerName: sql<
+				string | null
+			>`${claims.contacts} -> 'partner' ->> 'name'`,
+			requestedAt: sql<
+				string | null
+			>`${claims.informationRequest} ->> 'requestedAt'`,
+			disputeStatus: sql<string | null>`${claims.dispute} ->> 'status'`,
+		})
+		.from(claims)
+		.where(
+			and(
+				inArray(claims.status, [
+					"partner_action_required",
+					"submitted",
+					"under_review",
+					"rejected",
+				]),
+				gt(claims.dueAt, now),
+				or(
+					...windows.map((w) =>
+						and(gte(claims.dueAt, w.from), lte(claims.dueAt, w.to)),
 					),
+					// A claim whose deadline changed since (a resubmission extends the
+					// decision SLA) may have a reminder instant already behind it.
+					gte(claims.updatedAt, lookFrom),
 				),
-			);
-		if (rows.length === 0) return 0;
-		const cal = ctx.calendar;
-		const candidates: Candidate[] = [];
-		let reviewers: { email: string; name: string; id: string }[] | null = null;
-		const allReviewers = async () => {
-			reviewers ??= await tx
-				.select({ email: users.email, name: users.name, id: users.id })
-				.from(users)
-				.where(sql`'reviewer' = any(${users.roles})`);
-			return reviewers;
-		};
-		for (const row of rows) {
-			const due = row.dueAt;
-			if (!due) continue;
-			const dueIso = due.toISOString();
-			if (row.status === "partner_action_required") {
-				const contact = (
-					row.contacts as { partner?: { email?: string; name?: string } }
-				)?.partner;
-				if (!contact?.email) continue;
-				const requestedAt = (
-					row.informationRequest as { requestedAt?: string } | null
-				)?.requestedAt;
-				// The reminder for n days is due from its instant until the next one's.
-				for (let i = 0; i < PARTNER_REMINDER_DAYS.length; i++) {
-					const n = PARTNER_REMINDER_DAYS[i] as number;
-					const from = businessDaysBefore(cal, due, n);
-					const next = PARTNER_REMINDER_DAYS[i + 1];
-					const until = next ? businessDaysBefore(cal, due, next) : due;
-					if (now < from || now >= until) continue;
-					if (requestedAt && from.getTime() < Date.parse(requestedAt)) continue;
-					candidates.push({
-						row,
-						key: `reminder:${row.id}:${dueIso}:${n}`,
-						to: { email: contact.email, name: contact.name ?? null },
-						spec: {
-							kind: "partner_reminder",
-							due: dueIso,
-							businessDaysLeft: n,
-						},
-					});
-				}
-				continue;
-			}
-			const deadline = REVIEWER_DEADLINES[row.status];
-			if (!deadline) continue;
-			if (
-				deadline === "dispute_decision" &&
-				(row.dispute as { status?: string } | null)?.status !== "open"
-			)
-				continue;
-			const from = businessDaysBefore(cal, due, REVIEWER_REMINDER_DAYS);
-			if (now < from) continue;
-			const all = await allReviewers();
-			const assigned =
-				deadline === "decision" && row.reviewerId
-					? all.filter((r) => r.id === row.reviewerId)
-					: [];
-			for (const r of assigned.length ? assigned : all) {
+			),
+		);
+	if (rows.length === 0) return 0;
+	const cal = ctx.calendar;
+	const candidates: Candidate[] = [];
+	let reviewers: { email: string; name: string; id: string }[] | null = null;
+	const allReviewers = async () => {
+		reviewers ??= await ctx.db
+			.select({ email: users.email, name: users.name, id: users.id })
+			.from(users)
+			.where(sql`'reviewer' = any(${users.roles})`);
+		return reviewers;
+	};
+	for (let index = 0; index < rows.length; index++) {
+		if (index > 0 && index % rowsPerSlice === 0) await yieldToEventLoop();
+		const row = rows[index] as ReminderRow;
+		const due = row.dueAt;
+		if (!due) continue;
+		const dueIso = due.toISOString();
+		if (row.status === "partner_action_required") {
+			if (!row.partnerEmail) continue;
+			// The reminder for n days is due from its instant until the next one's.
+			for (let i = 0; i < PARTNER_REMINDER_DAYS.length; i++) {
+				const n = PARTNER_REMINDER_DAYS[i] as number;
+				const from = businessDaysBefore(cal, due, n);
+				const next = PARTNER_REMINDER_DAYS[i + 1];
+				const until = next ? businessDaysBefore(cal, due, next) : due;
+				if (now < from || now >= until) continue;
+				if (row.requestedAt && from.getTime() < Date.parse(row.requestedAt))
+					continue;
 				candidates.push({
-					row,
-					key: `reminder:${row.id}:${deadline}:${dueIso}:${REVIEWER_REMINDER_DAYS}:${r.email.toLowerCase()}`,
-					to: { email: r.email, name: r.name },
-					spec: { kind: "reviewer_reminder", deadline, due: dueIso },
+					claimId: row.id,
+					key: `reminder:${row.id}:${dueIso}:${n}`,
+					to: { email: row.partnerEmail, name: row.partnerName ?? null },
+					spec: {
+						kind: "partner_reminder",
+						due: dueIso,
+						businessDaysLeft: n,
+					},
 				});
 			}
+			continue;
 		}
-		if (candidates.length === 0) return 0;
+		const deadline = REVIEWER_DEADLINES[row.status];
+		if (!deadline) continue;
+		if (deadline === "dispute_decision" && row.disputeStatus !== "open")
+			continue;
+		const from = businessDaysBefore(cal, due, REVIEWER_REMINDER_DAYS);
+		if (now < from) continue;
+		const all = await allReviewers();
+		const assigned =
+			deadline === "decision" && row.reviewerId
+				? all.filter((r) => r.id === row.reviewerId)
+				: [];
+		for (const r of assigned.length ? assigned : all) {
+			candidates.push({
+				claimId: row.id,
+				key: `reminder:${row.id}:${deadline}:${dueIso}:${REVIEWER_REMINDER_DAYS}:${r.email.toLowerCase()}`,
+				to: { email: r.email, name: r.name },
+				spec: { kind: "reviewer_reminder", deadline, due: dueIso },
+			});
+		}
+	}
+	let planned = 0;
+	for (let i = 0; i < candidates.length; i += perTransaction) {
+		if (i > 0) await yieldToEventLoop();
+		planned += await planCandidates(
+			ctx,
+			now,
+			candidates.slice(i, i + perTransaction),
+		);
+	}
+	return planned;
+}
+
+/**
+ * Inserts the deliveries of `candidates` not planned before (by dedupe key), rendered
+ * from each claim's resource, in one transaction. Returns how many were new.
+ */
+async function planCandidates(
+	ctx: AppContext,
+	now: Date,
+	candidates: Candidate[],
+): Promise<number> {
+	return ctx.db.transaction(async (tx) => {
 		// Skip the ones already planned before rendering anything.
 		const existing = new Set(
 			(
@@ -259,14 +319,18 @@ async function planRemindersIn(
 		if (fresh.length === 0) return 0;
 		const byClaim = new Map<string, Candidate[]>();
 		for (const c of fresh) {
-			const list = byClaim.get(c.row.id) ?? [];
+			const list = byClaim.get(c.claimId) ?? [];
 			list.push(c);
-			byClaim.set(c.row.id, list);
+			byClaim.set(c.claimId, list);
 		}
-		const views = await toClaimViews(
-			tx,
-			[...byClaim.values()].map((l) => (l[0] as Candidate).row),
-		);
+		const order = new Map([...byClaim.keys()].map((id, i) => [id, i]));
+		const rows = (
+			await tx
+				.select()
+				.from(claims)
+				.where(inArray(claims.id, [...order.keys()]))
+		).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+		const views = await toClaimViews(tx, rows);
 		const groups: PlannedGroup[] = views.map((view: ClaimView) => {
 			const list = byClaim.get(view.id) ?? [];
 			const first = list[0]?.spec;

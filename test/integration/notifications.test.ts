@@ -1,4 +1,7 @@
+import { like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliveries, users } from "../../src/db/schema.ts";
+import { planReminders } from "../../src/notifications/reminders.ts";
 import { formatInstant } from "../../src/notifications/i18n.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
@@ -500,6 +503,70 @@ describe("reminders before deadlines on pglite", () => {
 		expect(notice.text).toContain(`/claims/${id}`);
 		expect(notice.text).toMatch(/dispute the rejection .* until \w+day/);
 		expect(await reminders()).toHaveLength(2);
+	});
+});
+
+describe("reminders planned in slices on pglite", () => {
+	let t: TestApp;
+	afterAll(async () => t?.close());
+
+	it("R-TIME-9 many claims due at once: planned over several transactions, each reminder exactly once", async () => {
+		// Monday 2026-11-23 09:00 UTC
+		t = await startTestApp("pglite");
+		const [ana, paula] = await Promise.all([
+			t.login(USERS.ana),
+			t.login(USERS.paula),
+		]);
+		const workloads = [
+			"exchange-online",
+			"sharepoint-online",
+			"microsoft-teams",
+			"viva-engage",
+			"onedrive-for-business",
+		];
+		const ids: string[] = [];
+		for (const productId of workloads) {
+			const created = await ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({
+					name: `Slice ${productId}`,
+					products: [{ productId }],
+				}),
+			);
+			expect(created.statusCode, created.body).toBe(201);
+			const id = created.json().id as string;
+			await ana.upload(
+				`/api/v1/claims/${id}/documents`,
+				samplePdf(),
+				"poe.pdf",
+			);
+			expect((await ana.post(`/api/v1/claims/${id}/submit`)).statusCode).toBe(
+				200,
+			);
+			ids.push(id);
+		}
+		// Friday 09:00: one business day before each review-start SLA (Monday 30 Nov).
+		t.clock.setTo(new Date("2026-11-27T09:00:00.000Z"));
+		const reviewers = await t.ctx.db
+			.select({ id: users.id })
+			.from(users)
+			.where(sql`'reviewer' = any(${users.roles})`);
+		expect(reviewers.length).toBeGreaterThanOrEqual(2);
+		// One claim per slice and two reminders per transaction: several of each.
+		const batching = { rowsPerSlice: 1, candidatesPerTransaction: 2 };
+		expect(await planReminders(t.ctx, batching)).toBe(
+			workloads.length * reviewers.length,
+		);
+		expect(await planReminders(t.ctx, batching)).toBe(0);
+		const planned = await t.ctx.db
+			.select({ key: deliveries.dedupeKey })
+			.from(deliveries)
+			.where(like(deliveries.dedupeKey, "reminder:%"));
+		for (const id of ids)
+			expect(
+				planned.filter((d) => d.key.startsWith(`reminder:${id}:review_start:`)),
+			).toHaveLength(reviewers.length);
+		expect(new Set(planned.map((d) => d.key)).size).toBe(planned.length);
 	});
 });
 

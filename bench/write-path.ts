@@ -270,9 +270,7 @@ async function main(): Promise<void> {
 		settings: { shared_preload_libraries: "pg_stat_statements" },
 	});
 	const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-bench-"));
-	const dbUrl = SOCKET
-		? `postgres:///postgres?host=${encodeURIComponent(cluster.dir)}&port=${cluster.port}&user=postgres`
-		: cluster.url;
+	const dbUrl = SOCKET ? cluster.socketUrl : cluster.url;
 	let server: ChildProcess | undefined;
 	try {
 		const root = typeof process.getuid === "function" && process.getuid() === 0;

@@ -224,7 +224,7 @@ Examples:
 			const [
 				{ openSimulationDatabase },
 				{ startWorkerExecutor },
-				{ startThrowawayPostgres },
+				{ startSimulationPostgres },
 				{ formatReport, runSimulation },
 			] = await Promise.all([
 				import("./database.ts"),
@@ -239,7 +239,7 @@ Examples:
 			try {
 				if (flags.postgres) {
 					process.stderr.write("Starting a throwaway PostgreSQL cluster…\n");
-					cluster = await startThrowawayPostgres();
+					cluster = await startSimulationPostgres();
 					const stopped = cluster;
 					cleanups.push(() => stopped.stop());
 					// Ctrl-C: exit through process.exit, whose hook stops the cluster.

@@ -13,6 +13,7 @@ import {
 	USERS,
 	m365ClaimBody,
 	startTestApp,
+	uploadPoeAndSubmit,
 } from "../support/test-app.ts";
 
 describe("claim counts per status", () => {
@@ -125,16 +126,7 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 			).json();
 			ids.push(c.id);
 		}
-		for (const id of ids.slice(0, 3)) {
-			await ana.upload(
-				`/api/v1/claims/${id}/documents`,
-				samplePdf(),
-				"poe.pdf",
-			);
-			expect((await ana.post(`/api/v1/claims/${id}/submit`)).statusCode).toBe(
-				200,
-			);
-		}
+		for (const id of ids.slice(0, 3)) await uploadPoeAndSubmit(ana, id);
 		expect(
 			(await rita.post(`/api/v1/claims/${ids[0]}/start-review`)).statusCode,
 		).toBe(200);

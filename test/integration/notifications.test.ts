@@ -11,6 +11,7 @@ import {
 	startTestApp,
 	type TestApp,
 	USERS,
+	uploadPoeAndSubmit,
 } from "../support/test-app.ts";
 
 const CUSTOMER = "chris@contoso.example";
@@ -535,14 +536,7 @@ describe("reminders planned in slices on pglite", () => {
 			);
 			expect(created.statusCode, created.body).toBe(201);
 			const id = created.json().id as string;
-			await ana.upload(
-				`/api/v1/claims/${id}/documents`,
-				samplePdf(),
-				"poe.pdf",
-			);
-			expect((await ana.post(`/api/v1/claims/${id}/submit`)).statusCode).toBe(
-				200,
-			);
+			await uploadPoeAndSubmit(ana, id);
 			ids.push(id);
 		}
 		// Friday 09:00: one business day before each review-start SLA (Monday 30 Nov).

@@ -1,25 +1,21 @@
 /**
- * Throwaway PostgreSQL 15 clusters for integration tests.
- *
- * Each cluster lives in its own temporary directory (data + Unix socket + log),
- * listens only on 127.0.0.1 on a free port, trusts every local connection and runs
- * with durability switched off (fsync, synchronous_commit, full_page_writes) because
- * the data is thrown away afterwards. When the current process is root, the server
- * runs as the `postgres` OS user via `runuser`, since PostgreSQL refuses to run as root.
+ * Throwaway PostgreSQL 15 clusters for integration tests and benchmarks: the product's
+ * own throwaway clusters (src/db/throwaway-postgres.ts, also behind `cpor simulate
+ * --postgres`), listening on 127.0.0.1 on a free port as well as on their Unix socket.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
-import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import {
+	startThrowawayPostgres,
+	type ThrowawayPostgres,
+} from "../../src/db/throwaway-postgres.ts";
 
-/** Default location of the PostgreSQL 15 server binaries on Debian/Ubuntu. */
-export const DEFAULT_PG_BIN_DIR = "/usr/lib/postgresql/15/bin";
+export {
+	DEFAULT_PG_BIN_DIR,
+	freePort,
+} from "../../src/db/throwaway-postgres.ts";
 
 /** Options for {@link startPgCluster}. */
 export interface PgClusterOptions {
-	/** Directory holding initdb, pg_ctl and postgres. Default: env `CPOR_PG_BIN`, else {@link DEFAULT_PG_BIN_DIR}. */
+	/** Directory holding initdb, pg_ctl and postgres. Default: env `CPOR_PG_BIN`, else Debian's. */
 	binDir?: string;
 	/** TCP port to listen on. Default: a free port picked on 127.0.0.1. */
 	port?: number;
@@ -27,295 +23,22 @@ export interface PgClusterOptions {
 	settings?: Record<string, string | number>;
 }
 
-/** A running throwaway cluster. */
-export interface PgCluster {
-	/** Superuser connection URL to the `postgres` database, e.g. `postgres://postgres@127.0.0.1:54321/postgres`. */
-	url: string;
-	/** TCP port the server listens on (127.0.0.1). */
-	port: number;
-	/** Temporary directory holding the data directory, socket and log; removed by {@link PgCluster.stop}. */
-	dir: string;
-	/** Stops the server immediately (`pg_ctl stop -m immediate`) and removes its directory. Idempotent. */
-	stop(): Promise<void>;
-}
-
-const BASE_SETTINGS: Record<string, string | number> = {
-	listen_addresses: "127.0.0.1",
-	fsync: "off",
-	synchronous_commit: "off",
-	full_page_writes: "off",
-	max_connections: 300,
-};
-
-/** Data directories of clusters started by this process and not yet stopped; stopped on process exit. */
-const live = new Map<
-	string,
-	{ pgCtl: string; dataDir: string; dir: string; asPostgres: boolean }
->();
-let exitHookInstalled = false;
-
-function isRoot(): boolean {
-	return typeof process.getuid === "function" && process.getuid() === 0;
-}
-
-function postgresIds(): { uid: number; gid: number } {
-	try {
-		const uid = Number(
-			execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim(),
-		);
-		const gid = Number(
-			execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim(),
-		);
-		if (!Number.isInteger(uid) || !Number.isInteger(gid))
-			throw new Error("unparsable id output");
-		return { uid, gid };
-	} catch (err) {
-		throw new Error(
-			"Running as root, but the `postgres` OS user does not exist; PostgreSQL cannot run as root. " +
-				"Install postgresql-15 (apt-get install -y postgresql-15), which creates it.",
-			{ cause: err },
-		);
-	}
-}
-
-/** Builds the argv for running a PostgreSQL binary, through `runuser -u postgres` when root. */
-function command(
-	bin: string,
-	args: string[],
-	asPostgres: boolean,
-): [string, string[]] {
-	return asPostgres
-		? ["runuser", ["-u", "postgres", "--", bin, ...args]]
-		: [bin, args];
-}
-
-function run(
-	bin: string,
-	args: string[],
-	asPostgres: boolean,
-	cwd: string,
-): Promise<{ stdout: string; stderr: string }> {
-	const [file, argv] = command(bin, args, asPostgres);
-	return new Promise((resolve, reject) => {
-		execFile(
-			file,
-			argv,
-			{ cwd, encoding: "utf8", env: { ...process.env, LC_ALL: "C" } },
-			(err, stdout, stderr) => {
-				if (err) {
-					const detail = [stderr, stdout]
-						.map((s) => s.trim())
-						.filter(Boolean)
-						.join("\n");
-					reject(
-						new Error(
-							`\`${file} ${argv.join(" ")}\` failed: ${err.message}${detail ? `\n${detail}` : ""}`,
-						),
-					);
-				} else {
-					resolve({ stdout, stderr });
-				}
-			},
-		);
-	});
-}
-
-function logTail(logFile: string, lines = 30): string {
-	try {
-		const text = readFileSync(logFile, "utf8").trimEnd().split("\n");
-		return text.slice(-lines).join("\n");
-	} catch {
-		return "(no server log)";
-	}
-}
-
-/** Asks the kernel for a currently free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = createServer();
-		srv.unref();
-		srv.on("error", reject);
-		srv.listen(0, "127.0.0.1", () => {
-			const addr = srv.address();
-			srv.close(() => {
-				if (addr && typeof addr === "object") resolve(addr.port);
-				else reject(new Error("could not determine a free port"));
-			});
-		});
-	});
-}
-
-function installExitHook(): void {
-	if (exitHookInstalled) return;
-	exitHookInstalled = true;
-	// Last resort if stop() was never awaited (crash, process.exit): the postmaster is
-	// detached from us and would otherwise outlive the test run.
-	process.on("exit", () => {
-		for (const c of live.values()) {
-			try {
-				const [file, argv] = command(
-					c.pgCtl,
-					["stop", "-D", c.dataDir, "-m", "immediate", "-w"],
-					c.asPostgres,
-				);
-				execFileSync(file, argv, { cwd: c.dir, stdio: "ignore" });
-			} catch {
-				// already gone
-			}
-			try {
-				execFileSync("rm", ["-rf", c.dir], { stdio: "ignore" });
-			} catch {
-				// best effort
-			}
-		}
-		live.clear();
-	});
-}
+/** A running throwaway cluster (`url` over TCP on 127.0.0.1, `socketUrl` over its Unix socket). */
+export type PgCluster = ThrowawayPostgres;
 
 /**
- * Creates and starts a fresh PostgreSQL 15 cluster in a temporary directory.
- *
- * Throws with an actionable message when the binaries are missing, initdb fails, or the
- * server does not come up (including the tail of the server log). On failure nothing is
- * left behind.
+ * Creates and starts a fresh PostgreSQL 15 cluster in a temporary directory, on
+ * 127.0.0.1 (`port`, or a free one) and its Unix socket, with durability off and
+ * `max_connections` 300. Throws with what to install or set when the binaries are
+ * missing, and with the server log's tail when it does not start.
  */
-export async function startPgCluster(
+export function startPgCluster(
 	opts: PgClusterOptions = {},
 ): Promise<PgCluster> {
-	const binDir = opts.binDir ?? process.env.CPOR_PG_BIN ?? DEFAULT_PG_BIN_DIR;
-	const initdb = join(binDir, "initdb");
-	const pgCtl = join(binDir, "pg_ctl");
-	for (const bin of [initdb, pgCtl, join(binDir, "postgres")]) {
-		try {
-			accessSync(bin, constants.X_OK);
-		} catch {
-			throw new Error(
-				`PostgreSQL 15 binaries not found at ${binDir} (missing ${bin}); install postgresql-15 ` +
-					"(apt-get install -y postgresql-15), set CPOR_PG_BIN to their directory, " +
-					"or set CPOR_TEST_DATABASE_URL to an existing server.",
-			);
-		}
-	}
-
-	const asPostgres = isRoot();
-	const ids = asPostgres ? postgresIds() : undefined;
-
-	// mkdtemp creates the directory with mode 0700; /tmp itself is world-traversable.
-	const dir = await mkdtemp(join(tmpdir(), "cpor-pg-"));
-	const dataDir = join(dir, "data");
-	const logFile = join(dir, "postgres.log");
-	let started = false;
-	try {
-		await chmod(dir, 0o700);
-		if (ids) await chown(dir, ids.uid, ids.gid);
-
-		await run(
-			initdb,
-			[
-				"-D",
-				dataDir,
-				"--auth=trust",
-				"-U",
-				"postgres",
-				"--encoding=UTF8",
-				"--locale=C",
-				"--no-sync",
-				"--no-instructions",
-			],
-			asPostgres,
-			dir,
-		).catch((err: Error) => {
-			throw new Error(`initdb failed for ${dataDir}: ${err.message}`, {
-				cause: err,
-			});
-		});
-
-		const settings = { ...BASE_SETTINGS, ...opts.settings };
-		let lastError: unknown;
-		// A port picked by freePort() can be grabbed by someone else before the server
-		// binds it; retry with a new port unless the caller fixed one.
-		for (let attempt = 0; attempt < (opts.port ? 1 : 3); attempt++) {
-			const port = opts.port ?? (await freePort());
-			const serverOpts = [
-				`-p ${port}`,
-				`-k ${dir}`,
-				...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`),
-			].join(" ");
-			try {
-				await run(
-					pgCtl,
-					[
-						"start",
-						"-w",
-						"-t",
-						"60",
-						"-D",
-						dataDir,
-						"-l",
-						logFile,
-						"-o",
-						serverOpts,
-					],
-					asPostgres,
-					dir,
-				);
-				started = true;
-				live.set(dataDir, { pgCtl, dataDir, dir, asPostgres });
-				installExitHook();
-				return makeHandle(port, dir, dataDir, pgCtl, asPostgres);
-			} catch (err) {
-				lastError = err;
-				// pg_ctl may have timed out with a server half-up; make sure it is gone.
-				await run(
-					pgCtl,
-					["stop", "-D", dataDir, "-m", "immediate", "-w"],
-					asPostgres,
-					dir,
-				).catch(() => {});
-			}
-		}
-		const message =
-			lastError instanceof Error ? lastError.message : String(lastError);
-		throw new Error(
-			`PostgreSQL failed to start (data dir ${dataDir}): ${message}\n--- server log (tail) ---\n${logTail(logFile)}`,
-			{
-				cause: lastError,
-			},
-		);
-	} finally {
-		if (!started) await rm(dir, { recursive: true, force: true });
-	}
-}
-
-function makeHandle(
-	port: number,
-	dir: string,
-	dataDir: string,
-	pgCtl: string,
-	asPostgres: boolean,
-): PgCluster {
-	let stopping: Promise<void> | undefined;
-	return {
-		url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-		port,
-		dir,
-		stop() {
-			stopping ??= (async () => {
-				try {
-					if (existsSync(join(dataDir, "postmaster.pid"))) {
-						await run(
-							pgCtl,
-							["stop", "-D", dataDir, "-m", "immediate", "-w", "-t", "30"],
-							asPostgres,
-							dir,
-						);
-					}
-				} finally {
-					live.delete(dataDir);
-					await rm(dir, { recursive: true, force: true });
-				}
-			})();
-			return stopping;
-		},
-	};
+	return startThrowawayPostgres({
+		...(opts.binDir ? { binDir: opts.binDir } : {}),
+		tcp: opts.port ?? "free",
+		settings: { max_connections: 300, ...opts.settings },
+		missingBinariesHint: "or set CPOR_TEST_DATABASE_URL to an existing server",
+	});
 }

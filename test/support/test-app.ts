@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pg from "pg";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { type AppContext, createContext } from "../../src/context.ts";
 import {
@@ -17,6 +17,7 @@ import {
 } from "../../src/db/client.ts";
 import { importDirectory } from "../../src/directory/import-directory.ts";
 import { SandboxClock } from "../../src/domain/clock.ts";
+import { samplePdf } from "./poe-fixtures.ts";
 import {
 	DEMO_IDS,
 	generateDemoDirectory,
@@ -302,4 +303,16 @@ export function m365ClaimBody(overrides: Record<string, unknown> = {}) {
 		},
 		...overrides,
 	};
+}
+
+/** Uploads a sample PDF as PoE to a draft and submits it; fails the test unless both succeed. */
+export async function uploadPoeAndSubmit(client: Client, id: string) {
+	const upload = await client.upload(
+		`/api/v1/claims/${id}/documents`,
+		samplePdf(),
+		"poe.pdf",
+	);
+	expect(upload.statusCode, upload.body).toBe(201);
+	const submit = await client.post(`/api/v1/claims/${id}/submit`);
+	expect(submit.statusCode, submit.body).toBe(200);
 }

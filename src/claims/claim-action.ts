@@ -167,7 +167,11 @@ export async function lockVisibleClaim(
 
 /**
  * {@link lockVisibleClaim} that also reads the claim's product lines and documents, in
- * the same statement. @throws `not_found`, `version_conflict`.
+ * the same statement. When the statement had to wait for the row lock and the row
+ * changed meanwhile, PostgreSQL returns the newest row but the subqueries still see the
+ * data as of the statement's start: the claim's version as of that start is read along,
+ * and when it differs the parts are read again (now under the lock). @throws
+ * `not_found`, `version_conflict`.
  */
 export async function lockVisibleClaimWithParts(
 	tx: Tx,
@@ -175,13 +179,26 @@ export async function lockVisibleClaimWithParts(
 	claimId: string,
 	expectedVersion: number | undefined,
 ): Promise<ReturnType<typeof splitClaimParts>> {
-	const [row] = await tx
-		.select(claimWithPartsColumns)
+	const [found] = await tx
+		.select({
+			...claimWithPartsColumns,
+			versionAtStart: sql<number>`(select c.version from claims c where c.id = "claims"."id")`,
+		})
 		.from(claims)
 		.where(eq(claims.id, claimId))
 		.for("update", { of: claims });
-	checkVisibleVersion(row, actor, expectedVersion);
-	return splitClaimParts(row as ClaimRowWithParts);
+	checkVisibleVersion(found, actor, expectedVersion);
+	const { versionAtStart, ...row } = found as ClaimRowWithParts & {
+		versionAtStart: number;
+	};
+	const parts = splitClaimParts(row);
+	if (versionAtStart === row.version) return parts;
+	const fresh = await loadClaimParts(tx, [claimId]);
+	return {
+		row: parts.row,
+		lines: fresh.lines.get(claimId) ?? [],
+		docs: fresh.docs.get(claimId) ?? [],
+	};
 }
 
 function checkVisibleVersion<T extends ClaimRow>(

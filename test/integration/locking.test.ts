@@ -1,0 +1,89 @@
+/**
+ * Claim actions under the row lock on PostgreSQL (R-EDIT-2, R-CRT-7): an action that
+ * waited for another transaction's lock on the claim must act on what that transaction
+ * committed, the claim's documents included. The claim and its parts are read in one
+ * statement; when it waited, the parts are read again under the lock.
+ */
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { claimDocuments, claims } from "../../src/db/schema.ts";
+import {
+	type Client,
+	m365ClaimBody,
+	startTestApp,
+	type TestApp,
+	USERS,
+} from "../support/test-app.ts";
+
+describe("claim actions that wait for the row lock on postgres", () => {
+	let t: TestApp;
+	let ana: Client;
+	beforeAll(async () => {
+		t = await startTestApp("postgres");
+		ana = await t.login(USERS.ana);
+	});
+	afterAll(async () => t?.close());
+
+	it("R-CRT-7 a submit that waited for an upload in progress sees the uploaded PoE", async () => {
+		const created = await ana.post(
+			"/api/v1/claims",
+			m365ClaimBody({ products: [{ productId: "entra-id-p2" }] }),
+		);
+		expect(created.statusCode, created.body).toBe(201);
+		const id = created.json().id as string;
+		const docId = randomUUID();
+
+		// Another transaction holds the claim's row lock while it adds a PoE document and
+		// bumps the version (what an upload does), and commits only when told to.
+		let commit!: () => void;
+		const told = new Promise<void>((resolve) => {
+			commit = resolve;
+		});
+		let locked!: () => void;
+		const isLocked = new Promise<void>((resolve) => {
+			locked = resolve;
+		});
+		const upload = t.ctx.db.transaction(async (tx) => {
+			await tx.execute(sql`select 1 from claims where id = ${id} for update`);
+			await tx.insert(claimDocuments).values({
+				id: docId,
+				claimId: id,
+				name: "sow.pdf",
+				contentType: "application/pdf",
+				size: 1024,
+				sha256: "0".repeat(64),
+				purpose: "poe",
+				uploadedBy: "test",
+				uploadedAt: t.clock.now(),
+			});
+			await tx
+				.update(claims)
+				.set({ version: sql`${claims.version} + 1` })
+				.where(eq(claims.id, id));
+			locked();
+			await told;
+		});
+		await isLocked;
+
+		const submit = ana.post(`/api/v1/claims/${id}/submit`);
+		// Wait until the submit's statement is blocked on the lock.
+		for (let i = 0; ; i++) {
+			const waiting = (await t.ctx.db.execute(
+				sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+			)) as unknown as { rows: { n: number }[] };
+			if ((waiting.rows[0]?.n ?? 0) > 0) break;
+			expect(i, "the submit never waited for the lock").toBeLessThan(200);
+			await new Promise((r) => setTimeout(r, 25));
+		}
+		commit();
+		await upload;
+
+		const res = await submit;
+		expect(res.statusCode, res.body).toBe(200);
+		const claim = res.json();
+		expect(claim.status).toBe("submitted");
+		expect(claim.version).toBe(3);
+		expect(claim.documents.map((d: { id: string }) => d.id)).toEqual([docId]);
+	});
+});

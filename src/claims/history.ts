@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { stringify as canonicalJson } from "safe-stable-stringify";
 import { type Actor, primaryRole } from "../auth/actor.ts";
 import type { Tx } from "../db/client.ts";
 import { claimComments, claimHistory, outbox } from "../db/schema.ts";
@@ -132,7 +133,12 @@ export async function emitEvent(
 	await tx.insert(outbox).values(outboxRow(type, at, claim, extra));
 }
 
-/** The fields whose values differ between two snapshots: `{ before, after }` of only those. */
+/**
+ * The fields whose values differ between two snapshots: `{ before, after }` of only those.
+ * Values compare as JSON with sorted keys: a JSON column read back from PostgreSQL has
+ * its keys in jsonb order, a value an action just built has them in its own order, and
+ * the same content is no change.
+ */
 export function diff(
 	before: Record<string, unknown>,
 	after: Record<string, unknown>,
@@ -140,7 +146,7 @@ export function diff(
 	const b: Record<string, unknown> = {};
 	const a: Record<string, unknown> = {};
 	for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-		if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+		if (canonicalJson(before[key]) !== canonicalJson(after[key])) {
 			b[key] = before[key] ?? null;
 			a[key] = after[key] ?? null;
 		}

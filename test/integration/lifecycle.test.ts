@@ -859,6 +859,41 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		expect(retry.headers.etag).toBe(`"${read.version + 2}"`);
 	});
 
+	it("R-HIS-1 a PATCH that sends the same contacts in another key order records no change of them", async () => {
+		const created = await ana.post(
+			`${API}/claims`,
+			m365ClaimBody({
+				customer: freshTenant(),
+				products: [{ productId: "intune" }],
+			}),
+		);
+		expect(created.statusCode, created.body).toBe(201);
+		const claim = created.json();
+		// The same contacts, keys reversed at every level (jsonb stores its own order).
+		const reversed = (o: Record<string, unknown>): Record<string, unknown> =>
+			Object.fromEntries(
+				Object.entries(o)
+					.reverse()
+					.map(([k, v]) => [
+						k,
+						v && typeof v === "object" && !Array.isArray(v)
+							? reversed(v as Record<string, unknown>)
+							: v,
+					]),
+			);
+		const patch = await ana.patch(
+			`${API}/claims/${claim.id}`,
+			{ contacts: reversed(claim.contacts), name: "Renamed" },
+			{ "if-match": `"${claim.version}"` },
+		);
+		expect(patch.statusCode, patch.body).toBe(200);
+		expect(patch.json().contacts).toEqual(claim.contacts);
+		const last = (await historyOf(claim.id)).at(-1) as HistoryEntry;
+		expect(last.action).toBe("edit");
+		expect(last.after).toEqual({ name: "Renamed" });
+		expect(last.before).toEqual({ name: claim.name });
+	});
+
 	it("R-HIS-1 the partner's history shows actor, role, time and before/after for every change", async () => {
 		const customer = freshTenant();
 		const steps: { action: string; actor: string; role: string; at: string }[] =

@@ -11,7 +11,7 @@
  * later), exactly once: each has a dedupe key.
  */
 import { and, gt, gte, inArray, lte, or, sql } from "drizzle-orm";
-import type { ClaimView } from "../claims/claim-view.ts";
+import type { ClaimRow, ClaimView } from "../claims/claim-view.ts";
 import { toClaimViews } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
 import { claims, deliveries, users } from "../db/schema.ts";
@@ -44,6 +44,9 @@ export function businessDaysBefore(
 
 interface Candidate {
 	claimId: string;
+	/** The claim's status and deadline when it was examined (re-checked before planning). */
+	status: string;
+	due: number;
 	key: string;
 	to: { email: string; name: string | null };
 	spec: MessageSpec;
@@ -177,8 +180,8 @@ async function planRemindersIn(
 	windows: { from: Date; to: Date }[],
 	opts: ReminderBatching,
 ): Promise<number> {
-	const rowsPerSlice = opts.rowsPerSlice ?? 2_000;
-	const perTransaction = opts.candidatesPerTransaction ?? 500;
+	const rowsPerSlice = Math.max(1, opts.rowsPerSlice ?? 2_000);
+	const perTransaction = Math.max(1, opts.candidatesPerTransaction ?? 500);
 	// One statement (atomic without a transaction), so no connection is held (PGlite
 	// has one) while the candidates are computed in slices between HTTP requests.
 	const rows: ReminderRow[] = await ctx.db
@@ -248,6 +251,8 @@ async function planRemindersIn(
 					continue;
 				candidates.push({
 					claimId: row.id,
+					status: row.status,
+					due: due.getTime(),
 					key: `reminder:${row.id}:${dueIso}:${n}`,
 					to: { email: row.partnerEmail, name: row.partnerName ?? null },
 					spec: {
@@ -273,6 +278,8 @@ async function planRemindersIn(
 		for (const r of assigned.length ? assigned : all) {
 			candidates.push({
 				claimId: row.id,
+				status: row.status,
+				due: due.getTime(),
 				key: `reminder:${row.id}:${deadline}:${dueIso}:${REVIEWER_REMINDER_DAYS}:${r.email.toLowerCase()}`,
 				to: { email: r.email, name: r.name },
 				spec: { kind: "reviewer_reminder", deadline, due: dueIso },
@@ -315,21 +322,26 @@ async function planCandidates(
 					)
 			).map((r) => r.key),
 		);
-		const fresh = candidates.filter((c) => !existing.has(c.key));
-		if (fresh.length === 0) return 0;
+		const unplanned = candidates.filter((c) => !existing.has(c.key));
+		if (unplanned.length === 0) return 0;
+		const ids = [...new Set(unplanned.map((c) => c.claimId))];
+		const current = new Map(
+			(await tx.select().from(claims).where(inArray(claims.id, ids))).map(
+				(r) => [r.id, r],
+			),
+		);
+		// The claims were examined before this transaction (with yields in between): a
+		// claim that changed status or deadline since gets no reminder from this pass.
 		const byClaim = new Map<string, Candidate[]>();
-		for (const c of fresh) {
+		for (const c of unplanned) {
+			const row = current.get(c.claimId);
+			if (row?.status !== c.status || row.dueAt?.getTime() !== c.due) continue;
 			const list = byClaim.get(c.claimId) ?? [];
 			list.push(c);
 			byClaim.set(c.claimId, list);
 		}
-		const order = new Map([...byClaim.keys()].map((id, i) => [id, i]));
-		const rows = (
-			await tx
-				.select()
-				.from(claims)
-				.where(inArray(claims.id, [...order.keys()]))
-		).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+		if (byClaim.size === 0) return 0;
+		const rows = [...byClaim.keys()].map((id) => current.get(id) as ClaimRow);
 		const views = await toClaimViews(tx, rows);
 		const groups: PlannedGroup[] = views.map((view: ClaimView) => {
 			const list = byClaim.get(view.id) ?? [];

@@ -40,7 +40,14 @@ export const envSchema = z.object({
 	CPOR_DEMO_PASSWORD: z.string().min(8).default("cpor-demo-2026"),
 	CPOR_MAX_UPLOAD_MB: int(25, 1),
 	/** Page cache of the embedded database (PGlite's shared_buffers), in MB. */
-	CPOR_PGLITE_CACHE_MB: int(32, 1),
+	CPOR_PGLITE_CACHE_MB: int(32, 1).pipe(
+		z
+			.number()
+			.max(
+				1024,
+				"at most 1024 (PGlite's WebAssembly memory is limited to 4 GB)",
+			),
+	),
 	CPOR_TIME_ZONE: z.string().default("UTC"),
 	/** date-holidays code: `NL`, `DE-BY`, `SE` …; empty for none (R-TIME-1). */
 	CPOR_HOLIDAYS: z.string().default(""),

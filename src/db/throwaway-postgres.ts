@@ -331,12 +331,13 @@ function makeHandle(
 			stopping ??= (async () => {
 				try {
 					if (existsSync(join(dataDir, "postmaster.pid"))) {
+						// A server that already died leaves a stale pid file: nothing to stop.
 						await run(
 							pgCtl,
-							["stop", "-D", dataDir, "-m", "immediate", "-w", "-t", "30"],
+							["stop", "-D", dataDir, "-m", "immediate", "-w", "-t", "60"],
 							asPostgres,
 							dir,
-						);
+						).catch(() => {});
 					}
 				} finally {
 					live.delete(dataDir);

@@ -26,6 +26,12 @@ import os, { tmpdir } from "node:os";
 import path from "node:path";
 import Fastify from "fastify";
 import pg from "pg";
+import {
+	closeAgent,
+	percentile,
+	runCreateSubmitLoad,
+	send,
+} from "./load-client.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -42,180 +48,64 @@ const SOCKET = args.includes("--socket");
 const PROCESSES = Number(flag("--processes") ?? os.cpus().length);
 
 // ---------------------------------------------------------------- load process
-type Sample = Record<string, number[]>;
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
-function send(
-	url: string,
-	method: string,
-	headers: Record<string, string>,
-	body?: Buffer | string,
-): Promise<{ status: number; body: string }> {
-	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method, headers, agent }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on("data", (c: Buffer) => chunks.push(c));
-			res.on("end", () =>
-				resolve({
-					status: res.statusCode ?? 0,
-					body: Buffer.concat(chunks).toString("utf8"),
-				}),
-			);
-			res.on("error", reject);
-		});
-		req.on("error", reject);
-		if (body !== undefined) req.end(body);
-		else req.end();
-	});
-}
-
-const PDF = Buffer.from(
-	"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
-);
-
+/**
+ * The load process: `cpor` runs bench/load-client.ts's create + upload + submit loops;
+ * `bare` loops POST /insert against the bare route. Prints one JSON line.
+ */
 async function runLoad(): Promise<void> {
 	const kind = flag("--load") as "bare" | "cpor";
 	const base = process.env.BENCH_URL as string;
-	const token = process.env.BENCH_TOKEN ?? "";
-	const combos: { tenantId: string; domain: string; productId: string }[] =
-		process.env.BENCH_COMBOS
-			? JSON.parse(readFileSync(process.env.BENCH_COMBOS, "utf8"))
-			: [];
-	const mpnId = process.env.BENCH_MPN ?? "";
-	const lat: Sample = { sequence: [], create: [], upload: [], submit: [] };
+	if (kind === "cpor") {
+		const result = await runCreateSubmitLoad({
+			base,
+			token: process.env.BENCH_TOKEN ?? "",
+			mpnId: process.env.BENCH_MPN ?? "",
+			partner: { name: "Ana Garcia", email: "ana.global@fabrikam.example" },
+			combos: process.env.BENCH_COMBOS
+				? JSON.parse(readFileSync(process.env.BENCH_COMBOS, "utf8"))
+				: [],
+			clients: CLIENTS,
+			seconds: SECONDS,
+		});
+		process.stdout.write(`${JSON.stringify(result)}\n`);
+		closeAgent();
+		return;
+	}
+	const latencies: number[] = [];
 	const errors: Record<string, number> = {};
 	let done = 0;
-	let next = 0;
 	const deadline = performance.now() + SECONDS * 1000;
-	const auth = { authorization: `Bearer ${token}` };
-	const fail = (what: string, r: { status: number; body: string }) => {
-		const key = `${what} ${r.status} ${r.body.slice(0, 120)}`;
-		errors[key] = (errors[key] ?? 0) + 1;
-	};
-	const timed = async <T>(what: string, f: () => Promise<T>) => {
-		const t = performance.now();
-		const r = await f();
-		lat[what]?.push(performance.now() - t);
-		return r;
-	};
 	async function bareClient() {
 		while (performance.now() < deadline) {
-			const r = await timed("sequence", () =>
-				send(
-					`${base}/insert`,
-					"POST",
-					{ "content-type": "application/json" },
-					'{"v":"x"}',
-				),
+			const t = performance.now();
+			const r = await send(
+				`${base}/insert`,
+				"POST",
+				{ "content-type": "application/json" },
+				'{"v":"x"}',
 			);
+			latencies.push(performance.now() - t);
 			if (r.status === 201) done++;
-			else fail("insert", r);
-		}
-	}
-	async function cporClient() {
-		while (performance.now() < deadline) {
-			const c = combos[next++];
-			if (!c) break;
-			const t0 = performance.now();
-			const created = await timed("create", () =>
-				send(
-					`${base}/api/v1/claims`,
-					"POST",
-					{ ...auth, "content-type": "application/json" },
-					JSON.stringify({
-						name: `Bench ${c.productId} ${c.tenantId.slice(0, 8)}`,
-						mpnId,
-						customer: { tenantId: c.tenantId, domain: c.domain },
-						solutionArea: "microsoft_365",
-						activity: "usage",
-						products: [{ productId: c.productId }],
-						contacts: {
-							customer: {
-								name: "Chris Customer",
-								title: "CIO",
-								email: "chris@contoso.example",
-							},
-							partner: {
-								name: "Ana Garcia",
-								email: "ana.global@fabrikam.example",
-							},
-						},
-					}),
-				),
-			);
-			if (created.status !== 201) {
-				fail("create", created);
-				continue;
+			else {
+				const key = `insert ${r.status} ${r.body.slice(0, 120)}`;
+				errors[key] = (errors[key] ?? 0) + 1;
 			}
-			const id = (JSON.parse(created.body) as { id: string }).id;
-			const boundary = `----cporbench${next}`;
-			const payload = Buffer.concat([
-				Buffer.from(
-					`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="poe.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-				),
-				PDF,
-				Buffer.from(`\r\n--${boundary}--\r\n`),
-			]);
-			const up = await timed("upload", () =>
-				send(
-					`${base}/api/v1/claims/${id}/documents`,
-					"POST",
-					{
-						...auth,
-						"content-type": `multipart/form-data; boundary=${boundary}`,
-					},
-					payload,
-				),
-			);
-			if (up.status !== 201) {
-				fail("upload", up);
-				continue;
-			}
-			const sub = await timed("submit", () =>
-				send(
-					`${base}/api/v1/claims/${id}/submit`,
-					"POST",
-					{ ...auth, "content-type": "application/json" },
-					"{}",
-				),
-			);
-			if (sub.status !== 200) {
-				fail("submit", sub);
-				continue;
-			}
-			lat.sequence?.push(performance.now() - t0);
-			done++;
 		}
 	}
 	const started = performance.now();
-	await Promise.all(
-		Array.from({ length: CLIENTS }, () =>
-			kind === "bare" ? bareClient() : cporClient(),
-		),
-	);
+	await Promise.all(Array.from({ length: CLIENTS }, () => bareClient()));
 	const elapsed = (performance.now() - started) / 1000;
-	const pct = (xs: number[], p: number) => {
-		if (!xs.length) return null;
-		const s = [...xs].sort((a, b) => a - b);
-		return (
-			Math.round(
-				(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0) *
-					10,
-			) / 10
-		);
+	const latency = {
+		sequence: {
+			n: latencies.length,
+			p50: percentile(latencies, 50),
+			p99: percentile(latencies, 99),
+		},
 	};
-	const latency = Object.fromEntries(
-		Object.entries(lat)
-			.filter(([, xs]) => xs.length)
-			.map(([k, xs]) => [
-				k,
-				{ n: xs.length, p50: pct(xs, 50), p99: pct(xs, 99) },
-			]),
-	);
 	process.stdout.write(
-		`${JSON.stringify({ done, seconds: Math.round(elapsed * 10) / 10, perSecond: Math.round((done / elapsed) * 10) / 10, latency, errors, exhausted: next > combos.length })}\n`,
+		`${JSON.stringify({ done, seconds: Math.round(elapsed * 10) / 10, perSecond: Math.round((done / elapsed) * 10) / 10, latency, errors, exhausted: false })}\n`,
 	);
-	agent.destroy();
+	closeAgent();
 }
 
 function load(

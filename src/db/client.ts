@@ -58,6 +58,29 @@ export interface DatabaseOptions {
 	pgliteCacheMb?: number | undefined;
 }
 
+/**
+ * Makes sure a new PostgreSQL pool at `url` can connect (one connection taken and given
+ * back), and keeps idle-client errors from crashing the process (they surface on the
+ * next query). @throws Error naming the redacted URL and the cause; the pool is ended.
+ */
+export async function checkPool(
+	pool: import("pg").Pool,
+	url: string,
+): Promise<void> {
+	pool.on("error", () => {
+		/* idle client errors are surfaced on the next query */
+	});
+	try {
+		const c = await pool.connect();
+		c.release();
+	} catch (err) {
+		await pool.end().catch(() => {});
+		throw new Error(
+			`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}. Check DATABASE_URL.`,
+		);
+	}
+}
+
 /** Default PGlite page cache in MB (CPOR_PGLITE_CACHE_MB). */
 export const DEFAULT_PGLITE_CACHE_MB = 32;
 
@@ -76,18 +99,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 			connectionString: opts.databaseUrl,
 			max: opts.poolSize ?? 20,
 		});
-		pool.on("error", () => {
-			/* idle client errors are surfaced on the next query */
-		});
-		try {
-			const c = await pool.connect();
-			c.release();
-		} catch (err) {
-			await pool.end().catch(() => {});
-			throw new Error(
-				`Cannot connect to PostgreSQL at ${redactUrl(opts.databaseUrl)}: ${(err as Error).message}. Check DATABASE_URL.`,
-			);
-		}
+		await checkPool(pool, opts.databaseUrl);
 		const db = drizzleNodePg(pool, { schema }) as unknown as Db;
 		return { db, kind: "postgres", close: () => pool.end() };
 	}

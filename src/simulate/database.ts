@@ -21,7 +21,7 @@ import { is } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { getTableConfig, PgDialect, PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
-import { type Database, type Db, redactUrl } from "../db/client.ts";
+import { checkPool, type Database, type Db } from "../db/client.ts";
 import * as schema from "../db/schema.ts";
 
 /** Distinct statement texts given a name, at most (the rest run unnamed). */
@@ -105,18 +105,7 @@ export async function openSimulationDatabase(
 		max: poolSize,
 		Client: NamedStatementClient,
 	});
-	pool.on("error", () => {
-		/* idle client errors are surfaced on the next query */
-	});
-	try {
-		const c = await pool.connect();
-		c.release();
-	} catch (err) {
-		await pool.end().catch(() => {});
-		throw new Error(
-			`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}. Check DATABASE_URL.`,
-		);
-	}
+	await checkPool(pool, url);
 	const db = drizzle(pool, { schema }) as unknown as Db;
 	return { db, kind: "postgres", close: () => pool.end() };
 }

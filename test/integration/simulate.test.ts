@@ -5,12 +5,10 @@
  * section 4 status, its counts add up, and the R-TIME-4 / R-TIME-6 timers fire.
  */
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { createContext } from "../../src/context.ts";
 import {
@@ -19,6 +17,7 @@ import {
 	openDatabase,
 } from "../../src/db/client.ts";
 import { systemClock } from "../../src/domain/clock.ts";
+import { createTestDatabase } from "../support/test-app.ts";
 import { openSimulationDatabase } from "../../src/simulate/database.ts";
 import { startWorkerExecutor } from "../../src/simulate/executor.ts";
 import {
@@ -40,24 +39,11 @@ const OPTIONS: SimulationOptions = {
 	seed: 42,
 };
 
-/** A fresh, empty database in the test PostgreSQL server; returns its URL. */
-async function freshPostgres(): Promise<string> {
-	const admin = inject("pgUrl");
-	const name = `cpor_sim_${randomBytes(6).toString("hex")}`;
-	const c = new pg.Client({ connectionString: admin });
-	await c.connect();
-	await c.query(`create database ${name}`);
-	await c.end();
-	const u = new URL(admin);
-	u.pathname = `/${name}`;
-	return u.toString();
-}
-
 /** Runs the simulation on PGlite (in memory) or on a fresh PostgreSQL database. */
 async function simulate(
 	opts: { postgres?: boolean; concurrency?: number; workers?: number } = {},
 ): Promise<SimulationReport> {
-	const url = opts.postgres ? await freshPostgres() : undefined;
+	const url = opts.postgres ? await createTestDatabase("cpor_sim") : undefined;
 	const database: Database = url
 		? await openSimulationDatabase(url, 4 + (opts.concurrency ?? 1))
 		: await openDatabase({ dataDir: "memory://" });
@@ -204,7 +190,7 @@ describe("cpor simulate", () => {
 		});
 
 		const onPg = run([...small, "--concurrency", "4", "--workers", "1"], {
-			DATABASE_URL: await freshPostgres(),
+			DATABASE_URL: await createTestDatabase("cpor_sim"),
 		});
 		expect(onPg.status, onPg.stderr).toBe(0);
 		expect(onPg.stderr).toMatch(

@@ -130,24 +130,29 @@ function multipart(
 	};
 }
 
-/** Opens a fresh database of the given kind (PostgreSQL: a new database in the test cluster). */
-export async function openTestDatabase(
-	kind: DbKind,
-): Promise<Database & { url?: string }> {
-	if (kind === "pglite") return openDatabase({ dataDir: "memory://" });
+/** Creates an empty database in the test PostgreSQL server; returns its URL. */
+export async function createTestDatabase(
+	prefix = "cpor_test",
+): Promise<string> {
 	const admin = inject("pgUrl");
-	const name = `cpor_test_${randomBytes(6).toString("hex")}`;
+	const name = `${prefix}_${randomBytes(6).toString("hex")}`;
 	const c = new pg.Client({ connectionString: admin });
 	await c.connect();
 	await c.query(`create database ${name}`);
 	await c.end();
 	const u = new URL(admin);
 	u.pathname = `/${name}`;
-	const database = await openDatabase({
-		databaseUrl: u.toString(),
-		poolSize: 60,
-	});
-	return { ...database, url: u.toString() };
+	return u.toString();
+}
+
+/** Opens a fresh database of the given kind (PostgreSQL: a new database in the test cluster). */
+export async function openTestDatabase(
+	kind: DbKind,
+): Promise<Database & { url?: string }> {
+	if (kind === "pglite") return openDatabase({ dataDir: "memory://" });
+	const url = await createTestDatabase();
+	const database = await openDatabase({ databaseUrl: url, poolSize: 60 });
+	return { ...database, url };
 }
 
 /** Starts a test app: migrated database, directory loaded, sandbox clock at 2026-11-23T09:00Z (a Monday). */

@@ -19,6 +19,7 @@
  * Usage: npx tsx bench/read-path.ts [--claims 1000000] [--partners 200] [--seconds 8]
  *        [--clients 32] [--processes N] [--only name,name]
  * BENCH_DATABASE_URL=<url of an already loaded database> skips the cluster and the load.
+ * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there when it exits.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import {
@@ -166,6 +167,9 @@ async function main(): Promise<void> {
 		server = spawn(
 			process.execPath,
 			[
+				...(process.env.BENCH_CPU_PROF
+					? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF]
+					: []),
 				"bin/cpor.js",
 				"serve",
 				"--port",

@@ -38,6 +38,10 @@ export const envSchema = z.object({
 	CPOR_ADMIN_EMAIL: z.string().email().optional(),
 	CPOR_ADMIN_PASSWORD: z.string().min(8).optional(),
 	CPOR_DEMO_PASSWORD: z.string().min(8).default("cpor-demo-2026"),
+	/** Seconds a server process keeps a resolved API token or session (0: off). */
+	CPOR_AUTH_CACHE_SECONDS: int(10, 0).pipe(
+		z.number().max(3600, "at most 3600 (an hour)"),
+	),
 	CPOR_MAX_UPLOAD_MB: int(25, 1),
 	/** Page cache of the embedded database (PGlite's shared_buffers), in MB. */
 	CPOR_PGLITE_CACHE_MB: int(32, 1).pipe(
@@ -98,6 +102,11 @@ export interface Config {
 	databaseUrl: string | undefined;
 	/** PGlite's page cache (shared_buffers) in MB; unused on PostgreSQL. */
 	pgliteCacheMb: number;
+	/**
+	 * Seconds a server process keeps a resolved API token or session cookie (0: every
+	 * request looks it up). Changes are pushed to every process; this bounds the rest.
+	 */
+	authCacheSeconds: number;
 	publicUrl: string | undefined;
 	/** SMTP URL for email; undefined keeps messages in the dev mailbox. */
 	smtpUrl: string | undefined;
@@ -151,6 +160,7 @@ export function loadConfig(
 		dataDir: e.CPOR_DATA_DIR,
 		databaseUrl: e.DATABASE_URL,
 		pgliteCacheMb: e.CPOR_PGLITE_CACHE_MB,
+		authCacheSeconds: e.CPOR_AUTH_CACHE_SECONDS,
 		publicUrl: e.CPOR_PUBLIC_URL,
 		smtpUrl: e.SMTP_URL,
 		smtpFrom: e.SMTP_FROM,

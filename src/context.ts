@@ -2,13 +2,15 @@
  * The application context every use case receives: database, clock, calendar, deadline
  * policy, document store and configuration. Built once per process.
  */
+
+import path from "node:path";
+import { AuthCache } from "./auth/auth-cache.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
+import { DocumentStore } from "./documents/document-store.ts";
 import { BusinessCalendar } from "./domain/calendar.ts";
 import type { Clock } from "./domain/clock.ts";
 import { DeadlineCalculator } from "./domain/deadlines.ts";
-import { DocumentStore } from "./documents/document-store.ts";
-import path from "node:path";
 
 /** Shared services of one process. */
 export interface AppContext {
@@ -19,6 +21,11 @@ export interface AppContext {
 	deadlines: DeadlineCalculator;
 	documents: DocumentStore;
 	config: Config;
+	/**
+	 * Resolved API tokens and sessions of this process (see auth-cache.ts). On PostgreSQL
+	 * it serves entries only while `cpor serve` listens for credential changes.
+	 */
+	authCache: AuthCache;
 }
 
 /** Builds the context; throws a clear error for a bad calendar configuration. */
@@ -43,5 +50,9 @@ export function createContext(opts: {
 			opts.config.maxUploadBytes,
 		),
 		config: opts.config,
+		authCache: new AuthCache(
+			opts.config.authCacheSeconds,
+			opts.dbKind === "postgres",
+		),
 	};
 }

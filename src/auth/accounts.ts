@@ -2,13 +2,15 @@
  * Local accounts: sign-in with argon2-hashed passwords, session tokens (only their
  * SHA-256 stored), CSRF tokens per session, and hashed API tokens shown once.
  */
+
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
 import { apiTokens, sessions, users } from "../db/schema.ts";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
-import { type Actor, type Role, actorKindOf } from "./actor.ts";
+import { type Actor, actorKindOf, type Role } from "./actor.ts";
+import { notifyAuthChanged } from "./auth-cache.ts";
 
 /** SHA-256 hex of a secret token. */
 export function sha256(s: string): string {
@@ -83,48 +85,80 @@ export async function login(
 	return { sessionToken, csrfToken, expiresAt, actor: actorOf(user) };
 }
 
-/** Ends a session (idempotent). */
+/** Ends a session (idempotent); every process forgets it (auth-cache.ts). */
 export async function logout(
 	ctx: AppContext,
 	sessionToken: string,
 ): Promise<void> {
-	await ctx.db
-		.delete(sessions)
-		.where(eq(sessions.idHash, sha256(sessionToken)));
+	await ctx.db.transaction(async (tx) => {
+		await tx.delete(sessions).where(eq(sessions.idHash, sha256(sessionToken)));
+		await notifyAuthChanged(tx);
+	});
+	ctx.authCache.invalidateAll();
 }
 
-/** Resolves a session cookie to its actor and CSRF token, or null when unknown/expired. Uses real time. */
+/**
+ * Resolves a session cookie to its actor and CSRF token, or null when unknown/expired.
+ * Uses real time. Served from `ctx.authCache` when it holds the session (never past the
+ * session's expiry).
+ */
 export async function resolveSession(
 	ctx: AppContext,
 	sessionToken: string,
 ): Promise<{ actor: Actor; csrfToken: string } | null> {
-	const [row] = await ctx.db
-		.select({ user: users, csrfToken: sessions.csrfToken })
-		.from(sessions)
-		.innerJoin(users, eq(users.id, sessions.userId))
-		.where(
-			and(
-				eq(sessions.idHash, sha256(sessionToken)),
-				gt(sessions.expiresAt, new Date()),
-			),
-		);
-	return row ? { actor: actorOf(row.user), csrfToken: row.csrfToken } : null;
+	const resolved = await ctx.authCache.resolve(
+		`s:${sha256(sessionToken)}`,
+		async () => {
+			const [row] = await ctx.db
+				.select({
+					user: users,
+					csrfToken: sessions.csrfToken,
+					expiresAt: sessions.expiresAt,
+				})
+				.from(sessions)
+				.innerJoin(users, eq(users.id, sessions.userId))
+				.where(
+					and(
+						eq(sessions.idHash, sha256(sessionToken)),
+						gt(sessions.expiresAt, new Date()),
+					),
+				);
+			return row
+				? {
+						actor: actorOf(row.user),
+						csrfToken: row.csrfToken,
+						expiresAtMs: row.expiresAt.getTime(),
+					}
+				: null;
+		},
+		(s) => s.expiresAtMs,
+	);
+	if (!resolved || resolved.expiresAtMs <= Date.now()) return null;
+	return { actor: resolved.actor, csrfToken: resolved.csrfToken };
 }
 
-/** Resolves a bearer API token to its actor (the token's roles), or null. */
+/**
+ * Resolves a bearer API token to its actor (the token's roles), or null. Served from
+ * `ctx.authCache` when it holds the token; revoking empties the caches of every process.
+ */
 export async function resolveApiToken(
 	ctx: AppContext,
 	bearer: string,
 ): Promise<(Actor & { tokenId: string }) | null> {
-	const [row] = await ctx.db
-		.select({ user: users, token: apiTokens })
-		.from(apiTokens)
-		.innerJoin(users, eq(users.id, apiTokens.userId))
-		.where(
-			and(eq(apiTokens.tokenHash, sha256(bearer)), isNull(apiTokens.revokedAt)),
-		);
-	if (!row) return null;
-	return { ...actorOf(row.user, row.token.roles), tokenId: row.token.id };
+	return ctx.authCache.resolve(`t:${sha256(bearer)}`, async () => {
+		const [row] = await ctx.db
+			.select({ user: users, token: apiTokens })
+			.from(apiTokens)
+			.innerJoin(users, eq(users.id, apiTokens.userId))
+			.where(
+				and(
+					eq(apiTokens.tokenHash, sha256(bearer)),
+					isNull(apiTokens.revokedAt),
+				),
+			);
+		if (!row) return null;
+		return { ...actorOf(row.user, row.token.roles), tokenId: row.token.id };
+	});
 }
 
 /** An API token as listed (never its secret). */
@@ -195,24 +229,31 @@ export async function listApiTokens(
 	}));
 }
 
-/** Revokes one of the actor's tokens. @throws `not_found`. */
+/**
+ * Revokes one of the actor's tokens; every process stops accepting it (auth-cache.ts).
+ * @throws `not_found`.
+ */
 export async function revokeApiToken(
 	ctx: AppContext,
 	actor: Actor,
 	id: string,
 ): Promise<void> {
-	const res = await ctx.db
-		.update(apiTokens)
-		.set({ revokedAt: new Date() })
-		.where(
-			and(
-				eq(apiTokens.id, id),
-				eq(apiTokens.userId, actor.userId as string),
-				isNull(apiTokens.revokedAt),
-			),
-		)
-		.returning({ id: apiTokens.id });
-	if (res.length === 0) throw notFound("API token");
+	await ctx.db.transaction(async (tx) => {
+		const res = await tx
+			.update(apiTokens)
+			.set({ revokedAt: new Date() })
+			.where(
+				and(
+					eq(apiTokens.id, id),
+					eq(apiTokens.userId, actor.userId as string),
+					isNull(apiTokens.revokedAt),
+				),
+			)
+			.returning({ id: apiTokens.id });
+		if (res.length === 0) throw notFound("API token");
+		await notifyAuthChanged(tx);
+	});
+	ctx.authCache.invalidateAll();
 }
 
 /** Creates a user directly (bootstrap admin). Idempotent on email. */

@@ -6,6 +6,7 @@ import cluster from "node:cluster";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, Option } from "commander";
+import { listenForAuthChanges } from "../auth/auth-cache.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { redactUrl } from "../db/client.ts";
 import { importDirectoryFile } from "../directory/import-directory.ts";
@@ -28,6 +29,7 @@ Environment variables (flags win):
   CPOR_DEMO_PASSWORD          password of the demo accounts (default cpor-demo-2026)
   CPOR_MAX_UPLOAD_MB          PoE upload limit in MB (default 25)
   CPOR_PGLITE_CACHE_MB        page cache of the embedded database in MB (default 32; more memory, fewer reads)
+  CPOR_AUTH_CACHE_SECONDS     serve: seconds a resolved API token or session is reused (default 10; 0: off)
   CPOR_TIME_ZONE              business-day time zone, IANA name (default UTC)
   CPOR_HOLIDAYS               public-holiday calendar, date-holidays code like NL or DE-BY (default none)
   CPOR_REVIEW_START_DAYS, CPOR_DECISION_DAYS, CPOR_PARTNER_RESPONSE_DAYS, CPOR_DISPUTE_DECISION_DAYS
@@ -145,6 +147,18 @@ program
 						? [adminClockRoutes(rt.ctx, clock)]
 						: [],
 			});
+			// PostgreSQL: this process hears of revoked tokens and ended sessions from the
+			// others, and serves credentials from its cache only while it listens.
+			const stopAuthListener =
+				c.databaseUrl && c.authCacheSeconds > 0
+					? await listenForAuthChanges(c.databaseUrl, rt.ctx.authCache, {
+							onError: (err) =>
+								app.log.warn(
+									{ err },
+									"credential-change listener lost its connection; credentials are looked up on every request until it is back",
+								),
+						})
+					: async () => {};
 			const devMailbox = clock instanceof SandboxClock && !c.smtpUrl;
 			if (devMailbox) await app.register(devMailboxPage(rt.ctx));
 			// In a cluster only the first server process runs the timers and outbox.
@@ -160,6 +174,7 @@ program
 			const url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${port}`;
 			const stop = async () => {
 				await stopSweeper();
+				await stopAuthListener();
 				await app.close();
 				await rt.close();
 				process.exit(0);

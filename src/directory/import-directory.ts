@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { notifyAuthChanged } from "../auth/auth-cache.ts";
 import type { Db, Tx } from "../db/client.ts";
 import {
 	mpnIds,
@@ -288,6 +289,9 @@ async function loadInTransaction(
 			}
 		}
 		if (opts.dryRun) throw new DryRunRollback(summary);
+		// Updated users may have other roles or organizations: every server process
+		// forgets the credentials it resolved (delivered at commit; auth-cache.ts).
+		if (summary.users.updated > 0) await notifyAuthChanged(tx);
 		return summary;
 	});
 }

@@ -5,6 +5,9 @@
  * the whole Fastify stack (`inject`), or over real sockets after `listen()`.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { expect, inject } from "vitest";
@@ -15,18 +18,15 @@ import {
 	migrateDatabase,
 	openDatabase,
 } from "../../src/db/client.ts";
-import { importDirectory } from "../../src/directory/import-directory.ts";
-import { SandboxClock } from "../../src/domain/clock.ts";
-import { samplePdf } from "./poe-fixtures.ts";
 import {
 	DEMO_IDS,
 	generateDemoDirectory,
 } from "../../src/demo/generate-directory.ts";
+import { importDirectory } from "../../src/directory/import-directory.ts";
+import { SandboxClock } from "../../src/domain/clock.ts";
 import { adminClockRoutes } from "../../src/http/routes/admin-clock.ts";
 import { buildServer } from "../../src/http/server.ts";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { samplePdf } from "./poe-fixtures.ts";
 
 export { DEMO_IDS };
 export type DbKind = "pglite" | "postgres";
@@ -108,6 +108,8 @@ export interface TestApp {
 	app: FastifyInstance;
 	ctx: AppContext;
 	clock: SandboxClock;
+	/** PostgreSQL: the database's URL (another app can share it, `opts.databaseUrl`). */
+	databaseUrl?: string | undefined;
 	/** Signs a user in (password {@link PASSWORD}) and returns a client. */
 	login(email: string): Promise<Client>;
 	/** A client with no session. */
@@ -155,13 +157,30 @@ export async function openTestDatabase(
 	return { ...database, url };
 }
 
-/** Starts a test app: migrated database, directory loaded, sandbox clock at 2026-11-23T09:00Z (a Monday). */
+/**
+ * Starts a test app: migrated database, directory loaded, sandbox clock at
+ * 2026-11-23T09:00Z (a Monday). `databaseUrl` (PostgreSQL): a second app on the database
+ * of another, as a second server process would be (nothing is loaded again).
+ */
 export async function startTestApp(
 	kind: DbKind,
-	opts: { now?: Date; env?: Record<string, string>; directory?: boolean } = {},
+	opts: {
+		now?: Date;
+		env?: Record<string, string>;
+		directory?: boolean;
+		databaseUrl?: string;
+	} = {},
 ): Promise<TestApp> {
-	const database = await openTestDatabase(kind);
-	await migrateDatabase(database);
+	const database: Database & { url?: string } = opts.databaseUrl
+		? {
+				...(await openDatabase({
+					databaseUrl: opts.databaseUrl,
+					poolSize: 20,
+				})),
+				url: opts.databaseUrl,
+			}
+		: await openTestDatabase(kind);
+	if (!opts.databaseUrl) await migrateDatabase(database);
 	const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-test-"));
 	const config = loadConfig({
 		CPOR_DATA_DIR: dataDir,
@@ -177,7 +196,8 @@ export async function startTestApp(
 		clock,
 		config,
 	});
-	if (opts.directory !== false) await importDirectory(ctx.db, testDirectory());
+	if (opts.directory !== false && !opts.databaseUrl)
+		await importDirectory(ctx.db, testDirectory());
 	const app = await buildServer(ctx, {
 		logger: false,
 		plugins: [adminClockRoutes(ctx, clock)],
@@ -233,6 +253,7 @@ export async function startTestApp(
 		app,
 		ctx,
 		clock,
+		databaseUrl: database.url,
 		anonymous: () => makeClient("anonymous"),
 		async login(email) {
 			const res = await app.inject({

@@ -128,41 +128,50 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			async (req) => {
 				authorize(req, "administer");
 				const opts = { dryRun: req.query.dryRun === "true" };
-				if (req.isMultipart()) {
-					const file = await req.file();
-					if (!file)
-						throw new DomainError(
-							"validation_failed",
-							"Attach the import file in a field named `file`.",
+				const summary = await load();
+				// Updated users may have other roles: forget resolved credentials now (other
+				// processes hear of it from the import's notification; auth-cache.ts).
+				if (!opts.dryRun && summary.users.updated > 0)
+					ctx.authCache.invalidateAll();
+				return summary;
+
+				async function load() {
+					if (req.isMultipart()) {
+						const file = await req.file();
+						if (!file)
+							throw new DomainError(
+								"validation_failed",
+								"Attach the import file in a field named `file`.",
+							);
+						return importDirectoryFile(
+							ctx.db,
+							{
+								content: await file.toBuffer(),
+								fileName: file.filename,
+							},
+							opts,
 						);
-					return importDirectoryFile(
-						ctx.db,
-						{
-							content: await file.toBuffer(),
-							fileName: file.filename,
-						},
-						opts,
-					);
-				}
-				const type = String(req.headers["content-type"] ?? "");
-				if (type.startsWith("text/csv")) {
-					const section = req.query.section;
-					if (!section)
-						throw new DomainError(
-							"validation_failed",
-							"Name the CSV's section: ?section=subscriptions (or partners, tenants, …).",
+					}
+					const type = String(req.headers["content-type"] ?? "");
+					if (type.startsWith("text/csv")) {
+						const section = req.query.section;
+						if (!section)
+							throw new DomainError(
+								"validation_failed",
+								"Name the CSV's section: ?section=subscriptions (or partners, tenants, …).",
+							);
+						return importDirectoryFile(
+							ctx.db,
+							{
+								content: Buffer.from(String(req.body)),
+								fileName: `${section}.csv`,
+								format: "csv",
+							},
+							opts,
 						);
-					return importDirectoryFile(
-						ctx.db,
-						{
-							content: Buffer.from(String(req.body)),
-							fileName: `${section}.csv`,
-							format: "csv",
-						},
-						opts,
-					);
+					}
+					return importDirectory(ctx.db, req.body, opts);
 				}
-				return importDirectory(ctx.db, req.body, opts);
 			},
 		);
 	};

@@ -1,0 +1,233 @@
+/**
+ * Resolved credentials are cached per process (src/auth/auth-cache.ts), and whatever
+ * changes who a credential is takes effect at once: in the process that made the change,
+ * and on PostgreSQL in every other server process through LISTEN/NOTIFY, well inside the
+ * cache's time to live.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { resolveApiToken } from "../../src/auth/accounts.ts";
+import { AuthCache, listenForAuthChanges } from "../../src/auth/auth-cache.ts";
+import {
+	type Client,
+	DB_KINDS,
+	PASSWORD,
+	startTestApp,
+	type TestApp,
+	testDirectory,
+	USERS,
+} from "../support/test-app.ts";
+
+const API = "/api/v1";
+
+/** Sends GET /me with a bearer token through an app; returns the status. */
+async function meWithToken(t: TestApp, token: string): Promise<number> {
+	const res = await t.app.inject({
+		method: "GET",
+		url: `${API}/me`,
+		headers: { authorization: `Bearer ${token}` },
+	});
+	return res.statusCode;
+}
+
+/** Polls `check` every 20 ms until it is true or `ms` passed; returns the time taken. */
+async function within(ms: number, check: () => Promise<boolean>) {
+	const t0 = Date.now();
+	while (Date.now() - t0 < ms) {
+		if (await check()) return Date.now() - t0;
+		await new Promise((r) => setTimeout(r, 20));
+	}
+	throw new Error(`not within ${ms} ms`);
+}
+
+describe("AuthCache", () => {
+	it("serves a resolved value until the TTL, and looks it up again after invalidateAll", async () => {
+		const cache = new AuthCache(60, false);
+		const load = vi.fn(async () => ({ who: "ana" }));
+		expect(await cache.resolve("k", load)).toEqual({ who: "ana" });
+		expect(await cache.resolve("k", load)).toEqual({ who: "ana" });
+		expect(load).toHaveBeenCalledTimes(1);
+		cache.invalidateAll();
+		await cache.resolve("k", load);
+		expect(load).toHaveBeenCalledTimes(2);
+	});
+
+	it("does not keep what a lookup under way at an invalidation found", async () => {
+		const cache = new AuthCache(60, false);
+		let release!: () => void;
+		const gate = new Promise<void>((r) => {
+			release = r;
+		});
+		const slow = vi.fn(async () => {
+			await gate;
+			return { who: "revoked meanwhile" };
+		});
+		const pending = cache.resolve("k", slow);
+		cache.invalidateAll();
+		release();
+		expect(await pending).toEqual({ who: "revoked meanwhile" });
+		const fresh = vi.fn(async () => null);
+		expect(await cache.resolve("k", fresh)).toBeNull();
+		expect(fresh).toHaveBeenCalledTimes(1);
+	});
+
+	it("keeps nothing past a value's own expiry, with TTL 0, or while not listening", async () => {
+		const expired = new AuthCache(60, false);
+		const load = vi.fn(async () => ({ until: Date.now() - 1 }));
+		await expired.resolve("k", load, (v) => v.until);
+		await expired.resolve("k", load, (v) => v.until);
+		expect(load).toHaveBeenCalledTimes(2);
+
+		const off = new AuthCache(0, false);
+		const load2 = vi.fn(async () => ({}));
+		await off.resolve("k", load2);
+		await off.resolve("k", load2);
+		expect(load2).toHaveBeenCalledTimes(2);
+		expect(off.enabled).toBe(false);
+
+		const postgres = new AuthCache(60, true);
+		expect(postgres.enabled).toBe(false);
+		const load3 = vi.fn(async () => ({}));
+		await postgres.resolve("k", load3);
+		await postgres.resolve("k", load3);
+		expect(load3).toHaveBeenCalledTimes(2);
+		postgres.setListening(true);
+		await postgres.resolve("k", load3);
+		await postgres.resolve("k", load3);
+		expect(load3).toHaveBeenCalledTimes(3);
+	});
+});
+
+describe.each(DB_KINDS)("credentials in one process (%s)", (kind) => {
+	let t: TestApp;
+	let ana: Client;
+	beforeAll(async () => {
+		t = await startTestApp(kind, { env: { CPOR_AUTH_CACHE_SECONDS: "600" } });
+		// On PostgreSQL the cache serves only while the process listens, as `cpor serve` does.
+		if (t.databaseUrl)
+			stop = await listenForAuthChanges(t.databaseUrl, t.ctx.authCache);
+		ana = await t.login(USERS.ana);
+	});
+	let stop: (() => Promise<void>) | undefined;
+	afterAll(async () => {
+		await stop?.();
+		await t?.close();
+	});
+
+	it("a token is looked up once, and a revoked token is refused on the next request", async () => {
+		const created = await ana.post(`${API}/api-tokens`, { name: "cached" });
+		expect(created.statusCode).toBe(201);
+		const { id, token } = created.json() as { id: string; token: string };
+		const select = vi.spyOn(t.ctx.db, "select");
+		expect(await resolveApiToken(t.ctx, token)).toMatchObject({ tokenId: id });
+		expect(await resolveApiToken(t.ctx, token)).toMatchObject({ tokenId: id });
+		expect(select).toHaveBeenCalledTimes(1);
+		select.mockRestore();
+		expect(await meWithToken(t, token)).toBe(200);
+
+		expect((await ana.del(`${API}/api-tokens/${id}`)).statusCode).toBe(204);
+		expect(await meWithToken(t, token)).toBe(401);
+	});
+
+	it("a session that signed out is refused on the next request", async () => {
+		const ivan = await t.login(USERS.ivan);
+		expect((await ivan.get(`${API}/me`)).statusCode).toBe(200);
+		expect((await ivan.post(`${API}/auth/logout`, {})).statusCode).toBeLessThan(
+			300,
+		);
+		expect((await ivan.get(`${API}/me`)).statusCode).toBe(401);
+	});
+
+	it("a user whose roles an import changed has the new roles on the next request", async () => {
+		const bea = await t.login(USERS.bea);
+		const before = (await bea.get(`${API}/me`)).json() as { roles: string[] };
+		expect(before.roles).toEqual(["billing_admin"]);
+		const entry = testDirectory().users?.find((u) => u.email === USERS.bea);
+		expect(entry).toBeDefined();
+		const paula = await t.login(USERS.paula);
+		const imported = await paula.post(`${API}/admin/directory/import`, {
+			users: [{ ...entry, roles: ["billing_admin", "incentives_user"] }],
+		});
+		expect(imported.statusCode).toBe(200);
+		expect(imported.json().users.updated).toBe(1);
+		const after = (await bea.get(`${API}/me`)).json() as { roles: string[] };
+		expect(after.roles).toEqual(["billing_admin", "incentives_user"]);
+	});
+});
+
+describe("credentials across two server processes on one PostgreSQL", () => {
+	let a: TestApp;
+	let b: TestApp;
+	const stops: (() => Promise<void>)[] = [];
+	beforeAll(async () => {
+		// A TTL of 10 minutes: whatever is refused below was refused by the notification.
+		const env = { CPOR_AUTH_CACHE_SECONDS: "600" };
+		a = await startTestApp("postgres", { env });
+		b = await startTestApp("postgres", {
+			env,
+			databaseUrl: a.databaseUrl as string,
+		});
+		for (const t of [a, b])
+			stops.push(
+				await listenForAuthChanges(t.databaseUrl as string, t.ctx.authCache),
+			);
+	});
+	afterAll(async () => {
+		for (const stop of stops) await stop();
+		await b?.close();
+		await a?.close();
+	});
+
+	it("a token revoked through one process is refused by the other within a second", async () => {
+		const ana = await a.login(USERS.ana);
+		const { id, token } = (
+			await ana.post(`${API}/api-tokens`, { name: "two processes" })
+		).json() as { id: string; token: string };
+		expect(await meWithToken(b, token)).toBe(200);
+		expect(b.ctx.authCache.enabled).toBe(true);
+		expect((await ana.del(`${API}/api-tokens/${id}`)).statusCode).toBe(204);
+		const ms = await within(
+			1000,
+			async () => (await meWithToken(b, token)) === 401,
+		);
+		expect(ms).toBeLessThan(1000);
+	});
+
+	it("a session ended through one process is refused by the other within a second", async () => {
+		const login = await a.app.inject({
+			method: "POST",
+			url: `${API}/auth/login`,
+			payload: { email: USERS.ivan, password: PASSWORD },
+		});
+		expect(login.statusCode).toBe(200);
+		const cookie = String(login.headers["set-cookie"]).split(";")[0] as string;
+		const { csrfToken } = login.json() as { csrfToken: string };
+		const me = (t: TestApp) =>
+			t.app.inject({ method: "GET", url: `${API}/me`, headers: { cookie } });
+		expect((await me(b)).statusCode).toBe(200);
+		const out = await a.app.inject({
+			method: "POST",
+			url: `${API}/auth/logout`,
+			headers: { cookie, "x-csrf-token": csrfToken },
+		});
+		expect(out.statusCode).toBeLessThan(300);
+		await within(1000, async () => (await me(b)).statusCode === 401);
+	});
+
+	it("a process whose listener stopped looks credentials up on every request", async () => {
+		const c = await startTestApp("postgres", {
+			env: { CPOR_AUTH_CACHE_SECONDS: "600" },
+			databaseUrl: a.databaseUrl as string,
+		});
+		try {
+			const stop = await listenForAuthChanges(
+				c.databaseUrl as string,
+				c.ctx.authCache,
+			);
+			expect(c.ctx.authCache.enabled).toBe(true);
+			await stop();
+			expect(c.ctx.authCache.enabled).toBe(false);
+		} finally {
+			await c.close();
+		}
+	});
+});

@@ -1,21 +1,22 @@
-import { and, asc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import type { Db } from "../db/client.ts";
 import { claimHistory, claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
 import { CLAIM_STATUSES } from "../domain/claim-lifecycle.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
 import { findCompetitors } from "./claim-products.ts";
-import { countsFromCounters } from "./status-counts.ts";
 import {
 	type ClaimRow,
 	type ClaimRowWithParts,
 	type ClaimView,
 	claimWithPartsColumns,
-	toClaimViewWithParts,
 	toClaimViews,
+	toClaimViewWithParts,
 } from "./claim-view.ts";
+import { countsFromCounters } from "./status-counts.ts";
 
 /** Query of GET /claims (API.md): filters, sort, cursor and page size. */
 export const listClaimsQuerySchema = z.object({
@@ -259,12 +260,37 @@ export async function getClaim(
 	actor: Actor,
 	id: string,
 ): Promise<ClaimView> {
-	const [row] = await ctx.db
-		.select(claimWithPartsColumns)
-		.from(claims)
-		.where(eq(claims.id, id));
+	const [row] = await claimByIdStatement(ctx.db).execute({ id });
 	if (!row || !canSeeClaim(actor, row)) throw notFound();
 	return toClaimViewWithParts(row);
+}
+
+function prepareClaimById(db: Db) {
+	return db
+		.select(claimWithPartsColumns)
+		.from(claims)
+		.where(eq(claims.id, sql.placeholder("id")))
+		.prepare("cpor_claim_by_id");
+}
+
+const claimByIdStatements = new WeakMap<
+	Db,
+	ReturnType<typeof prepareClaimById>
+>();
+
+/**
+ * The claim page's statement (a claim and its parts by id), built once per database
+ * handle: the claim page is the most requested read, and building its SQL (subqueries
+ * for the parts) cost more CPU than PostgreSQL's work for it. On PostgreSQL it is also a
+ * named prepared statement, parsed once per connection.
+ */
+function claimByIdStatement(db: Db) {
+	let statement = claimByIdStatements.get(db);
+	if (!statement) {
+		statement = prepareClaimById(db);
+		claimByIdStatements.set(db, statement);
+	}
+	return statement;
 }
 
 /** The row of one visible claim, without its parts (one query). @throws `not_found`. */

@@ -2,6 +2,7 @@
  * Configuration from the environment, validated at boot with zod (fail fast with a clear
  * message). CLI flags override these (see `cpor --help`).
  */
+import { parse as parseConnectionString } from "pg-connection-string";
 import { z } from "zod";
 
 const bool = z
@@ -12,13 +13,32 @@ const int = (def: number, min = 0) =>
 	z.coerce.number().int().min(min).default(def);
 
 /** The environment variables CPOR reads, with defaults. Listed by `cpor serve --help`. */
+/** True for a `postgres://` or `postgresql://` URL that pg can parse. */
+function isPostgresUrl(url: string): boolean {
+	if (!/^postgres(ql)?:\/\//i.test(url)) return false;
+	try {
+		parseConnectionString(url);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 export const envSchema = z.object({
 	PORT: int(3000, 0),
 	HOST: z.string().min(1).default("127.0.0.1"),
 	CPOR_DATA_DIR: z.string().min(1).default("./data"),
+	/**
+	 * PostgreSQL connection URL, parsed as pg parses it (pg-connection-string), so the
+	 * Unix-socket forms `postgres://user@/db?host=/run/postgresql` and
+	 * `postgres:///db?host=/run/postgresql&user=u` are accepted.
+	 */
 	DATABASE_URL: z
 		.string()
-		.url()
+		.refine(
+			isPostgresUrl,
+			"expected postgres://user:password@host:5432/database (or, over a Unix socket, postgres://user@/database?host=/run/postgresql)",
+		)
 		.optional()
 		.or(z.literal("").transform(() => undefined)),
 	CPOR_PUBLIC_URL: z.string().url().optional(),

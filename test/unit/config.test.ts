@@ -1,0 +1,49 @@
+/**
+ * Configuration from the environment (src/config.ts): what DATABASE_URL accepts and how
+ * a bad value is reported; the credential cache's bounds.
+ */
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+
+describe("DATABASE_URL", () => {
+	it.each([
+		"postgres://cpor:secret@db.example:5432/cpor",
+		"postgresql://cpor@localhost/cpor?sslmode=require",
+		"postgres://cpor@/cpor?host=/run/postgresql",
+		"postgres:///cpor?host=/run/postgresql&user=cpor",
+	])("accepts %s", (url) => {
+		expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+	});
+
+	it("treats an empty value as unset (the embedded database)", () => {
+		expect(loadConfig({ DATABASE_URL: "" }).databaseUrl).toBeUndefined();
+	});
+
+	it.each([
+		"mysql://cpor@db.example/cpor",
+		"db.example:5432/cpor",
+		"http://db.example/cpor",
+	])("refuses %s, naming the variable and the expected form", (url) => {
+		expect(() => loadConfig({ DATABASE_URL: url })).toThrow(
+			/DATABASE_URL: expected postgres:\/\/user:password@host:5432\/database/,
+		);
+	});
+});
+
+describe("CPOR_AUTH_CACHE_SECONDS", () => {
+	it("defaults to 10 s, and 0 turns the cache off", () => {
+		expect(loadConfig({}).authCacheSeconds).toBe(10);
+		expect(loadConfig({ CPOR_AUTH_CACHE_SECONDS: "0" }).authCacheSeconds).toBe(
+			0,
+		);
+	});
+
+	it("refuses more than an hour and negative values", () => {
+		expect(() => loadConfig({ CPOR_AUTH_CACHE_SECONDS: "3601" })).toThrow(
+			/CPOR_AUTH_CACHE_SECONDS: at most 3600/,
+		);
+		expect(() => loadConfig({ CPOR_AUTH_CACHE_SECONDS: "-1" })).toThrow(
+			/CPOR_AUTH_CACHE_SECONDS/,
+		);
+	});
+});

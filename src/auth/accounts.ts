@@ -140,6 +140,7 @@ export async function resolveSession(
 /**
  * Resolves a bearer API token to its actor (the token's roles), or null. Served from
  * `ctx.authCache` when it holds the token; revoking empties the caches of every process.
+ * A lookup also records when the token was last used (real time, to the minute).
  */
 export async function resolveApiToken(
 	ctx: AppContext,
@@ -157,9 +158,23 @@ export async function resolveApiToken(
 				),
 			);
 		if (!row) return null;
+		const now = new Date();
+		const lastUsed = row.token.lastUsedAt?.getTime() ?? 0;
+		if (now.getTime() - lastUsed >= LAST_USED_PRECISION_MS)
+			await ctx.db
+				.update(apiTokens)
+				.set({ lastUsedAt: now })
+				.where(eq(apiTokens.id, row.token.id));
 		return { ...actorOf(row.user, row.token.roles), tokenId: row.token.id };
 	});
 }
+
+/**
+ * A token's `lastUsedAt` is written when it is resolved and the stored value is older
+ * than this (ms): at most one write a minute per token, and with the credential cache
+ * it is as precise as the cache's time to live (default 10 s) plus this.
+ */
+const LAST_USED_PRECISION_MS = 60_000;
 
 /** An API token as listed (never its secret). */
 export interface ApiTokenView {

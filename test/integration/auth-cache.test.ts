@@ -128,6 +128,25 @@ describe.each(DB_KINDS)("credentials in one process (%s)", (kind) => {
 		expect(await meWithToken(t, token)).toBe(401);
 	});
 
+	it("a token's lastUsedAt is recorded when it is used", async () => {
+		const created = await ana.post(`${API}/api-tokens`, { name: "last used" });
+		const { id, token } = created.json() as { id: string; token: string };
+		const listed = async () =>
+			(
+				(await ana.get(`${API}/api-tokens`)).json() as {
+					items: { id: string; lastUsedAt: string | null }[];
+				}
+			).items.find((t) => t.id === id)?.lastUsedAt;
+		expect(await listed()).toBeNull();
+		const before = Date.now();
+		expect(await meWithToken(t, token)).toBe(200);
+		const lastUsedAt = await listed();
+		expect(lastUsedAt).not.toBeNull();
+		expect(Date.parse(lastUsedAt as string)).toBeGreaterThanOrEqual(
+			before - 1000,
+		);
+	});
+
 	it("a session that signed out is refused on the next request", async () => {
 		const ivan = await t.login(USERS.ivan);
 		expect((await ivan.get(`${API}/me`)).statusCode).toBe(200);

@@ -13,14 +13,23 @@ const int = (def: number, min = 0) =>
 	z.coerce.number().int().min(min).default(def);
 
 /** The environment variables CPOR reads, with defaults. Listed by `cpor serve --help`. */
-/** True for a `postgres://` or `postgresql://` URL that pg can parse. */
-function isPostgresUrl(url: string): boolean {
-	if (!/^postgres(ql)?:\/\//i.test(url)) return false;
+const POSTGRES_URL_FORMS =
+	"expected postgres://user:password@host:5432/database (or, over a Unix socket, postgres://user@/database?host=/run/postgresql)";
+
+/** Adds an issue unless `url` is a `postgres://` or `postgresql://` URL that pg can parse. */
+function checkPostgresUrl(url: string, ctx: z.RefinementCtx): void {
+	if (!/^postgres(ql)?:\/\//i.test(url)) {
+		ctx.addIssue({ code: "custom", message: POSTGRES_URL_FORMS });
+		return;
+	}
 	try {
 		parseConnectionString(url);
-		return true;
-	} catch {
-		return false;
+	} catch (err) {
+		// e.g. an sslcert/sslkey/sslrootcert file that cannot be read
+		ctx.addIssue({
+			code: "custom",
+			message: `${(err as Error).message} (${POSTGRES_URL_FORMS})`,
+		});
 	}
 }
 
@@ -35,10 +44,7 @@ export const envSchema = z.object({
 	 */
 	DATABASE_URL: z
 		.string()
-		.refine(
-			isPostgresUrl,
-			"expected postgres://user:password@host:5432/database (or, over a Unix socket, postgres://user@/database?host=/run/postgresql)",
-		)
+		.superRefine(checkPostgresUrl)
 		.optional()
 		.or(z.literal("").transform(() => undefined)),
 	CPOR_PUBLIC_URL: z.string().url().optional(),

@@ -5,7 +5,7 @@
 
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
 import { apiTokens, sessions, users } from "../db/schema.ts";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
@@ -90,11 +90,18 @@ export async function logout(
 	ctx: AppContext,
 	sessionToken: string,
 ): Promise<void> {
-	await ctx.db.transaction(async (tx) => {
-		await tx.delete(sessions).where(eq(sessions.idHash, sha256(sessionToken)));
-		await notifyAuthChanged(tx);
+	const key = `s:${sha256(sessionToken)}`;
+	const ended = await ctx.db.transaction(async (tx) => {
+		const deleted = await tx
+			.delete(sessions)
+			.where(eq(sessions.idHash, sha256(sessionToken)))
+			.returning({ idHash: sessions.idHash });
+		// Only a session that existed is announced: signing out with any cookie value
+		// must not empty the other processes' caches.
+		if (deleted.length > 0) await notifyAuthChanged(tx, key);
+		return deleted.length > 0;
 	});
-	ctx.authCache.invalidateAll();
+	if (ended) ctx.authCache.invalidate(key);
 }
 
 /**
@@ -158,14 +165,13 @@ export async function resolveApiToken(
 				),
 			);
 		if (!row) return null;
-		const now = new Date();
-		const lastUsed = row.token.lastUsedAt?.getTime() ?? 0;
-		if (now.getTime() - lastUsed >= LAST_USED_PRECISION_MS)
-			await ctx.db
-				.update(apiTokens)
-				.set({ lastUsedAt: now })
-				.where(eq(apiTokens.id, row.token.id));
-		return { ...actorOf(row.user, row.token.roles), tokenId: row.token.id };
+		recordTokenUse(ctx, row.token.id, row.token.lastUsedAt);
+		// A token carries a subset of its user's roles (API.md): the roles the user has
+		// lost since (e.g. by an import) go with them, and a token left with none is
+		// refused (an actor without roles would count as the system).
+		const roles = row.token.roles.filter((r) => row.user.roles.includes(r));
+		if (roles.length === 0) return null;
+		return { ...actorOf(row.user, roles), tokenId: row.token.id };
 	});
 }
 
@@ -175,6 +181,35 @@ export async function resolveApiToken(
  * it is as precise as the cache's time to live (default 10 s) plus this.
  */
 const LAST_USED_PRECISION_MS = 60_000;
+
+/**
+ * Records that a token authenticated a request (real time), when its stored `lastUsedAt`
+ * is a minute old or more. Best effort, not awaited: it is informational, and a failed
+ * write (a read-only standby, a lock timeout) must not fail the request it describes.
+ */
+function recordTokenUse(
+	ctx: AppContext,
+	tokenId: string,
+	lastUsedAt: Date | null,
+): void {
+	const now = new Date();
+	if (now.getTime() - (lastUsedAt?.getTime() ?? 0) < LAST_USED_PRECISION_MS)
+		return;
+	const staleBefore = new Date(now.getTime() - LAST_USED_PRECISION_MS);
+	ctx.db
+		.update(apiTokens)
+		.set({ lastUsedAt: now })
+		.where(
+			and(
+				eq(apiTokens.id, tokenId),
+				or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, staleBefore)),
+			),
+		)
+		.then(
+			() => {},
+			() => {},
+		);
+}
 
 /** An API token as listed (never its secret). */
 export interface ApiTokenView {
@@ -253,8 +288,8 @@ export async function revokeApiToken(
 	actor: Actor,
 	id: string,
 ): Promise<void> {
-	await ctx.db.transaction(async (tx) => {
-		const res = await tx
+	const key = await ctx.db.transaction(async (tx) => {
+		const [revoked] = await tx
 			.update(apiTokens)
 			.set({ revokedAt: new Date() })
 			.where(
@@ -264,11 +299,13 @@ export async function revokeApiToken(
 					isNull(apiTokens.revokedAt),
 				),
 			)
-			.returning({ id: apiTokens.id });
-		if (res.length === 0) throw notFound("API token");
-		await notifyAuthChanged(tx);
+			.returning({ tokenHash: apiTokens.tokenHash });
+		if (!revoked) throw notFound("API token");
+		const key = `t:${revoked.tokenHash}`;
+		await notifyAuthChanged(tx, key);
+		return key;
 	});
-	ctx.authCache.invalidateAll();
+	ctx.authCache.invalidate(key);
 }
 
 /** Creates a user directly (bootstrap admin). Idempotent on email. */

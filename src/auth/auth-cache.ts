@@ -5,8 +5,8 @@
  *
  * Correctness rests on invalidation, not on the time to live:
  * - whatever changes who a credential is (revoking a token, signing out, importing
- *   users) calls {@link notifyAuthChanged} inside its transaction and
- *   {@link AuthCache.invalidateAll} after it commits;
+ *   users) calls {@link notifyAuthChanged} inside its transaction and empties the
+ *   credential from the local cache after it commits;
  * - on PostgreSQL every server process LISTENs on {@link AUTH_CHANNEL}
  *   ({@link listenForAuthChanges}) and empties its cache when another process commits
  *   such a change; while that connection is down the cache is off;
@@ -78,6 +78,12 @@ export class AuthCache {
 		return value;
 	}
 
+	/** Forgets one credential (its key as given to {@link resolve}), and every lookup under way. */
+	invalidate(key: string): void {
+		this.#generation++;
+		this.#entries?.delete(key);
+	}
+
 	/** Forgets every entry, and every lookup still under way. */
 	invalidateAll(): void {
 		this.#generation++;
@@ -92,17 +98,24 @@ export class AuthCache {
 }
 
 /**
- * Tells every CPOR process on this database that credentials changed; call it inside
- * the transaction that changes them (the notification is delivered at commit).
+ * Tells every CPOR process on this database that a credential changed (`key`, as given to
+ * {@link AuthCache.resolve}) or, without a key, that any may have; call it inside the
+ * transaction that changes them (the notification is delivered at commit).
  */
-export async function notifyAuthChanged(db: Db): Promise<void> {
-	await db.execute(sql`select pg_notify(${AUTH_CHANNEL}, '')`);
+export async function notifyAuthChanged(db: Db, key = ""): Promise<void> {
+	await db.execute(sql`select pg_notify(${AUTH_CHANNEL}, ${key})`);
 }
 
+/** How often the listening connection proves it is alive, and how long it may take (ms). */
+const HEARTBEAT_MS = 5000;
+
 /**
- * Keeps a dedicated PostgreSQL connection LISTENing on {@link AUTH_CHANNEL} and empties
- * `cache` on each notification. While the connection is down the cache is off, and the
- * connection is retried every `retryMs` (default 1 s). Returns a function that stops it.
+ * Keeps a dedicated PostgreSQL connection LISTENing on {@link AUTH_CHANNEL} and drops the
+ * named credential (or every one) from `cache` on each notification. The connection runs
+ * a heartbeat query every 5 s (TCP keep-alive on too): an idle connection that a proxy or
+ * NAT dropped silently would otherwise look connected while missing revocations. While
+ * the connection is down or its heartbeat fails the cache is off, and the connection is
+ * retried every `retryMs` (default 1 s). Returns a function that stops it.
  */
 export async function listenForAuthChanges(
 	databaseUrl: string,
@@ -114,13 +127,21 @@ export async function listenForAuthChanges(
 	let stopped = false;
 	let client: import("pg").Client | null = null;
 	let timer: NodeJS.Timeout | null = null;
+	let heartbeat: NodeJS.Timeout | null = null;
 
 	const connect = async (): Promise<void> => {
 		if (stopped) return;
-		const c = new pg.Client({ connectionString: databaseUrl });
+		const c = new pg.Client({
+			connectionString: databaseUrl,
+			application_name: "cpor-auth-listener",
+			keepAlive: true,
+			query_timeout: HEARTBEAT_MS,
+		});
 		const down = (err?: Error) => {
 			if (client !== c) return;
 			client = null;
+			if (heartbeat) clearInterval(heartbeat);
+			heartbeat = null;
 			cache.setListening(false);
 			if (err) opts.onError?.(err);
 			c.end().catch(() => {});
@@ -129,13 +150,20 @@ export async function listenForAuthChanges(
 		c.on("error", down);
 		c.on("end", () => down());
 		c.on("notification", (n) => {
-			if (n.channel === AUTH_CHANNEL) cache.invalidateAll();
+			if (n.channel !== AUTH_CHANNEL) return;
+			if (n.payload) cache.invalidate(n.payload);
+			else cache.invalidateAll();
 		});
 		client = c;
 		try {
 			await c.connect();
 			await c.query(`LISTEN ${AUTH_CHANNEL}`);
-			if (client === c && !stopped) cache.setListening(true);
+			if (client !== c || stopped) return;
+			cache.setListening(true);
+			heartbeat = setInterval(() => {
+				c.query("select 1").catch((err: Error) => down(err));
+			}, HEARTBEAT_MS);
+			heartbeat.unref();
 		} catch (err) {
 			down(err as Error);
 		}
@@ -144,6 +172,7 @@ export async function listenForAuthChanges(
 	return async () => {
 		stopped = true;
 		if (timer) clearTimeout(timer);
+		if (heartbeat) clearInterval(heartbeat);
 		const c = client;
 		client = null;
 		cache.setListening(false);

@@ -270,7 +270,9 @@ function prepareClaimById(db: Db) {
 		.select(claimWithPartsColumns)
 		.from(claims)
 		.where(eq(claims.id, sql.placeholder("id")))
-		.prepare("cpor_claim_by_id");
+		// Unnamed (""): built once here, parsed by PostgreSQL per execution, so it also
+		// works behind a transaction-pooling proxy and across migrations.
+		.prepare("");
 }
 
 const claimByIdStatements = new WeakMap<
@@ -281,8 +283,7 @@ const claimByIdStatements = new WeakMap<
 /**
  * The claim page's statement (a claim and its parts by id), built once per database
  * handle: the claim page is the most requested read, and building its SQL (subqueries
- * for the parts) cost more CPU than PostgreSQL's work for it. On PostgreSQL it is also a
- * named prepared statement, parsed once per connection.
+ * for the parts) cost more CPU than PostgreSQL's work for it.
  */
 function claimByIdStatement(db: Db) {
 	let statement = claimByIdStatements.get(db);

@@ -28,6 +28,15 @@ describe("DATABASE_URL", () => {
 			/DATABASE_URL: expected postgres:\/\/user:password@host:5432\/database/,
 		);
 	});
+
+	it("names the real cause when pg cannot use the URL, e.g. a missing CA file", () => {
+		expect(() =>
+			loadConfig({
+				DATABASE_URL:
+					"postgres://cpor@db.example/cpor?sslrootcert=/nonexistent/ca.pem",
+			}),
+		).toThrow(/DATABASE_URL: .*nonexistent\/ca\.pem.*expected postgres:\/\//);
+	});
 });
 
 describe("CPOR_AUTH_CACHE_SECONDS", () => {

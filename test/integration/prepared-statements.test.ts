@@ -1,0 +1,60 @@
+/**
+ * The claim page's named prepared statement (src/claims/list-claims.ts) on PostgreSQL:
+ * when the server connection no longer has it, as behind a transaction-pooling proxy
+ * without prepared-statement support, the read still answers and the handle switches to
+ * an unnamed statement.
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveApiToken } from "../../src/auth/accounts.ts";
+import { getClaim } from "../../src/claims/list-claims.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import {
+	m365ClaimBody,
+	startTestApp,
+	type TestApp,
+	USERS,
+} from "../support/test-app.ts";
+
+describe("the claim page's prepared statement on postgres", () => {
+	let t: TestApp;
+	beforeAll(async () => {
+		t = await startTestApp("postgres");
+	});
+	afterAll(async () => t?.close());
+
+	it("a claim is still read when the server connection lost the statement", async () => {
+		const ana = await t.login(USERS.ana);
+		const created = await ana.post("/api/v1/claims", m365ClaimBody());
+		expect(created.statusCode).toBe(201);
+		const claimId = (created.json() as { id: string }).id;
+		const { token } = (
+			await ana.post("/api/v1/api-tokens", { name: "prepared" })
+		).json() as { token: string };
+		const actor = await resolveApiToken(t.ctx, token);
+		if (!actor) throw new Error("token did not resolve");
+
+		// One connection, so the DEALLOCATE below hits the connection that prepared it.
+		const single = await openDatabase({
+			databaseUrl: t.databaseUrl as string,
+			poolSize: 1,
+		});
+		try {
+			const ctx = { ...t.ctx, db: single.db };
+			expect((await getClaim(ctx, actor, claimId)).id).toBe(claimId);
+			const prepared = await single.db.execute(
+				sql`select name from pg_prepared_statements`,
+			);
+			expect(
+				(prepared as unknown as { rows: { name: string }[] }).rows.map(
+					(r) => r.name,
+				),
+			).toContain("cpor_claim_by_id");
+			await single.db.execute(sql`deallocate all`);
+			expect((await getClaim(ctx, actor, claimId)).id).toBe(claimId);
+			expect((await getClaim(ctx, actor, claimId)).id).toBe(claimId);
+		} finally {
+			await single.close();
+		}
+	});
+});

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import { type SQL, sql } from "drizzle-orm";
+import { inArray, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { notifyAuthChanged } from "../auth/auth-cache.ts";
 import type { Db, Tx } from "../db/client.ts";
@@ -18,6 +18,7 @@ import {
 	mpnIds,
 	organizations,
 	products,
+	sessions,
 	subscriptions,
 	tenantDomains,
 	tenants,
@@ -105,8 +106,10 @@ export interface ImportFile {
  * in one transaction (SPEC R-DIR-6). Order: products, partner organizations, MPN IDs,
  * tenants, domains, subscriptions, users, usage. Users' emails are lower-cased; a new
  * user gets a random UUID and an argon2 hash of its password; an existing user (same
- * email) keeps its ID, and keeps its password hash unless the password differs; its name,
- * roles, locale, organization and tenant are updated.
+ * email) keeps its ID, and keeps its password hash unless the password differs (then its
+ * sessions end: they were signed in with the old password); its name, roles, locale,
+ * organization and tenant are updated. Updated users are announced to every server
+ * process (their cached credentials are dropped).
  *
  * @param doc the document as received (e.g. a parsed JSON body); validated here.
  * @returns counts per kind of row ({@link ImportSummary}).
@@ -533,6 +536,8 @@ async function planImport(
 
 	// Users: passwords are hashed (or verified against the stored hash) a batch at a time.
 	type UserRow = typeof users.$inferInsert;
+	// Users whose password the import changes: their sessions end (signed in with the old one).
+	const passwordChanged = new Set<string>();
 	const prepareUsers = async (batch: unknown[]): Promise<Planned<unknown>[]> =>
 		Promise.all(
 			(batch as NonNullable<ImportDocument["users"]>).map(
@@ -566,6 +571,7 @@ async function planImport(
 						stored.tenantId === tenantId &&
 						sameList(stored.roles, u.roles) &&
 						stored.locale === u.locale;
+					if (!samePassword) passwordChanged.add(stored.id);
 					return {
 						state: same ? "unchanged" : "updated",
 						values: {
@@ -639,8 +645,8 @@ async function planImport(
 			name: "users",
 			rows: doc.users ?? [],
 			prepare: prepareUsers,
-			write: (values) =>
-				upsert(
+			write: async (values) => {
+				await upsert(
 					tx,
 					users,
 					values as UserRow[],
@@ -653,7 +659,13 @@ async function planImport(
 						users.roles,
 						users.locale,
 					],
-				),
+				);
+				const ended = (values as UserRow[])
+					.map((v) => v.id as string)
+					.filter((id) => passwordChanged.has(id));
+				if (ended.length > 0)
+					await tx.delete(sessions).where(inArray(sessions.userId, ended));
+			},
 		},
 		section("usage", plannedUsage, (values) =>
 			upsert(

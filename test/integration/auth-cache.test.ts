@@ -172,6 +172,26 @@ describe.each(DB_KINDS)("credentials in one process (%s)", (kind) => {
 		select.mockRestore();
 	});
 
+	it("an import that changes a user's password ends the user's sessions", async () => {
+		const nora = await t.login(USERS.nora);
+		expect((await nora.get(`${API}/me`)).statusCode).toBe(200);
+		const entry = testDirectory().users?.find((u) => u.email === USERS.nora);
+		const paula = await t.login(USERS.paula);
+		const imported = await paula.post(`${API}/admin/directory/import`, {
+			users: [{ ...entry, password: "a-new-password-456" }],
+		});
+		expect(imported.json().users.updated).toBe(1);
+		expect((await nora.get(`${API}/me`)).statusCode).toBe(401);
+		const again = await t.app.inject({
+			method: "POST",
+			url: `${API}/auth/login`,
+			payload: { email: USERS.nora, password: "a-new-password-456" },
+		});
+		expect(again.statusCode).toBe(200);
+		// The other users' sessions stay.
+		expect((await ana.get(`${API}/me`)).statusCode).toBe(200);
+	});
+
 	it("a token loses the roles its user lost, and with none left it is refused", async () => {
 		const daan = await t.login(USERS.daan);
 		const created = await daan.post(`${API}/api-tokens`, { name: "daan" });

@@ -8,8 +8,9 @@
  *   users) calls {@link notifyAuthChanged} inside its transaction and empties the
  *   credential from the local cache after it commits;
  * - on PostgreSQL every server process LISTENs on {@link AUTH_CHANNEL}
- *   ({@link listenForAuthChanges}) and empties its cache when another process commits
- *   such a change; while that connection is down the cache is off;
+ *   ({@link listenForAuthChanges}) and drops the credential named in the notification
+ *   (every one, after an import) when a process commits such a change; while that
+ *   connection is down the cache is off;
  * - a lookup that was under way when the cache was emptied is not stored (generation
  *   check), so it cannot put back what was just revoked;
  * - the time to live (`CPOR_AUTH_CACHE_SECONDS`, default 10 s; 0 turns the cache off)

@@ -73,6 +73,8 @@ export function testDirectory() {
 /** A signed-in HTTP client (cookie + CSRF token) for one user. */
 export interface Client {
 	email: string;
+	/** The session cookie (`cpor_session=…`) this client sends, when signed in. */
+	cookie?: string | undefined;
 	request(
 		method: string,
 		url: string,
@@ -225,6 +227,7 @@ export async function startTestApp(
 			});
 		return {
 			email,
+			cookie,
 			request,
 			get: (url) => request("GET", url),
 			post: (url, body, headers) =>

@@ -90,11 +90,12 @@ export async function logout(
 	ctx: AppContext,
 	sessionToken: string,
 ): Promise<void> {
-	const key = `s:${sha256(sessionToken)}`;
+	const idHash = sha256(sessionToken);
+	const key = `s:${idHash}`;
 	const ended = await ctx.db.transaction(async (tx) => {
 		const deleted = await tx
 			.delete(sessions)
-			.where(eq(sessions.idHash, sha256(sessionToken)))
+			.where(eq(sessions.idHash, idHash))
 			.returning({ idHash: sessions.idHash });
 		// Only a session that existed is announced: signing out with any cookie value
 		// must not empty the other processes' caches.
@@ -113,8 +114,9 @@ export async function resolveSession(
 	ctx: AppContext,
 	sessionToken: string,
 ): Promise<{ actor: Actor; csrfToken: string } | null> {
+	const idHash = sha256(sessionToken);
 	const resolved = await ctx.authCache.resolve(
-		`s:${sha256(sessionToken)}`,
+		`s:${idHash}`,
 		async () => {
 			const [row] = await ctx.db
 				.select({
@@ -125,10 +127,7 @@ export async function resolveSession(
 				.from(sessions)
 				.innerJoin(users, eq(users.id, sessions.userId))
 				.where(
-					and(
-						eq(sessions.idHash, sha256(sessionToken)),
-						gt(sessions.expiresAt, new Date()),
-					),
+					and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, new Date())),
 				);
 			return row
 				? {
@@ -153,16 +152,14 @@ export async function resolveApiToken(
 	ctx: AppContext,
 	bearer: string,
 ): Promise<(Actor & { tokenId: string }) | null> {
-	return ctx.authCache.resolve(`t:${sha256(bearer)}`, async () => {
+	const tokenHash = sha256(bearer);
+	return ctx.authCache.resolve(`t:${tokenHash}`, async () => {
 		const [row] = await ctx.db
 			.select({ user: users, token: apiTokens })
 			.from(apiTokens)
 			.innerJoin(users, eq(users.id, apiTokens.userId))
 			.where(
-				and(
-					eq(apiTokens.tokenHash, sha256(bearer)),
-					isNull(apiTokens.revokedAt),
-				),
+				and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)),
 			);
 		if (!row) return null;
 		recordTokenUse(ctx, row.token.id, row.token.lastUsedAt);

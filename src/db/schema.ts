@@ -425,6 +425,12 @@ export const deliveries = pgTable(
 			.on(t.nextAttemptAt, t.id)
 			.where(sql`delivered_at is null`),
 		index("deliveries_target_claim_idx").on(t.target, t.claimId, t.id),
+		// The dispatcher's hold-back probe (an earlier undelivered delivery to the same target
+		// for the same claim): an equality on coalesce(claim_id, '') can use an index, where
+		// `is not distinct from` made each probe read every delivery of the target.
+		index("deliveries_undelivered_queue_idx")
+			.on(t.target, sql`coalesce(${t.claimId}, '')`, t.id)
+			.where(sql`delivered_at is null`),
 		index("deliveries_channel_created_idx").on(t.channel, t.createdAt),
 	],
 );

@@ -4,11 +4,13 @@
  *    calls), idempotently (`dedupe_key`), and marks the event processed, in one transaction;
  *    one process at a time fans out, so deliveries are numbered in event order.
  * 2. `deliverDue` sends due deliveries (SKIP LOCKED, so several workers share the work),
- *    marking each delivered, or scheduling a retry with exponential backoff. Deliveries
- *    to one target are sent in order per claim (an earlier undelivered one holds back
- *    the later ones), so a webhook receiver sees a claim's events in order.
+ *    several at a time, marking each delivered, or scheduling a retry with exponential
+ *    backoff. Deliveries to one target are sent in order per claim (an earlier
+ *    undelivered one holds back the later ones), so a webhook receiver sees a claim's
+ *    events in order; different claims and targets do not wait for each other.
  */
-import { asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { asc, inArray, isNull, sql } from "drizzle-orm";
+import pMap from "p-map";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { deliveries, outbox } from "../db/schema.ts";
@@ -131,68 +133,112 @@ export interface DeliverResult {
 	failed: number;
 }
 
-/** Sends every due delivery once (one pass). */
+/** Options of {@link deliverDue}. */
+export interface DeliverOptions {
+	/** Deliveries taken per pass (one transaction), default 50. */
+	batchSize?: number;
+	/** Deliveries of one pass sent at the same time (HTTP calls, SMTP sessions), default 10. */
+	concurrency?: number;
+	/**
+	 * Milliseconds after which no new pass starts (real time; the pass under way ends).
+	 * The sweeper sets it so that a backlog of deliveries cannot hold back the timers of
+	 * the same round; the rest is sent on the next round. Default: until none is due.
+	 */
+	budgetMs?: number;
+}
+
+/**
+ * Sends due deliveries, pass after pass, until none is due, 1,000 passes or `budgetMs`.
+ * Each pass locks up to `batchSize` deliveries (SKIP LOCKED, so several processes share
+ * the work), each the oldest undelivered one of its target and claim (so a claim's
+ * events reach a receiver in order, R-NTF-1), sends them `concurrency` at a time, and in
+ * the same transaction marks each delivered or schedules its retry with backoff
+ * ({@link retryDelayMs}); after {@link MAX_ATTEMPTS} it is given up as `failed`.
+ * Returns the counts; a channel's error never escapes (it is the retry's `lastError`).
+ */
 export async function deliverDue(
 	ctx: AppContext,
 	channels: Channel[],
-	opts: { batchSize?: number } = {},
+	opts: DeliverOptions = {},
 ): Promise<DeliverResult> {
 	const result: DeliverResult = { sent: 0, kept: 0, retried: 0, failed: 0 };
 	const byName = new Map(channels.map((c) => [c.name, c]));
+	const started = Date.now();
 	let passes = 0;
 	for (;;) {
 		const n = await ctx.db.transaction(async (tx) => {
 			const now = ctx.clock.now();
+			// Due deliveries in deliveries_due_idx order, each only when no earlier one to the
+			// same target for the same claim is undelivered (deliveries_undelivered_queue_idx).
 			const due = await tx
 				.select()
 				.from(deliveries)
 				.where(
 					sql`${deliveries.deliveredAt} is null and ${deliveries.nextAttemptAt} <= ${now}
             and not exists (select 1 from deliveries d2 where d2.target = ${deliveries.target}
-              and d2.claim_id is not distinct from ${deliveries.claimId} and d2.id < ${deliveries.id} and d2.delivered_at is null)`,
+              and coalesce(d2.claim_id, '') = coalesce(${deliveries.claimId}, '')
+              and d2.id < ${deliveries.id} and d2.delivered_at is null)`,
 				)
-				.orderBy(asc(deliveries.id))
+				.orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
 				.limit(opts.batchSize ?? 50)
 				.for("update", { skipLocked: true });
-			for (const d of due) {
-				const channel = byName.get(d.channel);
-				try {
-					if (!channel) throw new Error(`no channel "${d.channel}"`);
-					const outcome = await channel.send(d, ctx);
-					await tx
-						.update(deliveries)
-						.set({
-							deliveredAt: ctx.clock.now(),
-							outcome,
-							attempts: d.attempts + 1,
-							lastError: null,
-						})
-						.where(eq(deliveries.id, d.id));
+			// Heads of distinct queues: sending them at the same time keeps each queue's order.
+			const outcomes = await pMap(
+				due,
+				async (d) => {
+					try {
+						const channel = byName.get(d.channel);
+						if (!channel) throw new Error(`no channel "${d.channel}"`);
+						return { d, outcome: await channel.send(d, ctx) };
+					} catch (err) {
+						return { d, error: err };
+					}
+				},
+				{ concurrency: opts.concurrency ?? 10 },
+			);
+			// Every outcome in one statement (one JSON parameter, as batch-timers.ts does).
+			const at = ctx.clock.now();
+			const records = outcomes.map(({ d, outcome, error }) => {
+				if (outcome) {
 					result[outcome]++;
-				} catch (err) {
-					const attempts = d.attempts + 1;
-					const giveUp = attempts >= MAX_ATTEMPTS;
-					await tx
-						.update(deliveries)
-						.set({
-							attempts,
-							lastError: String((err as Error)?.message ?? err).slice(0, 1000),
-							nextAttemptAt: new Date(
-								ctx.clock.now().getTime() + retryDelayMs(attempts),
-							),
-							...(giveUp
-								? { deliveredAt: ctx.clock.now(), outcome: "failed" }
-								: {}),
-						})
-						.where(eq(deliveries.id, d.id));
-					if (giveUp) result.failed++;
-					else result.retried++;
+					return {
+						id: d.id,
+						attempts: d.attempts + 1,
+						delivered_at: at.toISOString(),
+						outcome,
+						last_error: null,
+						next_attempt_at: d.nextAttemptAt.toISOString(),
+					};
 				}
-			}
+				const attempts = d.attempts + 1;
+				const giveUp = attempts >= MAX_ATTEMPTS;
+				if (giveUp) result.failed++;
+				else result.retried++;
+				return {
+					id: d.id,
+					attempts,
+					delivered_at: giveUp ? at.toISOString() : null,
+					outcome: giveUp ? "failed" : null,
+					last_error: String((error as Error)?.message ?? error).slice(0, 1000),
+					next_attempt_at: new Date(
+						at.getTime() + retryDelayMs(attempts),
+					).toISOString(),
+				};
+			});
+			if (records.length)
+				await tx.execute(sql`
+          update deliveries as d set attempts = v.attempts, delivered_at = v.delivered_at,
+            outcome = v.outcome, last_error = v.last_error, next_attempt_at = v.next_attempt_at
+          from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(id bigint,
+            attempts integer, delivered_at timestamptz, outcome text, last_error text,
+            next_attempt_at timestamptz)
+          where d.id = v.id`);
 			return due.length;
 		});
 		// A pass sends at most one delivery per target and claim (order), so keep passing
 		// while there is progress; retries are scheduled in the future and drop out.
 		if (n === 0 || ++passes >= 1_000) return result;
+		if (opts.budgetMs !== undefined && Date.now() - started >= opts.budgetMs)
+			return result;
 	}
 }

@@ -6,9 +6,9 @@
  */
 import { and, asc, eq, lte, type SQL, sql } from "drizzle-orm";
 import { loadClaimParts } from "../claims/claim-view.ts";
+import { foldClaimStatusDeltas } from "../claims/status-counts.ts";
 import type { AppContext } from "../context.ts";
 import { claims } from "../db/schema.ts";
-import { foldClaimStatusDeltas } from "../claims/status-counts.ts";
 import { planReminders } from "../notifications/reminders.ts";
 import {
 	activateAssociations,
@@ -93,23 +93,41 @@ export async function runDueTimers(
 }
 
 /**
+ * How long one round of the sweeper may spend sending deliveries (ms). Under a backlog
+ * (a burst of events, a slow receiver) the rest waits for the next round, so the timers
+ * of R-TIME-4 and R-TIME-6 are never held back by deliveries for longer than this.
+ */
+export const SWEEP_DELIVERY_BUDGET_MS = 2_000;
+
+/**
  * One round of background work: due timers, deadline reminders (R-TIME-9), then the
  * outbox fan-out, then due deliveries (R-NTF-1). The sandbox clock endpoint and the
- * workers run this.
+ * workers run this. `deliveryBudgetMs` bounds the time spent on deliveries (default: all
+ * that are due).
  */
-export async function runBackgroundWork(ctx: AppContext) {
+export async function runBackgroundWork(
+	ctx: AppContext,
+	opts: { deliveryBudgetMs?: number } = {},
+) {
 	const timers = await runDueTimers(ctx);
 	const reminders = await planReminders(ctx);
 	const channels = defaultChannels();
 	const events = await fanOutEvents(ctx, channels);
-	const deliveries = await deliverDue(ctx, channels);
+	const deliveries = await deliverDue(
+		ctx,
+		channels,
+		opts.deliveryBudgetMs !== undefined
+			? { budgetMs: opts.deliveryBudgetMs }
+			: {},
+	);
 	const countDeltas = await foldClaimStatusDeltas(ctx);
 	return { timers, reminders, events, deliveries, countDeltas };
 }
 
 /**
- * Runs the sweeper every `intervalMs` (real time) until stopped. Errors are logged and
- * the next tick tries again. Returns a stop function that waits for a running sweep.
+ * Runs the sweeper every `intervalMs` (real time) until stopped, one round at a time (a
+ * tick during a round is skipped). Errors are logged and the next tick tries again.
+ * Returns a stop function that waits for a running sweep.
  */
 export function startSweeper(
 	ctx: AppContext,
@@ -119,14 +137,22 @@ export function startSweeper(
 	} = {},
 ): () => Promise<void> {
 	let running: Promise<unknown> = Promise.resolve();
+	let busy = false;
 	let stopped = false;
 	const timer = setInterval(() => {
-		if (stopped) return;
-		running = running.then(() =>
-			runBackgroundWork(ctx).catch((err) =>
+		// A tick that comes while a round is under way is skipped, not queued: queued rounds
+		// would pile up behind a long one (a backlog) and then run back to back.
+		if (stopped || busy) return;
+		busy = true;
+		running = runBackgroundWork(ctx, {
+			deliveryBudgetMs: SWEEP_DELIVERY_BUDGET_MS,
+		})
+			.catch((err) =>
 				opts.log?.("sweep failed; retrying on the next tick", err),
-			),
-		);
+			)
+			.finally(() => {
+				busy = false;
+			});
 	}, opts.intervalMs ?? 1_000);
 	timer.unref();
 	return async () => {

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries } from "../../src/db/schema.ts";
@@ -13,9 +13,11 @@ import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
 	type DbKind,
+	DEMO_IDS,
 	m365ClaimBody,
 	startTestApp,
 	type TestApp,
+	testDirectory,
 	USERS,
 } from "../support/test-app.ts";
 
@@ -39,6 +41,10 @@ interface Receiver {
 	secret: string | null;
 	/** Answer 500 to this many more attempts (before verifying). */
 	failNext: number;
+	/** Milliseconds to wait before answering a verified delivery (a slow receiver). */
+	delayMs: number;
+	/** Most verified deliveries being answered at once: overall, and of any one claim. */
+	maxInFlight: { all: number; perClaim: number };
 	attempts: { id: string; status: number }[];
 	received: Received[];
 	/** The verified deliveries of one claim, in arrival order. */
@@ -57,12 +63,16 @@ async function startReceiver(): Promise<Receiver> {
 	const r: Omit<Receiver, "url" | "close"> = {
 		secret: null,
 		failNext: 0,
+		delayMs: 0,
+		maxInFlight: { all: 0, perClaim: 0 },
 		attempts: [],
 		received: [],
 		of(claimId) {
 			return this.received.filter((x) => x.claim.id === claimId);
 		},
 	};
+	let inFlight = 0;
+	const inFlightOf = new Map<string, number>();
 	const server: Server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on("data", (c: Buffer) => chunks.push(c));
@@ -98,7 +108,18 @@ async function startReceiver(): Promise<Receiver> {
 				raw,
 				headers,
 			});
-			answer(204);
+			if (r.delayMs === 0) return answer(204);
+			const claimId = body.data.claim.id;
+			const mine = (inFlightOf.get(claimId) ?? 0) + 1;
+			inFlightOf.set(claimId, mine);
+			inFlight++;
+			r.maxInFlight.all = Math.max(r.maxInFlight.all, inFlight);
+			r.maxInFlight.perClaim = Math.max(r.maxInFlight.perClaim, mine);
+			setTimeout(() => {
+				inFlight--;
+				inFlightOf.set(claimId, (inFlightOf.get(claimId) ?? 1) - 1);
+				answer(204);
+			}, r.delayMs);
 		});
 	});
 	await new Promise<void>((resolve) =>
@@ -418,6 +439,72 @@ describe("R-NTF-1 webhooks on pglite", () => {
 			expect(receiver.received.map((r) => r.type)).toEqual(["claim.approved"]);
 			expect(receiver.of(id)).toHaveLength(1);
 			expect(receiver.of(id)[0]?.claim.status).toBe("approved");
+			await ok(ana.del(`${API}/webhooks/${subId}`));
+		} finally {
+			await receiver.close();
+		}
+	});
+
+	it("R-NTF-1 deliveries of different claims are sent at the same time, a claim's one after another, and a round stops sending at its budget", async () => {
+		const receiver = await startReceiver();
+		try {
+			const subId = await subscribe(ana, receiver);
+			receiver.delayMs = 150;
+			// Six customers (generated tenants), two events each: submitted, review started.
+			const customers = (testDirectory().tenants ?? [])
+				.filter(
+					(x) =>
+						x.tenantId !== DEMO_IDS.tenants.contoso &&
+						x.tenantId !== DEMO_IDS.tenants.adventureWorks,
+				)
+				.slice(0, 6);
+			expect(customers).toHaveLength(6);
+			const ids: string[] = [];
+			for (const c of customers) {
+				const res = await ana.post(
+					`${API}/claims`,
+					m365ClaimBody({
+						name: `Concurrent delivery ${c.name}`,
+						customer: { tenantId: c.tenantId, domain: c.domains[0] },
+					}),
+				);
+				expect(res.statusCode, res.body).toBe(201);
+				const id = (res.json() as { id: string }).id;
+				await ok(
+					ana.upload(`${API}/claims/${id}/documents`, samplePdf(), "poe.pdf"),
+				);
+				await ok(ana.post(`${API}/claims/${id}/submit`));
+				await ok(rita.post(`${API}/claims/${id}/start-review`));
+				ids.push(id);
+			}
+			// A budget of 0 ms: one pass, then the round returns. The pass takes the oldest
+			// undelivered delivery of each claim (its claim.submitted) and sends them together.
+			const round = await runBackgroundWork(t.ctx, { deliveryBudgetMs: 0 });
+			expect(round.deliveries.sent).toBe(6);
+			expect(
+				receiver.received
+					.filter((r) => ids.includes(r.claim.id))
+					.map((r) => r.type),
+			).toEqual(Array(6).fill("claim.submitted"));
+			// While one 150-ms answer was pending, others were sent.
+			expect(receiver.maxInFlight.all).toBeGreaterThan(1);
+			const left = await t.ctx.db
+				.select({ type: deliveries.eventType })
+				.from(deliveries)
+				.where(
+					and(eq(deliveries.target, subId), isNull(deliveries.deliveredAt)),
+				);
+			expect(left.map((d) => d.type)).toEqual(
+				Array(6).fill("claim.review_started"),
+			);
+			// Without a budget the rest follows, in order per claim, never two of one claim at once.
+			await drain(t);
+			for (const id of ids)
+				expect(receiver.of(id).map((r) => r.type)).toEqual([
+					"claim.submitted",
+					"claim.review_started",
+				]);
+			expect(receiver.maxInFlight.perClaim).toBe(1);
 			await ok(ana.del(`${API}/webhooks/${subId}`));
 		} finally {
 			await receiver.close();

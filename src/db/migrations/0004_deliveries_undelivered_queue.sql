@@ -1,0 +1,1 @@
+CREATE INDEX "deliveries_undelivered_queue_idx" ON "deliveries" USING btree ("target",coalesce("claim_id", ''),"id") WHERE delivered_at is null;

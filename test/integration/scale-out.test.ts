@@ -669,10 +669,19 @@ describe("scale-out (issue 5): two cpor serve and two cpor worker processes on o
 				receivedIds >= row.events
 			)
 				break;
-			if (Date.now() - settleStart > SETTLE_MS)
-				throw new Error(
-					`the workers did not finish within ${SETTLE_MS / 1000} s after the load: ${last}\n--- ${APPS.worker1} ---\n${procs[2]?.output().slice(-2000)}\n--- ${APPS.worker2} ---\n${procs[3]?.output().slice(-2000)}`,
+			if (Date.now() - settleStart > SETTLE_MS) {
+				// What each node's connections are doing, to tell a stall from slowness.
+				const activity = await q(
+					`select application_name as app, state, wait_event_type, wait_event,
+					        extract(epoch from now() - xact_start)::int as xact_seconds, left(query, 100) as query
+					   from pg_stat_activity
+					  where datname = current_database() and application_name like 'cpor-%'
+					  order by 1`,
 				);
+				throw new Error(
+					`the workers did not finish within ${SETTLE_MS / 1000} s after the load: ${last}\n--- connections ---\n${activity.map((a) => JSON.stringify(a)).join("\n")}\n${procs.map((p) => `--- ${p.name} ---\n${p.output().slice(-1500)}`).join("\n")}`,
+				);
+			}
 			await sleep(250);
 		}
 		const settleSeconds = (Date.now() - settleStart) / 1000;

@@ -1,5 +1,5 @@
-import { TZDate } from "@date-fns/tz";
 import { createRequire } from "node:module";
+import { TZDate } from "@date-fns/tz";
 import type Holidays from "date-holidays";
 
 /**
@@ -56,6 +56,28 @@ export class CalendarConfigError extends Error {
 }
 
 const MS_PER_DAY = 86_400_000;
+
+/** IANA names of UTC itself (no offset, no DST). */
+const UTC_ZONES = new Set([
+	"UTC",
+	"Etc/UTC",
+	"Etc/UCT",
+	"UCT",
+	"Etc/Universal",
+	"Universal",
+	"Etc/Zulu",
+	"Zulu",
+	"Etc/GMT",
+	"GMT",
+	"Etc/GMT0",
+	"Etc/GMT+0",
+	"Etc/GMT-0",
+	"GMT0",
+	"GMT+0",
+	"GMT-0",
+	"Etc/Greenwich",
+	"Greenwich",
+]);
 
 /** A civil (local) date as a day number: days since 1970-01-01 on the proleptic calendar. */
 type DayNumber = number;
@@ -218,6 +240,8 @@ export class BusinessCalendar {
 	/** The validated holiday calendar (canonical codes), or null for none. */
 	readonly holidays: Readonly<HolidayCalendarConfig> | null;
 	readonly #source: Holidays | null;
+	/** The zone is UTC: local dates and times are read without a zone lookup. */
+	readonly #utc: boolean;
 	readonly #holidayCache = new Map<number, ReadonlySet<string>>();
 
 	/**
@@ -227,6 +251,7 @@ export class BusinessCalendar {
 	 */
 	constructor(config: Partial<CalendarConfig> = DEFAULT_CALENDAR_CONFIG) {
 		this.timeZone = validateTimeZone(config.timeZone ?? "UTC");
+		this.#utc = UTC_ZONES.has(this.timeZone);
 		if (config.holidays) {
 			const { source, canonical } = buildHolidays(config.holidays);
 			this.#source = source;
@@ -311,6 +336,32 @@ export class BusinessCalendar {
 	}
 
 	/**
+	 * The latest instant T before `instant`, at the same local wall-clock time on a business
+	 * day, with `businessDaysBetween(T, instant) >= n`: for a deadline set with
+	 * addBusinessDays (on a business day), the instant "n business days before" it, with
+	 * `addBusinessDays(T, n)` equal to the deadline. Used for reminders (R-TIME-9). Reads
+	 * the zone twice whatever n is (days are counted as integers in between), which
+	 * matters when a reminder pass examines tens of thousands of deadlines.
+	 *
+	 * @param instant - a UTC instant. @param n - a non-negative integer.
+	 * @returns a new Date (UTC instant); gaps and overlaps resolved as in addBusinessDays.
+	 * @throws RangeError for an invalid Date or when `n` is not a non-negative integer.
+	 */
+	businessDaysBefore(instant: Date, n: number): Date {
+		assertInstant(instant, "instant");
+		assertInteger(n, "Business days", 0);
+		const local = this.#local(instant);
+		// count = business days d with day - k < d <= day, kept up to date as k grows.
+		let count = 0;
+		for (let k = 1; k <= n * 7 + 60; k++) {
+			if (this.#isBusinessDayNumber(local.day - k + 1)) count += 1;
+			if (count >= n && this.#isBusinessDayNumber(local.day - k))
+				return this.#atLocal(local.day - k, local);
+		}
+		return this.#atLocal(local.day - n, local);
+	}
+
+	/**
 	 * "N calendar days after T": the same local wall-clock time, in the configured zone, n
 	 * local dates later (DST-safe: across a DST change the result is not n × 24 hours).
 	 * Gaps and overlaps are resolved as in {@link addBusinessDays}. Negative n goes back.
@@ -392,6 +443,17 @@ export class BusinessCalendar {
 	}
 
 	#local(instant: Date): LocalDateTime {
+		if (this.#utc) {
+			// UTC (the default zone): no offset to look up, no DST.
+			const t = instant.getTime();
+			return {
+				day: Math.floor(t / MS_PER_DAY),
+				hours: instant.getUTCHours(),
+				minutes: instant.getUTCMinutes(),
+				seconds: instant.getUTCSeconds(),
+				milliseconds: instant.getUTCMilliseconds(),
+			};
+		}
 		const z = new TZDate(instant.getTime(), this.timeZone);
 		return {
 			day: dayNumberOf(z.getFullYear(), z.getMonth(), z.getDate()),
@@ -403,6 +465,14 @@ export class BusinessCalendar {
 	}
 
 	#atLocal(day: DayNumber, time: LocalDateTime): Date {
+		if (this.#utc)
+			return new Date(
+				day * MS_PER_DAY +
+					time.hours * 3_600_000 +
+					time.minutes * 60_000 +
+					time.seconds * 1_000 +
+					time.milliseconds,
+			);
 		const { year, month, date } = civilOf(day);
 		const z = new TZDate(
 			year,

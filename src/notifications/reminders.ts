@@ -28,18 +28,16 @@ export const REVIEWER_REMINDER_DAYS = 1;
 /** How far back the first run of a process looks for reminder instants it missed. */
 const HORIZON_MS = 14 * 86_400_000;
 
-/** The latest business-day instant T before `due` with addBusinessDays(T, n) = due. */
+/**
+ * The latest business-day instant T before `due` with addBusinessDays(T, n) = due
+ * ({@link BusinessCalendar.businessDaysBefore}). R-TIME-9.
+ */
 export function businessDaysBefore(
 	calendar: BusinessCalendar,
 	due: Date,
 	n: number,
 ): Date {
-	for (let k = 1; k <= n * 7 + 60; k++) {
-		const t = calendar.addCalendarDays(due, -k);
-		if (calendar.isBusinessDay(t) && calendar.businessDaysBetween(t, due) >= n)
-			return t;
-	}
-	return calendar.addCalendarDays(due, -n);
+	return calendar.businessDaysBefore(due, n);
 }
 
 interface Candidate {

@@ -291,6 +291,32 @@ describe("BusinessCalendar: properties", () => {
 	const nArb = fc.integer({ min: 0, max: 40 });
 	const options = { numRuns: 200 };
 
+	it("R-TIME-1 UTC, read without a zone lookup, agrees with a zone at UTC+0 read through the time zone database (Africa/Abidjan)", () => {
+		const abidjan = new BusinessCalendar({ timeZone: "Africa/Abidjan" });
+		const etc = new BusinessCalendar({ timeZone: "Etc/UTC" });
+		const iso = (x: Date) => x.toISOString();
+		fc.assert(
+			fc.property(instantArb, instantArb, nArb, (a, b, n) => {
+				for (const cal of [utc, etc]) {
+					expect(cal.isBusinessDay(a)).toBe(abidjan.isBusinessDay(a));
+					expect(iso(cal.addBusinessDays(a, n))).toBe(
+						iso(abidjan.addBusinessDays(a, n)),
+					);
+					expect(iso(cal.addCalendarDays(a, n - 20))).toBe(
+						iso(abidjan.addCalendarDays(a, n - 20)),
+					);
+					expect(cal.businessDaysBetween(a, b)).toBe(
+						abidjan.businessDaysBetween(a, b),
+					);
+					expect(iso(cal.businessDaysBefore(a, n % 6))).toBe(
+						iso(abidjan.businessDaysBefore(a, n % 6)),
+					);
+				}
+			}),
+			{ numRuns: 1000 },
+		);
+	});
+
 	it("R-TIME-1 adding N business days never lands on a weekend or public holiday", () => {
 		fc.assert(
 			fc.property(

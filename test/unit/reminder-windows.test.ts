@@ -72,6 +72,37 @@ describe("R-TIME-9 reminder windows", () => {
 		},
 	);
 
+	it.each(Object.keys(calendars))(
+		"R-TIME-9 n business days before a deadline: the calendar's integer count equals the day-by-day search over instants, DST and holidays included (%s)",
+		(name) => {
+			const cal = calendars[name as keyof typeof calendars];
+			// The definition, one calendar day further back at a time (what reminders did).
+			const reference = (due: Date, n: number): Date => {
+				for (let k = 1; k <= n * 7 + 60; k++) {
+					const t = cal.addCalendarDays(due, -k);
+					if (cal.isBusinessDay(t) && cal.businessDaysBetween(t, due) >= n)
+						return t;
+				}
+				return cal.addCalendarDays(due, -n);
+			};
+			const start = Date.parse("2026-01-01T00:00:00Z");
+			fc.assert(
+				fc.property(
+					fc.integer({ min: 0, max: 730 * 86_400_000 }),
+					fc.integer({ min: 0, max: 5 }),
+					(offset, n) => {
+						const due = new Date(start + offset);
+						const got = businessDaysBefore(cal, due, n);
+						expect(got.toISOString()).toBe(reference(due, n).toISOString());
+						if (cal.isBusinessDay(due) && n > 0)
+							expect(cal.addBusinessDays(got, n).getTime()).toBe(due.getTime());
+					},
+				),
+				{ numRuns: 3000, seed: 20261121 },
+			);
+		},
+	);
+
 	it("R-TIME-9 a sweep inside a weekend reads nothing; one second on a Tuesday reads one second of deadlines per offset", () => {
 		const cal = calendars.utc;
 		const sat = new Date("2026-11-21T10:00:00Z");

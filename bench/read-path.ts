@@ -14,7 +14,10 @@
  * all claims) and of a mid-sized one: first page, each status filter, the other filters,
  * search, sort by due date, keyset pages deep into the list (page 200+), the dashboard's
  * counts; the reviewer queue (first and deep pages); the claim page (claim, history,
- * comments). Prints one JSON object with the goal (p99 < 20 ms) per scenario.
+ * comments). Prints one JSON object with the goal (p99 < 20 ms) per scenario, and the
+ * machine's floor under the same load: a bare Fastify route answering the claim page's
+ * JSON from memory (`floor.static`) and one reading the claim's row by primary key
+ * (`floor.pk`), so a scenario's p99 can be compared with what any server gets here.
  *
  * Usage: npx tsx bench/read-path.ts [--claims 1000000] [--partners 200] [--seconds 8]
  *        [--clients 32] [--processes N] [--only name,name]
@@ -31,6 +34,7 @@ import {
 } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
+import Fastify from "fastify";
 import pg from "pg";
 import { closeAgent, percentile, send } from "./load-client.ts";
 
@@ -445,6 +449,70 @@ async function main(): Promise<void> {
 			};
 			log(`${s.name}: ${JSON.stringify(r)}`);
 		}
+		// The floor: what this machine gives any HTTP server under the same load, measured
+		// with a bare Fastify process (this one; CPOR's servers idle meanwhile). `static`
+		// answers a claim page's JSON from memory; `pk` reads the claim's row by primary key
+		// (named prepared statement, pg pool of 20) and answers it as JSON.
+		const floor: Record<string, unknown> = {};
+		if (
+			!ONLY ||
+			ONLY.some((o) => "floor".startsWith(o) || o.startsWith("floor"))
+		) {
+			const claimBody = sample[0]
+				? (
+						await send(
+							`${base}${API}/claims/${sample[0]}`,
+							"GET",
+							auth(tokens.big),
+						)
+					).body
+				: "{}";
+			const pool = new pg.Pool({ connectionString: url, max: 20 });
+			const bare = Fastify({ logger: false });
+			bare.get("/static/:id", async (_req, reply) =>
+				reply.type("application/json").send(claimBody),
+			);
+			bare.get<{ Params: { id: string } }>("/pk/:id", async (req) => {
+				const r = await pool.query({
+					name: "floor_pk",
+					text: "select * from claims where id = $1",
+					values: [req.params.id],
+				});
+				return r.rows[0] ?? {};
+			});
+			await bare.listen({ port: 0, host: "127.0.0.1" });
+			const address = bare.server.address();
+			const barePort =
+				typeof address === "object" && address ? address.port : 0;
+			for (const [name, what, prefix] of [
+				[
+					"floor.static",
+					"bare Fastify: a claim page's JSON from memory (no database)",
+					"/static",
+				],
+				[
+					"floor.pk",
+					"bare Fastify: the claim's row by primary key, as JSON (pg pool of 20)",
+					"/pk",
+				],
+			] as const) {
+				const file = path.join(dataDir, "scenario.json");
+				writeFileSync(
+					file,
+					JSON.stringify({
+						name,
+						what,
+						urls: sample.map((id) => `${prefix}/${id}`),
+						headers: {},
+					}),
+				);
+				const r = await runLoadProcess(`http://127.0.0.1:${barePort}`, file);
+				floor[name] = { what, ...r };
+				log(`${name}: ${JSON.stringify(r)}`);
+			}
+			await bare.close();
+			await pool.end();
+		}
 		await admin.end();
 		const met = Object.values(results).filter(
 			(r) => (r as { goalP99: boolean }).goalP99,
@@ -464,6 +532,7 @@ async function main(): Promise<void> {
 					goal: `p99 < ${GOAL_P99_MS} ms`,
 					scenariosMeetingGoal: `${met} of ${scenarios.length}`,
 					results,
+					floor,
 				},
 				null,
 				2,

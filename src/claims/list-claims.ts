@@ -10,11 +10,11 @@ import { canSeeClaim } from "./claim-action.ts";
 import { findCompetitors } from "./claim-products.ts";
 import {
 	type ClaimRow,
-	type ClaimRowWithParts,
 	type ClaimView,
-	claimWithPartsColumns,
+	type ClaimViewRow,
+	claimViewColumns,
+	toClaimViewFromRow,
 	toClaimViews,
-	toClaimViewWithParts,
 } from "./claim-view.ts";
 import { countsFromCounters } from "./status-counts.ts";
 
@@ -179,7 +179,7 @@ export async function listClaims(
 		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
 		limit: query.limit,
 	});
-	return { items: rows.map(toClaimViewWithParts), nextCursor };
+	return { items: rows.map(toClaimViewFromRow), nextCursor };
 }
 
 /**
@@ -198,18 +198,18 @@ async function keysetPage(
 		cursor: Cursor | undefined;
 		limit: number;
 	},
-): Promise<{ rows: ClaimRowWithParts[]; nextCursor: string | null }> {
+): Promise<{ rows: ClaimViewRow[]; nextCursor: string | null }> {
 	const col = opts.column === "dueAt" ? claims.dueAt : claims.updatedAt;
 	const nullable = opts.column === "dueAt";
 	const dir = opts.descending ? sql`desc` : sql`asc`;
 	const cmp = opts.descending ? sql`<` : sql`>`;
 	const want = opts.limit + 1;
 	const { cursor } = opts;
-	let rows: ClaimRowWithParts[] = [];
+	let rows: ClaimViewRow[] = [];
 	// Part 1: rows with a value (unless the cursor is already in the null tail).
 	if (!cursor || cursor.v !== null) {
 		rows = await ctx.db
-			.select(claimWithPartsColumns)
+			.select(claimViewColumns)
 			.from(claims)
 			.where(
 				and(
@@ -226,7 +226,7 @@ async function keysetPage(
 	// Part 2: the null tail, in ID order.
 	if (nullable && rows.length < want) {
 		const tail = await ctx.db
-			.select(claimWithPartsColumns)
+			.select(claimViewColumns)
 			.from(claims)
 			.where(
 				and(
@@ -243,7 +243,7 @@ async function keysetPage(
 	}
 	const page = rows.slice(0, opts.limit);
 	const last = page[page.length - 1];
-	const value = (r: ClaimRowWithParts) =>
+	const value = (r: ClaimViewRow) =>
 		(opts.column === "dueAt" ? r.dueAt : r.updatedAt)?.toISOString() ?? null;
 	return {
 		rows: page,
@@ -262,7 +262,7 @@ export async function getClaim(
 ): Promise<ClaimView> {
 	const [row] = await runClaimById(ctx.db, id);
 	if (!row || !canSeeClaim(actor, row)) throw notFound();
-	return toClaimViewWithParts(row);
+	return toClaimViewFromRow(row);
 }
 
 /** The name of the claim page's prepared statement on PostgreSQL. */
@@ -270,7 +270,7 @@ export const CLAIM_BY_ID_STATEMENT = "cpor_claim_by_id";
 
 function prepareClaimById(db: Db, name: string) {
 	return db
-		.select(claimWithPartsColumns)
+		.select(claimViewColumns)
 		.from(claims)
 		.where(eq(claims.id, sql.placeholder("id")))
 		.prepare(name);
@@ -426,7 +426,7 @@ export async function reviewQueue(
 		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
 		limit: query.limit,
 	});
-	const views = page.map(toClaimViewWithParts);
+	const views = page.map(toClaimViewFromRow);
 	return {
 		items: views.map((claim, i) => {
 			const row = page[i] as ClaimRow;

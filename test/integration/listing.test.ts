@@ -5,6 +5,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadClaimView } from "../../src/claims/claim-view.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	baClaimBody,
@@ -166,7 +167,23 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 		let n = 2;
 		// Fabrikam: 5 drafts (2 on the unenrolled MPN, 1 Business Applications usage).
 		await draft(ana, m365On(n++, "Draft A"), false);
-		await draft(ana, m365On(n++, "Draft B"));
+		// Draft B: two products and two documents (their order is part of the resource).
+		const draftB = await draft(
+			ana,
+			m365On(n++, "Draft B", {
+				products: [
+					{ productId: "microsoft-teams" },
+					{ productId: "exchange-online" },
+				],
+			}),
+		);
+		t.clock.advanceBy("PT1M");
+		const second = await ana.upload(
+			`${API}/claims/${draftB.id}/documents`,
+			samplePdf("Draft B, signed statement of work"),
+			"sow-signed.pdf",
+		);
+		expect(second.statusCode, second.body).toBe(201);
 		await draft(
 			ana,
 			m365On(n++, "Draft C", { mpnId: DEMO_IDS.mpnIds.fabrikamUnenrolled }),
@@ -286,6 +303,40 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 			].sort(),
 		);
 		expect([...all.values()].filter((c) => c.competing)).toHaveLength(2);
+	});
+
+	it("R-DSH-1 list items, queue items and the claim page are the resource as built from the claim's rows read one table at a time (products in order, documents with their times)", async () => {
+		// The reference: the claim, its lines and its documents read by three queries and
+		// shaped by toClaimView, as JSON goes over the wire.
+		const reference = async (id: string) =>
+			JSON.parse(JSON.stringify(await loadClaimView(t.ctx.db, id)));
+		const listed = [
+			...(await walk<ClaimView>(ana, `${API}/claims`)),
+			...(await walk<ClaimView>(nora, `${API}/claims`)),
+		];
+		expect(ids(listed)).toEqual(ids([...all.values()]));
+		for (const item of listed) expect(item).toEqual(await reference(item.id));
+		const queueRes = await rita.get(`${API}/review-queue?limit=100`);
+		expect(queueRes.statusCode, queueRes.body).toBe(200);
+		const queue = (queueRes.json() as Page<{ claim: ClaimView }>).items;
+		expect(queue.length).toBeGreaterThan(0);
+		for (const item of queue)
+			expect(item.claim).toEqual(await reference(item.claim.id));
+		for (const claim of all.values()) {
+			const res = await (claim.partnerOrganizationId === "fabrikam"
+				? ana
+				: nora
+			).get(`${API}/claims/${claim.id}`);
+			expect(res.statusCode, res.body).toBe(200);
+			expect(res.json()).toEqual(await reference(claim.id));
+		}
+		// The comparison covered a claim with several products and one with several documents.
+		const shapes = [...all.values()] as unknown as {
+			products: unknown[];
+			documents: unknown[];
+		}[];
+		expect(shapes.some((c) => c.products.length > 1)).toBe(true);
+		expect(shapes.some((c) => c.documents.length > 1)).toBe(true);
 	});
 
 	it("R-DSH-1 a partner sees only its own organization's claims; a reviewer all organizations' non-draft claims", async () => {

@@ -53,12 +53,23 @@ export function formatInstant(
 ): string {
 	const d = typeof instant === "string" ? new Date(instant) : instant;
 	if (Number.isNaN(d.getTime())) return String(instant);
-	const s = new Intl.DateTimeFormat(DATE_TAGS[locale], {
-		dateStyle: "full",
-		timeStyle: "short",
-		timeZone,
-	}).format(d);
-	return `${s} (${timeZone})`;
+	return `${instantFormat(locale, timeZone).format(d)} (${timeZone})`;
+}
+
+/** One formatter per locale and zone: building an Intl.DateTimeFormat costs far more than using one. */
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+function instantFormat(locale: Locale, timeZone: string): Intl.DateTimeFormat {
+	const key = `${locale} ${timeZone}`;
+	let f = instantFormats.get(key);
+	if (!f) {
+		f = new Intl.DateTimeFormat(DATE_TAGS[locale], {
+			dateStyle: "full",
+			timeStyle: "short",
+			timeZone,
+		});
+		instantFormats.set(key, f);
+	}
+	return f;
 }
 
 /** SPEC section 4's status name in the locale. */

@@ -32,8 +32,11 @@ function stripUnsafe(value: string): string {
 		.replace(INVISIBLE_CHARS, "");
 }
 
+/** Built once: an Intl.Segmenter costs far more to build than to use. */
+let segmenter: Intl.Segmenter | undefined;
+
 function graphemes(value: string): string[] {
-	const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+	segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
 	return Array.from(segmenter.segment(value), (s) => s.segment);
 }
 

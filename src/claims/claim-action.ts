@@ -291,7 +291,8 @@ async function actInTx(
 		version: row.version + 1,
 		updatedAt: now,
 	};
-	await tx
+	// Written below with the history row and the events, in one statement.
+	const claimUpdate = tx
 		.update(claims)
 		.set({
 			...changes,
@@ -324,6 +325,7 @@ async function actInTx(
 		},
 		opts.events ?? [],
 		afterView,
+		claimUpdate,
 	);
 	return afterView;
 }

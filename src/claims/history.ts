@@ -3,7 +3,7 @@
  * and the outbox events (R-NTF-1) that leave after commit.
  */
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { type SQLWrapper, sql } from "drizzle-orm";
 import { stringify as canonicalJson } from "safe-stable-stringify";
 import { type Actor, primaryRole } from "../auth/actor.ts";
 import type { Tx } from "../db/client.ts";
@@ -63,19 +63,32 @@ export async function recordHistory(
  * Appends a history row (R-HIS-1) and the outbox events (R-NTF-1) of one change, each
  * carrying the claim resource, in ONE statement (a data-modifying CTE: one round trip
  * instead of one per row). Same rows as {@link recordHistory} then {@link emitEvent}.
+ * `change`, when given, is the statement that writes the change itself (the claim's
+ * UPDATE), run as part of the same statement: all parts see one snapshot, so it must not
+ * depend on the others (the claim's row is already locked by the caller).
  */
 export async function recordHistoryAndEvents(
 	tx: Tx,
 	entry: HistoryEntry,
 	events: readonly EventType[],
 	claim: ClaimView,
+	change?: SQLWrapper,
 ): Promise<void> {
-	if (events.length === 0) return recordHistory(tx, entry);
+	const history = historyInsert(tx, entry).getSQL();
+	const prefix = change ? sql`claim_change as (${change.getSQL()}), ` : sql``;
+	if (events.length === 0) {
+		await tx.execute(
+			change
+				? sql`with ${prefix}history_row as (${history}) select 1`
+				: history,
+		);
+		return;
+	}
 	const outboxInsert = tx
 		.insert(outbox)
 		.values(events.map((type) => outboxRow(type, entry.at, claim)));
 	await tx.execute(
-		sql`with history_row as (${historyInsert(tx, entry).getSQL()}) ${outboxInsert.getSQL()}`,
+		sql`with ${prefix}history_row as (${history}) ${outboxInsert.getSQL()}`,
 	);
 }
 

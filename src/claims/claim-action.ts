@@ -325,7 +325,7 @@ async function actInTx(
 		},
 		opts.events ?? [],
 		afterView,
-		claimUpdate,
+		[claimUpdate],
 	);
 	return afterView;
 }

@@ -16,11 +16,11 @@ import {
 import {
 	type Activity,
 	type CatalogProduct,
+	checkProductLine,
+	isGuid,
 	type ProductInput,
 	type SolutionArea,
 	type SubscriptionFacts,
-	checkProductLine,
-	isGuid,
 } from "../domain/claim-validation.ts";
 import { DomainError, type FieldProblem } from "../domain/errors.ts";
 import type { DirectoryFacts } from "./directory-facts.ts";
@@ -226,43 +226,66 @@ function duplicateProblem(
  */
 export async function writeLines(
 	tx: Tx,
-	claim: {
-		id: string;
-		partnerOrganizationId: string;
-		tenantId: string;
-		activity: string;
-		solutionArea: string;
-	},
+	claim: LineOwner,
 	lines: ResolvedLine[],
 	opts: { fresh?: boolean } = {},
 ): Promise<void> {
 	if (!opts.fresh)
 		await tx.delete(claimProducts).where(eq(claimProducts.claimId, claim.id));
-	if (lines.length === 0) return;
+	const insert = linesInsert(tx, claim, lines);
+	if (!insert) return;
 	try {
-		await tx.insert(claimProducts).values(
-			lines.map((l, position) => ({
-				claimId: claim.id,
-				position,
-				productId: l.productId,
-				subscriptionId: l.subscriptionId,
-				partnerOrganizationId: claim.partnerOrganizationId,
-				tenantId: claim.tenantId.toLowerCase(),
-				activity: claim.activity,
-				claimKey: l.claimKey,
-				competeKey: l.competeKey,
-			})),
-		);
+		await insert;
 	} catch (err) {
-		if (
-			pgErrorCode(err) === "23505" &&
-			pgConstraint(err) !== "claim_products_pkey"
-		) {
-			const p = duplicateProblem(claim.solutionArea as SolutionArea, 0);
-			throw new DomainError(p.code, p.message, [{ ...p, path: "products" }]);
-		}
-		throw err;
+		throwLineConflict(err, claim);
 	}
+}
+
+/** The claim a product line belongs to (the columns its line rows repeat). */
+export interface LineOwner {
+	id: string;
+	partnerOrganizationId: string;
+	tenantId: string;
+	activity: string;
+	solutionArea: string;
+}
+
+/**
+ * The INSERT of a claim's product lines in position order (not yet run), or undefined
+ * for none. Run it inside a try and pass errors to {@link throwLineConflict}.
+ */
+export function linesInsert(tx: Tx, claim: LineOwner, lines: ResolvedLine[]) {
+	if (lines.length === 0) return undefined;
+	return tx.insert(claimProducts).values(
+		lines.map((l, position) => ({
+			claimId: claim.id,
+			position,
+			productId: l.productId,
+			subscriptionId: l.subscriptionId,
+			partnerOrganizationId: claim.partnerOrganizationId,
+			tenantId: claim.tenantId.toLowerCase(),
+			activity: claim.activity,
+			claimKey: l.claimKey,
+			competeKey: l.competeKey,
+		})),
+	);
+}
+
+/**
+ * Rethrows an error of writing product lines: a unique violation of R-CMP-1's indexes (a
+ * live claim already holds the workload) as the duplicate problem of the solution area;
+ * anything else as it is.
+ * @throws DomainError (R-CMP-1's duplicate code), or `err`.
+ */
+export function throwLineConflict(err: unknown, claim: LineOwner): never {
+	if (
+		pgErrorCode(err) === "23505" &&
+		pgConstraint(err) !== "claim_products_pkey"
+	) {
+		const p = duplicateProblem(claim.solutionArea as SolutionArea, 0);
+		throw new DomainError(p.code, p.message, [{ ...p, path: "products" }]);
+	}
+	throw err;
 }
 
 /** Sets `live` (R-CMP-1) and `holdsAssociation` (R-CMP-2) on a claim's product rows. */

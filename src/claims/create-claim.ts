@@ -3,17 +3,21 @@ import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { claims } from "../db/schema.ts";
 import { throwIfProblems } from "../domain/claim-validation.ts";
-import { type ClaimRow, type ClaimView, toClaimView } from "./claim-view.ts";
 import {
+	type CreateClaimInput,
 	checkCustomerFacts,
 	checkMpnFacts,
 	createClaimSchema,
 	normalizeContacts,
-	type CreateClaimInput,
 } from "./claim-input.ts";
-import { resolveLines, writeLines } from "./claim-products.ts";
+import {
+	linesInsert,
+	resolveLines,
+	throwLineConflict,
+} from "./claim-products.ts";
+import { type ClaimRow, type ClaimView, toClaimView } from "./claim-view.ts";
 import { readDirectoryFacts } from "./directory-facts.ts";
-import { historySnapshot, recordHistory } from "./history.ts";
+import { historySnapshot, recordHistoryAndEvents } from "./history.ts";
 
 /** Options of {@link createClaim}. */
 export interface CreateClaimOptions {
@@ -95,11 +99,31 @@ export async function createClaim(
 			createdAt: now,
 			updatedAt: now,
 		};
-		const [inserted] = await tx.insert(claims).values(row).returning();
-		await writeLines(tx, row, lines, { fresh: true });
-		// The view from what was written (no reload): lines in order, no documents yet.
+		// The row as the database stores it (every column, the schema's defaults written
+		// out), so the claim, its lines and its history row go in one statement below.
+		const inserted: ClaimRow = {
+			...row,
+			competing: false,
+			reviewStartDue: null,
+			decisionDue: null,
+			partnerResponseDue: null,
+			consentEndsAt: null,
+			disputeUntil: null,
+			disputeDecisionDue: null,
+			dueAt: null,
+			informationRequest: null,
+			rejection: null,
+			dispute: null,
+			association: null,
+			eligibility: [],
+			reviewerId: null,
+			submittedAt: null,
+			reviewStartedAt: null,
+			decidedAt: null,
+		};
+		// The view from what is written (no reload): lines in order, no documents yet.
 		const view = toClaimView(
-			inserted as ClaimRow,
+			inserted,
 			lines.map((l, position) => ({
 				claimId: id,
 				position,
@@ -116,14 +140,28 @@ export async function createClaim(
 			})),
 			[],
 		);
-		await recordHistory(tx, {
-			claimId: id,
-			actor: opts.actor,
-			at: now,
-			action: "create",
-			before: null,
-			after: historySnapshot(view),
-		});
+		const linesWrite = linesInsert(tx, row, lines);
+		try {
+			await recordHistoryAndEvents(
+				tx,
+				{
+					claimId: id,
+					actor: opts.actor,
+					at: now,
+					action: "create",
+					before: null,
+					after: historySnapshot(view),
+				},
+				[],
+				view,
+				[
+					tx.insert(claims).values(inserted),
+					...(linesWrite ? [linesWrite] : []),
+				],
+			);
+		} catch (err) {
+			throwLineConflict(err, row);
+		}
 		return view;
 	});
 }

@@ -63,22 +63,25 @@ export async function recordHistory(
  * Appends a history row (R-HIS-1) and the outbox events (R-NTF-1) of one change, each
  * carrying the claim resource, in ONE statement (a data-modifying CTE: one round trip
  * instead of one per row). Same rows as {@link recordHistory} then {@link emitEvent}.
- * `change`, when given, is the statement that writes the change itself (the claim's
- * UPDATE), run as part of the same statement: all parts see one snapshot, so it must not
- * depend on the others (the claim's row is already locked by the caller).
+ * `changes` are the statements that write the change itself (the claim's INSERT or
+ * UPDATE, its product lines), run as parts of the same statement: all parts see one
+ * snapshot, so none may read what another writes (foreign keys are checked at the end of
+ * the statement, so a claim and its lines can be inserted together).
  */
 export async function recordHistoryAndEvents(
 	tx: Tx,
 	entry: HistoryEntry,
 	events: readonly EventType[],
 	claim: ClaimView,
-	change?: SQLWrapper,
+	changes: readonly SQLWrapper[] = [],
 ): Promise<void> {
 	const history = historyInsert(tx, entry).getSQL();
-	const prefix = change ? sql`claim_change as (${change.getSQL()}), ` : sql``;
+	const prefix = sql.join(
+		changes.map((c, i) => sql`${sql.raw(`change_${i}`)} as (${c.getSQL()}), `),
+	);
 	if (events.length === 0) {
 		await tx.execute(
-			change
+			changes.length
 				? sql`with ${prefix}history_row as (${history}) select 1`
 				: history,
 		);

@@ -251,6 +251,10 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		expect(draft).toMatchObject({ status: "draft", version: 1 });
 		expect(Object.values(draft.deadlines).every((d) => d === null)).toBe(true);
 		expect((await historyOf(id)).map((h) => h.action)).toEqual(["create"]);
+		// The answer to the create is the claim as stored (defaults included).
+		const stored = await ana.get(`${API}/claims/${id}`);
+		expect(stored.statusCode, stored.body).toBe(200);
+		expect(stored.json()).toEqual(draft);
 
 		const up = await ana.upload(
 			`${API}/claims/${id}/documents`,

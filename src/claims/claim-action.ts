@@ -3,7 +3,7 @@
  * the state machine (SPEC section 4), apply the change, and write the claim, its history
  * row (R-HIS-1), comments and outbox events in ONE transaction.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq, type SQLWrapper, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
@@ -27,10 +27,10 @@ import {
 	toClaimView,
 } from "./claim-view.ts";
 import {
+	commentInsert,
 	diff,
 	type EventType,
 	historySnapshot,
-	postComment,
 	recordHistoryAndEvents,
 } from "./history.ts";
 
@@ -100,8 +100,14 @@ export interface ActionScope {
 	lines: (ClaimProductRow & { name: string })[];
 	/** The claim's documents before the action, upload order. */
 	docs: ClaimDocumentRow[];
-	/** Post a comment to the thread (R-REV-3). */
+	/** Post a comment to the thread (R-REV-3), written with the claim (see `defer`). */
 	comment(body: string, kind?: string): Promise<string>;
+	/**
+	 * Writes `statement` in the same statement as the claim's update, its history row and
+	 * its events (one round trip). It runs after `apply` returns, so nothing in this action
+	 * may read what it writes.
+	 */
+	defer(statement: SQLWrapper): void;
 	/**
 	 * Tells the action the claim's documents after `apply` (upload order) when `apply`
 	 * changed them and knows the result, so they are not read again.
@@ -239,6 +245,7 @@ async function actInTx(
 		assertTransition(opts.action, opts.actor.kind, factsOf(row, now));
 	const beforeView = toClaimView(row, beforeLines, beforeDocs);
 	let docsAfter: ClaimDocumentRow[] | undefined;
+	const deferred: SQLWrapper[] = [];
 	const scope: ActionScope = {
 		tx,
 		ctx,
@@ -247,14 +254,20 @@ async function actInTx(
 		now,
 		lines: beforeLines,
 		docs: beforeDocs,
-		comment: (body, kind) =>
-			postComment(tx, {
+		comment: async (body, kind) => {
+			const { id, insert } = commentInsert(tx, {
 				claimId: row.id,
 				actor: opts.actor,
 				at: now,
 				body,
 				kind,
-			}),
+			});
+			deferred.push(insert);
+			return id;
+		},
+		defer: (statement) => {
+			deferred.push(statement);
+		},
 		setDocs: (docs) => {
 			docsAfter = docs;
 		},
@@ -325,7 +338,7 @@ async function actInTx(
 		},
 		opts.events ?? [],
 		afterView,
-		[claimUpdate],
+		[claimUpdate, ...deferred],
 	);
 	return afterView;
 }

@@ -95,31 +95,40 @@ export async function recordHistoryAndEvents(
 	);
 }
 
+/** A comment of the claim's thread (R-REV-3). */
+export interface NewComment {
+	claimId: string;
+	actor: Actor;
+	at: Date;
+	body: string;
+	kind?: string;
+	internal?: boolean;
+}
+
 /** Posts to the claim's comment thread (R-REV-3). Returns the comment ID. */
-export async function postComment(
-	tx: Tx,
-	c: {
-		claimId: string;
-		actor: Actor;
-		at: Date;
-		body: string;
-		kind?: string;
-		internal?: boolean;
-	},
-): Promise<string> {
-	const id = randomUUID();
-	await tx.insert(claimComments).values({
-		id,
-		claimId: c.claimId,
-		authorId: c.actor.userId,
-		authorName: c.actor.name,
-		authorRole: primaryRole(c.actor),
-		kind: c.kind ?? "comment",
-		body: c.body,
-		internal: c.internal ?? false,
-		createdAt: c.at,
-	});
+export async function postComment(tx: Tx, c: NewComment): Promise<string> {
+	const { id, insert } = commentInsert(tx, c);
+	await insert;
 	return id;
+}
+
+/** The INSERT of a comment (not yet run) and the comment's ID. */
+export function commentInsert(tx: Tx, c: NewComment) {
+	const id = randomUUID();
+	return {
+		id,
+		insert: tx.insert(claimComments).values({
+			id,
+			claimId: c.claimId,
+			authorId: c.actor.userId,
+			authorName: c.actor.name,
+			authorRole: primaryRole(c.actor),
+			kind: c.kind ?? "comment",
+			body: c.body,
+			internal: c.internal ?? false,
+			createdAt: c.at,
+		}),
+	};
 }
 
 function outboxRow(

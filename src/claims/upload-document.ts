@@ -4,10 +4,10 @@ import { and, eq } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { claimDocuments, claims } from "../db/schema.ts";
-import { assertTransition } from "../domain/claim-lifecycle.ts";
-import { DomainError, notFound } from "../domain/errors.ts";
 import { DocumentError } from "../documents/document-store.ts";
 import { sanitizeFileName } from "../documents/sanitize-name.ts";
+import { assertTransition } from "../domain/claim-lifecycle.ts";
+import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim, factsOf, performClaimAction } from "./claim-action.ts";
 import type { ClaimDocumentRow, ClaimView } from "./claim-view.ts";
 
@@ -57,7 +57,7 @@ export async function uploadDocument(
 		actor: opts.actor,
 		action: "upload_document",
 		expectedVersion: opts.expectedVersion,
-		apply: async ({ tx, claim, now, actor, docs, setDocs }) => {
+		apply: async ({ tx, claim, now, actor, docs, setDocs, defer }) => {
 			const doc: ClaimDocumentRow = {
 				id: documentId,
 				claimId: claim.id,
@@ -69,7 +69,7 @@ export async function uploadDocument(
 				uploadedBy: actor.userId ?? "system",
 				uploadedAt: now,
 			};
-			await tx.insert(claimDocuments).values(doc);
+			defer(tx.insert(claimDocuments).values(doc));
 			// The documents in the order they are read back (upload time, then ID).
 			setDocs(
 				[...docs, doc].sort(

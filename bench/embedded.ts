@@ -38,6 +38,7 @@ import {
 	runCreateSubmitLoad,
 	send,
 } from "./load-client.ts";
+import { recordResult } from "./record.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -432,48 +433,44 @@ async function main(): Promise<void> {
 		const startupMedian = median(startups);
 		const rssMax = samples.length ? Math.max(...samples) : null;
 		const claimsPerSecond = cpor.perSecond as number;
-		console.log(
-			JSON.stringify(
-				{
-					machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os
-						.loadavg()
-						.map((l) => l.toFixed(1))
-						.join(" ")}`,
-					database: "PGlite (embedded, data directory on disk)",
-					data: {
-						claims: meta.claims,
-						byStatus: meta.byStatus,
-						loadedNow: loaded,
-						loadSeconds: loaded ? Math.round(meta.loadMs / 100) / 10 : null,
-						loadTimingsMs: meta.loadTimings,
-						partner: `${meta.partner.organizationId} (${meta.partner.claims.toLocaleString("en")} claims)`,
-					},
-					startup: {
-						medianMs: startupMedian,
-						runsMs: startups,
-						serverReportedReadyMs: reported,
-					},
-					reads,
-					writeLoad: { clients: CLIENTS, seconds: SECONDS, ...cpor },
-					memory: {
-						rssAfterStartMB: rssAfterStart ?? null,
-						rssAtLoadStartMB: rssBeforeLoad ?? null,
-						rssMaxDuringLoadMB: rssMax,
-						rssP50DuringLoadMB: percentile(samples, 50),
-						rssAtEndMB: memEnd?.rssMB ?? null,
-						peakHwmMB: memEnd?.hwmMB ?? null,
-						samples: samples.length,
-					},
-					goals: {
-						claimsPerSecondAtLeast300: claimsPerSecond >= GOALS.claimsPerSecond,
-						startupUnder3s: startupMedian < GOALS.startupMs,
-						rssUnder300MB: rssMax !== null && rssMax < GOALS.rssMB,
-					},
-				},
-				null,
-				2,
-			),
-		);
+		const result = {
+			machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os
+				.loadavg()
+				.map((l) => l.toFixed(1))
+				.join(" ")}`,
+			database: "PGlite (embedded, data directory on disk)",
+			data: {
+				claims: meta.claims,
+				byStatus: meta.byStatus,
+				loadedNow: loaded,
+				loadSeconds: loaded ? Math.round(meta.loadMs / 100) / 10 : null,
+				loadTimingsMs: meta.loadTimings,
+				partner: `${meta.partner.organizationId} (${meta.partner.claims.toLocaleString("en")} claims)`,
+			},
+			startup: {
+				medianMs: startupMedian,
+				runsMs: startups,
+				serverReportedReadyMs: reported,
+			},
+			reads,
+			writeLoad: { clients: CLIENTS, seconds: SECONDS, ...cpor },
+			memory: {
+				rssAfterStartMB: rssAfterStart ?? null,
+				rssAtLoadStartMB: rssBeforeLoad ?? null,
+				rssMaxDuringLoadMB: rssMax,
+				rssP50DuringLoadMB: percentile(samples, 50),
+				rssAtEndMB: memEnd?.rssMB ?? null,
+				peakHwmMB: memEnd?.hwmMB ?? null,
+				samples: samples.length,
+			},
+			goals: {
+				claimsPerSecondAtLeast300: claimsPerSecond >= GOALS.claimsPerSecond,
+				startupUnder3s: startupMedian < GOALS.startupMs,
+				rssUnder300MB: rssMax !== null && rssMax < GOALS.rssMB,
+			},
+		};
+		console.log(JSON.stringify(result, null, 2));
+		recordResult("embedded", result);
 	} catch (err) {
 		console.error(err);
 		process.exitCode = 1;

@@ -37,6 +37,7 @@ import path from "node:path";
 import Fastify from "fastify";
 import pg from "pg";
 import { closeAgent, percentile, send } from "./load-client.ts";
+import { recordResult } from "./record.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -517,27 +518,23 @@ async function main(): Promise<void> {
 		const met = Object.values(results).filter(
 			(r) => (r as { goalP99: boolean }).goalP99,
 		).length;
-		console.log(
-			JSON.stringify(
-				{
-					machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-					claims: claimCount,
-					partners: partnerRows.length,
-					loadSeconds: load ? loadSeconds : "reused",
-					largestPartner: { org: big.org, claims: big.n },
-					midPartner: { org: mid.org, claims: mid.n },
-					serverProcesses: PROCESSES,
-					clients: CLIENTS,
-					secondsPerScenario: SECONDS,
-					goal: `p99 < ${GOAL_P99_MS} ms`,
-					scenariosMeetingGoal: `${met} of ${scenarios.length}`,
-					results,
-					floor,
-				},
-				null,
-				2,
-			),
-		);
+		const result = {
+			machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+			claims: claimCount,
+			partners: partnerRows.length,
+			loadSeconds: load ? loadSeconds : "reused",
+			largestPartner: { org: big.org, claims: big.n },
+			midPartner: { org: mid.org, claims: mid.n },
+			serverProcesses: PROCESSES,
+			clients: CLIENTS,
+			secondsPerScenario: SECONDS,
+			goal: `p99 < ${GOAL_P99_MS} ms`,
+			scenariosMeetingGoal: `${met} of ${scenarios.length}`,
+			results,
+			floor,
+		};
+		console.log(JSON.stringify(result, null, 2));
+		recordResult("read-path", result);
 	} catch (err) {
 		console.error(err);
 		process.exitCode = 1;

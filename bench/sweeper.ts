@@ -24,6 +24,7 @@ import { importDirectory } from "../src/directory/import-directory.ts";
 import { systemClock } from "../src/domain/clock.ts";
 import { runDueTimers } from "../src/jobs/sweeper.ts";
 import { type PgCluster, startPgCluster } from "../test/support/pg-cluster.ts";
+import { recordResult } from "./record.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -187,26 +188,29 @@ const transitioned = perWorker.reduce(
 );
 expect("transitions reported by the workers", transitioned, n);
 
-console.log(
-	JSON.stringify({
-		database: database.kind,
-		mode,
-		workers: mode === "workers" ? workers : 1,
-		claims: n,
-		expired: par,
-		activated: consent,
-		exactlyOnce: true,
-		transitionsMs: Math.round(transitionsMs),
-		perSecond: Math.round((n * 1000) / transitionsMs),
-		...(sweepWindowMs !== undefined
-			? {
-					sweepWindowMs: Math.round(sweepWindowMs),
-					perSecondInSweepWindow: Math.round((n * 1000) / sweepWindowMs),
-				}
-			: {}),
-		totalMsInclEventFanOut: Math.round(totalMs),
-		perWorker,
-	}),
+const result = {
+	database: database.kind,
+	mode,
+	workers: mode === "workers" ? workers : 1,
+	claims: n,
+	expired: par,
+	activated: consent,
+	exactlyOnce: true,
+	transitionsMs: Math.round(transitionsMs),
+	perSecond: Math.round((n * 1000) / transitionsMs),
+	...(sweepWindowMs !== undefined
+		? {
+				sweepWindowMs: Math.round(sweepWindowMs),
+				perSecondInSweepWindow: Math.round((n * 1000) / sweepWindowMs),
+			}
+		: {}),
+	totalMsInclEventFanOut: Math.round(totalMs),
+	perWorker,
+};
+console.log(JSON.stringify(result));
+recordResult(
+	`timers-${database.kind}-${mode}-${mode === "workers" ? workers : 1}`,
+	result,
 );
 await database.close();
 await cluster?.stop();

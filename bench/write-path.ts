@@ -32,6 +32,7 @@ import {
 	runCreateSubmitLoad,
 	send,
 } from "./load-client.ts";
+import { recordResult } from "./record.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -383,46 +384,39 @@ async function main(): Promise<void> {
 		const claimsPerSecond = cpor.perSecond as number;
 		const insertsPerSecond = bareResult.perSecond as number;
 		const p99 = (cpor.latency as Record<string, { p99: number }>).sequence?.p99;
-		console.log(
-			JSON.stringify(
-				{
-					machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}`,
-					seconds: SECONDS,
-					clients: CLIENTS,
-					serverProcesses: PROCESSES,
-					transport: SOCKET ? "unix socket" : "tcp 127.0.0.1",
-					pgbench: {
-						tps: Math.round(tps * 10) / 10,
-						latencyAverageMs: pgbenchLatency,
-					},
-					bareInsert: bareResult,
-					cpor,
-					cporDatabase: {
-						statementsPerClaim,
-						transactionsPerClaim,
-						dbExecMsPerClaim,
-						topStatements: statements
-							.slice(0, ONLY_CPOR ? 60 : 12)
-							.map((r) => ({
-								callsPerClaim: Math.round((r.calls / done) * 100) / 100,
-								query: r.query,
-							})),
-					},
-					ratios: {
-						claimsPerPgbenchTps:
-							Math.round((claimsPerSecond / tps) * 1000) / 1000,
-						claimsPerBareInsert:
-							Math.round((claimsPerSecond / insertsPerSecond) * 1000) / 1000,
-					},
-					goals: {
-						halfOfPgbench: claimsPerSecond >= tps / 2,
-						p99Under50ms: p99 !== undefined && p99 < 50,
-					},
-				},
-				null,
-				2,
-			),
-		);
+		const result = {
+			machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}`,
+			seconds: SECONDS,
+			clients: CLIENTS,
+			serverProcesses: PROCESSES,
+			transport: SOCKET ? "unix socket" : "tcp 127.0.0.1",
+			pgbench: {
+				tps: Math.round(tps * 10) / 10,
+				latencyAverageMs: pgbenchLatency,
+			},
+			bareInsert: bareResult,
+			cpor,
+			cporDatabase: {
+				statementsPerClaim,
+				transactionsPerClaim,
+				dbExecMsPerClaim,
+				topStatements: statements.slice(0, ONLY_CPOR ? 60 : 12).map((r) => ({
+					callsPerClaim: Math.round((r.calls / done) * 100) / 100,
+					query: r.query,
+				})),
+			},
+			ratios: {
+				claimsPerPgbenchTps: Math.round((claimsPerSecond / tps) * 1000) / 1000,
+				claimsPerBareInsert:
+					Math.round((claimsPerSecond / insertsPerSecond) * 1000) / 1000,
+			},
+			goals: {
+				halfOfPgbench: claimsPerSecond >= tps / 2,
+				p99Under50ms: p99 !== undefined && p99 < 50,
+			},
+		};
+		console.log(JSON.stringify(result, null, 2));
+		recordResult(SOCKET ? "write-path-socket" : "write-path-tcp", result);
 	} catch (err) {
 		console.error(err);
 		process.exitCode = 1;

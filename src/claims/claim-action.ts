@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 /**
  * The one way a claim changes: lock the row, check visibility, version (R-EDIT-2) and
  * the state machine (SPEC section 4), apply the change, and write the claim, its history
@@ -27,10 +28,11 @@ import {
 	toClaimView,
 } from "./claim-view.ts";
 import {
-	commentInsert,
+	commentsInsert,
 	diff,
 	type EventType,
 	historySnapshot,
+	type NewComment,
 	recordHistoryAndEvents,
 } from "./history.ts";
 
@@ -105,7 +107,9 @@ export interface ActionScope {
 	/**
 	 * Writes `statement` in the same statement as the claim's update, its history row and
 	 * its events (one round trip). It runs after `apply` returns, so nothing in this action
-	 * may read what it writes.
+	 * may read what it writes, and the order among deferred statements is not defined
+	 * (PostgreSQL runs the parts of one statement in an order of its own): defer at most
+	 * one write per table. Not with `writesParts` (the parts are read before it runs).
 	 */
 	defer(statement: SQLWrapper): void;
 	/**
@@ -246,6 +250,9 @@ async function actInTx(
 	const beforeView = toClaimView(row, beforeLines, beforeDocs);
 	let docsAfter: ClaimDocumentRow[] | undefined;
 	const deferred: SQLWrapper[] = [];
+	// Comments go in one multi-row INSERT, so their order (seq) is the order of the calls.
+	const comments: NewComment[] = [];
+	const commentIds: string[] = [];
 	const scope: ActionScope = {
 		tx,
 		ctx,
@@ -255,14 +262,15 @@ async function actInTx(
 		lines: beforeLines,
 		docs: beforeDocs,
 		comment: async (body, kind) => {
-			const { id, insert } = commentInsert(tx, {
+			comments.push({
 				claimId: row.id,
 				actor: opts.actor,
 				at: now,
 				body,
 				kind,
 			});
-			deferred.push(insert);
+			const id = randomUUID();
+			commentIds.push(id);
 			return id;
 		},
 		defer: (statement) => {
@@ -273,6 +281,12 @@ async function actInTx(
 		},
 	};
 	const changes = await opts.apply(scope);
+	if (opts.writesParts && deferred.length > 0)
+		throw new Error(
+			`${opts.action}: a deferred write cannot be combined with writesParts (the parts are read before it runs)`,
+		);
+	if (comments.length > 0)
+		deferred.push(commentsInsert(tx, comments, commentIds));
 	// Keys `apply` left undefined are not written (as Drizzle's `set` skips them).
 	for (const key of Object.keys(changes) as (keyof ClaimRow)[])
 		if (changes[key] === undefined) delete changes[key];

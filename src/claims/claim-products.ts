@@ -272,15 +272,15 @@ export function linesInsert(tx: Tx, claim: LineOwner, lines: ResolvedLine[]) {
 }
 
 /**
- * Rethrows an error of writing product lines: a unique violation of R-CMP-1's indexes (a
- * live claim already holds the workload) as the duplicate problem of the solution area;
- * anything else as it is.
+ * Rethrows an error of writing product lines: a unique violation of R-CMP-1's index
+ * (`claim_products_r_cmp_1_uq`: a live claim already holds the workload) as the duplicate
+ * problem of the solution area; anything else as it is.
  * @throws DomainError (R-CMP-1's duplicate code), or `err`.
  */
 export function throwLineConflict(err: unknown, claim: LineOwner): never {
 	if (
 		pgErrorCode(err) === "23505" &&
-		pgConstraint(err) !== "claim_products_pkey"
+		pgConstraint(err) === "claim_products_r_cmp_1_uq"
 	) {
 		const p = duplicateProblem(claim.solutionArea as SolutionArea, 0);
 		throw new DomainError(p.code, p.message, [{ ...p, path: "products" }]);

@@ -107,18 +107,19 @@ export interface NewComment {
 
 /** Posts to the claim's comment thread (R-REV-3). Returns the comment ID. */
 export async function postComment(tx: Tx, c: NewComment): Promise<string> {
-	const { id, insert } = commentInsert(tx, c);
-	await insert;
+	const id = randomUUID();
+	await commentsInsert(tx, [c], [id]);
 	return id;
 }
 
-/** The INSERT of a comment (not yet run) and the comment's ID. */
-export function commentInsert(tx: Tx, c: NewComment) {
-	const id = randomUUID();
-	return {
-		id,
-		insert: tx.insert(claimComments).values({
-			id,
+/**
+ * The INSERT of comments (not yet run), one row each with the given IDs, in one
+ * multi-row statement so their order in the thread (`seq`) is the order given.
+ */
+export function commentsInsert(tx: Tx, comments: NewComment[], ids: string[]) {
+	return tx.insert(claimComments).values(
+		comments.map((c, i) => ({
+			id: ids[i] as string,
 			claimId: c.claimId,
 			authorId: c.actor.userId,
 			authorName: c.actor.name,
@@ -127,8 +128,8 @@ export function commentInsert(tx: Tx, c: NewComment) {
 			body: c.body,
 			internal: c.internal ?? false,
 			createdAt: c.at,
-		}),
-	};
+		})),
+	);
 }
 
 function outboxRow(

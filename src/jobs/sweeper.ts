@@ -93,9 +93,11 @@ export async function runDueTimers(
 }
 
 /**
- * How long one round of the sweeper may spend sending deliveries (ms). Under a backlog
- * (a burst of events, a slow receiver) the rest waits for the next round, so the timers
- * of R-TIME-4 and R-TIME-6 are never held back by deliveries for longer than this.
+ * How long one round of the sweeper may spend sending deliveries (ms): no new pass of
+ * deliveries starts after it. Under a backlog (a burst of events, a slow receiver) the
+ * rest waits for the next round, so the timers of R-TIME-4 and R-TIME-6 wait for
+ * deliveries at most this long plus one pass (50 deliveries, 10 at a time, each bounded
+ * by its channel's timeout: 10 s for a webhook).
  */
 export const SWEEP_DELIVERY_BUDGET_MS = 2_000;
 

@@ -64,7 +64,10 @@ export function canSeeClaim(
 }
 
 /** The state-machine facts of a claim row at `now`. */
-export function factsOf(row: ClaimRow, now: Date): TransitionFacts {
+export function factsOf(
+	row: Pick<ClaimRow, "status" | "dispute" | "association" | "consentEndsAt">,
+	now: Date,
+): TransitionFacts {
 	const dispute = row.dispute as { status?: string } | null;
 	const association = row.association as { status?: string } | null;
 	return {

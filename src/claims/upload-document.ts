@@ -32,9 +32,17 @@ export async function uploadDocument(
 	ctx: AppContext,
 	opts: UploadDocumentOptions,
 ): Promise<{ claim: ClaimView; documentId: string }> {
-	// Cheap check before reading the body, so a forbidden upload stores nothing.
+	// Cheap check before reading the body, so a forbidden upload stores nothing: only the
+	// columns visibility and the transition check read.
 	const [row] = await ctx.db
-		.select()
+		.select({
+			status: claims.status,
+			partnerOrganizationId: claims.partnerOrganizationId,
+			tenantId: claims.tenantId,
+			consentEndsAt: claims.consentEndsAt,
+			dispute: claims.dispute,
+			association: claims.association,
+		})
 		.from(claims)
 		.where(eq(claims.id, opts.claimId));
 	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();

@@ -69,7 +69,6 @@ import {
 	type CalendarConfig,
 } from "../src/domain/calendar.ts";
 import {
-	businessDaysBefore,
 	PARTNER_REMINDER_DAYS,
 	REVIEWER_REMINDER_DAYS,
 } from "../src/notifications/reminders.ts";
@@ -1056,9 +1055,9 @@ async function recordSentReminders(
 			if (!r.partner_email) continue;
 			for (let i = 0; i < PARTNER_REMINDER_DAYS.length; i++) {
 				const n = PARTNER_REMINDER_DAYS[i] as number;
-				const from = businessDaysBefore(calendar, due, n);
+				const from = calendar.businessDaysBefore(due, n);
 				const next = PARTNER_REMINDER_DAYS[i + 1];
-				const until = next ? businessDaysBefore(calendar, due, next) : due;
+				const until = next ? calendar.businessDaysBefore(due, next) : due;
 				if (now < from || now >= until) continue;
 				if (
 					r.requested_at &&
@@ -1077,7 +1076,7 @@ async function recordSentReminders(
 		if (!deadline) continue;
 		if (deadline === "dispute_decision" && r.dispute_status !== "open")
 			continue;
-		if (now < businessDaysBefore(calendar, due, REVIEWER_REMINDER_DAYS))
+		if (now < calendar.businessDaysBefore(due, REVIEWER_REMINDER_DAYS))
 			continue;
 		const assigned =
 			deadline === "decision" && r.reviewer_id

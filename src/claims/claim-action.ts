@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 /**
  * The one way a claim changes: lock the row, check visibility, version (R-EDIT-2) and
  * the state machine (SPEC section 4), apply the change, and write the claim, its history
  * row (R-HIS-1), comments and outbox events in ONE transaction.
  */
+import { randomUUID } from "node:crypto";
 import { eq, type SQLWrapper, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
@@ -255,7 +255,6 @@ async function actInTx(
 	const deferred: SQLWrapper[] = [];
 	// Comments go in one multi-row INSERT, so their order (seq) is the order of the calls.
 	const comments: NewComment[] = [];
-	const commentIds: string[] = [];
 	const scope: ActionScope = {
 		tx,
 		ctx,
@@ -265,15 +264,15 @@ async function actInTx(
 		lines: beforeLines,
 		docs: beforeDocs,
 		comment: async (body, kind) => {
+			const id = randomUUID();
 			comments.push({
+				id,
 				claimId: row.id,
 				actor: opts.actor,
 				at: now,
 				body,
 				kind,
 			});
-			const id = randomUUID();
-			commentIds.push(id);
 			return id;
 		},
 		defer: (statement) => {
@@ -288,8 +287,7 @@ async function actInTx(
 		throw new Error(
 			`${opts.action}: a deferred write cannot be combined with writesParts (the parts are read before it runs)`,
 		);
-	if (comments.length > 0)
-		deferred.push(commentsInsert(tx, comments, commentIds));
+	if (comments.length > 0) deferred.push(commentsInsert(tx, comments));
 	// Keys `apply` left undefined are not written (as Drizzle's `set` skips them).
 	for (const key of Object.keys(changes) as (keyof ClaimRow)[])
 		if (changes[key] === undefined) delete changes[key];

@@ -300,12 +300,6 @@ export function splitClaimParts(r: ClaimRowWithParts): {
 	};
 }
 
-/** The view of a row selected with {@link claimWithPartsColumns}. */
-export function toClaimViewWithParts(r: ClaimRowWithParts): ClaimView {
-	const { row, lines, docs } = splitClaimParts(r);
-	return toClaimView(row, lines, docs);
-}
-
 /** A product line in view order: [productId, catalog name, subscriptionId]. */
 type ViewLine = [string, string, string | null];
 /** A document in upload order: [id, name, contentType, size, sha256, uploadedAt, purpose]. */

@@ -97,6 +97,7 @@ export async function recordHistoryAndEvents(
 
 /** A comment of the claim's thread (R-REV-3). */
 export interface NewComment {
+	id: string;
 	claimId: string;
 	actor: Actor;
 	at: Date;
@@ -106,20 +107,23 @@ export interface NewComment {
 }
 
 /** Posts to the claim's comment thread (R-REV-3). Returns the comment ID. */
-export async function postComment(tx: Tx, c: NewComment): Promise<string> {
+export async function postComment(
+	tx: Tx,
+	c: Omit<NewComment, "id">,
+): Promise<string> {
 	const id = randomUUID();
-	await commentsInsert(tx, [c], [id]);
+	await commentsInsert(tx, [{ ...c, id }]);
 	return id;
 }
 
 /**
- * The INSERT of comments (not yet run), one row each with the given IDs, in one
- * multi-row statement so their order in the thread (`seq`) is the order given.
+ * The INSERT of comments (not yet run), in one multi-row statement so their order in the
+ * thread (`seq`) is the order given.
  */
-export function commentsInsert(tx: Tx, comments: NewComment[], ids: string[]) {
+export function commentsInsert(tx: Tx, comments: NewComment[]) {
 	return tx.insert(claimComments).values(
-		comments.map((c, i) => ({
-			id: ids[i] as string,
+		comments.map((c) => ({
+			id: c.id,
 			claimId: c.claimId,
 			authorId: c.actor.userId,
 			authorName: c.actor.name,

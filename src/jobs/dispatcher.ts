@@ -144,7 +144,7 @@ export interface DeliverOptions {
 	 * The sweeper sets it so that a backlog of deliveries cannot hold back the timers of
 	 * the same round; the rest is sent on the next round. Default: until none is due.
 	 */
-	budgetMs?: number;
+	budgetMs?: number | undefined;
 }
 
 /**

@@ -115,13 +115,9 @@ export async function runBackgroundWork(
 	const reminders = await planReminders(ctx);
 	const channels = defaultChannels();
 	const events = await fanOutEvents(ctx, channels);
-	const deliveries = await deliverDue(
-		ctx,
-		channels,
-		opts.deliveryBudgetMs !== undefined
-			? { budgetMs: opts.deliveryBudgetMs }
-			: {},
-	);
+	const deliveries = await deliverDue(ctx, channels, {
+		budgetMs: opts.deliveryBudgetMs,
+	});
 	const countDeltas = await foldClaimStatusDeltas(ctx);
 	return { timers, reminders, events, deliveries, countDeltas };
 }

@@ -28,18 +28,6 @@ export const REVIEWER_REMINDER_DAYS = 1;
 /** How far back the first run of a process looks for reminder instants it missed. */
 const HORIZON_MS = 14 * 86_400_000;
 
-/**
- * The latest business-day instant T before `due` with addBusinessDays(T, n) = due
- * ({@link BusinessCalendar.businessDaysBefore}). R-TIME-9.
- */
-export function businessDaysBefore(
-	calendar: BusinessCalendar,
-	due: Date,
-	n: number,
-): Date {
-	return calendar.businessDaysBefore(due, n);
-}
-
 interface Candidate {
 	claimId: string;
 	/** The claim's status and deadline when it was examined (re-checked before planning). */
@@ -241,9 +229,9 @@ async function planRemindersIn(
 			// The reminder for n days is due from its instant until the next one's.
 			for (let i = 0; i < PARTNER_REMINDER_DAYS.length; i++) {
 				const n = PARTNER_REMINDER_DAYS[i] as number;
-				const from = businessDaysBefore(cal, due, n);
+				const from = cal.businessDaysBefore(due, n);
 				const next = PARTNER_REMINDER_DAYS[i + 1];
-				const until = next ? businessDaysBefore(cal, due, next) : due;
+				const until = next ? cal.businessDaysBefore(due, next) : due;
 				if (now < from || now >= until) continue;
 				if (row.requestedAt && from.getTime() < Date.parse(row.requestedAt))
 					continue;
@@ -266,7 +254,7 @@ async function planRemindersIn(
 		if (!deadline) continue;
 		if (deadline === "dispute_decision" && row.disputeStatus !== "open")
 			continue;
-		const from = businessDaysBefore(cal, due, REVIEWER_REMINDER_DAYS);
+		const from = cal.businessDaysBefore(due, REVIEWER_REMINDER_DAYS);
 		if (now < from) continue;
 		const all = await allReviewers();
 		const assigned =

@@ -7,11 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BusinessCalendar } from "../../src/domain/calendar.ts";
-import {
-	businessDaysBefore,
-	dueWindows,
-	fullPassEnd,
-} from "../../src/notifications/reminders.ts";
+import { dueWindows, fullPassEnd } from "../../src/notifications/reminders.ts";
 
 const calendars = {
 	utc: new BusinessCalendar({ timeZone: "UTC" }),
@@ -39,7 +35,7 @@ describe("R-TIME-9 reminder windows", () => {
 						const due = new Date(from.getTime() + dueOffset);
 						// CPOR sets these deadlines with addBusinessDays: on business days.
 						if (!cal.isBusinessDay(due)) return true;
-						const instant = businessDaysBefore(cal, due, n);
+						const instant = cal.businessDaysBefore(due, n);
 						if (!(instant > from && instant <= now)) return true;
 						const windows = dueWindows(cal, from, now, [n]);
 						return windows.some((w) => due >= w.from && due <= w.to);
@@ -63,7 +59,7 @@ describe("R-TIME-9 reminder windows", () => {
 					(nowOffset, dueOffset, n) => {
 						const now = new Date(start + nowOffset);
 						const due = new Date(now.getTime() + dueOffset);
-						if (businessDaysBefore(cal, due, n) > now) return true;
+						if (cal.businessDaysBefore(due, n) > now) return true;
 						return due <= fullPassEnd(cal, now);
 					},
 				),
@@ -92,7 +88,7 @@ describe("R-TIME-9 reminder windows", () => {
 					fc.integer({ min: 0, max: 5 }),
 					(offset, n) => {
 						const due = new Date(start + offset);
-						const got = businessDaysBefore(cal, due, n);
+						const got = cal.businessDaysBefore(due, n);
 						expect(got.toISOString()).toBe(reference(due, n).toISOString());
 						if (cal.isBusinessDay(due) && n > 0)
 							expect(cal.addBusinessDays(got, n).getTime()).toBe(due.getTime());

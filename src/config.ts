@@ -70,7 +70,7 @@ export const envSchema = z.object({
 	),
 	CPOR_MAX_UPLOAD_MB: int(25, 1),
 	/** Page cache of the embedded database (PGlite's shared_buffers), in MB. */
-	CPOR_PGLITE_CACHE_MB: int(32, 1).pipe(
+	CPOR_PGLITE_CACHE_MB: int(16, 1).pipe(
 		z
 			.number()
 			.max(

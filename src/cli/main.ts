@@ -16,7 +16,7 @@ import { adminClockRoutes } from "../http/routes/admin-clock.ts";
 import { devMailboxPage } from "../http/routes/dev-mailbox-page.ts";
 import { buildServer } from "../http/server.ts";
 import { runBackgroundWork, startSweeper } from "../jobs/sweeper.ts";
-import { isEmpty, startRuntime } from "../runtime.ts";
+import { isEmpty, limitHeapGrowth, startRuntime } from "../runtime.ts";
 import { addSimulateCommand } from "../simulate/command.ts";
 
 const ENV_HELP = `
@@ -28,7 +28,7 @@ Environment variables (flags win):
   CPOR_ADMIN_EMAIL/PASSWORD   create the first platform admin on start
   CPOR_DEMO_PASSWORD          password of the demo accounts (default cpor-demo-2026)
   CPOR_MAX_UPLOAD_MB          PoE upload limit in MB (default 25)
-  CPOR_PGLITE_CACHE_MB        page cache of the embedded database in MB (default 32; more memory, fewer reads)
+  CPOR_PGLITE_CACHE_MB        page cache of the embedded database in MB (default 16; more memory, fewer reads)
   CPOR_AUTH_CACHE_SECONDS     serve: seconds a resolved API token or session is reused (default 10; 0: off)
   CPOR_TIME_ZONE              business-day time zone, IANA name (default UTC)
   CPOR_HOLIDAYS               public-holiday calendar, date-holidays code like NL or DE-BY (default none)
@@ -127,6 +127,8 @@ program
 				await runClusterPrimary(c, flags, processes, started);
 				return;
 			}
+			// The embedded database shares this process: keep the JavaScript heap small.
+			if (!c.databaseUrl) limitHeapGrowth();
 			const rt = await startRuntime(c, { sandbox: flags.sandbox });
 			if (!clusterWorker && flags.demo && (await isEmpty(rt.ctx))) {
 				process.stdout.write("Loading the demo (first start only)…\n");

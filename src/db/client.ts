@@ -5,7 +5,6 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PACKAGE_ROOT } from "../paths.ts";
 import { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type {
@@ -15,6 +14,7 @@ import type {
 } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { PACKAGE_ROOT } from "../paths.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -82,7 +82,7 @@ export async function checkPool(
 }
 
 /** Default PGlite page cache in MB (CPOR_PGLITE_CACHE_MB). */
-export const DEFAULT_PGLITE_CACHE_MB = 32;
+export const DEFAULT_PGLITE_CACHE_MB = 16;
 
 /**
  * Opens the database. Throws with a clear message when PostgreSQL cannot be reached.

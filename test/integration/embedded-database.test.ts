@@ -1,6 +1,6 @@
 /**
  * The embedded database (PGlite): its page cache (shared_buffers) is set from
- * CPOR_PGLITE_CACHE_MB, default 32 MB, so an idle server does not hold PGlite's own
+ * CPOR_PGLITE_CACHE_MB, default 16 MB, so an idle server does not hold PGlite's own
  * 128 MB default in resident memory (issue 5, embedded memory goal).
  */
 import { sql } from "drizzle-orm";
@@ -24,12 +24,13 @@ async function sharedBuffers(pgliteCacheMb?: number): Promise<string> {
 }
 
 describe("embedded database settings", () => {
-	it("uses a 32 MB page cache by default and CPOR_PGLITE_CACHE_MB otherwise", async () => {
-		expect(DEFAULT_PGLITE_CACHE_MB).toBe(32);
-		expect(await sharedBuffers()).toBe("32MB");
-		const config = loadConfig({ CPOR_PGLITE_CACHE_MB: "16" });
-		expect(config.pgliteCacheMb).toBe(16);
-		expect(await sharedBuffers(config.pgliteCacheMb)).toBe("16MB");
+	it("uses a 16 MB page cache by default and CPOR_PGLITE_CACHE_MB otherwise", async () => {
+		expect(DEFAULT_PGLITE_CACHE_MB).toBe(16);
+		expect(loadConfig({}).pgliteCacheMb).toBe(16);
+		expect(await sharedBuffers()).toBe("16MB");
+		const config = loadConfig({ CPOR_PGLITE_CACHE_MB: "48" });
+		expect(config.pgliteCacheMb).toBe(48);
+		expect(await sharedBuffers(config.pgliteCacheMb)).toBe("48MB");
 	});
 
 	it("refuses a page cache below 1 MB with the variable's name", () => {

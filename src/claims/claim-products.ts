@@ -254,7 +254,11 @@ export interface LineOwner {
  * The INSERT of a claim's product lines in position order (not yet run), or undefined
  * for none. Run it inside a try and pass errors to {@link throwLineConflict}.
  */
-export function linesInsert(tx: Tx, claim: LineOwner, lines: ResolvedLine[]) {
+export function linesInsert(
+	tx: Queryable,
+	claim: LineOwner,
+	lines: ResolvedLine[],
+) {
 	if (lines.length === 0) return undefined;
 	return tx.insert(claimProducts).values(
 		lines.map((l, position) => ({
@@ -326,8 +330,17 @@ export async function findCompetitors(
 	q: Queryable,
 	claimId: string,
 ): Promise<string[]> {
+	const rows = await competitorsQuery(q, claimId);
+	return rows.map((r) => r.claimId).sort();
+}
+
+/**
+ * The query of {@link findCompetitors} (one column, `claim_id`), unsorted, for running
+ * it or embedding it as a subquery (readDirectoryFacts' `competitorsOf`).
+ */
+export function competitorsQuery(q: Queryable, claimId: string) {
 	const mine = alias(claimProducts, "mine");
-	const rows = await q
+	return q
 		.selectDistinct({ claimId: claimProducts.claimId })
 		.from(mine)
 		.innerJoin(
@@ -341,5 +354,4 @@ export async function findCompetitors(
 		)
 		.innerJoin(claims, eq(claims.id, claimProducts.claimId))
 		.where(and(eq(mine.claimId, claimId), ne(claims.status, "draft")));
-	return rows.map((r) => r.claimId).sort();
 }

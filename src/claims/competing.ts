@@ -16,14 +16,17 @@ const ARBITRATION_NOTE =
  * Finds the claim's competitors; when there are any, marks this claim and each of them
  * `competing` (with a history row and an arbitration comment on each claim newly
  * marked). Returns whether this claim competes. Runs in the caller's transaction.
+ * `competitors`: the competitors when the caller read them already in this transaction
+ * (after locking the claim); otherwise they are read here.
  */
 export async function markCompeting(
 	tx: Tx,
 	claimId: string,
 	actor: Actor,
 	now: Date,
+	competitors?: readonly string[],
 ): Promise<boolean> {
-	const others = await findCompetitors(tx, claimId);
+	const others = competitors ?? (await findCompetitors(tx, claimId));
 	if (others.length === 0) return false;
 	const ids = [...others, claimId].sort();
 	// Lock in ID order so concurrent markers cannot deadlock.

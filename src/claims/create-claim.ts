@@ -38,130 +38,130 @@ export async function createClaim(
 ): Promise<ClaimView> {
 	const input = createClaimSchema.parse(opts.input);
 	const organizationId = opts.actor.organizationId as string;
-	return ctx.db.transaction(async (tx) => {
-		const now = ctx.clock.now();
-		// The MPN, tenant, catalog and subscriptions in one statement.
-		const directory = await readDirectoryFacts(tx, {
-			organizationId,
-			mpnId: input.mpnId,
-			tenantId: input.customer.tenantId,
-			lines: input.products,
-			duplicates: {
-				solutionArea: input.solutionArea,
-				activity: input.activity,
-			},
-		});
-		const mpn = checkMpnFacts(input.mpnId, directory.programs);
-		const customer = checkCustomerFacts(
-			{
-				domain: input.customer.domain,
-				solutionArea: input.solutionArea,
-				activity: input.activity,
-			},
-			directory.tenant,
-		);
-		throwIfProblems([...mpn.problems, ...customer.problems]);
-		const { lines, problems } = await resolveLines(
-			tx,
-			{
-				lines: input.products,
-				solutionArea: input.solutionArea,
-				activity: input.activity,
-				tenantId: input.customer.tenantId,
-				organizationId,
-			},
-			directory,
-		);
-		throwIfProblems(problems);
-		const id = randomUUID();
-		const row = {
-			id,
-			name: input.name,
-			status: "draft",
-			version: 1,
-			partnerOrganizationId: organizationId,
-			mpnId: input.mpnId,
-			tenantId: input.customer.tenantId.toLowerCase(),
+	// No explicit transaction: one read, then one statement writes the claim, its lines
+	// and its history row (atomic by itself). Under READ COMMITTED a transaction around
+	// the two would add no guarantee (the read takes no locks; R-CMP-1 duplicates racing
+	// in between are caught by the unique index) and cost two round trips (BEGIN, COMMIT).
+	const db = ctx.db;
+	const now = ctx.clock.now();
+	// The MPN, tenant, catalog and subscriptions in one statement.
+	const directory = await readDirectoryFacts(db, {
+		organizationId,
+		mpnId: input.mpnId,
+		tenantId: input.customer.tenantId,
+		lines: input.products,
+		duplicates: {
+			solutionArea: input.solutionArea,
+			activity: input.activity,
+		},
+	});
+	const mpn = checkMpnFacts(input.mpnId, directory.programs);
+	const customer = checkCustomerFacts(
+		{
 			domain: input.customer.domain,
 			solutionArea: input.solutionArea,
 			activity: input.activity,
-			contacts: normalizeContacts(input.contacts),
-			revenueAssociation:
-				input.activity === "revenue_association"
-					? (input.revenueAssociation ?? null)
-					: null,
-			snapshot: {
-				tenantName: customer.tenantName,
-				mpnPrograms: mpn.programs,
-				validatedAt: now.toISOString(),
-			},
-			createdBy: opts.actor.userId ?? "system",
-			createdAt: now,
-			updatedAt: now,
-		};
-		// The row as the database stores it (every column, the schema's defaults written
-		// out), so the claim, its lines and its history row go in one statement below.
-		const inserted: ClaimRow = {
-			...row,
-			competing: false,
-			reviewStartDue: null,
-			decisionDue: null,
-			partnerResponseDue: null,
-			consentEndsAt: null,
-			disputeUntil: null,
-			disputeDecisionDue: null,
-			dueAt: null,
-			informationRequest: null,
-			rejection: null,
-			dispute: null,
-			association: null,
-			eligibility: [],
-			reviewerId: null,
-			submittedAt: null,
-			reviewStartedAt: null,
-			decidedAt: null,
-		};
-		// The view from what is written (no reload): lines in order, no documents yet.
-		const view = toClaimView(
-			inserted,
-			lines.map((l, position) => ({
+		},
+		directory.tenant,
+	);
+	throwIfProblems([...mpn.problems, ...customer.problems]);
+	const { lines, problems } = await resolveLines(
+		db,
+		{
+			lines: input.products,
+			solutionArea: input.solutionArea,
+			activity: input.activity,
+			tenantId: input.customer.tenantId,
+			organizationId,
+		},
+		directory,
+	);
+	throwIfProblems(problems);
+	const id = randomUUID();
+	const row = {
+		id,
+		name: input.name,
+		status: "draft",
+		version: 1,
+		partnerOrganizationId: organizationId,
+		mpnId: input.mpnId,
+		tenantId: input.customer.tenantId.toLowerCase(),
+		domain: input.customer.domain,
+		solutionArea: input.solutionArea,
+		activity: input.activity,
+		contacts: normalizeContacts(input.contacts),
+		revenueAssociation:
+			input.activity === "revenue_association"
+				? (input.revenueAssociation ?? null)
+				: null,
+		snapshot: {
+			tenantName: customer.tenantName,
+			mpnPrograms: mpn.programs,
+			validatedAt: now.toISOString(),
+		},
+		createdBy: opts.actor.userId ?? "system",
+		createdAt: now,
+		updatedAt: now,
+	};
+	// The row as the database stores it (every column, the schema's defaults written
+	// out), so the claim, its lines and its history row go in one statement below.
+	const inserted: ClaimRow = {
+		...row,
+		competing: false,
+		reviewStartDue: null,
+		decisionDue: null,
+		partnerResponseDue: null,
+		consentEndsAt: null,
+		disputeUntil: null,
+		disputeDecisionDue: null,
+		dueAt: null,
+		informationRequest: null,
+		rejection: null,
+		dispute: null,
+		association: null,
+		eligibility: [],
+		reviewerId: null,
+		submittedAt: null,
+		reviewStartedAt: null,
+		decidedAt: null,
+	};
+	// The view from what is written (no reload): lines in order, no documents yet.
+	const view = toClaimView(
+		inserted,
+		lines.map((l, position) => ({
+			claimId: id,
+			position,
+			productId: l.productId,
+			name: l.name,
+			subscriptionId: l.subscriptionId,
+			partnerOrganizationId: organizationId,
+			tenantId: row.tenantId,
+			activity: row.activity,
+			claimKey: l.claimKey,
+			competeKey: l.competeKey,
+			live: true,
+			holdsAssociation: false,
+		})),
+		[],
+	);
+	const linesWrite = linesInsert(db, row, lines);
+	try {
+		await recordHistoryAndEvents(
+			db,
+			{
 				claimId: id,
-				position,
-				productId: l.productId,
-				name: l.name,
-				subscriptionId: l.subscriptionId,
-				partnerOrganizationId: organizationId,
-				tenantId: row.tenantId,
-				activity: row.activity,
-				claimKey: l.claimKey,
-				competeKey: l.competeKey,
-				live: true,
-				holdsAssociation: false,
-			})),
+				actor: opts.actor,
+				at: now,
+				action: "create",
+				before: null,
+				after: historySnapshot(view),
+			},
 			[],
+			view,
+			[db.insert(claims).values(inserted), ...(linesWrite ? [linesWrite] : [])],
 		);
-		const linesWrite = linesInsert(tx, row, lines);
-		try {
-			await recordHistoryAndEvents(
-				tx,
-				{
-					claimId: id,
-					actor: opts.actor,
-					at: now,
-					action: "create",
-					before: null,
-					after: historySnapshot(view),
-				},
-				[],
-				view,
-				[
-					tx.insert(claims).values(inserted),
-					...(linesWrite ? [linesWrite] : []),
-				],
-			);
-		} catch (err) {
-			throwLineConflict(err, row);
-		}
-		return view;
-	});
+	} catch (err) {
+		throwLineConflict(err, row);
+	}
+	return view;
 }

@@ -1,8 +1,8 @@
 /**
  * What the claim checks need from the directory (R-CRT-2 MPN, R-CRT-3 tenant and
- * domains, R-CRT-5 catalog and subscriptions), read in ONE statement of scalar
- * subqueries instead of one query per check: creating and submitting a claim each
- * make three fewer round trips.
+ * domains, R-CRT-5 catalog and subscriptions, R-CMP-1 duplicates, and at submit the
+ * R-CMP-2 competitors), read in ONE statement of scalar subqueries instead of one query
+ * per check: creating a claim makes four fewer round trips, submitting it five.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.ts";
@@ -22,6 +22,7 @@ import type {
 	SubscriptionFacts,
 } from "../domain/claim-validation.ts";
 import {
+	competitorsQuery,
 	lineClaimKey,
 	lineSubscriptionIds,
 	liveClaimKeysWhere,
@@ -42,6 +43,11 @@ export interface DirectoryFacts {
 	 * `duplicates` was given; otherwise {@link resolveLines} reads them itself).
 	 */
 	taken?: { claimKey: string; claimId: string }[];
+	/**
+	 * R-CMP-2: the IDs of the claims competing with `competitorsOf`, sorted (read when it
+	 * was given; the same IDs as `findCompetitors` in claim-products.ts).
+	 */
+	competitors?: string[];
 }
 
 /**
@@ -61,6 +67,8 @@ export async function readDirectoryFacts(
 			activity: Activity;
 			claimId?: string;
 		};
+		/** Also read the competitors of this (already stored) claim, R-CMP-2. */
+		competitorsOf?: string;
 	},
 ): Promise<DirectoryFacts> {
 	const tenantId = input.tenantId.trim().toLowerCase();
@@ -108,12 +116,18 @@ export async function readDirectoryFacts(
 						},
 					)})`
 				: sql<null>`null`,
+			competitors: input.competitorsOf
+				? sql<
+						string[]
+					>`(select coalesce(json_agg(c.claim_id order by c.claim_id), '[]'::json) from (${competitorsQuery(q, input.competitorsOf)}) c)`
+				: sql<null>`null`,
 		})
 		.from(sql`(select 1) as one`);
 	const r = row as NonNullable<typeof row>;
 	const catalog = new Map(r.catalog.map((p) => [p.productId, p]));
 	return {
 		...(r.taken ? { taken: r.taken } : {}),
+		...(r.competitors ? { competitors: r.competitors } : {}),
 		programs: r.programs,
 		tenant: r.tenant,
 		catalog,

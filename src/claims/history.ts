@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { type SQLWrapper, sql } from "drizzle-orm";
 import { stringify as canonicalJson } from "safe-stable-stringify";
 import { type Actor, primaryRole } from "../auth/actor.ts";
-import type { Tx } from "../db/client.ts";
+import type { Queryable, Tx } from "../db/client.ts";
 import { claimComments, claimHistory, outbox } from "../db/schema.ts";
 import type { ClaimView } from "./claim-view.ts";
 
@@ -37,7 +37,7 @@ export interface HistoryEntry {
 	internal?: boolean;
 }
 
-function historyInsert(tx: Tx, entry: HistoryEntry) {
+function historyInsert(tx: Queryable, entry: HistoryEntry) {
 	return tx.insert(claimHistory).values({
 		claimId: entry.claimId,
 		at: entry.at,
@@ -69,7 +69,7 @@ export async function recordHistory(
  * the statement, so a claim and its lines can be inserted together).
  */
 export async function recordHistoryAndEvents(
-	tx: Tx,
+	tx: Queryable,
 	entry: HistoryEntry,
 	events: readonly EventType[],
 	claim: ClaimView,

@@ -3,9 +3,9 @@ import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import {
 	type Activity,
-	type SolutionArea,
 	checkComplete,
 	programsForActivity,
+	type SolutionArea,
 	throwIfProblems,
 } from "../domain/claim-validation.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -28,7 +28,8 @@ export interface SubmitClaimOptions {
  * `claim_incomplete` naming every missing field), PoE (R-CRT-7, `poe_required`), MPN
  * enrollment (R-CRT-2, `mpn_not_enrolled`), domain/tenant (R-CRT-3) and each product
  * line again (R-CRT-5, R-CMP-1). `parts` are the claim's lines and documents as read
- * under the row lock. Returns the MPN's programs for the snapshot.
+ * under the row lock. Returns the MPN's programs for the snapshot and the claim's
+ * competitors (R-CMP-2, read in the same statement; sorted IDs).
  */
 export async function checkSubmittable(
 	tx: Tx,
@@ -37,7 +38,7 @@ export async function checkSubmittable(
 		lines: Pick<ClaimProductRow, "productId" | "subscriptionId">[];
 		docs: unknown[];
 	},
-): Promise<{ programs: string[] }> {
+): Promise<{ programs: string[]; competitors: string[] }> {
 	const { lines } = parts;
 	const solutionArea = claim.solutionArea as SolutionArea;
 	const activity = claim.activity as Activity;
@@ -76,6 +77,7 @@ export async function checkSubmittable(
 		tenantId: claim.tenantId,
 		lines: productLines,
 		duplicates: { solutionArea, activity, claimId: claim.id },
+		competitorsOf: claim.id,
 	});
 	const mpn = checkMpnFacts(claim.mpnId, directory.programs);
 	throwIfProblems(mpn.problems);
@@ -111,7 +113,7 @@ export async function checkSubmittable(
 		directory,
 	);
 	throwIfProblems(resolved.problems);
-	return { programs: mpn.programs };
+	return { programs: mpn.programs, competitors: directory.competitors ?? [] };
 }
 
 /**
@@ -130,8 +132,17 @@ export async function submitClaim(
 		expectedVersion: opts.expectedVersion,
 		events: ["claim.submitted"],
 		apply: async ({ tx, claim, actor, now, ctx, lines, docs }) => {
-			const { programs } = await checkSubmittable(tx, claim, { lines, docs });
-			const competing = await markCompeting(tx, claim.id, actor, now);
+			const { programs, competitors } = await checkSubmittable(tx, claim, {
+				lines,
+				docs,
+			});
+			const competing = await markCompeting(
+				tx,
+				claim.id,
+				actor,
+				now,
+				competitors,
+			);
 			return {
 				status: "submitted",
 				submittedAt: now,

@@ -1,13 +1,15 @@
 /**
  * The one way a claim changes: lock the row, check visibility, version (R-EDIT-2) and
  * the state machine (SPEC section 4), apply the change, and write the claim, its history
- * row (R-HIS-1), comments and outbox events in ONE transaction.
+ * row (R-HIS-1), comments and outbox events in ONE transaction. Actions that only build
+ * statements can instead run `optimistic`: read without a lock, then one statement that
+ * writes everything only if the claim's version is still the one read.
  */
 import { randomUUID } from "node:crypto";
-import { eq, type SQLWrapper, sql } from "drizzle-orm";
+import { and, eq, type SQLWrapper, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
-import type { Tx } from "../db/client.ts";
+import { pgErrorCode, type Queryable, type Tx } from "../db/client.ts";
 import { claims } from "../db/schema.ts";
 import {
 	assertTransition,
@@ -138,6 +140,23 @@ export interface PerformClaimActionOptions {
 	/** Skip the state machine (used by `performClaimAction` callers that check themselves). */
 	skipTransitionCheck?: boolean;
 	/**
+	 * Run without a transaction or row lock. Only for actions whose `apply` writes nothing
+	 * itself and reads nothing through `tx` (it may `defer`, `comment` and `setDocs`; not
+	 * with `writesParts`). The claim and its parts are read in one statement (no lock);
+	 * the action's one statement updates the claim only where its version is still the
+	 * one read and otherwise raises `serialization_failure` (migration 0005), writing
+	 * nothing; the action is then read, checked and applied again, at most
+	 * {@link OPTIMISTIC_ATTEMPTS} times, then under the row lock. Two statements instead
+	 * of four (BEGIN, locking read, write, COMMIT).
+	 */
+	optimistic?: boolean;
+	/**
+	 * With `optimistic`: runs once, after the first read's visibility, version and
+	 * transition checks passed and before `apply` (e.g. storing an upload's file, so a
+	 * forbidden upload stores nothing). Not inside any transaction.
+	 */
+	prepare?: () => Promise<void>;
+	/**
 	 * True when `apply` adds, removes or reorders product lines or documents: the result
 	 * is then built from a reload of them. Otherwise the lines and documents read before
 	 * `apply` are reused (two fewer queries per action).
@@ -146,8 +165,8 @@ export interface PerformClaimActionOptions {
 }
 
 /**
- * Runs one claim action in its own transaction (or in `tx` when given) and returns the
- * new claim resource. Throws `not_found` (invisible or missing), `version_conflict`,
+ * Runs one claim action in its own transaction (or in `tx` when given; or without one
+ * when `optimistic`) and returns the new claim resource. Throws `not_found` (invisible or missing), `version_conflict`,
  * `invalid_transition`/`claim_not_editable`, or whatever `apply` throws; on any throw
  * nothing is written.
  */
@@ -156,9 +175,43 @@ export async function performClaimAction(
 	opts: PerformClaimActionOptions,
 	tx?: Tx,
 ): Promise<ClaimView> {
+	if (opts.optimistic && (tx || opts.writesParts))
+		throw new Error(
+			`${opts.action}: an optimistic action runs in no caller's transaction and without writesParts`,
+		);
+	if (opts.prepare && !opts.optimistic)
+		throw new Error(
+			`${opts.action}: prepare is only run by optimistic actions`,
+		);
 	if (tx) return actInTx(ctx, opts, tx);
+	if (opts.optimistic) {
+		let prepared = !opts.prepare;
+		for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
+			try {
+				const read = await readClaimForAction(
+					ctx.db,
+					opts,
+					false,
+					ctx.clock.now(),
+				);
+				if (!prepared) {
+					await opts.prepare?.();
+					prepared = true;
+				}
+				return await applyAndWrite(ctx, opts, ctx.db, read, true);
+			} catch (err) {
+				if (pgErrorCode(err) !== "40001") throw err;
+			}
+		}
+	}
 	return ctx.db.transaction((t) => actInTx(ctx, opts, t));
 }
+
+/**
+ * How often an `optimistic` action is tried before it waits for the row lock instead
+ * (each try fails only when another action changed the claim in between).
+ */
+export const OPTIMISTIC_ATTEMPTS = 3;
 
 /**
  * Locks a claim row (FOR UPDATE) that the actor may see and checks the version the
@@ -236,20 +289,66 @@ async function actInTx(
 	opts: PerformClaimActionOptions,
 	tx: Tx,
 ): Promise<ClaimView> {
-	const now = ctx.clock.now();
-	// The locked row and its parts in one statement.
-	const {
-		row,
-		lines: beforeLines,
-		docs: beforeDocs,
-	} = await lockVisibleClaimWithParts(
-		tx,
-		opts.actor,
-		opts.claimId,
-		opts.expectedVersion,
-	);
+	const read = await readClaimForAction(tx, opts, true, ctx.clock.now());
+	return applyAndWrite(ctx, opts, tx, read, false);
+}
+
+/** A claim and its parts as read by an action, with the time the checks used. */
+interface ActionRead extends ReturnType<typeof splitClaimParts> {
+	now: Date;
+}
+
+/**
+ * Reads the claim and its parts in one statement (`locked`: FOR UPDATE, in the caller's
+ * transaction) and checks visibility, version and the transition at `now`. @throws `not_found`,
+ * `version_conflict`, `invalid_transition`.
+ */
+async function readClaimForAction(
+	q: Queryable,
+	opts: PerformClaimActionOptions,
+	locked: boolean,
+	now: Date,
+): Promise<ActionRead> {
+	const parts = locked
+		? await lockVisibleClaimWithParts(
+				q as Tx,
+				opts.actor,
+				opts.claimId,
+				opts.expectedVersion,
+			)
+		: splitClaimParts(
+				checkVisibleVersion(
+					(
+						await q
+							.select(claimWithPartsColumns)
+							.from(claims)
+							.where(eq(claims.id, opts.claimId))
+					)[0],
+					opts.actor,
+					opts.expectedVersion,
+				),
+			);
 	if (!opts.skipTransitionCheck)
-		assertTransition(opts.action, opts.actor.kind, factsOf(row, now));
+		assertTransition(opts.action, opts.actor.kind, factsOf(parts.row, now));
+	return { ...parts, now };
+}
+
+/**
+ * Applies the action to what was read and writes it in one statement. `guarded`: the
+ * claim is updated only where its version is still the one read, else the statement
+ * raises `serialization_failure` and writes nothing (`optimistic`).
+ */
+async function applyAndWrite(
+	ctx: AppContext,
+	opts: PerformClaimActionOptions,
+	q: Queryable,
+	read: ActionRead,
+	guarded: boolean,
+): Promise<ClaimView> {
+	// Optimistic actions build statements only (see `optimistic`); Drizzle's database and
+	// transaction handles build the same statements.
+	const tx = q as Tx;
+	const { row, lines: beforeLines, docs: beforeDocs, now } = read;
 	const beforeView = toClaimView(row, beforeLines, beforeDocs);
 	let docsAfter: ClaimDocumentRow[] | undefined;
 	const deferred: SQLWrapper[] = [];
@@ -320,15 +419,19 @@ async function actInTx(
 		updatedAt: now,
 	};
 	// Written below with the history row and the events, in one statement.
-	const claimUpdate = tx
-		.update(claims)
-		.set({
-			...changes,
-			dueAt,
-			version: sql`${claims.version} + 1`,
-			updatedAt: now,
-		})
-		.where(eq(claims.id, row.id));
+	const set = {
+		...changes,
+		dueAt,
+		version: sql`${claims.version} + 1`,
+		updatedAt: now,
+	};
+	const claimUpdate = guarded
+		? tx
+				.update(claims)
+				.set(set)
+				.where(and(eq(claims.id, row.id), eq(claims.version, row.version)))
+				.returning({ id: claims.id })
+		: tx.update(claims).set(set).where(eq(claims.id, row.id));
 	// `apply` may have written products or documents: then reload the parts, not the row.
 	const afterParts = opts.writesParts
 		? await loadClaimParts(tx, [row.id])
@@ -354,6 +457,7 @@ async function actInTx(
 		opts.events ?? [],
 		afterView,
 		[claimUpdate, ...deferred],
+		guarded,
 	);
 	return afterView;
 }

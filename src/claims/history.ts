@@ -67,6 +67,9 @@ export async function recordHistory(
  * UPDATE, its product lines), run as parts of the same statement: all parts see one
  * snapshot, so none may read what another writes (foreign keys are checked at the end of
  * the statement, so a claim and its lines can be inserted together).
+ * `guarded`: `changes[0]` is the claim's UPDATE with `RETURNING` and a version condition;
+ * when it updates no row the statement raises `serialization_failure` (40001, migration
+ * 0005's `cpor_expect_claim_updated`) and nothing of it is written.
  */
 export async function recordHistoryAndEvents(
 	tx: Queryable,
@@ -74,12 +77,30 @@ export async function recordHistoryAndEvents(
 	events: readonly EventType[],
 	claim: ClaimView,
 	changes: readonly SQLWrapper[] = [],
+	guarded = false,
 ): Promise<void> {
+	if (guarded && changes.length === 0)
+		throw new Error("a guarded write needs the claim's UPDATE as changes[0]");
 	const history = historyInsert(tx, entry).getSQL();
 	const prefix = sql.join(
 		changes.map((c, i) => sql`${sql.raw(`change_${i}`)} as (${c.getSQL()}), `),
 	);
-	if (events.length === 0) {
+	const outboxInsert =
+		events.length > 0
+			? tx
+					.insert(outbox)
+					.values(events.map((type) => outboxRow(type, entry.at, claim)))
+					.getSQL()
+			: undefined;
+	if (guarded) {
+		await tx.execute(
+			sql`with ${prefix}history_row as (${history})${
+				outboxInsert ? sql`, outbox_rows as (${outboxInsert})` : sql``
+			} select cpor_expect_claim_updated((select count(*) from change_0))`,
+		);
+		return;
+	}
+	if (!outboxInsert) {
 		await tx.execute(
 			changes.length
 				? sql`with ${prefix}history_row as (${history}) select 1`
@@ -87,11 +108,8 @@ export async function recordHistoryAndEvents(
 		);
 		return;
 	}
-	const outboxInsert = tx
-		.insert(outbox)
-		.values(events.map((type) => outboxRow(type, entry.at, claim)));
 	await tx.execute(
-		sql`with ${prefix}history_row as (${history}) ${outboxInsert.getSQL()}`,
+		sql`with ${prefix}history_row as (${history}) ${outboxInsert}`,
 	);
 }
 

@@ -6,9 +6,8 @@ import type { AppContext } from "../context.ts";
 import { claimDocuments, claims } from "../db/schema.ts";
 import { DocumentError } from "../documents/document-store.ts";
 import { sanitizeFileName } from "../documents/sanitize-name.ts";
-import { assertTransition } from "../domain/claim-lifecycle.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
-import { canSeeClaim, factsOf, performClaimAction } from "./claim-action.ts";
+import { canSeeClaim, performClaimAction } from "./claim-action.ts";
 import type { ClaimDocumentRow, ClaimView } from "./claim-view.ts";
 
 /** Options of {@link uploadDocument}. */
@@ -32,47 +31,34 @@ export async function uploadDocument(
 	ctx: AppContext,
 	opts: UploadDocumentOptions,
 ): Promise<{ claim: ClaimView; documentId: string }> {
-	// Cheap check before reading the body, so a forbidden upload stores nothing: only the
-	// columns visibility and the transition check read.
-	const [row] = await ctx.db
-		.select({
-			status: claims.status,
-			partnerOrganizationId: claims.partnerOrganizationId,
-			tenantId: claims.tenantId,
-			consentEndsAt: claims.consentEndsAt,
-			dispute: claims.dispute,
-			association: claims.association,
-		})
-		.from(claims)
-		.where(eq(claims.id, opts.claimId));
-	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
-	assertTransition(
-		"upload_document",
-		opts.actor.kind,
-		factsOf(row, ctx.clock.now()),
-	);
-	let stored: Awaited<ReturnType<AppContext["documents"]["put"]>>;
-	try {
-		stored = await ctx.documents.put(opts.stream);
-	} catch (err) {
-		if (err instanceof DocumentError)
-			throw new DomainError(err.code, err.message);
-		throw err;
-	}
+	let stored: Awaited<ReturnType<AppContext["documents"]["put"]>> | undefined;
 	const documentId = randomUUID();
 	const claim = await performClaimAction(ctx, {
 		claimId: opts.claimId,
 		actor: opts.actor,
 		action: "upload_document",
 		expectedVersion: opts.expectedVersion,
+		// No transaction: read, store the file, then one statement (see `optimistic`).
+		optimistic: true,
+		// After the claim was read and checked, so a forbidden upload stores nothing.
+		prepare: async () => {
+			try {
+				stored = await ctx.documents.put(opts.stream);
+			} catch (err) {
+				if (err instanceof DocumentError)
+					throw new DomainError(err.code, err.message);
+				throw err;
+			}
+		},
 		apply: async ({ tx, claim, now, actor, docs, setDocs, defer }) => {
+			const file = stored as NonNullable<typeof stored>;
 			const doc: ClaimDocumentRow = {
 				id: documentId,
 				claimId: claim.id,
-				name: sanitizeFileName(opts.fileName, stored.extension),
-				contentType: stored.contentType,
-				size: stored.size,
-				sha256: stored.sha256,
+				name: sanitizeFileName(opts.fileName, file.extension),
+				contentType: file.contentType,
+				size: file.size,
+				sha256: file.sha256,
 				purpose: claim.status === "rejected" ? "dispute" : "poe",
 				uploadedBy: actor.userId ?? "system",
 				uploadedAt: now,

@@ -2,12 +2,15 @@
  * Claim actions under the row lock on PostgreSQL (R-EDIT-2, R-CRT-7): an action that
  * waited for another transaction's lock on the claim must act on what that transaction
  * committed, the claim's documents included. The claim and its parts are read in one
- * statement; when it waited, the parts are read again under the lock.
+ * statement; when it waited, the parts are read again under the lock. An upload runs
+ * without a lock (`optimistic`): when the claim changed between its read and its write,
+ * its write raises and nothing of it is kept, and it is read and applied again.
  */
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimDocuments, claims } from "../../src/db/schema.ts";
+import { claimDocuments, claimHistory, claims } from "../../src/db/schema.ts";
+import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
 	m365ClaimBody,
@@ -85,5 +88,74 @@ describe("claim actions that wait for the row lock on postgres", () => {
 		expect(claim.status).toBe("submitted");
 		expect(claim.version).toBe(3);
 		expect(claim.documents.map((d: { id: string }) => d.id)).toEqual([docId]);
+	});
+
+	it("R-EDIT-2 an upload whose claim changed between its read and its write is applied again, once", async () => {
+		const created = await ana.post("/api/v1/claims", m365ClaimBody());
+		expect(created.statusCode, created.body).toBe(201);
+		const id = created.json().id as string;
+
+		// Another transaction changes the claim (a rename, bumping the version) and holds
+		// the row lock until told to commit.
+		let commit!: () => void;
+		const told = new Promise<void>((resolve) => {
+			commit = resolve;
+		});
+		let locked!: () => void;
+		const isLocked = new Promise<void>((resolve) => {
+			locked = resolve;
+		});
+		const rename = t.ctx.db.transaction(async (tx) => {
+			await tx
+				.update(claims)
+				.set({ name: "Renamed meanwhile", version: sql`${claims.version} + 1` })
+				.where(eq(claims.id, id));
+			locked();
+			await told;
+		});
+		await isLocked;
+
+		// The upload reads version 1 (the rename is not committed), stores the file and
+		// then waits for the row lock with its version-guarded write.
+		const upload = ana.upload(
+			`/api/v1/claims/${id}/documents`,
+			samplePdf(),
+			"poe.pdf",
+		);
+		for (let i = 0; ; i++) {
+			const waiting = (await t.ctx.db.execute(
+				sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+			)) as unknown as { rows: { n: number }[] };
+			if ((waiting.rows[0]?.n ?? 0) > 0) break;
+			expect(i, "the upload never waited for the lock").toBeLessThan(200);
+			await new Promise((r) => setTimeout(r, 25));
+		}
+		commit();
+		await rename;
+
+		const res = await upload;
+		expect(res.statusCode, res.body).toBe(201);
+		const claim = res.json().claim ?? res.json();
+		// Applied to the renamed claim: version 1 → 2 (rename) → 3 (upload).
+		expect(claim.name).toBe("Renamed meanwhile");
+		expect(claim.version).toBe(3);
+		expect(claim.documents).toHaveLength(1);
+		const docs = await t.ctx.db
+			.select()
+			.from(claimDocuments)
+			.where(eq(claimDocuments.claimId, id));
+		expect(docs).toHaveLength(1);
+		const uploads = await t.ctx.db
+			.select()
+			.from(claimHistory)
+			.where(eq(claimHistory.claimId, id));
+		expect(uploads.filter((h) => h.action === "upload_document")).toHaveLength(
+			1,
+		);
+		const [row] = await t.ctx.db
+			.select({ version: claims.version, name: claims.name })
+			.from(claims)
+			.where(eq(claims.id, id));
+		expect(row).toEqual({ version: 3, name: "Renamed meanwhile" });
 	});
 });

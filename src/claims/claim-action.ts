@@ -122,7 +122,21 @@ export interface ActionScope {
 	 * changed them and knows the result, so they are not read again.
 	 */
 	setDocs(docs: ClaimDocumentRow[]): void;
+	/**
+	 * True when the action runs `optimistic` (no transaction, no row lock): `apply` must
+	 * then write nothing itself; when it finds it has to (e.g. marking competitors), it
+	 * calls {@link ActionScope.needLock}.
+	 */
+	optimistic: boolean;
+	/**
+	 * Stops an `optimistic` try (nothing is written) and runs the action again, from the
+	 * read, in a transaction under the row lock. Never returns.
+	 */
+	needLock(): never;
 }
+
+/** Thrown by {@link ActionScope.needLock}: the action is run again under the row lock. */
+class NeedLock extends Error {}
 
 /** Options of {@link performClaimAction}. */
 export interface PerformClaimActionOptions {
@@ -141,8 +155,8 @@ export interface PerformClaimActionOptions {
 	skipTransitionCheck?: boolean;
 	/**
 	 * Run without a transaction or row lock. Only for actions whose `apply` writes nothing
-	 * itself and reads nothing through `tx` (it may `defer`, `comment` and `setDocs`; not
-	 * with `writesParts`). The claim and its parts are read in one statement (no lock);
+	 * itself (it may read, `defer`, `comment` and `setDocs`, or call `needLock`; not with
+	 * `writesParts`). The claim and its parts are read in one statement (no lock);
 	 * the action's one statement updates the claim only where its version is still the
 	 * one read and otherwise raises `serialization_failure` (migration 0005), writing
 	 * nothing; the action is then read, checked and applied again, at most
@@ -200,6 +214,7 @@ export async function performClaimAction(
 				}
 				return await applyAndWrite(ctx, opts, ctx.db, read, true);
 			} catch (err) {
+				if (err instanceof NeedLock) break;
 				if (pgErrorCode(err) !== "40001") throw err;
 			}
 		}
@@ -379,6 +394,12 @@ async function applyAndWrite(
 		},
 		setDocs: (docs) => {
 			docsAfter = docs;
+		},
+		optimistic: guarded,
+		needLock: () => {
+			if (!guarded)
+				throw new Error(`${opts.action}: needLock under the row lock`);
+			throw new NeedLock(`${opts.action}: run again under the row lock`);
 		},
 	};
 	const changes = await opts.apply(scope);

@@ -119,7 +119,8 @@ export async function checkSubmittable(
 /**
  * Submits a draft (SPEC section 4: draft → submitted) after {@link checkSubmittable};
  * sets the review-start SLA (R-TIME-2) and marks competing claims (R-CMP-2).
- * Emits `claim.submitted`.
+ * Emits `claim.submitted`. Runs `optimistic` (three statements, no transaction) unless
+ * there are competitors to mark; then again under the row lock.
  */
 export async function submitClaim(
 	ctx: AppContext,
@@ -131,11 +132,25 @@ export async function submitClaim(
 		action: "submit",
 		expectedVersion: opts.expectedVersion,
 		events: ["claim.submitted"],
-		apply: async ({ tx, claim, actor, now, ctx, lines, docs }) => {
+		// No transaction unless there are competitors to mark (see `optimistic`).
+		optimistic: true,
+		apply: async ({
+			tx,
+			claim,
+			actor,
+			now,
+			ctx,
+			lines,
+			docs,
+			optimistic,
+			needLock,
+		}) => {
 			const { programs, competitors } = await checkSubmittable(tx, claim, {
 				lines,
 				docs,
 			});
+			// Marking competitors writes their rows, under their locks and ours.
+			if (optimistic && competitors.length > 0) needLock();
 			const competing = await markCompeting(
 				tx,
 				claim.id,

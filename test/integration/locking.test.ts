@@ -17,6 +17,7 @@ import {
 	startTestApp,
 	type TestApp,
 	USERS,
+	uploadPoeAndSubmit,
 } from "../support/test-app.ts";
 
 describe("claim actions that wait for the row lock on postgres", () => {
@@ -28,13 +29,36 @@ describe("claim actions that wait for the row lock on postgres", () => {
 	});
 	afterAll(async () => t?.close());
 
-	it("R-CRT-7 a submit that waited for an upload in progress sees the uploaded PoE", async () => {
+	/** Waits until a statement of this database waits for a lock (the request under test). */
+	async function waitForLockWaiter(what: string) {
+		for (let i = 0; ; i++) {
+			const waiting = (await t.ctx.db.execute(
+				sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+			)) as unknown as { rows: { n: number }[] };
+			if ((waiting.rows[0]?.n ?? 0) > 0) return;
+			expect(i, `${what} never waited for the lock`).toBeLessThan(200);
+			await new Promise((r) => setTimeout(r, 25));
+		}
+	}
+
+	it("R-CRT-7 a resubmit that waited for an upload in progress sees the uploaded PoE", async () => {
+		// Resubmit runs under the row lock (submit and upload run optimistic, see below).
 		const created = await ana.post(
 			"/api/v1/claims",
 			m365ClaimBody({ products: [{ productId: "entra-id-p2" }] }),
 		);
 		expect(created.statusCode, created.body).toBe(201);
 		const id = created.json().id as string;
+		await uploadPoeAndSubmit(ana, id);
+		const rita = await t.login(USERS.rita);
+		const review = await rita.post(`/api/v1/claims/${id}/start-review`);
+		expect(review.statusCode, review.body).toBe(200);
+		const asked = await rita.post(`/api/v1/claims/${id}/request-information`, {
+			reasons: ["missing_products"],
+			comment: "Which workloads?",
+		});
+		expect(asked.statusCode, asked.body).toBe(200);
+		const before = asked.json();
 		const docId = randomUUID();
 
 		// Another transaction holds the claim's row lock while it adds a PoE document and
@@ -69,25 +93,18 @@ describe("claim actions that wait for the row lock on postgres", () => {
 		});
 		await isLocked;
 
-		const submit = ana.post(`/api/v1/claims/${id}/submit`);
-		// Wait until the submit's statement is blocked on the lock.
-		for (let i = 0; ; i++) {
-			const waiting = (await t.ctx.db.execute(
-				sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
-			)) as unknown as { rows: { n: number }[] };
-			if ((waiting.rows[0]?.n ?? 0) > 0) break;
-			expect(i, "the submit never waited for the lock").toBeLessThan(200);
-			await new Promise((r) => setTimeout(r, 25));
-		}
+		const resubmit = ana.post(`/api/v1/claims/${id}/resubmit`);
+		await waitForLockWaiter("the resubmit");
 		commit();
 		await upload;
 
-		const res = await submit;
+		const res = await resubmit;
 		expect(res.statusCode, res.body).toBe(200);
 		const claim = res.json();
-		expect(claim.status).toBe("submitted");
-		expect(claim.version).toBe(3);
-		expect(claim.documents.map((d: { id: string }) => d.id)).toEqual([docId]);
+		expect(claim.status).toBe("under_review");
+		expect(claim.version).toBe(before.version + 2);
+		expect(claim.documents.map((d: { id: string }) => d.id)).toContain(docId);
+		expect(claim.documents).toHaveLength(2);
 	});
 
 	it("R-EDIT-2 an upload whose claim changed between its read and its write is applied again, once", async () => {
@@ -122,14 +139,7 @@ describe("claim actions that wait for the row lock on postgres", () => {
 			samplePdf(),
 			"poe.pdf",
 		);
-		for (let i = 0; ; i++) {
-			const waiting = (await t.ctx.db.execute(
-				sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
-			)) as unknown as { rows: { n: number }[] };
-			if ((waiting.rows[0]?.n ?? 0) > 0) break;
-			expect(i, "the upload never waited for the lock").toBeLessThan(200);
-			await new Promise((r) => setTimeout(r, 25));
-		}
+		await waitForLockWaiter("the upload");
 		commit();
 		await rename;
 

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Tx } from "../../src/db/client.ts";
 import { claimDocuments, claimHistory, claims } from "../../src/db/schema.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
@@ -28,6 +29,33 @@ describe("claim actions that wait for the row lock on postgres", () => {
 		ana = await t.login(USERS.ana);
 	});
 	afterAll(async () => t?.close());
+
+	/**
+	 * Runs `work` in a transaction of its own and keeps that transaction (and the locks it
+	 * took) open until `commit()`, which resolves once it committed.
+	 */
+	async function holdInTransaction(work: (tx: Tx) => Promise<void>) {
+		let release!: () => void;
+		const released = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		let done!: () => void;
+		const worked = new Promise<void>((resolve) => {
+			done = resolve;
+		});
+		const transaction = t.ctx.db.transaction(async (tx) => {
+			await work(tx);
+			done();
+			await released;
+		});
+		await Promise.race([worked, transaction]);
+		return {
+			commit: async () => {
+				release();
+				await transaction;
+			},
+		};
+	}
 
 	/** Waits until a statement of this database waits for a lock (the request under test). */
 	async function waitForLockWaiter(what: string) {
@@ -63,15 +91,7 @@ describe("claim actions that wait for the row lock on postgres", () => {
 
 		// Another transaction holds the claim's row lock while it adds a PoE document and
 		// bumps the version (what an upload does), and commits only when told to.
-		let commit!: () => void;
-		const told = new Promise<void>((resolve) => {
-			commit = resolve;
-		});
-		let locked!: () => void;
-		const isLocked = new Promise<void>((resolve) => {
-			locked = resolve;
-		});
-		const upload = t.ctx.db.transaction(async (tx) => {
+		const upload = await holdInTransaction(async (tx) => {
 			await tx.execute(sql`select 1 from claims where id = ${id} for update`);
 			await tx.insert(claimDocuments).values({
 				id: docId,
@@ -88,15 +108,11 @@ describe("claim actions that wait for the row lock on postgres", () => {
 				.update(claims)
 				.set({ version: sql`${claims.version} + 1` })
 				.where(eq(claims.id, id));
-			locked();
-			await told;
 		});
-		await isLocked;
 
 		const resubmit = ana.post(`/api/v1/claims/${id}/resubmit`);
 		await waitForLockWaiter("the resubmit");
-		commit();
-		await upload;
+		await upload.commit();
 
 		const res = await resubmit;
 		expect(res.statusCode, res.body).toBe(200);
@@ -114,23 +130,12 @@ describe("claim actions that wait for the row lock on postgres", () => {
 
 		// Another transaction changes the claim (a rename, bumping the version) and holds
 		// the row lock until told to commit.
-		let commit!: () => void;
-		const told = new Promise<void>((resolve) => {
-			commit = resolve;
-		});
-		let locked!: () => void;
-		const isLocked = new Promise<void>((resolve) => {
-			locked = resolve;
-		});
-		const rename = t.ctx.db.transaction(async (tx) => {
+		const rename = await holdInTransaction(async (tx) => {
 			await tx
 				.update(claims)
 				.set({ name: "Renamed meanwhile", version: sql`${claims.version} + 1` })
 				.where(eq(claims.id, id));
-			locked();
-			await told;
 		});
-		await isLocked;
 
 		// The upload reads version 1 (the rename is not committed), stores the file and
 		// then waits for the row lock with its version-guarded write.
@@ -140,8 +145,7 @@ describe("claim actions that wait for the row lock on postgres", () => {
 			"poe.pdf",
 		);
 		await waitForLockWaiter("the upload");
-		commit();
-		await rename;
+		await rename.commit();
 
 		const res = await upload;
 		expect(res.statusCode, res.body).toBe(201);

@@ -160,7 +160,8 @@ export interface PerformClaimActionOptions {
 	 * the action's one statement updates the claim only where its version is still the
 	 * one read and otherwise raises `serialization_failure` (migration 0005), writing
 	 * nothing; the action is then read, checked and applied again, at most
-	 * {@link OPTIMISTIC_ATTEMPTS} times, then under the row lock. Two statements instead
+	 * {@link OPTIMISTIC_ATTEMPTS} times, then under the row lock. A `DomainError` from
+	 * `apply` is final only while the claim is still at the version read (one more read). Two statements instead
 	 * of four (BEGIN, locking read, write, COMMIT).
 	 */
 	optimistic?: boolean;
@@ -201,25 +202,47 @@ export async function performClaimAction(
 	if (opts.optimistic) {
 		let prepared = !opts.prepare;
 		for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
+			// Refusals of the read (visibility, version, transition) and of `prepare` are
+			// final: they come from one consistent read, and `prepare` runs once at most.
+			const read = await readClaimForAction(
+				ctx.db,
+				opts,
+				false,
+				ctx.clock.now(),
+			);
+			if (!prepared) {
+				prepared = true;
+				await opts.prepare?.();
+			}
 			try {
-				const read = await readClaimForAction(
-					ctx.db,
-					opts,
-					false,
-					ctx.clock.now(),
-				);
-				if (!prepared) {
-					await opts.prepare?.();
-					prepared = true;
-				}
 				return await applyAndWrite(ctx, opts, ctx.db, read, true);
 			} catch (err) {
 				if (err instanceof NeedLock) break;
-				if (pgErrorCode(err) !== "40001") throw err;
+				if (pgErrorCode(err) === "40001") continue;
+				// `apply` may read after the claim was read (e.g. submit's directory facts): a
+				// refusal it based on the claim as read stands only while that is current.
+				if (
+					err instanceof DomainError &&
+					(await claimVersion(ctx.db, opts.claimId)) !== read.row.version
+				)
+					continue;
+				throw err;
 			}
 		}
 	}
 	return ctx.db.transaction((t) => actInTx(ctx, opts, t));
+}
+
+/** The claim's current version, or undefined when it is gone. */
+async function claimVersion(
+	q: Queryable,
+	claimId: string,
+): Promise<number | undefined> {
+	const [row] = await q
+		.select({ version: claims.version })
+		.from(claims)
+		.where(eq(claims.id, claimId));
+	return row?.version;
 }
 
 /**

@@ -28,8 +28,8 @@ export interface SubmitClaimOptions {
  * `claim_incomplete` naming every missing field), PoE (R-CRT-7, `poe_required`), MPN
  * enrollment (R-CRT-2, `mpn_not_enrolled`), domain/tenant (R-CRT-3) and each product
  * line again (R-CRT-5, R-CMP-1). `parts` are the claim's lines and documents as read
- * under the row lock. Returns the MPN's programs for the snapshot and the claim's
- * competitors (R-CMP-2, read in the same statement; sorted IDs).
+ * under the row lock. Returns the MPN's programs for the snapshot and, `withCompetitors`,
+ * the claim's competitors (R-CMP-2, read in the same statement; sorted IDs; else []).
  */
 export async function checkSubmittable(
 	tx: Tx,
@@ -38,6 +38,7 @@ export async function checkSubmittable(
 		lines: Pick<ClaimProductRow, "productId" | "subscriptionId">[];
 		docs: unknown[];
 	},
+	opts: { withCompetitors?: boolean } = {},
 ): Promise<{ programs: string[]; competitors: string[] }> {
 	const { lines } = parts;
 	const solutionArea = claim.solutionArea as SolutionArea;
@@ -77,7 +78,7 @@ export async function checkSubmittable(
 		tenantId: claim.tenantId,
 		lines: productLines,
 		duplicates: { solutionArea, activity, claimId: claim.id },
-		competitorsOf: claim.id,
+		...(opts.withCompetitors ? { competitorsOf: claim.id } : {}),
 	});
 	const mpn = checkMpnFacts(claim.mpnId, directory.programs);
 	throwIfProblems(mpn.problems);
@@ -145,10 +146,12 @@ export async function submitClaim(
 			optimistic,
 			needLock,
 		}) => {
-			const { programs, competitors } = await checkSubmittable(tx, claim, {
-				lines,
-				docs,
-			});
+			const { programs, competitors } = await checkSubmittable(
+				tx,
+				claim,
+				{ lines, docs },
+				{ withCompetitors: true },
+			);
 			// Marking competitors writes their rows, under their locks and ours.
 			if (optimistic && competitors.length > 0) needLock();
 			const competing = await markCompeting(

@@ -9,7 +9,8 @@ import { randomUUID } from "node:crypto";
 import { and, eq, type SQLWrapper, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
-import { pgErrorCode, type Queryable, type Tx } from "../db/client.ts";
+import { type Db, pgErrorCode, type Queryable, type Tx } from "../db/client.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import { claims } from "../db/schema.ts";
 import {
 	assertTransition,
@@ -337,8 +338,21 @@ interface ActionRead extends ReturnType<typeof splitClaimParts> {
 }
 
 /**
+ * An optimistic action's read: the claim with its parts by id, built once per database
+ * handle and prepared on PostgreSQL ({@link preparedOnce}).
+ */
+const readClaimWithParts = preparedOnce("cpor_claim_with_parts", (db, name) =>
+	db
+		.select(claimWithPartsColumns)
+		.from(claims)
+		.where(eq(claims.id, sql.placeholder("id")))
+		.prepare(name),
+);
+
+/**
  * Reads the claim and its parts in one statement (`locked`: FOR UPDATE, in the caller's
- * transaction) and checks visibility, version and the transition at `now`. @throws `not_found`,
+ * transaction; else on the database handle `q`) and checks visibility, version and the
+ * transition at `now`. @throws `not_found`,
  * `version_conflict`, `invalid_transition`.
  */
 async function readClaimForAction(
@@ -356,12 +370,7 @@ async function readClaimForAction(
 			)
 		: splitClaimParts(
 				checkVisibleVersion(
-					(
-						await q
-							.select(claimWithPartsColumns)
-							.from(claims)
-							.where(eq(claims.id, opts.claimId))
-					)[0],
+					(await readClaimWithParts(q as Db, { id: opts.claimId }))[0],
 					opts.actor,
 					opts.expectedVersion,
 				),

@@ -1,12 +1,14 @@
 /**
- * The claim page's named prepared statement (src/claims/list-claims.ts) on PostgreSQL:
- * when the server connection no longer has it, as behind a transaction-pooling proxy
- * without prepared-statement support, the read still answers and the handle switches to
- * an unnamed statement.
+ * The named prepared statements (src/db/prepared.ts: the claim page's, an optimistic
+ * claim action's read) on PostgreSQL: when the server connection no longer has them, as
+ * behind a transaction-pooling proxy without prepared-statement support, the reads still
+ * answer and the handle switches to unnamed statements.
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveApiToken } from "../../src/auth/accounts.ts";
+import { SYSTEM_ACTOR } from "../../src/auth/actor.ts";
+import { performClaimAction } from "../../src/claims/claim-action.ts";
 import { getClaim } from "../../src/claims/list-claims.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import {
@@ -50,9 +52,32 @@ describe("the claim page's prepared statement on postgres", () => {
 					(r) => r.name,
 				),
 			).toContain("cpor_claim_by_id");
+			// An optimistic action's read (src/claims/claim-action.ts) is prepared the same way.
+			const rename = (name: string) =>
+				performClaimAction(ctx, {
+					claimId,
+					actor: SYSTEM_ACTOR,
+					action: "edit",
+					skipTransitionCheck: true,
+					optimistic: true,
+					apply: async () => ({ name }),
+				});
+			expect((await rename("Before deallocate")).name).toBe(
+				"Before deallocate",
+			);
+			const names = (
+				(await single.db.execute(
+					sql`select name from pg_prepared_statements`,
+				)) as unknown as { rows: { name: string }[] }
+			).rows.map((r) => r.name);
+			expect(names).toContain("cpor_claim_with_parts");
 			await single.db.execute(sql`deallocate all`);
 			expect((await getClaim(ctx, actor, claimId)).id).toBe(claimId);
 			expect((await getClaim(ctx, actor, claimId)).id).toBe(claimId);
+			expect((await rename("After deallocate")).name).toBe("After deallocate");
+			expect((await getClaim(ctx, actor, claimId)).name).toBe(
+				"After deallocate",
+			);
 		} finally {
 			await single.close();
 		}

@@ -1,0 +1,63 @@
+/**
+ * Statements built once per database handle (Drizzle's `.prepare(name)`): building a
+ * large statement's SQL costs more CPU in Node than PostgreSQL spends running it
+ * (docs/performance.md). On PostgreSQL the statement is also prepared under its name,
+ * so each connection parses and plans it once; PGlite ignores the name.
+ */
+import type { Db } from "./client.ts";
+
+/** What Drizzle's `.prepare()` returns, as far as {@link preparedOnce} uses it. */
+export interface PreparedStatement<P, R> {
+	execute(params: P): Promise<R>;
+}
+
+/**
+ * Returns a runner of the statement `build` makes for a database handle: built on first
+ * use per handle, then reused. Behind a transaction-pooling proxy without
+ * prepared-statement support (PgBouncer before 1.21) the server connection changes
+ * under the client and the named statement is missing or already there (SQLSTATE 26000
+ * or 42P05): the runner then switches that handle to an unnamed statement (parsed per
+ * execution, still built once) for good and runs it again. Other errors are thrown.
+ * `name` must be unique per process.
+ */
+export function preparedOnce<P, R>(
+	name: string,
+	build: (db: Db, name: string) => PreparedStatement<P, R>,
+): (db: Db, params: P) => Promise<R> {
+	const byHandle = new WeakMap<
+		Db,
+		{
+			named: PreparedStatement<P, R>;
+			unnamed: PreparedStatement<P, R>;
+			useNamed: boolean;
+		}
+	>();
+	return async (db, params) => {
+		let statements = byHandle.get(db);
+		if (!statements) {
+			statements = {
+				named: build(db, name),
+				unnamed: build(db, ""),
+				useNamed: true,
+			};
+			byHandle.set(db, statements);
+		}
+		if (statements.useNamed) {
+			try {
+				return await statements.named.execute(params);
+			} catch (err) {
+				if (!isPreparedStatementMismatch(err)) throw err;
+				statements.useNamed = false;
+			}
+		}
+		return statements.unnamed.execute(params);
+	};
+}
+
+/** PostgreSQL's "prepared statement does not exist" (26000) or "already exists" (42P05). */
+function isPreparedStatementMismatch(err: unknown): boolean {
+	const code =
+		(err as { code?: string }).code ??
+		(err as { cause?: { code?: string } }).cause?.code;
+	return code === "26000" || code === "42P05";
+}

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/auth/actor.ts";
 import {
 	OPTIMISTIC_ATTEMPTS,
+	type PerformClaimActionOptions,
 	performClaimAction,
 } from "../../src/claims/claim-action.ts";
 import { claimHistory, claims } from "../../src/db/schema.ts";
@@ -45,6 +46,21 @@ describe.each(DB_KINDS)("optimistic claim actions on %s", (kind) => {
 			.update(claims)
 			.set({ version: sql`${claims.version} + 1` })
 			.where(eq(claims.id, id));
+	/** The system actor's edit of claim `id`, run optimistic, with `apply` and `prepare`. */
+	const optimisticEdit = (
+		id: string,
+		apply: PerformClaimActionOptions["apply"],
+		prepare?: () => Promise<void>,
+	) =>
+		performClaimAction(t.ctx, {
+			claimId: id,
+			actor: SYSTEM_ACTOR,
+			action: "edit",
+			skipTransitionCheck: true,
+			optimistic: true,
+			apply,
+			...(prepare ? { prepare } : {}),
+		});
 	const editRows = async (id: string) =>
 		(
 			await t.ctx.db
@@ -57,21 +73,17 @@ describe.each(DB_KINDS)("optimistic claim actions on %s", (kind) => {
 		const id = await newDraft("exchange-online");
 		let prepared = 0;
 		const applied: boolean[] = [];
-		const claim = await performClaimAction(t.ctx, {
-			claimId: id,
-			actor: SYSTEM_ACTOR,
-			action: "edit",
-			skipTransitionCheck: true,
-			optimistic: true,
-			prepare: async () => {
-				prepared++;
-			},
-			apply: async ({ optimistic }) => {
+		const claim = await optimisticEdit(
+			id,
+			async ({ optimistic }) => {
 				applied.push(optimistic);
 				if (optimistic) await bumpVersion(id);
 				return { name: `Renamed on call ${applied.length}` };
 			},
-		});
+			async () => {
+				prepared++;
+			},
+		);
 		expect(prepared).toBe(1);
 		expect(applied).toEqual([...Array(OPTIMISTIC_ATTEMPTS).fill(true), false]);
 		// Created at 1, bumped once per optimistic try, then the action itself.
@@ -90,20 +102,13 @@ describe.each(DB_KINDS)("optimistic claim actions on %s", (kind) => {
 		const id = await newDraft("sharepoint-online");
 		let calls = 0;
 		// First call: the claim changes meanwhile, and apply refuses what it read.
-		const claim = await performClaimAction(t.ctx, {
-			claimId: id,
-			actor: SYSTEM_ACTOR,
-			action: "edit",
-			skipTransitionCheck: true,
-			optimistic: true,
-			apply: async () => {
-				calls++;
-				if (calls === 1) {
-					await bumpVersion(id);
-					throw new DomainError("claim_incomplete", "refused on a stale read");
-				}
-				return { name: "Accepted on the second read" };
-			},
+		const claim = await optimisticEdit(id, async () => {
+			calls++;
+			if (calls === 1) {
+				await bumpVersion(id);
+				throw new DomainError("claim_incomplete", "refused on a stale read");
+			}
+			return { name: "Accepted on the second read" };
 		});
 		expect(calls).toBe(2);
 		expect(claim).toMatchObject({
@@ -115,16 +120,9 @@ describe.each(DB_KINDS)("optimistic claim actions on %s", (kind) => {
 		const other = await newDraft("onedrive-for-business");
 		let refusals = 0;
 		await expect(
-			performClaimAction(t.ctx, {
-				claimId: other,
-				actor: SYSTEM_ACTOR,
-				action: "edit",
-				skipTransitionCheck: true,
-				optimistic: true,
-				apply: async () => {
-					refusals++;
-					throw new DomainError("claim_incomplete", "refused");
-				},
+			optimisticEdit(other, async () => {
+				refusals++;
+				throw new DomainError("claim_incomplete", "refused");
 			}),
 		).rejects.toMatchObject({ code: "claim_incomplete" });
 		expect(refusals).toBe(1);

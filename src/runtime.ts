@@ -63,7 +63,8 @@ export const EMBEDDED_HEAP_GROWING_PERCENT = 10;
  * {@link EMBEDDED_HEAP_GROWING_PERCENT} instead of letting it double first. Used by
  * `cpor serve` on the embedded database, whose process also holds PGlite (~150 MB), to
  * stay under issue 5's 300 MB: on the 100,000-claim benchmark directory the old space
- * peaked at 46–66 MB instead of 78–127 MB, for ~5% fewer claims/s (docs/performance.md).
+ * peaked at 46–66 MB instead of 78–127 MB, for ~6–15% fewer claims/s together with the
+ * 16 MB page cache (docs/performance.md).
  * A V8 flag read at every full collection; Node allows setting it at run time.
  */
 export function limitHeapGrowth(): void {

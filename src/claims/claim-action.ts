@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, type SQLWrapper, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
-import { type Db, pgErrorCode, type Queryable, type Tx } from "../db/client.ts";
+import { pgErrorCode, type Queryable, type Tx } from "../db/client.ts";
 import { preparedOnce } from "../db/prepared.ts";
 import { claims } from "../db/schema.ts";
 import {
@@ -162,8 +162,8 @@ export interface PerformClaimActionOptions {
 	 * one read and otherwise raises `serialization_failure` (migration 0005), writing
 	 * nothing; the action is then read, checked and applied again, at most
 	 * {@link OPTIMISTIC_ATTEMPTS} times, then under the row lock. A `DomainError` from
-	 * `apply` is final only while the claim is still at the version read (one more read). Two statements instead
-	 * of four (BEGIN, locking read, write, COMMIT).
+	 * `apply` is final only while the claim is still at the version read (one more read).
+	 * Two statements instead of four (BEGIN, locking read, write, COMMIT).
 	 */
 	optimistic?: boolean;
 	/**
@@ -182,9 +182,9 @@ export interface PerformClaimActionOptions {
 
 /**
  * Runs one claim action in its own transaction (or in `tx` when given; or without one
- * when `optimistic`) and returns the new claim resource. Throws `not_found` (invisible or missing), `version_conflict`,
- * `invalid_transition`/`claim_not_editable`, or whatever `apply` throws; on any throw
- * nothing is written.
+ * when `optimistic`) and returns the new claim resource. Throws `not_found` (invisible
+ * or missing), `version_conflict`, `invalid_transition`/`claim_not_editable`, or
+ * whatever `apply` throws; on any throw nothing is written.
  */
 export async function performClaimAction(
 	ctx: AppContext,
@@ -205,11 +205,14 @@ export async function performClaimAction(
 		for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
 			// Refusals of the read (visibility, version, transition) and of `prepare` are
 			// final: they come from one consistent read, and `prepare` runs once at most.
-			const read = await readClaimForAction(
-				ctx.db,
+			const now = ctx.clock.now();
+			const [found] = await readClaimWithParts(ctx.db, { id: opts.claimId });
+			const read = checkTransition(
 				opts,
-				false,
-				ctx.clock.now(),
+				splitClaimParts(
+					checkVisibleVersion(found, opts.actor, opts.expectedVersion),
+				),
+				now,
 			);
 			if (!prepared) {
 				prepared = true;
@@ -328,8 +331,14 @@ async function actInTx(
 	opts: PerformClaimActionOptions,
 	tx: Tx,
 ): Promise<ClaimView> {
-	const read = await readClaimForAction(tx, opts, true, ctx.clock.now());
-	return applyAndWrite(ctx, opts, tx, read, false);
+	const now = ctx.clock.now();
+	const parts = await lockVisibleClaimWithParts(
+		tx,
+		opts.actor,
+		opts.claimId,
+		opts.expectedVersion,
+	);
+	return applyAndWrite(ctx, opts, tx, checkTransition(opts, parts, now), false);
 }
 
 /** A claim and its parts as read by an action, with the time the checks used. */
@@ -350,31 +359,14 @@ const readClaimWithParts = preparedOnce("cpor_claim_with_parts", (db, name) =>
 );
 
 /**
- * Reads the claim and its parts in one statement (`locked`: FOR UPDATE, in the caller's
- * transaction; else on the database handle `q`) and checks visibility, version and the
- * transition at `now`. @throws `not_found`,
- * `version_conflict`, `invalid_transition`.
+ * Checks a claim read by an action against the state machine at `now` (unless
+ * `skipTransitionCheck`) and returns it with `now`. @throws `invalid_transition`.
  */
-async function readClaimForAction(
-	q: Queryable,
+function checkTransition(
 	opts: PerformClaimActionOptions,
-	locked: boolean,
+	parts: ReturnType<typeof splitClaimParts>,
 	now: Date,
-): Promise<ActionRead> {
-	const parts = locked
-		? await lockVisibleClaimWithParts(
-				q as Tx,
-				opts.actor,
-				opts.claimId,
-				opts.expectedVersion,
-			)
-		: splitClaimParts(
-				checkVisibleVersion(
-					(await readClaimWithParts(q as Db, { id: opts.claimId }))[0],
-					opts.actor,
-					opts.expectedVersion,
-				),
-			);
+): ActionRead {
 	if (!opts.skipTransitionCheck)
 		assertTransition(opts.action, opts.actor.kind, factsOf(parts.row, now));
 	return { ...parts, now };

@@ -16,8 +16,9 @@ const ARBITRATION_NOTE =
  * Finds the claim's competitors; when there are any, marks this claim and each of them
  * `competing` (with a history row and an arbitration comment on each claim newly
  * marked). Returns whether this claim competes. Runs in the caller's transaction.
- * `competitors`: the competitors when the caller read them already in this transaction
- * (after locking the claim); otherwise they are read here.
+ * `competitors`: the competitors when the caller read them already (in this transaction
+ * after locking the claim, or an empty list in an optimistic submit, which then writes
+ * nothing here); otherwise they are read here.
  */
 export async function markCompeting(
 	tx: Tx,

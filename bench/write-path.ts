@@ -4,16 +4,16 @@
  * 1. pgbench TPC-B: `pgbench -i -s 10`, then `pgbench -c 32 -j 2 -T 20 -M prepared` → tps;
  * 2. a bare Fastify route doing one INSERT (pg pool of 20, like CPOR), loaded by 32
  *    concurrent clients for 20 s → inserts/s;
- * 3. CPOR itself: a `node bin/cpor.js serve` child process on the same cluster, the demo
- *    directory imported, an API token of the partner admin ana; 32 concurrent clients in a
- *    separate load process each loop create (Microsoft 365 usage claim, a distinct tenant ×
+ * 3. CPOR itself: a `node bin/cpor.js serve` child process on the same cluster, with
+ *    100,000 claims of 200 partners loaded first (`--claims`, bench/bulk-claims.ts), an API
+ *    token of Fabrikam's partner admin Ana; 32 concurrent clients in a separate load process each loop create (Microsoft 365 usage claim, a distinct tenant ×
  *    workload each time so R-CMP-1 never refuses) + upload a tiny PDF + submit, for 20 s →
  *    claims/s and p50/p99 latency of the sequence and of each request.
  * The load runs in a child process (this file with `--load`), so the client's CPU is not
  * the server's event loop. Prints one JSON object.
  *
  * Usage: npx tsx bench/write-path.ts [--seconds 20] [--clients 32] [--processes N] [--only cpor]
- *          [--socket]
+ *          [--socket] [--claims 100000]
  * (`--processes`: `cpor serve --processes`, default one per core; `--only cpor` skips 1 and 2;
  * `--socket`: pgbench, the bare route and CPOR all reach PostgreSQL over its Unix socket
  * instead of TCP on 127.0.0.1; a loopback TCP write costs ~0.1–0.2 ms of CPU on this VM.)
@@ -28,6 +28,7 @@ import Fastify from "fastify";
 import pg from "pg";
 import {
 	closeAgent,
+	type LoadCombo,
 	percentile,
 	runCreateSubmitLoad,
 	send,
@@ -47,6 +48,12 @@ const ONLY_CPOR = flag("--only") === "cpor";
 const SOCKET = args.includes("--socket");
 /** `cpor serve --processes` (default: one per core). */
 const PROCESSES = Number(flag("--processes") ?? os.cpus().length);
+/**
+ * `--claims N`: claims loaded before the load (bench/bulk-claims.ts, 200 partners, then
+ * ANALYZE), so that the load meets the tables, statistics and cached plans of a database
+ * in use. `--claims 0`: the demo directory only (how sessions 1–6 measured).
+ */
+const PRELOAD = Number(flag("--claims") ?? 100_000);
 
 // ---------------------------------------------------------------- load process
 /**
@@ -248,13 +255,45 @@ async function main(): Promise<void> {
 		const directory = generateDemoDirectory(20261121, "bench-password-123");
 		const database = await openDatabase({ databaseUrl: dbUrl });
 		await migrateDatabase(database);
-		const ctx = createContext({
-			db: database.db,
-			dbKind: database.kind,
-			clock: systemClock,
-			config: loadConfig({ CPOR_DATA_DIR: dataDir, LOG_LEVEL: "silent" }),
-		});
-		await importDirectory(ctx.db, directory);
+		// --claims N: a database in use (the first partner is Fabrikam, signed in as Ana);
+		// the load claims the fresh tenants' workloads.
+		let preloaded:
+			| { token: string; mpnId: string; combos: LoadCombo[] }
+			| undefined;
+		if (PRELOAD > 0) {
+			const { bulkLoadClaims, issueApiToken } = await import(
+				"./bulk-claims.ts"
+			);
+			const r = await bulkLoadClaims(database, {
+				claims: PRELOAD,
+				partners: 200,
+				dataDir,
+				// Enough unused tenant × workload pairs for ~1,500 claims/s.
+				freshTenants: Math.max(500, Math.ceil((SECONDS * 1500) / 11)),
+			});
+			const partner = r.partners[0] as (typeof r.partners)[number];
+			if (partner.adminEmail !== "ana.global@fabrikam.example")
+				throw new Error(`unexpected first partner ${partner.adminEmail}`);
+			preloaded = {
+				token: await issueApiToken(database, partner.adminEmail, "write-path"),
+				mpnId: partner.mpnId,
+				combos: r.freshTenants.flatMap((t) =>
+					r.m365Workloads.map((productId) => ({
+						tenantId: t.tenantId,
+						domain: t.domain,
+						productId,
+					})),
+				),
+			};
+		} else {
+			const ctx = createContext({
+				db: database.db,
+				dbKind: database.kind,
+				clock: systemClock,
+				config: loadConfig({ CPOR_DATA_DIR: dataDir, LOG_LEVEL: "silent" }),
+			});
+			await importDirectory(ctx.db, directory);
+		}
 		await database.close();
 		await admin.query("analyze");
 		const port = await freePort();
@@ -284,68 +323,83 @@ async function main(): Promise<void> {
 				stdio: ["ignore", "inherit", "inherit"],
 			},
 		);
-		let login: { status: number; body: string; cookie?: string } | undefined;
-		for (let i = 0; i < 240; i++) {
-			try {
-				login = await new Promise((resolve, reject) => {
-					const req = http.request(
-						`${base}/api/v1/auth/login`,
-						{ method: "POST", headers: { "content-type": "application/json" } },
-						(res) => {
-							let b = "";
-							res.on("data", (c) => {
-								b += c;
-							});
-							res.on("end", () =>
-								resolve({
-									status: res.statusCode ?? 0,
-									body: b,
-									cookie: String(res.headers["set-cookie"]?.[0] ?? "").split(
-										";",
-									)[0],
-								}),
-							);
-						},
-					);
-					req.on("error", reject);
-					req.end(
-						JSON.stringify({
-							email: "ana.global@fabrikam.example",
-							password: "bench-password-123",
-						}),
-					);
-				});
-				break;
-			} catch {
-				await new Promise((r) => setTimeout(r, 250));
-			}
+		for (let i = 0; ; i++) {
+			const r = await send(`${base}/readyz`, "GET", {}).catch(() => undefined);
+			if (r?.status === 200) break;
+			if (i > 600) throw new Error("cpor serve did not become ready in 60 s");
+			await new Promise((r) => setTimeout(r, 100));
 		}
-		if (login?.status !== 200)
-			throw new Error(`login failed: ${login?.status} ${login?.body}`);
-		const csrf = (JSON.parse(login.body) as { csrfToken: string }).csrfToken;
-		const tok = await send(
-			`${base}/api/v1/api-tokens`,
-			"POST",
-			{
-				"content-type": "application/json",
-				cookie: login.cookie ?? "",
-				"x-csrf-token": csrf,
-			},
-			JSON.stringify({ name: "write-path bench" }),
-		);
-		if (tok.status !== 201)
-			throw new Error(`api token: ${tok.status} ${tok.body}`);
-		const token = (JSON.parse(tok.body) as { token: string }).token;
+		/** Signs in as the demo directory's Ana and makes an API token (`--claims 0`). */
+		const demoToken = async (): Promise<string> => {
+			let login: { status: number; body: string; cookie?: string } | undefined;
+			for (let i = 0; i < 240; i++) {
+				try {
+					login = await new Promise((resolve, reject) => {
+						const req = http.request(
+							`${base}/api/v1/auth/login`,
+							{
+								method: "POST",
+								headers: { "content-type": "application/json" },
+							},
+							(res) => {
+								let b = "";
+								res.on("data", (c) => {
+									b += c;
+								});
+								res.on("end", () =>
+									resolve({
+										status: res.statusCode ?? 0,
+										body: b,
+										cookie: String(res.headers["set-cookie"]?.[0] ?? "").split(
+											";",
+										)[0],
+									}),
+								);
+							},
+						);
+						req.on("error", reject);
+						req.end(
+							JSON.stringify({
+								email: "ana.global@fabrikam.example",
+								password: "bench-password-123",
+							}),
+						);
+					});
+					break;
+				} catch {
+					await new Promise((r) => setTimeout(r, 250));
+				}
+			}
+			if (login?.status !== 200)
+				throw new Error(`login failed: ${login?.status} ${login?.body}`);
+			const csrf = (JSON.parse(login.body) as { csrfToken: string }).csrfToken;
+			const tok = await send(
+				`${base}/api/v1/api-tokens`,
+				"POST",
+				{
+					"content-type": "application/json",
+					cookie: login.cookie ?? "",
+					"x-csrf-token": csrf,
+				},
+				JSON.stringify({ name: "write-path bench" }),
+			);
+			if (tok.status !== 201)
+				throw new Error(`api token: ${tok.status} ${tok.body}`);
+			return (JSON.parse(tok.body) as { token: string }).token;
+		};
+		const token = preloaded?.token ?? (await demoToken());
 		const workloads = (directory.products ?? [])
 			.filter((p) => p.solutionArea === "microsoft_365")
 			.map((p) => p.productId);
-		const combos = (directory.tenants ?? []).flatMap((t) =>
-			workloads.map((productId) => ({
-				tenantId: t.tenantId,
-				domain: t.domains[0] as string,
-				productId,
-			})),
-		);
+		const combos =
+			preloaded?.combos ??
+			(directory.tenants ?? []).flatMap((t) =>
+				workloads.map((productId) => ({
+					tenantId: t.tenantId,
+					domain: t.domains[0] as string,
+					productId,
+				})),
+			);
 		await admin.query("create extension if not exists pg_stat_statements");
 		await admin.query("select pg_stat_statements_reset()");
 		const xacts = async () =>
@@ -362,7 +416,7 @@ async function main(): Promise<void> {
 		const cpor = await load("cpor", {
 			BENCH_URL: base,
 			BENCH_TOKEN: token,
-			BENCH_MPN: DEMO_IDS.mpnIds.fabrikamEnrolled,
+			BENCH_MPN: preloaded?.mpnId ?? DEMO_IDS.mpnIds.fabrikamEnrolled,
 			BENCH_COMBOS: combosFile,
 		});
 		const done = cpor.done as number;
@@ -389,6 +443,7 @@ async function main(): Promise<void> {
 			seconds: SECONDS,
 			clients: CLIENTS,
 			serverProcesses: PROCESSES,
+			preloadedClaims: PRELOAD,
 			transport: SOCKET ? "unix socket" : "tcp 127.0.0.1",
 			pgbench: {
 				tps: Math.round(tps * 10) / 10,

@@ -4,12 +4,10 @@
  * concurrency) and competing claims (R-CMP-2).
  */
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import type { Queryable, Tx } from "../db/client.ts";
 import { pgConstraint, pgErrorCode } from "../db/client.ts";
 import {
 	claimProducts,
-	claims,
 	products,
 	subscriptions,
 } from "../db/schema.ts";
@@ -321,37 +319,18 @@ export async function setLineFlags(
 
 /**
  * R-CMP-2: the IDs of other organizations' claims that compete with this one: live,
- * past draft, same tenant and product/workload and activity. One statement: the claim's
- * own lines joined to the others' live lines on the compete key (the partial index
- * `claim_products_compete_idx`; `live` is tested as a literal so a generic plan can use
- * it). Sorted by ID.
+ * past draft, same tenant and product/workload and activity. One statement, through the
+ * database function `cpor_competitors` (migration 0006, inlined by the planner; also
+ * used by `cpor_directory_facts`): the claim's own lines joined to the others' live
+ * lines on the compete key (the partial index `claim_products_compete_idx`). Sorted by ID.
  */
 export async function findCompetitors(
 	q: Queryable,
 	claimId: string,
 ): Promise<string[]> {
-	const rows = await competitorsQuery(q, claimId);
-	return rows.map((r) => r.claimId).sort();
-}
-
-/**
- * The query of {@link findCompetitors} (one column, `claim_id`), unsorted, for running
- * it or embedding it as a subquery (readDirectoryFacts' `competitorsOf`).
- */
-export function competitorsQuery(q: Queryable, claimId: string) {
-	const mine = alias(claimProducts, "mine");
-	return q
-		.selectDistinct({ claimId: claimProducts.claimId })
-		.from(mine)
-		.innerJoin(
-			claimProducts,
-			and(
-				eq(claimProducts.competeKey, mine.competeKey),
-				eq(claimProducts.activity, mine.activity),
-				sql`${claimProducts.live}`,
-				ne(claimProducts.partnerOrganizationId, mine.partnerOrganizationId),
-			),
-		)
-		.innerJoin(claims, eq(claims.id, claimProducts.claimId))
-		.where(and(eq(mine.claimId, claimId), ne(claims.status, "draft")));
+	const rows = await q
+		.select({ claimId: sql<string>`c.id` })
+		.from(sql`cpor_competitors(${claimId}) as c(id)`)
+		.orderBy(sql`c.id`);
+	return rows.map((r) => r.claimId);
 }

@@ -1,19 +1,13 @@
 /**
  * What the claim checks need from the directory (R-CRT-2 MPN, R-CRT-3 tenant and
  * domains, R-CRT-5 catalog and subscriptions, R-CMP-1 duplicates, and at submit the
- * R-CMP-2 competitors), read in ONE statement of scalar subqueries instead of one query
- * per check: creating a claim makes four fewer round trips, submitting it five.
+ * R-CMP-2 competitors), read in ONE call of the database function `cpor_directory_facts`
+ * (migration 0006) instead of one query per check: creating a claim makes four fewer
+ * round trips, submitting it five.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.ts";
-import {
-	claimProducts,
-	mpnIds,
-	products,
-	subscriptions,
-	tenantDomains,
-	tenants,
-} from "../db/schema.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import type {
 	Activity,
 	CatalogProduct,
@@ -21,12 +15,7 @@ import type {
 	SolutionArea,
 	SubscriptionFacts,
 } from "../domain/claim-validation.ts";
-import {
-	competitorsQuery,
-	lineClaimKey,
-	lineSubscriptionIds,
-	liveClaimKeysWhere,
-} from "./claim-products.ts";
+import { lineClaimKey, lineSubscriptionIds } from "./claim-products.ts";
 
 /** The directory rows behind one claim's checks. */
 export interface DirectoryFacts {
@@ -38,10 +27,7 @@ export interface DirectoryFacts {
 	catalog: Map<string, CatalogProduct>;
 	/** The lines' subscriptions (by lower-case ID), with their product's `dynamics` flag. */
 	subscriptions: Map<string, SubscriptionFacts>;
-	/**
-	 * R-CMP-1: the organization's other live claims on the lines' claim keys (read when
-	 * `duplicates` was given; otherwise {@link resolveLines} reads them itself).
-	 */
+	/** R-CMP-1: the organization's other live claims on the lines' claim keys. */
 	taken?: { claimKey: string; claimId: string }[];
 	/**
 	 * R-CMP-2: the IDs of the claims competing with `competitorsOf`, sorted (read when it
@@ -50,9 +36,62 @@ export interface DirectoryFacts {
 	competitors?: string[];
 }
 
+/** The parameters of the directory-facts statement (all text; arrays may be empty). */
+type FactsParams = {
+	mpnId: string;
+	organizationId: string;
+	/** Lower case. */
+	tenantId: string;
+	productIds: string[];
+	/** Lower case, GUID-shaped only. */
+	subscriptionIds: string[];
+	activity: Activity;
+	claimKeys: string[];
+	/** The claim whose own rows are not duplicates, or null. */
+	exceptClaimId: string | null;
+	/** The claim whose competitors to read, or null for none. */
+	competitorsOf: string | null;
+};
+
+/** The one row the directory-facts statement returns (JSON columns parsed by the driver). */
+interface FactsRow {
+	programs: string[] | null;
+	tenant: { name: string; domains: string[] } | null;
+	catalog: CatalogProduct[];
+	subscriptions: Omit<SubscriptionFacts, "dynamics">[];
+	taken: { claimKey: string; claimId: string }[];
+	competitors: string[];
+}
+
+const param = <K extends keyof FactsParams>(name: K) => sql.placeholder(name);
+
+/**
+ * The call of `cpor_directory_facts` (migration 0006), built once per process and
+ * prepared on PostgreSQL ({@link preparedOnce}). The function holds the statement so
+ * that PostgreSQL plans it once per connection instead of on every call.
+ */
+const runFacts = preparedOnce<FactsParams, FactsRow[]>(
+	"cpor_directory_facts",
+	(q, name) =>
+		q
+			.select({
+				programs: sql<string[] | null>`f.programs`,
+				tenant: sql<FactsRow["tenant"]>`f.tenant`,
+				catalog: sql<FactsRow["catalog"]>`f.catalog`,
+				subscriptions: sql<FactsRow["subscriptions"]>`f.subscriptions`,
+				taken: sql<FactsRow["taken"]>`f.taken`,
+				competitors: sql<string[]>`f.competitors`,
+			})
+			.from(
+				sql`cpor_directory_facts(${param("mpnId")}, ${param("organizationId")}, ${param("tenantId")}, ${param("productIds")}::text[], ${param("subscriptionIds")}::text[], ${param("activity")}, ${param("claimKeys")}::text[], ${param("exceptClaimId")}::text, ${param("competitorsOf")}::text) as f`,
+			)
+			.prepare(name),
+);
+
 /**
  * Reads the directory facts for a claim of `organizationId` with `mpnId`, `tenantId`
- * (any case) and product `lines`, in one statement. Throws only database errors.
+ * (any case) and product `lines`, in one call of `cpor_directory_facts` (migration 0006).
+ * Throws only database errors.
  */
 export async function readDirectoryFacts(
 	q: Queryable,
@@ -61,8 +100,8 @@ export async function readDirectoryFacts(
 		mpnId: string;
 		tenantId: string;
 		lines: ProductInput[];
-		/** Also read the R-CMP-1 duplicates for this solution area and activity (claimId: the claim's own rows do not count). */
-		duplicates?: {
+		/** The R-CMP-1 duplicates for this solution area and activity (claimId: the claim's own rows do not count). */
+		duplicates: {
 			solutionArea: SolutionArea;
 			activity: Activity;
 			claimId?: string;
@@ -71,63 +110,33 @@ export async function readDirectoryFacts(
 		competitorsOf?: string;
 	},
 ): Promise<DirectoryFacts> {
-	const tenantId = input.tenantId.trim().toLowerCase();
-	const productIds = [
-		...new Set(
-			input.lines.flatMap((l) => (l.productId ? [l.productId.trim()] : [])),
-		),
-	];
-	const subIds = lineSubscriptionIds(input.lines);
-	const subsWhere = inArray(subscriptions.subscriptionId, subIds);
 	const dup = input.duplicates;
-	const [row] = await q
-		.select({
-			programs: sql<
-				string[] | null
-			>`(select ${mpnIds.programs} from ${mpnIds} where ${and(
-				eq(mpnIds.mpnId, input.mpnId),
-				eq(mpnIds.organizationId, input.organizationId),
-			)})`,
-			tenant: sql<{
-				name: string;
-				domains: string[];
-			} | null>`(select json_build_object('name', ${tenants.name}, 'domains', coalesce((select json_agg(${tenantDomains.domain} order by ${tenantDomains.domain}) from ${tenantDomains} where ${eq(tenantDomains.tenantId, tenantId)}), '[]'::json)) from ${tenants} where ${eq(tenants.tenantId, tenantId)})`,
-			catalog: sql<
-				CatalogProduct[]
-			>`(select coalesce(json_agg(json_build_object('productId', ${products.productId}, 'name', ${products.name}, 'solutionArea', ${products.solutionArea}, 'dynamics', ${products.dynamics})), '[]'::json) from ${products} where ${inArray(products.productId, productIds)} or ${products.productId} in (select ${subscriptions.productId} from ${subscriptions} where ${subsWhere}))`,
-			subscriptions: sql<
-				Omit<SubscriptionFacts, "dynamics">[]
-			>`(select coalesce(json_agg(json_build_object('subscriptionId', ${subscriptions.subscriptionId}, 'tenantId', ${subscriptions.tenantId}, 'productId', ${subscriptions.productId}, 'channel', ${subscriptions.channel}, 'status', ${subscriptions.status}, 'provisioned', ${subscriptions.provisioned})), '[]'::json) from ${subscriptions} where ${subsWhere})`,
-			taken: dup
-				? sql<
-						{ claimKey: string; claimId: string }[]
-					>`(select coalesce(json_agg(json_build_object('claimKey', ${claimProducts.claimKey}, 'claimId', ${claimProducts.claimId})), '[]'::json) from ${claimProducts} where ${liveClaimKeysWhere(
-						{
-							organizationId: input.organizationId,
-							activity: dup.activity,
-							claimKeys: [
-								...new Set(
-									input.lines.map((l) =>
-										lineClaimKey(dup.solutionArea, input.tenantId, l),
-									),
-								),
-							],
-							claimId: dup.claimId,
-						},
-					)})`
-				: sql<null>`null`,
-			competitors: input.competitorsOf
-				? sql<
-						string[]
-					>`(select coalesce(json_agg(c.claim_id order by c.claim_id), '[]'::json) from (${competitorsQuery(q, input.competitorsOf)}) c)`
-				: sql<null>`null`,
-		})
-		.from(sql`(select 1) as one`);
-	const r = row as NonNullable<typeof row>;
+	const [row] = await runFacts(q, {
+		mpnId: input.mpnId,
+		organizationId: input.organizationId,
+		tenantId: input.tenantId.trim().toLowerCase(),
+		productIds: [
+			...new Set(
+				input.lines.flatMap((l) => (l.productId ? [l.productId.trim()] : [])),
+			),
+		],
+		subscriptionIds: lineSubscriptionIds(input.lines),
+		activity: dup.activity,
+		claimKeys: [
+			...new Set(
+				input.lines.map((l) =>
+					lineClaimKey(dup.solutionArea, input.tenantId, l),
+				),
+			),
+		],
+		exceptClaimId: dup.claimId ?? null,
+		competitorsOf: input.competitorsOf ?? null,
+	});
+	const r = row as FactsRow;
 	const catalog = new Map(r.catalog.map((p) => [p.productId, p]));
 	return {
-		...(r.taken ? { taken: r.taken } : {}),
-		...(r.competitors ? { competitors: r.competitors } : {}),
+		taken: r.taken,
+		...(input.competitorsOf ? { competitors: r.competitors } : {}),
 		programs: r.programs,
 		tenant: r.tenant,
 		catalog,

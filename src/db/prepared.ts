@@ -4,7 +4,8 @@
  * (docs/performance.md). On PostgreSQL the statement is also prepared under its name,
  * so each connection parses and plans it once; PGlite ignores the name.
  */
-import type { Db } from "./client.ts";
+import { PgTransaction } from "drizzle-orm/pg-core";
+import type { Db, Queryable } from "./client.ts";
 
 /** What Drizzle's `.prepare()` returns, as far as {@link preparedOnce} uses it. */
 export interface PreparedStatement<P, R> {
@@ -18,12 +19,14 @@ export interface PreparedStatement<P, R> {
  * under the client and the named statement is missing or already there (SQLSTATE 26000
  * or 42P05): the runner then switches that handle to an unnamed statement (parsed per
  * execution, still built once) for good and runs it again. Other errors are thrown.
- * `name` must be unique per process.
+ * Inside a transaction the statement is built for that transaction and unnamed (behind
+ * such a proxy a missing name would abort the transaction). `name` must be unique per
+ * process.
  */
 export function preparedOnce<P, R>(
 	name: string,
-	build: (db: Db, name: string) => PreparedStatement<P, R>,
-): (db: Db, params: P) => Promise<R> {
+	build: (q: Queryable, name: string) => PreparedStatement<P, R>,
+): (q: Queryable, params: P) => Promise<R> {
 	const byHandle = new WeakMap<
 		Db,
 		{
@@ -32,7 +35,9 @@ export function preparedOnce<P, R>(
 			useNamed: boolean;
 		}
 	>();
-	return async (db, params) => {
+	return async (q, params) => {
+		if (q instanceof PgTransaction) return build(q, "").execute(params);
+		const db = q as Db;
 		let statements = byHandle.get(db);
 		if (!statements) {
 			statements = {

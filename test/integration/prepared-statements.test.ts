@@ -1,6 +1,6 @@
 /**
  * The named prepared statements (src/db/prepared.ts: the claim page's, an optimistic
- * claim action's read) on PostgreSQL: when the server connection no longer has them, as
+ * claim action's read, the directory facts of creating and submitting) on PostgreSQL: when the server connection no longer has them, as
  * behind a transaction-pooling proxy without prepared-statement support, the reads still
  * answer and the handle switches to unnamed statements.
  */
@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveApiToken } from "../../src/auth/accounts.ts";
 import { SYSTEM_ACTOR } from "../../src/auth/actor.ts";
 import { performClaimAction } from "../../src/claims/claim-action.ts";
+import { createClaim } from "../../src/claims/create-claim.ts";
+import { readDirectoryFacts } from "../../src/claims/directory-facts.ts";
 import { getClaim } from "../../src/claims/list-claims.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import {
@@ -78,6 +80,62 @@ describe("the claim page's prepared statement on postgres", () => {
 			expect((await getClaim(ctx, actor, claimId)).name).toBe(
 				"After deallocate",
 			);
+		} finally {
+			await single.close();
+		}
+	});
+
+	it("R-CMP-1 the directory facts (one prepared call of cpor_directory_facts) still refuse a duplicate after the server connection lost the statement", async () => {
+		const ana = await t.login(USERS.ana);
+		const { token } = (
+			await ana.post("/api/v1/api-tokens", { name: "facts" })
+		).json() as { token: string };
+		const actor = await resolveApiToken(t.ctx, token);
+		if (!actor) throw new Error("token did not resolve");
+		const single = await openDatabase({
+			databaseUrl: t.databaseUrl as string,
+			poolSize: 1,
+		});
+		try {
+			const ctx = { ...t.ctx, db: single.db };
+			const create = (productId: string) =>
+				createClaim(ctx, {
+					actor,
+					input: m365ClaimBody({ products: [{ productId }] }) as never,
+				});
+			const first = await create("exchange-online");
+			expect(first.status).toBe("draft");
+			const names = (
+				(await single.db.execute(
+					sql`select name from pg_prepared_statements`,
+				)) as unknown as { rows: { name: string }[] }
+			).rows.map((r) => r.name);
+			expect(names).toContain("cpor_directory_facts");
+			await expect(create("exchange-online")).rejects.toMatchObject({
+				code: "workload_already_claimed",
+			});
+			await single.db.execute(sql`deallocate all`);
+			// Inside a transaction the statement goes unnamed: a missing name there would
+			// abort the whole transaction.
+			const facts = await single.db.transaction((tx) =>
+				readDirectoryFacts(tx, {
+					organizationId: actor.organizationId as string,
+					mpnId: first.mpnId,
+					tenantId: first.customer.tenantId,
+					lines: [{ productId: "exchange-online" }],
+					duplicates: { solutionArea: "microsoft_365", activity: "usage" },
+				}),
+			);
+			expect(facts.taken).toEqual([
+				{
+					claimKey: expect.stringContaining(":exchange-online"),
+					claimId: first.id,
+				},
+			]);
+			await expect(create("exchange-online")).rejects.toMatchObject({
+				code: "workload_already_claimed",
+			});
+			expect((await create("sharepoint-online")).status).toBe("draft");
 		} finally {
 			await single.close();
 		}

@@ -14,6 +14,7 @@ import {
 	open,
 	rename,
 	rm,
+	unlink,
 } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -120,6 +121,8 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
 export class DocumentStore {
 	readonly root: string;
 	readonly maxBytes: number;
+	/** Folders this store made or found (the root, `ab/`, `ab/cd/`): not made again. */
+	readonly #folders = new Set<string>();
 
 	/**
 	 * @param root the data directory's `documents/` folder (created on first put)
@@ -141,9 +144,10 @@ export class DocumentStore {
 	async put(
 		source: AsyncIterable<Uint8Array> | Readable,
 	): Promise<StoredDocument> {
-		await mkdir(this.root, { recursive: true });
 		const tmp = join(this.root, `.tmp-${randomBytes(16).toString("hex")}`);
-		const handle = await open(tmp, "wx", 0o600);
+		const handle = await this.#inFolder(this.root, () =>
+			open(tmp, "wx", 0o600),
+		);
 		let handleOpen = true;
 		try {
 			const hash = createHash("sha256");
@@ -195,11 +199,10 @@ export class DocumentStore {
 
 			const sha256 = hash.digest("hex");
 			const target = this.path(sha256);
-			await mkdir(dirname(target), { recursive: true });
 			if (await this.has(sha256)) {
-				await rm(tmp, { force: true });
+				await unlink(tmp);
 			} else {
-				await rename(tmp, target);
+				await this.#inFolder(dirname(target), () => rename(tmp, target));
 			}
 			return {
 				sha256,
@@ -212,6 +215,26 @@ export class DocumentStore {
 			await rm(tmp, { force: true }).catch(() => {});
 			throw error;
 		}
+	}
+
+	/**
+	 * Runs `create` (which makes an entry in `folder`), making the folder first unless
+	 * this store made or found it before. Two file-system calls per upload fewer: when
+	 * the folder has gone since (removed from outside), `create` fails with ENOENT and
+	 * runs again after the folder is made.
+	 */
+	async #inFolder<T>(folder: string, create: () => Promise<T>): Promise<T> {
+		if (this.#folders.has(folder)) {
+			try {
+				return await create();
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+				this.#folders.delete(folder);
+			}
+		}
+		await mkdir(folder, { recursive: true });
+		this.#folders.add(folder);
+		return create();
 	}
 
 	/** Opens a stored document for reading; throws {@link DocumentNotFoundError}. */

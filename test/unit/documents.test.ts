@@ -301,6 +301,22 @@ describe("R-CRT-7 PoE document store", () => {
 		expect(new Uint8Array(Buffer.concat(chunks))).toEqual(pdf);
 	});
 
+	it("R-CRT-7 stores again after its folders were removed from outside (folders are made once per store)", async () => {
+		const store = new DocumentStore(root);
+		const pdf = bigPdf(20_000);
+		const first = await store.put(chunked(pdf, 1000));
+		// The shard folder alone, then the whole root.
+		await rm(join(root, first.sha256.slice(0, 2)), { recursive: true });
+		expect(await store.has(first.sha256)).toBe(false);
+		expect(await store.put(chunked(pdf, 1000))).toEqual(first);
+		await rm(root, { recursive: true });
+		expect(await store.put(chunked(pdf, 1000))).toEqual(first);
+		expect(await filesUnder(root)).toEqual([first.sha256]);
+		expect(new Uint8Array(await readFile(store.path(first.sha256)))).toEqual(
+			pdf,
+		);
+	});
+
 	it("R-CRT-7 stores every allowed type", async () => {
 		const store = new DocumentStore(root);
 		const makers = [

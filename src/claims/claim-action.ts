@@ -6,7 +6,7 @@
  * writes everything only if the claim's version is still the one read.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, type SQLWrapper, sql } from "drizzle-orm";
+import { and, eq, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { pgErrorCode, type Queryable, type Tx } from "../db/client.ts";
@@ -134,6 +134,13 @@ export interface ActionScope {
 	 * read, in a transaction under the row lock. Never returns.
 	 */
 	needLock(): never;
+	/**
+	 * With `optimistic` only: wraps the write's final check (the claim's version guard,
+	 * an SQL expression) in a further check that raises `serialization_failure` when it
+	 * fails, so that the try is undone and the action read and applied again (e.g.
+	 * submit's `cpor_expect_no_competitors`, migration 0007).
+	 */
+	guard(wrap: (check: SQL) => SQL): void;
 }
 
 /** Thrown by {@link ActionScope.needLock}: the action is run again under the row lock. */
@@ -393,6 +400,8 @@ async function applyAndWrite(
 	const deferred: SQLWrapper[] = [];
 	// Comments go in one multi-row INSERT, so their order (seq) is the order of the calls.
 	const comments: NewComment[] = [];
+	// The optimistic write's final check, as wrapped by `guard`.
+	let check = (c: SQL) => c;
 	const scope: ActionScope = {
 		tx,
 		ctx,
@@ -424,6 +433,11 @@ async function applyAndWrite(
 			if (!guarded)
 				throw new Error(`${opts.action}: needLock under the row lock`);
 			throw new NeedLock(`${opts.action}: run again under the row lock`);
+		},
+		guard: (wrap) => {
+			if (!guarded) throw new Error(`${opts.action}: guard under the row lock`);
+			const before = check;
+			check = (c) => wrap(before(c));
 		},
 	};
 	const changes = await opts.apply(scope);
@@ -502,7 +516,7 @@ async function applyAndWrite(
 		opts.events ?? [],
 		afterView,
 		[claimUpdate, ...deferred],
-		guarded,
+		guarded && check,
 	);
 	return afterView;
 }

@@ -13,12 +13,24 @@ const ARBITRATION_NOTE =
 	"Another partner has claimed the same customer, product and activity. The claims go to arbitration: a reviewer compares the proof of execution of each and approves at most one.";
 
 /**
+ * Takes this transaction's advisory locks on the claim's compete keys (R-CMP-2 under
+ * concurrency, migration 0007's `cpor_lock_compete_keys`, held until commit). Take them
+ * before reading the claim's competitors to mark them: a concurrent submit on the same
+ * key then either committed before (and is read) or looks again after this commits
+ * (and sees this claim). Lines written earlier in the transaction count.
+ */
+export async function lockCompeteKeys(tx: Tx, claimId: string): Promise<void> {
+	await tx.execute(sql`select cpor_lock_compete_keys(${claimId})`);
+}
+
+/**
  * Finds the claim's competitors; when there are any, marks this claim and each of them
  * `competing` (with a history row and an arbitration comment on each claim newly
  * marked). Returns whether this claim competes. Runs in the caller's transaction.
  * `competitors`: the competitors when the caller read them already (in this transaction
- * after locking the claim, or an empty list in an optimistic submit, which then writes
- * nothing here); otherwise they are read here.
+ * after locking the claim and its compete keys, or an empty list in an optimistic
+ * submit, which then writes nothing here); otherwise the compete keys are locked
+ * ({@link lockCompeteKeys}) and the competitors read here.
  */
 export async function markCompeting(
 	tx: Tx,
@@ -27,6 +39,7 @@ export async function markCompeting(
 	now: Date,
 	competitors?: readonly string[],
 ): Promise<boolean> {
+	if (!competitors) await lockCompeteKeys(tx, claimId);
 	const others = competitors ?? (await findCompetitors(tx, claimId));
 	if (others.length === 0) return false;
 	const ids = [...others, claimId].sort();

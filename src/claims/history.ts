@@ -3,7 +3,7 @@
  * and the outbox events (R-NTF-1) that leave after commit.
  */
 import { randomUUID } from "node:crypto";
-import { type SQLWrapper, sql } from "drizzle-orm";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { stringify as canonicalJson } from "safe-stable-stringify";
 import { type Actor, primaryRole } from "../auth/actor.ts";
 import type { Queryable, Tx } from "../db/client.ts";
@@ -69,7 +69,9 @@ export async function recordHistory(
  * the statement, so a claim and its lines can be inserted together).
  * `guarded`: `changes[0]` is the claim's UPDATE with `RETURNING` and a version condition;
  * when it updates no row the statement raises `serialization_failure` (40001, migration
- * 0005's `cpor_expect_claim_updated`) and nothing of it is written.
+ * 0005's `cpor_expect_claim_updated`) and nothing of it is written. A function instead
+ * of `true` wraps that check (an SQL expression) in further checks that raise the same
+ * way (e.g. submit's `cpor_expect_no_competitors`).
  */
 export async function recordHistoryAndEvents(
 	tx: Queryable,
@@ -77,7 +79,7 @@ export async function recordHistoryAndEvents(
 	events: readonly EventType[],
 	claim: ClaimView,
 	changes: readonly SQLWrapper[] = [],
-	guarded = false,
+	guarded: boolean | ((check: SQL) => SQL) = false,
 ): Promise<void> {
 	if (guarded && changes.length === 0)
 		throw new Error("a guarded write needs the claim's UPDATE as changes[0]");
@@ -93,10 +95,12 @@ export async function recordHistoryAndEvents(
 					.getSQL()
 			: undefined;
 	if (guarded) {
+		const wrap =
+			typeof guarded === "function" ? guarded : (check: SQL) => check;
 		await tx.execute(
 			sql`with ${prefix}history_row as (${history})${
 				outboxInsert ? sql`, outbox_rows as (${outboxInsert})` : sql``
-			} select cpor_expect_claim_updated((select count(*) from change_0))`,
+			} select ${wrap(sql`cpor_expect_claim_updated((select count(*) from change_0))`)}`,
 		);
 		return;
 	}

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
@@ -13,7 +14,7 @@ import { performClaimAction } from "./claim-action.ts";
 import { checkCustomerFacts, checkMpnFacts } from "./claim-input.ts";
 import { resolveLines } from "./claim-products.ts";
 import type { ClaimProductRow, ClaimRow, ClaimView } from "./claim-view.ts";
-import { markCompeting } from "./competing.ts";
+import { lockCompeteKeys, markCompeting } from "./competing.ts";
 import { readDirectoryFacts } from "./directory-facts.ts";
 
 /** Options of {@link submitClaim}. */
@@ -145,7 +146,13 @@ export async function submitClaim(
 			docs,
 			optimistic,
 			needLock,
+			guard,
 		}) => {
+			// R-CMP-2 under concurrency (migration 0007): under the row lock, the compete
+			// keys are locked before the competitors are read; an optimistic try that finds
+			// none looks again under those locks when it writes, and is undone and tried
+			// again if one appeared.
+			if (!optimistic) await lockCompeteKeys(tx, claim.id);
 			const { programs, competitors } = await checkSubmittable(
 				tx,
 				claim,
@@ -154,6 +161,10 @@ export async function submitClaim(
 			);
 			// Marking competitors writes their rows, under their locks and ours.
 			if (optimistic && competitors.length > 0) needLock();
+			if (optimistic)
+				guard(
+					(check) => sql`cpor_expect_no_competitors(${check}, ${claim.id})`,
+				);
 			const competing = await markCompeting(
 				tx,
 				claim.id,

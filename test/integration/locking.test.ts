@@ -7,12 +7,14 @@
  * its write raises and nothing of it is kept, and it is read and applied again.
  */
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "../../src/db/client.ts";
 import { claimDocuments, claimHistory, claims } from "../../src/db/schema.ts";
+import { DEMO_IDS } from "../../src/demo/generate-directory.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
+	baClaimBody,
 	type Client,
 	m365ClaimBody,
 	startTestApp,
@@ -171,5 +173,70 @@ describe("claim actions that wait for the row lock on postgres", () => {
 			.from(claims)
 			.where(eq(claims.id, id));
 		expect(row).toEqual({ version: 3, name: "Renamed meanwhile" });
+	});
+
+	it("R-CMP-2 two organizations submitting competing claims at the same moment are both marked competing", async () => {
+		const nora = await t.login(USERS.nora);
+		const subscriptionId = DEMO_IDS.subscriptions.contosoCustomerService;
+		const draft = async (who: Client, northwind: boolean) => {
+			const created = await who.post(
+				"/api/v1/claims",
+				baClaimBody({
+					products: [{ subscriptionId }],
+					...(northwind
+						? {
+								mpnId: DEMO_IDS.mpnIds.northwind,
+								contacts: {
+									...baClaimBody().contacts,
+									partner: { name: "Nora Hansen", email: USERS.nora },
+								},
+							}
+						: {}),
+				}),
+			);
+			expect(created.statusCode, created.body).toBe(201);
+			const id = created.json().id as string;
+			const up = await who.upload(
+				`/api/v1/claims/${id}/documents`,
+				samplePdf(),
+				"sow.pdf",
+			);
+			expect(up.statusCode, up.body).toBe(201);
+			return id;
+		};
+		const a = await draft(ana, false);
+		const b = await draft(nora, true);
+
+		// Fabrikam's submit reads its claim and finds no competitor (Northwind's claim is a
+		// draft), then waits for the row lock with its write, held here.
+		const hold = await holdInTransaction(async (tx) => {
+			await tx.execute(sql`select 1 from claims where id = ${a} for update`);
+		});
+		const submitA = ana.post(`/api/v1/claims/${a}/submit`);
+		await waitForLockWaiter("Fabrikam's submit");
+		// Meanwhile Northwind submits, and finds Fabrikam's claim still a draft.
+		const submitB = await nora.post(`/api/v1/claims/${b}/submit`);
+		expect(submitB.statusCode, submitB.body).toBe(200);
+		expect(submitB.json().competing).toBe(false);
+		await hold.commit();
+
+		const resA = await submitA;
+		expect(resA.statusCode, resA.body).toBe(200);
+		expect(resA.json()).toMatchObject({ status: "submitted", competing: true });
+		const rows = await t.ctx.db
+			.select({ id: claims.id, competing: claims.competing })
+			.from(claims)
+			.where(inArray(claims.id, [a, b]));
+		expect(rows.map((r) => r.competing)).toEqual([true, true]);
+		const marks = await t.ctx.db
+			.select({ claimId: claimHistory.claimId })
+			.from(claimHistory)
+			.where(
+				and(
+					inArray(claimHistory.claimId, [a, b]),
+					eq(claimHistory.action, "mark_competing"),
+				),
+			);
+		expect(marks.map((m) => m.claimId).sort()).toEqual([a, b].sort());
 	});
 });

@@ -1,11 +1,14 @@
 /**
  * Statements built once per database handle (Drizzle's `.prepare(name)`): building a
  * large statement's SQL costs more CPU in Node than PostgreSQL spends running it
- * (docs/performance.md). On PostgreSQL the statement is also prepared under its name,
- * so each connection parses and plans it once; PGlite ignores the name.
+ * (docs/performance.md). The statement is also prepared under its name, so PostgreSQL
+ * parses and plans it once per connection (on PGlite through
+ * {@link namedStatementClient}, as PGlite's own query() has no named statements).
  */
+import { PGlite } from "@electric-sql/pglite";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import type { Db, Queryable } from "./client.ts";
+import { namedStatementClient } from "./pglite-statements.ts";
 
 /** What Drizzle's `.prepare()` returns, as far as {@link preparedOnce} uses it. */
 export interface PreparedStatement<P, R> {
@@ -41,7 +44,7 @@ export function preparedOnce<P, R>(
 		let statements = byHandle.get(db);
 		if (!statements) {
 			statements = {
-				named: build(db, name),
+				named: onPglite(build(db, name), name),
 				unnamed: build(db, ""),
 				useNamed: true,
 			};
@@ -65,4 +68,17 @@ function isPreparedStatementMismatch(err: unknown): boolean {
 		(err as { code?: string }).code ??
 		(err as { cause?: { code?: string } }).cause?.code;
 	return code === "26000" || code === "42P05";
+}
+
+/**
+ * Drizzle's PGlite driver drops the statement's name and calls its client's query() with
+ * the text: on PGlite the prepared query gets a client that runs the text as the named
+ * statement instead (Drizzle's PglitePreparedQuery keeps its client in a public field).
+ * Returns `statement` (on PGlite with its client replaced).
+ */
+function onPglite<S>(statement: S, name: string): S {
+	const prepared = statement as { client?: unknown };
+	if (name && prepared.client instanceof PGlite)
+		prepared.client = namedStatementClient(prepared.client, name);
+	return statement;
 }

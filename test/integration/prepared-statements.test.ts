@@ -13,6 +13,7 @@ import { createClaim } from "../../src/claims/create-claim.ts";
 import { readDirectoryFacts } from "../../src/claims/directory-facts.ts";
 import { getClaim } from "../../src/claims/list-claims.ts";
 import { openDatabase } from "../../src/db/client.ts";
+import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	m365ClaimBody,
 	startTestApp,
@@ -139,5 +140,72 @@ describe("the claim page's prepared statement on postgres", () => {
 		} finally {
 			await single.close();
 		}
+	});
+});
+
+describe("named prepared statements on pglite", () => {
+	let t: TestApp;
+	beforeAll(async () => {
+		t = await startTestApp("pglite");
+	});
+	afterAll(async () => t?.close());
+
+	const preparedNames = async () =>
+		(
+			(await t.ctx.db.execute(
+				sql`select name from pg_prepared_statements order by name`,
+			)) as unknown as { rows: { name: string }[] }
+		).rows.map((r) => r.name);
+
+	it("the claim page, an optimistic action's read and the directory facts run as named statements, and still answer after DEALLOCATE ALL", async () => {
+		const ana = await t.login(USERS.ana);
+		const created = await ana.post(
+			"/api/v1/claims",
+			m365ClaimBody({ products: [{ productId: "exchange-online" }] }),
+		);
+		expect(created.statusCode, created.body).toBe(201);
+		const id = (created.json() as { id: string }).id;
+		const page = await ana.get(`/api/v1/claims/${id}`);
+		expect(page.statusCode).toBe(200);
+		const renamed = await ana.patch(
+			`/api/v1/claims/${id}`,
+			{ name: "Renamed once" },
+			{ "if-match": page.headers.etag as string },
+		);
+		expect(renamed.statusCode, renamed.body).toBe(200);
+		const upload = await ana.upload(
+			`/api/v1/claims/${id}/documents`,
+			samplePdf(),
+			"sow.pdf",
+		);
+		expect(upload.statusCode, upload.body).toBe(201);
+		expect(await preparedNames()).toEqual(
+			expect.arrayContaining([
+				"cpor_claim_by_id",
+				"cpor_claim_with_parts",
+				"cpor_directory_facts",
+			]),
+		);
+		// The named statement answers what the unnamed one answered.
+		expect((await ana.get(`/api/v1/claims/${id}`)).json()).toEqual(
+			upload.json().claim ?? upload.json(),
+		);
+
+		await t.ctx.db.execute(sql`deallocate all`);
+		const again = await ana.get(`/api/v1/claims/${id}`);
+		expect(again.statusCode).toBe(200);
+		expect(again.json().name).toBe("Renamed once");
+		const submitted = await ana.post(
+			`/api/v1/claims/${id}/submit`,
+			{},
+			{ "if-match": again.headers.etag as string },
+		);
+		expect(submitted.statusCode, submitted.body).toBe(200);
+		const duplicate = await ana.post(
+			"/api/v1/claims",
+			m365ClaimBody({ products: [{ productId: "exchange-online" }] }),
+		);
+		expect(duplicate.statusCode).toBe(409);
+		expect(duplicate.json().code).toBe("workload_already_claimed");
 	});
 });

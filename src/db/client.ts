@@ -15,6 +15,7 @@ import type {
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { PACKAGE_ROOT } from "../paths.ts";
+import { nameClaimWrites } from "./pglite-statements.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -120,6 +121,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 		client = new PGlite(dir, options);
 	}
 	await client.waitReady;
+	nameClaimWrites(client);
 	const db = drizzlePglite(client, { schema }) as unknown as Db;
 	return { db, kind: "pglite", close: () => client.close() };
 }

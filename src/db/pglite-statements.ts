@@ -7,8 +7,11 @@
  * instead: parsed, and its parameter types described, once per database; then each call
  * is Bind, Describe, Execute and Sync in one protocol exchange, under the same locks as
  * `query()`, with the same parameter serializers and result parsers, so the caller
- * (Drizzle's PGlite driver) sees the same results.
+ * (Drizzle's PGlite driver) sees the same results. preparedOnce (src/db/prepared.ts)
+ * uses it for its statements, and {@link nameClaimWrites} for the claim actions' write
+ * statements.
  */
+import { createHash } from "node:crypto";
 import {
 	type PGlite,
 	parse,
@@ -38,74 +41,133 @@ export interface QueryClient {
 	): Promise<Results<T>>;
 }
 
+/** A statement prepared on a PGlite database: its text and parameter types. */
+interface Prepared {
+	text: string;
+	paramTypes: number[];
+}
+
+/** The statements prepared per PGlite database, by name. */
+const preparedOn = new WeakMap<PGlite, Map<string, Prepared>>();
+
+/**
+ * Runs `text` as the prepared statement `name` of `pg` (prepared on first use; a second
+ * text for the same name is an error), as PGlite's `query()` would run it unnamed.
+ * When the statement is gone (`DEALLOCATE`, SQLSTATE 26000) it is prepared again and
+ * run once more. Throws what `query()` throws.
+ */
+async function queryNamed<T>(
+	pg: PGlite,
+	name: string,
+	text: string,
+	params: unknown[],
+	options: QueryOptions | undefined,
+	retry = true,
+): Promise<Results<T>> {
+	await pg._checkReady();
+	let statements = preparedOn.get(pg);
+	if (!statements) {
+		statements = new Map();
+		preparedOn.set(pg, statements);
+	}
+	const known = statements;
+	try {
+		return await pg._runExclusiveTransaction(() =>
+			pg._runExclusiveQuery(async () => {
+				let prepared = known.get(name);
+				if (prepared && prepared.text !== text)
+					throw new Error(
+						`prepared statement ${name} was prepared for another text`,
+					);
+				if (!prepared) {
+					const described = await pg.execProtocolStream(
+						concat([
+							serialize.parse({ name, text, types: [] }),
+							serialize.describe({ type: "S", name }),
+							serialize.sync(),
+						]),
+						{ syncToFs: false },
+					);
+					prepared = {
+						text,
+						paramTypes: parse.parseDescribeStatementResults(described),
+					};
+					known.set(name, prepared);
+				}
+				const { paramTypes } = prepared;
+				// As PGlite's query() serializes parameters.
+				const values = params.map((value, i) => {
+					if (value === null || value === undefined) return null;
+					const type = paramTypes[i] as number;
+					const serializer =
+						options?.serializers?.[type] ?? pg.serializers[type];
+					return serializer ? serializer(value) : String(value);
+				});
+				const messages = await pg.execProtocolStream(
+					concat([
+						serialize.bind({ statement: name, values }),
+						serialize.describe({ type: "P" }),
+						serialize.execute({}),
+						serialize.sync(),
+					]),
+					{ syncToFs: false },
+				);
+				await pg.syncToFs();
+				return parse.parseResults(
+					messages,
+					pg.parsers,
+					options,
+				)[0] as Results<T>;
+			}),
+		);
+	} catch (err) {
+		if ((err as { code?: string }).code !== "26000") throw err;
+		known.delete(name);
+		if (!retry) throw err;
+		return queryNamed(pg, name, text, params, options, false);
+	}
+}
+
 /**
  * A client whose `query(text, params, options)` runs `text` as the prepared statement
- * `name` of `pg` (prepared on first use; a second text for the same name is an error).
- * Throws what PGlite's `query()` throws for the statement; when the statement is gone
- * (`DEALLOCATE`, SQLSTATE 26000) it is prepared again on the next call.
+ * `name` of `pg` ({@link queryNamed}).
  */
 export function namedStatementClient(pg: PGlite, name: string): QueryClient {
-	let prepared: { text: string; paramTypes: number[] } | undefined;
 	return {
-		async query<T>(
-			text: string,
-			params: unknown[] = [],
-			options?: QueryOptions,
-		): Promise<Results<T>> {
-			await pg._checkReady();
-			return pg._runExclusiveTransaction(() =>
-				pg._runExclusiveQuery(async () => {
-					if (prepared && prepared.text !== text)
-						throw new Error(
-							`prepared statement ${name} was prepared for another text`,
-						);
-					if (!prepared) {
-						const described = await pg.execProtocolStream(
-							concat([
-								serialize.parse({ name, text, types: [] }),
-								serialize.describe({ type: "S", name }),
-								serialize.sync(),
-							]),
-							{ syncToFs: false },
-						);
-						prepared = {
-							text,
-							paramTypes: parse.parseDescribeStatementResults(described),
-						};
-					}
-					const { paramTypes } = prepared;
-					// As PGlite's query() serializes parameters.
-					const values = params.map((value, i) => {
-						if (value === null || value === undefined) return null;
-						const type = paramTypes[i] as number;
-						const serializer =
-							options?.serializers?.[type] ?? pg.serializers[type];
-						return serializer ? serializer(value) : String(value);
-					});
-					let messages: Awaited<ReturnType<PGlite["execProtocolStream"]>>;
-					try {
-						messages = await pg.execProtocolStream(
-							concat([
-								serialize.bind({ statement: name, values }),
-								serialize.describe({ type: "P" }),
-								serialize.execute({}),
-								serialize.sync(),
-							]),
-							{ syncToFs: false },
-						);
-					} catch (err) {
-						if ((err as { code?: string }).code === "26000")
-							prepared = undefined;
-						throw err;
-					}
-					await pg.syncToFs();
-					return parse.parseResults(
-						messages,
-						pg.parsers,
-						options,
-					)[0] as Results<T>;
-				}),
-			);
-		},
+		query: <T>(text: string, params: unknown[] = [], options?: QueryOptions) =>
+			queryNamed<T>(pg, name, text, params, options),
 	};
+}
+
+/** The one statement of a claim action's write (src/claims/history.ts). */
+const CLAIM_WRITE = /^with change_0 as \(/;
+/** Distinct claim-write texts given a name, at most (the rest run unnamed). */
+const MAX_NAMED_WRITES = 100;
+
+/**
+ * Makes `pg.query()` run each claim action's write statement (`with change_0 as (…`,
+ * src/claims/history.ts: the claim's INSERT or UPDATE with its history and event rows)
+ * as a named statement, one per distinct text (a text per action and set of changed
+ * columns): planning one took PGlite more than running it. Those statements write by
+ * primary key, so their generic plan is the custom one. Statements inside a PGlite
+ * transaction run as before (its transaction object has a query() of its own).
+ */
+export function nameClaimWrites(pg: PGlite): void {
+	const query = pg.query.bind(pg);
+	const names = new Map<string, string>();
+	pg.query = (<T>(
+		text: string,
+		params?: unknown[],
+		options?: QueryOptions,
+	): Promise<Results<T>> => {
+		if (!CLAIM_WRITE.test(text)) return query<T>(text, params, options);
+		let name = names.get(text);
+		if (!name) {
+			if (names.size >= MAX_NAMED_WRITES)
+				return query<T>(text, params, options);
+			name = `cpor_write_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+			names.set(text, name);
+		}
+		return queryNamed<T>(pg, name, text, params ?? [], options);
+	}) as PGlite["query"];
 }

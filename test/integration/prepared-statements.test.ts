@@ -157,7 +157,7 @@ describe("named prepared statements on pglite", () => {
 			)) as unknown as { rows: { name: string }[] }
 		).rows.map((r) => r.name);
 
-	it("the claim page, an optimistic action's read and the directory facts run as named statements, and still answer after DEALLOCATE ALL", async () => {
+	it("the claim page, an optimistic action's read, the directory facts and the claim writes run as named statements, and still answer after DEALLOCATE ALL", async () => {
 		const ana = await t.login(USERS.ana);
 		const created = await ana.post(
 			"/api/v1/claims",
@@ -179,19 +179,30 @@ describe("named prepared statements on pglite", () => {
 			"sow.pdf",
 		);
 		expect(upload.statusCode, upload.body).toBe(201);
-		expect(await preparedNames()).toEqual(
+		const names = await preparedNames();
+		expect(names).toEqual(
 			expect.arrayContaining([
 				"cpor_claim_by_id",
 				"cpor_claim_with_parts",
 				"cpor_directory_facts",
 			]),
 		);
+		// The create's and the upload's one write statement (nameClaimWrites; the edit
+		// runs in a transaction, whose statements stay unnamed).
+		expect(names.filter((n) => n.startsWith("cpor_write_"))).toHaveLength(2);
 		// The named statement answers what the unnamed one answered.
 		expect((await ana.get(`/api/v1/claims/${id}`)).json()).toEqual(
 			upload.json().claim ?? upload.json(),
 		);
 
 		await t.ctx.db.execute(sql`deallocate all`);
+		// The same write text as before: prepared again (26000) and run.
+		const second = await ana.upload(
+			`/api/v1/claims/${id}/documents`,
+			samplePdf(),
+			"sow-2.pdf",
+		);
+		expect(second.statusCode, second.body).toBe(201);
 		const again = await ana.get(`/api/v1/claims/${id}`);
 		expect(again.statusCode).toBe(200);
 		expect(again.json().name).toBe("Renamed once");

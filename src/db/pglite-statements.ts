@@ -22,16 +22,6 @@ import {
 
 const { serialize } = protocol;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let offset = 0;
-	for (const part of parts) {
-		out.set(part, offset);
-		offset += part.length;
-	}
-	return out;
-}
-
 /** The part of PGlite's client interface Drizzle's prepared queries call. */
 export interface QueryClient {
 	query<T>(
@@ -81,7 +71,7 @@ async function queryNamed<T>(
 					);
 				if (!prepared) {
 					const described = await pg.execProtocolStream(
-						concat([
+						Buffer.concat([
 							serialize.parse({ name, text, types: [] }),
 							serialize.describe({ type: "S", name }),
 							serialize.sync(),
@@ -104,7 +94,7 @@ async function queryNamed<T>(
 					return serializer ? serializer(value) : String(value);
 				});
 				const messages = await pg.execProtocolStream(
-					concat([
+					Buffer.concat([
 						serialize.bind({ statement: name, values }),
 						serialize.describe({ type: "P" }),
 						serialize.execute({}),

@@ -11,6 +11,7 @@ import {
 	DB_KINDS,
 	DEMO_IDS,
 	m365ClaimBody,
+	northwindBaClaimBody,
 	startTestApp,
 	type TestApp,
 	testDirectory,
@@ -122,20 +123,14 @@ describe.each(DB_KINDS)(
 			},
 		) => {
 			const northwind = who === nora;
-			const body = baClaimBody({
+			const fields = {
 				customer,
 				name: `${northwind ? "Northwind" : "Fabrikam"} presales ${subscriptionId.slice(0, 4)}`,
 				products: [{ subscriptionId }],
-				...(northwind
-					? {
-							mpnId: DEMO_IDS.mpnIds.northwind,
-							contacts: {
-								...baClaimBody().contacts,
-								partner: { name: "Nora Hansen", email: USERS.nora },
-							},
-						}
-					: {}),
-			});
+			};
+			const body = northwind
+				? northwindBaClaimBody(fields)
+				: baClaimBody(fields);
 			const { id } = await ok(who.post(`${API}/claims`, body), 201);
 			await ok(
 				who.upload(`${API}/claims/${id}/documents`, samplePdf(), "sow.pdf"),

@@ -17,6 +17,7 @@ import {
 	baClaimBody,
 	type Client,
 	m365ClaimBody,
+	northwindBaClaimBody,
 	startTestApp,
 	type TestApp,
 	USERS,
@@ -179,20 +180,12 @@ describe("claim actions that wait for the row lock on postgres", () => {
 		const nora = await t.login(USERS.nora);
 		const subscriptionId = DEMO_IDS.subscriptions.contosoCustomerService;
 		const draft = async (who: Client, northwind: boolean) => {
+			const products = [{ subscriptionId }];
 			const created = await who.post(
 				"/api/v1/claims",
-				baClaimBody({
-					products: [{ subscriptionId }],
-					...(northwind
-						? {
-								mpnId: DEMO_IDS.mpnIds.northwind,
-								contacts: {
-									...baClaimBody().contacts,
-									partner: { name: "Nora Hansen", email: USERS.nora },
-								},
-							}
-						: {}),
-				}),
+				northwind
+					? northwindBaClaimBody({ products })
+					: baClaimBody({ products }),
 			);
 			expect(created.statusCode, created.body).toBe(201);
 			const id = created.json().id as string;

@@ -15,6 +15,7 @@ import { getClaim } from "../../src/claims/list-claims.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
+	type Client,
 	m365ClaimBody,
 	startTestApp,
 	type TestApp,
@@ -28,22 +29,30 @@ describe("the claim page's prepared statement on postgres", () => {
 	});
 	afterAll(async () => t?.close());
 
+	/**
+	 * Ana as an actor (through an API token named `name`) and a database handle of ONE
+	 * connection, so that a DEALLOCATE on it hits the connection that prepared the
+	 * statements. Close `single` at the end.
+	 */
+	async function anaOnOneConnection(ana: Client, name: string) {
+		const { token } = (
+			await ana.post("/api/v1/api-tokens", { name })
+		).json() as { token: string };
+		const actor = await resolveApiToken(t.ctx, token);
+		if (!actor) throw new Error("token did not resolve");
+		const single = await openDatabase({
+			databaseUrl: t.databaseUrl as string,
+			poolSize: 1,
+		});
+		return { actor, single };
+	}
+
 	it("a claim is still read when the server connection lost the statement", async () => {
 		const ana = await t.login(USERS.ana);
 		const created = await ana.post("/api/v1/claims", m365ClaimBody());
 		expect(created.statusCode).toBe(201);
 		const claimId = (created.json() as { id: string }).id;
-		const { token } = (
-			await ana.post("/api/v1/api-tokens", { name: "prepared" })
-		).json() as { token: string };
-		const actor = await resolveApiToken(t.ctx, token);
-		if (!actor) throw new Error("token did not resolve");
-
-		// One connection, so the DEALLOCATE below hits the connection that prepared it.
-		const single = await openDatabase({
-			databaseUrl: t.databaseUrl as string,
-			poolSize: 1,
-		});
+		const { actor, single } = await anaOnOneConnection(ana, "prepared");
 		try {
 			const ctx = { ...t.ctx, db: single.db };
 			expect((await getClaim(ctx, actor, claimId)).id).toBe(claimId);
@@ -87,16 +96,10 @@ describe("the claim page's prepared statement on postgres", () => {
 	});
 
 	it("R-CMP-1 the directory facts (one prepared call of cpor_directory_facts) still refuse a duplicate after the server connection lost the statement", async () => {
-		const ana = await t.login(USERS.ana);
-		const { token } = (
-			await ana.post("/api/v1/api-tokens", { name: "facts" })
-		).json() as { token: string };
-		const actor = await resolveApiToken(t.ctx, token);
-		if (!actor) throw new Error("token did not resolve");
-		const single = await openDatabase({
-			databaseUrl: t.databaseUrl as string,
-			poolSize: 1,
-		});
+		const { actor, single } = await anaOnOneConnection(
+			await t.login(USERS.ana),
+			"facts",
+		);
 		try {
 			const ctx = { ...t.ctx, db: single.db };
 			const create = (productId: string) =>

@@ -310,6 +310,18 @@ export function baClaimBody(overrides: Record<string, unknown> = {}) {
 	};
 }
 
+/** {@link baClaimBody} as Northwind's (Nora's) claim: its MPN ID and partner contact. */
+export function northwindBaClaimBody(overrides: Record<string, unknown> = {}) {
+	return baClaimBody({
+		mpnId: DEMO_IDS.mpnIds.northwind,
+		contacts: {
+			...baClaimBody().contacts,
+			partner: { name: "Nora Hansen", email: USERS.nora },
+		},
+		...overrides,
+	});
+}
+
 /** A complete Microsoft 365 usage claim body on Contoso. */
 export function m365ClaimBody(overrides: Record<string, unknown> = {}) {
 	return {

@@ -241,8 +241,22 @@ export async function performClaimAction(
 			}
 		}
 	}
-	return ctx.db.transaction((t) => actInTx(ctx, opts, t));
+	// Under the row lock. A deadlock (40P01) is retried: a line edit holds its claim's row
+	// while it waits for the compete-key locks (markCompeting), which a submit under the
+	// lock may hold while it waits for that row to mark it competing; PostgreSQL aborts
+	// one of them, which then runs again once the other committed.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await ctx.db.transaction((t) => actInTx(ctx, opts, t));
+		} catch (err) {
+			if (pgErrorCode(err) !== "40P01" || attempt >= DEADLOCK_ATTEMPTS)
+				throw err;
+		}
+	}
 }
+
+/** How often an action under the row lock is tried when it is a deadlock's victim. */
+export const DEADLOCK_ATTEMPTS = 3;
 
 /** The claim's current version, or undefined when it is gone. */
 async function claimVersion(

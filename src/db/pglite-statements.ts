@@ -7,7 +7,8 @@
  * instead: parsed, and its parameter types described, once per database; then each call
  * is Bind, Describe, Execute and Sync in one protocol exchange, under the same locks as
  * `query()`, with the same parameter serializers and result parsers, so the caller
- * (Drizzle's PGlite driver) sees the same results. preparedOnce (src/db/prepared.ts)
+ * (Drizzle's PGlite driver) sees the same results (see {@link queryNamed} for what it
+ * leaves out). preparedOnce (src/db/prepared.ts)
  * uses it for its statements, and {@link nameClaimWrites} for the claim actions' write
  * statements.
  */
@@ -42,7 +43,9 @@ const preparedOn = new WeakMap<PGlite, Map<string, Prepared>>();
 
 /**
  * Runs `text` as the prepared statement `name` of `pg` (prepared on first use; a second
- * text for the same name is an error), as PGlite's `query()` would run it unnamed.
+ * text for the same name is an error), as PGlite's `query()` would run it unnamed, but
+ * without what Drizzle does not use: blobs (`/dev/blob`), `onNotice`, `paramTypes`
+ * (PostgreSQL infers the types), and the `query`/`params` fields query() adds to errors.
  * When the statement is gone (`DEALLOCATE`, SQLSTATE 26000) it is prepared again and
  * run once more. Throws what `query()` throws.
  */

@@ -2,8 +2,9 @@
  * Statements built once per database handle (Drizzle's `.prepare(name)`): building a
  * large statement's SQL costs more CPU in Node than PostgreSQL spends running it
  * (docs/performance.md). The statement is also prepared under its name, so PostgreSQL
- * parses and plans it once per connection (on PGlite through
- * {@link namedStatementClient}, as PGlite's own query() has no named statements).
+ * parses it once per connection, and plans it once where it settles on a generic plan
+ * (with array parameters it keeps planning per call: see migration 0006). On PGlite,
+ * whose own query() has no named statements, through {@link namedStatementClient}.
  */
 import { PGlite } from "@electric-sql/pglite";
 import { PgTransaction } from "drizzle-orm/pg-core";
@@ -21,7 +22,8 @@ export interface PreparedStatement<P, R> {
  * prepared-statement support (PgBouncer before 1.21) the server connection changes
  * under the client and the named statement is missing or already there (SQLSTATE 26000
  * or 42P05): the runner then switches that handle to an unnamed statement (parsed per
- * execution, still built once) for good and runs it again. Other errors are thrown.
+ * execution, still built once) for good and runs it again. Other errors are thrown. (On
+ * PGlite a statement gone after DEALLOCATE is prepared again by namedStatementClient.)
  * Inside a transaction the statement is built for that transaction and unnamed (behind
  * such a proxy a missing name would abort the transaction). `name` must be unique per
  * process.

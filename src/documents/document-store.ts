@@ -121,7 +121,7 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
 export class DocumentStore {
 	readonly root: string;
 	readonly maxBytes: number;
-	/** Folders this store made or found (the root, `ab/`, `ab/cd/`): not made again. */
+	/** Folders this store made or found (the root, shard folders `ab/cd/`): not made again. */
 	readonly #folders = new Set<string>();
 
 	/**
@@ -200,7 +200,10 @@ export class DocumentStore {
 			const sha256 = hash.digest("hex");
 			const target = this.path(sha256);
 			if (await this.has(sha256)) {
-				await unlink(tmp);
+				// Stored already: the temp file goes (one gone already is fine).
+				await unlink(tmp).catch((error: NodeJS.ErrnoException) => {
+					if (error.code !== "ENOENT") throw error;
+				});
 			} else {
 				await this.#inFolder(dirname(target), () => rename(tmp, target));
 			}

@@ -9,6 +9,8 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM_ACTOR } from "../../src/auth/actor.ts";
+import { performClaimAction } from "../../src/claims/claim-action.ts";
 import type { Tx } from "../../src/db/client.ts";
 import { claimDocuments, claimHistory, claims } from "../../src/db/schema.ts";
 import { DEMO_IDS } from "../../src/demo/generate-directory.ts";
@@ -231,5 +233,70 @@ describe("claim actions that wait for the row lock on postgres", () => {
 				),
 			);
 		expect(marks.map((m) => m.claimId).sort()).toEqual([a, b].sort());
+	});
+
+	it("R-EDIT-2 an action under the row lock that a deadlock aborted runs again, once", async () => {
+		const draft = async (productId: string) => {
+			const created = await ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({ products: [{ productId }] }),
+			);
+			expect(created.statusCode, created.body).toBe(201);
+			return created.json().id as string;
+		};
+		const x = await draft("exchange-online");
+		const y = await draft("sharepoint-online");
+
+		// Another transaction holds Y's row, then asks for X's once the action holds X and
+		// waits for Y: a deadlock. It checks for deadlocks only after 10 s, so the action's
+		// backend (after 1 s) finds it and is the one aborted.
+		const signal = () => {
+			let done!: () => void;
+			const happened = new Promise<void>((resolve) => {
+				done = resolve;
+			});
+			return { done, happened };
+		};
+		const yLocked = signal();
+		const xLocked = signal();
+		const askForX = signal();
+		const other = t.ctx.db.transaction(async (tx) => {
+			await tx.execute(sql`set local deadlock_timeout = '10s'`);
+			await tx.execute(sql`select 1 from claims where id = ${y} for update`);
+			yLocked.done();
+			await askForX.happened;
+			await tx.execute(sql`select 1 from claims where id = ${x} for update`);
+		});
+		await yLocked.happened;
+		let attempts = 0;
+		const action = performClaimAction(t.ctx, {
+			claimId: x,
+			actor: SYSTEM_ACTOR,
+			action: "edit",
+			skipTransitionCheck: true,
+			apply: async ({ tx }) => {
+				attempts++;
+				if (attempts === 1) {
+					xLocked.done();
+					await tx.execute(
+						sql`select 1 from claims where id = ${y} for update`,
+					);
+				}
+				return { name: "Renamed after a deadlock" };
+			},
+		});
+		await xLocked.happened;
+		await waitForLockWaiter("the action");
+		askForX.done();
+		// The other transaction gets X once the action's first try is aborted, and commits.
+		await other;
+		const claim = await action;
+		expect(attempts).toBe(2);
+		expect(claim.name).toBe("Renamed after a deadlock");
+		const edits = await t.ctx.db
+			.select()
+			.from(claimHistory)
+			.where(and(eq(claimHistory.claimId, x), eq(claimHistory.action, "edit")));
+		expect(edits).toHaveLength(1);
 	});
 });

@@ -235,6 +235,53 @@ describe("claim actions that wait for the row lock on postgres", () => {
 		expect(marks.map((m) => m.claimId).sort()).toEqual([a, b].sort());
 	});
 
+	it("R-CMP-2 a submit whose check meets another submit holding the compete key waits for it, then marks both competing", async () => {
+		const nora = await t.login(USERS.nora);
+		const products = [{ subscriptionId: DEMO_IDS.subscriptions.contosoSales }];
+		const withPoe = async (who: Client, body: unknown) => {
+			const created = await who.post("/api/v1/claims", body);
+			expect(created.statusCode, created.body).toBe(201);
+			const id = created.json().id as string;
+			const up = await who.upload(
+				`/api/v1/claims/${id}/documents`,
+				samplePdf(),
+				"sow.pdf",
+			);
+			expect(up.statusCode, up.body).toBe(201);
+			return id;
+		};
+		const a = await withPoe(ana, baClaimBody({ products }));
+		const b = await withPoe(nora, northwindBaClaimBody({ products }));
+
+		// Northwind's submit, as a transaction that holds the compete key's lock (taken the
+		// way a submit takes it) and has made its claim submitted, not yet committed.
+		const northwindSubmit = await holdInTransaction(async (tx) => {
+			await tx.execute(sql`select cpor_lock_compete_keys(${b})`);
+			await tx
+				.update(claims)
+				.set({
+					status: "submitted",
+					submittedAt: t.clock.now(),
+					version: sql`${claims.version} + 1`,
+				})
+				.where(eq(claims.id, b));
+		});
+		// Fabrikam's submit reads Northwind's claim as a draft, writes, and its check
+		// waits for the key's lock; once Northwind's commits, it sees it and is tried again.
+		const submitA = ana.post(`/api/v1/claims/${a}/submit`);
+		await waitForLockWaiter("Fabrikam's check");
+		await northwindSubmit.commit();
+
+		const res = await submitA;
+		expect(res.statusCode, res.body).toBe(200);
+		expect(res.json()).toMatchObject({ status: "submitted", competing: true });
+		const [other] = await t.ctx.db
+			.select({ competing: claims.competing })
+			.from(claims)
+			.where(eq(claims.id, b));
+		expect(other?.competing).toBe(true);
+	});
+
 	it("R-EDIT-2 an action under the row lock that a deadlock aborted runs again, once", async () => {
 		const draft = async (productId: string) => {
 			const created = await ana.post(

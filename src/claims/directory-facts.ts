@@ -66,9 +66,9 @@ interface FactsRow {
 const param = <K extends keyof FactsParams>(name: K) => sql.placeholder(name);
 
 /**
- * The call of `cpor_directory_facts` (migration 0006), built once per process and
- * prepared on PostgreSQL ({@link preparedOnce}). The function holds the statement so
- * that PostgreSQL plans it once per connection instead of on every call.
+ * The call of `cpor_directory_facts` (migration 0006), built once per process and run
+ * as a named statement on both databases ({@link preparedOnce}). The function holds the
+ * statement so that PostgreSQL plans it once per connection instead of on every call.
  */
 const runFacts = preparedOnce<FactsParams, FactsRow[]>(
 	"cpor_directory_facts",

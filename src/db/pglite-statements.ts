@@ -58,12 +58,8 @@ async function queryNamed<T>(
 	retry = true,
 ): Promise<Results<T>> {
 	await pg._checkReady();
-	let statements = preparedOn.get(pg);
-	if (!statements) {
-		statements = new Map();
-		preparedOn.set(pg, statements);
-	}
-	const known = statements;
+	const known = preparedOn.get(pg) ?? new Map<string, Prepared>();
+	preparedOn.set(pg, known);
 	try {
 		return await pg._runExclusiveTransaction(() =>
 			pg._runExclusiveQuery(async () => {

@@ -74,6 +74,32 @@ describe("claim actions that wait for the row lock on postgres", () => {
 		}
 	}
 
+	/**
+	 * Fabrikam's (Ana's) and Northwind's (Nora's) presales drafts on one Business
+	 * Applications subscription, each with a PoE: ready to submit, competing (R-CMP-2).
+	 */
+	async function competingDrafts(subscriptionId: string) {
+		const nora = await t.login(USERS.nora);
+		const products = [{ subscriptionId }];
+		const withPoe = async (who: Client, body: unknown) => {
+			const created = await who.post("/api/v1/claims", body);
+			expect(created.statusCode, created.body).toBe(201);
+			const id = created.json().id as string;
+			const up = await who.upload(
+				`/api/v1/claims/${id}/documents`,
+				samplePdf(),
+				"sow.pdf",
+			);
+			expect(up.statusCode, up.body).toBe(201);
+			return id;
+		};
+		return {
+			a: await withPoe(ana, baClaimBody({ products })),
+			b: await withPoe(nora, northwindBaClaimBody({ products })),
+			nora,
+		};
+	}
+
 	it("R-CRT-7 a resubmit that waited for an upload in progress sees the uploaded PoE", async () => {
 		// Resubmit runs under the row lock (submit and upload run optimistic, see below).
 		const created = await ana.post(
@@ -179,28 +205,9 @@ describe("claim actions that wait for the row lock on postgres", () => {
 	});
 
 	it("R-CMP-2 two organizations submitting competing claims at the same moment are both marked competing", async () => {
-		const nora = await t.login(USERS.nora);
-		const subscriptionId = DEMO_IDS.subscriptions.contosoCustomerService;
-		const draft = async (who: Client, northwind: boolean) => {
-			const products = [{ subscriptionId }];
-			const created = await who.post(
-				"/api/v1/claims",
-				northwind
-					? northwindBaClaimBody({ products })
-					: baClaimBody({ products }),
-			);
-			expect(created.statusCode, created.body).toBe(201);
-			const id = created.json().id as string;
-			const up = await who.upload(
-				`/api/v1/claims/${id}/documents`,
-				samplePdf(),
-				"sow.pdf",
-			);
-			expect(up.statusCode, up.body).toBe(201);
-			return id;
-		};
-		const a = await draft(ana, false);
-		const b = await draft(nora, true);
+		const { a, b, nora } = await competingDrafts(
+			DEMO_IDS.subscriptions.contosoCustomerService,
+		);
 
 		// Fabrikam's submit reads its claim and finds no competitor (Northwind's claim is a
 		// draft), then waits for the row lock with its write, held here.
@@ -236,22 +243,7 @@ describe("claim actions that wait for the row lock on postgres", () => {
 	});
 
 	it("R-CMP-2 a submit whose check meets another submit holding the compete key waits for it, then marks both competing", async () => {
-		const nora = await t.login(USERS.nora);
-		const products = [{ subscriptionId: DEMO_IDS.subscriptions.contosoSales }];
-		const withPoe = async (who: Client, body: unknown) => {
-			const created = await who.post("/api/v1/claims", body);
-			expect(created.statusCode, created.body).toBe(201);
-			const id = created.json().id as string;
-			const up = await who.upload(
-				`/api/v1/claims/${id}/documents`,
-				samplePdf(),
-				"sow.pdf",
-			);
-			expect(up.statusCode, up.body).toBe(201);
-			return id;
-		};
-		const a = await withPoe(ana, baClaimBody({ products }));
-		const b = await withPoe(nora, northwindBaClaimBody({ products }));
+		const { a, b } = await competingDrafts(DEMO_IDS.subscriptions.contosoSales);
 
 		// Northwind's submit, as a transaction that holds the compete key's lock (taken the
 		// way a submit takes it) and has made its claim submitted, not yet committed.

@@ -1,4 +1,14 @@
-import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import {
+	and,
+	asc,
+	eq,
+	ilike,
+	inArray,
+	or,
+	type SQL,
+	type SQLWrapper,
+	sql,
+} from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
@@ -9,11 +19,11 @@ import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
 import { findCompetitors } from "./claim-products.ts";
 import {
+	type ClaimJsonRow,
 	type ClaimRow,
 	type ClaimView,
-	type ClaimViewRow,
-	claimViewColumns,
-	toClaimViewFromRow,
+	claimJson,
+	claimJsonColumns,
 	toClaimViews,
 } from "./claim-view.ts";
 import { countsFromCounters } from "./status-counts.ts";
@@ -163,14 +173,16 @@ export async function countClaims(
 
 /**
  * Lists claims (R-DSH-1) with the filters of API.md, keyset-paginated on the sort column
- * and ID so deep pages stay as fast as the first. Reviewers see drafts of nobody.
+ * and ID so deep pages stay as fast as the first. Reviewers see drafts of nobody. Each
+ * item is the claim resource as JSON text ({@link claimJson}), for the route to write
+ * as it is.
  * @throws `validation_failed` for a bad cursor.
  */
-export async function listClaims(
+export async function listClaimsJson(
 	ctx: AppContext,
 	actor: Actor,
 	query: ListClaimsQuery,
-): Promise<Page<ClaimView>> {
+): Promise<Page<string>> {
 	const byDue = query.sort.endsWith("dueAt");
 	const { rows, nextCursor } = await keysetPage(ctx, {
 		conds: filterConditions(actor, query),
@@ -179,7 +191,20 @@ export async function listClaims(
 		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
 		limit: query.limit,
 	});
-	return { items: rows.map(toClaimViewFromRow), nextCursor };
+	return { items: rows.map(claimJson), nextCursor };
+}
+
+/** {@link listClaimsJson} with each item parsed into the claim resource (the CSV export). */
+export async function listClaims(
+	ctx: AppContext,
+	actor: Actor,
+	query: ListClaimsQuery,
+): Promise<Page<ClaimView>> {
+	const page = await listClaimsJson(ctx, actor, query);
+	return {
+		items: page.items.map((item) => JSON.parse(item) as ClaimView),
+		nextCursor: page.nextCursor,
+	};
 }
 
 /**
@@ -187,7 +212,8 @@ export async function listClaims(
  * given. The "after the cursor" condition is a row comparison, `(column, id) > (v, id)`,
  * which PostgreSQL turns into an index range: a page 1,000 pages deep reads as few index
  * entries as the first. A nullable column (`dueAt`) is read in two parts: the rows with
- * a value, then, once those run out, the rows without one in ID order.
+ * a value, then, once those run out, the rows without one in ID order. Rows are read raw
+ * (no mapping by Drizzle: every field is text already).
  */
 async function keysetPage(
 	ctx: AppContext,
@@ -198,85 +224,107 @@ async function keysetPage(
 		cursor: Cursor | undefined;
 		limit: number;
 	},
-): Promise<{ rows: ClaimViewRow[]; nextCursor: string | null }> {
+): Promise<{ rows: ClaimJsonRow[]; nextCursor: string | null }> {
 	const col = opts.column === "dueAt" ? claims.dueAt : claims.updatedAt;
 	const nullable = opts.column === "dueAt";
 	const dir = opts.descending ? sql`desc` : sql`asc`;
 	const cmp = opts.descending ? sql`<` : sql`>`;
 	const want = opts.limit + 1;
 	const { cursor } = opts;
-	let rows: ClaimViewRow[] = [];
+	const select = (where: SQL | undefined, limit: number, ...order: SQL[]) =>
+		readRaw(
+			ctx,
+			ctx.db
+				.select(claimJsonColumns)
+				.from(claims)
+				.where(where)
+				.orderBy(...order)
+				.limit(limit),
+		);
+	let rows: ClaimJsonRow[] = [];
 	// Part 1: rows with a value (unless the cursor is already in the null tail).
 	if (!cursor || cursor.v !== null) {
-		rows = await ctx.db
-			.select(claimViewColumns)
-			.from(claims)
-			.where(
-				and(
-					...opts.conds,
-					nullable ? sql`${col} is not null` : undefined,
-					cursor
-						? sql`(${col}, ${claims.id}) ${cmp} (${cursor.v}::timestamptz, ${cursor.id})`
-						: undefined,
-				),
-			)
-			.orderBy(sql`${col} ${dir}`, sql`${claims.id} ${dir}`)
-			.limit(want);
+		rows = await select(
+			and(
+				...opts.conds,
+				nullable ? sql`${col} is not null` : undefined,
+				cursor
+					? sql`(${col}, ${claims.id}) ${cmp} (${cursor.v}::timestamptz, ${cursor.id})`
+					: undefined,
+			),
+			want,
+			sql`${col} ${dir}`,
+			sql`${claims.id} ${dir}`,
+		);
 	}
 	// Part 2: the null tail, in ID order.
 	if (nullable && rows.length < want) {
-		const tail = await ctx.db
-			.select(claimViewColumns)
-			.from(claims)
-			.where(
-				and(
-					...opts.conds,
-					sql`${col} is null`,
-					cursor?.v === null
-						? sql`${claims.id} ${cmp} ${cursor.id}`
-						: undefined,
-				),
-			)
-			.orderBy(sql`${claims.id} ${dir}`)
-			.limit(want - rows.length);
+		const tail = await select(
+			and(
+				...opts.conds,
+				sql`${col} is null`,
+				cursor?.v === null ? sql`${claims.id} ${cmp} ${cursor.id}` : undefined,
+			),
+			want - rows.length,
+			sql`${claims.id} ${dir}`,
+		);
 		rows = rows.concat(tail);
 	}
 	const page = rows.slice(0, opts.limit);
 	const last = page[page.length - 1];
-	const value = (r: ClaimViewRow) =>
-		(opts.column === "dueAt" ? r.dueAt : r.updatedAt)?.toISOString() ?? null;
 	return {
 		rows: page,
 		nextCursor:
 			rows.length > opts.limit && last
-				? encodeCursor({ v: value(last), id: last.id })
+				? encodeCursor({
+						v: opts.column === "dueAt" ? last.dueAt : last.updatedAt,
+						id: last.id,
+					})
 				: null,
 	};
 }
 
-/** One visible claim, read with its parts in one statement. @throws `not_found`. */
-export async function getClaim(
+/**
+ * Runs a select of {@link claimJsonColumns} and returns its rows as the driver gives
+ * them: every field is text, so Drizzle's mapping of rows (a type check per field)
+ * would only copy them.
+ */
+async function readRaw(
+	ctx: AppContext,
+	query: SQLWrapper,
+): Promise<ClaimJsonRow[]> {
+	const result = (await ctx.db.execute(query)) as unknown as {
+		rows: ClaimJsonRow[];
+	};
+	return result.rows;
+}
+
+/**
+ * One visible claim as the JSON text of the claim resource, with its version (for the
+ * ETag), read with its parts in one prepared statement. @throws `not_found`.
+ */
+export async function getClaimJson(
 	ctx: AppContext,
 	actor: Actor,
 	id: string,
-): Promise<ClaimView> {
+): Promise<{ json: string; version: string }> {
 	const [row] = await runClaimById(ctx.db, { id });
 	if (!row || !canSeeClaim(actor, row)) throw notFound();
-	return toClaimViewFromRow(row);
+	return { json: claimJson(row), version: row.version };
 }
 
 /** The name of the claim page's prepared statement on PostgreSQL. */
 export const CLAIM_BY_ID_STATEMENT = "cpor_claim_by_id";
 
 /**
- * The claim page's statement (a claim and its parts by id), built once per database
- * handle (building its SQL, subqueries for the parts, cost more CPU than PostgreSQL's
- * work for it) and prepared on PostgreSQL: the claim page went from ~1,250–1,600 to
- * ~2,250 requests/s (measured). See {@link preparedOnce}.
+ * The claim page's statement (a claim and its parts by id, every field as text), built
+ * once per database handle (building its SQL, subqueries for the parts, cost more CPU
+ * than PostgreSQL's work for it) and prepared on PostgreSQL: the claim page went from
+ * ~1,250–1,600 to ~2,250 requests/s (measured). See {@link preparedOnce}.
  */
 const runClaimById = preparedOnce(CLAIM_BY_ID_STATEMENT, (db, name) =>
 	db
-		.select(claimViewColumns)
+		.select(claimJsonColumns)
 		.from(claims)
 		.where(eq(claims.id, sql.placeholder("id")))
 		.prepare(name),
@@ -348,20 +396,15 @@ export async function getCompeting(
 	return toClaimViews(ctx.db, rows);
 }
 
-/** A review-queue item: the claim with its SLA state. */
-export interface QueueItem {
-	claim: ClaimView;
-	/** Which SLA is running: review start (R-TIME-2), decision (R-TIME-3), dispute answer (R-TIME-8). */
-	sla: "review_start" | "decision" | "dispute_decision";
-	dueAt: string | null;
-	overdue: boolean;
-}
+/** Which SLA a review-queue item is under: review start (R-TIME-2), decision (R-TIME-3), dispute answer (R-TIME-8). */
+export type QueueSla = "review_start" | "decision" | "dispute_decision";
 
 /**
  * The reviewer's open work, soonest due first (API.md `/review-queue`): submitted and
- * under-review claims and open disputes, each flagged overdue once its SLA passed.
+ * under-review claims and open disputes, each flagged overdue once its SLA passed. Each
+ * item is JSON text: `{ claim, sla, dueAt, overdue }`, the claim as {@link claimJson}.
  */
-export async function reviewQueue(
+export async function reviewQueueJson(
 	ctx: AppContext,
 	query: {
 		limit: number;
@@ -369,8 +412,8 @@ export async function reviewQueue(
 		competing?: "true" | "false" | undefined;
 		sla?: string | undefined;
 	},
-): Promise<Page<QueueItem>> {
-	const now = ctx.clock.now();
+): Promise<Page<string>> {
+	const now = ctx.clock.now().getTime();
 	// The same predicate as the partial index claims_review_queue_idx (literal values, so
 	// PostgreSQL can prove the index applies).
 	const conds: (SQL | undefined)[] = [REVIEW_QUEUE_PREDICATE];
@@ -380,28 +423,23 @@ export async function reviewQueue(
 	if (query.sla === "decision") conds.push(eq(claims.status, "under_review"));
 	if (query.sla === "dispute_decision")
 		conds.push(eq(claims.status, "rejected"));
-	const { rows: page, nextCursor } = await keysetPage(ctx, {
+	const { rows, nextCursor } = await keysetPage(ctx, {
 		conds,
 		column: "dueAt",
 		descending: false,
 		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
 		limit: query.limit,
 	});
-	const views = page.map(toClaimViewFromRow);
 	return {
-		items: views.map((claim, i) => {
-			const row = page[i] as ClaimRow;
-			return {
-				claim,
-				sla:
-					row.status === "submitted"
-						? "review_start"
-						: row.status === "under_review"
-							? "decision"
-							: "dispute_decision",
-				dueAt: row.dueAt?.toISOString() ?? null,
-				overdue: !!row.dueAt && row.dueAt.getTime() <= now.getTime(),
-			};
+		items: rows.map((row) => {
+			const sla: QueueSla =
+				row.status === "submitted"
+					? "review_start"
+					: row.status === "under_review"
+						? "decision"
+						: "dispute_decision";
+			const overdue = row.dueAt !== null && Date.parse(row.dueAt) <= now;
+			return `{"claim":${claimJson(row)},"sla":"${sla}","dueAt":${row.dueAt === null ? "null" : `"${row.dueAt}"`},"overdue":${overdue}}`;
 		}),
 		nextCursor,
 	};

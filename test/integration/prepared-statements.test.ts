@@ -4,6 +4,8 @@
  * behind a transaction-pooling proxy without prepared-statement support, the reads still
  * answer and the handle switches to unnamed statements.
  */
+
+import { PGlite, type QueryOptions } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveApiToken } from "../../src/auth/accounts.ts";
@@ -12,7 +14,9 @@ import { performClaimAction } from "../../src/claims/claim-action.ts";
 import { createClaim } from "../../src/claims/create-claim.ts";
 import { readDirectoryFacts } from "../../src/claims/directory-facts.ts";
 import { getClaimJson } from "../../src/claims/list-claims.ts";
-import { openDatabase } from "../../src/db/client.ts";
+import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
+import { DRIZZLE_TEXT_TYPES } from "../../src/db/pglite-statements.ts";
+import { claims } from "../../src/db/schema.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
@@ -224,5 +228,86 @@ describe("named prepared statements on pglite", () => {
 		);
 		expect(duplicate.statusCode).toBe(409);
 		expect(duplicate.json().code).toBe("workload_already_claimed");
+	});
+});
+
+describe("Drizzle's type parsers on pglite", () => {
+	it("Drizzle's PGlite driver asks for exactly DRIZZLE_TEXT_TYPES as text, each left as it is", async () => {
+		const database = await openDatabase({ dataDir: "memory://" });
+		try {
+			const query = database.db
+				.select({ at: claims.createdAt })
+				.from(claims)
+				.prepare("parsers_probe") as unknown as {
+				queryConfig: { parsers: Record<string, (v: string) => unknown> };
+				rawQueryConfig: { parsers: Record<string, (v: string) => unknown> };
+			};
+			for (const config of [query.queryConfig, query.rawQueryConfig]) {
+				expect(Object.keys(config.parsers).map(Number).sort()).toEqual(
+					[...DRIZZLE_TEXT_TYPES].sort(),
+				);
+				for (const parser of Object.values(config.parsers))
+					expect(parser("2026-11-23 09:00:00.5+00")).toBe(
+						"2026-11-23 09:00:00.5+00",
+					);
+			}
+		} finally {
+			await database.close();
+		}
+	});
+
+	it("queries reach PGlite without Drizzle's parsers, and values keep their types, in and outside a transaction", async () => {
+		// Record the options PGlite's own query() gets (keepDrizzleTypesAsText, installed by
+		// openDatabase, binds the prototype's query at that moment).
+		const seen: (QueryOptions | undefined)[] = [];
+		const original = PGlite.prototype.query;
+		PGlite.prototype.query = function (
+			this: PGlite,
+			...args: Parameters<PGlite["query"]>
+		) {
+			seen.push(args[2]);
+			return original.apply(this, args);
+		} as PGlite["query"];
+		const database = await openDatabase({ dataDir: "memory://" }).finally(
+			() => {
+				PGlite.prototype.query = original;
+			},
+		);
+		try {
+			await migrateDatabase(database);
+			const probe = sql`select timestamptz '2026-11-23 09:00:00.5+00' as at,
+				date '2026-11-23' as day, interval '1 day' as span, 7 as n, '{"a":1}'::jsonb as doc`;
+			const raw = (await database.db.execute(probe)) as unknown as {
+				rows: Record<string, unknown>[];
+			};
+			const inTx = await database.db.transaction(
+				async (tx) =>
+					(await tx.execute(probe)) as unknown as {
+						rows: Record<string, unknown>[];
+					},
+			);
+			for (const rows of [raw.rows, inTx.rows])
+				expect(rows[0]).toEqual({
+					at: "2026-11-23 09:00:00.5+00",
+					day: "2026-11-23",
+					span: "1 day",
+					n: 7,
+					doc: { a: 1 },
+				});
+			// Through Drizzle's select, a timestamp is still mapped to a Date.
+			const [claim] = await database.db
+				.select({
+					at: sql`timestamptz '2026-11-23 09:00:00.5+00'`.mapWith(
+						claims.createdAt,
+					),
+				})
+				.from(sql`(select 1) as one`);
+			expect(claim?.at).toEqual(new Date("2026-11-23T09:00:00.500Z"));
+			// Every query outside the transaction reached PGlite without parsers.
+			expect(seen.length).toBeGreaterThan(2);
+			for (const options of seen) expect(options?.parsers).toBeUndefined();
+		} finally {
+			await database.close();
+		}
 	});
 });

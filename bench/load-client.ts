@@ -47,20 +47,17 @@ export function send(
 /**
  * One GET over the shared keep-alive agent that reads the body without keeping or
  * decoding it (the read-path load, whose list pages are ~100 KB: decoding them cost the
- * load process more CPU than the servers' share of it on two cores). Resolves to the
- * status and the body's length in bytes.
+ * load process 0.67-0.70 ms of CPU per first page, draining it 0.58 ms). Resolves to
+ * the status.
  */
 export function getDiscarding(
 	url: string,
 	headers: Record<string, string>,
-): Promise<{ status: number; bytes: number }> {
+): Promise<{ status: number }> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(url, { method: "GET", headers, agent }, (res) => {
-			let bytes = 0;
-			res.on("data", (c: Buffer) => {
-				bytes += c.length;
-			});
-			res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
+			res.resume();
+			res.on("end", () => resolve({ status: res.statusCode ?? 0 }));
 			res.on("error", reject);
 		});
 		req.on("error", reject);

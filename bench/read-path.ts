@@ -95,9 +95,11 @@ async function runLoad(): Promise<void> {
 			p99: percentile(latencies, 99),
 			statuses,
 			// The load process's own CPU per request (it shares the machine's cores).
-			loadCpuMsPerRequest:
-				Math.round(((cpu.user + cpu.system) / 1000 / latencies.length) * 100) /
-				100,
+			loadCpuMsPerRequest: latencies.length
+				? Math.round(
+						((cpu.user + cpu.system) / 1000 / latencies.length) * 100,
+					) / 100
+				: null,
 		})}\n`,
 	);
 }

@@ -397,7 +397,7 @@ export async function getCompeting(
 }
 
 /** Which SLA a review-queue item is under: review start (R-TIME-2), decision (R-TIME-3), dispute answer (R-TIME-8). */
-export type QueueSla = "review_start" | "decision" | "dispute_decision";
+type QueueSla = "review_start" | "decision" | "dispute_decision";
 
 /**
  * The reviewer's open work, soonest due first (API.md `/review-queue`): submitted and

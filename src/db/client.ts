@@ -16,7 +16,6 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { PACKAGE_ROOT } from "../paths.ts";
 import {
-	DRIZZLE_TEXT_PARSERS,
 	keepDrizzleTypesAsText,
 	nameClaimWrites,
 } from "./pglite-statements.ts";
@@ -115,7 +114,6 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 			"-c",
 			`shared_buffers=${opts.pgliteCacheMb ?? DEFAULT_PGLITE_CACHE_MB}MB`,
 		],
-		parsers: DRIZZLE_TEXT_PARSERS,
 	};
 	let client: PGlite;
 	if (dataDir === "memory://") {

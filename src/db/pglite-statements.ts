@@ -138,11 +138,8 @@ export const DRIZZLE_TEXT_TYPES: readonly number[] = [
 	1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182,
 ];
 
-/**
- * PGlite's `parsers` option for {@link keepDrizzleTypesAsText}: the identity for
- * {@link DRIZZLE_TEXT_TYPES}.
- */
-export const DRIZZLE_TEXT_PARSERS: Record<number, (value: string) => string> =
+/** The identity for each of {@link DRIZZLE_TEXT_TYPES}. */
+const DRIZZLE_TEXT_PARSERS: Record<number, (value: string) => string> =
 	Object.fromEntries(DRIZZLE_TEXT_TYPES.map((t) => [t, (v: string) => v]));
 
 const drizzleTextTypes = new Set(DRIZZLE_TEXT_TYPES.map(String));
@@ -151,8 +148,8 @@ const drizzleTextTypes = new Set(DRIZZLE_TEXT_TYPES.map(String));
  * `options` without its `parsers` when those only leave {@link DRIZZLE_TEXT_TYPES} as
  * text (what Drizzle passes): PGlite merges a query's parsers into a copy of its own
  * 318 for every call, ~0.1 ms a statement, 9% of the embedded server's CPU under the
- * write load (docs/performance.md, session 8). For a PGlite opened with
- * {@link DRIZZLE_TEXT_PARSERS} the result is the same.
+ * write load (docs/performance.md, session 8). After {@link keepDrizzleTypesAsText}
+ * set PGlite's own parsers for those types the same way, the result is the same.
  */
 function withoutDrizzleParsers(
 	options: QueryOptions | undefined,
@@ -164,11 +161,14 @@ function withoutDrizzleParsers(
 }
 
 /**
- * Makes `pg.query()` and the queries of its transactions drop Drizzle's per-query
- * parsers ({@link withoutDrizzleParsers}). `pg` must have been opened with
- * `parsers: DRIZZLE_TEXT_PARSERS`, so its own parsers already do what Drizzle's ask.
+ * Sets `pg`'s own parsers of {@link DRIZZLE_TEXT_TYPES} to the identity (what Drizzle
+ * asks with every query), then makes `pg.query()` and the queries of its transactions
+ * drop Drizzle's per-query parsers ({@link withoutDrizzleParsers}). Call it once `pg` is
+ * ready: PGlite's start-up sets the parsers of array types (and `refreshArrayTypes()`
+ * would set them again).
  */
 export function keepDrizzleTypesAsText(pg: PGlite): void {
+	Object.assign(pg.parsers, DRIZZLE_TEXT_PARSERS);
 	const query = pg.query.bind(pg);
 	pg.query = (<T>(text: string, params?: unknown[], options?: QueryOptions) =>
 		query<T>(text, params, withoutDrizzleParsers(options))) as PGlite["query"];

@@ -257,26 +257,44 @@ describe("Drizzle's type parsers on pglite", () => {
 	});
 
 	it("queries reach PGlite without Drizzle's parsers, and values keep their types, in and outside a transaction", async () => {
-		// Record the options PGlite's own query() gets (keepDrizzleTypesAsText, installed by
-		// openDatabase, binds the prototype's query at that moment).
+		// Record the options PGlite's own query() gets, and a transaction's query()
+		// (keepDrizzleTypesAsText, installed by openDatabase, binds the prototype's query
+		// and transaction at that moment, and wraps a transaction's query in turn).
 		const seen: (QueryOptions | undefined)[] = [];
-		const original = PGlite.prototype.query;
+		const seenInTx: (QueryOptions | undefined)[] = [];
+		const originalQuery = PGlite.prototype.query;
+		const originalTransaction = PGlite.prototype.transaction;
 		PGlite.prototype.query = function (
 			this: PGlite,
 			...args: Parameters<PGlite["query"]>
 		) {
 			seen.push(args[2]);
-			return original.apply(this, args);
+			return originalQuery.apply(this, args);
 		} as PGlite["query"];
+		PGlite.prototype.transaction = function (
+			this: PGlite,
+			callback: Parameters<PGlite["transaction"]>[0],
+		) {
+			return originalTransaction.call(this, (tx) => {
+				const query = tx.query.bind(tx);
+				tx.query = ((...args: Parameters<typeof tx.query>) => {
+					seenInTx.push(args[2]);
+					return query(...args);
+				}) as typeof tx.query;
+				return callback(tx);
+			});
+		} as PGlite["transaction"];
 		const database = await openDatabase({ dataDir: "memory://" }).finally(
 			() => {
-				PGlite.prototype.query = original;
+				PGlite.prototype.query = originalQuery;
+				PGlite.prototype.transaction = originalTransaction;
 			},
 		);
 		try {
 			await migrateDatabase(database);
 			const probe = sql`select timestamptz '2026-11-23 09:00:00.5+00' as at,
-				date '2026-11-23' as day, interval '1 day' as span, 7 as n, '{"a":1}'::jsonb as doc`;
+				date '2026-11-23' as day, interval '1 day' as span, 7 as n, '{"a":1}'::jsonb as doc,
+				array[timestamptz '2026-11-23 09:00:00.5+00'] as ats, array[1.5]::numeric[] as nums`;
 			const raw = (await database.db.execute(probe)) as unknown as {
 				rows: Record<string, unknown>[];
 			};
@@ -293,6 +311,8 @@ describe("Drizzle's type parsers on pglite", () => {
 					span: "1 day",
 					n: 7,
 					doc: { a: 1 },
+					ats: '{"2026-11-23 09:00:00.5+00"}',
+					nums: "{1.5}",
 				});
 			// Through Drizzle's select, a timestamp is still mapped to a Date.
 			const [claim] = await database.db
@@ -303,9 +323,11 @@ describe("Drizzle's type parsers on pglite", () => {
 				})
 				.from(sql`(select 1) as one`);
 			expect(claim?.at).toEqual(new Date("2026-11-23T09:00:00.500Z"));
-			// Every query outside the transaction reached PGlite without parsers.
+			// Every query, in and outside the transaction, reached PGlite without parsers.
 			expect(seen.length).toBeGreaterThan(2);
-			for (const options of seen) expect(options?.parsers).toBeUndefined();
+			expect(seenInTx.length).toBeGreaterThan(0);
+			for (const options of [...seen, ...seenInTx])
+				expect(options?.parsers).toBeUndefined();
 		} finally {
 			await database.close();
 		}

@@ -259,9 +259,10 @@ type DocJson = Omit<ClaimDocumentRow, "uploadedAt"> & { uploadedAt: string };
  * Select fields that bring a claim's product lines (with catalog names, position order)
  * and documents (upload order) along with the claim row, as JSON from correlated
  * subqueries: an action reads the claim and its parts in ONE statement instead of
- * three (the read-only paths use {@link claimJsonColumns}). Use with {@link claimWithPartsColumns} and
- * {@link splitClaimParts}. The subqueries name the outer table `"claims"` (a bare column
- * would bind inside them), so select it from `claims` unaliased.
+ * three (the read-only paths use {@link claimJsonColumns}). Use with
+ * {@link claimWithPartsColumns} and {@link splitClaimParts}. The subqueries name the
+ * outer table `"claims"` (a bare column would bind inside them), so select it from
+ * `claims` unaliased.
  */
 export const claimPartsColumns: {
 	partLines: SQL<LineJson[]>;

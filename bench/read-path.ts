@@ -21,7 +21,9 @@
  *
  * Usage: npx tsx bench/read-path.ts [--claims 1000000] [--partners 200] [--seconds 8]
  *        [--clients 32] [--processes N] [--only name,name]
- * BENCH_DATABASE_URL=<url of an already loaded database> skips the cluster and the load.
+ * BENCH_DATABASE_URL=<url of an already loaded database> skips the cluster and the load;
+ * with BENCH_PG_LOG=<that server's log file> (the server preloading auto_explain, the
+ * URL's user allowed ALTER SYSTEM) the EXPLAIN step runs on it too.
  * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there when it exits.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -115,7 +117,9 @@ async function main(): Promise<void> {
 	const log = (m: string) => process.stderr.write(`read-path: ${m}\n`);
 	try {
 		let url = process.env.BENCH_DATABASE_URL;
-		let logFile: string | undefined;
+		// The server's log, where auto_explain writes the plans of the EXPLAIN step: the
+		// cluster's own, or BENCH_PG_LOG's for a database given by BENCH_DATABASE_URL.
+		let logFile = process.env.BENCH_PG_LOG;
 		if (!url) {
 			cluster = await startPgCluster({
 				settings: {

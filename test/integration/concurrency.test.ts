@@ -5,10 +5,10 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	baClaimBody,
 	type Client,
+	createDraftWithPoe,
 	DB_KINDS,
 	DEMO_IDS,
 	m365ClaimBody,
@@ -193,18 +193,8 @@ describe.each(DB_KINDS)("concurrent actions and idempotency on %s", (kind) => {
 	});
 	afterAll(async () => t?.close());
 
-	async function readyDraft(body: Record<string, unknown>) {
-		const created = await ana.post("/api/v1/claims", body);
-		expect(created.statusCode, created.body).toBe(201);
-		const id = created.json().id as string;
-		const up = await ana.upload(
-			`/api/v1/claims/${id}/documents`,
-			samplePdf(),
-			"sow.pdf",
-		);
-		expect(up.statusCode, up.body).toBe(201);
-		return { id, version: up.json().claim.version as number };
-	}
+	const readyDraft = (body: Record<string, unknown>) =>
+		createDraftWithPoe(ana, body);
 
 	it("R-EDIT-2 20 concurrent submits of one claim: exactly one succeeds, the rest 409 or 412; one submit history row (R-HIS-1) and one claim.submitted event", async () => {
 		const { id, version } = await readyDraft(m365ClaimBody());

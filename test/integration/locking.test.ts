@@ -18,6 +18,7 @@ import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	baClaimBody,
 	type Client,
+	createDraftWithPoe,
 	m365ClaimBody,
 	northwindBaClaimBody,
 	startTestApp,
@@ -81,21 +82,10 @@ describe("claim actions that wait for the row lock on postgres", () => {
 	async function competingDrafts(subscriptionId: string) {
 		const nora = await t.login(USERS.nora);
 		const products = [{ subscriptionId }];
-		const withPoe = async (who: Client, body: unknown) => {
-			const created = await who.post("/api/v1/claims", body);
-			expect(created.statusCode, created.body).toBe(201);
-			const id = created.json().id as string;
-			const up = await who.upload(
-				`/api/v1/claims/${id}/documents`,
-				samplePdf(),
-				"sow.pdf",
-			);
-			expect(up.statusCode, up.body).toBe(201);
-			return id;
-		};
 		return {
-			a: await withPoe(ana, baClaimBody({ products })),
-			b: await withPoe(nora, northwindBaClaimBody({ products })),
+			a: (await createDraftWithPoe(ana, baClaimBody({ products }))).id,
+			b: (await createDraftWithPoe(nora, northwindBaClaimBody({ products })))
+				.id,
 			nora,
 		};
 	}

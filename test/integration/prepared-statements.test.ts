@@ -14,7 +14,7 @@ import { performClaimAction } from "../../src/claims/claim-action.ts";
 import { createClaim } from "../../src/claims/create-claim.ts";
 import { readDirectoryFacts } from "../../src/claims/directory-facts.ts";
 import { getClaimJson } from "../../src/claims/list-claims.ts";
-import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
+import { type Db, migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { DRIZZLE_TEXT_TYPES } from "../../src/db/pglite-statements.ts";
 import { claims } from "../../src/db/schema.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
@@ -25,6 +25,14 @@ import {
 	type TestApp,
 	USERS,
 } from "../support/test-app.ts";
+
+/** The names of the statements prepared on `db`'s connection (PostgreSQL or PGlite). */
+async function preparedStatementNames(db: Db): Promise<string[]> {
+	const result = (await db.execute(
+		sql`select name from pg_prepared_statements order by name`,
+	)) as unknown as { rows: { name: string }[] };
+	return result.rows.map((r) => r.name);
+}
 
 describe("the claim page's prepared statement on postgres", () => {
 	let t: TestApp;
@@ -65,14 +73,9 @@ describe("the claim page's prepared statement on postgres", () => {
 					name: string;
 				};
 			expect((await claimPage()).id).toBe(claimId);
-			const prepared = await single.db.execute(
-				sql`select name from pg_prepared_statements`,
+			expect(await preparedStatementNames(single.db)).toContain(
+				"cpor_claim_by_id",
 			);
-			expect(
-				(prepared as unknown as { rows: { name: string }[] }).rows.map(
-					(r) => r.name,
-				),
-			).toContain("cpor_claim_by_id");
 			// An optimistic action's read (src/claims/claim-action.ts) is prepared the same way.
 			const rename = (name: string) =>
 				performClaimAction(ctx, {
@@ -86,11 +89,7 @@ describe("the claim page's prepared statement on postgres", () => {
 			expect((await rename("Before deallocate")).name).toBe(
 				"Before deallocate",
 			);
-			const names = (
-				(await single.db.execute(
-					sql`select name from pg_prepared_statements`,
-				)) as unknown as { rows: { name: string }[] }
-			).rows.map((r) => r.name);
+			const names = await preparedStatementNames(single.db);
 			expect(names).toContain("cpor_claim_with_parts");
 			await single.db.execute(sql`deallocate all`);
 			expect((await claimPage()).id).toBe(claimId);
@@ -116,11 +115,7 @@ describe("the claim page's prepared statement on postgres", () => {
 				});
 			const first = await create("exchange-online");
 			expect(first.status).toBe("draft");
-			const names = (
-				(await single.db.execute(
-					sql`select name from pg_prepared_statements`,
-				)) as unknown as { rows: { name: string }[] }
-			).rows.map((r) => r.name);
+			const names = await preparedStatementNames(single.db);
 			expect(names).toContain("cpor_directory_facts");
 			await expect(create("exchange-online")).rejects.toMatchObject({
 				code: "workload_already_claimed",
@@ -160,12 +155,7 @@ describe("named prepared statements on pglite", () => {
 	});
 	afterAll(async () => t?.close());
 
-	const preparedNames = async () =>
-		(
-			(await t.ctx.db.execute(
-				sql`select name from pg_prepared_statements order by name`,
-			)) as unknown as { rows: { name: string }[] }
-		).rows.map((r) => r.name);
+	const preparedNames = () => preparedStatementNames(t.ctx.db);
 
 	it("the claim page, an optimistic action's read, the directory facts and the claim writes run as named statements, and still answer after DEALLOCATE ALL", async () => {
 		const ana = await t.login(USERS.ana);

@@ -346,6 +346,26 @@ export function m365ClaimBody(overrides: Record<string, unknown> = {}) {
 	};
 }
 
+/**
+ * Creates a draft and uploads a sample PDF as its PoE; fails the test unless both
+ * succeed. Returns the claim's ID and its version after the upload.
+ */
+export async function createDraftWithPoe(
+	client: Client,
+	body: unknown,
+): Promise<{ id: string; version: number }> {
+	const created = await client.post("/api/v1/claims", body);
+	expect(created.statusCode, created.body).toBe(201);
+	const id = created.json().id as string;
+	const upload = await client.upload(
+		`/api/v1/claims/${id}/documents`,
+		samplePdf(),
+		"sow.pdf",
+	);
+	expect(upload.statusCode, upload.body).toBe(201);
+	return { id, version: upload.json().claim.version as number };
+}
+
 /** Uploads a sample PDF as PoE to a draft and submits it; fails the test unless both succeed. */
 export async function uploadPoeAndSubmit(client: Client, id: string) {
 	const upload = await client.upload(

@@ -1,8 +1,9 @@
 /**
  * The outbox dispatcher (R-NTF-1): side effects leave only after commit.
- * 1. `fanOutEvents` turns each new outbox event into delivery rows (emails, webhook
- *    calls), idempotently (`dedupe_key`), and marks the event processed, in one transaction;
- *    one process at a time fans out, so deliveries are numbered in event order.
+ * 1. `fanOutEvents` turns new outbox events, a batch at a time, into delivery rows
+ *    (emails, webhook calls), idempotently (`dedupe_key`), and marks them processed, in
+ *    one transaction; one process at a time fans out, so each channel's deliveries are
+ *    numbered in event order.
  * 2. `deliverDue` sends due deliveries (SKIP LOCKED, so several workers share the work),
  *    several at a time, marking each delivered, or scheduling a retry with exponential
  *    backoff. Deliveries to one target are sent in order per claim (an earlier
@@ -32,8 +33,12 @@ export type NewDelivery = Omit<
 /** One delivery channel: how an event becomes deliveries, and how one is sent. */
 export interface Channel {
 	name: string;
-	/** The deliveries an event causes (may be none). Runs in the fan-out transaction. */
-	plan(tx: Tx, event: OutboxEvent, ctx: AppContext): Promise<NewDelivery[]>;
+	/**
+	 * The deliveries a batch of events causes (may be none), in the events' order: the
+	 * dispatcher numbers them in that order. Runs in the fan-out transaction, with a fixed
+	 * number of queries per batch, not per event.
+	 */
+	plan(tx: Tx, events: OutboxEvent[], ctx: AppContext): Promise<NewDelivery[]>;
 	/**
 	 * Sends one delivery. Resolves with the outcome (`sent`, or `kept` when kept for the
 	 * dev mailbox); throws to retry later.
@@ -102,12 +107,13 @@ export async function fanOutEvents(
 				.orderBy(asc(outbox.id))
 				.limit(opts.batchSize ?? 200)
 				.for("update", { skipLocked: true });
-			const now = ctx.clock.now();
-			for (const event of events) {
-				for (const channel of channels)
-					await insertDeliveries(tx, await channel.plan(tx, event, ctx), now);
-			}
 			if (events.length) {
+				const now = ctx.clock.now();
+				// Per channel, the whole batch at once (a handful of statements per batch,
+				// not per event): within a channel the rows come in event order, so each
+				// target's deliveries of a claim are numbered in its events' order.
+				for (const channel of channels)
+					await insertDeliveries(tx, await channel.plan(tx, events, ctx), now);
 				await tx
 					.update(outbox)
 					.set({ processedAt: now })

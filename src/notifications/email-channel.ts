@@ -185,23 +185,25 @@ export async function toDeliveries(
 export function emailChannel(): Channel {
 	return {
 		name: "email",
-		async plan(tx: Tx, event: OutboxEvent, ctx: AppContext) {
-			const payload = event.payload as {
-				data?: { claim?: ClaimView };
-			} | null;
-			const view = payload?.data?.claim;
-			if (!view?.id) return [];
-			const planned = messagesFor(ctx, event.type, view);
-			return toDeliveries(tx, ctx, [
-				{
+		async plan(tx: Tx, events: OutboxEvent[], ctx: AppContext) {
+			const groups: PlannedGroup[] = [];
+			for (const event of events) {
+				const payload = event.payload as {
+					data?: { claim?: ClaimView };
+				} | null;
+				const view = payload?.data?.claim;
+				if (!view?.id) continue;
+				groups.push({
 					view,
-					planned,
+					planned: messagesFor(ctx, event.type, view),
 					eventId: event.eventId,
 					eventType: event.type,
 					dedupe: (p) =>
 						`email:${event.eventId}:${p.to.trim().toLowerCase()}:${p.spec.kind}`,
-				},
-			]);
+				});
+			}
+			// One load of names and recipients for the whole batch (three queries).
+			return toDeliveries(tx, ctx, groups);
 		},
 		async send(delivery: Delivery, ctx: AppContext) {
 			if (!ctx.config.smtpUrl) return "kept";

@@ -12,7 +12,7 @@
  * (`deleteWebhook`); fan-out reads subscriptions `FOR SHARE`, so a delete never races
  * with a fan-out into a delivery for a deleted subscription.
  */
-import { and, arrayContains, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, inArray, isNull } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { webhooks } from "../db/schema.ts";
@@ -69,33 +69,49 @@ export function webhookChannel(opts: WebhookChannelOptions = {}): Channel {
 	return {
 		name: WEBHOOK_CHANNEL,
 
-		async plan(tx, event) {
-			if (!event.organizationId) return [];
+		async plan(tx, events) {
+			const organizationIds = [
+				...new Set(events.flatMap((e) => e.organizationId ?? [])),
+			];
+			if (organizationIds.length === 0) return [];
+			// The live subscriptions of every organization of the batch, in one query.
 			const subscriptions = await tx
 				.select()
 				.from(webhooks)
 				.where(
 					and(
-						eq(webhooks.organizationId, event.organizationId),
+						inArray(webhooks.organizationId, organizationIds),
 						isNull(webhooks.deletedAt),
-						arrayContains(webhooks.eventTypes, [event.type]),
 					),
 				)
 				.orderBy(asc(webhooks.createdAt), asc(webhooks.id))
 				.for("share");
-			return subscriptions.map(
-				(s): NewDelivery => ({
-					dedupeKey: `webhook:${event.eventId}:${s.id}`,
-					channel: WEBHOOK_CHANNEL,
-					eventId: event.eventId,
-					eventType: event.type,
-					claimId: event.claimId,
-					target: s.id,
-					payload: {
-						event: event.payload,
-						endpoint: { url: s.url, secret: s.secret },
-					},
-				}),
+			const byOrganization = new Map<string, typeof subscriptions>();
+			for (const s of subscriptions) {
+				const list = byOrganization.get(s.organizationId);
+				if (list) list.push(s);
+				else byOrganization.set(s.organizationId, [s]);
+			}
+			return events.flatMap((event) =>
+				(event.organizationId
+					? (byOrganization.get(event.organizationId) ?? [])
+					: []
+				)
+					.filter((s) => s.eventTypes.includes(event.type))
+					.map(
+						(s): NewDelivery => ({
+							dedupeKey: `webhook:${event.eventId}:${s.id}`,
+							channel: WEBHOOK_CHANNEL,
+							eventId: event.eventId,
+							eventType: event.type,
+							claimId: event.claimId,
+							target: s.id,
+							payload: {
+								event: event.payload,
+								endpoint: { url: s.url, secret: s.secret },
+							},
+						}),
+					),
 			);
 		},
 

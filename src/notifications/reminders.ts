@@ -104,8 +104,9 @@ export function fullPassEnd(cal: BusinessCalendar, now: Date): Date {
  * Inserts the reminder emails that are due now (idempotent: dedupe keys). Returns how
  * many were new. Safe to run often and in several workers at once. Reads only the claims
  * whose reminder instant passed since this context's previous run (less a 5-minute
- * overlap) and the claims changed since then, so a sweep costs what is due, not the
- * number of open claims. The first run, and one an hour, reads every claim whose
+ * overlap) and the claims changed since then whose deadline is near enough for a
+ * reminder ({@link fullPassEnd}), so a sweep costs what is due, not the number of open
+ * claims nor the claims written in the last minutes. The first run, and one an hour, reads every claim whose
  * deadline is near enough for a reminder (up to 3 business days and a day ahead).
  */
 export async function planReminders(
@@ -202,8 +203,13 @@ async function planRemindersIn(
 						and(gte(claims.dueAt, w.from), lte(claims.dueAt, w.to)),
 					),
 					// A claim whose deadline changed since (a resubmission extends the
-					// decision SLA) may have a reminder instant already behind it.
-					gte(claims.updatedAt, lookFrom),
+					// decision SLA) may have a reminder instant already behind it; not one
+					// whose deadline is too far ahead for any reminder to be due yet (the
+					// claims just submitted in a burst: their SLA is 5 business days away).
+					and(
+						gte(claims.updatedAt, lookFrom),
+						lte(claims.dueAt, fullPassEnd(ctx.calendar, now)),
+					),
 				),
 			),
 		);

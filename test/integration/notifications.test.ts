@@ -1,8 +1,8 @@
-import { like, sql } from "drizzle-orm";
+import { eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliveries, users } from "../../src/db/schema.ts";
-import { planReminders } from "../../src/notifications/reminders.ts";
+import { claims, deliveries, users } from "../../src/db/schema.ts";
 import { formatInstant } from "../../src/notifications/i18n.ts";
+import { planReminders } from "../../src/notifications/reminders.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
@@ -561,6 +561,63 @@ describe("reminders planned in slices on pglite", () => {
 				planned.filter((d) => d.key.startsWith(`reminder:${id}:review_start:`)),
 			).toHaveLength(reviewers.length);
 		expect(new Set(planned.map((d) => d.key)).size).toBe(planned.length);
+	});
+
+	it("R-TIME-9 an incremental sweep finds a claim changed since the last one whose reminder instant is already behind it", async () => {
+		// Monday 2026-11-23 09:00 UTC
+		const t = await startTestApp("pglite");
+		try {
+			const ana = await t.login(USERS.ana);
+			const ids: string[] = [];
+			for (const productId of ["exchange-online", "microsoft-teams"]) {
+				const created = await ana.post(
+					"/api/v1/claims",
+					m365ClaimBody({
+						name: `Moved ${productId}`,
+						products: [{ productId }],
+					}),
+				);
+				expect(created.statusCode, created.body).toBe(201);
+				const id = created.json().id as string;
+				await uploadPoeAndSubmit(ana, id);
+				ids.push(id);
+			}
+			const [moved, far] = ids as [string, string];
+			// The full pass: both reviews should start by Monday 30 Nov, no reminder yet.
+			expect(await planReminders(t.ctx)).toBe(0);
+			// Ten minutes later both claims change; one's review-start deadline moves to
+			// Tuesday 08:00, so its reminder instant (Monday 08:00) lies before the previous
+			// sweep: no due-date window reaches it, only "changed since the last sweep".
+			t.clock.setTo(new Date("2026-11-23T09:10:00.000Z"));
+			const changedAt = t.clock.now();
+			const tuesday = new Date("2026-11-24T08:00:00.000Z");
+			await t.ctx.db
+				.update(claims)
+				.set({ reviewStartDue: tuesday, dueAt: tuesday, updatedAt: changedAt })
+				.where(eq(claims.id, moved));
+			await t.ctx.db
+				.update(claims)
+				.set({ updatedAt: changedAt })
+				.where(eq(claims.id, far));
+			t.clock.setTo(new Date("2026-11-23T09:30:00.000Z"));
+			const reviewers = await t.ctx.db
+				.select({ id: users.id })
+				.from(users)
+				.where(sql`'reviewer' = any(${users.roles})`);
+			expect(await planReminders(t.ctx)).toBe(reviewers.length);
+			const planned = await t.ctx.db
+				.select({ key: deliveries.dedupeKey })
+				.from(deliveries)
+				.where(like(deliveries.dedupeKey, "reminder:%"));
+			expect(
+				planned.every((d) =>
+					d.key.startsWith(`reminder:${moved}:review_start:`),
+				),
+			).toBe(true);
+			expect(planned).toHaveLength(reviewers.length);
+		} finally {
+			await t.close();
+		}
 	});
 });
 

@@ -4,11 +4,12 @@
  *    (emails, webhook calls), idempotently (`dedupe_key`), and marks them processed, in
  *    one transaction; one process at a time fans out, so each channel's deliveries are
  *    numbered in event order.
- * 2. `deliverDue` sends due deliveries (SKIP LOCKED, so several workers share the work),
- *    several at a time, marking each delivered, or scheduling a retry with exponential
- *    backoff. Deliveries to one target are sent in order per claim (an earlier
- *    undelivered one holds back the later ones), so a webhook receiver sees a claim's
- *    events in order; different claims and targets do not wait for each other.
+ * 2. `deliverDue` takes due deliveries (SKIP LOCKED, so several workers share the work;
+ *    reserved while they are sent, with no transaction open), sends several at a time,
+ *    and marks each delivered, or schedules a retry with exponential backoff.
+ *    Deliveries to one target are sent in order per claim (an earlier undelivered one
+ *    holds back the later ones), so a webhook receiver sees a claim's events in order;
+ *    different claims and targets do not wait for each other.
  */
 import { asc, inArray, isNull, sql } from "drizzle-orm";
 import pMap from "p-map";
@@ -154,13 +155,58 @@ export interface DeliverOptions {
 }
 
 /**
+ * How long a pass reserves the deliveries it takes (application-clock time): longer than
+ * any pass can send (a webhook call times out after 10 s, an SMTP session after 30 s,
+ * ten at a time). A process that dies while sending leaves its deliveries reserved this
+ * long; then another pass takes them again (at least once, as before).
+ */
+export const DELIVERY_LEASE_MS = 10 * 60_000;
+
+/**
+ * Takes up to `batchSize` due deliveries for sending, in ONE statement (so no transaction
+ * stays open while they are sent): each the oldest undelivered one of its target and
+ * claim, locked with SKIP LOCKED (several processes share the work) and reserved for
+ * {@link DELIVERY_LEASE_MS} by moving its `next_attempt_at` (so no other pass takes it
+ * while it is sent). Returns them in id order, `nextAttemptAt` the reservation's end.
+ */
+async function takeDue(
+	ctx: AppContext,
+	batchSize: number,
+): Promise<Delivery[]> {
+	const now = ctx.clock.now();
+	// Due deliveries in deliveries_due_idx order, each only when no earlier one to the
+	// same target for the same claim is undelivered (deliveries_undelivered_queue_idx).
+	const due = ctx.db
+		.select({ id: deliveries.id })
+		.from(deliveries)
+		.where(
+			sql`${deliveries.deliveredAt} is null and ${deliveries.nextAttemptAt} <= ${now}
+        and not exists (select 1 from deliveries d2 where d2.target = ${deliveries.target}
+          and coalesce(d2.claim_id, '') = coalesce(${deliveries.claimId}, '')
+          and d2.id < ${deliveries.id} and d2.delivered_at is null)`,
+		)
+		.orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
+		.limit(batchSize)
+		.for("update", { skipLocked: true });
+	const taken = await ctx.db
+		.update(deliveries)
+		.set({ nextAttemptAt: new Date(now.getTime() + DELIVERY_LEASE_MS) })
+		.where(inArray(deliveries.id, due))
+		.returning();
+	return taken.sort((a, b) => a.id - b.id);
+}
+
+/**
  * Sends due deliveries, pass after pass, until none is due, 1,000 passes or `budgetMs`.
- * Each pass locks up to `batchSize` deliveries (SKIP LOCKED, so several processes share
- * the work), each the oldest undelivered one of its target and claim (so a claim's
- * events reach a receiver in order, R-NTF-1), sends them `concurrency` at a time, and in
- * the same transaction marks each delivered or schedules its retry with backoff
- * ({@link retryDelayMs}); after {@link MAX_ATTEMPTS} it is given up as `failed`.
- * Returns the counts; a channel's error never escapes (it is the retry's `lastError`).
+ * Each pass takes up to `batchSize` deliveries ({@link takeDue}: one statement, each the
+ * oldest undelivered one of its target and claim, so a claim's events reach a receiver
+ * in order, R-NTF-1), sends them `concurrency` at a time with no transaction open (a
+ * slow receiver holds no connection, and on PGlite does not hold the one connection
+ * every request needs), then marks each delivered or schedules its retry with backoff
+ * ({@link retryDelayMs}) in one statement; after {@link MAX_ATTEMPTS} it is given up as
+ * `failed`. An outcome is not written over a delivery closed meanwhile (its webhook
+ * subscription deleted). Returns the counts; a channel's error never escapes (it is the
+ * retry's `lastError`).
  */
 export async function deliverDue(
 	ctx: AppContext,
@@ -172,78 +218,61 @@ export async function deliverDue(
 	const started = Date.now();
 	let passes = 0;
 	for (;;) {
-		const n = await ctx.db.transaction(async (tx) => {
-			const now = ctx.clock.now();
-			// Due deliveries in deliveries_due_idx order, each only when no earlier one to the
-			// same target for the same claim is undelivered (deliveries_undelivered_queue_idx).
-			const due = await tx
-				.select()
-				.from(deliveries)
-				.where(
-					sql`${deliveries.deliveredAt} is null and ${deliveries.nextAttemptAt} <= ${now}
-            and not exists (select 1 from deliveries d2 where d2.target = ${deliveries.target}
-              and coalesce(d2.claim_id, '') = coalesce(${deliveries.claimId}, '')
-              and d2.id < ${deliveries.id} and d2.delivered_at is null)`,
-				)
-				.orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
-				.limit(opts.batchSize ?? 50)
-				.for("update", { skipLocked: true });
-			// Heads of distinct queues: sending them at the same time keeps each queue's order.
-			const outcomes = await pMap(
-				due,
-				async (d) => {
-					try {
-						const channel = byName.get(d.channel);
-						if (!channel) throw new Error(`no channel "${d.channel}"`);
-						return { d, outcome: await channel.send(d, ctx) };
-					} catch (err) {
-						return { d, error: err };
-					}
-				},
-				{ concurrency: opts.concurrency ?? 10 },
-			);
-			// Every outcome in one statement (one JSON parameter, as batch-timers.ts does).
-			const at = ctx.clock.now();
-			const records = outcomes.map(({ d, outcome, error }) => {
-				if (outcome) {
-					result[outcome]++;
-					return {
-						id: d.id,
-						attempts: d.attempts + 1,
-						delivered_at: at.toISOString(),
-						outcome,
-						last_error: null,
-						next_attempt_at: d.nextAttemptAt.toISOString(),
-					};
+		const due = await takeDue(ctx, opts.batchSize ?? 50);
+		// Heads of distinct queues: sending them at the same time keeps each queue's order.
+		const outcomes = await pMap(
+			due,
+			async (d) => {
+				try {
+					const channel = byName.get(d.channel);
+					if (!channel) throw new Error(`no channel "${d.channel}"`);
+					return { d, outcome: await channel.send(d, ctx) };
+				} catch (err) {
+					return { d, error: err };
 				}
-				const attempts = d.attempts + 1;
-				const giveUp = attempts >= MAX_ATTEMPTS;
-				if (giveUp) result.failed++;
-				else result.retried++;
+			},
+			{ concurrency: opts.concurrency ?? 10 },
+		);
+		// Every outcome in one statement (one JSON parameter, as batch-timers.ts does).
+		const at = ctx.clock.now();
+		const records = outcomes.map(({ d, outcome, error }) => {
+			if (outcome) {
+				result[outcome]++;
 				return {
 					id: d.id,
-					attempts,
-					delivered_at: giveUp ? at.toISOString() : null,
-					outcome: giveUp ? "failed" : null,
-					last_error: String((error as Error)?.message ?? error).slice(0, 1000),
-					next_attempt_at: new Date(
-						at.getTime() + retryDelayMs(attempts),
-					).toISOString(),
+					attempts: d.attempts + 1,
+					delivered_at: at.toISOString(),
+					outcome,
+					last_error: null,
+					next_attempt_at: at.toISOString(),
 				};
-			});
-			if (records.length)
-				await tx.execute(sql`
-          update deliveries as d set attempts = v.attempts, delivered_at = v.delivered_at,
-            outcome = v.outcome, last_error = v.last_error, next_attempt_at = v.next_attempt_at
-          from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(id bigint,
-            attempts integer, delivered_at timestamptz, outcome text, last_error text,
-            next_attempt_at timestamptz)
-          where d.id = v.id`);
-			return due.length;
+			}
+			const attempts = d.attempts + 1;
+			const giveUp = attempts >= MAX_ATTEMPTS;
+			if (giveUp) result.failed++;
+			else result.retried++;
+			return {
+				id: d.id,
+				attempts,
+				delivered_at: giveUp ? at.toISOString() : null,
+				outcome: giveUp ? "failed" : null,
+				last_error: String((error as Error)?.message ?? error).slice(0, 1000),
+				next_attempt_at: new Date(
+					at.getTime() + retryDelayMs(attempts),
+				).toISOString(),
+			};
 		});
+		if (records.length)
+			await ctx.db.execute(sql`
+        update deliveries as d set attempts = v.attempts, delivered_at = v.delivered_at,
+          outcome = v.outcome, last_error = v.last_error, next_attempt_at = v.next_attempt_at
+        from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(id bigint,
+          attempts integer, delivered_at timestamptz, outcome text, last_error text,
+          next_attempt_at timestamptz)
+        where d.id = v.id and d.delivered_at is null`);
 		// A pass sends at most one delivery per target and claim (order), so keep passing
 		// while there is progress; retries are scheduled in the future and drop out.
-		if (n === 0 || ++passes >= 1_000) return result;
+		if (due.length === 0 || ++passes >= 1_000) return result;
 		if (opts.budgetMs !== undefined && Date.now() - started >= opts.budgetMs)
 			return result;
 	}

@@ -5,12 +5,12 @@
  * `webhook-signature`). The dispatcher retries failures with backoff and keeps a
  * claim's events in order per subscription.
  *
- * The delivery row carries a copy of the endpoint (URL and secret) taken at fan-out:
- * `send` runs inside the dispatcher's transaction and must not query the database
- * (on PGlite the single connection is held by that transaction). Deleting a
- * subscription closes its unsent deliveries and removes those copies
- * (`deleteWebhook`); fan-out reads subscriptions `FOR SHARE`, so a delete never races
- * with a fan-out into a delivery for a deleted subscription.
+ * The delivery row carries a copy of the endpoint (URL and secret) taken at fan-out, so
+ * `send` needs no query (it runs outside any transaction, the delivery reserved for it:
+ * `deliverDue`). Deleting a subscription closes its unsent deliveries and removes those
+ * copies (`deleteWebhook`); a call already under way ends, and its outcome does not
+ * reopen the closed delivery. Fan-out reads subscriptions `FOR SHARE`, so a delete never
+ * races with a fan-out into a delivery for a deleted subscription.
  */
 import { and, asc, inArray, isNull } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";

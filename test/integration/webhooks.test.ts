@@ -8,6 +8,8 @@ import { and, eq, isNull } from "drizzle-orm";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries } from "../../src/db/schema.ts";
+import { defaultChannels } from "../../src/jobs/channels.ts";
+import { deliverDue } from "../../src/jobs/dispatcher.ts";
 import { runBackgroundWork } from "../../src/jobs/sweeper.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
@@ -43,6 +45,10 @@ interface Receiver {
 	failNext: number;
 	/** Milliseconds to wait before answering a verified delivery (a slow receiver). */
 	delayMs: number;
+	/** When set, verified deliveries are answered only once it resolves (after `onHeld`). */
+	holdUntil: Promise<void> | null;
+	/** Called when a verified delivery starts being held. */
+	onHeld: (() => void) | null;
 	/** Most verified deliveries being answered at once: overall, and of any one claim. */
 	maxInFlight: { all: number; perClaim: number };
 	attempts: { id: string; status: number }[];
@@ -64,6 +70,8 @@ async function startReceiver(): Promise<Receiver> {
 		secret: null,
 		failNext: 0,
 		delayMs: 0,
+		holdUntil: null,
+		onHeld: null,
 		maxInFlight: { all: 0, perClaim: 0 },
 		attempts: [],
 		received: [],
@@ -108,6 +116,11 @@ async function startReceiver(): Promise<Receiver> {
 				raw,
 				headers,
 			});
+			if (r.holdUntil) {
+				r.onHeld?.();
+				void r.holdUntil.then(() => answer(204));
+				return;
+			}
 			if (r.delayMs === 0) return answer(204);
 			const claimId = body.data.claim.id;
 			const mine = (inFlightOf.get(claimId) ?? 0) + 1;
@@ -247,6 +260,94 @@ async function expectOrderedVerifiedWalk(
 		await ok(ana.del(`${API}/webhooks/${subId}`));
 		return { got, secret: receiver.secret as string };
 	} finally {
+		await receiver.close();
+	}
+}
+
+/**
+ * A receiver holds its delivery while the API reads and writes, another pass runs (it
+ * sends nothing twice) and the subscription is deleted (its closing stands when the held
+ * call is answered): no transaction stays open while a delivery is sent. A 4-second
+ * guard turns a wait for the held call into a failure instead of a hang.
+ */
+async function expectNothingWaitsForASend(
+	t: TestApp,
+	ana: Client,
+	rita: Client,
+	productId: string,
+): Promise<void> {
+	const receiver = await startReceiver();
+	let release = () => {};
+	try {
+		const subId = await subscribe(ana, receiver);
+		const id = await submitted(ana, productId);
+		receiver.holdUntil = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const held = new Promise<void>((resolve) => {
+			receiver.onHeld = resolve;
+		});
+		const round = runBackgroundWork(t.ctx);
+		await held;
+		// Shorter than the webhook call's own 10-second timeout, which would end the wait.
+		const unlessHeld = async <T>(work: Promise<T>) => {
+			let timer: NodeJS.Timeout | undefined;
+			try {
+				return await Promise.race([
+					work,
+					new Promise<"waited for the held delivery">((resolve) => {
+						timer = setTimeout(
+							() => resolve("waited for the held delivery"),
+							4_000,
+						);
+					}),
+				]);
+			} finally {
+				clearTimeout(timer);
+			}
+		};
+		expect(
+			await unlessHeld(
+				ana.get(`${API}/claims/${id}`).then((r) => r.statusCode),
+			),
+		).toBe(200);
+		expect(
+			await unlessHeld(
+				rita.post(`${API}/claims/${id}/start-review`).then((r) => r.statusCode),
+			),
+		).toBe(200);
+		// Another pass (as a second worker would run) finds the delivery taken.
+		const other = await unlessHeld(deliverDue(t.ctx, defaultChannels()));
+		expect(other).toMatchObject({ sent: 0, retried: 0, failed: 0 });
+		expect(
+			await unlessHeld(
+				ana.del(`${API}/webhooks/${subId}`).then((r) => r.statusCode),
+			),
+		).toBe(204);
+		release();
+		await round;
+		// The held call was answered once; the delete's closing was not written over.
+		expect(receiver.attempts).toHaveLength(1);
+		expect(receiver.of(id).map((r) => r.type)).toEqual(["claim.submitted"]);
+		const rows = await t.ctx.db
+			.select()
+			.from(deliveries)
+			.where(eq(deliveries.target, subId));
+		expect(rows.map((r) => [r.eventType, r.outcome])).toEqual([
+			["claim.submitted", "failed"],
+		]);
+		expect(rows[0]?.lastError).toContain("deleted");
+		// The review's start, fanned out after the delete, goes nowhere.
+		await drain(t);
+		expect(receiver.attempts).toHaveLength(1);
+		expect(
+			await t.ctx.db
+				.select()
+				.from(deliveries)
+				.where(eq(deliveries.target, subId)),
+		).toHaveLength(1);
+	} finally {
+		release();
 		await receiver.close();
 	}
 }
@@ -511,6 +612,10 @@ describe("R-NTF-1 webhooks on pglite", () => {
 		}
 	});
 
+	it("R-NTF-1 while a receiver holds its delivery the API answers, no other pass sends it again, and deleting the subscription does not wait", async () => {
+		await expectNothingWaitsForASend(t, ana, rita, "viva-engage");
+	});
+
 	it("R-NTF-1 a deleted subscription receives nothing more, and its unsent deliveries are dropped", async () => {
 		const receiver = await startReceiver();
 		try {
@@ -563,5 +668,9 @@ describe("R-NTF-1 webhooks on postgres", () => {
 
 	it("R-NTF-1 a subscriber gets the claim's events in order, each signed and carrying the claim (PostgreSQL)", async () => {
 		await expectOrderedVerifiedWalk(t, ana, rita, "microsoft-teams");
+	});
+
+	it("R-NTF-1 while a receiver holds its delivery the API answers, no other pass sends it again, and deleting the subscription does not wait (PostgreSQL)", async () => {
+		await expectNothingWaitsForASend(t, ana, rita, "viva-engage");
 	});
 });

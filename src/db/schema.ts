@@ -414,6 +414,11 @@ export const deliveries = pgTable(
 		payload: jsonb("payload"),
 		attempts: integer("attempts").notNull().default(0),
 		nextAttemptAt: ts("next_attempt_at").notNull(),
+		/**
+		 * While a dispatcher pass sends it: until when (real time, not the sandbox clock)
+		 * no other pass takes it. Null when not being sent.
+		 */
+		reservedUntil: ts("reserved_until"),
 		deliveredAt: ts("delivered_at"),
 		/** `sent` (SMTP / HTTP), `kept` (no SMTP configured: the dev mailbox), or `failed` (gave up). */
 		outcome: text("outcome"),

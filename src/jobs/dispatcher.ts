@@ -155,19 +155,23 @@ export interface DeliverOptions {
 }
 
 /**
- * How long a pass reserves the deliveries it takes (application-clock time): longer than
- * any pass can send (a webhook call times out after 10 s, an SMTP session after 30 s,
- * ten at a time). A process that dies while sending leaves its deliveries reserved this
- * long; then another pass takes them again (at least once, as before).
+ * How long a pass reserves the deliveries it takes, in real time (not the sandbox clock,
+ * which can jump ahead while a call is under way): longer than any pass can send (a
+ * webhook call times out after 10 s, an SMTP session after 30 s, ten at a time). A
+ * process that dies while sending leaves its batch, and the later deliveries of those
+ * claims to those targets, waiting this long; then another pass takes it again.
  */
 export const DELIVERY_LEASE_MS = 10 * 60_000;
 
 /**
- * Takes up to `batchSize` due deliveries for sending, in ONE statement (so no transaction
- * stays open while they are sent): each the oldest undelivered one of its target and
- * claim, locked with SKIP LOCKED (several processes share the work) and reserved for
- * {@link DELIVERY_LEASE_MS} by moving its `next_attempt_at` (so no other pass takes it
- * while it is sent). Returns them in id order, `nextAttemptAt` the reservation's end.
+ * Takes up to `batchSize` due deliveries for sending in ONE statement, so that no
+ * transaction stays open while they are sent: each the oldest undelivered one of its
+ * target and claim, not reserved by another pass, locked with SKIP LOCKED (several
+ * processes share the work) in a MATERIALIZED CTE (an `IN (… LIMIT n FOR UPDATE SKIP
+ * LOCKED)` subquery may run more than once and take more than n), then reserved for
+ * {@link DELIVERY_LEASE_MS} (`reserved_until`) with its `attempts` counted (so an
+ * attempt whose process died counts, and a late outcome of it is recognised).
+ * Returns the taken deliveries in id order.
  */
 async function takeDue(
 	ctx: AppContext,
@@ -176,24 +180,33 @@ async function takeDue(
 	const now = ctx.clock.now();
 	// Due deliveries in deliveries_due_idx order, each only when no earlier one to the
 	// same target for the same claim is undelivered (deliveries_undelivered_queue_idx).
-	const due = ctx.db
-		.select({ id: deliveries.id })
+	const taken = (await ctx.db.execute(sql`
+    with due as materialized (
+      select id from deliveries
+      where delivered_at is null and next_attempt_at <= ${now}
+        and (reserved_until is null or reserved_until < clock_timestamp())
+        and not exists (select 1 from deliveries d2 where d2.target = deliveries.target
+          and coalesce(d2.claim_id, '') = coalesce(deliveries.claim_id, '')
+          and d2.id < deliveries.id and d2.delivered_at is null)
+      order by next_attempt_at, id
+      limit ${batchSize}
+      for update skip locked)
+    update deliveries d
+    set reserved_until = clock_timestamp() + ${`${DELIVERY_LEASE_MS} milliseconds`}::interval,
+      attempts = d.attempts + 1
+    from due where d.id = due.id
+    returning d.id`)) as unknown as { rows: { id: number | string }[] };
+	if (taken.rows.length === 0) return [];
+	return ctx.db
+		.select()
 		.from(deliveries)
 		.where(
-			sql`${deliveries.deliveredAt} is null and ${deliveries.nextAttemptAt} <= ${now}
-        and not exists (select 1 from deliveries d2 where d2.target = ${deliveries.target}
-          and coalesce(d2.claim_id, '') = coalesce(${deliveries.claimId}, '')
-          and d2.id < ${deliveries.id} and d2.delivered_at is null)`,
+			inArray(
+				deliveries.id,
+				taken.rows.map((r) => Number(r.id)),
+			),
 		)
-		.orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
-		.limit(batchSize)
-		.for("update", { skipLocked: true });
-	const taken = await ctx.db
-		.update(deliveries)
-		.set({ nextAttemptAt: new Date(now.getTime() + DELIVERY_LEASE_MS) })
-		.where(inArray(deliveries.id, due))
-		.returning();
-	return taken.sort((a, b) => a.id - b.id);
+		.orderBy(asc(deliveries.id));
 }
 
 /**
@@ -204,8 +217,9 @@ async function takeDue(
  * slow receiver holds no connection, and on PGlite does not hold the one connection
  * every request needs), then marks each delivered or schedules its retry with backoff
  * ({@link retryDelayMs}) in one statement; after {@link MAX_ATTEMPTS} it is given up as
- * `failed`. An outcome is not written over a delivery closed meanwhile (its webhook
- * subscription deleted). Returns the counts; a channel's error never escapes (it is the
+ * `failed`. An outcome does not reopen a delivery closed meanwhile (its webhook
+ * subscription deleted), except that a call that went through records `sent`. Returns
+ * the counts of the outcomes written; a channel's error never escapes (it is the
  * retry's `lastError`).
  */
 export async function deliverDue(
@@ -235,41 +249,52 @@ export async function deliverDue(
 		);
 		// Every outcome in one statement (one JSON parameter, as batch-timers.ts does).
 		const at = ctx.clock.now();
+		const kinds = new Map<number, keyof DeliverResult>();
 		const records = outcomes.map(({ d, outcome, error }) => {
 			if (outcome) {
-				result[outcome]++;
+				kinds.set(d.id, outcome);
 				return {
 					id: d.id,
-					attempts: d.attempts + 1,
+					attempts: d.attempts,
 					delivered_at: at.toISOString(),
 					outcome,
 					last_error: null,
 					next_attempt_at: at.toISOString(),
 				};
 			}
-			const attempts = d.attempts + 1;
-			const giveUp = attempts >= MAX_ATTEMPTS;
-			if (giveUp) result.failed++;
-			else result.retried++;
+			// `attempts` already counts this one (takeDue).
+			const giveUp = d.attempts >= MAX_ATTEMPTS;
+			kinds.set(d.id, giveUp ? "failed" : "retried");
 			return {
 				id: d.id,
-				attempts,
+				attempts: d.attempts,
 				delivered_at: giveUp ? at.toISOString() : null,
 				outcome: giveUp ? "failed" : null,
 				last_error: String((error as Error)?.message ?? error).slice(0, 1000),
 				next_attempt_at: new Date(
-					at.getTime() + retryDelayMs(attempts),
+					at.getTime() + retryDelayMs(d.attempts),
 				).toISOString(),
 			};
 		});
-		if (records.length)
-			await ctx.db.execute(sql`
-        update deliveries as d set attempts = v.attempts, delivered_at = v.delivered_at,
-          outcome = v.outcome, last_error = v.last_error, next_attempt_at = v.next_attempt_at
+		// Written only over this pass's own attempt (a pass that took the delivery again
+		// after the reservation ran out counted another), and not over a delivery closed
+		// meanwhile (its webhook subscription deleted) unless the call went through.
+		const written = records.length
+			? ((await ctx.db.execute(sql`
+        update deliveries as d set delivered_at = v.delivered_at, outcome = v.outcome,
+          last_error = v.last_error, next_attempt_at = v.next_attempt_at,
+          reserved_until = null
         from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(id bigint,
           attempts integer, delivered_at timestamptz, outcome text, last_error text,
           next_attempt_at timestamptz)
-        where d.id = v.id and d.delivered_at is null`);
+        where d.id = v.id and d.attempts = v.attempts
+          and (d.delivered_at is null or v.outcome = 'sent')
+        returning d.id`)) as unknown as { rows: { id: number | string }[] })
+			: { rows: [] };
+		for (const r of written.rows) {
+			const kind = kinds.get(Number(r.id));
+			if (kind) result[kind]++;
+		}
 		// A pass sends at most one delivery per target and claim (order), so keep passing
 		// while there is progress; retries are scheduled in the future and drop out.
 		if (due.length === 0 || ++passes >= 1_000) return result;

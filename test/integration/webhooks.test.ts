@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries } from "../../src/db/schema.ts";
@@ -264,11 +264,30 @@ async function expectOrderedVerifiedWalk(
 	}
 }
 
+/** Resolves with `work`'s value, or with a marker once `ms` pass (the timer is cleared). */
+async function unlessAfter<T>(
+	work: Promise<T>,
+	ms: number,
+): Promise<T | "waited"> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([
+			work,
+			new Promise<"waited">((resolve) => {
+				timer = setTimeout(() => resolve("waited"), ms);
+			}),
+		]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
 /**
- * A receiver holds its delivery while the API reads and writes, another pass runs (it
- * sends nothing twice) and the subscription is deleted (its closing stands when the held
- * call is answered): no transaction stays open while a delivery is sent. A 4-second
- * guard turns a wait for the held call into a failure instead of a hang.
+ * A receiver holds its delivery while the API reads and writes, the sandbox clock jumps
+ * past the reservation's length and another pass runs (it sends nothing twice), and the
+ * subscription is deleted: no transaction stays open while a delivery is sent. Each wait
+ * has a 4-second guard, shorter than the webhook call's own 10-second timeout (which
+ * would end the wait), so a wait for the held call fails the test instead of passing late.
  */
 async function expectNothingWaitsForASend(
 	t: TestApp,
@@ -278,65 +297,53 @@ async function expectNothingWaitsForASend(
 ): Promise<void> {
 	const receiver = await startReceiver();
 	let release = () => {};
+	let round: ReturnType<typeof runBackgroundWork> | undefined;
+	const guarded = <T>(work: Promise<T>) => unlessAfter(work, 4_000);
 	try {
 		const subId = await subscribe(ana, receiver);
 		const id = await submitted(ana, productId);
 		receiver.holdUntil = new Promise<void>((resolve) => {
 			release = resolve;
 		});
-		const held = new Promise<void>((resolve) => {
-			receiver.onHeld = resolve;
+		const held = new Promise<"held">((resolve) => {
+			receiver.onHeld = () => resolve("held");
 		});
-		const round = runBackgroundWork(t.ctx);
-		await held;
-		// Shorter than the webhook call's own 10-second timeout, which would end the wait.
-		const unlessHeld = async <T>(work: Promise<T>) => {
-			let timer: NodeJS.Timeout | undefined;
-			try {
-				return await Promise.race([
-					work,
-					new Promise<"waited for the held delivery">((resolve) => {
-						timer = setTimeout(
-							() => resolve("waited for the held delivery"),
-							4_000,
-						);
-					}),
-				]);
-			} finally {
-				clearTimeout(timer);
-			}
-		};
+		round = runBackgroundWork(t.ctx);
+		expect(await guarded(held)).toBe("held");
 		expect(
-			await unlessHeld(
-				ana.get(`${API}/claims/${id}`).then((r) => r.statusCode),
-			),
+			await guarded(ana.get(`${API}/claims/${id}`).then((r) => r.statusCode)),
 		).toBe(200);
 		expect(
-			await unlessHeld(
+			await guarded(
 				rita.post(`${API}/claims/${id}/start-review`).then((r) => r.statusCode),
 			),
 		).toBe(200);
-		// Another pass (as a second worker would run) finds the delivery taken.
-		const other = await unlessHeld(deliverDue(t.ctx, defaultChannels()));
-		expect(other).toMatchObject({ sent: 0, retried: 0, failed: 0 });
+		// The reservation is real time: a sandbox clock jumped past its length does not
+		// let another pass (as a second worker would run) take the delivery again.
+		t.clock.advanceBy("PT11M");
+		expect(await guarded(deliverDue(t.ctx, defaultChannels()))).toMatchObject({
+			sent: 0,
+			retried: 0,
+			failed: 0,
+		});
 		expect(
-			await unlessHeld(
+			await guarded(
 				ana.del(`${API}/webhooks/${subId}`).then((r) => r.statusCode),
 			),
 		).toBe(204);
 		release();
-		await round;
-		// The held call was answered once; the delete's closing was not written over.
+		// The held call went through: recorded as sent over the delete's closing, once.
+		expect((await round).deliveries).toMatchObject({ sent: 1, failed: 0 });
 		expect(receiver.attempts).toHaveLength(1);
 		expect(receiver.of(id).map((r) => r.type)).toEqual(["claim.submitted"]);
 		const rows = await t.ctx.db
 			.select()
 			.from(deliveries)
 			.where(eq(deliveries.target, subId));
-		expect(rows.map((r) => [r.eventType, r.outcome])).toEqual([
-			["claim.submitted", "failed"],
-		]);
-		expect(rows[0]?.lastError).toContain("deleted");
+		expect(
+			rows.map((r) => [r.eventType, r.outcome, r.attempts, r.lastError]),
+		).toEqual([["claim.submitted", "sent", 1, null]]);
+		expect(rows[0]?.reservedUntil).toBeNull();
 		// The review's start, fanned out after the delete, goes nowhere.
 		await drain(t);
 		expect(receiver.attempts).toHaveLength(1);
@@ -348,6 +355,7 @@ async function expectNothingWaitsForASend(
 		).toHaveLength(1);
 	} finally {
 		release();
+		await round?.catch(() => {});
 		await receiver.close();
 	}
 }
@@ -639,7 +647,8 @@ describe("R-NTF-1 webhooks on pglite", () => {
 			const rows = await t.ctx.db
 				.select()
 				.from(deliveries)
-				.where(eq(deliveries.target, subId));
+				.where(eq(deliveries.target, subId))
+				.orderBy(asc(deliveries.id));
 			expect(
 				rows.map((r) => [r.eventType, r.outcome, r.deliveredAt !== null]),
 			).toEqual([

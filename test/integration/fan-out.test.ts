@@ -1,7 +1,8 @@
 /**
  * R-NTF-1 fan-out of outbox events into deliveries, a batch at a time: the statements
  * per batch do not grow with its events (no query per event), and every subscribed
- * target still gets each of its events once, numbered in event order.
+ * target still gets each of its events once, numbered in event order, also when a
+ * claim's events fall into different batches.
  */
 
 import type { PGlite } from "@electric-sql/pglite";
@@ -128,6 +129,11 @@ describe.each(["pglite", "postgres"] as DbKind[])(
 			expect(eight.events).toBe(8 * one.events);
 			expect(eight.statements).toBe(one.statements);
 			expect((await fanOut()).events).toBe(0);
+			// Batches smaller than a claim's events: order still holds across batches.
+			await submitClaims(3);
+			expect(
+				await fanOutEvents(t.ctx, defaultChannels(), { batchSize: 2 }),
+			).toBe(3 * one.events);
 
 			const events = await t.ctx.db
 				.select()
@@ -152,7 +158,7 @@ describe.each(["pglite", "postgres"] as DbKind[])(
 					.filter((e) => e.type === "claim.submitted")
 					.map((e) => e.eventId),
 			);
-			expect(toTarget(submittedOnly)).toHaveLength(9);
+			expect(toTarget(submittedOnly)).toHaveLength(12);
 			expect(toTarget(gone)).toEqual([]);
 			expect(toTarget(northwind)).toEqual([]);
 			// One "submitted" email per claim to the partner contact, in event order.

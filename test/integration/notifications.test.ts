@@ -564,8 +564,11 @@ describe("reminders planned in slices on pglite", () => {
 	});
 
 	it("R-TIME-9 an incremental sweep finds a claim changed since the last one whose reminder instant is already behind it", async () => {
-		// Monday 2026-11-23 09:00 UTC
-		const t = await startTestApp("pglite");
+		// Friday 2026-11-27 09:00 UTC: reviews of claims submitted now should start by
+		// Friday 4 December.
+		const t = await startTestApp("pglite", {
+			now: new Date("2026-11-27T09:00:00.000Z"),
+		});
 		try {
 			const ana = await t.login(USERS.ana);
 			const ids: string[] = [];
@@ -583,23 +586,24 @@ describe("reminders planned in slices on pglite", () => {
 				ids.push(id);
 			}
 			const [moved, far] = ids as [string, string];
-			// The full pass: both reviews should start by Monday 30 Nov, no reminder yet.
+			// The full pass: no reminder is due yet.
 			expect(await planReminders(t.ctx)).toBe(0);
 			// Ten minutes later both claims change; one's review-start deadline moves to
-			// Tuesday 08:00, so its reminder instant (Monday 08:00) lies before the previous
-			// sweep: no due-date window reaches it, only "changed since the last sweep".
-			t.clock.setTo(new Date("2026-11-23T09:10:00.000Z"));
+			// Monday 08:00, so its reminder instant (Friday 08:00) lies before the previous
+			// sweep: no due-date window reaches it, only "changed since the last sweep",
+			// and its deadline is nearly three days ahead (over a weekend).
+			t.clock.setTo(new Date("2026-11-27T09:10:00.000Z"));
 			const changedAt = t.clock.now();
-			const tuesday = new Date("2026-11-24T08:00:00.000Z");
+			const monday = new Date("2026-11-30T08:00:00.000Z");
 			await t.ctx.db
 				.update(claims)
-				.set({ reviewStartDue: tuesday, dueAt: tuesday, updatedAt: changedAt })
+				.set({ reviewStartDue: monday, dueAt: monday, updatedAt: changedAt })
 				.where(eq(claims.id, moved));
 			await t.ctx.db
 				.update(claims)
 				.set({ updatedAt: changedAt })
 				.where(eq(claims.id, far));
-			t.clock.setTo(new Date("2026-11-23T09:30:00.000Z"));
+			t.clock.setTo(new Date("2026-11-27T09:30:00.000Z"));
 			const reviewers = await t.ctx.db
 				.select({ id: users.id })
 				.from(users)

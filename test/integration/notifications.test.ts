@@ -52,6 +52,37 @@ async function underReview(
 	return id;
 }
 
+/** One submitted M365 claim with PoE per workload, named `${prefix} ${workload}`; their IDs. */
+async function submittedClaims(
+	ana: Client,
+	prefix: string,
+	workloads: string[],
+): Promise<string[]> {
+	const ids: string[] = [];
+	for (const productId of workloads) {
+		const created = await ana.post(
+			"/api/v1/claims",
+			m365ClaimBody({
+				name: `${prefix} ${productId}`,
+				products: [{ productId }],
+			}),
+		);
+		expect(created.statusCode, created.body).toBe(201);
+		const id = created.json().id as string;
+		await uploadPoeAndSubmit(ana, id);
+		ids.push(id);
+	}
+	return ids;
+}
+
+/** The IDs of every reviewer. */
+async function reviewerIds(t: TestApp): Promise<{ id: string }[]> {
+	return t.ctx.db
+		.select({ id: users.id })
+		.from(users)
+		.where(sql`'reviewer' = any(${users.roles})`);
+}
+
 async function approved(ana: Client, rita: Client, productId: string) {
 	const id = await underReview(ana, rita, productId);
 	const res = await rita.post(`/api/v1/claims/${id}/approve`, {});
@@ -525,26 +556,10 @@ describe("reminders planned in slices on pglite", () => {
 			"viva-engage",
 			"onedrive-for-business",
 		];
-		const ids: string[] = [];
-		for (const productId of workloads) {
-			const created = await ana.post(
-				"/api/v1/claims",
-				m365ClaimBody({
-					name: `Slice ${productId}`,
-					products: [{ productId }],
-				}),
-			);
-			expect(created.statusCode, created.body).toBe(201);
-			const id = created.json().id as string;
-			await uploadPoeAndSubmit(ana, id);
-			ids.push(id);
-		}
+		const ids = await submittedClaims(ana, "Slice", workloads);
 		// Friday 09:00: one business day before each review-start SLA (Monday 30 Nov).
 		t.clock.setTo(new Date("2026-11-27T09:00:00.000Z"));
-		const reviewers = await t.ctx.db
-			.select({ id: users.id })
-			.from(users)
-			.where(sql`'reviewer' = any(${users.roles})`);
+		const reviewers = await reviewerIds(t);
 		expect(reviewers.length).toBeGreaterThanOrEqual(2);
 		// One claim per slice and two reminders per transaction: several of each.
 		const batching = { rowsPerSlice: 1, candidatesPerTransaction: 2 };
@@ -571,21 +586,10 @@ describe("reminders planned in slices on pglite", () => {
 		});
 		try {
 			const ana = await t.login(USERS.ana);
-			const ids: string[] = [];
-			for (const productId of ["exchange-online", "microsoft-teams"]) {
-				const created = await ana.post(
-					"/api/v1/claims",
-					m365ClaimBody({
-						name: `Moved ${productId}`,
-						products: [{ productId }],
-					}),
-				);
-				expect(created.statusCode, created.body).toBe(201);
-				const id = created.json().id as string;
-				await uploadPoeAndSubmit(ana, id);
-				ids.push(id);
-			}
-			const [moved, far] = ids as [string, string];
+			const [moved, far] = (await submittedClaims(ana, "Moved", [
+				"exchange-online",
+				"microsoft-teams",
+			])) as [string, string];
 			// The full pass: no reminder is due yet.
 			expect(await planReminders(t.ctx)).toBe(0);
 			// Ten minutes later both claims change; one's review-start deadline moves to
@@ -604,10 +608,7 @@ describe("reminders planned in slices on pglite", () => {
 				.set({ updatedAt: changedAt })
 				.where(eq(claims.id, far));
 			t.clock.setTo(new Date("2026-11-27T09:30:00.000Z"));
-			const reviewers = await t.ctx.db
-				.select({ id: users.id })
-				.from(users)
-				.where(sql`'reviewer' = any(${users.roles})`);
+			const reviewers = await reviewerIds(t);
 			expect(await planReminders(t.ctx)).toBe(reviewers.length);
 			const planned = await t.ctx.db
 				.select({ key: deliveries.dedupeKey })

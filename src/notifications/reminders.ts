@@ -106,8 +106,9 @@ export function fullPassEnd(cal: BusinessCalendar, now: Date): Date {
  * whose reminder instant passed since this context's previous run (less a 5-minute
  * overlap) and the claims changed since then whose deadline is near enough for a
  * reminder ({@link fullPassEnd}), so a sweep costs what is due, not the number of open
- * claims nor the claims written in the last minutes. The first run, and one an hour, reads every claim whose
- * deadline is near enough for a reminder (up to 3 business days and a day ahead).
+ * claims nor that of the claims written in the last minutes. The first run, and one an
+ * hour, reads every claim whose deadline is near enough for a reminder (up to 3
+ * business days and a day ahead).
  */
 export async function planReminders(
 	ctx: AppContext,

@@ -8,9 +8,10 @@
  * The delivery row carries a copy of the endpoint (URL and secret) taken at fan-out, so
  * `send` needs no query (it runs outside any transaction, the delivery reserved for it:
  * `deliverDue`). Deleting a subscription closes its unsent deliveries and removes those
- * copies (`deleteWebhook`); a call already under way ends, and its outcome does not
- * reopen the closed delivery. Fan-out reads subscriptions `FOR SHARE`, so a delete never
- * races with a fan-out into a delivery for a deleted subscription.
+ * copies (`deleteWebhook`); a call already under way ends, and the delivery stays
+ * closed unless that call went through (then it is recorded as sent). Fan-out reads
+ * subscriptions `FOR SHARE`, so a delete never races with a fan-out into a delivery for
+ * a deleted subscription.
  */
 import { and, asc, inArray, isNull } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";

@@ -163,6 +163,10 @@ export interface DeliverOptions {
  */
 export const DELIVERY_LEASE_MS = 10 * 60_000;
 
+/** Why a delivery was given up when its last attempts left no outcome. */
+export const LOST_ATTEMPTS_ERROR =
+	"given up: its last attempts ended without an outcome (the sending process stopped)";
+
 /**
  * Takes up to `batchSize` due deliveries for sending in ONE statement, so that no
  * transaction stays open while they are sent: each the oldest undelivered one of its
@@ -170,19 +174,22 @@ export const DELIVERY_LEASE_MS = 10 * 60_000;
  * processes share the work) in a MATERIALIZED CTE (an `IN (… LIMIT n FOR UPDATE SKIP
  * LOCKED)` subquery may run more than once and take more than n), then reserved for
  * {@link DELIVERY_LEASE_MS} (`reserved_until`) with its `attempts` counted (so an
- * attempt whose process died counts, and a late outcome of it is recognised).
- * Returns the taken deliveries in id order.
+ * attempt whose process died counts, and a late outcome of it is recognised). One that
+ * already had {@link MAX_ATTEMPTS} attempts (the outcomes of the last ones lost with
+ * their process) is given up as `failed` instead, so it stops holding back the later
+ * deliveries of its claim and target. Returns the taken deliveries in id order and how
+ * many were given up.
  */
 async function takeDue(
 	ctx: AppContext,
 	batchSize: number,
-): Promise<Delivery[]> {
+): Promise<{ taken: Delivery[]; givenUp: number }> {
 	const now = ctx.clock.now();
 	// Due deliveries in deliveries_due_idx order, each only when no earlier one to the
 	// same target for the same claim is undelivered (deliveries_undelivered_queue_idx).
-	const taken = (await ctx.db.execute(sql`
+	const result = (await ctx.db.execute(sql`
     with due as materialized (
-      select id from deliveries
+      select id, attempts from deliveries
       where delivered_at is null and next_attempt_at <= ${now}
         and (reserved_until is null or reserved_until < clock_timestamp())
         and not exists (select 1 from deliveries d2 where d2.target = deliveries.target
@@ -190,23 +197,32 @@ async function takeDue(
           and d2.id < deliveries.id and d2.delivered_at is null)
       order by next_attempt_at, id
       limit ${batchSize}
-      for update skip locked)
-    update deliveries d
-    set reserved_until = clock_timestamp() + ${`${DELIVERY_LEASE_MS} milliseconds`}::interval,
-      attempts = d.attempts + 1
-    from due where d.id = due.id
-    returning d.id`)) as unknown as { rows: { id: number | string }[] };
-	if (taken.rows.length === 0) return [];
-	return ctx.db
+      for update skip locked),
+    given_up as (
+      update deliveries d
+      set delivered_at = ${now}, outcome = 'failed', last_error = ${LOST_ATTEMPTS_ERROR},
+        reserved_until = null
+      from due where d.id = due.id and due.attempts >= ${MAX_ATTEMPTS}
+      returning d.id),
+    taken as (
+      update deliveries d
+      set reserved_until = clock_timestamp() + ${`${DELIVERY_LEASE_MS} milliseconds`}::interval,
+        attempts = d.attempts + 1
+      from due where d.id = due.id and due.attempts < ${MAX_ATTEMPTS}
+      returning d.id)
+    select id, false as given_up from taken
+    union all select id, true from given_up`)) as unknown as {
+		rows: { id: number | string; given_up: boolean }[];
+	};
+	const ids = result.rows.filter((r) => !r.given_up).map((r) => Number(r.id));
+	const givenUp = result.rows.length - ids.length;
+	if (ids.length === 0) return { taken: [], givenUp };
+	const taken = await ctx.db
 		.select()
 		.from(deliveries)
-		.where(
-			inArray(
-				deliveries.id,
-				taken.rows.map((r) => Number(r.id)),
-			),
-		)
+		.where(inArray(deliveries.id, ids))
 		.orderBy(asc(deliveries.id));
+	return { taken, givenUp };
 }
 
 /**
@@ -217,7 +233,7 @@ async function takeDue(
  * slow receiver holds no connection, and on PGlite does not hold the one connection
  * every request needs), then marks each delivered or schedules its retry with backoff
  * ({@link retryDelayMs}) in one statement; after {@link MAX_ATTEMPTS} it is given up as
- * `failed`. An outcome does not reopen a delivery closed meanwhile (its webhook
+ * `failed` (also when the outcomes of its last attempts were lost). An outcome does not reopen a delivery closed meanwhile (its webhook
  * subscription deleted), except that a call that went through records `sent`. Returns
  * the counts of the outcomes written; a channel's error never escapes (it is the
  * retry's `lastError`).
@@ -232,7 +248,8 @@ export async function deliverDue(
 	const started = Date.now();
 	let passes = 0;
 	for (;;) {
-		const due = await takeDue(ctx, opts.batchSize ?? 50);
+		const { taken: due, givenUp } = await takeDue(ctx, opts.batchSize ?? 50);
+		result.failed += givenUp;
 		// Heads of distinct queues: sending them at the same time keeps each queue's order.
 		const outcomes = await pMap(
 			due,
@@ -297,7 +314,7 @@ export async function deliverDue(
 		}
 		// A pass sends at most one delivery per target and claim (order), so keep passing
 		// while there is progress; retries are scheduled in the future and drop out.
-		if (due.length === 0 || ++passes >= 1_000) return result;
+		if (due.length + givenUp === 0 || ++passes >= 1_000) return result;
 		if (opts.budgetMs !== undefined && Date.now() - started >= opts.budgetMs)
 			return result;
 	}

@@ -9,7 +9,12 @@ import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries } from "../../src/db/schema.ts";
 import { defaultChannels } from "../../src/jobs/channels.ts";
-import { deliverDue } from "../../src/jobs/dispatcher.ts";
+import {
+	deliverDue,
+	fanOutEvents,
+	LOST_ATTEMPTS_ERROR,
+	MAX_ATTEMPTS,
+} from "../../src/jobs/dispatcher.ts";
 import { runBackgroundWork } from "../../src/jobs/sweeper.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
@@ -622,6 +627,45 @@ describe("R-NTF-1 webhooks on pglite", () => {
 
 	it("R-NTF-1 while a receiver holds its delivery the API answers, no other pass sends it again, and deleting the subscription does not wait", async () => {
 		await expectNothingWaitsForASend(t, ana, rita, "viva-engage");
+	});
+
+	it("R-NTF-1 a delivery whose last attempts left no outcome is given up at the maximum, and the claim's next event to that target goes out", async () => {
+		const receiver = await startReceiver();
+		try {
+			const subId = await subscribe(ana, receiver);
+			const id = await submitted(ana, "intune");
+			await fanOutEvents(t.ctx, defaultChannels());
+			// Its senders stopped mid-call MAX_ATTEMPTS times: no outcome was written, and
+			// the last reservation has run out.
+			await t.ctx.db
+				.update(deliveries)
+				.set({
+					attempts: MAX_ATTEMPTS,
+					reservedUntil: new Date(Date.now() - 60_000),
+				})
+				.where(eq(deliveries.target, subId));
+			await ok(rita.post(`${API}/claims/${id}/start-review`));
+			await fanOutEvents(t.ctx, defaultChannels());
+			const result = await deliverDue(t.ctx, defaultChannels());
+			expect(result).toMatchObject({ sent: 1, failed: 1 });
+			expect(receiver.of(id).map((r) => r.type)).toEqual([
+				"claim.review_started",
+			]);
+			const rows = await t.ctx.db
+				.select()
+				.from(deliveries)
+				.where(eq(deliveries.target, subId))
+				.orderBy(asc(deliveries.id));
+			expect(
+				rows.map((r) => [r.eventType, r.outcome, r.attempts, r.lastError]),
+			).toEqual([
+				["claim.submitted", "failed", MAX_ATTEMPTS, LOST_ATTEMPTS_ERROR],
+				["claim.review_started", "sent", 1, null],
+			]);
+			await ok(ana.del(`${API}/webhooks/${subId}`));
+		} finally {
+			await receiver.close();
+		}
 	});
 
 	it("R-NTF-1 a deleted subscription receives nothing more, and its unsent deliveries are dropped", async () => {

@@ -177,8 +177,8 @@ export const LOST_ATTEMPTS_ERROR =
  * attempt whose process died counts, and a late outcome of it is recognised). One that
  * already had {@link MAX_ATTEMPTS} attempts (the outcomes of the last ones lost with
  * their process) is given up as `failed` instead, so it stops holding back the later
- * deliveries of its claim and target. Returns the taken deliveries in id order and how
- * many were given up.
+ * deliveries of its claim and target. Returns the taken deliveries (read by id in a
+ * second query, mapped by Drizzle) in id order and how many were given up.
  */
 async function takeDue(
 	ctx: AppContext,

@@ -269,6 +269,15 @@ async function expectOrderedVerifiedWalk(
 	}
 }
 
+/** The deliveries to one webhook subscription, in id (fan-out) order. */
+function deliveriesTo(t: TestApp, subId: string) {
+	return t.ctx.db
+		.select()
+		.from(deliveries)
+		.where(eq(deliveries.target, subId))
+		.orderBy(asc(deliveries.id));
+}
+
 /** Resolves with `work`'s value, or with a marker once `ms` pass (the timer is cleared). */
 async function unlessAfter<T>(
 	work: Promise<T>,
@@ -341,10 +350,7 @@ async function expectNothingWaitsForASend(
 		expect((await round).deliveries).toMatchObject({ sent: 1, failed: 0 });
 		expect(receiver.attempts).toHaveLength(1);
 		expect(receiver.of(id).map((r) => r.type)).toEqual(["claim.submitted"]);
-		const rows = await t.ctx.db
-			.select()
-			.from(deliveries)
-			.where(eq(deliveries.target, subId));
+		const rows = await deliveriesTo(t, subId);
 		expect(
 			rows.map((r) => [r.eventType, r.outcome, r.attempts, r.lastError]),
 		).toEqual([["claim.submitted", "sent", 1, null]]);
@@ -352,12 +358,7 @@ async function expectNothingWaitsForASend(
 		// The review's start, fanned out after the delete, goes nowhere.
 		await drain(t);
 		expect(receiver.attempts).toHaveLength(1);
-		expect(
-			await t.ctx.db
-				.select()
-				.from(deliveries)
-				.where(eq(deliveries.target, subId)),
-		).toHaveLength(1);
+		expect(await deliveriesTo(t, subId)).toHaveLength(1);
 	} finally {
 		release();
 		await round?.catch(() => {});
@@ -651,11 +652,7 @@ describe("R-NTF-1 webhooks on pglite", () => {
 			expect(receiver.of(id).map((r) => r.type)).toEqual([
 				"claim.review_started",
 			]);
-			const rows = await t.ctx.db
-				.select()
-				.from(deliveries)
-				.where(eq(deliveries.target, subId))
-				.orderBy(asc(deliveries.id));
+			const rows = await deliveriesTo(t, subId);
 			expect(
 				rows.map((r) => [r.eventType, r.outcome, r.attempts, r.lastError]),
 			).toEqual([
@@ -688,11 +685,7 @@ describe("R-NTF-1 webhooks on pglite", () => {
 			expect(receiver.attempts).toHaveLength(2);
 			expect(receiver.of(id).map((r) => r.type)).toEqual(["claim.submitted"]);
 
-			const rows = await t.ctx.db
-				.select()
-				.from(deliveries)
-				.where(eq(deliveries.target, subId))
-				.orderBy(asc(deliveries.id));
+			const rows = await deliveriesTo(t, subId);
 			expect(
 				rows.map((r) => [r.eventType, r.outcome, r.deliveredAt !== null]),
 			).toEqual([

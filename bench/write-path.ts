@@ -165,7 +165,10 @@ async function main(): Promise<void> {
 
 	// pg_stat_statements counts the statements per claim (where the time goes).
 	const cluster = await startPgCluster({
-		settings: { shared_preload_libraries: "pg_stat_statements" },
+		settings: {
+			shared_preload_libraries: "pg_stat_statements",
+			"pg_stat_statements.track_planning": "on",
+		},
 	});
 	const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-bench-"));
 	const dbUrl = SOCKET ? cluster.socketUrl : cluster.url;
@@ -424,15 +427,18 @@ async function main(): Promise<void> {
 			Math.round((((await xacts()) - xactsBefore) / done) * 10) / 10;
 		const statements = (
 			await admin.query(
-				`select calls::int, round(total_exec_time::numeric, 0)::int as ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) as query
+				`select calls::int, round(total_exec_time::numeric, 0)::int as ms, round(total_plan_time::numeric, 0)::int as "planMs", left(regexp_replace(query, '\\s+', ' ', 'g'), 90) as query
 				 from pg_stat_statements where query not ilike '%pg_stat%' order by calls desc`,
 			)
-		).rows as { calls: number; ms: number; query: string }[];
+		).rows as { calls: number; ms: number; planMs: number; query: string }[];
 		const statementsPerClaim =
 			Math.round((statements.reduce((a, r) => a + r.calls, 0) / done) * 10) /
 			10;
-		const dbExecMsPerClaim =
-			Math.round((statements.reduce((a, r) => a + r.ms, 0) / done) * 100) / 100;
+		const perClaim = (ms: number) => Math.round((ms / done) * 100) / 100;
+		const dbExecMsPerClaim = perClaim(statements.reduce((a, r) => a + r.ms, 0));
+		const dbPlanMsPerClaim = perClaim(
+			statements.reduce((a, r) => a + r.planMs, 0),
+		);
 		await admin.end();
 
 		const claimsPerSecond = cpor.perSecond as number;
@@ -455,8 +461,11 @@ async function main(): Promise<void> {
 				statementsPerClaim,
 				transactionsPerClaim,
 				dbExecMsPerClaim,
+				dbPlanMsPerClaim,
 				topStatements: statements.slice(0, ONLY_CPOR ? 60 : 12).map((r) => ({
 					callsPerClaim: Math.round((r.calls / done) * 100) / 100,
+					execMsPerClaim: perClaim(r.ms),
+					planMsPerClaim: perClaim(r.planMs),
 					query: r.query,
 				})),
 			},

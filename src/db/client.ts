@@ -19,6 +19,7 @@ import {
 	keepDrizzleTypesAsText,
 	nameClaimWrites,
 } from "./pglite-statements.ts";
+import { nameClaimWritesOnPool } from "./prepared.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -104,6 +105,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 			max: opts.poolSize ?? 20,
 		});
 		await checkPool(pool, opts.databaseUrl);
+		nameClaimWritesOnPool(pool);
 		const db = drizzleNodePg(pool, { schema }) as unknown as Db;
 		return { db, kind: "postgres", close: () => pool.end() };
 	}

@@ -196,8 +196,29 @@ const CLAIM_WRITE = /^with change_0 as \(/;
 const MAX_NAMED_WRITES = 100;
 
 /**
- * Makes `pg.query()` run each claim action's write statement (`with change_0 as (…`,
- * src/claims/history.ts: the claim's INSERT or UPDATE with its history and event rows)
+ * Returns a namer of claim action write statements (`with change_0 as (…`,
+ * src/claims/history.ts: the claim's INSERT or UPDATE with its history and event rows):
+ * for such a text, its statement name (`cpor_write_` and a hash of the text, the same
+ * name each time); undefined for any other text, and for new texts once
+ * {@link MAX_NAMED_WRITES} have a name. Used on both databases ({@link nameClaimWrites},
+ * `nameClaimWritesOnPool` in src/db/prepared.ts).
+ */
+export function claimWriteNamer(): (text: string) => string | undefined {
+	const names = new Map<string, string>();
+	return (text) => {
+		if (!CLAIM_WRITE.test(text)) return undefined;
+		let name = names.get(text);
+		if (!name) {
+			if (names.size >= MAX_NAMED_WRITES) return undefined;
+			name = `cpor_write_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+			names.set(text, name);
+		}
+		return name;
+	};
+}
+
+/**
+ * Makes `pg.query()` run each claim action's write statement ({@link claimWriteNamer})
  * as a named statement, one per distinct text (a text per action and set of changed
  * columns): planning one took PGlite more than running it. Those statements write by
  * primary key, so their generic plan is the custom one. Statements inside a PGlite
@@ -205,20 +226,14 @@ const MAX_NAMED_WRITES = 100;
  */
 export function nameClaimWrites(pg: PGlite): void {
 	const query = pg.query.bind(pg);
-	const names = new Map<string, string>();
+	const nameOf = claimWriteNamer();
 	pg.query = (<T>(
 		text: string,
 		params?: unknown[],
 		options?: QueryOptions,
 	): Promise<Results<T>> => {
-		if (!CLAIM_WRITE.test(text)) return query<T>(text, params, options);
-		let name = names.get(text);
-		if (!name) {
-			if (names.size >= MAX_NAMED_WRITES)
-				return query<T>(text, params, options);
-			name = `cpor_write_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
-			names.set(text, name);
-		}
+		const name = nameOf(text);
+		if (!name) return query<T>(text, params, options);
 		return queryNamed<T>(pg, name, text, params ?? [], options);
 	}) as PGlite["query"];
 }

@@ -91,6 +91,24 @@ describe("the claim page's prepared statement on postgres", () => {
 			);
 			const names = await preparedStatementNames(single.db);
 			expect(names).toContain("cpor_claim_with_parts");
+			// Its one write statement too (nameClaimWritesOnPool), once per text.
+			const writes = (n: string[]) =>
+				n.filter((x) => x.startsWith("cpor_write_"));
+			const [write] = writes(names);
+			expect(writes(names)).toEqual([expect.any(String)]);
+			expect((await rename("Named twice")).name).toBe("Named twice");
+			expect(writes(await preparedStatementNames(single.db))).toEqual([write]);
+			// The connection lost the write's name (26000): nothing of it ran, it runs
+			// again unnamed, once, and the pool names no more writes.
+			await single.db.execute(sql.raw(`deallocate "${write}"`));
+			const version = async () =>
+				((await claimPage()) as unknown as { version: number }).version;
+			const before = await version();
+			expect((await rename("Write name lost")).name).toBe("Write name lost");
+			expect(await version()).toBe(before + 1);
+			expect((await rename("Unnamed")).name).toBe("Unnamed");
+			expect(await version()).toBe(before + 2);
+			expect(writes(await preparedStatementNames(single.db))).toEqual([]);
 			await single.db.execute(sql`deallocate all`);
 			expect((await claimPage()).id).toBe(claimId);
 			expect((await claimPage()).id).toBe(claimId);

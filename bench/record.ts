@@ -31,7 +31,11 @@ export function machineDescription() {
 	};
 }
 
-/** The commit the benchmark ran on, `-dirty` when the tree had changes; null outside git. */
+/**
+ * The commit the benchmark ran on, `-dirty` when tracked files other than docs/bench/
+ * had changes (a benchmark that records two results, such as the write path over TCP
+ * and then over the socket, has changed that folder itself); null outside git.
+ */
 function commit(): string | null {
 	const git = (...args: string[]) =>
 		execFileSync("git", args, {
@@ -41,7 +45,14 @@ function commit(): string | null {
 		}).trim();
 	try {
 		const head = git("rev-parse", "--short", "HEAD");
-		return git("status", "--porcelain", "--untracked-files=no")
+		return git(
+			"status",
+			"--porcelain",
+			"--untracked-files=no",
+			"--",
+			".",
+			":(exclude)docs/bench",
+		)
 			? `${head}-dirty`
 			: head;
 	} catch {

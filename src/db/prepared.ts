@@ -78,29 +78,27 @@ export function preparedOnce<P, R>(
  */
 export function nameClaimWritesOnPool(pool: Pool): void {
 	const query = pool.query.bind(pool) as (
-		config: QueryConfig,
-		values?: unknown[],
+		...args: unknown[]
 	) => Promise<unknown>;
 	const nameOf = claimWriteNamer();
 	let useNames = true;
 	pool.query = (async (config: string | QueryConfig, ...rest: unknown[]) => {
-		const [values, callback] = rest as [unknown[] | undefined, unknown];
+		// Only the promise form `query(config, values?)` that Drizzle uses is named.
 		const name =
 			useNames &&
 			typeof config === "object" &&
 			!config.name &&
-			callback === undefined &&
-			typeof values !== "function"
+			rest.length <= 1 &&
+			typeof rest[0] !== "function"
 				? nameOf(config.text)
 				: undefined;
-		if (!name)
-			return (query as (...a: unknown[]) => Promise<unknown>)(config, ...rest);
+		if (!name) return query(config, ...rest);
 		try {
-			return await query({ ...(config as QueryConfig), name }, values);
+			return await query({ ...(config as QueryConfig), name }, ...rest);
 		} catch (err) {
 			if (!isPreparedStatementMismatch(err)) throw err;
 			useNames = false;
-			return query(config as QueryConfig, values);
+			return query(config, ...rest);
 		}
 	}) as Pool["query"];
 }

@@ -7,7 +7,7 @@
  *    the last server stays up;
  * c) the read paths on the loaded data are checked once (partner list, counts, claim,
  *    history; reviewer queue), then a separate load process (this file with `--load`)
- *    runs `--clients` concurrent loops (default 32) of create + upload tiny PDF + submit
+ *    runs `--clients` concurrent loops (default 32) of create + upload a tiny PDF (unique per claim) + submit
  *    of Microsoft 365 usage claims for `--seconds` (default 20), each on a tenant ×
  *    workload no claim holds yet; meanwhile the server's resident memory (VmRSS of
  *    /proc/<pid>/status) is sampled every 250 ms;

@@ -11,6 +11,20 @@ export const PDF = Buffer.from(
 	"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
 );
 
+/**
+ * {@link PDF} made unique to `claimId` by a PDF comment line after the header, so every
+ * claim's PoE is a new file to the content-addressed store (stored and renamed into a
+ * new shard folder), as in real use, not a duplicate it drops.
+ */
+export function poePdf(claimId: string): Buffer {
+	const header = "%PDF-1.4\n".length;
+	return Buffer.concat([
+		PDF.subarray(0, header),
+		Buffer.from(`%claim ${claimId}\n`),
+		PDF.subarray(header),
+	]);
+}
+
 /** A response: status and body text. */
 export interface Reply {
 	status: number;
@@ -116,7 +130,7 @@ export interface CreateSubmitLoadResult {
 
 /**
  * `clients` concurrent loops, each: POST /claims (a Microsoft 365 usage claim), POST
- * /claims/{id}/documents (a tiny PDF), POST /claims/{id}/submit, until `seconds` pass.
+ * /claims/{id}/documents (a tiny PDF, a different file per claim), POST /claims/{id}/submit, until `seconds` pass.
  */
 export async function runCreateSubmitLoad(
 	o: CreateSubmitLoadOptions,
@@ -180,7 +194,7 @@ export async function runCreateSubmitLoad(
 				Buffer.from(
 					`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="poe.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
 				),
-				PDF,
+				poePdf(id),
 				Buffer.from(`\r\n--${boundary}--\r\n`),
 			]);
 			const up = await timed("upload", () =>

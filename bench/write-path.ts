@@ -7,7 +7,7 @@
  * 3. CPOR itself: a `node bin/cpor.js serve` child process on the same cluster, with
  *    100,000 claims of 200 partners loaded first (`--claims`, bench/bulk-claims.ts), an API
  *    token of Fabrikam's partner admin Ana; 32 concurrent clients in a separate load process each loop create (Microsoft 365 usage claim, a distinct tenant ×
- *    workload each time so R-CMP-1 never refuses) + upload a tiny PDF + submit, for 20 s →
+ *    workload each time so R-CMP-1 never refuses) + upload a tiny PDF (unique per claim) + submit, for 20 s →
  *    claims/s and p50/p99 latency of the sequence and of each request.
  * The load runs in a child process (this file with `--load`), so the client's CPU is not
  * the server's event loop. Prints one JSON object.

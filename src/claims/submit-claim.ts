@@ -15,7 +15,7 @@ import { checkCustomerFacts, checkMpnFacts } from "./claim-input.ts";
 import { resolveLines } from "./claim-products.ts";
 import type { ClaimProductRow, ClaimRow, ClaimView } from "./claim-view.ts";
 import { lockCompeteKeys, markCompeting } from "./competing.ts";
-import { readDirectoryFacts } from "./directory-facts.ts";
+import { type DirectoryFacts, readDirectoryFacts } from "./directory-facts.ts";
 
 /** Options of {@link submitClaim}. */
 export interface SubmitClaimOptions {
@@ -39,7 +39,11 @@ export async function checkSubmittable(
 		lines: Pick<ClaimProductRow, "productId" | "subscriptionId">[];
 		docs: unknown[];
 	},
-	opts: { withCompetitors?: boolean } = {},
+	opts: {
+		withCompetitors?: boolean;
+		/** The facts already read with the claim (ActionScope.directoryFacts), else read here. */
+		directoryFacts?: DirectoryFacts | undefined;
+	} = {},
 ): Promise<{ programs: string[]; competitors: string[] }> {
 	const { lines } = parts;
 	const solutionArea = claim.solutionArea as SolutionArea;
@@ -73,14 +77,16 @@ export async function checkSubmittable(
 		subscriptionId: l.subscriptionId ?? undefined,
 	}));
 	// The MPN, tenant, catalog and subscriptions in one statement.
-	const directory = await readDirectoryFacts(tx, {
-		organizationId: claim.partnerOrganizationId,
-		mpnId: claim.mpnId,
-		tenantId: claim.tenantId,
-		lines: productLines,
-		duplicates: { solutionArea, activity, claimId: claim.id },
-		...(opts.withCompetitors ? { competitorsOf: claim.id } : {}),
-	});
+	const directory =
+		opts.directoryFacts ??
+		(await readDirectoryFacts(tx, {
+			organizationId: claim.partnerOrganizationId,
+			mpnId: claim.mpnId,
+			tenantId: claim.tenantId,
+			lines: productLines,
+			duplicates: { solutionArea, activity, claimId: claim.id },
+			...(opts.withCompetitors ? { competitorsOf: claim.id } : {}),
+		}));
 	const mpn = checkMpnFacts(claim.mpnId, directory.programs);
 	throwIfProblems(mpn.problems);
 	const needed = programsForActivity(solutionArea, activity);
@@ -121,8 +127,9 @@ export async function checkSubmittable(
 /**
  * Submits a draft (SPEC section 4: draft → submitted) after {@link checkSubmittable};
  * sets the review-start SLA (R-TIME-2) and marks competing claims (R-CMP-2).
- * Emits `claim.submitted`. Runs `optimistic` (three statements, no transaction) unless
- * there are competitors to mark; then again under the row lock.
+ * Emits `claim.submitted`. Runs `optimistic` (two statements, no transaction: the claim
+ * with its directory facts, then the write) unless there are competitors to mark; then
+ * again under the row lock.
  */
 export async function submitClaim(
 	ctx: AppContext,
@@ -134,8 +141,10 @@ export async function submitClaim(
 		action: "submit",
 		expectedVersion: opts.expectedVersion,
 		events: ["claim.submitted"],
-		// No transaction unless there are competitors to mark (see `optimistic`).
+		// No transaction unless there are competitors to mark (see `optimistic`); the
+		// directory facts come with the claim's read (two statements in all).
 		optimistic: true,
+		withDirectoryFacts: true,
 		apply: async ({
 			tx,
 			claim,
@@ -144,6 +153,7 @@ export async function submitClaim(
 			ctx,
 			lines,
 			docs,
+			directoryFacts,
 			optimistic,
 			needLock,
 			guard,
@@ -157,7 +167,7 @@ export async function submitClaim(
 				tx,
 				claim,
 				{ lines, docs },
-				{ withCompetitors: true },
+				{ withCompetitors: true, directoryFacts },
 			);
 			// Marking competitors writes their rows, under their locks and ours.
 			if (optimistic && competitors.length > 0) needLock();

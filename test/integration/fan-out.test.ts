@@ -5,15 +5,8 @@
  * claim's events fall into different batches.
  */
 
-import type { PGlite } from "@electric-sql/pglite";
 import { asc } from "drizzle-orm";
-import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createContext } from "../../src/context.ts";
-import type { Db } from "../../src/db/client.ts";
-import * as schema from "../../src/db/schema.ts";
 import { deliveries, outbox } from "../../src/db/schema.ts";
 import { defaultChannels } from "../../src/jobs/channels.ts";
 import { fanOutEvents } from "../../src/jobs/dispatcher.ts";
@@ -24,23 +17,13 @@ import {
 	DEMO_IDS,
 	m365ClaimBody,
 	startTestApp,
+	statementCountingContext,
 	type TestApp,
 	testDirectory,
 	USERS,
 } from "../support/test-app.ts";
 
 const API = "/api/v1";
-
-/** The app's context on a database handle that records every statement it runs. */
-function countingContext(t: TestApp) {
-	const statements: string[] = [];
-	const logger = { logQuery: (query: string) => statements.push(query) };
-	const client = (t.ctx.db as unknown as { $client: unknown }).$client;
-	const db = (t.kind === "pglite"
-		? drizzlePglite(client as PGlite, { schema, logger })
-		: drizzleNodePg(client as pg.Pool, { schema, logger })) as unknown as Db;
-	return { ctx: createContext({ ...t.ctx, db }), statements };
-}
 
 async function subscribe(
 	admin: Client,
@@ -111,7 +94,7 @@ describe.each(DB_KINDS)("R-NTF-1 fan-out on %s", (kind) => {
 				expect(res.statusCode, res.body).toBe(200);
 			}
 		};
-		const counting = countingContext(t);
+		const counting = statementCountingContext(t);
 		const fanOut = async () => {
 			counting.statements.length = 0;
 			const events = await fanOutEvents(counting.ctx, defaultChannels());

@@ -8,6 +8,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { expect, inject } from "vitest";
@@ -15,9 +18,11 @@ import { loadConfig } from "../../src/config.ts";
 import { type AppContext, createContext } from "../../src/context.ts";
 import {
 	type Database,
+	type Db,
 	migrateDatabase,
 	openDatabase,
 } from "../../src/db/client.ts";
+import * as schema from "../../src/db/schema.ts";
 import {
 	DEMO_IDS,
 	generateDemoDirectory,
@@ -376,4 +381,21 @@ export async function uploadPoeAndSubmit(client: Client, id: string) {
 	expect(upload.statusCode, upload.body).toBe(201);
 	const submit = await client.post(`/api/v1/claims/${id}/submit`);
 	expect(submit.statusCode, submit.body).toBe(200);
+}
+
+/**
+ * The test app's context on a new handle to its database that records the SQL of every
+ * statement run through Drizzle (`statements`; clear it between counts).
+ */
+export function statementCountingContext(t: TestApp): {
+	ctx: AppContext;
+	statements: string[];
+} {
+	const statements: string[] = [];
+	const logger = { logQuery: (query: string) => statements.push(query) };
+	const client = (t.ctx.db as unknown as { $client: unknown }).$client;
+	const db = (t.kind === "pglite"
+		? drizzlePglite(client as PGlite, { schema, logger })
+		: drizzleNodePg(client as pg.Pool, { schema, logger })) as unknown as Db;
+	return { ctx: createContext({ ...t.ctx, db }), statements };
 }

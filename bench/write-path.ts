@@ -33,6 +33,7 @@ import {
 	runCreateSubmitLoad,
 	send,
 } from "./load-client.ts";
+import { cpuSnapshot, parentPid, treeCpuMs } from "./proc-cpu.ts";
 import { recordResult } from "./record.ts";
 
 const args = process.argv.slice(2);
@@ -63,6 +64,12 @@ const PRELOAD = Number(flag("--claims") ?? 100_000);
 async function runLoad(): Promise<void> {
 	const kind = flag("--load") as "bare" | "cpor";
 	const base = process.env.BENCH_URL as string;
+	const cpuBefore = process.cpuUsage();
+	/** This load process's CPU time since the load began (ms, user + system). */
+	const loadCpuMs = () => {
+		const used = process.cpuUsage(cpuBefore);
+		return Math.round((used.user + used.system) / 1000);
+	};
 	if (kind === "cpor") {
 		const result = await runCreateSubmitLoad({
 			base,
@@ -75,7 +82,9 @@ async function runLoad(): Promise<void> {
 			clients: CLIENTS,
 			seconds: SECONDS,
 		});
-		process.stdout.write(`${JSON.stringify(result)}\n`);
+		process.stdout.write(
+			`${JSON.stringify({ ...result, loadCpuMs: loadCpuMs() })}\n`,
+		);
 		closeAgent();
 		return;
 	}
@@ -414,6 +423,12 @@ async function main(): Promise<void> {
 				).rows[0].n,
 			);
 		const xactsBefore = await xacts();
+		// Where the CPU goes: the server's processes, PostgreSQL's (the postmaster's tree)
+		// and the load process's, during the load.
+		const postmaster = parentPid(
+			(await admin.query("select pg_backend_pid() as pid")).rows[0].pid,
+		);
+		const cpuBefore = cpuSnapshot();
 		const combosFile = path.join(dataDir, "bench-combos.json");
 		writeFileSync(combosFile, JSON.stringify(combos));
 		const cpor = await load("cpor", {
@@ -422,7 +437,24 @@ async function main(): Promise<void> {
 			BENCH_MPN: preloaded?.mpnId ?? DEMO_IDS.mpnIds.fabrikamEnrolled,
 			BENCH_COMBOS: combosFile,
 		});
+		const cpuAfter = cpuSnapshot();
 		const done = cpor.done as number;
+		const cpuMsPerClaim = (ms: number) => Math.round((ms / done) * 100) / 100;
+		const cpu = {
+			serverMsPerClaim: cpuMsPerClaim(
+				treeCpuMs(cpuBefore, cpuAfter, server.pid as number),
+			),
+			postgresMsPerClaim: cpuMsPerClaim(
+				postmaster ? treeCpuMs(cpuBefore, cpuAfter, postmaster) : Number.NaN,
+			),
+			loadMsPerClaim: cpuMsPerClaim(cpor.loadCpuMs as number),
+			machineBusyMsPerClaim: cpuMsPerClaim(cpuAfter.busyMs - cpuBefore.busyMs),
+			machineBusyPercent: Math.round(
+				((cpuAfter.busyMs - cpuBefore.busyMs) /
+					(cpuAfter.totalMs - cpuBefore.totalMs)) *
+					100,
+			),
+		};
 		const transactionsPerClaim =
 			Math.round((((await xacts()) - xactsBefore) / done) * 10) / 10;
 		const statements = (
@@ -469,6 +501,7 @@ async function main(): Promise<void> {
 					query: r.query,
 				})),
 			},
+			cporCpu: cpu,
 			ratios: {
 				claimsPerPgbenchTps: Math.round((claimsPerSecond / tps) * 1000) / 1000,
 				claimsPerBareInsert:

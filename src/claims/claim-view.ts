@@ -310,7 +310,7 @@ export function splitClaimParts(r: ClaimRowWithParts): {
 }
 
 /** A timestamp column as `Date.prototype.toISOString()` writes it (UTC, milliseconds), or null. */
-const isoText = (column: SQLWrapper) =>
+export const isoText = (column: SQLWrapper) =>
 	sql<
 		string | null
 	>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -1,10 +1,16 @@
-import { and, asc, eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import { claimComments, claims } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
+import { isoText } from "./claim-view.ts";
 import { postComment, recordHistory } from "./history.ts";
+import {
+	claimVisibilityColumns,
+	readVisibleClaimEntries,
+} from "./list-claims.ts";
 
 /** A comment as the API returns it (R-REV-3). */
 export interface CommentView {
@@ -72,27 +78,30 @@ function toCommentView(c: typeof claimComments.$inferSelect): CommentView {
 	};
 }
 
-/** The thread, oldest first; partners never see internal notes (R-HIS-1). @throws `not_found`. */
+/**
+ * The thread, oldest first; partners never see internal notes (R-HIS-1). One named
+ * statement: the claim's visibility columns and its comments. @throws `not_found`.
+ */
 export async function listComments(
 	ctx: AppContext,
 	opts: { actor: Actor; claimId: string },
 ): Promise<CommentView[]> {
-	const [row] = await ctx.db
-		.select()
-		.from(claims)
-		.where(eq(claims.id, opts.claimId));
-	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();
-	const rows = await ctx.db
-		.select()
-		.from(claimComments)
-		.where(
-			opts.actor.kind === "reviewer"
-				? eq(claimComments.claimId, row.id)
-				: and(
-						eq(claimComments.claimId, row.id),
-						eq(claimComments.internal, false),
-					),
-		)
-		.orderBy(asc(claimComments.seq));
-	return rows.map(toCommentView);
+	return readVisibleClaimEntries(runComments, ctx, opts.actor, opts.claimId);
 }
+
+/** The thread's statement (R-REV-3), built once and named ({@link preparedOnce}). */
+const runComments = preparedOnce("cpor_claim_comments", (db, name) =>
+	db
+		.select({
+			...claimVisibilityColumns,
+			items: sql<CommentView[]>`coalesce((select json_agg(json_build_object(
+					'id', c.id, 'authorName', c.author_name, 'authorRole', c.author_role,
+					'kind', c.kind, 'body', c.body, 'createdAt', ${isoText(sql`c.created_at`)})
+					order by c.seq)
+				from claim_comments c
+				where c.claim_id = "claims"."id" and (not c.internal or ${sql.placeholder("internal")})), '[]'::json)`,
+		})
+		.from(claims)
+		.where(eq(claims.id, sql.placeholder("id")))
+		.prepare(name),
+);

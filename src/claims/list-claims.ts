@@ -12,8 +12,9 @@ import {
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import type { Queryable } from "../db/client.ts";
 import { preparedOnce } from "../db/prepared.ts";
-import { claimHistory, claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
+import { claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
 import { CLAIM_STATUSES } from "../domain/claim-lifecycle.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
@@ -24,6 +25,7 @@ import {
 	type ClaimView,
 	claimJson,
 	claimJsonColumns,
+	isoText,
 	toClaimViews,
 } from "./claim-view.ts";
 import { countsFromCounters } from "./status-counts.ts";
@@ -352,32 +354,68 @@ export interface HistoryEntry {
 	after: unknown;
 }
 
-/** The claim's history, oldest first; internal entries only for reviewers (R-HIS-1). @throws `not_found`. */
+/**
+ * The claim's history, oldest first; internal entries only for reviewers (R-HIS-1).
+ * One named statement: the claim's visibility columns and its entries (see
+ * {@link readVisibleClaimEntries}). @throws `not_found`.
+ */
 export async function getHistory(
 	ctx: AppContext,
 	actor: Actor,
 	id: string,
 ): Promise<HistoryEntry[]> {
-	await getVisibleClaimRow(ctx, actor, id);
-	const rows = await ctx.db
-		.select()
-		.from(claimHistory)
-		.where(
-			actor.kind === "reviewer"
-				? eq(claimHistory.claimId, id)
-				: and(eq(claimHistory.claimId, id), eq(claimHistory.internal, false)),
-		)
-		.orderBy(asc(claimHistory.id));
-	return rows.map((r) => ({
-		id: r.id,
-		at: r.at.toISOString(),
-		actorName: r.actorName,
-		actorRole: r.actorRole,
-		action: r.action,
-		before: r.before,
-		after: r.after,
-	}));
+	return readVisibleClaimEntries(runHistory, ctx, actor, id);
 }
+
+/** The columns {@link canSeeClaim} reads, for statements that check visibility only. */
+export const claimVisibilityColumns = {
+	partnerOrganizationId: claims.partnerOrganizationId,
+	tenantId: claims.tenantId,
+	status: claims.status,
+};
+
+/** A row of a statement by claim id: the claim's visibility columns and its entries. */
+export type VisibleClaimEntries<T> = Pick<
+	ClaimRow,
+	"partnerOrganizationId" | "tenantId" | "status"
+> & { items: T[] };
+
+/**
+ * Runs a statement of {@link VisibleClaimEntries} for claim `id` (`internal`: whether
+ * internal entries are read, for reviewers only) and returns the entries when `actor`
+ * may see the claim. One round trip, where reading the claim row first took two.
+ * @throws `not_found` (missing or invisible).
+ */
+export async function readVisibleClaimEntries<T>(
+	run: (
+		q: Queryable,
+		params: { id: string; internal: boolean },
+	) => Promise<VisibleClaimEntries<T>[]>,
+	ctx: AppContext,
+	actor: Actor,
+	id: string,
+): Promise<T[]> {
+	const [row] = await run(ctx.db, { id, internal: actor.kind === "reviewer" });
+	if (!row || !canSeeClaim(actor, row)) throw notFound();
+	return row.items;
+}
+
+/** The history statement (R-HIS-1), built once and named ({@link preparedOnce}). */
+const runHistory = preparedOnce("cpor_claim_history", (db, name) =>
+	db
+		.select({
+			...claimVisibilityColumns,
+			items: sql<HistoryEntry[]>`coalesce((select json_agg(json_build_object(
+					'id', h.id, 'at', ${isoText(sql`h.at`)}, 'actorName', h.actor_name,
+					'actorRole', h.actor_role, 'action', h.action, 'before', h.before,
+					'after', h.after) order by h.id)
+				from claim_history h
+				where h.claim_id = "claims"."id" and (not h.internal or ${sql.placeholder("internal")})), '[]'::json)`,
+		})
+		.from(claims)
+		.where(eq(claims.id, sql.placeholder("id")))
+		.prepare(name),
+);
 
 /** R-CMP-3: the claims this one competes with (reviewers only; the route checks). @throws `not_found`. */
 export async function getCompeting(

@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { Queryable } from "../db/client.ts";
+import { NAMED_READ_MARKER } from "../db/pglite-statements.ts";
 import { preparedOnce } from "../db/prepared.ts";
 import { claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
 import { CLAIM_STATUSES } from "../domain/claim-lifecycle.ts";
@@ -295,7 +296,11 @@ async function readRaw(
 	ctx: AppContext,
 	query: SQLWrapper,
 ): Promise<ClaimJsonRow[]> {
-	const result = (await ctx.db.execute(query)) as unknown as {
+	// Named per text (a text per filter set, sort and cursor presence): parsing and
+	// planning it was ~30% of PostgreSQL's CPU for a page (docs/performance.md).
+	const result = (await ctx.db.execute(
+		sql`${sql.raw(NAMED_READ_MARKER)}${query.getSQL()}`,
+	)) as unknown as {
 		rows: ClaimJsonRow[];
 	};
 	return result.rows;

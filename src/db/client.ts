@@ -15,11 +15,8 @@ import type {
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { PACKAGE_ROOT } from "../paths.ts";
-import {
-	keepDrizzleTypesAsText,
-	nameClaimWrites,
-} from "./pglite-statements.ts";
-import { nameClaimWritesOnPool } from "./prepared.ts";
+import { keepDrizzleTypesAsText, nameStatements } from "./pglite-statements.ts";
+import { nameStatementsOnPool } from "./prepared.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -105,7 +102,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 			max: opts.poolSize ?? 20,
 		});
 		await checkPool(pool, opts.databaseUrl);
-		nameClaimWritesOnPool(pool);
+		nameStatementsOnPool(pool);
 		const db = drizzleNodePg(pool, { schema }) as unknown as Db;
 		return { db, kind: "postgres", close: () => pool.end() };
 	}
@@ -127,7 +124,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 	}
 	await client.waitReady;
 	keepDrizzleTypesAsText(client);
-	nameClaimWrites(client);
+	nameStatements(client);
 	const db = drizzlePglite(client, { schema }) as unknown as Db;
 	return { db, kind: "pglite", close: () => client.close() };
 }

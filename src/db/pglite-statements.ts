@@ -9,8 +9,8 @@
  * `query()`, with the same parameter serializers and result parsers, so the caller
  * (Drizzle's PGlite driver) sees the same results (see {@link queryNamed} for what it
  * leaves out). preparedOnce (src/db/prepared.ts)
- * uses it for its statements, and {@link nameClaimWrites} for the claim actions' write
- * statements.
+ * uses it for its statements, and {@link nameStatements} for the claim actions' write
+ * statements and the claim lists' pages.
  */
 import { createHash } from "node:crypto";
 import {
@@ -194,23 +194,26 @@ export function keepDrizzleTypesAsText(pg: PGlite): void {
 const CLAIM_WRITE = /^with change_0 as \(/;
 /** Distinct claim-write texts given a name, at most (the rest run unnamed). */
 const MAX_NAMED_WRITES = 100;
-
 /**
- * Returns a namer of claim action write statements (`with change_0 as (…`,
- * src/claims/history.ts: the claim's INSERT or UPDATE with its history and event rows):
- * for such a text, its statement name (`cpor_write_` and a hash of the text, the same
- * name each time); undefined for any other text, and for new texts once
- * {@link MAX_NAMED_WRITES} have a name. Used on both databases ({@link nameClaimWrites},
- * `nameClaimWritesOnPool` in src/db/prepared.ts).
+ * What a read statement built per request begins with to be run as a named statement,
+ * one per distinct text ({@link statementNamer}; e.g. the claim lists' pages,
+ * src/claims/list-claims.ts).
  */
-export function claimWriteNamer(): (text: string) => string | undefined {
+export const NAMED_READ_MARKER = "/* cpor:named */ ";
+/** Distinct marked read texts given a name, at most (the rest run unnamed). */
+const MAX_NAMED_READS = 50;
+
+/** Names texts by a hash (`prefix` and 24 hex digits), at most `max` of them. */
+function namesByHash(
+	prefix: string,
+	max: number,
+): (text: string) => string | undefined {
 	const names = new Map<string, string>();
 	return (text) => {
-		if (!CLAIM_WRITE.test(text)) return undefined;
 		let name = names.get(text);
 		if (!name) {
-			if (names.size >= MAX_NAMED_WRITES) return undefined;
-			name = `cpor_write_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+			if (names.size >= max) return undefined;
+			name = `${prefix}${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
 			names.set(text, name);
 		}
 		return name;
@@ -218,15 +221,36 @@ export function claimWriteNamer(): (text: string) => string | undefined {
 }
 
 /**
- * Makes `pg.query()` run each claim action's write statement ({@link claimWriteNamer})
- * as a named statement, one per distinct text (a text per action and set of changed
- * columns): planning one took PGlite more than running it. Those statements write by
- * primary key, so their generic plan is the custom one. Statements inside a PGlite
- * transaction run as before (its transaction object has a query() of its own).
+ * Returns a namer of the statements run as named statements although their text is
+ * built per call: claim action writes (`with change_0 as (…`, src/claims/history.ts: the
+ * claim's INSERT or UPDATE with its history and event rows) get `cpor_write_` and a hash
+ * of the text, reads that begin with {@link NAMED_READ_MARKER} `cpor_read_` and a hash
+ * (the same name each time). Undefined for any other text, and for new texts once
+ * {@link MAX_NAMED_WRITES} writes or {@link MAX_NAMED_READS} reads have a name. Used on
+ * both databases ({@link nameStatements}, `nameStatementsOnPool` in src/db/prepared.ts).
  */
-export function nameClaimWrites(pg: PGlite): void {
+export function statementNamer(): (text: string) => string | undefined {
+	const writes = namesByHash("cpor_write_", MAX_NAMED_WRITES);
+	const reads = namesByHash("cpor_read_", MAX_NAMED_READS);
+	return (text) =>
+		CLAIM_WRITE.test(text)
+			? writes(text)
+			: text.startsWith(NAMED_READ_MARKER)
+				? reads(text)
+				: undefined;
+}
+
+/**
+ * Makes `pg.query()` run each claim action's write statement and each marked read
+ * ({@link statementNamer}) as a named statement, one per distinct text (a write's text
+ * per action and set of changed columns): planning one took PGlite more than running
+ * it. The writes are by primary key, so their generic plan is the custom one. Statements
+ * inside a PGlite transaction run as before (its transaction object has a query() of
+ * its own).
+ */
+export function nameStatements(pg: PGlite): void {
 	const query = pg.query.bind(pg);
-	const nameOf = claimWriteNamer();
+	const nameOf = statementNamer();
 	pg.query = (<T>(
 		text: string,
 		params?: unknown[],

@@ -10,7 +10,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import type { Pool, QueryConfig } from "pg";
 import type { Db, Queryable } from "./client.ts";
-import { claimWriteNamer, namedStatementClient } from "./pglite-statements.ts";
+import { namedStatementClient, statementNamer } from "./pglite-statements.ts";
 
 /** What Drizzle's `.prepare()` returns, as far as {@link preparedOnce} uses it. */
 export interface PreparedStatement<P, R> {
@@ -66,21 +66,23 @@ export function preparedOnce<P, R>(
 }
 
 /**
- * Makes `pool.query()` (promise form) run each claim action's write statement
- * ({@link claimWriteNamer}: the optimistic actions' and the create's one statement, which
- * run outside a transaction) as a named statement, so each connection parses and plans
- * it once instead of per call (pg_stat_statements: 0.13–0.14 ms of planning per call
- * for the upload's and the submit's write, docs/performance.md). Statements of
- * transactions run on the pool's clients and stay unnamed, as in {@link preparedOnce}.
- * When the server connection lost or already has the name (26000 or 42P05: a
- * transaction-pooling proxy without prepared-statement support), nothing of the statement
- * ran: it runs again unnamed, and the pool names no more writes.
+ * Makes `pool.query()` (promise form) run each claim action's write statement (the
+ * optimistic actions' and the create's one statement, which run outside a transaction)
+ * and each marked read (e.g. a claim list's page) as a named statement
+ * ({@link statementNamer}), so each connection parses them once, and plans them once
+ * where PostgreSQL settles on a generic plan, instead of per call (pg_stat_statements:
+ * 0.13–0.14 ms of planning per call for the upload's and the submit's write; parsing
+ * and planning were ~30% of PostgreSQL's CPU on a list page, docs/performance.md).
+ * Statements of transactions run on the pool's clients and stay unnamed, as in
+ * {@link preparedOnce}. When the server connection lost or already has the name (26000
+ * or 42P05: a transaction-pooling proxy without prepared-statement support), nothing of
+ * the statement ran: it runs again unnamed, and the pool names no more statements.
  */
-export function nameClaimWritesOnPool(pool: Pool): void {
+export function nameStatementsOnPool(pool: Pool): void {
 	const query = pool.query.bind(pool) as (
 		...args: unknown[]
 	) => Promise<unknown>;
-	const nameOf = claimWriteNamer();
+	const nameOf = statementNamer();
 	let useNames = true;
 	pool.query = (async (config: string | QueryConfig, ...rest: unknown[]) => {
 		// Only the promise form `query(config, values?)` that Drizzle uses is named.

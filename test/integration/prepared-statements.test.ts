@@ -13,7 +13,7 @@ import { SYSTEM_ACTOR } from "../../src/auth/actor.ts";
 import { performClaimAction } from "../../src/claims/claim-action.ts";
 import { createClaim } from "../../src/claims/create-claim.ts";
 import { readDirectoryFacts } from "../../src/claims/directory-facts.ts";
-import { getClaimJson } from "../../src/claims/list-claims.ts";
+import { getClaimJson, listClaimsJson } from "../../src/claims/list-claims.ts";
 import { type Db, migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { DRIZZLE_TEXT_TYPES } from "../../src/db/pglite-statements.ts";
 import { claims } from "../../src/db/schema.ts";
@@ -92,7 +92,7 @@ describe("the claim page's prepared statement on postgres", () => {
 			);
 			const names = await preparedStatementNames(single.db);
 			expect(names).toContain("cpor_claim_with_parts");
-			// Its one write statement too (nameClaimWritesOnPool), once per text.
+			// Its one write statement too (nameStatementsOnPool), once per text.
 			const writes = (n: string[]) =>
 				n.filter((x) => x.startsWith("cpor_write_"));
 			const [write] = writes(names);
@@ -113,6 +113,58 @@ describe("the claim page's prepared statement on postgres", () => {
 			expect((await claimPage()).id).toBe(claimId);
 			expect((await rename("After deallocate")).name).toBe("After deallocate");
 			expect((await claimPage()).name).toBe("After deallocate");
+		} finally {
+			await single.close();
+		}
+	});
+
+	it("R-DSH-1 a claim list's page runs as a named statement per text, and still answers when the server connection lost it", async () => {
+		const ana = await t.login(USERS.ana);
+		for (const productId of ["onedrive-for-business", "intune"])
+			expect(
+				(
+					await ana.post(
+						"/api/v1/claims",
+						m365ClaimBody({
+							name: `List ${productId}`,
+							products: [{ productId }],
+						}),
+					)
+				).statusCode,
+			).toBe(201);
+		const { actor, single } = await anaOnOneConnection(ana, "lists");
+		try {
+			const ctx = { ...t.ctx, db: single.db };
+			const list = async (status?: string) =>
+				(
+					await listClaimsJson(ctx, actor, {
+						sort: "-updatedAt",
+						limit: 50,
+						...(status ? { status } : {}),
+					})
+				).items.map((i) => (JSON.parse(i) as { id: string }).id);
+			const reads = async () =>
+				(await preparedStatementNames(single.db)).filter((n) =>
+					n.startsWith("cpor_read_"),
+				);
+			const all = await list();
+			expect(all.length).toBeGreaterThanOrEqual(2);
+			const [read] = await reads();
+			expect(await reads()).toEqual([read]);
+			// The same text again: the same statement; another filter: another one.
+			expect(await list()).toEqual(all);
+			expect(await reads()).toEqual([read]);
+			const drafts = await list("draft");
+			expect(drafts.length).toBeGreaterThanOrEqual(2);
+			expect(await reads()).toHaveLength(2);
+			// The connection lost the page's statement (26000): the page still answers,
+			// unnamed (the pool replaced the connection after the error), and the pool
+			// names no more statements.
+			await single.db.execute(sql.raw(`deallocate "${read}"`));
+			expect(await list()).toEqual(all);
+			expect(await list("draft")).toEqual(drafts);
+			expect(await list()).toEqual(all);
+			expect(await reads()).toEqual([]);
 		} finally {
 			await single.close();
 		}
@@ -204,9 +256,16 @@ describe("named prepared statements on pglite", () => {
 				"cpor_directory_facts",
 			]),
 		);
-		// The create's and the upload's one write statement (nameClaimWrites; the edit
+		// The create's and the upload's one write statement (nameStatements; the edit
 		// runs in a transaction, whose statements stay unnamed).
 		expect(names.filter((n) => n.startsWith("cpor_write_"))).toHaveLength(2);
+		// A claim list's page: one named statement per text.
+		const listed = await ana.get("/api/v1/claims?limit=50");
+		expect(listed.statusCode, listed.body).toBe(200);
+		expect(listed.json().items.map((c: { id: string }) => c.id)).toContain(id);
+		expect(
+			(await preparedNames()).filter((n) => n.startsWith("cpor_read_")),
+		).toHaveLength(1);
 		// The named statement answers what the unnamed one answered.
 		expect((await ana.get(`/api/v1/claims/${id}`)).json()).toEqual(
 			upload.json().claim ?? upload.json(),
@@ -223,6 +282,10 @@ describe("named prepared statements on pglite", () => {
 		const again = await ana.get(`/api/v1/claims/${id}`);
 		expect(again.statusCode).toBe(200);
 		expect(again.json().name).toBe("Renamed once");
+		// The page's statement: prepared again and run.
+		expect((await ana.get("/api/v1/claims?limit=50")).json().items).toEqual(
+			expect.arrayContaining([expect.objectContaining({ id })]),
+		);
 		const submitted = await ana.post(
 			`/api/v1/claims/${id}/submit`,
 			{},

@@ -38,6 +38,7 @@ import {
 	runCreateSubmitLoad,
 	send,
 } from "./load-client.ts";
+import { cpuSnapshot, treeCpuMs } from "./proc-cpu.ts";
 import { recordResult } from "./record.ts";
 
 const args = process.argv.slice(2);
@@ -403,6 +404,9 @@ async function main(): Promise<void> {
 		const combosFile = path.join(dataDir, "bench-combos.json");
 		writeFileSync(combosFile, JSON.stringify(combos));
 		let cpor: Record<string, unknown>;
+		// The server's CPU during the load (its one process: the server thread, PGlite and
+		// Node's helper threads), and the machine's.
+		const cpuBefore = cpuSnapshot();
 		try {
 			cpor = await load({
 				BENCH_URL: server.base,
@@ -418,6 +422,7 @@ async function main(): Promise<void> {
 			clearInterval(sampler);
 			rmSync(combosFile, { force: true });
 		}
+		const cpuAfter = cpuSnapshot();
 		const memEnd = memoryOf(pid);
 		meta.nextCombo +=
 			(cpor.done as number) +
@@ -454,6 +459,17 @@ async function main(): Promise<void> {
 			},
 			reads,
 			writeLoad: { clients: CLIENTS, seconds: SECONDS, ...cpor },
+			cpu: {
+				serverMsPerClaim:
+					Math.round(
+						(treeCpuMs(cpuBefore, cpuAfter, pid) / (cpor.done as number)) * 100,
+					) / 100,
+				machineBusyPercent: Math.round(
+					((cpuAfter.busyMs - cpuBefore.busyMs) /
+						(cpuAfter.totalMs - cpuBefore.totalMs)) *
+						100,
+				),
+			},
 			memory: {
 				rssAfterStartMB: rssAfterStart ?? null,
 				rssAtLoadStartMB: rssBeforeLoad ?? null,

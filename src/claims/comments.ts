@@ -67,7 +67,10 @@ export async function addComment(
 	});
 }
 
-function toCommentView(c: typeof claimComments.$inferSelect): CommentView {
+/** A comment row as the API returns it (what the thread's statement builds in SQL). */
+export function toCommentView(
+	c: typeof claimComments.$inferSelect,
+): CommentView {
 	return {
 		id: c.id,
 		authorName: c.authorName,

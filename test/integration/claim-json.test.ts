@@ -8,7 +8,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, SYSTEM_ACTOR } from "../../src/auth/actor.ts";
 import { type ClaimView, loadClaimView } from "../../src/claims/claim-view.ts";
-import { listComments } from "../../src/claims/comments.ts";
+import { listComments, toCommentView } from "../../src/claims/comments.ts";
 import {
 	getClaimJson,
 	getHistory,
@@ -198,16 +198,7 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 						after: h.after,
 					}));
 			const commentsView = (internal: boolean) =>
-				comments
-					.filter((c) => internal || !c.internal)
-					.map((c) => ({
-						id: c.id,
-						authorName: c.authorName,
-						authorRole: c.authorRole,
-						kind: c.kind,
-						body: c.body,
-						createdAt: c.createdAt.toISOString(),
-					}));
+				comments.filter((c) => internal || !c.internal).map(toCommentView);
 			// A draft is the partner's own until submitted.
 			if (status === "draft") {
 				await expect(getHistory(t.ctx, reviewer, id)).rejects.toMatchObject({

@@ -145,10 +145,8 @@ export class DocumentStore {
 		source: AsyncIterable<Uint8Array> | Readable,
 	): Promise<StoredDocument> {
 		const tmp = join(this.root, `.tmp-${randomBytes(16).toString("hex")}`);
-		// Created read-only (the process's umask applies): the descriptor open() returns
-		// still writes, and the stored file needs no chmod (one system call fewer).
 		const handle = await this.#inFolder(this.root, () =>
-			open(tmp, "wx", STORED_FILE_MODE),
+			open(tmp, "wx", 0o600),
 		);
 		let handleOpen = true;
 		try {
@@ -188,6 +186,7 @@ export class DocumentStore {
 			if (type === undefined) await checkHead();
 
 			await handle.sync();
+			await handle.chmod(STORED_FILE_MODE);
 			await handle.close();
 			handleOpen = false;
 

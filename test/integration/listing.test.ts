@@ -494,6 +494,8 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 			`cursor=${forged}`,
 			`cursor=${Buffer.from("[1,2]").toString("base64url")}`,
 			"status=bogus",
+			"status=submitted,bogus",
+			"status=submitted,",
 			"sort=name",
 			"limit=0",
 			"competing=maybe",
@@ -502,6 +504,16 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 			expect([400, 422], `${q}: ${res.body}`).toContain(res.statusCode);
 			expect(res.json().code, q).toBe("validation_failed");
 		}
+		// A status given twice counts once.
+		const ids = async (q: string) =>
+			(
+				(await ana.get(`${API}/claims?limit=500&${q}`)).json() as {
+					items: { id: string }[];
+				}
+			).items.map((c) => c.id);
+		const once = await ids("status=draft,submitted");
+		expect(once.length).toBeGreaterThan(0);
+		expect(await ids("status=draft,submitted,draft,submitted")).toEqual(once);
 	});
 
 	it("R-DSH-1 format=csv exports one row per claim with a header row", async () => {

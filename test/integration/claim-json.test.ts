@@ -22,6 +22,7 @@ import {
 	DB_KINDS,
 	PASSWORD,
 	startTestApp,
+	statementCountingContext,
 	type TestApp,
 } from "../support/test-app.ts";
 
@@ -163,11 +164,12 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 			.select({
 				id: claims.id,
 				org: claims.partnerOrganizationId,
+				tenantId: claims.tenantId,
 				status: claims.status,
 			})
 			.from(claims);
 		const seen = { internalHistory: 0, internalComments: 0, comments: 0 };
-		for (const { id, org, status } of rows) {
+		for (const { id, org, tenantId, status } of rows) {
 			const partner: Actor = {
 				userId: null,
 				name: "Partner",
@@ -221,6 +223,26 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 			expect(
 				await listComments(t.ctx, { actor: partner, claimId: id }),
 			).toStrictEqual(commentsView(false));
+			// The customer: past draft, what the partner sees.
+			const customer: Actor = {
+				userId: null,
+				name: "Customer",
+				roles: [],
+				kind: "customer",
+				tenantId,
+			};
+			if (status === "draft")
+				await expect(getHistory(t.ctx, customer, id)).rejects.toMatchObject({
+					code: "not_found",
+				});
+			else {
+				expect(await getHistory(t.ctx, customer, id)).toStrictEqual(
+					historyView(false),
+				);
+				expect(
+					await listComments(t.ctx, { actor: customer, claimId: id }),
+				).toStrictEqual(commentsView(false));
+			}
 			// Another organization's partner: as if the claim did not exist.
 			const other = { ...partner, organizationId: `not-${org}` };
 			await expect(getHistory(t.ctx, other, id)).rejects.toMatchObject({
@@ -233,6 +255,15 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 			if (comments.some((c) => c.internal)) seen.internalComments++;
 			if (comments.length > 0) seen.comments++;
 		}
+		// One statement each.
+		const counting = statementCountingContext(t);
+		const [one] = rows.filter((r) => r.status !== "draft");
+		await getHistory(counting.ctx, reviewer, one?.id as string);
+		await listComments(counting.ctx, {
+			actor: reviewer,
+			claimId: one?.id as string,
+		});
+		expect(counting.statements).toHaveLength(2);
 		expect(seen.internalHistory).toBeGreaterThan(0);
 		expect(seen.internalComments).toBeGreaterThan(0);
 		expect(seen.comments).toBeGreaterThan(0);

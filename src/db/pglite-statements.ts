@@ -194,6 +194,7 @@ export function keepDrizzleTypesAsText(pg: PGlite): void {
 const CLAIM_WRITE = /^with change_0 as \(/;
 /** Distinct claim-write texts given a name, at most (the rest run unnamed). */
 const MAX_NAMED_WRITES = 100;
+
 /**
  * What a read statement built per request begins with to be run as a named statement,
  * one per distinct text ({@link statementNamer}; e.g. the claim lists' pages,

@@ -86,6 +86,9 @@ function encodeCursor(c: Cursor): string {
 	return Buffer.from(JSON.stringify(c)).toString("base64url");
 }
 
+/** A cursor's instant: `toISOString()`'s form, which the list's statement writes. */
+const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 function decodeCursor(s: string): Cursor {
 	try {
 		const c = JSON.parse(
@@ -93,7 +96,13 @@ function decodeCursor(s: string): Cursor {
 		) as Cursor;
 		if (typeof c.id !== "string" || (c.v !== null && typeof c.v !== "string"))
 			throw new Error("shape");
-		if (c.v !== null && Number.isNaN(Date.parse(c.v))) throw new Error("date");
+		// As the page wrote it (ISO 8601 UTC with milliseconds): PostgreSQL reads more
+		// forms than this, and `Date.parse` others again.
+		if (
+			c.v !== null &&
+			(!CURSOR_INSTANT.test(c.v) || Number.isNaN(Date.parse(c.v)))
+		)
+			throw new Error("date");
 		return c;
 	} catch {
 		throw new DomainError(

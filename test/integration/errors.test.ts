@@ -1059,6 +1059,17 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 				method: "GET",
 				url: `/api/v1/claims?cursor=${Buffer.from('{"v":"yesterday","id":5}').toString("base64url")}`,
 			},
+			// Instants that JavaScript or PostgreSQL read, but no page wrote.
+			...[
+				'"1"',
+				'"2026"',
+				'"Nov 22 2026"',
+				'"2026-11-22T10:00:00.000+99:00"',
+			].map((v) => ({
+				name: `cursor date ${v}`,
+				method: "GET",
+				url: `/api/v1/claims?cursor=${Buffer.from(`{"v":${v},"id":"x"}`).toString("base64url")}`,
+			})),
 			{
 				name: "huge q",
 				method: "GET",

@@ -504,6 +504,18 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 			expect([400, 422], `${q}: ${res.body}`).toContain(res.statusCode);
 			expect(res.json().code, q).toBe("validation_failed");
 		}
+		// A cursor whose instant no page wrote, though PostgreSQL or JavaScript would read
+		// it, is refused as a cursor (not as a database error, nor read as a date).
+		for (const v of ["1", "Nov 22 2026", "2026-11-22 10:00:00"]) {
+			const forgedDate = Buffer.from(JSON.stringify({ v, id: "x" })).toString(
+				"base64url",
+			);
+			const res = await ana.get(`${API}/claims?cursor=${forgedDate}`);
+			expect(res.statusCode, v).toBe(422);
+			expect(res.json().errors, v).toEqual([
+				expect.objectContaining({ path: "cursor", code: "invalid_cursor" }),
+			]);
+		}
 		// A status given twice counts once.
 		const ids = async (q: string) =>
 			(

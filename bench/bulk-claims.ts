@@ -583,6 +583,11 @@ export async function bulkLoadClaims(
 	const iso = (ts: string) =>
 		`to_char(${ts} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 	const sha = createHash("sha256").update(PDF).digest("hex");
+	// A line's subscription (Business Applications), its claim's PoE's name and time:
+	// written to the parts' tables and to the claim's copies of them.
+	const subscriptionSql = `case when area = 'business_applications' then ${sqlGuid(`'bench-sub:${seed}:' || ti || ':' || l.product_id`)} end`;
+	const docNameSql = `'PoE ' || tenant_name || '.pdf'`;
+	const docAtSql = at("least(age, sd * 0.5)");
 	const reviewerCount = reviewers.length;
 
 	const chunkSql = (a: number, b: number) => `
@@ -672,6 +677,10 @@ b as materialized (
     case when s.area = 'microsoft_365' then 'osu_m365' when s.activity = 'presales' then 'osa_sell'
       when s.activity = 'usage' then 'osu_bizapps' end as fed,
     s.area, s.activity, s.label, s.products[1:least(cardinality(s.products), 1 + (u14 < 0.25)::int + (u14 < 0.07)::int)] as lines,
+    case st when 'draft' then 2 when 'submitted' then 3 when 'under_review' then case when has_info and ird <= age then 7 else 4 end
+      when 'par' then 5 when 'approved_pending' then 5 when 'approved_active' then 6
+      when 'rej_dispute_open' then 6 when 'rej_dispute_decided' then 7 else 5 end as ver,
+    st <> 'draft' or u14 < 0.5 as has_doc,
     ${sqlGuid(`'bench-claim:${seed}:' || g`)} as id,
     ${sqlGuid(`'bench-doc:${seed}:' || g`)} as doc_id
   from o4
@@ -684,13 +693,12 @@ ins_claims as (
     solution_area, activity, contacts, revenue_association, competing,
     review_start_due, decision_due, partner_response_due, consent_ends_at, dispute_until, dispute_decision_due, due_at,
     information_request, rejection, dispute, association, eligibility, snapshot, reviewer_id,
-    created_by, created_at, updated_at, submitted_at, review_started_at, decided_at)
+    created_by, created_at, updated_at, submitted_at, review_started_at, decided_at,
+    parts_products, parts_documents, parts_version)
   select id,
     label || ' · ' || tenant_name,
     status,
-    case st when 'draft' then 2 when 'submitted' then 3 when 'under_review' then case when has_info and ird <= age then 7 else 4 end
-      when 'par' then 5 when 'approved_pending' then 5 when 'approved_active' then 6
-      when 'rej_dispute_open' then 6 when 'rej_dispute_decided' then 7 else 5 end,
+    ver,
     org_id, mpn_id, tenant_id, domain, area, activity,
     jsonb_build_object(
       'customer', jsonb_build_object('name', (${textArray(CUSTOMER_NAMES)})[1 + (ti % ${CUSTOMER_NAMES.length})],
@@ -772,14 +780,23 @@ ins_claims as (
     ${at("upd")},
     case when st <> 'draft' then ${at("sd")} end,
     case when st not in ('draft', 'submitted') then ${at("rd")} end,
-    case when status in ('approved', 'rejected') then ${at("case st when 'rej_no_response' then prdd else dd end")} end
+    case when status in ('approved', 'rejected') then ${at("case st when 'rej_no_response' then prdd else dd end")} end,
+    -- The resource's copies of the parts written below, as the app writes them (schema.ts).
+    coalesce((select json_agg(json_build_object('productId', l.product_id, 'name', pr.name,
+        'subscriptionId', ${subscriptionSql}) order by l.ord)
+      from unnest(lines) with ordinality l(product_id, ord) join products pr on pr.product_id = l.product_id),
+      '[]'::json)::text,
+    case when has_doc then json_build_array(json_build_object('id', doc_id, 'name', ${docNameSql},
+        'contentType', 'application/pdf', 'size', ${PDF.length}, 'sha256', ${lit(sha)},
+        'uploadedAt', ${iso(docAtSql)}, 'purpose', 'poe'))::text else '[]' end,
+    ver
   from b
 ),
 ins_lines as (
   insert into claim_products (claim_id, position, product_id, subscription_id, partner_organization_id,
     tenant_id, activity, claim_key, compete_key, live, holds_association)
   select id, (l.ord - 1)::int, l.product_id,
-    case when area = 'business_applications' then ${sqlGuid(`'bench-sub:${seed}:' || ti || ':' || l.product_id`)} end,
+    ${subscriptionSql},
     org_id, tenant_id, activity,
     case when area = 'business_applications' then ${sqlGuid(`'bench-sub:${seed}:' || ti || ':' || l.product_id`)}
       else tenant_id || ':' || l.product_id end,
@@ -823,9 +840,9 @@ ins_history as (
 ),
 ins_docs as (
   insert into claim_documents (id, claim_id, name, content_type, size, sha256, purpose, uploaded_by, uploaded_at)
-  select doc_id, id, 'PoE ' || tenant_name || '.pdf', 'application/pdf', ${PDF.length}, ${lit(sha)}, 'poe', admin_id,
-    ${at("least(age, sd * 0.5)")}
-  from b where st <> 'draft' or u14 < 0.5
+  select doc_id, id, ${docNameSql}, 'application/pdf', ${PDF.length}, ${lit(sha)}, 'poe', admin_id,
+    ${docAtSql}
+  from b where has_doc
 )
 select count(*)::int as n from b`;
 

@@ -25,6 +25,8 @@ import {
 	type ClaimRow,
 	type ClaimRowWithParts,
 	type ClaimView,
+	carryPartsVersion,
+	claimPartsJson,
 	claimWithPartsColumns,
 	loadClaimParts,
 	splitClaimParts,
@@ -555,20 +557,6 @@ async function applyAndWrite(
 		version: row.version + 1,
 		updatedAt: now,
 	};
-	// Written below with the history row and the events, in one statement.
-	const set = {
-		...changes,
-		dueAt,
-		version: sql`${claims.version} + 1`,
-		updatedAt: now,
-	};
-	const claimUpdate = guarded
-		? tx
-				.update(claims)
-				.set(set)
-				.where(and(eq(claims.id, row.id), eq(claims.version, row.version)))
-				.returning({ id: claims.id })
-		: tx.update(claims).set(set).where(eq(claims.id, row.id));
 	// `apply` may have written products or documents: then reload the parts, not the row.
 	const afterParts = opts.writesParts
 		? await loadClaimParts(tx, [row.id])
@@ -580,6 +568,29 @@ async function applyAndWrite(
 			? (afterParts.docs.get(row.id) ?? [])
 			: (docsAfter ?? beforeDocs),
 	);
+	// The row's copies of its parts: written from the view when the parts changed or the
+	// copies were not current (then they are from now on), else carried to the new version.
+	const partsChanged =
+		afterParts !== undefined ||
+		docsAfter !== undefined ||
+		row.partsVersion !== row.version;
+	// Written below with the history row and the events, in one statement.
+	const set = {
+		...changes,
+		dueAt,
+		version: sql`${claims.version} + 1`,
+		updatedAt: now,
+		...(partsChanged
+			? claimPartsJson(afterView)
+			: { partsVersion: carryPartsVersion }),
+	};
+	const claimUpdate = guarded
+		? tx
+				.update(claims)
+				.set(set)
+				.where(and(eq(claims.id, row.id), eq(claims.version, row.version)))
+				.returning({ id: claims.id })
+		: tx.update(claims).set(set).where(eq(claims.id, row.id));
 	const d = diff(historySnapshot(beforeView), historySnapshot(afterView));
 	await recordHistoryAndEvents(
 		tx,

@@ -316,11 +316,83 @@ export const isoText = (column: SQLWrapper) =>
 	>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
+ * The resource's `products` and `documents` of the claim in `"claims"` (the outer table,
+ * unaliased), aggregated from its parts' tables as JSON text: the reads' fallback when
+ * the claim row's copies are not current ({@link partsCurrent}), and how stored copies
+ * are (re)computed in SQL (migration 0010, a product's new name, the bulk loader).
+ */
+export const claimPartsJsonFromTables: {
+	products: SQL<string>;
+	documents: SQL<string>;
+} = {
+	// The catalog name looked up per line (a lateral join, so a line without a catalog
+	// product is left out as by the actions' inner join; `limit 1` keeps PostgreSQL from
+	// flattening it into a plain join): a plain join made PostgreSQL hash the whole
+	// catalog once per claim (0.96 -> 0.74-0.87 ms per 50-claim page).
+	products: sql<string>`coalesce((select json_agg(json_build_object(
+		'productId', p.product_id, 'name', pr.name, 'subscriptionId', p.subscription_id)
+		order by p.position)
+		from claim_products p
+		join lateral (select name from products where product_id = p.product_id limit 1) pr
+			on true
+		where p.claim_id = "claims"."id"), '[]'::json)::text`,
+	documents: sql<string>`coalesce((select json_agg(json_build_object(
+		'id', d.id, 'name', d.name, 'contentType', d.content_type, 'size', d.size,
+		'sha256', d.sha256, 'uploadedAt', ${isoText(sql`d.uploaded_at`)}, 'purpose', d.purpose)
+		order by d.uploaded_at, d.id)
+		from claim_documents d where d.claim_id = "claims"."id"), '[]'::json)::text`,
+};
+
+/** Whether the claim row's `parts_products` and `parts_documents` are current (schema.ts). */
+const partsCurrent = sql`"claims"."parts_version" = "claims"."version"`;
+
+/**
+ * The claim row's copies of its parts as written by an action or a create
+ * (`claims.partsProducts`, `partsDocuments`, `partsVersion`): the view's `products`
+ * and `documents` as JSON text, current at `version`.
+ */
+export function claimPartsJson(
+	view: Pick<ClaimView, "products" | "documents" | "version">,
+): { partsProducts: string; partsDocuments: string; partsVersion: number } {
+	return {
+		partsProducts: JSON.stringify(view.products),
+		partsDocuments: JSON.stringify(view.documents),
+		partsVersion: view.version,
+	};
+}
+
+/**
+ * The `parts_version` of a write that bumps a claim's `version` (by one) without
+ * changing its products or documents: the copies stay current if they were. Unqualified
+ * columns, for an UPDATE of `claims` under any alias.
+ */
+export const carryPartsVersion = sql<
+	number | null
+>`case when parts_version = version then version + 1 end`;
+
+/**
+ * Recomputes the `products` copy of every claim whose copy is current and that holds
+ * one of `productIds` (a directory import renamed them), from the parts' tables. The
+ * claims' versions stay: their resource changes as it would have without the copies.
+ */
+export async function refreshClaimProductsJson(
+	q: Queryable,
+	productIds: string[],
+): Promise<void> {
+	await q.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products}
+		where parts_version = version and id in (
+			select claim_id from claim_products where product_id in ${productIds})`);
+}
+
+/**
  * Select fields for the read-only paths (the claim page, lists, the review queue): every
  * field of the claim resource as text, ready to be written into JSON by
  * {@link claimJson} without building objects. Timestamps come formatted by PostgreSQL
  * (ISO 8601 UTC, milliseconds), JSON columns as their JSON text, the product lines and
- * documents as JSON arrays already in the resource's shape and order. For a 50-claim
+ * documents as JSON arrays already in the resource's shape and order: the claim row's
+ * copies when current, else aggregated from their tables
+ * ({@link claimPartsJsonFromTables}; the copies took a 50-claim page from ~660 to
+ * ~1,050 pages/s, docs/performance.md, session 12). For a 50-claim
  * page this took the server's CPU from ~4 to ~1.8 ms (docs/performance.md, session 8):
  * parsing rows into objects, `Date`s and back, and `JSON.stringify` were most of a
  * list's cost. Every key is also the field's SQL alias, so rows read raw (`db.execute`)
@@ -340,28 +412,15 @@ export const claimJsonColumns = {
 	domain: sql<string>`${claims.domain}`.as("domain"),
 	solutionArea: sql<string>`${claims.solutionArea}`.as("solutionArea"),
 	activity: sql<string>`${claims.activity}`.as("activity"),
-	// The catalog name looked up per line (a lateral join, so a line without a catalog
-	// product is left out as by the actions' inner join; `limit 1` keeps PostgreSQL from
-	// flattening it into a plain join): a plain join made PostgreSQL hash the whole
-	// catalog once per claim (0.96 -> 0.74-0.87 ms per 50-claim page).
-	products: sql<string>`coalesce((select json_agg(json_build_object(
-		'productId', p.product_id, 'name', pr.name, 'subscriptionId', p.subscription_id)
-		order by p.position)
-		from claim_products p
-		join lateral (select name from products where product_id = p.product_id limit 1) pr
-			on true
-		where p.claim_id = "claims"."id"), '[]'::json)::text`.as("products"),
+	products: sql<string>`case when ${partsCurrent} then "claims"."parts_products"
+		else ${claimPartsJsonFromTables.products} end`.as("products"),
 	contacts: sql<string>`${claims.contacts}::text`.as("contacts"),
 	revenueAssociation: sql<string | null>`${claims.revenueAssociation}::text`.as(
 		"revenueAssociation",
 	),
-	documents: sql<string>`coalesce((select json_agg(json_build_object(
-		'id', d.id, 'name', d.name, 'contentType', d.content_type, 'size', d.size,
-		'sha256', d.sha256, 'uploadedAt', ${isoText(sql`d.uploaded_at`)}, 'purpose', d.purpose)
-		order by d.uploaded_at, d.id)
-		from claim_documents d where d.claim_id = "claims"."id"), '[]'::json)::text`.as(
-		"documents",
-	),
+	documents:
+		sql<string>`case when ${partsCurrent} then "claims"."parts_documents"
+		else ${claimPartsJsonFromTables.documents} end`.as("documents"),
 	competing: sql<"true" | "false">`${claims.competing}::text`.as("competing"),
 	reviewStartDue: isoText(claims.reviewStartDue).as("reviewStartDue"),
 	decisionDue: isoText(claims.decisionDue).as("decisionDue"),

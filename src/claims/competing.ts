@@ -7,6 +7,7 @@ import type { Actor } from "../auth/actor.ts";
 import type { Tx } from "../db/client.ts";
 import { claims } from "../db/schema.ts";
 import { findCompetitors } from "./claim-products.ts";
+import { carryPartsVersion } from "./claim-view.ts";
 import { postComment, recordHistory } from "./history.ts";
 
 const ARBITRATION_NOTE =
@@ -58,6 +59,7 @@ export async function markCompeting(
 				.set({
 					competing: true,
 					version: sql`${claims.version} + 1`,
+					partsVersion: carryPartsVersion,
 					updatedAt: now,
 				})
 				.where(eq(claims.id, r.id));

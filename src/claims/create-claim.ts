@@ -15,7 +15,12 @@ import {
 	resolveLines,
 	throwLineConflict,
 } from "./claim-products.ts";
-import { type ClaimRow, type ClaimView, toClaimView } from "./claim-view.ts";
+import {
+	type ClaimRow,
+	type ClaimView,
+	claimPartsJson,
+	toClaimView,
+} from "./claim-view.ts";
 import { readDirectoryFacts } from "./directory-facts.ts";
 import { historySnapshot, recordHistoryAndEvents } from "./history.ts";
 
@@ -124,6 +129,10 @@ export async function createClaim(
 		submittedAt: null,
 		reviewStartedAt: null,
 		decidedAt: null,
+		// Written below from the view (claimPartsJson).
+		partsProducts: null,
+		partsDocuments: null,
+		partsVersion: null,
 	};
 	// The view from what is written (no reload): lines in order, no documents yet.
 	const view = toClaimView(
@@ -158,7 +167,10 @@ export async function createClaim(
 			},
 			[],
 			view,
-			[db.insert(claims).values(inserted), ...(linesWrite ? [linesWrite] : [])],
+			[
+				db.insert(claims).values({ ...inserted, ...claimPartsJson(view) }),
+				...(linesWrite ? [linesWrite] : []),
+			],
 		);
 	} catch (err) {
 		throwLineConflict(err, row);

@@ -197,6 +197,18 @@ export const claims = pgTable(
 		submittedAt: ts("submitted_at"),
 		reviewStartedAt: ts("review_started_at"),
 		decidedAt: ts("decided_at"),
+		/**
+		 * The resource's `products` and `documents` as JSON text (API.md claim resource),
+		 * written with the claim so the read paths do not aggregate its parts per claim
+		 * (`claimJsonColumns`; docs/performance.md, session 12). Current only while
+		 * `partsVersion` equals `version`: a write that changes the claim but not these
+		 * columns leaves them stale, and the reads then aggregate the parts' tables.
+		 */
+		partsProducts: text("parts_products"),
+		/** See `partsProducts`. */
+		partsDocuments: text("parts_documents"),
+		/** The `version` at which `partsProducts` and `partsDocuments` were current, or null. */
+		partsVersion: integer("parts_version"),
 	},
 	(t) => [
 		// The partner dashboard (R-DSH-1): newest first, by status, by due date, competing.

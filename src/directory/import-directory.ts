@@ -13,6 +13,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { inArray, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { notifyAuthChanged } from "../auth/auth-cache.ts";
+import { refreshClaimProductsJson } from "../claims/claim-view.ts";
 import type { Db, Tx } from "../db/client.ts";
 import {
 	mpnIds,
@@ -438,6 +439,16 @@ async function planImport(
 		return { values, state: same ? "unchanged" : "updated" };
 	});
 
+	const renamedProducts = new Set(
+		plannedProducts
+			.filter(
+				(p) =>
+					p.state === "updated" &&
+					productById.get(p.values.productId)?.name !== p.values.name,
+			)
+			.map((p) => p.values.productId),
+	);
+
 	type OrganizationRow = typeof organizations.$inferInsert;
 	const plannedOrganizations = (doc.partners ?? []).map(
 		(p): Planned<OrganizationRow> => {
@@ -592,15 +603,20 @@ async function planImport(
 		);
 
 	const sections: SectionPlan[] = [
-		section("products", plannedProducts, (values) =>
-			upsert(
+		section("products", plannedProducts, async (values) => {
+			await upsert(
 				tx,
 				products,
 				values,
 				[products.productId],
 				[products.name, products.solutionArea, products.dynamics],
-			),
-		),
+			);
+			// Claims keep their products' names in their resource copy (schema.ts).
+			const ids = values
+				.map((v) => v.productId)
+				.filter((id) => renamedProducts.has(id));
+			if (ids.length > 0) await refreshClaimProductsJson(tx, ids);
+		}),
 		section("partners", plannedOrganizations, (values) =>
 			upsert(
 				tx,

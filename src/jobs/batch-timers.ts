@@ -13,6 +13,7 @@ import {
 	type Association,
 	type ClaimRow,
 	type ClaimView,
+	carryPartsVersion,
 	type loadClaimParts,
 	type Rejection,
 	toClaimView,
@@ -93,7 +94,7 @@ async function writePlanned(
 	}));
 	await tx.execute(sql`
     update claims as c set ${sql.raw(setList)}, due_at = v.due_at,
-      version = c.version + 1, updated_at = ${now.toISOString()}::timestamptz
+      version = c.version + 1, parts_version = ${carryPartsVersion}, updated_at = ${now.toISOString()}::timestamptz
     from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(id text, due_at timestamptz, ${sql.raw(columnTypes)})
     where c.id = v.id`);
 	// Multi-row inserts as one JSON parameter each: building thousands of bound values

@@ -7,7 +7,12 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, SYSTEM_ACTOR } from "../../src/auth/actor.ts";
-import { type ClaimView, loadClaimView } from "../../src/claims/claim-view.ts";
+import { performClaimAction } from "../../src/claims/claim-action.ts";
+import {
+	type ClaimView,
+	claimPartsJsonFromTables,
+	loadClaimView,
+} from "../../src/claims/claim-view.ts";
 import { listComments, toCommentView } from "../../src/claims/comments.ts";
 import {
 	getClaimJson,
@@ -17,6 +22,7 @@ import {
 } from "../../src/claims/list-claims.ts";
 import { claimComments, claimHistory, claims } from "../../src/db/schema.ts";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
+import { importDirectory } from "../../src/directory/import-directory.ts";
 import { runBackgroundWork } from "../../src/jobs/sweeper.ts";
 import {
 	DB_KINDS,
@@ -110,6 +116,136 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 			draft: true,
 			oddName: true,
 		});
+	});
+
+	/** Claims whose row copies of their parts differ from their tables (as jsonb). */
+	async function copiesDifferingFromTables(): Promise<number> {
+		const { products, documents } = claimPartsJsonFromTables;
+		const r = await t.ctx.db.execute(sql`
+			select count(*)::int as n from claims
+			where parts_products::jsonb is distinct from (${products})::jsonb
+			   or parts_documents::jsonb is distinct from (${documents})::jsonb`);
+		return Number((r.rows[0] as { n: number }).n);
+	}
+
+	/** Claims whose row copies of their parts are not current (the reads aggregate). */
+	async function copiesNotCurrent(): Promise<number> {
+		const r = await t.ctx.db.execute(
+			sql`select count(*)::int as n from claims where parts_version is distinct from version`,
+		);
+		return Number((r.rows[0] as { n: number }).n);
+	}
+
+	it("the claim row's copies of its products and documents are current after every use case, and the reads fall back to the parts' tables when they are not", async () => {
+		// The demo data went through the use cases (create, edit, uploads, every action,
+		// the timers, competing claims): every copy is current and equals the tables.
+		expect(await copiesNotCurrent()).toBe(0);
+		expect(await copiesDifferingFromTables()).toBe(0);
+		const [withDoc] = (
+			await t.ctx.db.execute(sql`
+				select c.id from claims c where c.status <> 'draft'
+				  and exists (select 1 from claim_documents d where d.claim_id = c.id)
+				order by c.id limit 1`)
+		).rows as { id: string }[];
+		const id = (withDoc as { id: string }).id;
+		// A server without the copies (an older version during a rolling upgrade) adds a
+		// document and bumps the version: the copy is stale, and the reads see the table.
+		await t.ctx.db.execute(sql`
+			insert into claim_documents (id, claim_id, name, content_type, size, sha256, purpose, uploaded_by, uploaded_at)
+			values ('doc-older-server', ${id}, 'older.pdf', 'application/pdf', 9, ${"0".repeat(64)}, 'poe', 'x',
+			  '2030-01-01T00:00:00.123Z')`);
+		await t.ctx.db.execute(
+			sql`update claims set version = version + 1 where id = ${id}`,
+		);
+		expect(await copiesNotCurrent()).toBe(1);
+		// And so do claims with no copies at all (written before migration 0010).
+		await t.ctx.db.execute(
+			sql`update claims set parts_products = null, parts_documents = null, parts_version = null
+				where id in (select id from claims where id <> ${id} order by id limit 5)`,
+		);
+		const page = await getClaimJson(t.ctx, SYSTEM_ACTOR, id);
+		const parsed = JSON.parse(page.json) as ClaimView;
+		expect(parsed.documents.map((d) => d.id)).toContain("doc-older-server");
+		expect(parsed.documents.at(-1)?.uploadedAt).toBe(
+			"2030-01-01T00:00:00.123Z",
+		);
+		for (const claim of await listAll())
+			expect(claim).toStrictEqual(
+				JSON.parse(JSON.stringify(await loadClaimView(t.ctx.db, claim.id))),
+			);
+		// The next action writes the copies again; one after it carries them forward.
+		const act = () =>
+			performClaimAction(t.ctx, {
+				claimId: id,
+				actor: SYSTEM_ACTOR,
+				action: "edit",
+				skipTransitionCheck: true,
+				apply: async () => ({}),
+			});
+		await act();
+		expect(await copiesNotCurrent()).toBe(5);
+		await act();
+		expect(await copiesNotCurrent()).toBe(5);
+		const [row] = (
+			await t.ctx.db.execute(
+				sql`select version, parts_version, parts_documents from claims where id = ${id}`,
+			)
+		).rows as {
+			version: number;
+			parts_version: number;
+			parts_documents: string;
+		}[];
+		expect(row?.parts_version).toBe(row?.version);
+		expect(row?.parts_documents).toContain("doc-older-server");
+		// Leave the claim as the other tests expect it (its copy no longer current).
+		await t.ctx.db.execute(
+			sql`delete from claim_documents where id = 'doc-older-server'`,
+		);
+		await t.ctx.db.execute(
+			sql`update claims set parts_version = null where id = ${id}`,
+		);
+		expect(await copiesNotCurrent()).toBe(6);
+	});
+
+	it("R-DIR-6 a directory import that renames a product renames it in the claims' copies, without a new version", async () => {
+		const [line] = (
+			await t.ctx.db.execute(sql`
+				select p.product_id, pr.solution_area, pr.dynamics, count(*)::int as n
+				from claim_products p join products pr using (product_id)
+				group by 1, 2, 3 order by 4 desc limit 1`)
+		).rows as {
+			product_id: string;
+			solution_area: "business_applications" | "microsoft_365";
+			dynamics: boolean;
+			n: number;
+		}[];
+		if (!line) throw new Error("the demo data has no product lines");
+		const versions = async () =>
+			(await t.ctx.db.execute(sql`select id, version from claims order by id`))
+				.rows;
+		const before = await versions();
+		const stale = await copiesNotCurrent();
+		const summary = await importDirectory(t.ctx.db, {
+			products: [
+				{
+					productId: line.product_id,
+					name: "Renamed product",
+					solutionArea: line.solution_area,
+					dynamics: line.dynamics,
+				},
+			],
+		});
+		expect(summary.products.updated).toBe(1);
+		expect(await versions()).toStrictEqual(before);
+		expect(await copiesNotCurrent()).toBe(stale);
+		const renamed = (await listAll()).filter((c) =>
+			c.products.some((p) => p.name === "Renamed product"),
+		);
+		expect(renamed.length).toBeGreaterThanOrEqual(line.n > 1 ? 2 : 1);
+		for (const claim of renamed)
+			expect(claim).toStrictEqual(
+				JSON.parse(JSON.stringify(await loadClaimView(t.ctx.db, claim.id))),
+			);
 	});
 
 	it("R-TIME-2 the review queue's items carry the same claim resource, with the SLA due and overdue flags", async () => {

@@ -27,6 +27,7 @@ import { runBackgroundWork } from "../../src/jobs/sweeper.ts";
 import {
 	DB_KINDS,
 	PASSWORD,
+	queryRows,
 	startTestApp,
 	statementCountingContext,
 	type TestApp,
@@ -121,19 +122,22 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 	/** Claims whose row copies of their parts differ from their tables (as jsonb). */
 	async function copiesDifferingFromTables(): Promise<number> {
 		const { products, documents } = claimPartsJsonFromTables;
-		const r = await t.ctx.db.execute(sql`
-			select count(*)::int as n from claims
-			where parts_products::jsonb is distinct from (${products})::jsonb
-			   or parts_documents::jsonb is distinct from (${documents})::jsonb`);
-		return Number((r.rows[0] as { n: number }).n);
+		const [r] = await queryRows<{ n: number }>(
+			t,
+			sql`select count(*)::int as n from claims
+				where parts_products::jsonb is distinct from (${products})::jsonb
+				   or parts_documents::jsonb is distinct from (${documents})::jsonb`,
+		);
+		return Number(r?.n);
 	}
 
 	/** Claims whose row copies of their parts are not current (the reads aggregate). */
 	async function copiesNotCurrent(): Promise<number> {
-		const r = await t.ctx.db.execute(
+		const [r] = await queryRows<{ n: number }>(
+			t,
 			sql`select count(*)::int as n from claims where parts_version is distinct from version`,
 		);
-		return Number((r.rows[0] as { n: number }).n);
+		return Number(r?.n);
 	}
 
 	it("the claim row's copies of its products and documents are current after every use case, and the reads fall back to the parts' tables when they are not", async () => {
@@ -141,13 +145,14 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 		// the timers, competing claims): every copy is current and equals the tables.
 		expect(await copiesNotCurrent()).toBe(0);
 		expect(await copiesDifferingFromTables()).toBe(0);
-		const [withDoc] = (
-			await t.ctx.db.execute(sql`
-				select c.id from claims c where c.status <> 'draft'
+		const [withDoc] = await queryRows<{ id: string }>(
+			t,
+			sql`select c.id from claims c where c.status <> 'draft'
 				  and exists (select 1 from claim_documents d where d.claim_id = c.id)
-				order by c.id limit 1`)
-		).rows as { id: string }[];
-		const id = (withDoc as { id: string }).id;
+				order by c.id limit 1`,
+		);
+		if (!withDoc) throw new Error("the demo data has no claim with documents");
+		const id = withDoc.id;
 		// A server without the copies (an older version during a rolling upgrade) adds a
 		// document and bumps the version: the copy is stale, and the reads see the table.
 		await t.ctx.db.execute(sql`
@@ -186,15 +191,14 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 		expect(await copiesNotCurrent()).toBe(5);
 		await act();
 		expect(await copiesNotCurrent()).toBe(5);
-		const [row] = (
-			await t.ctx.db.execute(
-				sql`select version, parts_version, parts_documents from claims where id = ${id}`,
-			)
-		).rows as {
+		const [row] = await queryRows<{
 			version: number;
 			parts_version: number;
 			parts_documents: string;
-		}[];
+		}>(
+			t,
+			sql`select version, parts_version, parts_documents from claims where id = ${id}`,
+		);
 		expect(row?.parts_version).toBe(row?.version);
 		expect(row?.parts_documents).toContain("doc-older-server");
 		// Leave the claim as the other tests expect it (its copy no longer current).
@@ -208,21 +212,20 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 	});
 
 	it("R-DIR-6 a directory import that renames a product renames it in the claims' copies, without a new version", async () => {
-		const [line] = (
-			await t.ctx.db.execute(sql`
-				select p.product_id, pr.solution_area, pr.dynamics, count(*)::int as n
-				from claim_products p join products pr using (product_id)
-				group by 1, 2, 3 order by 4 desc limit 1`)
-		).rows as {
+		const [line] = await queryRows<{
 			product_id: string;
 			solution_area: "business_applications" | "microsoft_365";
 			dynamics: boolean;
 			n: number;
-		}[];
+		}>(
+			t,
+			sql`select p.product_id, pr.solution_area, pr.dynamics, count(*)::int as n
+				from claim_products p join products pr using (product_id)
+				group by 1, 2, 3 order by 4 desc limit 1`,
+		);
 		if (!line) throw new Error("the demo data has no product lines");
-		const versions = async () =>
-			(await t.ctx.db.execute(sql`select id, version from claims order by id`))
-				.rows;
+		const versions = () =>
+			queryRows(t, sql`select id, version from claims order by id`);
 		const before = await versions();
 		const stale = await copiesNotCurrent();
 		const summary = await importDirectory(t.ctx.db, {

@@ -13,21 +13,14 @@ import {
 	DEMO_IDS,
 	m365ClaimBody,
 	PASSWORD,
+	queryRows,
 	startTestApp,
 	type TestApp,
 	USERS,
 } from "../support/test-app.ts";
 
-async function rows<T>(
-	t: TestApp,
-	query: ReturnType<typeof sql>,
-): Promise<T[]> {
-	const r = (await t.ctx.db.execute(query)) as unknown as { rows: T[] };
-	return r.rows;
-}
-
 async function count(t: TestApp, query: ReturnType<typeof sql>) {
-	const [r] = await rows<{ n: number }>(t, query);
+	const [r] = await queryRows<{ n: number }>(t, query);
 	return Number(r?.n);
 }
 

@@ -15,6 +15,7 @@ import {
 	DEMO_IDS,
 	m365ClaimBody,
 	PASSWORD,
+	queryRows,
 	startTestApp,
 	type TestApp,
 	testDirectory,
@@ -53,17 +54,9 @@ function expectProblem(
 	return body;
 }
 
-async function rows<T>(
-	t: TestApp,
-	query: ReturnType<typeof sql>,
-): Promise<T[]> {
-	const r = (await t.ctx.db.execute(query)) as unknown as { rows: T[] };
-	return r.rows;
-}
-
 /** Row counts of every table a claim write touches. */
 async function counts(t: TestApp) {
-	const [r] = await rows<Record<string, number>>(
+	const [r] = await queryRows<Record<string, number>>(
 		t,
 		sql`select
 			(select count(*)::int from claims) as claims,
@@ -92,7 +85,11 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 
 	/** Removes or withdraws fabrikam's claims so each test starts with free subscriptions. */
 	afterEach(async () => {
-		const left = await rows<{ id: string; status: string; version: number }>(
+		const left = await queryRows<{
+			id: string;
+			status: string;
+			version: number;
+		}>(
 			t,
 			sql`select id, status, version from claims where partner_organization_id = 'fabrikam'`,
 		);

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
@@ -398,4 +399,10 @@ export function statementCountingContext(t: TestApp): {
 		? drizzlePglite(client as PGlite, { schema, logger })
 		: drizzleNodePg(client as pg.Pool, { schema, logger })) as unknown as Db;
 	return { ctx: createContext({ ...t.ctx, db }), statements };
+}
+
+/** Runs `query` on the test app's database and returns its rows, typed as `T`. */
+export async function queryRows<T>(t: TestApp, query: SQL): Promise<T[]> {
+	const r = (await t.ctx.db.execute(query)) as unknown as { rows: T[] };
+	return r.rows;
 }

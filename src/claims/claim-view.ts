@@ -389,13 +389,12 @@ export async function refreshClaimProductsJson(
  * field of the claim resource as text, ready to be written into JSON by
  * {@link claimJson} without building objects. Timestamps come formatted by PostgreSQL
  * (ISO 8601 UTC, milliseconds), JSON columns as their JSON text, the product lines and
- * documents as JSON arrays already in the resource's shape and order: the claim row's
- * copies when current, else aggregated from their tables
- * ({@link claimPartsJsonFromTables}; the copies took a 50-claim page from ~660 to
- * ~1,050 pages/s, docs/performance.md, session 12). For a 50-claim
- * page this took the server's CPU from ~4 to ~1.8 ms (docs/performance.md, session 8):
- * parsing rows into objects, `Date`s and back, and `JSON.stringify` were most of a
- * list's cost. Every key is also the field's SQL alias, so rows read raw (`db.execute`)
+ * documents as JSON arrays already in the resource's shape and order. Reading texts
+ * took a 50-claim page's server CPU from ~4 to ~1.8 ms (docs/performance.md, session
+ * 8): parsing rows into objects, `Date`s and back, and `JSON.stringify` were most of a
+ * list's cost. The lines and documents are the claim row's copies when current, else
+ * aggregated from their tables ({@link claimPartsJsonFromTables}); the copies took a
+ * 50-claim page from ~660 to ~1,050 pages/s (session 12). Every key is also the field's SQL alias, so rows read raw (`db.execute`)
  * and rows mapped by Drizzle have the same shape ({@link ClaimJsonRow}). Select from
  * `claims` unaliased (the subqueries name it).
  */
@@ -412,15 +411,16 @@ export const claimJsonColumns = {
 	domain: sql<string>`${claims.domain}`.as("domain"),
 	solutionArea: sql<string>`${claims.solutionArea}`.as("solutionArea"),
 	activity: sql<string>`${claims.activity}`.as("activity"),
-	products: sql<string>`case when ${partsCurrent} then "claims"."parts_products"
-		else ${claimPartsJsonFromTables.products} end`.as("products"),
+	products:
+		sql<string>`coalesce(case when ${partsCurrent} then "claims"."parts_products" end,
+		${claimPartsJsonFromTables.products})`.as("products"),
 	contacts: sql<string>`${claims.contacts}::text`.as("contacts"),
 	revenueAssociation: sql<string | null>`${claims.revenueAssociation}::text`.as(
 		"revenueAssociation",
 	),
 	documents:
-		sql<string>`case when ${partsCurrent} then "claims"."parts_documents"
-		else ${claimPartsJsonFromTables.documents} end`.as("documents"),
+		sql<string>`coalesce(case when ${partsCurrent} then "claims"."parts_documents" end,
+		${claimPartsJsonFromTables.documents})`.as("documents"),
 	competing: sql<"true" | "false">`${claims.competing}::text`.as("competing"),
 	reviewStartDue: isoText(claims.reviewStartDue).as("reviewStartDue"),
 	decisionDue: isoText(claims.decisionDue).as("decisionDue"),

@@ -168,6 +168,11 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 			sql`update claims set parts_products = null, parts_documents = null, parts_version = null
 				where id in (select id from claims where id <> ${id} order by id limit 5)`,
 		);
+		// And a copy missing although its version is current (not written by CPOR).
+		await t.ctx.db.execute(
+			sql`update claims set parts_products = null, parts_documents = null
+				where id = (select id from claims where id <> ${id} order by id desc limit 1)`,
+		);
 		const page = await getClaimJson(t.ctx, SYSTEM_ACTOR, id);
 		const parsed = JSON.parse(page.json) as ClaimView;
 		expect(parsed.documents.map((d) => d.id)).toContain("doc-older-server");

@@ -3,7 +3,7 @@ ALTER TABLE "claims" ADD COLUMN "parts_documents" text;--> statement-breakpoint
 ALTER TABLE "claims" ADD COLUMN "parts_version" integer;--> statement-breakpoint
 -- Existing claims get their copies of their parts once, as the reads' fallback computes
 -- them (src/claims/claim-view.ts, claimPartsJsonFromTables): one rewrite of the claims
--- table, about 80 s per million claims on the benchmark machine (docs/operations.md).
+-- table, ~100 s per million claims on the benchmark machine (docs/operations.md).
 UPDATE "claims" SET
 	"parts_products" = coalesce((select json_agg(json_build_object(
 		'productId', p.product_id, 'name', pr.name, 'subscriptionId', p.subscription_id)

@@ -371,17 +371,27 @@ export const carryPartsVersion = sql<
 >`case when parts_version = version then version + 1 end`;
 
 /**
- * Recomputes the `products` copy of every claim whose copy is current and that holds
- * one of `productIds` (a directory import renamed them), from the parts' tables. The
- * claims' versions stay: their resource changes as it would have without the copies.
+ * After a directory import changed catalog products (`productIds`; a new name changes
+ * the resource of every claim holding one): gives each such claim a new `version` (not
+ * a new `updatedAt`: no claim action happened, and list order stays) and writes its
+ * copies again from the tables, in two statements. The first takes the claims' row
+ * locks: a writer that read the old name before and writes after it finds a new
+ * version (an optimistic action then reads again) or has committed already; the second
+ * statement's snapshot comes after those locks, so the copies it writes are current.
+ * A claim that gets its first line of one of these products while the import runs (a
+ * create or an edit in the same moment) can keep the old name until its next action.
  */
-export async function refreshClaimProductsJson(
+export async function refreshClaimsOfProducts(
 	q: Queryable,
 	productIds: string[],
 ): Promise<void> {
-	await q.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products}
-		where parts_version = version and id in (
-			select claim_id from claim_products where product_id in ${productIds})`);
+	const holding = sql`(select claim_id from claim_products where product_id in ${productIds})`;
+	await q.execute(
+		sql`update claims set version = version + 1 where id in ${holding}`,
+	);
+	await q.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products},
+		parts_documents = ${claimPartsJsonFromTables.documents}, parts_version = version
+		where id in ${holding}`);
 }
 
 /**

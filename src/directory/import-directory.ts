@@ -13,7 +13,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { inArray, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { notifyAuthChanged } from "../auth/auth-cache.ts";
-import { refreshClaimProductsJson } from "../claims/claim-view.ts";
+import { refreshClaimsOfProducts } from "../claims/claim-view.ts";
 import type { Db, Tx } from "../db/client.ts";
 import {
 	mpnIds,
@@ -439,13 +439,9 @@ async function planImport(
 		return { values, state: same ? "unchanged" : "updated" };
 	});
 
-	const renamedProducts = new Set(
+	const updatedProducts = new Set(
 		plannedProducts
-			.filter(
-				(p) =>
-					p.state === "updated" &&
-					productById.get(p.values.productId)?.name !== p.values.name,
-			)
+			.filter((p) => p.state === "updated")
 			.map((p) => p.values.productId),
 	);
 
@@ -611,11 +607,13 @@ async function planImport(
 				[products.productId],
 				[products.name, products.solutionArea, products.dynamics],
 			);
-			// Claims keep their products' names in their resource copy (schema.ts).
+			// Claims show their products' names (and keep a copy of them, schema.ts). Every
+			// updated product, not only a renamed one: a concurrent import may have renamed
+			// it after this one read it, and this one writes the name it read.
 			const ids = values
 				.map((v) => v.productId)
-				.filter((id) => renamedProducts.has(id));
-			if (ids.length > 0) await refreshClaimProductsJson(tx, ids);
+				.filter((id) => updatedProducts.has(id));
+			if (ids.length > 0) await refreshClaimsOfProducts(tx, ids);
 		}),
 		section("partners", plannedOrganizations, (values) =>
 			upsert(

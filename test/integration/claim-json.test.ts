@@ -216,44 +216,120 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 		expect(await copiesNotCurrent()).toBe(6);
 	});
 
-	it("R-DIR-6 a directory import that renames a product renames it in the claims' copies, without a new version", async () => {
+	/** The demo's most claimed catalog product, as a directory import document names it. */
+	async function mostClaimedProduct() {
 		const [line] = await queryRows<{
-			product_id: string;
-			solution_area: "business_applications" | "microsoft_365";
+			productId: string;
+			solutionArea: "business_applications" | "microsoft_365";
 			dynamics: boolean;
-			n: number;
+			name: string;
 		}>(
 			t,
-			sql`select p.product_id, pr.solution_area, pr.dynamics, count(*)::int as n
+			sql`select p.product_id as "productId", pr.solution_area as "solutionArea",
+					pr.dynamics, pr.name
 				from claim_products p join products pr using (product_id)
-				group by 1, 2, 3 order by 4 desc limit 1`,
+				group by 1, 2, 3, 4 order by count(*) desc limit 1`,
 		);
 		if (!line) throw new Error("the demo data has no product lines");
-		const versions = () =>
-			queryRows(t, sql`select id, version from claims order by id`);
+		return line;
+	}
+
+	/** Each claim's version, by ID. */
+	async function versions(): Promise<Map<string, number>> {
+		const rows = await queryRows<{ id: string; version: number }>(
+			t,
+			sql`select id, version from claims`,
+		);
+		return new Map(rows.map((r) => [r.id, Number(r.version)]));
+	}
+
+	it("R-DIR-6 a directory import that renames a product gives the claims holding it a new version and copies with the new name", async () => {
+		const product = await mostClaimedProduct();
+		const holding = new Set(
+			(
+				await queryRows<{ id: string }>(
+					t,
+					sql`select distinct claim_id as id from claim_products where product_id = ${product.productId}`,
+				)
+			).map((r) => r.id),
+		);
+		expect(holding.size).toBeGreaterThan(1);
 		const before = await versions();
-		const stale = await copiesNotCurrent();
 		const summary = await importDirectory(t.ctx.db, {
-			products: [
-				{
-					productId: line.product_id,
-					name: "Renamed product",
-					solutionArea: line.solution_area,
-					dynamics: line.dynamics,
-				},
-			],
+			products: [{ ...product, name: "Renamed product" }],
 		});
 		expect(summary.products.updated).toBe(1);
-		expect(await versions()).toStrictEqual(before);
-		expect(await copiesNotCurrent()).toBe(stale);
-		const renamed = (await listAll()).filter((c) =>
-			c.products.some((p) => p.name === "Renamed product"),
+		const after = await versions();
+		for (const [id, version] of before)
+			expect([id, after.get(id)]).toStrictEqual([
+				id,
+				holding.has(id) ? version + 1 : version,
+			]);
+		// Their copies are current again, with the tables' content.
+		const [off] = await queryRows<{ n: number }>(
+			t,
+			sql`select count(*)::int as n from claims
+				where id in (select claim_id from claim_products where product_id = ${product.productId})
+				  and (parts_version is distinct from version
+				    or parts_products::jsonb is distinct from (${claimPartsJsonFromTables.products})::jsonb
+				    or parts_documents::jsonb is distinct from (${claimPartsJsonFromTables.documents})::jsonb)`,
 		);
-		expect(renamed.length).toBeGreaterThanOrEqual(line.n > 1 ? 2 : 1);
-		for (const claim of renamed)
-			expect(claim).toStrictEqual(
-				JSON.parse(JSON.stringify(await loadClaimView(t.ctx.db, claim.id))),
+		expect(off?.n).toBe(0);
+		for (const claim of await listAll()) {
+			const names = claim.products
+				.filter((p) => p.productId === product.productId)
+				.map((p) => p.name);
+			expect(names).toStrictEqual(
+				holding.has(claim.id) ? names.map(() => "Renamed product") : [],
 			);
+			if (holding.has(claim.id))
+				expect(claim).toStrictEqual(
+					JSON.parse(JSON.stringify(await loadClaimView(t.ctx.db, claim.id))),
+				);
+		}
+		await importDirectory(t.ctx.db, { products: [product] });
+	});
+
+	it("R-DIR-6 an optimistic action that read a product's old name before an import renamed it reads again, and writes the new name", async () => {
+		const product = await mostClaimedProduct();
+		const [claim] = await queryRows<{ id: string }>(
+			t,
+			sql`select claim_id as id from claim_products where product_id = ${product.productId}
+				order by claim_id limit 1`,
+		);
+		if (!claim) throw new Error("no claim holds the product");
+		let reads = 0;
+		await performClaimAction(t.ctx, {
+			claimId: claim.id,
+			actor: SYSTEM_ACTOR,
+			action: "edit",
+			skipTransitionCheck: true,
+			optimistic: true,
+			// Between the first read and the write: the import renames the product.
+			prepare: async () => {
+				await importDirectory(t.ctx.db, {
+					products: [{ ...product, name: "Renamed while acting" }],
+				});
+			},
+			// Rewrites the claim's copies (as an upload does) from what it read.
+			apply: async ({ docs, setDocs }) => {
+				reads++;
+				setDocs([...docs]);
+				return {};
+			},
+		});
+		expect(reads).toBe(2);
+		const [row] = await queryRows<{
+			current: boolean;
+			parts_products: string;
+		}>(
+			t,
+			sql`select parts_version = version as current, parts_products from claims where id = ${claim.id}`,
+		);
+		expect(row?.current).toBe(true);
+		expect(row?.parts_products).toContain("Renamed while acting");
+		expect(row?.parts_products).not.toContain(JSON.stringify(product.name));
+		await importDirectory(t.ctx.db, { products: [product] });
 	});
 
 	it("R-TIME-2 the review queue's items carry the same claim resource, with the SLA due and overdue flags", async () => {

@@ -404,9 +404,10 @@ export async function refreshClaimsOfProducts(
  * 8): parsing rows into objects, `Date`s and back, and `JSON.stringify` were most of a
  * list's cost. The lines and documents are the claim row's copies when current, else
  * aggregated from their tables ({@link claimPartsJsonFromTables}); the copies took a
- * 50-claim page from ~660 to ~1,050 pages/s (session 12). Every key is also the field's SQL alias, so rows read raw (`db.execute`)
- * and rows mapped by Drizzle have the same shape ({@link ClaimJsonRow}). Select from
- * `claims` unaliased (the subqueries name it).
+ * 50-claim page from ~660 to ~1,050 pages/s (session 12). Every key is also the
+ * field's SQL alias, so rows read raw (`db.execute`) and rows mapped by Drizzle have
+ * the same shape ({@link ClaimJsonRow}). Select from `claims` unaliased (the
+ * subqueries name it).
  */
 export const claimJsonColumns = {
 	id: sql<string>`${claims.id}`.as("id"),

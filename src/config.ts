@@ -2,6 +2,7 @@
  * Configuration from the environment, validated at boot with zod (fail fast with a clear
  * message). CLI flags override these (see `cpor --help`).
  */
+import { availableParallelism } from "node:os";
 import { parse as parseConnectionString } from "pg-connection-string";
 import { z } from "zod";
 
@@ -47,6 +48,13 @@ export const envSchema = z.object({
 		.superRefine(checkPostgresUrl)
 		.optional()
 		.or(z.literal("").transform(() => undefined)),
+	/** Connections each process keeps to PostgreSQL (default {@link defaultDbPoolSize}). */
+	CPOR_DB_POOL_SIZE: z.coerce
+		.number()
+		.int()
+		.min(1, "at least 1")
+		.max(1000, "at most 1000 (each connection is a PostgreSQL backend process)")
+		.optional(),
 	CPOR_PUBLIC_URL: z.string().url().optional(),
 	/** SMTP server for email (R-NTF-1), e.g. `smtp://user:pass@mail.example:587`; unset keeps mail in the dev mailbox. */
 	SMTP_URL: z
@@ -126,6 +134,11 @@ export interface Config {
 	host: string;
 	dataDir: string;
 	databaseUrl: string | undefined;
+	/**
+	 * Connections each process (a server process, a worker) keeps to PostgreSQL, besides
+	 * its one listening connection; unused on the embedded database.
+	 */
+	dbPoolSize: number;
 	/** PGlite's page cache (shared_buffers) in MB; unused on PostgreSQL. */
 	pgliteCacheMb: number;
 	/**
@@ -148,6 +161,18 @@ export interface Config {
 	sessionHours: number;
 	secureCookies: boolean;
 	logLevel: Env["LOG_LEVEL"];
+}
+
+/**
+ * The default PostgreSQL pool size of one process: 2 × the cores Node may use + 1
+ * (`os.availableParallelism()`), the rule Prisma's connection pool uses by default. A
+ * pool much larger than the cores makes many backends compete for them: on 2 cores,
+ * with PostgreSQL on the same machine, two server processes with pools of 5 did 8%
+ * more claims/s than with pools of 20, and as many list pages/s (docs/performance.md,
+ * session 13).
+ */
+export function defaultDbPoolSize(): number {
+	return 2 * availableParallelism() + 1;
 }
 
 /** Parses `CC[-STATE[-REGION]]` holiday codes; empty → null. */
@@ -185,6 +210,7 @@ export function loadConfig(
 		host: e.HOST,
 		dataDir: e.CPOR_DATA_DIR,
 		databaseUrl: e.DATABASE_URL,
+		dbPoolSize: e.CPOR_DB_POOL_SIZE ?? defaultDbPoolSize(),
 		pgliteCacheMb: e.CPOR_PGLITE_CACHE_MB,
 		authCacheSeconds: e.CPOR_AUTH_CACHE_SECONDS,
 		publicUrl: e.CPOR_PUBLIC_URL,

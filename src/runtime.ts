@@ -26,6 +26,7 @@ export async function startRuntime(
 	const database = await openDatabase({
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,
+		poolSize: config.dbPoolSize,
 		pgliteCacheMb: config.pgliteCacheMb,
 	});
 	await migrateDatabase(database);

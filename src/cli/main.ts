@@ -40,6 +40,7 @@ Environment variables (flags win):
   CPOR_PUBLIC_URL             the URL people reach CPOR at, for links in email (default http://HOST:PORT)
   CPOR_SECRET                 HMAC key of signed opt-out links (unset: random, kept in <data dir>/secret;
                               give every node the same value when several share one PostgreSQL)
+  CPOR_DB_POOL_SIZE           connections each process keeps to PostgreSQL (default 2 × cores + 1)
   CPOR_PROCESSES              serve: HTTP server processes sharing the port (default 1; PostgreSQL only)
   LOG_LEVEL                   fatal|error|warn|info|debug|silent (default info)
 `;

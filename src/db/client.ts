@@ -50,7 +50,7 @@ export const MIGRATIONS_DIR = path.join(
 export interface DatabaseOptions {
 	databaseUrl?: string | undefined;
 	dataDir?: string | undefined;
-	/** PostgreSQL pool size (default 20). */
+	/** PostgreSQL pool size (default 20; `cpor serve` and `cpor worker` pass CPOR_DB_POOL_SIZE). */
 	poolSize?: number | undefined;
 	/**
 	 * PGlite's page cache (shared_buffers) in MB, default {@link DEFAULT_PGLITE_CACHE_MB}.

@@ -1,10 +1,18 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
 import { buildServer } from "../../src/http/server.ts";
+import { startRuntime } from "../../src/runtime.ts";
 import {
+	createTestDatabase,
 	PASSWORD,
+	queryRows,
+	startTestApp,
 	type TestApp,
 	USERS,
-	startTestApp,
 } from "../support/test-app.ts";
 
 describe("operational endpoints and the API reference", () => {
@@ -80,5 +88,37 @@ describe("operational endpoints and the API reference", () => {
 		expect(res.statusCode).toBe(404);
 		expect(res.headers["content-type"]).toMatch(/application\/problem\+json/);
 		expect(res.json().code).toBe("not_found");
+	});
+});
+
+describe("the PostgreSQL pool of a server process", () => {
+	it("holds at most CPOR_DB_POOL_SIZE connections, however many queries wait", async () => {
+		const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-pool-"));
+		const runtime = await startRuntime(
+			loadConfig({
+				DATABASE_URL: await createTestDatabase(),
+				CPOR_DATA_DIR: dataDir,
+				CPOR_DB_POOL_SIZE: "2",
+				LOG_LEVEL: "silent",
+			}),
+		);
+		try {
+			// Eight queries at once, each holding its connection for 50 ms: they share two
+			// backends (and all answer).
+			const pids = await Promise.all(
+				Array.from({ length: 8 }, async () => {
+					const rows = await queryRows<{ pid: number }>(
+						runtime,
+						sql`select pg_backend_pid() as pid, pg_sleep(0.05)`,
+					);
+					return rows[0]?.pid;
+				}),
+			);
+			expect(pids.every((p) => typeof p === "number")).toBe(true);
+			expect(new Set(pids).size).toBe(2);
+		} finally {
+			await runtime.close();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
 	});
 });

@@ -401,8 +401,11 @@ export function statementCountingContext(t: TestApp): {
 	return { ctx: createContext({ ...t.ctx, db }), statements };
 }
 
-/** Runs `query` on the test app's database and returns its rows, typed as `T`. */
-export async function queryRows<T>(t: TestApp, query: SQL): Promise<T[]> {
+/** Runs `query` on the database of `t` (a test app, a runtime) and returns its rows, typed as `T`. */
+export async function queryRows<T>(
+	t: { ctx: AppContext },
+	query: SQL,
+): Promise<T[]> {
 	const r = (await t.ctx.db.execute(query)) as unknown as { rows: T[] };
 	return r.rows;
 }

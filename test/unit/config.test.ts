@@ -1,9 +1,10 @@
 /**
  * Configuration from the environment (src/config.ts): what DATABASE_URL accepts and how
- * a bad value is reported; the credential cache's bounds.
+ * a bad value is reported; the credential cache's bounds; the PostgreSQL pool size.
  */
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
+import { defaultDbPoolSize, loadConfig } from "../../src/config.ts";
 
 describe("DATABASE_URL", () => {
 	it.each([
@@ -54,5 +55,20 @@ describe("CPOR_AUTH_CACHE_SECONDS", () => {
 		expect(() => loadConfig({ CPOR_AUTH_CACHE_SECONDS: "-1" })).toThrow(
 			/CPOR_AUTH_CACHE_SECONDS/,
 		);
+	});
+});
+
+describe("CPOR_DB_POOL_SIZE", () => {
+	it("defaults to 2 × the cores Node may use + 1, and takes a value given", () => {
+		expect(loadConfig({}).dbPoolSize).toBe(2 * availableParallelism() + 1);
+		expect(defaultDbPoolSize()).toBe(2 * availableParallelism() + 1);
+		expect(loadConfig({ CPOR_DB_POOL_SIZE: "40" }).dbPoolSize).toBe(40);
+	});
+
+	it("refuses 0, fractions and more than 1000, naming the variable", () => {
+		for (const bad of ["0", "2.5", "1001", "many"])
+			expect(() => loadConfig({ CPOR_DB_POOL_SIZE: bad })).toThrow(
+				/CPOR_DB_POOL_SIZE: /,
+			);
 	});
 });

@@ -10,7 +10,7 @@ import {
 	type SQLWrapper,
 	sql,
 } from "drizzle-orm";
-import type { Queryable } from "../db/client.ts";
+import type { Db, Queryable } from "../db/client.ts";
 import {
 	claimDocuments,
 	claimProducts,
@@ -392,6 +392,44 @@ export async function refreshClaimsOfProducts(
 	await q.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products},
 		parts_documents = ${claimPartsJsonFromTables.documents}, parts_version = version
 		where id in ${holding}`);
+}
+
+/** Claims whose copies of their parts are not current (migration 0011's partial index). */
+const partsStale = sql`parts_version is distinct from version`;
+
+/**
+ * Writes the copies of the parts again for up to `batchSize` × `maxBatches` claims whose
+ * copies are not current (after an upgrade to migration 0010, or a write by an older
+ * server), `batchSize` per transaction, oldest ID first; returns how many it wrote.
+ * Each batch takes its claims' row locks first (`FOR UPDATE SKIP LOCKED`: a claim a
+ * writer holds is left for a later round) and writes the copies in a second statement,
+ * whose snapshot comes after those locks, so what it aggregates is the parts as of the
+ * claim's current version (as in {@link refreshClaimsOfProducts}). Neither `version`
+ * nor `updatedAt` changes: the resource stays the same. Run by the background work
+ * (jobs/sweeper.ts); safe in several processes at once.
+ */
+export async function refreshStaleClaimParts(
+	db: Db,
+	opts: { batchSize?: number; maxBatches?: number } = {},
+): Promise<number> {
+	const batchSize = opts.batchSize ?? 500;
+	let written = 0;
+	for (let i = 0; i < (opts.maxBatches ?? 1); i++) {
+		const n = await db.transaction(async (tx) => {
+			const locked = (await tx.execute(
+				sql`select id from claims where ${partsStale} order by id limit ${batchSize} for update skip locked`,
+			)) as unknown as { rows: { id: string }[] };
+			const ids = locked.rows.map((r) => r.id);
+			if (ids.length === 0) return 0;
+			await tx.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products},
+				parts_documents = ${claimPartsJsonFromTables.documents}, parts_version = version
+				where id in ${ids}`);
+			return ids.length;
+		});
+		written += n;
+		if (n < batchSize) break;
+	}
+	return written;
 }
 
 /**

@@ -242,6 +242,11 @@ export const claims = pgTable(
 			.where(
 				sql`status = 'approved' and association->>'status' = 'pending_consent'`,
 			),
+		// The claims whose copies of their parts are not current, which the background
+		// work writes again (refreshStaleClaimParts): empty while every writer keeps them.
+		index("claims_parts_stale_idx")
+			.on(t.id)
+			.where(sql`parts_version is distinct from version`),
 	],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "claims_parts_stale_idx" ON "claims" USING btree ("id") WHERE parts_version is distinct from version;

@@ -55,9 +55,20 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { hash } from "@node-rs/argon2";
 import { sql } from "drizzle-orm";
+import {
+	type ClaimJsonRow,
+	claimJson,
+	claimJsonColumns,
+} from "../src/claims/claim-view.ts";
 import { rebuildClaimStatusCounts } from "../src/claims/status-counts.ts";
 import type { Database } from "../src/db/client.ts";
-import { apiTokens, mpnIds, organizations, users } from "../src/db/schema.ts";
+import {
+	apiTokens,
+	claims,
+	mpnIds,
+	organizations,
+	users,
+} from "../src/db/schema.ts";
 import {
 	DEMO_IDS,
 	generateDemoDirectory,
@@ -907,6 +918,36 @@ select count(*)::int as n from b`;
 			from claim_products where subscription_id is not null
 			order by subscription_id`),
 	);
+	// Each claim's copy of its whole resource (migration 0012), as create and the actions
+	// write it: built from the columns by claimJson, in ID order, before the indexes
+	// are built again (the UPDATEs then maintain the primary key only).
+	await phase("resources", async () => {
+		const t = performance.now();
+		const batch = database.kind === "postgres" ? 5000 : 1000;
+		let last = "";
+		let done = 0;
+		for (;;) {
+			const rows = (await db
+				.select(claimJsonColumns)
+				.from(claims)
+				.where(sql`${claims.id} > ${last}`)
+				.orderBy(claims.id)
+				.limit(batch)) as ClaimJsonRow[];
+			if (rows.length === 0) break;
+			await db.execute(sql`update claims set resource_json = v.json, resource_version = claims.version
+				from (select unnest(${sql.param(rows.map((r) => r.id))}::text[]) as id,
+				             unnest(${sql.param(rows.map(claimJson))}::text[]) as json) v
+				where claims.id = v.id`);
+			last = rows[rows.length - 1]?.id ?? last;
+			done += rows.length;
+			if (done % (batch * 20) === 0 || rows.length < batch) {
+				const s = (performance.now() - t) / 1000;
+				log(
+					`[bulk] resources ${done.toLocaleString("en")}/${n.toLocaleString("en")} (${s.toFixed(1)} s, ${Math.round(done / s).toLocaleString("en")}/s)`,
+				);
+			}
+		}
+	});
 	await phase("indexes", async () => {
 		const pending = [...dropped];
 		const workers = database.kind === "postgres" ? (opts.concurrency ?? 2) : 1;

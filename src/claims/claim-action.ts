@@ -27,6 +27,7 @@ import {
 	type ClaimView,
 	carryPartsVersion,
 	claimPartsJson,
+	claimResourceJson,
 	claimWithPartsColumns,
 	loadClaimParts,
 	splitClaimParts,
@@ -583,6 +584,8 @@ async function applyAndWrite(
 		...(partsChanged
 			? claimPartsJson(afterView)
 			: { partsVersion: carryPartsVersion }),
+		// The whole resource as the write leaves it (lists read this text).
+		...claimResourceJson(afterView),
 	};
 	const claimUpdate = guarded
 		? tx

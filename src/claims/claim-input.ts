@@ -8,9 +8,9 @@ import type { Queryable } from "../db/client.ts";
 import { mpnIds, tenantDomains, tenants } from "../db/schema.ts";
 import {
 	type Activity,
-	type SolutionArea,
 	checkActivity,
 	checkDomain,
+	type SolutionArea,
 } from "../domain/claim-validation.ts";
 import type { FieldProblem } from "../domain/errors.ts";
 

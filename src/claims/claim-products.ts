@@ -6,11 +6,7 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "../db/client.ts";
 import { pgConstraint, pgErrorCode } from "../db/client.ts";
-import {
-	claimProducts,
-	products,
-	subscriptions,
-} from "../db/schema.ts";
+import { claimProducts, products, subscriptions } from "../db/schema.ts";
 import {
 	type Activity,
 	type CatalogProduct,

@@ -362,6 +362,18 @@ export function claimPartsJson(
 }
 
 /**
+ * The claim row's copy of its whole resource as written by an action or a create
+ * (`claims.resourceJson`, `resourceVersion`): the view as JSON text, current at its
+ * `version`. The view must be the resource exactly as the write leaves the claim.
+ */
+export function claimResourceJson(view: ClaimView): {
+	resourceJson: string;
+	resourceVersion: number;
+} {
+	return { resourceJson: JSON.stringify(view), resourceVersion: view.version };
+}
+
+/**
  * The `parts_version` of a write that bumps a claim's `version` (by one) without
  * changing its products or documents: the copies stay current if they were. Unqualified
  * columns, for an UPDATE of `claims` under any alias.
@@ -424,6 +436,48 @@ export async function refreshStaleClaimParts(
 			await tx.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products},
 				parts_documents = ${claimPartsJsonFromTables.documents}, parts_version = version
 				where id in ${ids}`);
+			return ids.length;
+		});
+		written += n;
+		if (n < batchSize) break;
+	}
+	return written;
+}
+
+/** Claims whose copy of their resource is not current (migration 0012's partial index). */
+const resourceStale = sql`resource_version is distinct from version`;
+
+/**
+ * Writes the copy of the whole resource again (`resource_json`, {@link claimJson} of its
+ * columns) for up to `batchSize` × `maxBatches` claims whose copy is not current (after
+ * a timers' batch, a competing mark, a product's new name, a write by an older server,
+ * or the upgrade to migration 0012), `batchSize` per transaction; returns how many it
+ * wrote. Locks the claims first (`FOR UPDATE SKIP LOCKED`), then reads their columns in
+ * a second statement and writes in a third: the rows cannot change in between, so the
+ * copy is current at the version it names. `version` and `updatedAt` stay. Run by the
+ * background work (jobs/sweeper.ts); safe in several processes at once.
+ */
+export async function refreshStaleClaimResources(
+	db: Db,
+	opts: { batchSize?: number; maxBatches?: number } = {},
+): Promise<number> {
+	const batchSize = opts.batchSize ?? 500;
+	let written = 0;
+	for (let i = 0; i < (opts.maxBatches ?? 1); i++) {
+		const n = await db.transaction(async (tx) => {
+			const locked = (await tx.execute(
+				sql`select id from claims where ${resourceStale} order by id limit ${batchSize} for update skip locked`,
+			)) as unknown as { rows: { id: string }[] };
+			const ids = locked.rows.map((r) => r.id);
+			if (ids.length === 0) return 0;
+			const rows = (await tx
+				.select(claimJsonColumns)
+				.from(claims)
+				.where(inArray(claims.id, ids))) as ClaimJsonRow[];
+			await tx.execute(sql`update claims set resource_json = v.json, resource_version = claims.version
+				from (select unnest(${sql.param(rows.map((r) => r.id))}::text[]) as id,
+				             unnest(${sql.param(rows.map(claimJson))}::text[]) as json) v
+				where claims.id = v.id`);
 			return ids.length;
 		});
 		written += n;

@@ -19,6 +19,7 @@ import {
 	type ClaimRow,
 	type ClaimView,
 	claimPartsJson,
+	claimResourceJson,
 	toClaimView,
 } from "./claim-view.ts";
 import { readDirectoryFacts } from "./directory-facts.ts";
@@ -133,6 +134,8 @@ export async function createClaim(
 		partsProducts: null,
 		partsDocuments: null,
 		partsVersion: null,
+		resourceJson: null,
+		resourceVersion: null,
 	};
 	// The view from what is written (no reload): lines in order, no documents yet.
 	const view = toClaimView(
@@ -168,7 +171,11 @@ export async function createClaim(
 			[],
 			view,
 			[
-				db.insert(claims).values({ ...inserted, ...claimPartsJson(view) }),
+				db.insert(claims).values({
+					...inserted,
+					...claimPartsJson(view),
+					...claimResourceJson(view),
+				}),
 				...(linesWrite ? [linesWrite] : []),
 			],
 		);

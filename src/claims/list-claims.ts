@@ -219,7 +219,15 @@ export async function listClaimsJson(
 		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
 		limit: query.limit,
 	});
-	return { items: rows.map(claimJson), nextCursor };
+	return { items: pageItems(rows), nextCursor };
+}
+
+/**
+ * The JSON texts of a page's claims. A claim deleted between the page's query and the
+ * one that built its stale resource is left out.
+ */
+function pageItems(rows: ClaimListRow[]): string[] {
+	return rows.flatMap((r) => (r.json === null ? [] : [r.json]));
 }
 
 /** {@link listClaimsJson} with each item parsed into the claim resource (the CSV export). */
@@ -252,7 +260,7 @@ async function keysetPage(
 		cursor: Cursor | undefined;
 		limit: number;
 	},
-): Promise<{ rows: ClaimJsonRow[]; nextCursor: string | null }> {
+): Promise<{ rows: ClaimListRow[]; nextCursor: string | null }> {
 	const col = opts.column === "dueAt" ? claims.dueAt : claims.updatedAt;
 	const nullable = opts.column === "dueAt";
 	const dir = opts.descending ? sql`desc` : sql`asc`;
@@ -260,11 +268,11 @@ async function keysetPage(
 	const want = opts.limit + 1;
 	const { cursor } = opts;
 	const select = (where: SQL | undefined, limit: number, ...order: SQL[]) =>
-		readRaw(
+		readRaw<ClaimListRow>(
 			ctx,
-			sql`${claimJsonSelect()}${where ? sql` where ${where}` : sql``} order by ${sql.join(order, sql`, `)} limit ${limit}`,
+			sql`${claimListSelect()}${where ? sql` where ${where}` : sql``} order by ${sql.join(order, sql`, `)} limit ${limit}`,
 		);
-	let rows: ClaimJsonRow[] = [];
+	let rows: ClaimListRow[] = [];
 	// Part 1: rows with a value (unless the cursor is already in the null tail).
 	if (!cursor || cursor.v !== null) {
 		rows = await select(
@@ -294,6 +302,7 @@ async function keysetPage(
 		rows = rows.concat(tail);
 	}
 	const page = rows.slice(0, opts.limit);
+	await buildStaleResources(ctx, page);
 	const last = page[page.length - 1];
 	return {
 		rows: page,
@@ -330,18 +339,78 @@ function claimJsonSelect(): SQL {
  * them: every field is text, so Drizzle's mapping of rows (a type check per field)
  * would only copy them.
  */
-async function readRaw(
+async function readRaw<T = ClaimJsonRow>(
 	ctx: AppContext,
 	query: SQLWrapper,
-): Promise<ClaimJsonRow[]> {
+): Promise<T[]> {
 	// Named per text (a text per filter set, sort and cursor presence): parsing and
 	// planning it was ~30% of PostgreSQL's CPU for a page (docs/performance.md).
 	const result = (await ctx.db.execute(
 		sql`${sql.raw(NAMED_READ_MARKER)}${query.getSQL()}`,
 	)) as unknown as {
-		rows: ClaimJsonRow[];
+		rows: T[];
 	};
 	return result.rows;
+}
+
+/**
+ * A claim of a list page: what the page's order, cursor and the review queue need, and
+ * the claim resource as JSON text (`json`): the row's copy when current, else built
+ * from its columns by {@link buildStaleResources}.
+ */
+interface ClaimListRow {
+	id: string;
+	status: string;
+	dueAt: string | null;
+	updatedAt: string;
+	json: string | null;
+}
+
+/** The select of {@link ClaimListRow}s, rendered once per process. */
+const claimListSelect = (() => {
+	let rendered: SQL | undefined;
+	return (): SQL => {
+		rendered ??= sql.raw(
+			new QueryBuilder()
+				.select({
+					id: claimJsonColumns.id,
+					status: claimJsonColumns.status,
+					dueAt: claimJsonColumns.dueAt,
+					updatedAt: claimJsonColumns.updatedAt,
+					json: sql<
+						string | null
+					>`case when ${claims.resourceVersion} = ${claims.version} then ${claims.resourceJson} end`.as(
+						"json",
+					),
+				})
+				.from(claims)
+				.toSQL().sql,
+		);
+		return rendered;
+	};
+})();
+
+/**
+ * Fills in `json` of the rows whose copy of the resource is not current (written by the
+ * timers' batch, a competing mark, a product's new name or an older server since the
+ * claim's last action), built from their columns ({@link claimJson}) in one more query.
+ */
+async function buildStaleResources(
+	ctx: AppContext,
+	rows: ClaimListRow[],
+): Promise<void> {
+	const stale = rows.filter((r) => r.json === null).map((r) => r.id);
+	if (stale.length === 0) return;
+	const built = new Map(
+		(
+			await readRaw(
+				ctx,
+				sql`${claimJsonSelect()} where "claims"."id" = any(${sql.param(stale)}::text[])`,
+			)
+		).map((r) => [r.id, claimJson(r)]),
+	);
+	for (const row of rows)
+		if (row.json === null) row.json = built.get(row.id) ?? null;
 }
 
 /**
@@ -512,7 +581,8 @@ export async function reviewQueueJson(
 		limit: query.limit,
 	});
 	return {
-		items: rows.map((row) => {
+		items: rows.flatMap((row) => {
+			if (row.json === null) return [];
 			const sla: QueueSla =
 				row.status === "submitted"
 					? "review_start"
@@ -520,7 +590,9 @@ export async function reviewQueueJson(
 						? "decision"
 						: "dispute_decision";
 			const overdue = row.dueAt !== null && Date.parse(row.dueAt) <= now;
-			return `{"claim":${claimJson(row)},"sla":"${sla}","dueAt":${row.dueAt === null ? "null" : `"${row.dueAt}"`},"overdue":${overdue}}`;
+			return [
+				`{"claim":${row.json},"sla":"${sla}","dueAt":${row.dueAt === null ? "null" : `"${row.dueAt}"`},"overdue":${overdue}}`,
+			];
 		}),
 		nextCursor,
 	};

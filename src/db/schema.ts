@@ -209,6 +209,17 @@ export const claims = pgTable(
 		partsDocuments: text("parts_documents"),
 		/** The `version` at which `partsProducts` and `partsDocuments` were current, or null. */
 		partsVersion: integer("parts_version"),
+		/**
+		 * The whole claim resource as JSON text (API.md), written by create and every
+		 * action from the resource they build, so lists read one text per claim
+		 * (docs/performance.md, session 13). Current only while `resourceVersion` equals
+		 * `version`; other writes (the timers' batch, competing marks, a product's new
+		 * name) leave it stale, the reads then build the resource from the columns, and
+		 * the background work writes it again (`refreshStaleClaimResources`).
+		 */
+		resourceJson: text("resource_json"),
+		/** The `version` at which `resourceJson` was current, or null. */
+		resourceVersion: integer("resource_version"),
 	},
 	(t) => [
 		// The partner dashboard (R-DSH-1): newest first, by status, by due date, competing.
@@ -247,6 +258,10 @@ export const claims = pgTable(
 		index("claims_parts_stale_idx")
 			.on(t.id)
 			.where(sql`parts_version is distinct from version`),
+		// The claims whose copy of the resource is not current (refreshStaleClaimResources).
+		index("claims_resource_stale_idx")
+			.on(t.id)
+			.where(sql`resource_version is distinct from version`),
 	],
 );
 

@@ -8,6 +8,7 @@ import { and, asc, eq, lte, type SQL, sql } from "drizzle-orm";
 import {
 	loadClaimParts,
 	refreshStaleClaimParts,
+	refreshStaleClaimResources,
 } from "../claims/claim-view.ts";
 import { foldClaimStatusDeltas } from "../claims/status-counts.ts";
 import type { AppContext } from "../context.ts";
@@ -105,12 +106,13 @@ export async function runDueTimers(
 export const SWEEP_DELIVERY_BUDGET_MS = 2_000;
 
 /**
- * Claims per round of the background work whose copies of their parts it writes again
- * ({@link refreshStaleClaimParts}): on PostgreSQL 10 batches of 500; on the embedded
+ * Claims per round of the background work whose copies of their parts, and then of their
+ * resource, it writes again ({@link refreshStaleClaimParts},
+ * {@link refreshStaleClaimResources}): on PostgreSQL 10 batches of 500 each; on the embedded
  * database, whose statements run on the server's one thread, one batch of 100 (~20 ms;
  * a batch of 500 held requests back ~0.1 s).
  */
-export const PARTS_REFRESH = {
+export const COPIES_REFRESH = {
 	postgres: { batchSize: 500, maxBatches: 10 },
 	pglite: { batchSize: 100, maxBatches: 1 },
 } as const;
@@ -118,7 +120,7 @@ export const PARTS_REFRESH = {
 /**
  * One round of background work: due timers, deadline reminders (R-TIME-9), then the
  * outbox fan-out, then due deliveries (R-NTF-1), then the status counters and claims'
- * stale copies of their parts. The sandbox clock endpoint and the workers run this.
+ * stale copies of their parts and resource. The sandbox clock endpoint and the workers run this.
  * `deliveryBudgetMs` bounds the time spent on deliveries (default: all that are due).
  */
 export async function runBackgroundWork(
@@ -133,7 +135,8 @@ export async function runBackgroundWork(
 		budgetMs: opts.deliveryBudgetMs,
 	});
 	const countDeltas = await foldClaimStatusDeltas(ctx);
-	await refreshStaleClaimParts(ctx.db, PARTS_REFRESH[ctx.dbKind]);
+	await refreshStaleClaimParts(ctx.db, COPIES_REFRESH[ctx.dbKind]);
+	await refreshStaleClaimResources(ctx.db, COPIES_REFRESH[ctx.dbKind]);
 	return { timers, reminders, events, deliveries, countDeltas };
 }
 

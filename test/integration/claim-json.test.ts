@@ -4,6 +4,7 @@
  * actions build it as an object (`toClaimView`). This compares the two for every claim
  * of the demo data, which has claims in every state, on both databases.
  */
+import { isDeepStrictEqual } from "node:util";
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, SYSTEM_ACTOR } from "../../src/auth/actor.ts";
@@ -24,7 +25,7 @@ import {
 import { claimComments, claimHistory, claims } from "../../src/db/schema.ts";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
 import { importDirectory } from "../../src/directory/import-directory.ts";
-import { PARTS_REFRESH, runBackgroundWork } from "../../src/jobs/sweeper.ts";
+import { COPIES_REFRESH, runBackgroundWork } from "../../src/jobs/sweeper.ts";
 import {
 	DB_KINDS,
 	PASSWORD,
@@ -45,9 +46,12 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 		await seedDemo(t.ctx, { demoPassword: PASSWORD });
 		await runBackgroundWork(t.ctx);
 		// One claim with what the demo data lacks: a revenue association, and texts that
-		// JSON must escape.
+		// JSON must escape. Written as a write in SQL does (the timers' batch): a new
+		// version, the parts' copies carried, the resource's copy left stale (the reads
+		// build it from the columns).
 		await t.ctx.db.execute(sql`
-			update claims set name = ${ODD_NAME},
+			update claims set name = ${ODD_NAME}, version = version + 1,
+				parts_version = case when parts_version = version then version + 1 end,
 				revenue_association = ${JSON.stringify({
 					customerName: ODD_NAME,
 					isvSolutionName: "ISV \\ \u0001",
@@ -141,6 +145,60 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 		return Number(r?.n);
 	}
 
+	/** Claims whose row copy of the whole resource is not current (the reads build it). */
+	async function resourcesNotCurrent(): Promise<number> {
+		const [r] = await queryRows<{ n: number }>(
+			t,
+			sql`select count(*)::int as n from claims where resource_version is distinct from version`,
+		);
+		return Number(r?.n);
+	}
+
+	/** Claims whose current copy of the resource differs from the resource built by the actions' code. */
+	async function resourcesDifferingFromViews(): Promise<string[]> {
+		const rows = await queryRows<{ id: string; json: string }>(
+			t,
+			sql`select id, resource_json as json from claims where resource_version = version`,
+		);
+		const differing: string[] = [];
+		for (const r of rows) {
+			const built = JSON.parse(
+				JSON.stringify(await loadClaimView(t.ctx.db, r.id)),
+			);
+			// (Key order aside: JSON columns come back in jsonb's order.)
+			if (!isDeepStrictEqual(JSON.parse(r.json), built)) differing.push(r.id);
+		}
+		return differing;
+	}
+
+	it("the claim row's copy of its whole resource is written by create and every action, built from the columns while stale, and written again by the background work", async () => {
+		// The claim the setup changed in SQL (as the timers' batch does) is stale, and the
+		// lists show it as built from its columns.
+		const [odd] = await queryRows<{ id: string; current: boolean }>(
+			t,
+			sql`select id, resource_version = version as current from claims where name = ${ODD_NAME}`,
+		);
+		expect(odd?.current).toBe(false);
+		expect((await listAll()).find((c) => c.id === odd?.id)?.name).toBe(
+			ODD_NAME,
+		);
+		expect(await resourcesNotCurrent()).toBe(1);
+		// Every other copy, written by the demo's use cases, is the resource exactly.
+		expect(await resourcesDifferingFromViews()).toStrictEqual([]);
+		const [before] = await queryRows<{ version: number; at: string }>(
+			t,
+			sql`select version, updated_at::text as at from claims where id = ${odd?.id}`,
+		);
+		await runBackgroundWork(t.ctx);
+		expect(await resourcesNotCurrent()).toBe(0);
+		expect(await resourcesDifferingFromViews()).toStrictEqual([]);
+		const [after] = await queryRows<{ version: number; at: string }>(
+			t,
+			sql`select version, updated_at::text as at from claims where id = ${odd?.id}`,
+		);
+		expect(after).toStrictEqual(before);
+	});
+
 	it("the claim row's copies of its products and documents are current after every use case, and the reads fall back to the parts' tables when they are not", async () => {
 		// The demo data went through the use cases (create, edit, uploads, every action,
 		// the timers, competing claims): every copy is current and equals the tables.
@@ -212,7 +270,7 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 			sql`delete from claim_documents where id = 'doc-older-server'`,
 		);
 		await t.ctx.db.execute(
-			sql`update claims set parts_version = null where id = ${id}`,
+			sql`update claims set parts_version = null, version = version + 1 where id = ${id}`,
 		);
 		expect(await copiesNotCurrent()).toBe(6);
 	});
@@ -230,9 +288,11 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 		);
 		// As after an upgrade to migration 0010: no claim has copies yet.
 		await t.ctx.db.execute(
-			sql`update claims set parts_products = null, parts_documents = null, parts_version = null`,
+			sql`update claims set parts_products = null, parts_documents = null, parts_version = null,
+				resource_json = null, resource_version = null`,
 		);
 		expect(await copiesNotCurrent()).toBe(before.length);
+		expect(await resourcesNotCurrent()).toBe(before.length);
 		if (kind === "postgres") {
 			// A claim whose row another transaction holds is left for a later round.
 			const held = before[3]?.id as string;
@@ -269,17 +329,24 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 		});
 		// (On PostgreSQL only the claim that was held is left; on PGlite every claim.)
 		expect(first).toBe(kind === "postgres" ? 1 : 14);
-		// Each round of the background work writes up to its share (PARTS_REFRESH).
-		const { batchSize, maxBatches } = PARTS_REFRESH[kind];
+		// Each round of the background work writes up to its share (COPIES_REFRESH).
+		const { batchSize, maxBatches } = COPIES_REFRESH[kind];
 		const remaining = await copiesNotCurrent();
 		await runBackgroundWork(t.ctx);
 		expect(await copiesNotCurrent()).toBe(
 			Math.max(0, remaining - batchSize * maxBatches),
 		);
-		for (let round = 0; round < 5 && (await copiesNotCurrent()) > 0; round++)
+		for (
+			let round = 0;
+			round < 5 &&
+			(await copiesNotCurrent()) + (await resourcesNotCurrent()) > 0;
+			round++
+		)
 			await runBackgroundWork(t.ctx);
 		expect(await copiesNotCurrent()).toBe(0);
 		expect(await copiesDifferingFromTables()).toBe(0);
+		expect(await resourcesNotCurrent()).toBe(0);
+		expect(await resourcesDifferingFromViews()).toStrictEqual([]);
 		expect(
 			await queryRows<{ id: string; version: number; at: string }>(
 				t,

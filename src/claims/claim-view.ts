@@ -406,36 +406,36 @@ export async function refreshClaimsOfProducts(
 		where id in ${holding}`);
 }
 
-/** Claims whose copies of their parts are not current (migration 0011's partial index). */
-const partsStale = sql`parts_version is distinct from version`;
+/** How much of a backlog of stale copies one call writes. */
+export interface RefreshBatches {
+	/** Claims per transaction (default 500). */
+	batchSize?: number;
+	/** Transactions at most (default 1). */
+	maxBatches?: number;
+}
 
 /**
- * Writes the copies of the parts again for up to `batchSize` × `maxBatches` claims whose
- * copies are not current (after an upgrade to migration 0010, or a write by an older
- * server), `batchSize` per transaction, oldest ID first; returns how many it wrote.
+ * Runs `write` for up to `batchSize` × `maxBatches` claims matching `stale` (a partial
+ * index's predicate), `batchSize` per transaction, oldest ID first; returns how many.
  * Each batch takes its claims' row locks first (`FOR UPDATE SKIP LOCKED`: a claim a
- * writer holds is left for a later round) and writes the copies in a second statement,
- * whose snapshot comes after those locks, so what it aggregates is the parts as of the
- * claim's current version (as in {@link refreshClaimsOfProducts}). Neither `version`
- * nor `updatedAt` changes: the resource stays the same. Run by the background work
- * (jobs/sweeper.ts); safe in several processes at once.
+ * writer holds is left for a later call), and `write` runs after that statement, so its
+ * statements' snapshots come after the locks and the claims cannot change meanwhile.
  */
-export async function refreshStaleClaimParts(
+async function refreshInBatches(
 	db: Db,
-	opts: { batchSize?: number; maxBatches?: number } = {},
+	stale: SQL,
+	opts: RefreshBatches,
+	write: (tx: Queryable, ids: string[]) => Promise<void>,
 ): Promise<number> {
 	const batchSize = opts.batchSize ?? 500;
 	let written = 0;
 	for (let i = 0; i < (opts.maxBatches ?? 1); i++) {
 		const n = await db.transaction(async (tx) => {
 			const locked = (await tx.execute(
-				sql`select id from claims where ${partsStale} order by id limit ${batchSize} for update skip locked`,
+				sql`select id from claims where ${stale} order by id limit ${batchSize} for update skip locked`,
 			)) as unknown as { rows: { id: string }[] };
 			const ids = locked.rows.map((r) => r.id);
-			if (ids.length === 0) return 0;
-			await tx.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products},
-				parts_documents = ${claimPartsJsonFromTables.documents}, parts_version = version
-				where id in ${ids}`);
+			if (ids.length > 0) await write(tx, ids);
 			return ids.length;
 		});
 		written += n;
@@ -444,32 +444,49 @@ export async function refreshStaleClaimParts(
 	return written;
 }
 
-/** Claims whose copy of their resource is not current (migration 0012's partial index). */
-const resourceStale = sql`resource_version is distinct from version`;
+/**
+ * Writes the copies of the parts again for the claims whose copies are not current
+ * (after an upgrade to migration 0010, or a write by an older server; migration 0011's
+ * partial index), in batches ({@link refreshInBatches}); returns how many it wrote. The
+ * copies are aggregated under the claims' locks, so they are the parts as of each
+ * claim's current version (as in {@link refreshClaimsOfProducts}). Neither `version`
+ * nor `updatedAt` changes: the resource stays the same. Run by the background work
+ * (jobs/sweeper.ts); safe in several processes at once.
+ */
+export function refreshStaleClaimParts(
+	db: Db,
+	opts: RefreshBatches = {},
+): Promise<number> {
+	return refreshInBatches(
+		db,
+		sql`parts_version is distinct from version`,
+		opts,
+		async (tx, ids) => {
+			await tx.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products},
+				parts_documents = ${claimPartsJsonFromTables.documents}, parts_version = version
+				where id in ${ids}`);
+		},
+	);
+}
 
 /**
  * Writes the copy of the whole resource again (`resource_json`, {@link claimJson} of its
- * columns) for up to `batchSize` × `maxBatches` claims whose copy is not current (after
- * a timers' batch, a competing mark, a product's new name, a write by an older server,
- * or the upgrade to migration 0012), `batchSize` per transaction; returns how many it
- * wrote. Locks the claims first (`FOR UPDATE SKIP LOCKED`), then reads their columns in
- * a second statement and writes in a third: the rows cannot change in between, so the
- * copy is current at the version it names. `version` and `updatedAt` stay. Run by the
- * background work (jobs/sweeper.ts); safe in several processes at once.
+ * columns) for the claims whose copy is not current (after a timers' batch, a competing
+ * mark, a product's new name, a write by an older server, or the upgrade to migration
+ * 0012; its partial index), in batches ({@link refreshInBatches}): reads their columns
+ * under the locks, then writes, so each copy is current at the version it names.
+ * Returns how many it wrote. `version` and `updatedAt` stay. Run by the background work
+ * (jobs/sweeper.ts); safe in several processes at once.
  */
-export async function refreshStaleClaimResources(
+export function refreshStaleClaimResources(
 	db: Db,
-	opts: { batchSize?: number; maxBatches?: number } = {},
+	opts: RefreshBatches = {},
 ): Promise<number> {
-	const batchSize = opts.batchSize ?? 500;
-	let written = 0;
-	for (let i = 0; i < (opts.maxBatches ?? 1); i++) {
-		const n = await db.transaction(async (tx) => {
-			const locked = (await tx.execute(
-				sql`select id from claims where ${resourceStale} order by id limit ${batchSize} for update skip locked`,
-			)) as unknown as { rows: { id: string }[] };
-			const ids = locked.rows.map((r) => r.id);
-			if (ids.length === 0) return 0;
+	return refreshInBatches(
+		db,
+		sql`resource_version is distinct from version`,
+		opts,
+		async (tx, ids) => {
 			const rows = (await tx
 				.select(claimJsonColumns)
 				.from(claims)
@@ -478,12 +495,8 @@ export async function refreshStaleClaimResources(
 				from (select unnest(${sql.param(rows.map((r) => r.id))}::text[]) as id,
 				             unnest(${sql.param(rows.map(claimJson))}::text[]) as json) v
 				where claims.id = v.id`);
-			return ids.length;
-		});
-		written += n;
-		if (n < batchSize) break;
-	}
-	return written;
+		},
+	);
 }
 
 /**

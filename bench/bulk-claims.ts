@@ -57,8 +57,8 @@ import { hash } from "@node-rs/argon2";
 import { sql } from "drizzle-orm";
 import {
 	type ClaimJsonRow,
-	claimJson,
 	claimJsonColumns,
+	writeResourceCopies,
 } from "../src/claims/claim-view.ts";
 import { rebuildClaimStatusCounts } from "../src/claims/status-counts.ts";
 import type { Database } from "../src/db/client.ts";
@@ -918,8 +918,8 @@ select count(*)::int as n from b`;
 			from claim_products where subscription_id is not null
 			order by subscription_id`),
 	);
-	// Each claim's copy of its whole resource (migration 0012), as create and the actions
-	// write it: built from the columns by claimJson, in ID order, before the indexes
+	// Each claim's copy of its whole resource (migration 0012), as the background work
+	// writes it (writeResourceCopies), in ID order, before the indexes
 	// are built again (the UPDATEs then maintain the primary key only).
 	await phase("resources", async () => {
 		const t = performance.now();
@@ -934,10 +934,7 @@ select count(*)::int as n from b`;
 				.orderBy(claims.id)
 				.limit(batch)) as ClaimJsonRow[];
 			if (rows.length === 0) break;
-			await db.execute(sql`update claims set resource_json = v.json, resource_version = claims.version
-				from (select unnest(${sql.param(rows.map((r) => r.id))}::text[]) as id,
-				             unnest(${sql.param(rows.map(claimJson))}::text[]) as json) v
-				where claims.id = v.id`);
+			await writeResourceCopies(db, rows);
 			last = rows[rows.length - 1]?.id ?? last;
 			done += rows.length;
 			if (done % (batch * 20) === 0 || rows.length < batch) {

@@ -401,9 +401,20 @@ export async function refreshClaimsOfProducts(
 	await q.execute(
 		sql`update claims set version = version + 1 where id in ${holding}`,
 	);
+	await writePartsCopiesFromTables(q, sql`id in ${holding}`);
+}
+
+/**
+ * Writes the copies of the parts of the claims matching `which` (a condition on
+ * `claims`) from their tables, current at each claim's version.
+ */
+async function writePartsCopiesFromTables(
+	q: Queryable,
+	which: SQL,
+): Promise<void> {
 	await q.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products},
 		parts_documents = ${claimPartsJsonFromTables.documents}, parts_version = version
-		where id in ${holding}`);
+		where ${which}`);
 }
 
 /** How much of a backlog of stale copies one call writes. */
@@ -461,11 +472,7 @@ export function refreshStaleClaimParts(
 		db,
 		sql`parts_version is distinct from version`,
 		opts,
-		async (tx, ids) => {
-			await tx.execute(sql`update claims set parts_products = ${claimPartsJsonFromTables.products},
-				parts_documents = ${claimPartsJsonFromTables.documents}, parts_version = version
-				where id in ${ids}`);
-		},
+		(tx, ids) => writePartsCopiesFromTables(tx, sql`id in ${ids}`),
 	);
 }
 
@@ -486,17 +493,31 @@ export function refreshStaleClaimResources(
 		db,
 		sql`resource_version is distinct from version`,
 		opts,
-		async (tx, ids) => {
-			const rows = (await tx
-				.select(claimJsonColumns)
-				.from(claims)
-				.where(inArray(claims.id, ids))) as ClaimJsonRow[];
-			await tx.execute(sql`update claims set resource_json = v.json, resource_version = claims.version
-				from (select unnest(${sql.param(rows.map((r) => r.id))}::text[]) as id,
-				             unnest(${sql.param(rows.map(claimJson))}::text[]) as json) v
-				where claims.id = v.id`);
-		},
+		async (tx, ids) =>
+			writeResourceCopies(
+				tx,
+				(await tx
+					.select(claimJsonColumns)
+					.from(claims)
+					.where(inArray(claims.id, ids))) as ClaimJsonRow[],
+			),
 	);
+}
+
+/**
+ * Writes each claim's copy of its resource ({@link claimJson} of `rows`, read with
+ * {@link claimJsonColumns}) in one statement, current at the claim's version: the rows
+ * must not change between their read and this write (their locks held, or a load
+ * that runs alone, as bench/bulk-claims.ts).
+ */
+export async function writeResourceCopies(
+	q: Queryable,
+	rows: ClaimJsonRow[],
+): Promise<void> {
+	await q.execute(sql`update claims set resource_json = v.json, resource_version = claims.version
+		from (select unnest(${sql.param(rows.map((r) => r.id))}::text[]) as id,
+		             unnest(${sql.param(rows.map(claimJson))}::text[]) as json) v
+		where claims.id = v.id`);
 }
 
 /**

@@ -130,7 +130,7 @@ export async function createClaim(
 		submittedAt: null,
 		reviewStartedAt: null,
 		decidedAt: null,
-		// Written below from the view (claimPartsJson).
+		// Written below from the view (claimPartsJson, claimResourceJson).
 		partsProducts: null,
 		partsDocuments: null,
 		partsVersion: null,

@@ -316,23 +316,29 @@ async function keysetPage(
 	};
 }
 
-/** {@link claimJsonSelect}'s statement, once rendered. */
-let claimJsonSelectSql: SQL | undefined;
-
 /**
- * `select <claimJsonColumns> from "claims"` as SQL text, rendered once per process: it
- * has no parameters, and building its ~40 fields and subqueries per request was most of
- * the ~19% of a list server's CPU that Drizzle took (docs/performance.md).
+ * `select <fields> from "claims"` as SQL text, rendered on first use and then kept for
+ * the process: the fields have no parameters, and building the ~40 fields and
+ * subqueries of {@link claimJsonColumns} per request was most of the ~19% of a list
+ * server's CPU that Drizzle took (docs/performance.md).
  */
-function claimJsonSelect(): SQL {
-	if (!claimJsonSelectSql) {
-		const q = new QueryBuilder().select(claimJsonColumns).from(claims).toSQL();
-		if (q.params.length > 0)
-			throw new Error("claimJsonColumns must not have parameters");
-		claimJsonSelectSql = sql.raw(q.sql);
-	}
-	return claimJsonSelectSql;
+function selectRenderedOnce(
+	fields: Parameters<QueryBuilder["select"]>[0],
+): () => SQL {
+	let rendered: SQL | undefined;
+	return () => {
+		if (!rendered) {
+			const q = new QueryBuilder().select(fields).from(claims).toSQL();
+			if (q.params.length > 0)
+				throw new Error("a rendered select must not have parameters");
+			rendered = sql.raw(q.sql);
+		}
+		return rendered;
+	};
 }
+
+/** `select <claimJsonColumns> from "claims"`, rendered once ({@link selectRenderedOnce}). */
+const claimJsonSelect = selectRenderedOnce(claimJsonColumns);
 
 /**
  * Runs a select of {@link claimJsonColumns} and returns its rows as the driver gives
@@ -366,29 +372,18 @@ interface ClaimListRow {
 	json: string | null;
 }
 
-/** The select of {@link ClaimListRow}s, rendered once per process. */
-const claimListSelect = (() => {
-	let rendered: SQL | undefined;
-	return (): SQL => {
-		rendered ??= sql.raw(
-			new QueryBuilder()
-				.select({
-					id: claimJsonColumns.id,
-					status: claimJsonColumns.status,
-					dueAt: claimJsonColumns.dueAt,
-					updatedAt: claimJsonColumns.updatedAt,
-					json: sql<
-						string | null
-					>`case when ${claims.resourceVersion} = ${claims.version} then ${claims.resourceJson} end`.as(
-						"json",
-					),
-				})
-				.from(claims)
-				.toSQL().sql,
-		);
-		return rendered;
-	};
-})();
+/** The select of {@link ClaimListRow}s, rendered once ({@link selectRenderedOnce}). */
+const claimListSelect = selectRenderedOnce({
+	id: claimJsonColumns.id,
+	status: claimJsonColumns.status,
+	dueAt: claimJsonColumns.dueAt,
+	updatedAt: claimJsonColumns.updatedAt,
+	json: sql<
+		string | null
+	>`case when ${claims.resourceVersion} = ${claims.version} then ${claims.resourceJson} end`.as(
+		"json",
+	),
+});
 
 /**
  * Fills in `json` of the rows whose copy of the resource is not current (written by the

@@ -16,8 +16,10 @@
  * counts; the reviewer queue (first and deep pages); the claim page (claim, history,
  * comments). Prints one JSON object with the goal (p99 < 20 ms) per scenario, and the
  * machine's floor under the same load: a bare Fastify route answering the claim page's
- * JSON from memory (`floor.static`) and one reading the claim's row by primary key
- * (`floor.pk`), so a scenario's p99 can be compared with what any server gets here.
+ * JSON from memory (`floor.static`), one reading the claim's row by primary key
+ * (`floor.pk`) and one answering Fabrikam's first page from the claims' copies of their
+ * resource with one statement on the same index (`floor.list`), so a scenario's p99 can
+ * be compared with what any server gets here.
  *
  * Usage: npx tsx bench/read-path.ts [--claims 1000000] [--partners 200] [--seconds 8]
  *        [--clients 32] [--processes N] [--only name,name]
@@ -465,7 +467,8 @@ async function main(): Promise<void> {
 		// The floor: what this machine gives any HTTP server under the same load, measured
 		// with a bare Fastify process (this one; CPOR's servers idle meanwhile). `static`
 		// answers a claim page's JSON from memory; `pk` reads the claim's row by primary key
-		// (named prepared statement, pg pool of 20) and answers it as JSON.
+		// (named prepared statement, pg pool of 20) and answers it as JSON; `list` answers
+		// a first page of 50 claims from their copies of the resource.
 		const floor: Record<string, unknown> = {};
 		if (
 			!ONLY ||
@@ -493,6 +496,23 @@ async function main(): Promise<void> {
 				});
 				return r.rows[0] ?? {};
 			});
+			// A list page as any server on this schema would read it: the 51 newest copies of
+			// the claim resource of Fabrikam's dashboard (the same index as CPOR's first page),
+			// joined into a page. What CPOR adds to a page is the rest of its work.
+			bare.get("/list/:id", async (_req, reply) => {
+				const r = await pool.query<{ json: string }>({
+					name: "floor_list",
+					text: `select resource_json as json from claims where partner_organization_id = $1
+					       order by updated_at desc, id desc limit 51`,
+					values: [big.org],
+				});
+				return reply.type("application/json; charset=utf-8").send(
+					`{"items":[${r.rows
+						.slice(0, 50)
+						.map((row) => row.json)
+						.join(",")}],"nextCursor":null}`,
+				);
+			});
 			await bare.listen({ port: 0, host: "127.0.0.1" });
 			const address = bare.server.address();
 			const barePort =
@@ -507,6 +527,11 @@ async function main(): Promise<void> {
 					"floor.pk",
 					"bare Fastify: the claim's row by primary key, as JSON (pg pool of 20)",
 					"/pk",
+				],
+				[
+					"floor.list",
+					"bare Fastify: Fabrikam's first page, the 50 newest copies of the claim resource (pg pool of 20)",
+					"/list",
 				],
 			] as const) {
 				const file = path.join(dataDir, "scenario.json");

@@ -5,7 +5,9 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../src/auth/actor.ts";
 import { loadClaimView } from "../../src/claims/claim-view.ts";
+import { claimsCsv } from "../../src/claims/claims-csv.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	baClaimBody,
@@ -572,6 +574,70 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 		expect((parse(reviewer.body, { columns: true }) as unknown[]).length).toBe(
 			nonDraft().length,
 		);
+	});
+
+	it("R-DSH-1 the CSV export streams every claim page by page, in the list's order, and refuses a bad cursor before sending", async () => {
+		const fabrikamPartner: Actor = {
+			userId: null,
+			name: "Partner",
+			roles: [],
+			kind: "partner",
+			organizationId: "fabrikam",
+		};
+		const whole = await ana.get(`${API}/claims?format=csv&sort=dueAt`);
+		expect(whole.statusCode, whole.body).toBe(200);
+		// Pages of 3 claims: the same bytes as the export read in pages of 500, one chunk
+		// per page after the header.
+		const chunks: string[] = [];
+		for await (const chunk of await claimsCsv(
+			t.ctx,
+			fabrikamPartner,
+			{ sort: "dueAt" },
+			3,
+		))
+			chunks.push(chunk);
+		expect(chunks.join("")).toBe(whole.body);
+		expect(chunks).toHaveLength(1 + Math.ceil(fabrikam().length / 3));
+		const rows = parse(whole.body, { columns: true }) as { id: string }[];
+		expect(rows.map((r) => r.id)).toEqual(
+			sorted(fabrikam(), "dueAt").map((c) => c.id),
+		);
+		// Pages are read as the consumer asks for chunks: one that stops after the first
+		// page causes no read after the one made before the export started.
+		let reads = 0;
+		const counted = {
+			...t.ctx,
+			db: new Proxy(t.ctx.db, {
+				get(target, key, receiver) {
+					const v = Reflect.get(target, key, receiver);
+					if (key !== "execute" || typeof v !== "function") return v;
+					return (...args: unknown[]) => {
+						reads++;
+						return v.apply(target, args);
+					};
+				},
+			}),
+		};
+		const partial = await claimsCsv(
+			counted,
+			fabrikamPartner,
+			{ sort: "dueAt" },
+			3,
+		);
+		const readsBefore = reads;
+		expect(readsBefore).toBeGreaterThan(0);
+		const taken: string[] = [];
+		for await (const chunk of partial) {
+			taken.push(chunk);
+			if (taken.length === 2) break;
+		}
+		expect(taken.join("")).toBe(chunks.slice(0, 2).join(""));
+		expect(reads).toBe(readsBefore);
+		// A bad cursor is a 422 problem, not a 200 with a broken body.
+		const bad = await ana.get(`${API}/claims?format=csv&cursor=not-a-cursor`);
+		expect(bad.statusCode, bad.body).toBe(422);
+		expect(bad.json().code).toBe("validation_failed");
+		expect(bad.headers["content-type"]).toMatch(/problem\+json/);
 	});
 
 	it("R-CRT-2 GET /mpn-ids lists the organization's own MPN IDs with programs and enrolled flags", async () => {

@@ -1,7 +1,7 @@
 /**
  * Claim routes (API.md "Claims"): thin — schema → authorize → use case → shape.
  */
-import { stringify } from "csv-stringify/sync";
+import { Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -11,6 +11,7 @@ import {
 	updateClaimSchema,
 } from "../../claims/claim-input.ts";
 import type { ClaimView } from "../../claims/claim-view.ts";
+import { claimsCsv } from "../../claims/claims-csv.ts";
 import { addComment, listComments } from "../../claims/comments.ts";
 import { createClaim } from "../../claims/create-claim.ts";
 import { deleteClaim } from "../../claims/delete-claim.ts";
@@ -19,7 +20,6 @@ import {
 	getClaimJson,
 	getCompeting,
 	getHistory,
-	listClaims,
 	listClaimsJson,
 	listClaimsQuerySchema,
 	type Page,
@@ -72,49 +72,6 @@ function sendJsonPage(reply: FastifyReply, page: Page<string>) {
 	);
 }
 
-const CSV_COLUMNS = [
-	"id",
-	"name",
-	"status",
-	"mpnId",
-	"tenantId",
-	"domain",
-	"solutionArea",
-	"activity",
-	"products",
-	"subscriptionIds",
-	"competing",
-	"dueAt",
-	"submittedAt",
-	"updatedAt",
-	"eligibility",
-];
-
-function csvRow(c: ClaimView): unknown[] {
-	return [
-		c.id,
-		c.name,
-		c.status,
-		c.mpnId,
-		c.customer.tenantId,
-		c.customer.domain,
-		c.solutionArea,
-		c.activity,
-		c.products.map((p) => p.name).join("; "),
-		c.products
-			.map((p) => p.subscriptionId ?? "")
-			.filter(Boolean)
-			.join("; "),
-		c.competing,
-		c.dueAt ?? "",
-		c.submittedAt ?? "",
-		c.updatedAt,
-		(c.eligibility as { program: string; result: string }[])
-			.map((e) => `${e.program}:${e.result}`)
-			.join("; "),
-	];
-}
-
 /** Registers the claim routes under /api/v1. */
 export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 	return async (app) => {
@@ -152,23 +109,14 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				const { format, ...query } = req.query;
 				if (format !== "csv")
 					return sendJsonPage(reply, await listClaimsJson(ctx, actor, query));
-				const lines: string[] = [stringify([CSV_COLUMNS])];
-				let cursor: string | undefined = query.cursor;
-				let total = 0;
-				do {
-					const page = await listClaims(ctx, actor, {
-						...query,
-						limit: 500,
-						cursor,
-					});
-					lines.push(stringify(page.items.map(csvRow)));
-					total += page.items.length;
-					cursor = page.nextCursor ?? undefined;
-				} while (cursor && total < 100_000);
+				// Streamed page by page: a failure after the first page ends the response
+				// without its last chunk, so the client sees a broken download, not a short file.
+				const { limit: _pageSize, ...exportQuery } = query;
+				const csv = await claimsCsv(ctx, actor, exportQuery);
 				return reply
 					.type("text/csv; charset=utf-8")
 					.header("content-disposition", 'attachment; filename="claims.csv"')
-					.send(lines.join(""));
+					.send(Readable.from(csv));
 			},
 		);
 

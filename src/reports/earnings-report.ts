@@ -5,7 +5,7 @@
  * IDs (Business Applications) or workloads (Microsoft 365), so the partner can validate
  * them. Only the caller's own organization (R-ACC-1).
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { claimProducts, claims, products, tenants } from "../db/schema.ts";
@@ -67,6 +67,15 @@ export async function earningsReport(
 ): Promise<{ items: EarningsGroup[] }> {
 	if (actor.kind !== "partner" || !actor.organizationId)
 		throw forbidden("Earnings reports are for partner organizations.");
+	// The partner's eligible active associations. Their product lines are read with the
+	// same condition (a join), not by a list of claim IDs: a large partner's tens of
+	// thousands of IDs would exceed the 65,535 parameters a PostgreSQL statement takes.
+	const eligibleActive = and(
+		eq(claims.partnerOrganizationId, actor.organizationId),
+		eq(claims.status, "approved"),
+		sql`${claims.association}->>'status' = 'active'`,
+		sql`${claims.eligibility} @> '[{"result":"eligible"}]'::jsonb`,
+	);
 	const rows = await ctx.db
 		.select({
 			id: claims.id,
@@ -81,14 +90,7 @@ export async function earningsReport(
 		})
 		.from(claims)
 		.leftJoin(tenants, eq(tenants.tenantId, claims.tenantId))
-		.where(
-			and(
-				eq(claims.partnerOrganizationId, actor.organizationId),
-				eq(claims.status, "approved"),
-				sql`${claims.association}->>'status' = 'active'`,
-				sql`${claims.eligibility} @> '[{"result":"eligible"}]'::jsonb`,
-			),
-		)
+		.where(eligibleActive)
 		.orderBy(asc(claims.mpnId), asc(claims.id));
 	if (rows.length === 0) return { items: [] };
 
@@ -101,13 +103,9 @@ export async function earningsReport(
 			name: products.name,
 		})
 		.from(claimProducts)
+		.innerJoin(claims, eq(claims.id, claimProducts.claimId))
 		.leftJoin(products, eq(products.productId, claimProducts.productId))
-		.where(
-			inArray(
-				claimProducts.claimId,
-				rows.map((r) => r.id),
-			),
-		)
+		.where(eligibleActive)
 		.orderBy(asc(claimProducts.claimId), asc(claimProducts.position));
 	const lines = new Map<string, EarningsAssociation["products"]>();
 	for (const l of lineRows) {

@@ -242,6 +242,11 @@ export const claims = pgTable(
 		index("claims_review_queue_idx")
 			.on(t.dueAt, t.id)
 			.where(REVIEW_QUEUE_PREDICATE),
+		// The same work by status and due date: the open SLA counts (`/metrics`, the SLA
+		// report) from the index alone.
+		index("claims_open_sla_idx")
+			.on(t.status, t.dueAt)
+			.where(REVIEW_QUEUE_PREDICATE),
 		index("claims_updated_idx").on(t.updatedAt, t.id),
 		index("claims_status_due_idx").on(t.status, t.dueAt, t.id),
 		index("claims_tenant_idx").on(t.tenantId),

@@ -8,7 +8,7 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import { listenForAuthChanges } from "../auth/auth-cache.ts";
 import { type Config, loadConfig } from "../config.ts";
-import { redactUrl } from "../db/client.ts";
+import { loggableError, redactUrl } from "../db/client.ts";
 import { importDirectoryFile } from "../directory/import-directory.ts";
 import { SandboxClock } from "../domain/clock.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -168,7 +168,7 @@ program
 			const stopSweeper =
 				!clusterWorker || process.env.CPOR_CLUSTER_SWEEPER === "1"
 					? startSweeper(rt.ctx, {
-							log: (m, err) => app.log.error({ err }, m),
+							log: (m, err) => app.log.error({ err: loggableError(err) }, m),
 						})
 					: async () => {};
 			await app.listen({ port: c.port, host: c.host });
@@ -316,7 +316,9 @@ program
 		const stop = startSweeper(rt.ctx, {
 			intervalMs: Number(flags.interval),
 			log: (m, err) =>
-				process.stderr.write(`${m}: ${(err as Error)?.message}\n`),
+				process.stderr.write(
+					`${m}: ${(loggableError(err) as Error | undefined)?.message}\n`,
+				),
 		});
 		process.stdout.write(
 			`CPOR worker running on ${where(c)} (every ${flags.interval} ms); Ctrl-C stops it.\n`,

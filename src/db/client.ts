@@ -6,7 +6,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { ExtractTablesWithRelations } from "drizzle-orm";
+import {
+	DrizzleQueryError,
+	type ExtractTablesWithRelations,
+} from "drizzle-orm";
 import type {
 	PgDatabase,
 	PgQueryResultHKT,
@@ -175,4 +178,49 @@ export function pgConstraint(err: unknown): string | undefined {
 		e = (e as { cause?: unknown }).cause;
 	}
 	return undefined;
+}
+
+/** How much of a failed statement's text {@link loggableError} keeps. */
+const LOGGED_QUERY_CHARS = 1000;
+
+/** The fields of a driver's error that say what went wrong without the data it held. */
+const DRIVER_ERROR_FIELDS = [
+	"code",
+	"severity",
+	"constraint",
+	"table",
+	"column",
+	"routine",
+] as const;
+
+/**
+ * An error as it may be logged. A failed statement (Drizzle's `DrizzleQueryError`, whose
+ * message lists every parameter) becomes an Error named the same whose message is the
+ * statement's text cut to 1,000 characters, its parameter count and the database's own
+ * message, with the driver error's code, severity, constraint, table, column and routine
+ * as fields. Parameters are left out: they are the request's data (e-mail addresses,
+ * password and token hashes) and, for a large partner's report, tens of thousands of
+ * IDs in one log line. The stack is kept; other errors are returned as they are.
+ */
+export function loggableError(err: unknown): unknown {
+	if (!(err instanceof DrizzleQueryError)) return err;
+	const cause = err.cause as Record<string, unknown> | undefined;
+	const query =
+		err.query.length > LOGGED_QUERY_CHARS
+			? `${err.query.slice(0, LOGGED_QUERY_CHARS)}… (${err.query.length} characters)`
+			: err.query;
+	const out = new Error(
+		`Failed query (${err.params.length} parameters, not logged): ${query}${
+			typeof cause?.message === "string" ? ` — ${cause.message}` : ""
+		}`,
+	) as Error & Record<string, unknown>;
+	out.name = "DrizzleQueryError";
+	// The original stack's first lines repeat its message (the parameters): frames only.
+	const frames = (err.stack ?? "")
+		.split("\n")
+		.filter((line) => /^\s+at /.test(line));
+	out.stack = [`${out.name}: ${out.message}`, ...frames].join("\n");
+	for (const field of DRIVER_ERROR_FIELDS)
+		if (cause?.[field] !== undefined) out[field] = cause[field];
+	return out;
 }

@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import cookie from "@fastify/cookie";
-import fastifyStatic from "@fastify/static";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { sql } from "drizzle-orm";
@@ -21,7 +21,9 @@ import {
 } from "fastify-type-provider-zod";
 import client from "prom-client";
 import type { AppContext } from "../context.ts";
+import { loggableError } from "../db/client.ts";
 import { DomainError } from "../domain/errors.ts";
+import { PACKAGE_ROOT } from "../paths.ts";
 import { registerSlaMetrics } from "../reports/sla-metrics.ts";
 import { registerAuth } from "./auth-hooks.ts";
 import { registerIdempotency } from "./idempotency.ts";
@@ -31,7 +33,6 @@ import { claimRoutes } from "./routes/claims.ts";
 import { consentLinkRoutes } from "./routes/consent-link.ts";
 import { customerRoutes } from "./routes/customer.ts";
 import { directoryRoutes } from "./routes/directory.ts";
-import { PACKAGE_ROOT } from "../paths.ts";
 import { mailboxRoutes } from "./routes/mailbox.ts";
 import { poeTemplateRoutes } from "./routes/poe-template.ts";
 import { reportRoutes } from "./routes/reports.ts";
@@ -74,7 +75,7 @@ export async function buildServer(
 	app.setErrorHandler((err, req, reply) => {
 		const de = toDomainError(err);
 		if (de) return sendProblem(reply, req, de);
-		req.log.error({ err }, "unhandled error");
+		req.log.error({ err: loggableError(err) }, "unhandled error");
 		return reply.status(500).type("application/problem+json").send({
 			type: "https://cpor.dev/problems/internal_error",
 			title: "Internal server error",

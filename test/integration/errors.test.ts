@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loggableError } from "../../src/db/client.ts";
 import { sampleExe, samplePdf } from "../support/poe-fixtures.ts";
 import {
 	baClaimBody,
@@ -1399,5 +1400,42 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		expect(await counts(t)).toEqual(before);
 		expect(await listedCount()).toBe(listed);
 		expect(await version(id)).toBe(1);
+	});
+
+	it("API an error that reaches the log names the statement and the database's error, never its parameters", async () => {
+		const secret = `secret-${randomUUID()}`;
+		const [user] = await queryRows<{ id: string }>(
+			t,
+			sql`select id from users order by id limit 1`,
+		);
+		// A second user with an existing user's ID (a primary-key violation) whose other
+		// values stand for what a statement carries: a name, an e-mail, a password hash.
+		const failure = await t.ctx.db
+			.execute(
+				sql`insert into users (id, email, name, password_hash, roles) values (${user?.id}, ${`${secret}@example.com`}, ${secret}, ${secret}, '{}')`,
+			)
+			.then(
+				() => undefined,
+				(err: unknown) => err,
+			);
+		expect(failure).toBeInstanceOf(Error);
+		expect(String((failure as Error).message)).toContain(secret);
+		const logged = loggableError(failure) as Error & Record<string, unknown>;
+		expect(logged.name).toBe("DrizzleQueryError");
+		expect(logged.message).toContain("insert into users");
+		expect(logged.message).toContain("4 parameters, not logged");
+		expect(logged.code).toBe("23505");
+		expect(logged.constraint).toBe("users_pkey");
+		expect(
+			JSON.stringify({
+				...logged,
+				message: logged.message,
+				stack: logged.stack,
+			}),
+		).not.toContain(secret);
+		expect(logged.stack).toMatch(/^DrizzleQueryError: Failed query/);
+		// Anything else is logged as it is.
+		const plain = new Error("plain");
+		expect(loggableError(plain)).toBe(plain);
 	});
 });

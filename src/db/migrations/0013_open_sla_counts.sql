@@ -1,1 +1,0 @@
-CREATE INDEX "claims_open_sla_idx" ON "claims" USING btree ("status","due_at") WHERE (status in ('submitted', 'under_review') or (status = 'rejected' and dispute->>'status' = 'open'));

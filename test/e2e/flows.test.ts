@@ -5,7 +5,7 @@
  * (R-CON-2), arbitration (R-CMP-3), a dispute (R-DSP-1) and the Dutch dashboard
  * (R-DSH-1). One demo server for all; the tests build on each other in order.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,6 +22,7 @@ import { type E2E, screenshot, startE2E } from "./harness.ts";
 const ANA = "ana.global@fabrikam.example";
 const RITA = "rita.reviewer@cpor.example";
 const DAAN = "daan.incentives@fabrikam.example";
+const BEA = "bea.billing@fabrikam.example";
 const WAIT = { timeout: 30_000 };
 
 /** A Business Applications customer for a new claim: a claimable subscription no one claims, and a CSP one. */
@@ -547,5 +548,67 @@ describe("flows through the browser", () => {
 		await page.waitForLoadState("networkidle");
 		await screenshot(page, "partner-dashboard-nl");
 		await context.close();
+	});
+
+	it("R-ELG-2 a large earnings group shows its first 100 associations, more on request", async () => {
+		// 250 copies of one of Fabrikam's eligible active associations (and its lines, on
+		// keys of their own): its MPN ID and program then hold 251 or more.
+		const [source] = (
+			(await e.ctx.db.execute(
+				sql`select id, mpn_id as "mpnId" from claims
+					where partner_organization_id = 'fabrikam' and status = 'approved'
+					and association->>'status' = 'active'
+					and eligibility @> '[{"result":"eligible"}]'::jsonb
+					order by id limit 1`,
+			)) as unknown as { rows: { id: string; mpnId: string }[] }
+		).rows;
+		expect(source, "the demo has an eligible active association").toBeDefined();
+		const id = source?.id as string;
+		await e.ctx.db.execute(sql`insert into claims select r.*
+			from claims c cross join generate_series(1, 250) g
+			cross join lateral jsonb_populate_record(null::claims, to_jsonb(c)
+				|| jsonb_build_object('id', 'e2e-copy-' || g, 'resource_version', null)) r
+			where c.id = ${id}`);
+		await e.ctx.db.execute(sql`insert into claim_products select r.*
+			from claim_products p cross join generate_series(1, 250) g
+			cross join lateral jsonb_populate_record(null::claim_products, to_jsonb(p)
+				|| jsonb_build_object('claim_id', 'e2e-copy-' || g,
+					'claim_key', p.claim_key || '#' || g, 'compete_key', p.compete_key || '#' || g)) r
+			where p.claim_id = ${id}`);
+		try {
+			const { context, page } = await e.signIn(BEA);
+			await page.goto("/insights");
+			const large = page
+				.locator(
+					`[data-testid="earnings-group"][data-mpn-id="${source?.mpnId}"]`,
+				)
+				.filter({ has: page.getByRole("button", { name: /show more/i }) })
+				.first();
+			await large.waitFor(WAIT);
+			// The same group by its MPN ID and program (it has no more to show at the end).
+			const group = page.locator(
+				`[data-testid="earnings-group"][data-mpn-id="${source?.mpnId}"][data-program="${await large.getAttribute("data-program")}"]`,
+			);
+			const total = Number(
+				(
+					(await group
+						.getByText(/associations$/)
+						.first()
+						.textContent()) ?? ""
+				).replace(/\D/g, ""),
+			);
+			expect(total).toBeGreaterThan(250);
+			const rows = group.getByTestId("earnings-row");
+			expect(await rows.count()).toBe(100);
+			const more = group.getByRole("button", { name: /show more/i });
+			expect(await more.textContent()).toContain(`${total - 100} left`);
+			await more.click();
+			await expect.poll(() => rows.count(), WAIT).toBe(Math.min(total, 600));
+			await context.close();
+		} finally {
+			await e.ctx.db.execute(
+				sql`delete from claims where id like 'e2e-copy-%'`,
+			);
+		}
 	});
 });

@@ -113,6 +113,9 @@ function queryString(params: Record<string, string | undefined>): string {
 
 // ---- styles -----------------------------------------------------------------------
 
+/** Table rows shown at first; more on request. */
+const ROWS_SHOWN = 100;
+
 const useStyles = makeStyles({
 	panel: {
 		display: "flex",
@@ -377,10 +380,16 @@ function Earnings() {
 	);
 }
 
+/**
+ * One MPN ID and program of the earnings report: its first {@link ROWS_SHOWN}
+ * associations, more on request (a large partner's group holds tens of thousands; the
+ * CSV export has them all).
+ */
 function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 	const { t } = useTranslation("insights");
 	const styles = useStyles();
 	const headingId = useId();
+	const [shown, setShown] = useState(ROWS_SHOWN);
 	const title = t("earnings.groupTitle", {
 		mpnId: g.mpnId,
 		program: t(`common:program.${g.program}`),
@@ -416,7 +425,7 @@ function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 						</TableRow>
 					</TableHeader>
 					<TableBody>
-						{g.associations.map((a) => (
+						{g.associations.slice(0, shown).map((a) => (
 							<TableRow
 								key={a.claimId}
 								data-testid="earnings-row"
@@ -458,6 +467,14 @@ function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 					</TableBody>
 				</Table>
 			</Scroll>
+			{g.associations.length > shown && (
+				<Button
+					style={{ marginTop: 8 }}
+					onClick={() => setShown((n) => n + ROWS_SHOWN * 5)}
+				>
+					{t("earnings.showMore", { count: g.associations.length - shown })}
+				</Button>
+			)}
 		</section>
 	);
 }
@@ -465,8 +482,6 @@ function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 // ---- usage ------------------------------------------------------------------------
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-/** Table rows shown at first; more on request. */
-const ROWS_SHOWN = 100;
 
 /** A month (`YYYY-MM`) in the UI language, e.g. "Oct 2026". */
 function formatMonth(month: string): string {

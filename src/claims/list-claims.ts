@@ -17,7 +17,8 @@ import type { Queryable } from "../db/client.ts";
 import { NAMED_READ_MARKER } from "../db/pglite-statements.ts";
 import { preparedOnce } from "../db/prepared.ts";
 import { claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
-import { CLAIM_STATUSES } from "../domain/claim-lifecycle.ts";
+import { CLAIM_STATUSES, type ClaimStatus } from "../domain/claim-lifecycle.ts";
+import { REVIEWER_SLA_OF_STATUS } from "../domain/deadlines.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
 import { findCompetitors } from "./claim-products.ts";
@@ -541,9 +542,6 @@ export async function getCompeting(
 	return toClaimViews(ctx.db, rows);
 }
 
-/** Which SLA a review-queue item is under: review start (R-TIME-2), decision (R-TIME-3), dispute answer (R-TIME-8). */
-type QueueSla = "review_start" | "decision" | "dispute_decision";
-
 /**
  * The reviewer's open work, soonest due first (API.md `/review-queue`): submitted and
  * under-review claims and open disputes, each flagged overdue once its SLA passed. Each
@@ -578,12 +576,8 @@ export async function reviewQueueJson(
 	return {
 		items: rows.flatMap((row) => {
 			if (row.json === null) return [];
-			const sla: QueueSla =
-				row.status === "submitted"
-					? "review_start"
-					: row.status === "under_review"
-						? "decision"
-						: "dispute_decision";
+			const sla =
+				REVIEWER_SLA_OF_STATUS[row.status as ClaimStatus] ?? "dispute_decision";
 			const overdue = row.dueAt !== null && Date.parse(row.dueAt) <= now;
 			return [
 				`{"claim":${row.json},"sla":"${sla}","dueAt":${row.dueAt === null ? "null" : `"${row.dueAt}"`},"overdue":${overdue}}`,

@@ -89,3 +89,19 @@ export function currentDueAt(
 			return null;
 	}
 }
+
+/** A reviewer's SLA: review start (R-TIME-2), decision (R-TIME-3), dispute answer (R-TIME-8). */
+export type ReviewerSla = "review_start" | "decision" | "dispute_decision";
+
+/**
+ * The reviewer SLA each open state of the review queue runs under: submitted claims
+ * wait for a review to start, claims under review for a decision, rejected claims (with
+ * an open dispute) for the dispute's answer. Other statuses have none.
+ */
+export const REVIEWER_SLA_OF_STATUS: Readonly<
+	Partial<Record<ClaimStatus, ReviewerSla>>
+> = {
+	submitted: "review_start",
+	under_review: "decision",
+	rejected: "dispute_decision",
+};

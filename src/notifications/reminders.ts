@@ -16,10 +16,11 @@ import { toClaimViews } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
 import { claims, deliveries, users } from "../db/schema.ts";
 import type { BusinessCalendar } from "../domain/calendar.ts";
+import type { ClaimStatus } from "../domain/claim-lifecycle.ts";
+import { REVIEWER_SLA_OF_STATUS } from "../domain/deadlines.ts";
 import { insertDeliveries } from "../jobs/dispatcher.ts";
 import { type PlannedGroup, toDeliveries } from "./email-channel.ts";
 import type { MessageSpec } from "./messages.ts";
-import type { ReviewerDeadline } from "./texts.ts";
 
 /** Business days before a partner-response deadline at which partners are reminded. */
 export const PARTNER_REMINDER_DAYS = [2, 1] as const;
@@ -37,12 +38,6 @@ interface Candidate {
 	to: { email: string; name: string | null };
 	spec: MessageSpec;
 }
-
-const REVIEWER_DEADLINES: Record<string, ReviewerDeadline> = {
-	submitted: "review_start",
-	under_review: "decision",
-	rejected: "dispute_decision",
-};
 
 /** When each context last planned reminders (its clock's time), for {@link dueWindows}. */
 const lastPlanned = new WeakMap<AppContext, Date>();
@@ -257,7 +252,7 @@ async function planRemindersIn(
 			}
 			continue;
 		}
-		const deadline = REVIEWER_DEADLINES[row.status];
+		const deadline = REVIEWER_SLA_OF_STATUS[row.status as ClaimStatus];
 		if (!deadline) continue;
 		if (deadline === "dispute_decision" && row.disputeStatus !== "open")
 			continue;

@@ -3,10 +3,11 @@
  * opt-out pages, in en, nl, sv and de. Values passed in are already formatted (dates in
  * the recipient's language); HTML escaping happens when rendering.
  */
+import type { ReviewerSla } from "../domain/deadlines.ts";
 import type { Locale } from "./i18n.ts";
 
 /** Which reviewer deadline a reminder is about (R-TIME-2, R-TIME-3, R-TIME-8). */
-export type ReviewerDeadline = "review_start" | "decision" | "dispute_decision";
+export type ReviewerDeadline = ReviewerSla;
 /** A dispute decision (R-DSP-1). */
 export type DisputeDecision = "approve" | "request_information" | "uphold";
 

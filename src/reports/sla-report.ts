@@ -17,6 +17,8 @@ import { sql } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
 import type { Queryable } from "../db/client.ts";
 import { REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
+import type { ClaimStatus } from "../domain/claim-lifecycle.ts";
+import { REVIEWER_SLA_OF_STATUS } from "../domain/deadlines.ts";
 
 /** The SLAs of SPEC section 5 that reviewers own. */
 export const SLAS = ["review_start", "decision", "dispute_decision"] as const;
@@ -90,13 +92,6 @@ function hours(v: unknown): number | null {
 	return Number.isFinite(n) ? Math.round(n * 100) / 100 : null;
 }
 
-/** The SLA each open state of the review queue runs under (R-TIME-2, R-TIME-3, R-TIME-8). */
-const SLA_OF_QUEUE_STATUS: Record<string, Sla> = {
-	submitted: "review_start",
-	under_review: "decision",
-	rejected: "dispute_decision",
-};
-
 /**
  * Open work per SLA at `now` (UTC), in ONE query (the `/metrics` scrape runs it): the
  * review queue's claims (submitted, under review, rejected with an open dispute) by
@@ -124,7 +119,7 @@ export async function openSlaCounts(
 		dispute_decision: { due: 0, overdue: 0 },
 	};
 	for (const r of rowsOf(result)) {
-		const sla = SLA_OF_QUEUE_STATUS[String(r.status)];
+		const sla = REVIEWER_SLA_OF_STATUS[r.status as ClaimStatus];
 		if (sla) counts[sla] = { due: int(r.due), overdue: int(r.overdue) };
 	}
 	return counts;

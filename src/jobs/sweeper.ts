@@ -12,6 +12,7 @@ import {
 } from "../claims/claim-view.ts";
 import { foldClaimStatusDeltas } from "../claims/status-counts.ts";
 import type { AppContext } from "../context.ts";
+import { analyzeGrownTables } from "../db/planner-statistics.ts";
 import { claims } from "../db/schema.ts";
 import { planReminders } from "../notifications/reminders.ts";
 import {
@@ -121,7 +122,9 @@ export const COPIES_REFRESH = {
 /**
  * One round of background work: due timers, deadline reminders (R-TIME-9), then the
  * outbox fan-out, then due deliveries (R-NTF-1), then the status counters and claims'
- * stale copies of their parts and resource. The sandbox clock endpoint and the workers run this.
+ * stale copies of their parts and resource; on the embedded database, at most once a
+ * minute, the planner statistics of tables that grew. The sandbox clock endpoint and
+ * the workers run this.
  * `deliveryBudgetMs` bounds the time spent on deliveries (default: all that are due).
  */
 export async function runBackgroundWork(
@@ -138,7 +141,26 @@ export async function runBackgroundWork(
 	const countDeltas = await foldClaimStatusDeltas(ctx);
 	await refreshStaleClaimParts(ctx.db, COPIES_REFRESH[ctx.dbKind]);
 	await refreshStaleClaimResources(ctx.db, COPIES_REFRESH[ctx.dbKind]);
+	if (ctx.dbKind === "pglite") await keepPlannerStatistics(ctx);
 	return { timers, reminders, events, deliveries, countDeltas };
+}
+
+/**
+ * How often, in real time (ms), the background work on the embedded database looks for
+ * tables whose planner statistics are missing or out of date ({@link analyzeGrownTables}:
+ * a catalog query, then ANALYZE of those tables only). PostgreSQL's autovacuum does this
+ * by itself.
+ */
+export const STATISTICS_CHECK_INTERVAL_MS = 60_000;
+
+const lastStatisticsCheck = new WeakMap<object, number>();
+
+async function keepPlannerStatistics(ctx: AppContext): Promise<void> {
+	const last = lastStatisticsCheck.get(ctx.db);
+	if (last !== undefined && Date.now() - last < STATISTICS_CHECK_INTERVAL_MS)
+		return;
+	lastStatisticsCheck.set(ctx.db, Date.now());
+	await analyzeGrownTables(ctx.db);
 }
 
 /**

@@ -1,12 +1,16 @@
 /**
  * The embedded database (PGlite): its page cache (shared_buffers) is set from
  * CPOR_PGLITE_CACHE_MB, default 16 MB, so an idle server does not hold PGlite's own
- * 128 MB default in resident memory (issue 5, embedded memory goal).
+ * 128 MB default in resident memory (issue 5, embedded memory goal); and the background
+ * work keeps its planner statistics, which PostgreSQL's autovacuum would.
  */
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { DEFAULT_PGLITE_CACHE_MB, openDatabase } from "../../src/db/client.ts";
+import { analyzeGrownTables } from "../../src/db/planner-statistics.ts";
+import { runBackgroundWork } from "../../src/jobs/sweeper.ts";
+import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 async function sharedBuffers(pgliteCacheMb?: number): Promise<string> {
 	const database = await openDatabase({
@@ -37,5 +41,45 @@ describe("embedded database settings", () => {
 		expect(() => loadConfig({ CPOR_PGLITE_CACHE_MB: "0" })).toThrow(
 			/CPOR_PGLITE_CACHE_MB/,
 		);
+	});
+});
+
+describe("embedded database planner statistics", () => {
+	let t: TestApp;
+	beforeAll(async () => {
+		t = await startTestApp("pglite");
+	});
+	afterAll(async () => t?.close());
+
+	const statistics = async (table: string) =>
+		Number(
+			(
+				(await t.ctx.db.execute(
+					sql`select count(*)::int as n from pg_statistic where starelid = ${table}::regclass`,
+				)) as unknown as { rows: { n: number }[] }
+			).rows[0]?.n,
+		);
+
+	it("analyzes the tables that hold data without statistics, then only those that grew", async () => {
+		// As after an import into a directory that was never analyzed.
+		await t.ctx.db.execute(sql`delete from pg_statistic`);
+		expect(await statistics("tenants")).toBe(0);
+
+		// The background work's first round on this database analyzes them.
+		await runBackgroundWork(t.ctx);
+		expect(await statistics("tenants")).toBeGreaterThan(0);
+		expect(await statistics("subscriptions")).toBeGreaterThan(0);
+		// Nothing grew since: nothing to do.
+		expect(await analyzeGrownTables(t.ctx.db)).toEqual([]);
+
+		// 5,000 tenants more: the table grew by more than a tenth and 8 pages.
+		await t.ctx.db.execute(sql`insert into tenants (tenant_id, name)
+			select 'grown-' || g, 'Grown tenant ' || g from generate_series(1, 5000) g`);
+		expect(await analyzeGrownTables(t.ctx.db)).toEqual(["tenants"]);
+		const analyzed = (await t.ctx.db.execute(
+			sql`select reltuples::int as n from pg_class where relname = 'tenants'`,
+		)) as unknown as { rows: { n: number }[] };
+		expect(analyzed.rows[0]?.n).toBeGreaterThan(5000);
+		expect(await analyzeGrownTables(t.ctx.db)).toEqual([]);
 	});
 });

@@ -26,11 +26,12 @@ export const ANALYZE_STATISTICS_TARGET = 10;
 type Rows<T> = { rows: T[] };
 
 /**
- * Runs ANALYZE on the tables of the public schema that hold data but have no statistics,
- * or whose pages grew by more than {@link ANALYZE_GROWTH} (and {@link ANALYZE_MIN_PAGES})
- * since the last ANALYZE (PostgreSQL's `pg_class.relpages`, which ANALYZE sets), in one
- * ANALYZE at {@link ANALYZE_STATISTICS_TARGET}. Meant for PGlite (it reads
- * `pg_statistic`, which needs a superuser). Returns the tables analyzed, by name.
+ * Runs ANALYZE on the tables of the public schema that have pages but were never
+ * analyzed, that have rows but no statistics, or whose pages grew by more than
+ * {@link ANALYZE_GROWTH} (and {@link ANALYZE_MIN_PAGES}) since the last ANALYZE
+ * (PostgreSQL's `pg_class.relpages` and `reltuples`, which ANALYZE sets), in one ANALYZE
+ * at {@link ANALYZE_STATISTICS_TARGET}. Meant for PGlite (it reads `pg_statistic`, which
+ * needs a superuser). Returns the tables analyzed, by name.
  */
 export async function analyzeGrownTables(db: Db): Promise<string[]> {
 	const due = (await db.execute(sql`
@@ -43,7 +44,10 @@ export async function analyzeGrownTables(db: Db): Promise<string[]> {
 			and c.relkind = 'r'
 			and size.pages > 0
 			and (
-				not exists (select 1 from pg_statistic s where s.starelid = c.oid)
+				-- never analyzed (an index built on the rows sets reltuples, not statistics;
+				-- a table whose rows are all gone gets none from ANALYZE, and reltuples 0)
+				c.reltuples < 0
+				or (c.reltuples > 0 and not exists (select 1 from pg_statistic s where s.starelid = c.oid))
 				or size.pages > greatest(c.relpages, 0) * ${1 + ANALYZE_GROWTH}::float8 + ${ANALYZE_MIN_PAGES}::int
 			)
 		order by c.relname

@@ -122,9 +122,8 @@ export const COPIES_REFRESH = {
 /**
  * One round of background work: due timers, deadline reminders (R-TIME-9), then the
  * outbox fan-out, then due deliveries (R-NTF-1), then the status counters and claims'
- * stale copies of their parts and resource; on the embedded database, at most once a
- * minute, the planner statistics of tables that grew. The sandbox clock endpoint and
- * the workers run this.
+ * stale copies of their parts and resource. The sandbox clock endpoint and the workers run this
+ * ({@link startSweeper} also keeps the embedded database's planner statistics).
  * `deliveryBudgetMs` bounds the time spent on deliveries (default: all that are due).
  */
 export async function runBackgroundWork(
@@ -141,12 +140,11 @@ export async function runBackgroundWork(
 	const countDeltas = await foldClaimStatusDeltas(ctx);
 	await refreshStaleClaimParts(ctx.db, COPIES_REFRESH[ctx.dbKind]);
 	await refreshStaleClaimResources(ctx.db, COPIES_REFRESH[ctx.dbKind]);
-	if (ctx.dbKind === "pglite") await keepPlannerStatistics(ctx);
 	return { timers, reminders, events, deliveries, countDeltas };
 }
 
 /**
- * How often, in real time (ms), the background work on the embedded database looks for
+ * How often, in real time (ms), the sweeper on the embedded database looks for
  * tables whose planner statistics are missing or out of date ({@link analyzeGrownTables}:
  * a catalog query, then ANALYZE of those tables only). PostgreSQL's autovacuum does this
  * by itself.
@@ -155,17 +153,23 @@ export const STATISTICS_CHECK_INTERVAL_MS = 60_000;
 
 const lastStatisticsCheck = new WeakMap<object, number>();
 
-async function keepPlannerStatistics(ctx: AppContext): Promise<void> {
+/**
+ * After a round of the sweeper on the embedded database: {@link analyzeGrownTables} at
+ * most every {@link STATISTICS_CHECK_INTERVAL_MS}. Returns the tables analyzed.
+ */
+async function keepPlannerStatistics(ctx: AppContext): Promise<string[]> {
 	const last = lastStatisticsCheck.get(ctx.db);
 	if (last !== undefined && Date.now() - last < STATISTICS_CHECK_INTERVAL_MS)
-		return;
+		return [];
 	lastStatisticsCheck.set(ctx.db, Date.now());
-	await analyzeGrownTables(ctx.db);
+	return analyzeGrownTables(ctx.db);
 }
 
 /**
  * Runs the sweeper every `intervalMs` (real time) until stopped, one round at a time (a
- * tick during a round is skipped). Errors are logged and the next tick tries again.
+ * tick during a round is skipped). Errors are logged and the next tick tries again. On
+ * the embedded database a round then keeps the planner statistics (at most once a
+ * minute, {@link analyzeGrownTables}), which PostgreSQL's autovacuum does by itself.
  * Returns a stop function that waits for a running sweep.
  */
 export function startSweeper(
@@ -189,6 +193,15 @@ export function startSweeper(
 			.catch((err) =>
 				opts.log?.("sweep failed; retrying on the next tick", err),
 			)
+			.then(async () => {
+				if (ctx.dbKind !== "pglite") return;
+				await keepPlannerStatistics(ctx).catch((err) =>
+					opts.log?.(
+						"ANALYZE of the embedded database failed; retrying in a minute",
+						err,
+					),
+				);
+			})
 			.finally(() => {
 				busy = false;
 			});

@@ -758,6 +758,30 @@ describe.each(DB_KINDS)("R-TIME-2/3/8 the SLA report on %s", (kind) => {
 		);
 	});
 
+	it("R-TIME-2 R-TIME-3 a partner's withdrawal ends the SLA the claim was in, counted but not timed", async () => {
+		// At the deadline still: A waits for its review start (overdue), B is under review.
+		const before = await report();
+		expect(before.slas.review_start.overdue).toBe(1);
+		expect(before.slas.decision.due).toBe(1);
+		ok(await ana.post(`${API}/claims/${ids.a}/withdraw`, {}));
+		ok(await ana.post(`${API}/claims/${ids.b}/withdraw`, {}));
+		const r = await report();
+		// A left `submitted` at its review-start deadline: breached.
+		expect(r.slas.review_start).toEqual({
+			...before.slas.review_start,
+			overdue: 0,
+			breached: before.slas.review_start.breached + 1,
+		});
+		// B left `under_review` a week before its decision was due: met.
+		expect(r.slas.decision).toEqual({
+			...before.slas.decision,
+			due: 0,
+			met: before.slas.decision.met + 1,
+		});
+		// Neither is a review start nor a decision: the times stay as they were.
+		expect(r.times).toEqual(before.times);
+	});
+
 	it("R-TIME-2 R-TIME-3 R-TIME-8 migration 0014 fills in the SLA exits of existing history as the trigger writes them", async () => {
 		const exits = async () =>
 			(
@@ -766,11 +790,14 @@ describe.each(DB_KINDS)("R-TIME-2/3/8 the SLA report on %s", (kind) => {
 				)) as unknown as { rows: Record<string, unknown>[] }
 			).rows;
 		const written = await exits();
-		// Review start: B, C, D; decision: C, D; dispute decision: D.
+		// Review start: B, C, D, then A withdrawn; decision: C, D, then B withdrawn;
+		// dispute decision: D.
 		expect(written.map((r) => r.sla).sort()).toEqual([
 			"decision",
 			"decision",
+			"decision",
 			"dispute_decision",
+			"review_start",
 			"review_start",
 			"review_start",
 			"review_start",
@@ -795,7 +822,7 @@ describe.each(DB_KINDS)("R-TIME-2/3/8 the SLA report on %s", (kind) => {
 		);
 		await t.ctx.db.execute(sql`delete from claim_sla_exits`);
 		expect(await exits()).toEqual([]);
-		expect(await fill()).toBe(6);
+		expect(await fill()).toBe(8);
 		expect(await exits()).toEqual(written);
 		expect(await fill()).toBe(0);
 		expect(await exits()).toEqual(written);

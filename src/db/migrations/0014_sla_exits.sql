@@ -23,7 +23,8 @@ CREATE TABLE "claim_sla_exits" (
 -- partner's request) or when the dispute was filed. Those claim columns are not changed
 -- by the exit itself, so reading the claim's row as it is when the trigger runs (at the
 -- end of the statement that wrote the history row) or at this migration gives them.
-CREATE FUNCTION claim_sla_exit_of(h claim_history) RETURNS SETOF claim_sla_exits
+CREATE FUNCTION claim_sla_exit_of(h claim_history)
+RETURNS TABLE (history_id bigint, claim_id text, sla text, at timestamptz, deadline timestamptz, started_at timestamptz)
 LANGUAGE sql STABLE AS $$
 	SELECT h.id, h.claim_id, x.sla, h.at,
 		CASE x.sla
@@ -48,7 +49,7 @@ $$;--> statement-breakpoint
 -- many. Also run after loads that bypass the trigger (bench/bulk-claims.ts).
 CREATE FUNCTION claim_sla_exits_fill() RETURNS bigint LANGUAGE sql AS $$
 	WITH written AS (
-		INSERT INTO claim_sla_exits
+		INSERT INTO claim_sla_exits (history_id, claim_id, sla, at, deadline, started_at)
 		SELECT x.* FROM claim_history h, claim_sla_exit_of(h) x
 		WHERE (h.action IN ('dispute_approve', 'dispute_request_information', 'dispute_uphold')
 			OR (h.before->>'status' IN ('submitted', 'under_review') AND h.after->>'status' IS NOT NULL))
@@ -58,9 +59,11 @@ CREATE FUNCTION claim_sla_exits_fill() RETURNS bigint LANGUAGE sql AS $$
 	SELECT count(*) FROM written
 $$;--> statement-breakpoint
 SELECT claim_sla_exits_fill();--> statement-breakpoint
+CREATE INDEX "claim_sla_exits_at_idx" ON "claim_sla_exits" USING btree ("at");--> statement-breakpoint
 CREATE FUNCTION claim_history_sla_exit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO claim_sla_exits SELECT * FROM claim_sla_exit_of(NEW);
+	INSERT INTO claim_sla_exits (history_id, claim_id, sla, at, deadline, started_at)
+	SELECT * FROM claim_sla_exit_of(NEW);
 	RETURN NULL;
 END
 $$;--> statement-breakpoint
@@ -68,5 +71,4 @@ CREATE TRIGGER claim_history_sla_exit AFTER INSERT ON claim_history
 	FOR EACH ROW WHEN (NEW.action IN ('dispute_approve', 'dispute_request_information', 'dispute_uphold')
 		OR (NEW.before->>'status' IN ('submitted', 'under_review') AND NEW.after->>'status' IS NOT NULL))
 	EXECUTE FUNCTION claim_history_sla_exit();--> statement-breakpoint
-SELECT claim_sla_exits_fill();--> statement-breakpoint
-CREATE INDEX "claim_sla_exits_at_idx" ON "claim_sla_exits" USING btree ("at");
+SELECT claim_sla_exits_fill();

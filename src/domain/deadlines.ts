@@ -90,8 +90,14 @@ export function currentDueAt(
 	}
 }
 
-/** A reviewer's SLA: review start (R-TIME-2), decision (R-TIME-3), dispute answer (R-TIME-8). */
-export type ReviewerSla = "review_start" | "decision" | "dispute_decision";
+/** The SLAs reviewers own (SPEC section 5): review start (R-TIME-2), decision (R-TIME-3), dispute answer (R-TIME-8). */
+export const REVIEWER_SLAS = [
+	"review_start",
+	"decision",
+	"dispute_decision",
+] as const;
+/** A reviewer's SLA (one of {@link REVIEWER_SLAS}). */
+export type ReviewerSla = (typeof REVIEWER_SLAS)[number];
 
 /**
  * The reviewer SLA each open state of the review queue runs under: submitted claims

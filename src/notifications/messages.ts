@@ -2,9 +2,11 @@
  * Composes one notification (R-NTF-1) in the recipient's language: subject, text and
  * HTML from the same blocks. Pure: callers gather the facts.
  */
+
+import type { ReviewerSla } from "../domain/deadlines.ts";
 import { formatInstant, type Locale, reasonText, statusLabel } from "./i18n.ts";
 import { type Block, type Message, renderHtml, renderText } from "./render.ts";
-import { type DisputeDecision, type ReviewerDeadline, TEXTS } from "./texts.ts";
+import { type DisputeDecision, TEXTS } from "./texts.ts";
 
 /** What every claim message says about the claim. */
 export interface ClaimFacts {
@@ -40,7 +42,7 @@ export type MessageSpec =
 	| { kind: "dispute_decided"; decision: DisputeDecision; comment: string }
 	| { kind: "association_activated" }
 	| { kind: "partner_reminder"; due: string; businessDaysLeft: number }
-	| { kind: "reviewer_reminder"; deadline: ReviewerDeadline; due: string };
+	| { kind: "reviewer_reminder"; deadline: ReviewerSla; due: string };
 
 export type MessageKind = MessageSpec["kind"];
 

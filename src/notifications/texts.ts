@@ -6,8 +6,6 @@
 import type { ReviewerSla } from "../domain/deadlines.ts";
 import type { Locale } from "./i18n.ts";
 
-/** Which reviewer deadline a reminder is about (R-TIME-2, R-TIME-3, R-TIME-8). */
-export type ReviewerDeadline = ReviewerSla;
 /** A dispute decision (R-DSP-1). */
 export type DisputeDecision = "approve" | "request_information" | "uphold";
 
@@ -94,7 +92,8 @@ export interface Texts {
 	reviewerReminder: {
 		subject(claim: string, due: string): string;
 		body(
-			deadline: ReviewerDeadline,
+			/** Which reviewer deadline the reminder is about (R-TIME-2, R-TIME-3, R-TIME-8). */
+			deadline: ReviewerSla,
 			claim: string,
 			partner: string,
 			customer: string,

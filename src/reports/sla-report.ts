@@ -19,11 +19,15 @@ import type { AppContext } from "../context.ts";
 import type { Queryable } from "../db/client.ts";
 import { REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
 import type { ClaimStatus } from "../domain/claim-lifecycle.ts";
-import { REVIEWER_SLA_OF_STATUS } from "../domain/deadlines.ts";
+import {
+	REVIEWER_SLA_OF_STATUS,
+	REVIEWER_SLAS,
+	type ReviewerSla,
+} from "../domain/deadlines.ts";
 
-/** The SLAs of SPEC section 5 that reviewers own. */
-export const SLAS = ["review_start", "decision", "dispute_decision"] as const;
-export type Sla = (typeof SLAS)[number];
+/** The SLAs of SPEC section 5 that reviewers own, in the report's order. */
+export const SLAS = REVIEWER_SLAS;
+export type Sla = ReviewerSla;
 
 /** The rule each SLA implements. */
 export const SLA_RULES: Readonly<Record<Sla, string>> = {

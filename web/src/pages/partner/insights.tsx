@@ -115,6 +115,8 @@ function queryString(params: Record<string, string | undefined>): string {
 
 /** Table rows shown at first; more on request. */
 const ROWS_SHOWN = 100;
+/** Rows each "show more" adds. */
+const MORE_ROWS = ROWS_SHOWN * 5;
 
 const useStyles = makeStyles({
 	panel: {
@@ -380,6 +382,24 @@ function Earnings() {
 	);
 }
 
+/** The button under a table that shows more of its rows, while `hidden` rows remain. */
+function ShowMore({
+	hidden,
+	label,
+	onMore,
+}: {
+	hidden: number;
+	label: string;
+	onMore: () => void;
+}) {
+	if (hidden <= 0) return null;
+	return (
+		<Button style={{ marginTop: 8 }} onClick={onMore}>
+			{label}
+		</Button>
+	);
+}
+
 /**
  * One MPN ID and program of the earnings report: its first {@link ROWS_SHOWN}
  * associations, more on request (a large partner's group holds tens of thousands; the
@@ -467,14 +487,11 @@ function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 					</TableBody>
 				</Table>
 			</Scroll>
-			{g.associations.length > shown && (
-				<Button
-					style={{ marginTop: 8 }}
-					onClick={() => setShown((n) => n + ROWS_SHOWN * 5)}
-				>
-					{t("earnings.showMore", { count: g.associations.length - shown })}
-				</Button>
-			)}
+			<ShowMore
+				hidden={g.associations.length - shown}
+				label={t("earnings.showMore", { count: g.associations.length - shown })}
+				onMore={() => setShown((n) => n + MORE_ROWS)}
+			/>
 		</section>
 	);
 }
@@ -707,14 +724,11 @@ function Usage() {
 								</TableBody>
 							</Table>
 						</Scroll>
-						{rows.length > shown && (
-							<Button
-								style={{ marginTop: 8 }}
-								onClick={() => setShown((n) => n + ROWS_SHOWN * 5)}
-							>
-								{t("usage.showMore", { count: rows.length - shown })}
-							</Button>
-						)}
+						<ShowMore
+							hidden={rows.length - shown}
+							label={t("usage.showMore", { count: rows.length - shown })}
+							onMore={() => setShown((n) => n + MORE_ROWS)}
+						/>
 					</section>
 				</>
 			)}

@@ -548,6 +548,18 @@ describe("flows through the browser", () => {
 		await page.getByRole("link", { name: "Nieuwe claim" }).first().waitFor();
 		await page.waitForLoadState("networkidle");
 		await screenshot(page, "partner-dashboard-nl");
+		// Switching to German loads its translations (fetched on first use) and swaps
+		// the texts in place, without a reload.
+		expect(await page.evaluate(() => document.documentElement.lang)).toBe("nl");
+		await page.getByRole("combobox", { name: "Taal" }).click();
+		await page.getByRole("option", { name: "Deutsch" }).click();
+		await page
+			.getByRole("heading", { level: 1, name: "Kundenzuordnungen" })
+			.waitFor(WAIT);
+		expect(
+			await page.getByTestId("status-count-approved").textContent(),
+		).toContain("Genehmigt");
+		expect(await page.evaluate(() => document.documentElement.lang)).toBe("de");
 		await context.close();
 	});
 

@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
-import "./i18n/index.ts";
+import { i18nReady } from "./i18n/index.ts";
 import { router } from "./routes.tsx";
 
 const queryClient = new QueryClient({
@@ -16,12 +16,15 @@ const queryClient = new QueryClient({
 	},
 });
 
-createRoot(document.getElementById("root") as HTMLElement).render(
-	<StrictMode>
-		<FluentProvider theme={webLightTheme} style={{ minHeight: "100vh" }}>
-			<QueryClientProvider client={queryClient}>
-				<RouterProvider router={router} />
-			</QueryClientProvider>
-		</FluentProvider>
-	</StrictMode>,
+// The first render waits for the language's translations (one round trip after this file).
+void i18nReady.then(() =>
+	createRoot(document.getElementById("root") as HTMLElement).render(
+		<StrictMode>
+			<FluentProvider theme={webLightTheme} style={{ minHeight: "100vh" }}>
+				<QueryClientProvider client={queryClient}>
+					<RouterProvider router={router} />
+				</QueryClientProvider>
+			</FluentProvider>
+		</StrictMode>,
+	),
 );

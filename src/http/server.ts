@@ -40,6 +40,8 @@ import { webhookRoutes } from "./routes/webhooks.ts";
 
 /** web/dist of this repository. */
 const DEFAULT_WEB_ROOT = path.join(PACKAGE_ROOT, "web", "dist");
+/** The cache-control of the web app's content-hashed files (web/dist/assets). */
+const IMMUTABLE = "public, max-age=31536000, immutable";
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -90,6 +92,7 @@ export async function buildServer(
 	// name, and index.html for any other page a browser asks for (client-side routes).
 	const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
 	const hasWeb = existsSync(path.join(webRoot, "index.html"));
+	const webAssets = path.join(path.resolve(webRoot), "assets") + path.sep;
 	if (hasWeb) {
 		await app.register(fastifyStatic, {
 			root: webRoot,
@@ -97,6 +100,17 @@ export async function buildServer(
 			wildcard: false,
 			index: false,
 			decorateReply: false,
+			// The build's .br/.gz files (vite.config.ts), by the browser's Accept-Encoding.
+			preCompressed: true,
+			cacheControl: false,
+			// Files under assets/ have their content's hash in their name: a browser keeps
+			// them for a year and never asks again. Anything else is checked every time.
+			setHeaders: (reply, filePath) => {
+				reply.header(
+					"cache-control",
+					filePath.startsWith(webAssets) ? IMMUTABLE : "no-cache",
+				);
+			},
 		});
 	}
 	const isPage = (url: string) =>

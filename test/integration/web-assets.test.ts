@@ -66,12 +66,17 @@ describe("the web app's files", () => {
 		}
 	});
 
-	it("answers a page with index.html that the browser checks every time", async () => {
+	it("answers a page with index.html, and the icon, which the browser checks every time", async () => {
 		const r = await get("claims/new", { accept: "text/html" });
 		expect(r.statusCode).toBe(200);
 		expect(r.headers["content-type"]).toMatch(/text\/html/);
 		expect(r.headers["cache-control"]).toBe("no-cache");
 		expect(r.body).toContain(entry);
+		// A file outside assets/ keeps its name from build to build: checked every time too.
+		const icon = await get("favicon.svg", { "accept-encoding": "br" });
+		expect(icon.statusCode).toBe(200);
+		expect(icon.headers["content-type"]).toMatch(/image\/svg\+xml/);
+		expect(icon.headers["cache-control"]).toBe("no-cache");
 	});
 
 	it("keeps translations out of the first page's JavaScript: each language's files load when it is used", () => {

@@ -4,7 +4,6 @@ import { useMe } from "./api/session.ts";
 import { Loading } from "./components/states.tsx";
 import { adminRoutes } from "./pages/admin/routes.tsx";
 import { customerRoutes } from "./pages/customer/routes.tsx";
-import { LoginPage } from "./pages/login.tsx";
 import { partnerRoutes } from "./pages/partner/routes.tsx";
 import { reviewRoutes } from "./pages/review/routes.tsx";
 import { homeFor, NotFound, Shell } from "./shell.tsx";
@@ -16,9 +15,18 @@ function Home() {
 }
 
 const routes: RouteObject[] = [
-	{ path: "/login", element: <LoginPage /> },
+	{
+		// On demand like the areas' pages: its form's validation (zod, react-hook-form)
+		// stays out of the first page of a signed-in user.
+		path: "/login",
+		hydrateFallbackElement: <Loading />,
+		lazy: async () => ({
+			Component: (await import("./pages/login.tsx")).LoginPage,
+		}),
+	},
 	{
 		element: <Shell />,
+		hydrateFallbackElement: <Loading />,
 		children: [
 			{ index: true, element: <Home /> },
 			...partnerRoutes,

@@ -3,10 +3,10 @@
  * modulepreloads, not the pages loaded on demand); the bytes the sign-in page takes over
  * the network on a first and a repeat visit (every file, as `cpor serve` sends it); and
  * the time to interactive (navigation start → the sign-in form usable; after sign-in →
- * the dashboard's table shown) on localhost, median of 5 runs, and on a first visit over
- * a throttled link (1.6 Mbit/s down, 150 ms round trip: Lighthouse's "slow 4G"), first
- * and repeat visit, median of 3, in Debian Chromium. Writes the figures into docs/performance.md between the
- * "web app" markers. Usage: npm run measure:web
+ * the dashboard's table shown) on localhost, median of 5 runs, and over a throttled
+ * link (1.6 Mbit/s down, 150 ms round trips: Lighthouse's "slow 4G"), first and repeat
+ * visit, median of 3; in Debian Chromium. Writes the figures into docs/performance.md
+ * between the "web app" markers. Usage: npm run measure:web
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";

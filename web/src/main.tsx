@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
+import { meQuery } from "./api/session.ts";
 import { i18nReady } from "./i18n/index.ts";
 import { router } from "./routes.tsx";
 
@@ -16,6 +17,9 @@ const queryClient = new QueryClient({
 	},
 });
 
+// Who is signed in is asked for now, while the language's translations (and the page's
+// code) load, instead of after the first render: one round trip less before a page.
+void queryClient.prefetchQuery(meQuery);
 // The first render waits for the language's translations (one round trip after this file).
 void i18nReady.then(() =>
 	createRoot(document.getElementById("root") as HTMLElement).render(

@@ -1,26 +1,34 @@
 /** The signed-in user (GET /me), sign-in and sign-out. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+	queryOptions,
+	useMutation,
+	useQuery,
+	useQueryClient,
+} from "@tanstack/react-query";
 import { ApiError, api, setCsrfToken } from "./client.ts";
 import type { Me } from "./types.ts";
 
 export const sessionKeys = { me: ["me"] as const };
 
+/** The query of the current user (GET /me): the user, or null when signed out. */
+export const meQuery = queryOptions({
+	queryKey: sessionKeys.me,
+	queryFn: async (): Promise<Me | null> => {
+		try {
+			const me = await api<Me>("/me");
+			setCsrfToken(me.csrfToken);
+			return me;
+		} catch (err) {
+			if (err instanceof ApiError && err.status === 401) return null;
+			throw err;
+		}
+	},
+	staleTime: 60_000,
+});
+
 /** The current user, or null when signed out. */
 export function useMe() {
-	return useQuery({
-		queryKey: sessionKeys.me,
-		queryFn: async (): Promise<Me | null> => {
-			try {
-				const me = await api<Me>("/me");
-				setCsrfToken(me.csrfToken);
-				return me;
-			} catch (err) {
-				if (err instanceof ApiError && err.status === 401) return null;
-				throw err;
-			}
-		},
-		staleTime: 60_000,
-	});
+	return useQuery(meQuery);
 }
 
 /** Signs in with email and password; refreshes everything. */

@@ -1,21 +1,12 @@
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
+import { queryClient } from "./api/query-client.ts";
 import { meQuery } from "./api/session.ts";
 import { i18nReady } from "./i18n/index.ts";
 import { router } from "./routes.tsx";
-
-const queryClient = new QueryClient({
-	defaultOptions: {
-		queries: {
-			retry: (n, err) =>
-				n < 2 && (err as { status?: number }).status === undefined,
-			refetchOnWindowFocus: false,
-		},
-	},
-});
 
 // Who is signed in is asked for now, while the language's translations (and the page's
 // code) load, instead of after the first render: one round trip less before a page.

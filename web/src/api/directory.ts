@@ -1,14 +1,17 @@
 /** Directory lookups for forms: MPN IDs, products, activities. */
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "./client.ts";
 import type { MpnId, Product } from "./types.ts";
 
+/** The query of the organization's MPN IDs (GET /mpn-ids). */
+export const mpnIdsQuery = queryOptions({
+	queryKey: ["mpn-ids"],
+	queryFn: async () => (await api<{ items: MpnId[] }>("/mpn-ids")).items,
+	staleTime: 300_000,
+});
+
 export function useMpnIds() {
-	return useQuery({
-		queryKey: ["mpn-ids"],
-		queryFn: async () => (await api<{ items: MpnId[] }>("/mpn-ids")).items,
-		staleTime: 300_000,
-	});
+	return useQuery(mpnIdsQuery);
 }
 
 export function useProducts(solutionArea?: string) {

@@ -29,13 +29,19 @@ import {
 	Filter20Regular,
 	Search20Regular,
 } from "@fluentui/react-icons";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import {
+	infiniteQueryOptions,
+	queryOptions,
+	useInfiniteQuery,
+	useQuery,
+} from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useSearchParams } from "react-router";
 import { type ClaimFilters, claimKeys, query } from "../../api/claims.ts";
 import { api } from "../../api/client.ts";
-import { useMpnIds } from "../../api/directory.ts";
+import { mpnIdsQuery, useMpnIds } from "../../api/directory.ts";
+import { queryClient } from "../../api/query-client.ts";
 import { useMe } from "../../api/session.ts";
 import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
@@ -185,9 +191,9 @@ const useStyles = makeStyles({
 });
 
 /** The filters kept in the address (shareable; back keeps them). */
-function useFilterParams() {
-	const [params, setParams] = useSearchParams();
-	const filters: ClaimFilters = {
+/** The dashboard's filters in the address's query `params`. */
+function filtersOf(params: URLSearchParams): ClaimFilters {
+	return {
 		status: params.get("status") ?? undefined,
 		solutionArea: params.get("solutionArea") ?? undefined,
 		activity: params.get("activity") ?? undefined,
@@ -199,6 +205,11 @@ function useFilterParams() {
 			? (params.get("sort") as Sort)
 			: undefined,
 	};
+}
+
+function useFilterParams() {
+	const [params, setParams] = useSearchParams();
+	const filters = filtersOf(params);
 	const set = (key: keyof ClaimFilters, value: string | undefined) => {
 		setParams(
 			(prev) => {
@@ -220,6 +231,58 @@ function clean(f: ClaimFilters): ClaimFilters {
 	) as ClaimFilters;
 }
 
+/**
+ * How long the list and the counts count as fresh: the page, mounted once the signed-in
+ * user is known, uses what its loader fetched just before instead of asking again.
+ * A claim action invalidates them at once (useInvalidateClaim).
+ */
+const PREFETCH_FRESH_MS = 5_000;
+
+/** The dashboard's list of claims under `filters`, page by page (GET /claims). */
+function listQuery(filters: ClaimFilters) {
+	const listFilters = clean({ ...filters, limit: PAGE_SIZE });
+	return infiniteQueryOptions({
+		queryKey: [...claimKeys.lists(), "pages", listFilters],
+		queryFn: ({ pageParam }) =>
+			api<ApiPage<Claim>>(
+				`/claims${query({ ...listFilters, cursor: pageParam })}`,
+			),
+		initialPageParam: undefined as string | undefined,
+		getNextPageParam: (last) => last.nextCursor ?? undefined,
+		staleTime: PREFETCH_FRESH_MS,
+	});
+}
+
+/** The counts per status over `filters` other than the status itself (GET /claims/counts). */
+function countsQuery(filters: ClaimFilters) {
+	const countFilters = clean({
+		...filters,
+		status: undefined,
+		sort: undefined,
+	});
+	return queryOptions({
+		queryKey: [...claimKeys.lists(), "counts", countFilters],
+		queryFn: () =>
+			api<{ counts: Record<string, number>; total: number }>(
+				`/claims/counts${query({ ...countFilters })}`,
+			),
+		staleTime: PREFETCH_FRESH_MS,
+	});
+}
+
+/**
+ * The dashboard route's loader: starts its three requests for the address `url` while
+ * the signed-in user is still being asked for (the page's own queries wait for that),
+ * one round trip sooner. Returns at once; a failure is the page's to show.
+ */
+export function prefetchDashboard({ request }: { request: Request }): null {
+	const filters = filtersOf(new URL(request.url).searchParams);
+	void queryClient.prefetchInfiniteQuery(listQuery(filters));
+	void queryClient.prefetchQuery(countsQuery(filters));
+	void queryClient.prefetchQuery(mpnIdsQuery);
+	return null;
+}
+
 export function DashboardPage() {
 	const { t } = useTranslation("dashboard");
 	const styles = useStyles();
@@ -238,30 +301,13 @@ export function DashboardPage() {
 		return () => clearTimeout(id);
 	}, [search]);
 
-	const listFilters = clean({ ...filters, limit: PAGE_SIZE });
 	const list = useInfiniteQuery({
-		queryKey: [...claimKeys.lists(), "pages", listFilters],
-		queryFn: ({ pageParam }) =>
-			api<ApiPage<Claim>>(
-				`/claims${query({ ...listFilters, cursor: pageParam })}`,
-			),
-		initialPageParam: undefined as string | undefined,
-		getNextPageParam: (last) => last.nextCursor ?? undefined,
+		...listQuery(filters),
 		enabled: me.data?.kind === "partner",
 	});
-
 	// Counts per status over the other filters (not the status itself).
-	const countFilters = clean({
-		...filters,
-		status: undefined,
-		sort: undefined,
-	});
 	const counts = useQuery({
-		queryKey: [...claimKeys.lists(), "counts", countFilters],
-		queryFn: () =>
-			api<{ counts: Record<string, number>; total: number }>(
-				`/claims/counts${query({ ...countFilters })}`,
-			),
+		...countsQuery(filters),
 		enabled: me.data?.kind === "partner",
 	});
 	const tally = useMemo(

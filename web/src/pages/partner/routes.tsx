@@ -4,9 +4,12 @@ import type { RouteObject } from "react-router";
 export const partnerRoutes: RouteObject[] = [
 	{
 		path: "claims",
-		lazy: async () => ({
-			Component: (await import("./dashboard.tsx")).DashboardPage,
-		}),
+		lazy: async () => {
+			const { DashboardPage, prefetchDashboard } = await import(
+				"./dashboard.tsx"
+			);
+			return { Component: DashboardPage, loader: prefetchDashboard };
+		},
 	},
 	{
 		path: "claims/new",

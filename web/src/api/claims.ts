@@ -4,11 +4,13 @@
  */
 import {
 	keepPreviousData,
+	queryOptions,
 	useMutation,
 	useQuery,
 	useQueryClient,
 } from "@tanstack/react-query";
 import { api } from "./client.ts";
+import { PREFETCHED_FRESH_MS } from "./query-client.ts";
 import type { Claim, Comment, HistoryEntry, Page, QueueItem } from "./types.ts";
 
 /** Filters of GET /claims (docs/api.md). */
@@ -89,15 +91,26 @@ export function useCompeting(id: string, enabled = true) {
 	});
 }
 
-export function useReviewQueue(filters: {
+/** Filters of the reviewer queue (GET /review-queue). */
+export type QueueFilters = {
 	sla?: string;
 	competing?: string;
 	cursor?: string;
 	limit?: number;
-}) {
-	return useQuery({
+};
+
+/** A page of the reviewer queue under `filters` (fresh for a moment, for its loader). */
+export function reviewQueueQuery(filters: QueueFilters) {
+	return queryOptions({
 		queryKey: claimKeys.queue(filters as Record<string, string | undefined>),
 		queryFn: () => api<Page<QueueItem>>(`/review-queue${query(filters)}`),
+		staleTime: PREFETCHED_FRESH_MS,
+	});
+}
+
+export function useReviewQueue(filters: QueueFilters) {
+	return useQuery({
+		...reviewQueueQuery(filters),
 		placeholderData: keepPreviousData,
 	});
 }

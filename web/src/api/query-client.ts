@@ -10,3 +10,11 @@ export const queryClient = new QueryClient({
 		},
 	},
 });
+
+/**
+ * How long a page's first queries count as fresh when its route loader prefetched
+ * them: the page, mounted once the signed-in user is known, uses what its loader fetched
+ * just before instead of asking again. An action invalidates them at once
+ * (useInvalidateClaim).
+ */
+export const PREFETCHED_FRESH_MS = 5_000;

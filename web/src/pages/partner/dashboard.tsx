@@ -41,7 +41,7 @@ import { Navigate, useSearchParams } from "react-router";
 import { type ClaimFilters, claimKeys, query } from "../../api/claims.ts";
 import { api } from "../../api/client.ts";
 import { mpnIdsQuery, useMpnIds } from "../../api/directory.ts";
-import { queryClient } from "../../api/query-client.ts";
+import { PREFETCHED_FRESH_MS, queryClient } from "../../api/query-client.ts";
 import { useMe } from "../../api/session.ts";
 import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
@@ -231,13 +231,6 @@ function clean(f: ClaimFilters): ClaimFilters {
 	) as ClaimFilters;
 }
 
-/**
- * How long the list and the counts count as fresh: the page, mounted once the signed-in
- * user is known, uses what its loader fetched just before instead of asking again.
- * A claim action invalidates them at once (useInvalidateClaim).
- */
-const PREFETCH_FRESH_MS = 5_000;
-
 /** The dashboard's list of claims under `filters`, page by page (GET /claims). */
 function listQuery(filters: ClaimFilters) {
 	const listFilters = clean({ ...filters, limit: PAGE_SIZE });
@@ -249,7 +242,7 @@ function listQuery(filters: ClaimFilters) {
 			),
 		initialPageParam: undefined as string | undefined,
 		getNextPageParam: (last) => last.nextCursor ?? undefined,
-		staleTime: PREFETCH_FRESH_MS,
+		staleTime: PREFETCHED_FRESH_MS,
 	});
 }
 
@@ -266,7 +259,7 @@ function countsQuery(filters: ClaimFilters) {
 			api<{ counts: Record<string, number>; total: number }>(
 				`/claims/counts${query({ ...countFilters })}`,
 			),
-		staleTime: PREFETCH_FRESH_MS,
+		staleTime: PREFETCHED_FRESH_MS,
 	});
 }
 

@@ -4,9 +4,10 @@ import type { RouteObject } from "react-router";
 export const reviewRoutes: RouteObject[] = [
 	{
 		path: "review",
-		lazy: async () => ({
-			Component: (await import("./queue-page.tsx")).QueuePage,
-		}),
+		lazy: async () => {
+			const { QueuePage, prefetchQueue } = await import("./queue-page.tsx");
+			return { Component: QueuePage, loader: prefetchQueue };
+		},
 	},
 	{
 		path: "review/claims/:id",

@@ -131,7 +131,7 @@ function filtersOf(params: URLSearchParams): Filters {
 }
 
 /**
- * The queue route's loader: starts the first page's request for the address `url`
+ * The queue route's loader: starts the first page's request for the requested address
  * while the signed-in user is still being asked for (the page waits for that), one
  * round trip sooner. Returns at once; a failure is the page's to show.
  */

@@ -264,9 +264,9 @@ function countsQuery(filters: ClaimFilters) {
 }
 
 /**
- * The dashboard route's loader: starts its three requests for the requested address while
- * the signed-in user is still being asked for (the page's own queries wait for that),
- * one round trip sooner. Returns at once; a failure is the page's to show.
+ * The dashboard route's loader: starts its three requests for the requested address
+ * while the signed-in user is still being asked for (the page's own queries wait for
+ * that), one round trip sooner. Returns at once; a failure is the page's to show.
  */
 export function prefetchDashboard({ request }: { request: Request }): null {
 	const filters = filtersOf(new URL(request.url).searchParams);

@@ -10,7 +10,7 @@ import {
 	useQueryClient,
 } from "@tanstack/react-query";
 import { api } from "./client.ts";
-import { PREFETCHED_FRESH_MS } from "./query-client.ts";
+import { PREFETCHED_FRESH_MS, queryClient } from "./query-client.ts";
 import type { Claim, Comment, HistoryEntry, Page, QueueItem } from "./types.ts";
 
 /** Filters of GET /claims (docs/api.md). */
@@ -58,28 +58,62 @@ export function useClaims(filters: ClaimFilters) {
 	});
 }
 
-export function useClaim(id: string | undefined) {
-	return useQuery({
-		queryKey: claimKeys.detail(id ?? ""),
+/** A claim (GET /claims/{id}); fresh for a moment, for its page's loader. */
+const claimQuery = (id: string) =>
+	queryOptions({
+		queryKey: claimKeys.detail(id),
 		queryFn: () => api<Claim>(`/claims/${id}`),
-		enabled: !!id,
+		staleTime: PREFETCHED_FRESH_MS,
 	});
-}
 
-export function useComments(id: string) {
-	return useQuery({
+/** A claim's comment thread (GET /claims/{id}/comments); as {@link claimQuery}. */
+const commentsQuery = (id: string) =>
+	queryOptions({
 		queryKey: claimKeys.comments(id),
 		queryFn: async () =>
 			(await api<{ items: Comment[] }>(`/claims/${id}/comments`)).items,
+		staleTime: PREFETCHED_FRESH_MS,
 	});
-}
 
-export function useHistory(id: string) {
-	return useQuery({
+/** A claim's history (GET /claims/{id}/history); as {@link claimQuery}. */
+const historyQuery = (id: string) =>
+	queryOptions({
 		queryKey: claimKeys.history(id),
 		queryFn: async () =>
 			(await api<{ items: HistoryEntry[] }>(`/claims/${id}/history`)).items,
+		staleTime: PREFETCHED_FRESH_MS,
 	});
+
+/**
+ * The loader of a claim's pages (the partner's and the reviewer's, route parameter
+ * `id`): starts the claim, its comments and its history while the signed-in user is
+ * still being asked for, where the page asked for the claim after that and for the
+ * rest once the claim had come. A link from an email opens the page that much sooner.
+ * Returns at once; a failure is the page's to show.
+ */
+export function prefetchClaim({
+	params,
+}: {
+	params: { id?: string | undefined };
+}): null {
+	if (params.id) {
+		void queryClient.prefetchQuery(claimQuery(params.id));
+		void queryClient.prefetchQuery(commentsQuery(params.id));
+		void queryClient.prefetchQuery(historyQuery(params.id));
+	}
+	return null;
+}
+
+export function useClaim(id: string | undefined) {
+	return useQuery({ ...claimQuery(id ?? ""), enabled: !!id });
+}
+
+export function useComments(id: string) {
+	return useQuery(commentsQuery(id));
+}
+
+export function useHistory(id: string) {
+	return useQuery(historyQuery(id));
 }
 
 export function useCompeting(id: string, enabled = true) {

@@ -1,5 +1,6 @@
 /** The partner area's routes; pages load on demand (smaller first page). */
 import type { RouteObject } from "react-router";
+import { prefetchClaim } from "../../api/claims.ts";
 
 export const partnerRoutes: RouteObject[] = [
 	{
@@ -19,6 +20,7 @@ export const partnerRoutes: RouteObject[] = [
 	},
 	{
 		path: "claims/:id",
+		loader: prefetchClaim,
 		lazy: async () => ({
 			Component: (await import("./claim-page.tsx")).ClaimPage,
 		}),

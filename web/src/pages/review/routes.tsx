@@ -1,5 +1,6 @@
 /** The reviewer workbench's routes; pages load on demand. */
 import type { RouteObject } from "react-router";
+import { prefetchClaim } from "../../api/claims.ts";
 
 export const reviewRoutes: RouteObject[] = [
 	{
@@ -11,6 +12,7 @@ export const reviewRoutes: RouteObject[] = [
 	},
 	{
 		path: "review/claims/:id",
+		loader: prefetchClaim,
 		lazy: async () => ({
 			Component: (await import("./review-claim-page.tsx")).ReviewClaimPage,
 		}),

@@ -19,15 +19,9 @@ import { useQueries } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import {
-	claimKeys,
-	query,
-	reviewQueueQuery,
-	useReviewQueue,
-} from "../../api/claims.ts";
-import { api } from "../../api/client.ts";
+import { reviewQueueQuery, useReviewQueue } from "../../api/claims.ts";
 import { queryClient } from "../../api/query-client.ts";
-import type { Page as ApiPage, QueueItem } from "../../api/types.ts";
+import type { QueueItem } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
@@ -155,15 +149,11 @@ export function QueuePage() {
 
 	const first = useReviewQueue({ ...filters, limit: PAGE_SIZE });
 	const more = useQueries({
-		queries: cursors.map((cursor) => {
-			const f = { ...filters, limit: PAGE_SIZE, cursor };
-			return {
-				queryKey: claimKeys.queue(
-					f as unknown as Record<string, string | undefined>,
-				),
-				queryFn: () => api<ApiPage<QueueItem>>(`/review-queue${query(f)}`),
-			};
-		}),
+		// Later pages are never prefetched: stale at once, as by default.
+		queries: cursors.map((cursor) => ({
+			...reviewQueueQuery({ ...filters, limit: PAGE_SIZE, cursor }),
+			staleTime: 0,
+		})),
 	});
 
 	const setFilter = (key: "sla" | "competing", value: string) => {

@@ -133,4 +133,61 @@ describe("main pages: accessibility (axe-core) and screenshots", () => {
 			await context.close();
 		});
 	}
+
+	/**
+	 * A browser that still runs the previous build asks for a chunk that a deployment
+	 * removed: the claim page's code is answered 404 (`times` requests, then served).
+	 * Signs in, opens the dashboard and clicks the first claim (a client-side
+	 * navigation). Returns the page and how many requests for the chunk were refused.
+	 */
+	async function openClaimWithChunkGone(times: number) {
+		const { context, page } = await e.signIn("ana.global@fabrikam.example");
+		await page.goto("/claims");
+		const firstClaim = page
+			.locator('main a[href^="/claims/"]:not([href="/claims/new"])')
+			.first();
+		await firstClaim.waitFor();
+		let refused = 0;
+		await page.route("**/assets/claim-page-*.js", (route) => {
+			if (refused >= times) return route.continue();
+			refused++;
+			return route.fulfill({ status: 404, body: "gone" });
+		});
+		await firstClaim.click();
+		return { context, page, refused: () => refused };
+	}
+
+	it("a page whose code a deployment removed reloads once and then shows", async () => {
+		const { context, page, refused } = await openClaimWithChunkGone(1);
+		await page.getByTestId("claim-details").waitFor();
+		expect(refused()).toBe(1);
+		// It got there by reloading (the guard against a loop was set).
+		expect(
+			await page.evaluate(() =>
+				sessionStorage.getItem("cpor.reloadedForNewBuild"),
+			),
+		).toMatch(/^\d+$/);
+		await context.close();
+	});
+
+	it("a page whose code is still missing after that reload says so inside the shell, with a reload, and does not loop", async () => {
+		const { context, page, refused } = await openClaimWithChunkGone(100);
+		const heading = page.getByRole("heading", {
+			name: "This page could not be loaded",
+		});
+		await heading.waitFor();
+		await expect
+			.poll(() => refused(), { timeout: 5_000 })
+			.toBeGreaterThanOrEqual(2);
+		await page.waitForTimeout(1_000);
+		// One reload, not a loop: the first load and the reload asked for the chunk.
+		expect(refused()).toBe(2);
+		await page.getByRole("button", { name: "Reload" }).waitFor();
+		await page
+			.getByRole("link", { name: "Customer associations" })
+			.first()
+			.waitFor();
+		expect(await seriousA11yViolations(page)).toEqual([]);
+		await context.close();
+	});
 });

@@ -1,6 +1,7 @@
 /** The routes: sign-in, then the shell with each area's pages. */
 import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
 import { useMe } from "./api/session.ts";
+import { RouteError } from "./components/route-error.tsx";
 import { Loading } from "./components/states.tsx";
 import { adminRoutes } from "./pages/admin/routes.tsx";
 import { customerRoutes } from "./pages/customer/routes.tsx";
@@ -20,6 +21,7 @@ const routes: RouteObject[] = [
 		// stays out of the first page of a signed-in user.
 		path: "/login",
 		hydrateFallbackElement: <Loading />,
+		errorElement: <RouteError />,
 		lazy: async () => ({
 			Component: (await import("./pages/login.tsx")).LoginPage,
 		}),
@@ -27,13 +29,21 @@ const routes: RouteObject[] = [
 	{
 		element: <Shell />,
 		hydrateFallbackElement: <Loading />,
+		errorElement: <RouteError />,
 		children: [
-			{ index: true, element: <Home /> },
-			...partnerRoutes,
-			...reviewRoutes,
-			...customerRoutes,
-			...adminRoutes,
-			{ path: "*", element: <NotFound /> },
+			{
+				// A page that fails (its code did not load, or it threw) shows RouteError
+				// inside the shell, so the navigation stays.
+				errorElement: <RouteError />,
+				children: [
+					{ index: true, element: <Home /> },
+					...partnerRoutes,
+					...reviewRoutes,
+					...customerRoutes,
+					...adminRoutes,
+					{ path: "*", element: <NotFound /> },
+				],
+			},
 		],
 	},
 ];

@@ -5,6 +5,7 @@
  * IDs (Business Applications) or workloads (Microsoft 365), so the partner can validate
  * them. Only the caller's own organization (R-ACC-1).
  */
+import { stringify } from "csv-stringify/sync";
 import { sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
@@ -52,141 +53,180 @@ export interface EarningsRow {
 	json: string;
 }
 
+/** Associations per statement and per chunk of the report's body. */
+export const EARNINGS_PAGE_SIZE = 1000;
+
+/** Pages of the report read at once, ahead of the response ({@link earningsPages}). */
+export const EARNINGS_READ_AHEAD = 2;
+
+/** One row of the report's order: an eligible association of a claim in a program. */
+interface EarningsKey {
+	program: Program;
+	claimId: string;
+}
+
 /**
- * The earnings report's rows of the actor's organization, optionally for one program, in
- * ONE statement: the partner's eligible active associations (an approved claim whose
- * association is active and whose eligibility entry for the program says `eligible`), one
- * row per claim and program, ordered by MPN ID, program (in {@link PROGRAMS} order), date
- * associated (none first), then claim ID. The database writes each association's JSON:
- * for a partner with 84,098 associations, building them as objects in the server and
- * serializing them took ~2 s of CPU (a quarter of it garbage collection) and ~550 MB.
- * The product lines are joined under the same condition, not listed by claim IDs (a
- * statement takes at most 65,535 parameters).
+ * The report's rows of the actor's organization, optionally for one program, in pages of
+ * up to `pageSize` (default {@link EARNINGS_PAGE_SIZE}): the partner's eligible active
+ * associations (an approved claim whose association is active and whose eligibility
+ * entry for the program says `eligible`), one row per claim and program, ordered by MPN
+ * ID, program (in {@link PROGRAMS} order), date associated (none first), then claim ID.
+ *
+ * One statement reads that order (claim IDs and programs only) before this resolves, so
+ * a failure comes before any byte is sent; then each page is one statement that writes
+ * its associations' JSON, read when the consumer asks for it (a stream's back-pressure).
+ * A large partner's report (84,098 associations, 49.5 MB of JSON) is then never held in
+ * the server whole (only its claim IDs and programs), and no connection is held while
+ * the client downloads. A claim that
+ * stopped being eligible between the two reads is left out of its page.
  * @throws `forbidden` for non-partner actors (the route checks the role).
  */
-export async function earningsRows(
+export async function earningsPages(
 	ctx: AppContext,
 	actor: Actor,
 	opts: { program?: Program | undefined } = {},
-): Promise<EarningsRow[]> {
+	pageSize = EARNINGS_PAGE_SIZE,
+): Promise<AsyncIterable<EarningsRow[]>> {
 	if (actor.kind !== "partner" || !actor.organizationId)
 		throw forbidden("Earnings reports are for partner organizations.");
+	const organizationId = actor.organizationId;
 	// A text[] literal: the programs are fixed identifiers (PROGRAMS), in report order.
 	const programs = `{${(opts.program ? [opts.program] : PROGRAMS).join(",")}}`;
-	const result = await ctx.db.execute(sql`
-		with eligible as (
-			select c.id, c.name, c.mpn_id, c.tenant_id, t.name as customer_name,
-				c.solution_area, c.activity, c.association, c.eligibility
+	const keys = (
+		(await ctx.db.execute(sql`
+			select el.entry->>'program' as program, c.id as "claimId"
 			from claims c
-			left join tenants t on t.tenant_id = c.tenant_id
-			where c.partner_organization_id = ${actor.organizationId}
+			cross join lateral jsonb_array_elements(c.eligibility) el(entry)
+			where c.partner_organization_id = ${organizationId}
 				and c.status = 'approved'
 				and c.association->>'status' = 'active'
 				and c.eligibility @> '[{"result":"eligible"}]'::jsonb
-		),
-		lines as (
-			select p.claim_id,
-				json_agg(row_to_json(line) order by p.position) as products,
-				coalesce(json_agg(p.subscription_id order by p.position)
-					filter (where p.subscription_id <> ''), '[]') as subscription_ids
+				and el.entry->>'result' = 'eligible'
+				and el.entry->>'program' = any(${programs}::text[])
+			order by c.mpn_id collate "C",
+				array_position(${programs}::text[], el.entry->>'program'),
+				coalesce(c.association->>'activatedAt', '') collate "C",
+				c.id collate "C"
+		`)) as unknown as { rows: EarningsKey[] }
+	).rows;
+	const read = (i: number) => {
+		const rows = earningsPage(ctx, organizationId, keys.slice(i, i + pageSize));
+		// Read ahead: when the consumer stops early, a failure there is nobody's to handle.
+		rows.catch(() => {});
+		return rows;
+	};
+	return (async function* () {
+		// EARNINGS_READ_AHEAD pages are read at once (on PostgreSQL, on as many
+		// connections), so the database's work runs beside the response's.
+		const ahead: Promise<EarningsRow[]>[] = [];
+		let next = 0;
+		for (;;) {
+			while (ahead.length < EARNINGS_READ_AHEAD && next < keys.length) {
+				ahead.push(read(next));
+				next += pageSize;
+			}
+			const page = ahead.shift();
+			if (!page) return;
+			const rows = await page;
+			if (rows.length > 0) yield rows;
+		}
+	})();
+}
+
+/**
+ * The associations of `keys` (claims and programs, in the report's order) as JSON, in
+ * ONE statement, in that order; a claim that is no longer an eligible active association
+ * of the organization in that program is left out. The product lines are joined for
+ * these claims only (one array parameter, not one per claim: a statement takes at most
+ * 65,535).
+ */
+async function earningsPage(
+	ctx: AppContext,
+	organizationId: string,
+	keys: readonly EarningsKey[],
+): Promise<EarningsRow[]> {
+	const result = await ctx.db.execute(sql`
+		select c.mpn_id as "mpnId", k.program, row_to_json(a)::text as json
+		from unnest(
+			${sql.param(keys.map((k) => k.claimId))}::text[],
+			${sql.param(keys.map((k) => k.program))}::text[]
+		) with ordinality as k(claim_id, program, n)
+		-- Each key's claim by the primary key (a LATERAL with LIMIT is never turned into a
+		-- join: a merge join read the index from its start to the page's last key, more
+		-- for each page, where the table's statistics were out of date).
+		cross join lateral (
+			select c.* from claims c
+			where c.id = k.claim_id
+				and c.partner_organization_id = ${organizationId}
+				and c.status = 'approved'
+				and c.association->>'status' = 'active'
+			limit 1
+		) c
+		left join tenants t on t.tenant_id = c.tenant_id
+		cross join lateral (
+			select el.entry from jsonb_array_elements(c.eligibility) el(entry)
+			where el.entry->>'program' = k.program and el.entry->>'result' = 'eligible'
+			limit 1
+		) el
+		-- Per claim, by index: the plan stays linear whatever the number of keys it
+		-- expects (a generic plan joined an aggregate of all the page's lines per claim).
+		cross join lateral (
+			select json_agg(row_to_json(line) order by p.position) as products,
+				json_agg(p.subscription_id order by p.position)
+					filter (where p.subscription_id <> '') as subscription_ids
 			from claim_products p
-			join eligible e on e.id = p.claim_id
 			left join products pr on pr.product_id = p.product_id
 			cross join lateral (select
 				p.product_id as "productId",
 				coalesce(pr.name, p.product_id) as name,
 				p.subscription_id as "subscriptionId"
 			) line
-			group by p.claim_id
-		)
-		select e.mpn_id as "mpnId", x.program, row_to_json(a)::text as json
-		from eligible e
-		cross join lateral jsonb_array_elements(e.eligibility) el(entry)
-		cross join lateral (select el.entry->>'program' as program) x
-		left join lines l on l.claim_id = e.id
+			where p.claim_id = c.id
+		) l
 		cross join lateral (select
-			e.id as "claimId",
-			e.name as "claimName",
-			e.tenant_id as "tenantId",
-			e.customer_name as "customerName",
-			e.solution_area as "solutionArea",
-			e.activity,
+			c.id as "claimId",
+			c.name as "claimName",
+			c.tenant_id as "tenantId",
+			t.name as "customerName",
+			c.solution_area as "solutionArea",
+			c.activity,
 			coalesce(l.subscription_ids, '[]') as "subscriptionIds",
 			coalesce(l.products, '[]') as products,
-			e.association->>'activatedAt' as "dateAssociated",
-			e.association->>'approvedAt' as "approvedAt",
+			c.association->>'activatedAt' as "dateAssociated",
+			c.association->>'approvedAt' as "approvedAt",
 			el.entry->>'evaluatedAt' as "evaluatedAt"
 		) a
-		where el.entry->>'result' = 'eligible'
-			and x.program = any(${programs}::text[])
-		order by e.mpn_id collate "C",
-			array_position(${programs}::text[], x.program),
-			coalesce(e.association->>'activatedAt', '') collate "C",
-			e.id collate "C"
+		order by k.n
 	`);
 	return (result as unknown as { rows: EarningsRow[] }).rows;
 }
 
-/** The rows' groups: one per MPN ID and program, in the rows' order. */
-function* groupsOf(
-	rows: readonly EarningsRow[],
-): Generator<{ mpnId: string; program: Program; rows: EarningsRow[] }> {
-	let group: { mpnId: string; program: Program; rows: EarningsRow[] } | null =
-		null;
-	for (const r of rows) {
-		if (!group || group.mpnId !== r.mpnId || group.program !== r.program) {
-			if (group) yield group;
-			group = { mpnId: r.mpnId, program: r.program, rows: [] };
-		}
-		group.rows.push(r);
-	}
-	if (group) yield group;
-}
-
 /**
- * The earnings report of the actor's organization (R-ELG-2), optionally for one program,
- * as objects. Groups are ordered by MPN ID and program; associations by date associated,
- * then claim ID. Only groups with at least one eligible association are listed.
- * @throws `forbidden` for non-partner actors (the route checks the role).
+ * The body of `GET /reports/earnings` (`{ items: EarningsGroup[] }`: one group per MPN ID
+ * and program with at least one association, in the pages' order) as JSON text, one
+ * chunk per page, written from the rows' JSON without parsing it.
  */
-export async function earningsReport(
-	ctx: AppContext,
-	actor: Actor,
-	opts: { program?: Program | undefined } = {},
-): Promise<{ items: EarningsGroup[] }> {
-	const items: EarningsGroup[] = [];
-	for (const g of groupsOf(await earningsRows(ctx, actor, opts)))
-		items.push({
-			mpnId: g.mpnId,
-			program: g.program,
-			associations: g.rows.map((r) => JSON.parse(r.json)),
-		});
-	return { items };
-}
-
-/**
- * The body of `GET /reports/earnings` (`{ items: EarningsGroup[] }`) as JSON text in
- * chunks of up to `perChunk` associations, written from the rows' JSON without parsing
- * it: the response streams it instead of holding the whole document as one string.
- */
-export function* earningsJson(
-	rows: readonly EarningsRow[],
-	perChunk = 500,
-): Generator<string> {
+export async function* earningsJson(
+	pages: AsyncIterable<readonly EarningsRow[]>,
+): AsyncGenerator<string> {
 	yield '{"items":[';
-	let firstGroup = true;
-	for (const g of groupsOf(rows)) {
-		yield `${firstGroup ? "" : ","}{"mpnId":${JSON.stringify(g.mpnId)},"program":${JSON.stringify(g.program)},"associations":[`;
-		firstGroup = false;
-		for (let i = 0; i < g.rows.length; i += perChunk)
-			yield (i ? "," : "") +
-				g.rows
-					.slice(i, i + perChunk)
-					.map((r) => r.json)
-					.join(",");
-		yield "]}";
+	let group: { mpnId: string; program: Program } | null = null;
+	for await (const page of pages) {
+		const parts: string[] = [];
+		for (const r of page) {
+			if (group && group.mpnId === r.mpnId && group.program === r.program)
+				parts.push(",", r.json);
+			else {
+				parts.push(
+					`${group ? "]}," : ""}{"mpnId":${JSON.stringify(r.mpnId)},"program":${JSON.stringify(r.program)},"associations":[`,
+					r.json,
+				);
+				group = { mpnId: r.mpnId, program: r.program };
+			}
+		}
+		yield parts.join("");
 	}
-	yield "]}";
+	yield group ? "]}]}" : "]}";
 }
 
 /** CSV columns of the earnings export: one row per eligible association and program. */
@@ -205,22 +245,33 @@ export const EARNINGS_CSV_COLUMNS = [
 	"evaluatedAt",
 ] as const;
 
-/** The rows of the earnings CSV (without the header). */
-export function earningsCsvRows(groups: EarningsGroup[]): string[][] {
-	return groups.flatMap((g) =>
-		g.associations.map((a) => [
-			g.mpnId,
-			g.program,
-			a.claimId,
-			a.claimName,
-			a.tenantId,
-			a.customerName ?? "",
-			a.solutionArea,
-			a.activity,
-			a.subscriptionIds.join("; "),
-			a.products.map((p) => p.productId).join("; "),
-			a.dateAssociated ?? "",
-			a.evaluatedAt ?? "",
-		]),
-	);
+/**
+ * The earnings export (`GET /reports/earnings?format=csv`) as CSV text: the header row
+ * ({@link EARNINGS_CSV_COLUMNS}), then one chunk per page, one row per association and
+ * program. Lists are joined with "; ".
+ */
+export async function* earningsCsv(
+	pages: AsyncIterable<readonly EarningsRow[]>,
+): AsyncGenerator<string> {
+	yield stringify([EARNINGS_CSV_COLUMNS as unknown as string[]]);
+	for await (const page of pages)
+		yield stringify(
+			page.map((r) => {
+				const a = JSON.parse(r.json) as EarningsAssociation;
+				return [
+					r.mpnId,
+					r.program,
+					a.claimId,
+					a.claimName,
+					a.tenantId,
+					a.customerName ?? "",
+					a.solutionArea,
+					a.activity,
+					a.subscriptionIds.join("; "),
+					a.products.map((p) => p.productId).join("; "),
+					a.dateAssociated ?? "",
+					a.evaluatedAt ?? "",
+				];
+			}),
+		);
 }

@@ -11,7 +11,13 @@ import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../src/auth/actor.ts";
 import { MIGRATIONS_DIR } from "../../src/db/client.ts";
+import {
+	earningsCsv,
+	earningsJson,
+	earningsPages,
+} from "../../src/reports/earnings-report.ts";
 import { copyClaim, deleteClaimCopies } from "../support/claim-copies.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
@@ -492,6 +498,59 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 				products: "microsoft-teams; exchange-online",
 			}),
 		]);
+	});
+
+	it("R-ELG-2 earnings are read a page at a time: a group spans pages with the same body, and a claim no longer eligible when its page is read is left out", async () => {
+		const fabrikam: Actor = {
+			userId: null,
+			name: "Partner",
+			roles: [],
+			kind: "partner",
+			organizationId: "fabrikam",
+		};
+		const text = async (chunks: AsyncIterable<string>) => {
+			const out: string[] = [];
+			for await (const c of chunks) out.push(c);
+			return out.join("");
+		};
+		// Two more associations in the Teams claim's group (osu_m365).
+		await copyClaim(t.ctx.db, teams.id, 2, "page-");
+		try {
+			const json = await bea.get(`${API}/reports/earnings`);
+			const csv = await bea.get(`${API}/reports/earnings?format=csv`);
+			const groups = JSON.parse(json.body).items as EarningsGroup[];
+			expect(groups.map((g) => [g.program, g.associations.length])).toEqual([
+				["osa_sell", 1],
+				["osu_m365", 3],
+			]);
+			// Pages of one association: the same bytes as pages of 500.
+			expect(
+				await text(earningsJson(await earningsPages(t.ctx, fabrikam, {}, 1))),
+			).toBe(json.body);
+			expect(
+				await text(earningsCsv(await earningsPages(t.ctx, fabrikam, {}, 1))),
+			).toBe(csv.body);
+
+			// The order is read first; page-1's association ends before its page is read.
+			const pages = (await earningsPages(t.ctx, fabrikam, {}, 1))[
+				Symbol.asyncIterator
+			]();
+			const first = await pages.next();
+			expect(first.done ? [] : first.value.map((r) => r.program)).toEqual([
+				"osa_sell",
+			]);
+			await t.ctx.db.execute(
+				sql`update claims set association = jsonb_set(association, '{status}', '"ended"') where id = 'page-1'`,
+			);
+			const rest: string[] = [];
+			for (let r = await pages.next(); !r.done; r = await pages.next())
+				rest.push(...r.value.map((row) => JSON.parse(row.json).claimId));
+			const m365 = (groups[1]?.associations ?? []).map((a) => a.claimId);
+			expect(m365).toContain("page-1");
+			expect(rest).toEqual(m365.filter((id) => id !== "page-1"));
+		} finally {
+			await deleteClaimCopies(t.ctx.db, "page-");
+		}
 	});
 
 	// On PostgreSQL only: 70,000 claims cost PGlite minutes, and the limit is the wire

@@ -12,11 +12,9 @@ import type { AppContext } from "../../context.ts";
 import { PROGRAMS } from "../../domain/catalog.ts";
 import { DomainError, forbidden } from "../../domain/errors.ts";
 import {
-	EARNINGS_CSV_COLUMNS,
-	earningsCsvRows,
+	earningsCsv,
 	earningsJson,
-	earningsReport,
-	earningsRows,
+	earningsPages,
 } from "../../reports/earnings-report.ts";
 import { slaReport } from "../../reports/sla-report.ts";
 import {
@@ -108,19 +106,23 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			},
 			async (req, reply) => {
 				const actor = authorize(req, "viewEarnings");
-				const opts = { program: req.query.program };
+				// Streamed a page of associations at a time (earningsPages): a failure after
+				// the first page ends the response without its last chunk, so the client sees
+				// a broken download, not a short report.
+				const pages = await earningsPages(ctx, actor, {
+					program: req.query.program,
+				});
 				if (req.query.format === "csv")
-					return sendCsv(
-						reply,
-						"earnings.csv",
-						EARNINGS_CSV_COLUMNS,
-						earningsCsvRows((await earningsReport(ctx, actor, opts)).items),
-					);
-				// The associations' JSON as the database wrote it, streamed in chunks.
-				const rows = await earningsRows(ctx, actor, opts);
+					return reply
+						.type("text/csv; charset=utf-8")
+						.header(
+							"content-disposition",
+							'attachment; filename="earnings.csv"',
+						)
+						.send(Readable.from(earningsCsv(pages)));
 				return reply
 					.type("application/json; charset=utf-8")
-					.send(Readable.from(earningsJson(rows)));
+					.send(Readable.from(earningsJson(pages)));
 			},
 		);
 

@@ -10,7 +10,7 @@ import { sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { PROGRAMS, type Program } from "../domain/catalog.ts";
-import { forbidden } from "../domain/errors.ts";
+import { DomainError, forbidden } from "../domain/errors.ts";
 
 /** One eligible association of an MPN ID in a program. */
 export interface EarningsAssociation {
@@ -61,54 +61,75 @@ export const EARNINGS_READ_AHEAD = 2;
 
 /** One row of the report's order: an eligible association of a claim in a program. */
 interface EarningsKey {
+	mpnId: string;
 	program: Program;
 	claimId: string;
+	/** The date associated as the claim holds it (ISO 8601 UTC), "" when none. */
+	activatedAt: string;
+}
+
+/** Which associations: one program, one MPN ID, or all (undefined). */
+export interface EarningsFilter {
+	program?: Program | undefined;
+	mpnId?: string | undefined;
 }
 
 /**
- * The report's rows of the actor's organization, optionally for one program, in pages of
- * up to `pageSize` (default {@link EARNINGS_PAGE_SIZE}): the partner's eligible active
- * associations (an approved claim whose association is active and whose eligibility
- * entry for the program says `eligible`), one row per claim and program, ordered by MPN
- * ID, program (in {@link PROGRAMS} order), date associated (none first), then claim ID.
+ * The report's order for an organization (see {@link earningsPages}) in ONE statement:
+ * the keys only (MPN ID, program, claim ID and date associated), not the associations.
+ */
+async function earningsKeys(
+	ctx: AppContext,
+	organizationId: string,
+	filter: EarningsFilter,
+): Promise<EarningsKey[]> {
+	// A text[] literal: the programs are fixed identifiers (PROGRAMS), in report order.
+	const programs = `{${(filter.program ? [filter.program] : PROGRAMS).join(",")}}`;
+	const result = await ctx.db.execute(sql`
+		select c.mpn_id as "mpnId", el.entry->>'program' as program, c.id as "claimId",
+			coalesce(c.association->>'activatedAt', '') as "activatedAt"
+		from claims c
+		cross join lateral jsonb_array_elements(c.eligibility) el(entry)
+		where c.partner_organization_id = ${organizationId}
+			and c.status = 'approved'
+			and c.association->>'status' = 'active'
+			and c.eligibility @> '[{"result":"eligible"}]'::jsonb
+			and el.entry->>'result' = 'eligible'
+			and el.entry->>'program' = any(${programs}::text[])
+			${filter.mpnId === undefined ? sql`` : sql`and c.mpn_id = ${filter.mpnId}`}
+		order by c.mpn_id collate "C",
+			array_position(${programs}::text[], el.entry->>'program'),
+			coalesce(c.association->>'activatedAt', '') collate "C",
+			c.id collate "C"
+	`);
+	return (result as unknown as { rows: EarningsKey[] }).rows;
+}
+
+/**
+ * The report's rows of the actor's organization, optionally for one program or MPN ID
+ * ({@link EarningsFilter}), in pages of up to `pageSize` (default
+ * {@link EARNINGS_PAGE_SIZE}): the partner's eligible active associations (an approved
+ * claim whose association is active and whose eligibility entry for the program says
+ * `eligible`), one row per claim and program, ordered by MPN ID, program (in
+ * {@link PROGRAMS} order), date associated (none first), then claim ID.
  *
- * One statement reads that order (claim IDs and programs only) before this resolves, so
- * a failure comes before any byte is sent; then each page is one statement that writes
- * its associations' JSON, read when the consumer asks for it (a stream's back-pressure).
- * A large partner's report (84,098 associations, 49.5 MB of JSON) is then never held in
- * the server whole (only its claim IDs and programs), and no connection is held while
- * the client downloads. A claim that
- * stopped being eligible between the two reads is left out of its page.
+ * One statement reads that order (the keys only: {@link earningsKeys}) before this
+ * resolves, so a failure comes before any byte is sent; then each page is one statement
+ * that writes its associations' JSON, read when the consumer asks for it (a stream's
+ * back-pressure). A large partner's report (84,098 associations, 49.5 MB of JSON) is
+ * then never held in the server whole (only its keys), and no connection is held while
+ * the client downloads. A claim that stopped being eligible between the two reads is
+ * left out of its page.
  * @throws `forbidden` for non-partner actors (the route checks the role).
  */
 export async function earningsPages(
 	ctx: AppContext,
 	actor: Actor,
-	opts: { program?: Program | undefined } = {},
+	filter: EarningsFilter = {},
 	pageSize = EARNINGS_PAGE_SIZE,
 ): Promise<AsyncIterable<EarningsRow[]>> {
-	if (actor.kind !== "partner" || !actor.organizationId)
-		throw forbidden("Earnings reports are for partner organizations.");
-	const organizationId = actor.organizationId;
-	// A text[] literal: the programs are fixed identifiers (PROGRAMS), in report order.
-	const programs = `{${(opts.program ? [opts.program] : PROGRAMS).join(",")}}`;
-	const keys = (
-		(await ctx.db.execute(sql`
-			select el.entry->>'program' as program, c.id as "claimId"
-			from claims c
-			cross join lateral jsonb_array_elements(c.eligibility) el(entry)
-			where c.partner_organization_id = ${organizationId}
-				and c.status = 'approved'
-				and c.association->>'status' = 'active'
-				and c.eligibility @> '[{"result":"eligible"}]'::jsonb
-				and el.entry->>'result' = 'eligible'
-				and el.entry->>'program' = any(${programs}::text[])
-			order by c.mpn_id collate "C",
-				array_position(${programs}::text[], el.entry->>'program'),
-				coalesce(c.association->>'activatedAt', '') collate "C",
-				c.id collate "C"
-		`)) as unknown as { rows: EarningsKey[] }
-	).rows;
+	const organizationId = partnerOrganization(actor);
+	const keys = await earningsKeys(ctx, organizationId, filter);
 	const read = (i: number) => {
 		const rows = earningsPage(ctx, organizationId, keys.slice(i, i + pageSize));
 		// Read ahead: when the consumer stops early, a failure there is nobody's to handle.
@@ -131,6 +152,153 @@ export async function earningsPages(
 			if (rows.length > 0) yield rows;
 		}
 	})();
+}
+
+/** The actor's partner organization; throws `forbidden` for anyone else. */
+function partnerOrganization(actor: Actor): string {
+	if (actor.kind !== "partner" || !actor.organizationId)
+		throw forbidden("Earnings reports are for partner organizations.");
+	return actor.organizationId;
+}
+
+/** A group of {@link earningsSummary}: a slice of its associations, its total and the rest's cursor. */
+export interface EarningsSummaryGroup extends EarningsGroup {
+	/** How many eligible associations the group has in all. */
+	total: number;
+	/** Pass as `cursor` (with the group's `mpnId` and `program`) for the next slice; null at the end. */
+	nextCursor: string | null;
+}
+
+/** The largest `limit` of {@link earningsSummary}. */
+export const EARNINGS_SUMMARY_MAX_LIMIT = 1000;
+
+function encodeEarningsCursor(key: EarningsKey): string {
+	return Buffer.from(JSON.stringify([key.activatedAt, key.claimId])).toString(
+		"base64url",
+	);
+}
+
+/** A cursor's position in its group's order: [date associated or "", claim ID]. */
+function decodeEarningsCursor(cursor: string): [string, string] {
+	try {
+		const c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+		if (
+			Array.isArray(c) &&
+			c.length === 2 &&
+			typeof c[0] === "string" &&
+			typeof c[1] === "string"
+		)
+			return [c[0], c[1]];
+	} catch {
+		// reported below
+	}
+	throw new DomainError(
+		"validation_failed",
+		"The cursor is not valid; use the nextCursor of the group's previous slice.",
+		[
+			{
+				path: "cursor",
+				code: "invalid_cursor",
+				message: "Not a cursor this API issued.",
+			},
+		],
+	);
+}
+
+/**
+ * The earnings report in slices (R-ELG-2), for a page that shows the first associations
+ * of each group and more on request instead of all of them: each group (MPN ID and
+ * program, in the report's order) with its first `limit` associations after `cursor`,
+ * its `total` and a `nextCursor`; `claimCount` is the number of distinct claims over the
+ * groups' totals. A `cursor` is a position in one group's order (date associated, then
+ * claim ID), so it needs `filter.mpnId` and `filter.program`. The keys are read in one
+ * statement and the listed associations' JSON in one more per
+ * {@link EARNINGS_PAGE_SIZE}: for a partner with 84,097 associations the answer is a few
+ * hundred KB, not 49.6 MB.
+ * @throws `forbidden` for non-partner actors; `validation_failed` for a bad cursor or
+ *   one without an MPN ID and program.
+ */
+export async function earningsSummary(
+	ctx: AppContext,
+	actor: Actor,
+	opts: EarningsFilter & { limit: number; cursor?: string | undefined },
+): Promise<{ items: EarningsSummaryGroup[]; claimCount: number }> {
+	const organizationId = partnerOrganization(actor);
+	let after: [string, string] | undefined;
+	if (opts.cursor !== undefined) {
+		after = decodeEarningsCursor(opts.cursor);
+		if (opts.mpnId === undefined || opts.program === undefined)
+			throw new DomainError(
+				"validation_failed",
+				"A cursor continues one group: give its mpnId and program with it.",
+				[
+					{
+						path: opts.mpnId === undefined ? "mpnId" : "program",
+						code: "required",
+						message: "Required with cursor.",
+					},
+				],
+			);
+	}
+	const keys = await earningsKeys(ctx, organizationId, opts);
+	const groups: { group: EarningsSummaryGroup; keys: EarningsKey[] }[] = [];
+	for (const k of keys) {
+		const last = groups.at(-1);
+		if (
+			last &&
+			last.group.mpnId === k.mpnId &&
+			last.group.program === k.program
+		)
+			last.keys.push(k);
+		else
+			groups.push({
+				group: {
+					mpnId: k.mpnId,
+					program: k.program,
+					total: 0,
+					nextCursor: null,
+					associations: [],
+				},
+				keys: [k],
+			});
+	}
+	// The keys to list: each group's slice after the cursor (the order's strings compare
+	// by code unit, as the statement's "C" collation does for these ASCII values).
+	const listed: EarningsKey[] = [];
+	for (const { group, keys: groupKeys } of groups) {
+		group.total = groupKeys.length;
+		const start = after
+			? groupKeys.findIndex(
+					(k) =>
+						k.activatedAt > after[0] ||
+						(k.activatedAt === after[0] && k.claimId > after[1]),
+				)
+			: 0;
+		const slice = start < 0 ? [] : groupKeys.slice(start, start + opts.limit);
+		const end = start < 0 ? groupKeys.length : start + slice.length;
+		const lastListed = slice.at(-1);
+		group.nextCursor =
+			end < groupKeys.length && lastListed
+				? encodeEarningsCursor(lastListed)
+				: null;
+		listed.push(...slice);
+	}
+	const byGroup = new Map(
+		groups.map(({ group }) => [`${group.mpnId}\u0000${group.program}`, group]),
+	);
+	for (let i = 0; i < listed.length; i += EARNINGS_PAGE_SIZE)
+		for (const row of await earningsPage(
+			ctx,
+			organizationId,
+			listed.slice(i, i + EARNINGS_PAGE_SIZE),
+		))
+			byGroup
+				.get(`${row.mpnId}\u0000${row.program}`)
+				?.associations.push(JSON.parse(row.json) as EarningsAssociation);
+	return {
+		items: groups.map((g) => g.group),
+		claimCount: new Set(keys.map((k) => k.claimId)).size,
+	};
 }
 
 /**

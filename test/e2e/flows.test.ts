@@ -580,6 +580,12 @@ describe("flows through the browser", () => {
 		await copyClaim(e.ctx.db, id, 250, "e2e-copy-");
 		try {
 			const { context, page } = await e.signIn(BEA);
+			// The page asks for slices, not the whole report (tens of MB for a large partner).
+			const asked: URL[] = [];
+			page.on("request", (r) => {
+				const url = new URL(r.url());
+				if (url.pathname === "/api/v1/reports/earnings") asked.push(url);
+			});
 			await page.goto("/insights");
 			const large = page
 				.locator(
@@ -605,8 +611,19 @@ describe("flows through the browser", () => {
 			expect(await rows.count()).toBe(100);
 			const more = group.getByRole("button", { name: /show more/i });
 			expect(await more.textContent()).toContain(`${total - 100} left`);
+			expect(asked.map((u) => u.searchParams.get("limit"))).toEqual(["100"]);
 			await more.click();
 			await expect.poll(() => rows.count(), WAIT).toBe(Math.min(total, 600));
+			// The next 500 came from the group's cursor.
+			expect(asked).toHaveLength(2);
+			expect(asked[1]?.searchParams.get("limit")).toBe("500");
+			expect(asked[1]?.searchParams.get("mpnId")).toBe(source?.mpnId);
+			expect(asked[1]?.searchParams.get("cursor")).toBeTruthy();
+			// The rows are distinct claims, in the report's order of the whole group.
+			const ids = await rows.evaluateAll((els) =>
+				els.map((el) => el.getAttribute("data-claim-id")),
+			);
+			expect(new Set(ids).size).toBe(ids.length);
 			await context.close();
 		} finally {
 			await deleteClaimCopies(e.ctx.db, "e2e-copy-");

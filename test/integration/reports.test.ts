@@ -553,6 +553,100 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 		}
 	});
 
+	it("R-ELG-2 earnings in slices: each group's first associations with its total and a cursor to the rest, for a page that shows some and more on request", async () => {
+		await copyClaim(t.ctx.db, teams.id, 2, "slice-");
+		try {
+			const whole = ok(await bea.get(`${API}/reports/earnings`))
+				.items as EarningsGroup[];
+			const m365 = whole[1] as EarningsGroup;
+			expect(m365.program).toBe("osu_m365");
+			expect(m365.associations).toHaveLength(3);
+			const first = ok(await bea.get(`${API}/reports/earnings?limit=1`));
+			expect(first.claimCount).toBe(4);
+			expect(
+				first.items.map(
+					(
+						g: EarningsGroup & { total: number; nextCursor: string | null },
+					) => ({
+						program: g.program,
+						total: g.total,
+						listed: g.associations.map((a) => a.claimId),
+						more: g.nextCursor !== null,
+					}),
+				),
+			).toEqual([
+				{ program: "osa_sell", total: 1, listed: [sales.id], more: false },
+				{
+					program: "osu_m365",
+					total: 3,
+					listed: [m365.associations[0]?.claimId],
+					more: true,
+				},
+			]);
+			// The same association as in the whole report, field for field.
+			expect(first.items[1].associations[0]).toEqual(m365.associations[0]);
+			// Following the group's cursor lists the rest, in the report's order.
+			const listed: string[] = [first.items[1].associations[0].claimId];
+			let cursor: string | null = first.items[1].nextCursor;
+			const group = `mpnId=${m365.mpnId}&program=osu_m365`;
+			while (cursor) {
+				const next = ok(
+					await bea.get(
+						`${API}/reports/earnings?${group}&limit=1&cursor=${encodeURIComponent(cursor)}`,
+					),
+				);
+				expect(next.items).toHaveLength(1);
+				expect(next.items[0].total).toBe(3);
+				listed.push(
+					...next.items[0].associations.map(
+						(a: { claimId: string }) => a.claimId,
+					),
+				);
+				cursor = next.items[0].nextCursor;
+			}
+			expect(listed).toEqual(m365.associations.map((a) => a.claimId));
+			// One MPN ID: its groups, whole or in CSV; another partner's MPN ID: nothing.
+			expect(
+				ok(await bea.get(`${API}/reports/earnings?mpnId=${m365.mpnId}`)).items,
+			).toEqual(whole.filter((g) => g.mpnId === m365.mpnId));
+			expect(
+				ok(
+					await bea.get(
+						`${API}/reports/earnings?mpnId=${DEMO_IDS.mpnIds.northwind}`,
+					),
+				).items,
+			).toEqual([]);
+			const csv = await bea.get(
+				`${API}/reports/earnings?format=csv&program=osu_m365&mpnId=${m365.mpnId}`,
+			);
+			expect(
+				(parse(csv.body, { columns: true }) as { claimId: string }[]).map(
+					(r) => r.claimId,
+				),
+			).toEqual(listed);
+			// What cannot be sliced says so.
+			const lastCursor = first.items[1].nextCursor as string;
+			for (const [query, path] of [
+				[`limit=1&cursor=${lastCursor}`, "mpnId"],
+				[`mpnId=${m365.mpnId}&limit=1&cursor=${lastCursor}`, "program"],
+				[`${group}&limit=1&cursor=not-a-cursor`, "cursor"],
+				[`${group}&cursor=${lastCursor}`, "limit"],
+				["limit=0", "querystring.limit"],
+				["limit=1001", "querystring.limit"],
+				["limit=5&format=csv", "limit"],
+			] as const) {
+				const res = await bea.get(`${API}/reports/earnings?${query}`);
+				expectProblem(res, 422, "validation_failed");
+				expect(
+					res.json().errors.map((e: { path: string }) => e.path),
+					query,
+				).toEqual([path]);
+			}
+		} finally {
+			await deleteClaimCopies(t.ctx.db, "slice-");
+		}
+	});
+
 	// On PostgreSQL only: 70,000 claims cost PGlite minutes, and the limit is the wire
 	// protocol's, the same for both.
 	it.runIf(kind === "postgres")(

@@ -12,9 +12,11 @@ import type { AppContext } from "../../context.ts";
 import { PROGRAMS } from "../../domain/catalog.ts";
 import { DomainError, forbidden } from "../../domain/errors.ts";
 import {
+	EARNINGS_SUMMARY_MAX_LIMIT,
 	earningsCsv,
 	earningsJson,
 	earningsPages,
+	earningsSummary,
 } from "../../reports/earnings-report.ts";
 import { slaReport } from "../../reports/sla-report.ts";
 import {
@@ -97,22 +99,65 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				schema: {
 					tags: ["reports"],
 					summary:
-						"Earnings and payout reporting (R-ELG-2): eligible active associations per MPN ID and program; format=csv exports one row per association",
+						"Earnings and payout reporting (R-ELG-2): eligible active associations per MPN ID and program; format=csv exports one row per association; limit (and cursor) give slices per group",
 					querystring: z.object({
 						program: z.enum(PROGRAMS).optional(),
+						mpnId: z.string().trim().min(1).max(100).optional(),
+						limit: z.coerce
+							.number()
+							.int()
+							.min(1)
+							.max(EARNINGS_SUMMARY_MAX_LIMIT)
+							.optional()
+							.describe(
+								"Slices instead of the whole report: each group's first `limit` associations with its `total` and a `nextCursor`, and the distinct `claimCount` (JSON only)",
+							),
+						cursor: z
+							.string()
+							.max(500)
+							.optional()
+							.describe(
+								"A group's nextCursor (with its mpnId, program and a limit): that group's next slice",
+							),
 						format,
 					}),
 				},
 			},
 			async (req, reply) => {
 				const actor = authorize(req, "viewEarnings");
+				const { program, mpnId, limit, cursor, format } = req.query;
+				if (limit !== undefined || cursor !== undefined) {
+					if (format === "csv")
+						throw new DomainError(
+							"validation_failed",
+							"limit and cursor slice the JSON report; the CSV export lists every association.",
+							[
+								{
+									path: limit !== undefined ? "limit" : "cursor",
+									code: "not_with_csv",
+									message: "Not with format=csv.",
+								},
+							],
+						);
+					if (limit === undefined)
+						throw new DomainError(
+							"validation_failed",
+							"A cursor continues a slice: give the limit with it.",
+							[
+								{
+									path: "limit",
+									code: "required",
+									message: "Required with cursor.",
+								},
+							],
+						);
+					return earningsSummary(ctx, actor, { program, mpnId, limit, cursor });
+				}
 				// Streamed a page of associations at a time (earningsPages): a failure after
 				// the first page ends the response without its last chunk, so the client sees
 				// a broken download, not a short report.
-				const pages = await earningsPages(ctx, actor, {
-					program: req.query.program,
-				});
-				if (req.query.format === "csv")
+				const pages = await earningsPages(ctx, actor, { program, mpnId });
+				if (format === "csv")
 					return reply
 						.type("text/csv; charset=utf-8")
 						.header(

@@ -33,7 +33,7 @@ import {
 	DataTrendingRegular,
 	MoneyRegular,
 } from "@fluentui/react-icons";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link as RouterLink, useSearchParams } from "react-router";
@@ -78,10 +78,18 @@ interface EarningsAssociation {
 	}[];
 	dateAssociated: string | null;
 }
+/** A group of the report in slices (`limit`): its first associations, total and cursor. */
 interface EarningsGroup {
 	mpnId: string;
 	program: Program;
 	associations: EarningsAssociation[];
+	total: number;
+	nextCursor: string | null;
+}
+interface EarningsSlices {
+	items: EarningsGroup[];
+	/** Distinct claims over all groups. */
+	claimCount: number;
 }
 interface UsageRow {
 	month: string;
@@ -275,13 +283,17 @@ function Earnings() {
 	const styles = useStyles();
 	const me = useMe();
 	const [program, setProgram] = useState<Program | "">("");
+	// Each group's first rows with its total (the whole report of a large partner is tens
+	// of MB; the CSV export has it); a group's table asks for more itself.
 	const report = useQuery({
 		queryKey: ["reports", "earnings", program],
 		queryFn: () =>
-			api<{ items: EarningsGroup[] }>(
-				`/reports/earnings${queryString({ program })}`,
+			api<EarningsSlices>(
+				`/reports/earnings${queryString({ program, limit: String(ROWS_SHOWN) })}`,
 			),
 		placeholderData: keepPreviousData,
+		// A refetch starts each table over: not when the window regains focus.
+		refetchOnWindowFocus: false,
 		retry: false,
 	});
 
@@ -300,13 +312,8 @@ function Earnings() {
 		);
 
 	const groups = report.data?.items ?? [];
-	const claims = new Set(
-		groups.flatMap((g) => g.associations.map((a) => a.claimId)),
-	);
 	const byProgram = (p: Program) =>
-		groups
-			.filter((g) => g.program === p)
-			.reduce((n, g) => n + g.associations.length, 0);
+		groups.filter((g) => g.program === p).reduce((n, g) => n + g.total, 0);
 	const csv = `/api/v1/reports/earnings${queryString({ program, format: "csv" })}`;
 
 	return (
@@ -356,7 +363,7 @@ function Earnings() {
 					<ul className={styles.tiles} aria-label={t("earnings.totals")}>
 						<li className={styles.tile}>
 							<Text size={600} weight="semibold" block>
-								{formatNumber(claims.size)}
+								{formatNumber(report.data?.claimCount ?? 0)}
 							</Text>
 							<Caption1>{t("earnings.eligibleAssociations")}</Caption1>
 						</li>
@@ -374,7 +381,10 @@ function Earnings() {
 						))}
 					</ul>
 					{groups.map((g) => (
-						<EarningsGroupTable key={`${g.mpnId}-${g.program}`} group={g} />
+						<EarningsGroupTable
+							key={`${g.mpnId}-${g.program}-${report.dataUpdatedAt}`}
+							group={g}
+						/>
 					))}
 				</>
 			)}
@@ -382,19 +392,29 @@ function Earnings() {
 	);
 }
 
-/** The button under a table that shows more of its rows, while `hidden` rows remain. */
+/**
+ * The button under a table that shows more of its rows, while `hidden` rows remain;
+ * `busy` while they load.
+ */
 function ShowMore({
 	hidden,
 	label,
 	onMore,
+	busy = false,
 }: {
 	hidden: number;
 	label: string;
 	onMore: () => void;
+	busy?: boolean;
 }) {
 	if (hidden <= 0) return null;
 	return (
-		<Button style={{ marginTop: 8 }} onClick={onMore}>
+		<Button
+			style={{ marginTop: 8 }}
+			onClick={onMore}
+			disabled={busy}
+			icon={busy ? <Spinner size="tiny" /> : undefined}
+		>
 			{label}
 		</Button>
 	);
@@ -402,14 +422,39 @@ function ShowMore({
 
 /**
  * One MPN ID and program of the earnings report: its first {@link ROWS_SHOWN}
- * associations, more on request (a large partner's group holds tens of thousands; the
- * CSV export has them all).
+ * associations, {@link MORE_ROWS} more per request from the API (a large partner's group
+ * holds tens of thousands; the CSV export has them all).
  */
 function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 	const { t } = useTranslation("insights");
 	const styles = useStyles();
 	const headingId = useId();
-	const [shown, setShown] = useState(ROWS_SHOWN);
+	const [more, setMore] = useState<{
+		associations: EarningsAssociation[];
+		nextCursor: string | null;
+	}>({ associations: [], nextCursor: g.nextCursor });
+	const loadMore = useMutation({
+		mutationFn: (cursor: string) =>
+			api<EarningsSlices>(
+				`/reports/earnings${queryString({
+					mpnId: g.mpnId,
+					program: g.program,
+					limit: String(MORE_ROWS),
+					cursor,
+				})}`,
+			),
+		onSuccess: (r) => {
+			const next = r.items[0];
+			setMore((m) => ({
+				associations: [...m.associations, ...(next?.associations ?? [])],
+				nextCursor: next?.nextCursor ?? null,
+			}));
+		},
+	});
+	const rows = more.associations.length
+		? [...g.associations, ...more.associations]
+		: g.associations;
+	const hidden = more.nextCursor ? Math.max(g.total - rows.length, 1) : 0;
 	const title = t("earnings.groupTitle", {
 		mpnId: g.mpnId,
 		program: t(`common:program.${g.program}`),
@@ -427,7 +472,7 @@ function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 					{title}
 				</Text>
 				<Badge appearance="tint" color="success">
-					{t("earnings.count", { count: g.associations.length })}
+					{t("earnings.count", { count: g.total })}
 				</Badge>
 			</div>
 			<Scroll label={title}>
@@ -445,7 +490,7 @@ function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 						</TableRow>
 					</TableHeader>
 					<TableBody>
-						{g.associations.slice(0, shown).map((a) => (
+						{rows.map((a) => (
 							<TableRow
 								key={a.claimId}
 								data-testid="earnings-row"
@@ -487,10 +532,17 @@ function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 					</TableBody>
 				</Table>
 			</Scroll>
+			{loadMore.isError && (
+				<ErrorMessage
+					error={loadMore.error}
+					onRetry={() => more.nextCursor && loadMore.mutate(more.nextCursor)}
+				/>
+			)}
 			<ShowMore
-				hidden={g.associations.length - shown}
-				label={t("earnings.showMore", { count: g.associations.length - shown })}
-				onMore={() => setShown((n) => n + MORE_ROWS)}
+				hidden={hidden}
+				label={t("earnings.showMore", { count: hidden })}
+				busy={loadMore.isPending}
+				onMore={() => more.nextCursor && loadMore.mutate(more.nextCursor)}
 			/>
 		</section>
 	);

@@ -373,6 +373,72 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 		);
 	});
 
+	it("R-ACC-2 usage in slices: the first rows, a cursor to the rest, the total and the charts' sums, for a page that shows some and more on request", async () => {
+		const all = ok(await ana.get(`${API}/reports/usage`)).items as UsageItem[];
+		expect(all.length).toBeGreaterThan(2);
+		const listed: UsageItem[] = [];
+		let url = `${API}/reports/usage?limit=2`;
+		for (;;) {
+			const slice = ok(await ana.get(url));
+			expect(slice.total).toBe(all.length);
+			expect(slice.items.length).toBeLessThanOrEqual(2);
+			listed.push(...slice.items);
+			if (!slice.nextCursor) break;
+			url = `${API}/reports/usage?limit=2&cursor=${encodeURIComponent(slice.nextCursor)}`;
+		}
+		// The same rows, field for field and in the same order, as the whole report.
+		expect(listed).toEqual(all);
+		// The series: per workload and month, the rows' sums.
+		const first = ok(await ana.get(`${API}/reports/usage?limit=1`));
+		const sums = new Map<string, { mau: number; pau: number }>();
+		for (const r of all) {
+			const key = `${r.workload}|${r.month}`;
+			const s = sums.get(key) ?? { mau: 0, pau: 0 };
+			s.mau += r.monthlyActiveUsers;
+			s.pau += r.paidAvailableUnits;
+			sums.set(key, s);
+		}
+		expect(
+			first.series.map(
+				(p: {
+					workload: string;
+					month: string;
+					monthlyActiveUsers: number;
+					paidAvailableUnits: number;
+				}) => [
+					`${p.workload}|${p.month}`,
+					p.monthlyActiveUsers,
+					p.paidAvailableUnits,
+				],
+			),
+		).toEqual(
+			[...sums.entries()]
+				.sort((a, b) => (a[0] < b[0] ? -1 : 1))
+				.map(([k, v]) => [k, v.mau, v.pau]),
+		);
+		// With the filters: the filtered rows.
+		const ranged = ok(
+			await ana.get(`${API}/reports/usage?from=2026-09&to=2026-10&limit=1000`),
+		);
+		expect(ranged.items).toEqual(
+			all.filter((i) => i.month >= "2026-09" && i.month <= "2026-10"),
+		);
+		expect(ranged.nextCursor).toBeNull();
+		for (const [query, path] of [
+			["limit=1&cursor=not-a-cursor", "cursor"],
+			[`cursor=${first.nextCursor}`, "limit"],
+			["limit=0", "querystring.limit"],
+			["limit=5&format=csv", "limit"],
+		] as const) {
+			const res = await ana.get(`${API}/reports/usage?${query}`);
+			expectProblem(res, 422, "validation_failed");
+			expect(
+				res.json().errors.map((e: { path: string }) => e.path),
+				query,
+			).toEqual([path]);
+		}
+	});
+
 	it("R-ACC-2 usage is for partner users: every partner role may read it, others get 403", async () => {
 		for (const c of [bea, ivan, daan])
 			expect((await c.get(`${API}/reports/usage`)).statusCode).toBe(200);

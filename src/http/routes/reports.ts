@@ -21,8 +21,10 @@ import {
 import { slaReport } from "../../reports/sla-report.ts";
 import {
 	USAGE_CSV_COLUMNS,
+	USAGE_SLICE_MAX_LIMIT,
 	usageCsvRows,
 	usageReport,
+	usageSlice,
 } from "../../reports/usage-report.ts";
 import { authorize } from "../auth-hooks.ts";
 
@@ -50,6 +52,36 @@ function sendCsv(
 		.type("text/csv; charset=utf-8")
 		.header("content-disposition", `attachment; filename="${fileName}"`)
 		.send(stringify([columns as string[], ...rows]));
+}
+
+/**
+ * A report's `limit` and `cursor` ask for a slice of its JSON: throws
+ * `validation_failed` with format=csv (the export has every row) or a cursor without a
+ * limit; afterwards `limit` is known to be given.
+ */
+function sliceOfJsonOnly(
+	format: string | undefined,
+	limit: number | undefined,
+	cursor: string | undefined,
+): asserts limit is number {
+	if (format === "csv")
+		throw new DomainError(
+			"validation_failed",
+			"limit and cursor slice the JSON report; the CSV export has every row.",
+			[
+				{
+					path: limit !== undefined ? "limit" : "cursor",
+					code: "not_with_csv",
+					message: "Not with format=csv.",
+				},
+			],
+		);
+	if (limit === undefined)
+		throw new DomainError(
+			"validation_failed",
+			"A cursor continues a slice: give the limit with it.",
+			[{ path: "limit", code: "required", message: "Required with cursor." }],
+		);
 }
 
 function rangeError(path: string, message: string): DomainError {
@@ -127,30 +159,7 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				const actor = authorize(req, "viewEarnings");
 				const { program, mpnId, limit, cursor, format } = req.query;
 				if (limit !== undefined || cursor !== undefined) {
-					if (format === "csv")
-						throw new DomainError(
-							"validation_failed",
-							"limit and cursor slice the JSON report; the CSV export lists every association.",
-							[
-								{
-									path: limit !== undefined ? "limit" : "cursor",
-									code: "not_with_csv",
-									message: "Not with format=csv.",
-								},
-							],
-						);
-					if (limit === undefined)
-						throw new DomainError(
-							"validation_failed",
-							"A cursor continues a slice: give the limit with it.",
-							[
-								{
-									path: "limit",
-									code: "required",
-									message: "Required with cursor.",
-								},
-							],
-						);
+					sliceOfJsonOnly(format, limit, cursor);
 					return earningsSummary(ctx, actor, { program, mpnId, limit, cursor });
 				}
 				// Streamed a page of associations at a time (earningsPages): a failure after
@@ -177,11 +186,25 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				schema: {
 					tags: ["reports"],
 					summary:
-						"Usage of the claimed products per month, for your active associations only (R-ACC-2, R-ACC-1); format=csv exports",
+						"Usage of the claimed products per month, for your active associations only (R-ACC-2, R-ACC-1); format=csv exports; limit (and cursor) give a slice with the total and the charts' series",
 					querystring: z.object({
 						tenantId: z.string().trim().min(1).max(100).optional(),
 						from: month,
 						to: month,
+						limit: z.coerce
+							.number()
+							.int()
+							.min(1)
+							.max(USAGE_SLICE_MAX_LIMIT)
+							.optional()
+							.describe(
+								"A slice instead of the whole report: the first `limit` rows with `nextCursor`, the `total` and the charts' `series` (JSON only)",
+							),
+						cursor: z
+							.string()
+							.max(500)
+							.optional()
+							.describe("The previous slice's nextCursor (with a limit)"),
 						format,
 					}),
 				},
@@ -190,9 +213,13 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				const actor = authorize(req, "viewClaims");
 				if (actor.kind !== "partner")
 					throw forbidden("The usage report is for partner users.");
-				const { tenantId, from, to } = req.query;
+				const { tenantId, from, to, limit, cursor } = req.query;
 				if (from && to && from > to)
 					throw rangeError("from", "`from` must not be after `to`.");
+				if (limit !== undefined || cursor !== undefined) {
+					sliceOfJsonOnly(req.query.format, limit, cursor);
+					return usageSlice(ctx, actor, { tenantId, from, to, limit, cursor });
+				}
 				const report = await usageReport(ctx, actor, { tenantId, from, to });
 				if (req.query.format !== "csv") return report;
 				return sendCsv(

@@ -629,4 +629,57 @@ describe("flows through the browser", () => {
 			await deleteClaimCopies(e.ctx.db, "e2e-copy-");
 		}
 	});
+	it("R-ACC-2 the usage tab shows the first 100 rows with the total, the charts' sums from the server, and more on request", async () => {
+		// Ten years more of usage (2015-2024) for the tenants and products of Fabrikam's
+		// active associations: the report then has more rows than the page shows at first.
+		await e.ctx.db.execute(sql`
+			insert into usage_records
+			select distinct c.tenant_id, p.product_id, m.month, 7, 9
+			from claims c
+			join claim_products p on p.claim_id = c.id
+			cross join (select to_char(d, 'YYYY-MM') as month
+				from generate_series('2015-01-01'::date, '2024-12-01'::date, '1 month') d) m
+			where c.partner_organization_id = 'fabrikam' and c.status = 'approved'
+				and c.association->>'status' = 'active'
+			on conflict do nothing`);
+		try {
+			const { context, page } = await e.signIn(BEA);
+			const asked: URL[] = [];
+			page.on("request", (r) => {
+				const url = new URL(r.url());
+				if (url.pathname === "/api/v1/reports/usage") asked.push(url);
+			});
+			await page.goto("/insights?tab=usage");
+			const rows = page.getByTestId("usage-row");
+			await rows.first().waitFor(WAIT);
+			const whole = (await (
+				await context.request.get("/api/v1/reports/usage")
+			).json()) as { items: { tenantId: string }[] };
+			const total = whole.items.length;
+			expect(total).toBeGreaterThan(100);
+			expect(await rows.count()).toBe(100);
+			await page
+				.getByText(`${total.toLocaleString("en-US")} rows`)
+				.waitFor(WAIT);
+			const customers = new Set(whole.items.map((r) => r.tenantId)).size;
+			await page
+				.getByText(
+					customers === 1
+						? "Per workload, for 1 customer."
+						: `Per workload, summed over ${customers} customers.`,
+				)
+				.waitFor(WAIT);
+			expect(asked.map((u) => u.searchParams.get("limit"))).toEqual(["100"]);
+			const more = page.getByRole("button", { name: /show more/i });
+			expect(await more.textContent()).toContain(`${total - 100} left`);
+			await more.click();
+			await expect.poll(() => rows.count(), WAIT).toBe(Math.min(total, 600));
+			expect(asked[1]?.searchParams.get("cursor")).toBeTruthy();
+			await context.close();
+		} finally {
+			await e.ctx.db.execute(
+				sql`delete from usage_records where month < '2025'`,
+			);
+		}
+	});
 });

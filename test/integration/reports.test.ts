@@ -416,6 +416,7 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 				.sort((a, b) => (a[0] < b[0] ? -1 : 1))
 				.map(([k, v]) => [k, v.mau, v.pau]),
 		);
+		expect(first.customers).toBe(new Set(all.map((r) => r.tenantId)).size);
 		// With the filters: the filtered rows.
 		const ranged = ok(
 			await ana.get(`${API}/reports/usage?from=2026-09&to=2026-10&limit=1000`),

@@ -91,6 +91,20 @@ interface EarningsSlices {
 	/** Distinct claims over all groups. */
 	claimCount: number;
 }
+/** The usage report in slices (`limit`): rows, cursor, total and the charts' sums. */
+interface UsageSlice {
+	items: UsageRow[];
+	nextCursor: string | null;
+	total: number;
+	/** Distinct customers (tenants) over all the rows. */
+	customers: number;
+	series: {
+		workload: string;
+		month: string;
+		monthlyActiveUsers: number;
+		paidAvailableUnits: number;
+	}[];
+}
 interface UsageRow {
 	month: string;
 	tenantId: string;
@@ -569,22 +583,52 @@ function Usage() {
 	const [tenantId, setTenantId] = useState("");
 	const [from, setFrom] = useState("");
 	const [to, setTo] = useState("");
-	const [shown, setShown] = useState(ROWS_SHOWN);
 	const rangeInvalid = !!from && !!to && from > to;
 	const monthInvalid =
 		(!!from && !MONTH.test(from)) || (!!to && !MONTH.test(to));
 	const filters = { tenantId, from, to };
+	// The first rows, the total and the charts' sums (a large partner's whole report is
+	// hundreds of MB; the CSV export has it); more rows on request, by the cursor.
 	const report = useQuery({
 		queryKey: ["reports", "usage", filters],
 		queryFn: () =>
-			api<{ items: UsageRow[] }>(`/reports/usage${queryString(filters)}`),
+			api<UsageSlice>(
+				`/reports/usage${queryString({ ...filters, limit: String(ROWS_SHOWN) })}`,
+			),
 		placeholderData: keepPreviousData,
+		// A refetch starts the table over: not when the window regains focus.
+		refetchOnWindowFocus: false,
 		enabled: !rangeInvalid && !monthInvalid,
 	});
+	// Rows added by "show more" to the slice of this fetch (dataUpdatedAt).
+	const [more, setMore] = useState<{
+		of: number;
+		rows: UsageRow[];
+		nextCursor: string | null;
+	} | null>(null);
+	const added = more && more.of === report.dataUpdatedAt ? more : null;
+	const loadMore = useMutation({
+		mutationFn: (cursor: string) =>
+			api<UsageSlice>(
+				`/reports/usage${queryString({ ...filters, limit: String(MORE_ROWS), cursor })}`,
+			),
+		onSuccess: (r) =>
+			setMore({
+				of: report.dataUpdatedAt,
+				rows: [...(added?.rows ?? []), ...r.items],
+				nextCursor: r.nextCursor,
+			}),
+	});
+	const nextCursor = added
+		? added.nextCursor
+		: (report.data?.nextCursor ?? null);
 	// Active associations' tenants for the customer filter (R-ACC-2: only those).
 	const approved = useClaims({ status: "approved", limit: 500 });
 	const [names, setNames] = useState<Record<string, string>>({});
-	const rows = report.data?.items ?? [];
+	const first = report.data?.items ?? [];
+	const rows = added ? [...first, ...added.rows] : first;
+	const total = report.data?.total ?? 0;
+	const hidden = nextCursor ? Math.max(total - rows.length, 1) : 0;
 	// Remember customer names seen in the report, for the tenant filter's labels.
 	const seen = useMemo(() => {
 		const m: Record<string, string> = {};
@@ -627,7 +671,6 @@ function Usage() {
 						selectedOptions={[tenantId]}
 						onOptionSelect={(_, d) => {
 							setTenantId(d.optionValue ?? "");
-							setShown(ROWS_SHOWN);
 						}}
 					>
 						<Option value="">{t("usage.allCustomers")}</Option>
@@ -695,7 +738,10 @@ function Usage() {
 				</EmptyState>
 			) : (
 				<>
-					<UsageCharts rows={rows} />
+					<UsageCharts
+						series={report.data?.series ?? []}
+						customers={report.data?.customers ?? 0}
+					/>
 					<section aria-labelledby="usage-table-title">
 						<Text
 							as="h2"
@@ -707,7 +753,7 @@ function Usage() {
 							{t("usage.tableTitle")}
 						</Text>
 						<Caption1 block style={{ marginBottom: 8 }}>
-							{t("usage.rowCount", { count: rows.length })}
+							{t("usage.rowCount", { count: total })}
 						</Caption1>
 						<Scroll label={t("usage.tableTitle")}>
 							<Table
@@ -737,7 +783,7 @@ function Usage() {
 									</TableRow>
 								</TableHeader>
 								<TableBody>
-									{rows.slice(0, shown).map((r) => (
+									{rows.map((r) => (
 										<TableRow
 											key={`${r.month}-${r.tenantId}-${r.productId}-${r.claimId}`}
 											data-testid="usage-row"
@@ -776,10 +822,17 @@ function Usage() {
 								</TableBody>
 							</Table>
 						</Scroll>
+						{loadMore.isError && (
+							<ErrorMessage
+								error={loadMore.error}
+								onRetry={() => nextCursor && loadMore.mutate(nextCursor)}
+							/>
+						)}
 						<ShowMore
-							hidden={rows.length - shown}
-							label={t("usage.showMore", { count: rows.length - shown })}
-							onMore={() => setShown((n) => n + MORE_ROWS)}
+							hidden={hidden}
+							label={t("usage.showMore", { count: hidden })}
+							busy={loadMore.isPending}
+							onMore={() => nextCursor && loadMore.mutate(nextCursor)}
 						/>
 					</section>
 				</>
@@ -795,38 +848,38 @@ interface ChartPoint {
 	pau: number;
 }
 
-/** Per workload, monthly active users vs paid available units, summed over the customers shown. */
-function UsageCharts({ rows }: { rows: UsageRow[] }) {
+/**
+ * Per workload, monthly active users vs paid available units, summed over the
+ * `customers` of the report (the server's sums: `series`).
+ */
+function UsageCharts({
+	series: sums,
+	customers,
+}: {
+	series: UsageSlice["series"];
+	customers: number;
+}) {
 	const { t } = useTranslation("insights");
 	const styles = useStyles();
 	const series = useMemo(() => {
-		const byWorkload = new Map<string, Map<string, ChartPoint>>();
-		for (const r of rows) {
-			let months = byWorkload.get(r.workload);
-			if (!months) {
-				months = new Map();
-				byWorkload.set(r.workload, months);
-			}
-			const p = months.get(r.month) ?? {
-				month: r.month,
-				label: formatMonth(r.month),
-				mau: 0,
-				pau: 0,
-			};
-			p.mau += r.monthlyActiveUsers;
-			p.pau += r.paidAvailableUnits;
-			months.set(r.month, p);
+		const byWorkload = new Map<string, ChartPoint[]>();
+		for (const p of sums) {
+			const points = byWorkload.get(p.workload) ?? [];
+			points.push({
+				month: p.month,
+				label: formatMonth(p.month),
+				mau: p.monthlyActiveUsers,
+				pau: p.paidAvailableUnits,
+			});
+			byWorkload.set(p.workload, points);
 		}
 		return [...byWorkload.entries()]
 			.sort((a, b) => a[0].localeCompare(b[0]))
-			.map(([workload, months]) => ({
+			.map(([workload, points]) => ({
 				workload,
-				points: [...months.values()].sort((a, b) =>
-					a.month.localeCompare(b.month),
-				),
+				points: points.sort((a, b) => a.month.localeCompare(b.month)),
 			}));
-	}, [rows]);
-	const customers = new Set(rows.map((r) => r.tenantId)).size;
+	}, [sums]);
 	return (
 		<section aria-labelledby="usage-charts-title">
 			<Text as="h2" size={500} weight="semibold" id="usage-charts-title" block>

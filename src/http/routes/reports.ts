@@ -4,8 +4,6 @@
  * partners, their active associations only). Earnings and usage export as CSV.
  */
 import { Readable } from "node:stream";
-import { stringify } from "csv-stringify/sync";
-import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -20,10 +18,10 @@ import {
 } from "../../reports/earnings-report.ts";
 import { slaReport } from "../../reports/sla-report.ts";
 import {
-	USAGE_CSV_COLUMNS,
 	USAGE_SLICE_MAX_LIMIT,
-	usageCsvRows,
-	usageReport,
+	usageCsv,
+	usageJson,
+	usagePages,
 	usageSlice,
 } from "../../reports/usage-report.ts";
 import { authorize } from "../auth-hooks.ts";
@@ -42,18 +40,6 @@ const month = z
 	.optional()
 	.describe("A month, YYYY-MM (inclusive)");
 
-function sendCsv(
-	reply: FastifyReply,
-	fileName: string,
-	columns: readonly string[],
-	rows: unknown[][],
-) {
-	return reply
-		.type("text/csv; charset=utf-8")
-		.header("content-disposition", `attachment; filename="${fileName}"`)
-		.send(stringify([columns as string[], ...rows]));
-}
-
 /**
  * A report's `limit` and `cursor` ask for a slice of its JSON: throws
  * `validation_failed` with format=csv (the export has every row) or a cursor without a
@@ -62,7 +48,7 @@ function sendCsv(
 function sliceOfJsonOnly(
 	format: string | undefined,
 	limit: number | undefined,
-	cursor: string | undefined,
+	_cursor: string | undefined,
 ): asserts limit is number {
 	if (format === "csv")
 		throw new DomainError(
@@ -220,14 +206,17 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					sliceOfJsonOnly(req.query.format, limit, cursor);
 					return usageSlice(ctx, actor, { tenantId, from, to, limit, cursor });
 				}
-				const report = await usageReport(ctx, actor, { tenantId, from, to });
-				if (req.query.format !== "csv") return report;
-				return sendCsv(
-					reply,
-					"usage.csv",
-					USAGE_CSV_COLUMNS,
-					usageCsvRows(report.items),
-				);
+				// Streamed a page of rows at a time (usagePages): a failure after the first
+				// page ends the response without its last chunk (a broken download).
+				const pages = await usagePages(ctx, actor, { tenantId, from, to });
+				if (req.query.format === "csv")
+					return reply
+						.type("text/csv; charset=utf-8")
+						.header("content-disposition", 'attachment; filename="usage.csv"')
+						.send(Readable.from(usageCsv(pages)));
+				return reply
+					.type("application/json; charset=utf-8")
+					.send(Readable.from(usageJson(pages)));
 			},
 		);
 	};

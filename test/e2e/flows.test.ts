@@ -135,6 +135,16 @@ async function next(page: Page) {
 	await page.getByRole("button", { name: "Next", exact: true }).click();
 }
 
+/** The URLs of the requests `page` makes to `pathname` from now on, as they are made. */
+function requestsTo(page: Page, pathname: string): URL[] {
+	const asked: URL[] = [];
+	page.on("request", (r) => {
+		const url = new URL(r.url());
+		if (url.pathname === pathname) asked.push(url);
+	});
+	return asked;
+}
+
 describe("flows through the browser", () => {
 	let e: E2E;
 	let customer: Customer;
@@ -581,11 +591,7 @@ describe("flows through the browser", () => {
 		try {
 			const { context, page } = await e.signIn(BEA);
 			// The page asks for slices, not the whole report (tens of MB for a large partner).
-			const asked: URL[] = [];
-			page.on("request", (r) => {
-				const url = new URL(r.url());
-				if (url.pathname === "/api/v1/reports/earnings") asked.push(url);
-			});
+			const asked = requestsTo(page, "/api/v1/reports/earnings");
 			await page.goto("/insights");
 			const large = page
 				.locator(
@@ -644,11 +650,7 @@ describe("flows through the browser", () => {
 			on conflict do nothing`);
 		try {
 			const { context, page } = await e.signIn(BEA);
-			const asked: URL[] = [];
-			page.on("request", (r) => {
-				const url = new URL(r.url());
-				if (url.pathname === "/api/v1/reports/usage") asked.push(url);
-			});
+			const asked = requestsTo(page, "/api/v1/reports/usage");
 			await page.goto("/insights?tab=usage");
 			const rows = page.getByTestId("usage-row");
 			await rows.first().waitFor(WAIT);

@@ -5,7 +5,6 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../src/auth/actor.ts";
 import { loadClaimView } from "../../src/claims/claim-view.ts";
 import { claimsCsv } from "../../src/claims/claims-csv.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
@@ -15,6 +14,7 @@ import {
 	DB_KINDS,
 	DEMO_IDS,
 	m365ClaimBody,
+	partnerActor,
 	startTestApp,
 	statementCountingContext,
 	type TestApp,
@@ -578,13 +578,7 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 	});
 
 	it("R-DSH-1 the CSV export streams every claim page by page, in the list's order, and refuses a bad cursor before sending", async () => {
-		const fabrikamPartner: Actor = {
-			userId: null,
-			name: "Partner",
-			roles: [],
-			kind: "partner",
-			organizationId: "fabrikam",
-		};
+		const fabrikamPartner = partnerActor("fabrikam");
 		const whole = await ana.get(`${API}/claims?format=csv&sort=dueAt`);
 		expect(whole.statusCode, whole.body).toBe(200);
 		// Pages of 3 claims: the same bytes as the export read in pages of 500, one chunk

@@ -11,7 +11,6 @@ import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../src/auth/actor.ts";
 import { MIGRATIONS_DIR } from "../../src/db/client.ts";
 import {
 	earningsCsv,
@@ -26,6 +25,7 @@ import {
 	DB_KINDS,
 	DEMO_IDS,
 	m365ClaimBody,
+	partnerActor,
 	startTestApp,
 	type TestApp,
 	testDirectory,
@@ -84,6 +84,22 @@ function expectProblem(
 ) {
 	expect(res.statusCode, res.body).toBe(status);
 	expect(res.json().code, res.body).toBe(code);
+}
+
+/** Each query of `cases` to `report` is refused with 422 `validation_failed` naming its path. */
+async function expectRefusedPaths(
+	client: Client,
+	report: string,
+	cases: readonly (readonly [query: string, path: string])[],
+) {
+	for (const [query, path] of cases) {
+		const res = await client.get(`${API}/reports/${report}?${query}`);
+		expectProblem(res, 422, "validation_failed");
+		expect(
+			res.json().errors.map((e: { path: string }) => e.path),
+			query,
+		).toEqual([path]);
+	}
 }
 
 /** Creates a claim with PoE and submits it. */
@@ -425,19 +441,12 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 			all.filter((i) => i.month >= "2026-09" && i.month <= "2026-10"),
 		);
 		expect(ranged.nextCursor).toBeNull();
-		for (const [query, path] of [
+		await expectRefusedPaths(ana, "usage", [
 			["limit=1&cursor=not-a-cursor", "cursor"],
 			[`cursor=${first.nextCursor}`, "limit"],
 			["limit=0", "querystring.limit"],
 			["limit=5&format=csv", "limit"],
-		] as const) {
-			const res = await ana.get(`${API}/reports/usage?${query}`);
-			expectProblem(res, 422, "validation_failed");
-			expect(
-				res.json().errors.map((e: { path: string }) => e.path),
-				query,
-			).toEqual([path]);
-		}
+		]);
 	});
 
 	it("R-ACC-2 usage is for partner users: every partner role may read it, others get 403", async () => {
@@ -568,13 +577,7 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 	});
 
 	it("R-ELG-2 earnings are read a page at a time: a group spans pages with the same body, and a claim no longer eligible when its page is read is left out", async () => {
-		const fabrikam: Actor = {
-			userId: null,
-			name: "Partner",
-			roles: [],
-			kind: "partner",
-			organizationId: "fabrikam",
-		};
+		const fabrikam = partnerActor("fabrikam");
 		const text = async (chunks: AsyncIterable<string>) => {
 			const out: string[] = [];
 			for await (const c of chunks) out.push(c);
@@ -693,7 +696,7 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 			).toEqual(listed);
 			// What cannot be sliced says so.
 			const lastCursor = first.items[1].nextCursor as string;
-			for (const [query, path] of [
+			await expectRefusedPaths(bea, "earnings", [
 				[`limit=1&cursor=${lastCursor}`, "mpnId"],
 				[`mpnId=${m365.mpnId}&limit=1&cursor=${lastCursor}`, "program"],
 				[`${group}&limit=1&cursor=not-a-cursor`, "cursor"],
@@ -701,14 +704,7 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 				["limit=0", "querystring.limit"],
 				["limit=1001", "querystring.limit"],
 				["limit=5&format=csv", "limit"],
-			] as const) {
-				const res = await bea.get(`${API}/reports/earnings?${query}`);
-				expectProblem(res, 422, "validation_failed");
-				expect(
-					res.json().errors.map((e: { path: string }) => e.path),
-					query,
-				).toEqual([path]);
-			}
+			]);
 		} finally {
 			await deleteClaimCopies(t.ctx.db, "slice-");
 		}

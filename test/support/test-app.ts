@@ -15,6 +15,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { expect, inject } from "vitest";
+import type { Actor } from "../../src/auth/actor.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type AppContext, createContext } from "../../src/context.ts";
 import {
@@ -287,6 +288,17 @@ export async function startTestApp(
 			await database.close();
 			rmSync(dataDir, { recursive: true, force: true });
 		},
+	};
+}
+
+/** A partner of `organizationId` as an actor, for calling use cases directly. */
+export function partnerActor(organizationId: string): Actor {
+	return {
+		userId: null,
+		name: "Partner",
+		roles: [],
+		kind: "partner",
+		organizationId,
 	};
 }
 

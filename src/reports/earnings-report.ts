@@ -11,6 +11,7 @@ import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { PROGRAMS, type Program } from "../domain/catalog.ts";
 import { DomainError, forbidden } from "../domain/errors.ts";
+import { decodeSliceCursor, encodeSliceCursor } from "./slice-cursor.ts";
 
 /** One eligible association of an MPN ID in a program. */
 export interface EarningsAssociation {
@@ -172,39 +173,6 @@ export interface EarningsSummaryGroup extends EarningsGroup {
 /** The largest `limit` of {@link earningsSummary}. */
 export const EARNINGS_SUMMARY_MAX_LIMIT = 1000;
 
-function encodeEarningsCursor(key: EarningsKey): string {
-	return Buffer.from(JSON.stringify([key.activatedAt, key.claimId])).toString(
-		"base64url",
-	);
-}
-
-/** A cursor's position in its group's order: [date associated or "", claim ID]. */
-function decodeEarningsCursor(cursor: string): [string, string] {
-	try {
-		const c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-		if (
-			Array.isArray(c) &&
-			c.length === 2 &&
-			typeof c[0] === "string" &&
-			typeof c[1] === "string"
-		)
-			return [c[0], c[1]];
-	} catch {
-		// reported below
-	}
-	throw new DomainError(
-		"validation_failed",
-		"The cursor is not valid; use the nextCursor of the group's previous slice.",
-		[
-			{
-				path: "cursor",
-				code: "invalid_cursor",
-				message: "Not a cursor this API issued.",
-			},
-		],
-	);
-}
-
 /**
  * The earnings report in slices (R-ELG-2), for a page that shows the first associations
  * of each group and more on request instead of all of them: each group (MPN ID and
@@ -226,7 +194,9 @@ export async function earningsSummary(
 	const organizationId = partnerOrganization(actor);
 	let after: [string, string] | undefined;
 	if (opts.cursor !== undefined) {
-		after = decodeEarningsCursor(opts.cursor);
+		// A position in one group's order: [date associated or "", claim ID].
+		const [activatedAt = "", claimId = ""] = decodeSliceCursor(opts.cursor, 2);
+		after = [activatedAt, claimId];
 		if (opts.mpnId === undefined || opts.program === undefined)
 			throw new DomainError(
 				"validation_failed",
@@ -279,7 +249,7 @@ export async function earningsSummary(
 		const lastListed = slice.at(-1);
 		group.nextCursor =
 			end < groupKeys.length && lastListed
-				? encodeEarningsCursor(lastListed)
+				? encodeSliceCursor([lastListed.activatedAt, lastListed.claimId])
 				: null;
 		listed.push(...slice);
 	}

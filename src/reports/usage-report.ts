@@ -14,7 +14,8 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { rowPages } from "../db/row-pages.ts";
-import { DomainError, forbidden } from "../domain/errors.ts";
+import { forbidden } from "../domain/errors.ts";
+import { decodeSliceCursor, encodeSliceCursor } from "./slice-cursor.ts";
 
 /** One row of the usage report. */
 export interface UsageRow {
@@ -128,32 +129,6 @@ export interface UsageSeriesPoint {
 /** The largest `limit` of {@link usageSlice}. */
 export const USAGE_SLICE_MAX_LIMIT = 1000;
 
-/** A cursor: the last listed row's month, tenant ID, product ID and claim ID. */
-function decodeUsageCursor(cursor: string): [string, string, string, string] {
-	try {
-		const c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-		if (
-			Array.isArray(c) &&
-			c.length === 4 &&
-			c.every((v) => typeof v === "string")
-		)
-			return c as [string, string, string, string];
-	} catch {
-		// reported below
-	}
-	throw new DomainError(
-		"validation_failed",
-		"The cursor is not valid; use the nextCursor of the previous slice.",
-		[
-			{
-				path: "cursor",
-				code: "invalid_cursor",
-				message: "Not a cursor this API issued.",
-			},
-		],
-	);
-}
-
 /**
  * The usage report in slices (R-ACC-2), for a page that shows the first rows and more on
  * request: the first `limit` rows after `cursor` in the report's order, `nextCursor`
@@ -176,7 +151,8 @@ export async function usageSlice(
 	series: UsageSeriesPoint[];
 }> {
 	const organizationId = partnerOrganization(actor);
-	const after = query.cursor ? decodeUsageCursor(query.cursor) : undefined;
+	// A cursor: the last listed row's month, tenant ID, product ID and claim ID.
+	const after = query.cursor ? decodeSliceCursor(query.cursor, 4) : undefined;
 	const result = await ctx.db.execute(sql`
 		with r as materialized (${usageRowsSql(organizationId, query)})
 		select json_build_object(
@@ -213,14 +189,12 @@ export async function usageSlice(
 		items,
 		nextCursor:
 			answer.items.length > query.limit && last
-				? Buffer.from(
-						JSON.stringify([
-							last.month,
-							last.tenantId,
-							last.productId,
-							last.claimId,
-						]),
-					).toString("base64url")
+				? encodeSliceCursor([
+						last.month,
+						last.tenantId,
+						last.productId,
+						last.claimId,
+					])
 				: null,
 		total: answer.total,
 		customers: answer.customers,

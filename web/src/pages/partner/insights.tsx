@@ -831,7 +831,8 @@ function Usage() {
 						<ShowMore
 							hidden={hidden}
 							label={t("usage.showMore", { count: hidden })}
-							busy={loadMore.isPending}
+							// Not while other filters' rows load: the cursor is of these.
+							busy={loadMore.isPending || report.isPlaceholderData}
 							onMore={() => nextCursor && loadMore.mutate(nextCursor)}
 						/>
 					</section>

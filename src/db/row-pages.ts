@@ -9,6 +9,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import type { Pool, PoolClient } from "pg";
 import Cursor from "pg-cursor";
 import type { AppContext } from "../context.ts";
+import { DomainError } from "../domain/errors.ts";
 
 /** Rows per page (one FETCH). */
 export const ROW_PAGE_SIZE = 2000;
@@ -19,18 +20,41 @@ export const ROW_PAGE_SIZE = 2000;
  */
 export const ROW_PAGE_READERS = 2;
 
+/** How long (ms) a read waits for one of the {@link ROW_PAGE_READERS} before it is refused. */
+export const ROW_PAGE_READER_WAIT_MS = 30_000;
+
 const dialect = new PgDialect();
 let readers = 0;
 const waiting: (() => void)[] = [];
 
-async function acquireReader(): Promise<() => void> {
-	if (readers >= ROW_PAGE_READERS)
-		await new Promise<void>((resolve) => waiting.push(resolve));
-	else readers++;
+/**
+ * One of the {@link ROW_PAGE_READERS}, waiting up to `waitMs` for one; returns its
+ * release (idempotent). @throws `rate_limited` when none came free in time.
+ */
+async function acquireReader(waitMs: number): Promise<() => void> {
+	if (readers < ROW_PAGE_READERS) readers++;
+	else
+		await new Promise<void>((resolve, reject) => {
+			const take = () => {
+				clearTimeout(timer);
+				resolve();
+			};
+			const timer = setTimeout(() => {
+				waiting.splice(waiting.indexOf(take), 1);
+				reject(
+					new DomainError(
+						"rate_limited",
+						`${ROW_PAGE_READERS} exports are being read from this server already; try again in a minute.`,
+					),
+				);
+			}, waitMs);
+			waiting.push(take);
+		});
 	let released = false;
 	return () => {
 		if (released) return;
 		released = true;
+		// The slot passes to the next waiting read, or becomes free.
 		const next = waiting.shift();
 		if (next) next();
 		else readers--;
@@ -45,7 +69,8 @@ async function acquireReader(): Promise<() => void> {
  *
  * - PostgreSQL: a cursor (`pg-cursor`) on a connection of its own, taken from the pool
  *   and held until the last page or until the consumer stops; at most
- *   {@link ROW_PAGE_READERS} per process at once (more wait).
+ *   {@link ROW_PAGE_READERS} per process at once (more wait, up to `readerWaitMs`,
+ *   default {@link ROW_PAGE_READER_WAIT_MS}, then `rate_limited` is thrown).
  * - PGlite (one session for everything): a `WITH HOLD` cursor, which the statement fills
  *   at once; each page is then its own `FETCH`, so other requests run between pages.
  */
@@ -53,8 +78,15 @@ export async function rowPages<T>(
 	ctx: AppContext,
 	query: SQL,
 	pageSize = ROW_PAGE_SIZE,
+	opts: { readerWaitMs?: number } = {},
 ): Promise<AsyncIterable<T[]>> {
-	if (ctx.dbKind === "postgres") return postgresPages<T>(ctx, query, pageSize);
+	if (ctx.dbKind === "postgres")
+		return postgresPages<T>(
+			ctx,
+			query,
+			pageSize,
+			opts.readerWaitMs ?? ROW_PAGE_READER_WAIT_MS,
+		);
 	return pglitePages<T>(ctx, query, pageSize);
 }
 
@@ -108,9 +140,10 @@ async function postgresPages<T>(
 	ctx: AppContext,
 	query: SQL,
 	pageSize: number,
+	readerWaitMs: number,
 ): Promise<AsyncIterable<T[]>> {
 	const pool = (ctx.db as unknown as { $client: Pool }).$client;
-	const release = await acquireReader();
+	const release = await acquireReader(readerWaitMs);
 	let client: PoolClient | undefined;
 	let cursor: Cursor<T> | undefined;
 	const end = async (err?: unknown) => {

@@ -62,6 +62,33 @@ describe.each(DB_KINDS)("rowPages on %s", (kind) => {
 		expect(await inUse()).toEqual({ cursors: 0, taken: 0 });
 	});
 
+	it.runIf(kind === "postgres")(
+		"holds a connection for at most ROW_PAGE_READERS reads at once; one more waits for a free one, or is refused with rate_limited",
+		async () => {
+			const held = await Promise.all(
+				Array.from({ length: ROW_PAGE_READERS }, () =>
+					rowPages<{ n: number }>(t.ctx, numbers(10), 2),
+				),
+			);
+			expect((await inUse()).taken).toBe(ROW_PAGE_READERS);
+			const refused = await rowPages(t.ctx, numbers(10), 2, {
+				readerWaitMs: 50,
+			}).catch((err: { code?: string }) => err);
+			expect((refused as { code?: string }).code).toBe("rate_limited");
+			// A waiting read gets the first connection given back.
+			const waiting = rowPages<{ n: number }>(t.ctx, numbers(3), 10, {
+				readerWaitMs: 10_000,
+			});
+			await held[0]?.[Symbol.asyncIterator]().return?.();
+			const rows: number[] = [];
+			for await (const page of await waiting)
+				rows.push(...page.map((r) => r.n));
+			expect(rows).toEqual([1, 2, 3]);
+			for (const pages of held) await pages[Symbol.asyncIterator]().return?.();
+			expect(await inUse()).toEqual({ cursors: 0, taken: 0 });
+		},
+	);
+
 	it("throws a failing statement's error before any page, and gives everything back", async () => {
 		const failed = await rowPages(
 			t.ctx,

@@ -4,6 +4,7 @@
  * partners, their active associations only). Earnings and usage export as CSV.
  */
 import { Readable } from "node:stream";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -39,6 +40,32 @@ const month = z
 	.transform((s) => s.slice(0, 7))
 	.optional()
 	.describe("A month, YYYY-MM (inclusive)");
+
+/** How long (ms) a client may leave a streamed export's next page unread. */
+export const EXPORT_IDLE_MS = 60_000;
+
+/**
+ * `pages` as they are read, but when the client has not taken the last one after
+ * `idleMs` (it stopped reading: the response's back-pressure holds the next), the
+ * response is dropped; the stream then stops `pages`, which gives back what the read
+ * holds (a usage export holds a database connection).
+ */
+export async function* untilStalled<T>(
+	pages: AsyncIterable<T>,
+	reply: FastifyReply,
+	idleMs = EXPORT_IDLE_MS,
+): AsyncGenerator<T> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		for await (const page of pages) {
+			timer = setTimeout(() => reply.raw.destroy(), idleMs);
+			yield page;
+			clearTimeout(timer);
+		}
+	} finally {
+		clearTimeout(timer);
+	}
+}
 
 /**
  * A report's `limit` and `cursor` ask for a slice of its JSON: throws
@@ -213,10 +240,10 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					return reply
 						.type("text/csv; charset=utf-8")
 						.header("content-disposition", 'attachment; filename="usage.csv"')
-						.send(Readable.from(usageCsv(pages)));
+						.send(Readable.from(usageCsv(untilStalled(pages, reply))));
 				return reply
 					.type("application/json; charset=utf-8")
-					.send(Readable.from(usageJson(pages)));
+					.send(Readable.from(usageJson(untilStalled(pages, reply))));
 			},
 		);
 	};

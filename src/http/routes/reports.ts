@@ -68,14 +68,13 @@ export async function* untilStalled<T>(
 }
 
 /**
- * A report's `limit` and `cursor` ask for a slice of its JSON: throws
- * `validation_failed` with format=csv (the export has every row) or a cursor without a
- * limit; afterwards `limit` is known to be given.
+ * Called when a report's `limit` or `cursor` is given (they ask for a slice of its
+ * JSON): throws `validation_failed` with format=csv (the export has every row) or
+ * without a limit (a cursor alone); afterwards `limit` is known to be given.
  */
 function sliceOfJsonOnly(
 	format: string | undefined,
 	limit: number | undefined,
-	_cursor: string | undefined,
 ): asserts limit is number {
 	if (format === "csv")
 		throw new DomainError(
@@ -172,7 +171,7 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				const actor = authorize(req, "viewEarnings");
 				const { program, mpnId, limit, cursor, format } = req.query;
 				if (limit !== undefined || cursor !== undefined) {
-					sliceOfJsonOnly(format, limit, cursor);
+					sliceOfJsonOnly(format, limit);
 					return earningsSummary(ctx, actor, { program, mpnId, limit, cursor });
 				}
 				// Streamed a page of associations at a time (earningsPages): a failure after
@@ -230,7 +229,7 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				if (from && to && from > to)
 					throw rangeError("from", "`from` must not be after `to`.");
 				if (limit !== undefined || cursor !== undefined) {
-					sliceOfJsonOnly(req.query.format, limit, cursor);
+					sliceOfJsonOnly(req.query.format, limit);
 					return usageSlice(ctx, actor, { tenantId, from, to, limit, cursor });
 				}
 				// Streamed a page of rows at a time (usagePages): a failure after the first

@@ -88,3 +88,13 @@ export function requireCapability(actor: Actor, capability: Capability): void {
 		);
 	}
 }
+
+/**
+ * The partner organization the actor acts for. @throws `forbidden` (403) with `message`
+ * for anyone else (reviewers, customer admins, the system, a partner without one).
+ */
+export function partnerOrganizationOf(actor: Actor, message: string): string {
+	if (actor.kind !== "partner" || !actor.organizationId)
+		throw forbidden(message);
+	return actor.organizationId;
+}

@@ -18,8 +18,9 @@ import { NAMED_READ_MARKER } from "../db/pglite-statements.ts";
 import { preparedOnce } from "../db/prepared.ts";
 import { claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
 import { CLAIM_STATUSES, type ClaimStatus } from "../domain/claim-lifecycle.ts";
+import { decodeCursor, encodeCursor } from "../domain/cursor.ts";
 import { REVIEWER_SLA_OF_STATUS } from "../domain/deadlines.ts";
-import { DomainError, notFound } from "../domain/errors.ts";
+import { notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
 import { findCompetitors } from "./claim-products.ts";
 import {
@@ -83,41 +84,18 @@ interface Cursor {
 	id: string;
 }
 
-function encodeCursor(c: Cursor): string {
-	return Buffer.from(JSON.stringify(c)).toString("base64url");
-}
-
 /** A cursor's instant: `toISOString()`'s form, which the list's statement writes. */
 const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-function decodeCursor(s: string): Cursor {
-	try {
-		const c = JSON.parse(
-			Buffer.from(s, "base64url").toString("utf8"),
-		) as Cursor;
-		if (typeof c.id !== "string" || (c.v !== null && typeof c.v !== "string"))
-			throw new Error("shape");
-		// As the page wrote it (ISO 8601 UTC with milliseconds): PostgreSQL reads more
-		// forms than this, and `Date.parse` others again.
-		if (
-			c.v !== null &&
-			(!CURSOR_INSTANT.test(c.v) || Number.isNaN(Date.parse(c.v)))
-		)
-			throw new Error("date");
-		return c;
-	} catch {
-		throw new DomainError(
-			"validation_failed",
-			"The cursor is not valid; use the nextCursor of the previous page.",
-			[
-				{
-					path: "cursor",
-					code: "invalid_cursor",
-					message: "Not a cursor this API issued.",
-				},
-			],
-		);
-	}
+/** A list cursor: an id, and a sort value as the page wrote it (or null). */
+function isListCursor(c: unknown): c is Cursor {
+	if (typeof c !== "object" || c === null) return false;
+	const { v, id } = c as Partial<Cursor>;
+	if (typeof id !== "string" || (v !== null && typeof v !== "string"))
+		return false;
+	// As the page wrote it (ISO 8601 UTC with milliseconds): PostgreSQL reads more
+	// forms than this, and `Date.parse` others again.
+	return v === null || (CURSOR_INSTANT.test(v) && !Number.isNaN(Date.parse(v)));
 }
 
 /** Which claims the actor may list: partners their organization's, reviewers all. */
@@ -217,7 +195,7 @@ export async function listClaimsJson(
 		conds: filterConditions(actor, query),
 		column: byDue ? "dueAt" : "updatedAt",
 		descending: query.sort.startsWith("-"),
-		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
+		cursor: query.cursor ? decodeCursor(query.cursor, isListCursor) : undefined,
 		limit: query.limit,
 	});
 	return { items: pageItems(rows), nextCursor };
@@ -570,7 +548,7 @@ export async function reviewQueueJson(
 		conds,
 		column: "dueAt",
 		descending: false,
-		cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
+		cursor: query.cursor ? decodeCursor(query.cursor, isListCursor) : undefined,
 		limit: query.limit,
 	});
 	return {

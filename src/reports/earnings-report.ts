@@ -7,11 +7,11 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { sql } from "drizzle-orm";
-import type { Actor } from "../auth/actor.ts";
+import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { PROGRAMS, type Program } from "../domain/catalog.ts";
-import { DomainError, forbidden } from "../domain/errors.ts";
-import { decodeSliceCursor, encodeSliceCursor } from "./slice-cursor.ts";
+import { decodeCursor, encodeCursor, stringsOf } from "../domain/cursor.ts";
+import { DomainError } from "../domain/errors.ts";
 
 /** One eligible association of an MPN ID in a program. */
 export interface EarningsAssociation {
@@ -157,9 +157,10 @@ export async function earningsPages(
 
 /** The actor's partner organization; throws `forbidden` for anyone else. */
 function partnerOrganization(actor: Actor): string {
-	if (actor.kind !== "partner" || !actor.organizationId)
-		throw forbidden("Earnings reports are for partner organizations.");
-	return actor.organizationId;
+	return partnerOrganizationOf(
+		actor,
+		"Earnings reports are for partner organizations.",
+	);
 }
 
 /** A group of {@link earningsSummary}: a slice of its associations, its total and the rest's cursor. */
@@ -195,7 +196,10 @@ export async function earningsSummary(
 	let after: [string, string] | undefined;
 	if (opts.cursor !== undefined) {
 		// A position in one group's order: [date associated or "", claim ID].
-		const [activatedAt = "", claimId = ""] = decodeSliceCursor(opts.cursor, 2);
+		const [activatedAt = "", claimId = ""] = decodeCursor(
+			opts.cursor,
+			stringsOf(2),
+		);
 		after = [activatedAt, claimId];
 		if (opts.mpnId === undefined || opts.program === undefined)
 			throw new DomainError(
@@ -249,7 +253,7 @@ export async function earningsSummary(
 		const lastListed = slice.at(-1);
 		group.nextCursor =
 			end < groupKeys.length && lastListed
-				? encodeSliceCursor([lastListed.activatedAt, lastListed.claimId])
+				? encodeCursor([lastListed.activatedAt, lastListed.claimId])
 				: null;
 		listed.push(...slice);
 	}

@@ -11,11 +11,10 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { type SQL, sql } from "drizzle-orm";
-import type { Actor } from "../auth/actor.ts";
+import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { rowPages } from "../db/row-pages.ts";
-import { forbidden } from "../domain/errors.ts";
-import { decodeSliceCursor, encodeSliceCursor } from "./slice-cursor.ts";
+import { decodeCursor, encodeCursor, stringsOf } from "../domain/cursor.ts";
 
 /** One row of the usage report. */
 export interface UsageRow {
@@ -46,9 +45,10 @@ export interface UsageQuery {
 
 /** The actor's partner organization; throws `forbidden` for anyone else. */
 function partnerOrganization(actor: Actor): string {
-	if (actor.kind !== "partner" || !actor.organizationId)
-		throw forbidden("The usage report is for partner organizations.");
-	return actor.organizationId;
+	return partnerOrganizationOf(
+		actor,
+		"The usage report is for partner organizations.",
+	);
 }
 
 /**
@@ -152,7 +152,9 @@ export async function usageSlice(
 }> {
 	const organizationId = partnerOrganization(actor);
 	// A cursor: the last listed row's month, tenant ID, product ID and claim ID.
-	const after = query.cursor ? decodeSliceCursor(query.cursor, 4) : undefined;
+	const after = query.cursor
+		? decodeCursor(query.cursor, stringsOf(4))
+		: undefined;
 	const result = await ctx.db.execute(sql`
 		with r as materialized (${usageRowsSql(organizationId, query)})
 		select json_build_object(
@@ -189,7 +191,7 @@ export async function usageSlice(
 		items,
 		nextCursor:
 			answer.items.length > query.limit && last
-				? encodeSliceCursor([
+				? encodeCursor([
 						last.month,
 						last.tenantId,
 						last.productId,

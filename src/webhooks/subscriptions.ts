@@ -4,11 +4,11 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Actor } from "../auth/actor.ts";
+import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import { EVENT_TYPES, type EventType } from "../claims/history.ts";
 import type { AppContext } from "../context.ts";
 import { deliveries, webhooks } from "../db/schema.ts";
-import { forbidden, notFound } from "../domain/errors.ts";
+import { notFound } from "../domain/errors.ts";
 
 /** A subscription as the API shows it (no secret). */
 export interface WebhookView {
@@ -42,11 +42,10 @@ function view(row: typeof webhooks.$inferSelect): WebhookView {
 
 /** The actor's partner organization; subscriptions belong to one. @throws `forbidden`. */
 function organizationOf(actor: Actor): string {
-	if (actor.kind !== "partner" || !actor.organizationId)
-		throw forbidden(
-			"Webhook subscriptions belong to a partner organization; sign in as its global or incentives admin.",
-		);
-	return actor.organizationId;
+	return partnerOrganizationOf(
+		actor,
+		"Webhook subscriptions belong to a partner organization; sign in as its global or incentives admin.",
+	);
 }
 
 /** Subscribes the actor's organization. Returns the subscription with its secret (shown once). */

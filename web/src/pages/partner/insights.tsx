@@ -33,7 +33,11 @@ import {
 	DataTrendingRegular,
 	MoneyRegular,
 } from "@fluentui/react-icons";
-import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import {
+	keepPreviousData,
+	useInfiniteQuery,
+	useQuery,
+} from "@tanstack/react-query";
 import { type ReactNode, useEffect, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link as RouterLink, useSearchParams } from "react-router";
@@ -396,8 +400,9 @@ function Earnings() {
 					</ul>
 					{groups.map((g) => (
 						<EarningsGroupTable
-							key={`${g.mpnId}-${g.program}-${report.dataUpdatedAt}`}
+							key={`${g.mpnId}-${g.program}`}
 							group={g}
+							of={report.dataUpdatedAt}
 						/>
 					))}
 				</>
@@ -439,36 +444,41 @@ function ShowMore({
  * associations, {@link MORE_ROWS} more per request from the API (a large partner's group
  * holds tens of thousands; the CSV export has them all).
  */
-function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
+function EarningsGroupTable({
+	group: g,
+	of,
+}: {
+	group: EarningsGroup;
+	/** When the report with this group was read (a new read starts the table over). */
+	of: number;
+}) {
 	const { t } = useTranslation("insights");
 	const styles = useStyles();
 	const headingId = useId();
-	const [more, setMore] = useState<{
-		associations: EarningsAssociation[];
-		nextCursor: string | null;
-	}>({ associations: [], nextCursor: g.nextCursor });
-	const loadMore = useMutation({
-		mutationFn: (cursor: string) =>
-			api<EarningsSlices>(
-				`/reports/earnings${queryString({
-					mpnId: g.mpnId,
-					program: g.program,
-					limit: String(MORE_ROWS),
-					cursor,
-				})}`,
-			),
-		onSuccess: (r) => {
-			const next = r.items[0];
-			setMore((m) => ({
-				associations: [...m.associations, ...(next?.associations ?? [])],
-				nextCursor: next?.nextCursor ?? null,
-			}));
-		},
+	// The report's slice of the group is the first page; "show more" reads the next.
+	const slices = useInfiniteQuery({
+		queryKey: ["reports", "earnings", "group", g.mpnId, g.program, of],
+		queryFn: async ({ pageParam }) =>
+			(
+				await api<EarningsSlices>(
+					`/reports/earnings${queryString({
+						mpnId: g.mpnId,
+						program: g.program,
+						limit: String(pageParam ? MORE_ROWS : ROWS_SHOWN),
+						cursor: pageParam,
+					})}`,
+				)
+			).items[0] ?? { ...g, associations: [], nextCursor: null },
+		initialPageParam: undefined as string | undefined,
+		getNextPageParam: (last) => last.nextCursor ?? undefined,
+		initialData: { pages: [g], pageParams: [undefined] },
+		staleTime: Number.POSITIVE_INFINITY,
 	});
-	const rows = more.associations.length
-		? [...g.associations, ...more.associations]
-		: g.associations;
-	const hidden = more.nextCursor ? Math.max(g.total - rows.length, 1) : 0;
+	const rows = useMemo(
+		() => slices.data.pages.flatMap((p) => p.associations),
+		[slices.data],
+	);
+	const hidden = slices.hasNextPage ? Math.max(g.total - rows.length, 1) : 0;
 	const title = t("earnings.groupTitle", {
 		mpnId: g.mpnId,
 		program: t(`common:program.${g.program}`),
@@ -546,17 +556,17 @@ function EarningsGroupTable({ group: g }: { group: EarningsGroup }) {
 					</TableBody>
 				</Table>
 			</Scroll>
-			{loadMore.isError && (
+			{slices.isFetchNextPageError && (
 				<ErrorMessage
-					error={loadMore.error}
-					onRetry={() => more.nextCursor && loadMore.mutate(more.nextCursor)}
+					error={slices.error}
+					onRetry={() => slices.fetchNextPage()}
 				/>
 			)}
 			<ShowMore
 				hidden={hidden}
 				label={t("earnings.showMore", { count: hidden })}
-				busy={loadMore.isPending}
-				onMore={() => more.nextCursor && loadMore.mutate(more.nextCursor)}
+				busy={slices.isFetchingNextPage}
+				onMore={() => slices.fetchNextPage()}
 			/>
 		</section>
 	);
@@ -588,47 +598,35 @@ function Usage() {
 		(!!from && !MONTH.test(from)) || (!!to && !MONTH.test(to));
 	const filters = { tenantId, from, to };
 	// The first rows, the total and the charts' sums (a large partner's whole report is
-	// hundreds of MB; the CSV export has it); more rows on request, by the cursor.
-	const report = useQuery({
+	// hundreds of MB; the CSV export has it); "show more" reads the next rows by cursor.
+	const report = useInfiniteQuery({
 		queryKey: ["reports", "usage", filters],
-		queryFn: () =>
+		queryFn: ({ pageParam }) =>
 			api<UsageSlice>(
-				`/reports/usage${queryString({ ...filters, limit: String(ROWS_SHOWN) })}`,
+				`/reports/usage${queryString({
+					...filters,
+					limit: String(pageParam ? MORE_ROWS : ROWS_SHOWN),
+					cursor: pageParam,
+				})}`,
 			),
+		initialPageParam: undefined as string | undefined,
+		getNextPageParam: (last) => last.nextCursor ?? undefined,
 		placeholderData: keepPreviousData,
-		// A refetch starts the table over: not when the window regains focus.
+		// Each page is a statement over all the rows (seconds for a large partner), and a
+		// refetch reads every page shown: not when the window regains focus.
 		refetchOnWindowFocus: false,
 		enabled: !rangeInvalid && !monthInvalid,
 	});
-	// Rows added by "show more" to the slice of this fetch (dataUpdatedAt).
-	const [more, setMore] = useState<{
-		of: number;
-		rows: UsageRow[];
-		nextCursor: string | null;
-	} | null>(null);
-	const added = more && more.of === report.dataUpdatedAt ? more : null;
-	const loadMore = useMutation({
-		mutationFn: (cursor: string) =>
-			api<UsageSlice>(
-				`/reports/usage${queryString({ ...filters, limit: String(MORE_ROWS), cursor })}`,
-			),
-		onSuccess: (r) =>
-			setMore({
-				of: report.dataUpdatedAt,
-				rows: [...(added?.rows ?? []), ...r.items],
-				nextCursor: r.nextCursor,
-			}),
-	});
-	const nextCursor = added
-		? added.nextCursor
-		: (report.data?.nextCursor ?? null);
+	const firstPage = report.data?.pages[0];
 	// Active associations' tenants for the customer filter (R-ACC-2: only those).
 	const approved = useClaims({ status: "approved", limit: 500 });
 	const [names, setNames] = useState<Record<string, string>>({});
-	const first = report.data?.items ?? [];
-	const rows = added ? [...first, ...added.rows] : first;
-	const total = report.data?.total ?? 0;
-	const hidden = nextCursor ? Math.max(total - rows.length, 1) : 0;
+	const rows = useMemo(
+		() => report.data?.pages.flatMap((p) => p.items) ?? [],
+		[report.data],
+	);
+	const total = firstPage?.total ?? 0;
+	const hidden = report.hasNextPage ? Math.max(total - rows.length, 1) : 0;
 	// Remember customer names seen in the report, for the tenant filter's labels.
 	const seen = useMemo(() => {
 		const m: Record<string, string> = {};
@@ -724,7 +722,7 @@ function Usage() {
 
 			{rangeInvalid || monthInvalid ? null : report.isLoading ? (
 				<Loading />
-			) : report.isError ? (
+			) : report.isError && !report.isFetchNextPageError ? (
 				<ErrorMessage error={report.error} onRetry={() => report.refetch()} />
 			) : rows.length === 0 ? (
 				<EmptyState
@@ -739,8 +737,8 @@ function Usage() {
 			) : (
 				<>
 					<UsageCharts
-						series={report.data?.series ?? []}
-						customers={report.data?.customers ?? 0}
+						series={firstPage?.series ?? []}
+						customers={firstPage?.customers ?? 0}
 					/>
 					<section aria-labelledby="usage-table-title">
 						<Text
@@ -822,18 +820,18 @@ function Usage() {
 								</TableBody>
 							</Table>
 						</Scroll>
-						{loadMore.isError && (
+						{report.isFetchNextPageError && (
 							<ErrorMessage
-								error={loadMore.error}
-								onRetry={() => nextCursor && loadMore.mutate(nextCursor)}
+								error={report.error}
+								onRetry={() => report.fetchNextPage()}
 							/>
 						)}
 						<ShowMore
 							hidden={hidden}
 							label={t("usage.showMore", { count: hidden })}
 							// Not while other filters' rows load: the cursor is of these.
-							busy={loadMore.isPending || report.isPlaceholderData}
-							onMore={() => nextCursor && loadMore.mutate(nextCursor)}
+							busy={report.isFetchingNextPage || report.isPlaceholderData}
+							onMore={() => report.fetchNextPage()}
 						/>
 					</section>
 				</>

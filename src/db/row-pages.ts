@@ -173,7 +173,7 @@ async function pglitePages<T>(
 	query: SQL,
 	pageSize: number,
 ): Promise<AsyncIterable<T[]>> {
-	const name = sql.identifier(`cpor_rows_${process.pid}_${++cursorCount}`);
+	const name = sql.identifier(`cpor_rows_${++cursorCount}`);
 	await ctx.db.execute(
 		sql`declare ${name} no scroll cursor with hold for ${query}`,
 	);

@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { Queryable } from "../db/client.ts";
+import { containsPattern } from "../db/like.ts";
 import { NAMED_READ_MARKER } from "../db/pglite-statements.ts";
 import { preparedOnce } from "../db/prepared.ts";
 import { claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
@@ -127,7 +128,7 @@ function filterConditions(
 	if (query.competing)
 		conds.push(eq(claims.competing, query.competing === "true"));
 	if (query.q?.trim()) {
-		const like = `%${query.q.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+		const like = containsPattern(query.q.trim());
 		conds.push(
 			or(
 				ilike(claims.name, like),

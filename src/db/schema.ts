@@ -153,6 +153,13 @@ export const apiTokens = pgTable("api_tokens", {
 export const REVIEW_QUEUE_PREDICATE = sql`(status in ('submitted', 'under_review') or (status = 'rejected' and dispute->>'status' = 'open'))`;
 
 /**
+ * Claims whose association is active (R-TIME-6: approved, consent window passed without
+ * an opt-out): the usage report's and the earnings report's claims (R-ACC-2, R-ELG-2).
+ * Shared by the partial index and the customer search, as above.
+ */
+export const ACTIVE_ASSOCIATION_PREDICATE = sql`(status = 'approved' and association->>'status' = 'active')`;
+
+/**
  * Claims (SPEC section 3). Nested parts the API returns whole (contacts, the information
  * request, rejection, dispute, association, eligibility) are JSONB; every deadline of
  * SPEC section 5 is its own column so timers and the queue can use indexes.
@@ -246,6 +253,12 @@ export const claims = pgTable(
 		index("claims_updated_idx").on(t.updatedAt, t.id),
 		index("claims_status_due_idx").on(t.status, t.dueAt, t.id),
 		index("claims_tenant_idx").on(t.tenantId),
+		// The partner's customers with an active association (R-ACC-2: the usage
+		// report's customer search), read from the index alone; only those claims'
+		// writes pay for it.
+		index("claims_org_active_tenant_idx")
+			.on(t.partnerOrganizationId, t.tenantId, t.domain)
+			.where(ACTIVE_ASSOCIATION_PREDICATE),
 		index("claims_partner_response_due_idx")
 			.on(t.partnerResponseDue)
 			.where(sql`status = 'partner_action_required'`),

@@ -295,13 +295,16 @@ async function earningsPage(
 		) with ordinality as k(claim_id, program, n)
 		-- Each key's claim by the primary key (a LATERAL with LIMIT is never turned into a
 		-- join: a merge join read the index from its start to the page's last key, more
-		-- for each page, where the table's statistics were out of date).
+		-- for each page, where the table's statistics were out of date). The claim's
+		-- conditions are in a CASE, which the planner cannot match to the partial index
+		-- of active associations (claims_org_active_tenant_idx): with out-of-date
+		-- statistics it scanned that index for each key, where 70,000 had just been added.
 		cross join lateral (
 			select c.* from claims c
 			where c.id = k.claim_id
-				and c.partner_organization_id = ${organizationId}
-				and c.status = 'approved'
-				and c.association->>'status' = 'active'
+				and case when c.partner_organization_id = ${organizationId}
+					and c.status = 'approved'
+					and c.association->>'status' = 'active' then true else false end
 			limit 1
 		) c
 		left join tenants t on t.tenant_id = c.tenant_id

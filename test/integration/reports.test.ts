@@ -39,7 +39,7 @@ interface Claim {
 	status: string;
 	mpnId: string;
 	activity: string;
-	customer: { tenantId: string };
+	customer: { tenantId: string; domain: string };
 	products: { productId: string; subscriptionId: string | null }[];
 	deadlines: Record<string, string | null>;
 	association: { status: string; activatedAt: string | null } | null;
@@ -456,6 +456,111 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 		expectProblem(await carl.get(`${API}/reports/usage`), 403, "forbidden");
 		expectProblem(
 			await t.anonymous().get(`${API}/reports/usage`),
+			401,
+			"unauthenticated",
+		);
+	});
+
+	it("R-ACC-2 the usage report's customers: the active associations' tenants only, by name, searched by name, domain or tenant ID, in pages", async () => {
+		const customers = async (client: Client, query = "") =>
+			ok(await client.get(`${API}/reports/usage/customers${query}`));
+		// Fabrikam: Contoso (two active claims; the SharePoint one is pending consent).
+		const contoso = {
+			tenantId: DEMO_IDS.tenants.contoso,
+			name: tenantName(DEMO_IDS.tenants.contoso),
+			domain: [teams.customer.domain, sales.customer.domain].sort()[0],
+		};
+		expect(await customers(ana)).toEqual({
+			items: [contoso],
+			nextCursor: null,
+		});
+		// Northwind: Adventure Works, nothing of Fabrikam's.
+		expect((await customers(nora)).items).toEqual([
+			expect.objectContaining({ tenantId: DEMO_IDS.tenants.adventureWorks }),
+		]);
+		// Searched case-insensitively in the name, the tenant ID and each claimed domain.
+		const found = async (q: string) =>
+			(await customers(ana, `?q=${encodeURIComponent(q)}`)).items.map(
+				(c: { tenantId: string }) => c.tenantId,
+			);
+		const [nameWord] = (contoso.name ?? "").split(" ");
+		for (const q of [
+			nameWord?.toUpperCase() ?? "",
+			DEMO_IDS.tenants.contoso.slice(9, 18),
+			teams.customer.domain.slice(2),
+			sales.customer.domain.toUpperCase(),
+		])
+			expect(await found(q), q).toEqual([DEMO_IDS.tenants.contoso]);
+		expect(await found("adventure")).toEqual([]);
+		// LIKE's wildcards are text: "%" and "_" match only themselves.
+		expect(await found("%")).toEqual([]);
+		expect(await found("_")).toEqual([]);
+
+		// Four more customers: copies of the Teams claim on other tenants of the directory.
+		const others = (testDirectory().tenants ?? [])
+			.filter(
+				(x) =>
+					x.tenantId !== DEMO_IDS.tenants.contoso &&
+					x.tenantId !== DEMO_IDS.tenants.adventureWorks,
+			)
+			.slice(0, 4);
+		// And a fifth, no longer active: not listed.
+		await copyClaim(t.ctx.db, teams.id, 5, "cust-");
+		try {
+			for (const [i, other] of [...others, others[0]].entries())
+				await t.ctx.db.execute(
+					sql`update claims set tenant_id = ${other?.tenantId ?? ""},
+						domain = ${`cust-${i}.example`} where id = ${`cust-${i + 1}`}`,
+				);
+			await t.ctx.db.execute(
+				sql`update claims set status = 'withdrawn' where id = 'cust-5'`,
+			);
+			const listed: {
+				tenantId: string;
+				name: string | null;
+				domain: string;
+			}[] = [];
+			let query = "?limit=2";
+			for (;;) {
+				const page = await customers(ana, query);
+				expect(page.items.length).toBeLessThanOrEqual(2);
+				listed.push(...page.items);
+				if (!page.nextCursor) break;
+				query = `?limit=2&cursor=${encodeURIComponent(page.nextCursor)}`;
+			}
+			const expected = [
+				contoso,
+				...others.map((o, i) => ({
+					tenantId: o.tenantId,
+					name: o.name,
+					domain: `cust-${i}.example`,
+				})),
+			].sort(
+				(a, b) =>
+					(a.name ?? "")
+						.toLowerCase()
+						.localeCompare((b.name ?? "").toLowerCase()) ||
+					a.tenantId.localeCompare(b.tenantId),
+			);
+			expect(listed).toEqual(expected);
+			expect(await found("cust-4.example")).toEqual([]);
+			expect(await found("cust-2.example")).toEqual([others[2]?.tenantId]);
+		} finally {
+			await deleteClaimCopies(t.ctx.db, "cust-");
+		}
+
+		await expectRefusedPaths(ana, "usage/customers", [
+			["cursor=not-a-cursor", "cursor"],
+			["limit=0", "querystring.limit"],
+			["limit=101", "querystring.limit"],
+		]);
+		expectProblem(
+			await rita.get(`${API}/reports/usage/customers`),
+			403,
+			"forbidden",
+		);
+		expectProblem(
+			await t.anonymous().get(`${API}/reports/usage/customers`),
 			401,
 			"unauthenticated",
 		);

@@ -19,8 +19,10 @@ import {
 } from "../../reports/earnings-report.ts";
 import { slaReport } from "../../reports/sla-report.ts";
 import {
+	USAGE_CUSTOMERS_MAX_LIMIT,
 	USAGE_SLICE_MAX_LIMIT,
 	usageCsv,
+	usageCustomers,
 	usageJson,
 	usagePages,
 	usageSlice,
@@ -102,7 +104,10 @@ function rangeError(path: string, message: string): DomainError {
 	]);
 }
 
-/** Registers /reports/sla, /reports/earnings and /reports/usage under /api/v1. */
+/**
+ * Registers /reports/sla, /reports/earnings, /reports/usage and
+ * /reports/usage/customers under /api/v1.
+ */
 export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 	return async (app) => {
 		app.get(
@@ -243,6 +248,43 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				return reply
 					.type("application/json; charset=utf-8")
 					.send(Readable.from(usageJson(untilStalled(pages, reply))));
+			},
+		);
+
+		app.get(
+			"/reports/usage/customers",
+			{
+				schema: {
+					tags: ["reports"],
+					summary:
+						"The customers the usage report can be filtered by: your active associations' tenants (R-ACC-2), by name, searched with q",
+					querystring: z.object({
+						q: z
+							.string()
+							.max(200)
+							.optional()
+							.describe(
+								"Only customers whose name, tenant ID or a claimed domain contains this (case-insensitive)",
+							),
+						limit: z.coerce
+							.number()
+							.int()
+							.min(1)
+							.max(USAGE_CUSTOMERS_MAX_LIMIT)
+							.default(20),
+						cursor: z
+							.string()
+							.max(500)
+							.optional()
+							.describe("The previous page's nextCursor"),
+					}),
+				},
+			},
+			async (req) => {
+				const actor = authorize(req, "viewClaims");
+				if (actor.kind !== "partner")
+					throw forbidden("The usage report is for partner users.");
+				return usageCustomers(ctx, actor, req.query);
 			},
 		);
 	};

@@ -656,7 +656,9 @@ describe("flows through the browser", () => {
 			await rows.first().waitFor(WAIT);
 			const whole = (await (
 				await context.request.get("/api/v1/reports/usage")
-			).json()) as { items: { tenantId: string }[] };
+			).json()) as {
+				items: { tenantId: string; customerName: string | null }[];
+			};
 			const total = whole.items.length;
 			expect(total).toBeGreaterThan(100);
 			expect(await rows.count()).toBe(100);
@@ -677,6 +679,39 @@ describe("flows through the browser", () => {
 			await more.click();
 			await expect.poll(() => rows.count(), WAIT).toBe(Math.min(total, 600));
 			expect(asked[1]?.searchParams.get("cursor")).toBeTruthy();
+
+			// The customer filter searches the customers on the server as one types
+			// (a large partner has tens of thousands); picking one filters the report.
+			const named = whole.items.find((r) => r.customerName) as {
+				tenantId: string;
+				customerName: string;
+			};
+			const searched = requestsTo(page, "/api/v1/reports/usage/customers");
+			const box = page.getByRole("combobox", { name: "Customer" });
+			await box.click();
+			await box.fill(named.customerName.toUpperCase());
+			await expect
+				.poll(() => searched.map((u) => u.searchParams.get("q")), WAIT)
+				.toContain(named.customerName.toUpperCase());
+			// The list is the search's answer ("All customers" is offered without one).
+			await page.getByRole("option", { name: "All customers" }).waitFor({
+				...WAIT,
+				state: "detached",
+			});
+			await page
+				.getByRole("option", { name: `${named.customerName} (`, exact: false })
+				.first()
+				.click();
+			await expect
+				.poll(() => asked.at(-1)?.searchParams.get("tenantId"), WAIT)
+				.toBe(named.tenantId);
+			const picked = whole.items.filter(
+				(r) => r.tenantId === named.tenantId,
+			).length;
+			await page
+				.getByText(`${picked.toLocaleString("en-US")} rows`)
+				.waitFor(WAIT);
+			expect(await box.inputValue()).toContain(named.customerName);
 			await context.close();
 		} finally {
 			await e.ctx.db.execute(

@@ -38,7 +38,7 @@ import {
 	useInfiniteQuery,
 	useQuery,
 } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useId, useMemo, useState } from "react";
+import { type ReactNode, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link as RouterLink, useSearchParams } from "react-router";
 import {
@@ -52,7 +52,6 @@ import {
 	XAxis,
 	YAxis,
 } from "recharts";
-import { useClaims } from "../../api/claims.ts";
 import { ApiError, api } from "../../api/client.ts";
 import { useMe } from "../../api/session.ts";
 import type { Role } from "../../api/types.ts";
@@ -61,6 +60,7 @@ import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDate, formatNumber } from "../../format.ts";
 import i18n from "../../i18n/index.ts";
 import { Tabs } from "../admin/tabs.tsx";
+import { CustomerPicker, type PickedCustomer } from "./customer-picker.tsx";
 
 // ---- API shapes (docs/api.md "Reports (shapes)") ----------------------------------
 
@@ -587,10 +587,14 @@ function formatMonth(month: string): string {
 	}).format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
+/** The customer filter when no customer is picked. */
+const ALL_CUSTOMERS: PickedCustomer = { tenantId: "", label: "" };
+
 function Usage() {
 	const { t } = useTranslation("insights");
 	const styles = useStyles();
-	const [tenantId, setTenantId] = useState("");
+	const [customer, setCustomer] = useState<PickedCustomer>(ALL_CUSTOMERS);
+	const tenantId = customer.tenantId;
 	const [from, setFrom] = useState("");
 	const [to, setTo] = useState("");
 	const rangeInvalid = !!from && !!to && from > to;
@@ -618,43 +622,12 @@ function Usage() {
 		enabled: !rangeInvalid && !monthInvalid,
 	});
 	const firstPage = report.data?.pages[0];
-	// Active associations' tenants for the customer filter (R-ACC-2: only those).
-	const approved = useClaims({ status: "approved", limit: 500 });
-	const [names, setNames] = useState<Record<string, string>>({});
 	const rows = useMemo(
 		() => report.data?.pages.flatMap((p) => p.items) ?? [],
 		[report.data],
 	);
 	const total = firstPage?.total ?? 0;
 	const hidden = report.hasNextPage ? Math.max(total - rows.length, 1) : 0;
-	// Remember customer names seen in the report, for the tenant filter's labels.
-	const seen = useMemo(() => {
-		const m: Record<string, string> = {};
-		for (const r of rows) if (r.customerName) m[r.tenantId] = r.customerName;
-		return m;
-	}, [rows]);
-	useEffect(() => {
-		setNames((n) =>
-			Object.keys(seen).some((k) => n[k] !== seen[k]) ? { ...n, ...seen } : n,
-		);
-	}, [seen]);
-	const tenants = useMemo(() => {
-		const m = new Map<string, string>();
-		for (const c of approved.data?.items ?? [])
-			if (c.association?.status === "active")
-				m.set(
-					c.customer.tenantId,
-					names[c.customer.tenantId]
-						? `${names[c.customer.tenantId]} (${c.customer.domain})`
-						: c.customer.domain,
-				);
-		for (const [id, name] of Object.entries(names))
-			if (!m.has(id)) m.set(id, name);
-		return [...m.entries()].sort((a, b) => a[1].localeCompare(b[1]));
-	}, [approved.data, names]);
-	const tenantLabel = tenantId
-		? (tenants.find(([id]) => id === tenantId)?.[1] ?? tenantId)
-		: t("usage.allCustomers");
 	const csv = `/api/v1/reports/usage${queryString({ ...filters, format: "csv" })}`;
 
 	return (
@@ -664,20 +637,7 @@ function Usage() {
 			</Body1>
 			<div className={styles.filters}>
 				<Field className={styles.filter} label={t("usage.customer")}>
-					<Dropdown
-						value={tenantLabel}
-						selectedOptions={[tenantId]}
-						onOptionSelect={(_, d) => {
-							setTenantId(d.optionValue ?? "");
-						}}
-					>
-						<Option value="">{t("usage.allCustomers")}</Option>
-						{tenants.map(([id, label]) => (
-							<Option key={id} value={id}>
-								{label}
-							</Option>
-						))}
-					</Dropdown>
+					<CustomerPicker picked={customer} onPick={setCustomer} />
 				</Field>
 				<Field
 					className={styles.month}
@@ -706,7 +666,7 @@ function Usage() {
 						onClick={() => {
 							setFrom("");
 							setTo("");
-							setTenantId("");
+							setCustomer(ALL_CUSTOMERS);
 						}}
 					>
 						{t("usage.clear")}

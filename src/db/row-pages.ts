@@ -9,7 +9,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import type { Pool, PoolClient } from "pg";
 import Cursor from "pg-cursor";
 import type { AppContext } from "../context.ts";
-import { DomainError } from "../domain/errors.ts";
+import { rateLimited } from "../domain/errors.ts";
 
 /** Rows per page (one FETCH). */
 export const ROW_PAGE_SIZE = 2000;
@@ -42,9 +42,9 @@ async function acquireReader(waitMs: number): Promise<() => void> {
 			const timer = setTimeout(() => {
 				waiting.splice(waiting.indexOf(take), 1);
 				reject(
-					new DomainError(
-						"rate_limited",
+					rateLimited(
 						`${ROW_PAGE_READERS} exports are being read from this server already; try again in a minute.`,
+						60,
 					),
 				);
 			}, waitMs);

@@ -77,6 +77,8 @@ export class DomainError extends Error {
 	readonly status: number;
 	readonly errors: FieldProblem[];
 	readonly extra: Record<string, unknown>;
+	/** HTTP headers the answer carries besides the problem (e.g. `retry-after`). */
+	readonly headers: Record<string, string> = {};
 
 	constructor(
 		code: string,
@@ -111,4 +113,19 @@ export function forbidden(
 	message = "Your role does not allow this action.",
 ): DomainError {
 	return new DomainError("forbidden", message);
+}
+
+/**
+ * 429 `rate_limited`: the server is busy with this kind of work; the answer's
+ * `Retry-After` says in how many seconds to try again (RFC 9110, section 10.2.3).
+ */
+export function rateLimited(
+	message: string,
+	retryAfterSeconds: number,
+): DomainError {
+	const err = new DomainError("rate_limited", message);
+	err.headers["retry-after"] = String(
+		Math.max(1, Math.ceil(retryAfterSeconds)),
+	);
+	return err;
 }

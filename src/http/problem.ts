@@ -6,8 +6,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { ZodError } from "zod";
-import { DomainError, type FieldProblem } from "../domain/errors.ts";
 import { pgErrorCode } from "../db/client.ts";
+import { DomainError, type FieldProblem } from "../domain/errors.ts";
 
 /** The problem+json body. */
 export interface Problem {
@@ -176,6 +176,7 @@ export function sendProblem(
 ) {
 	return reply
 		.status(err.status)
+		.headers(err.headers)
 		.type("application/problem+json")
 		.send(problemOf(err, req.url));
 }

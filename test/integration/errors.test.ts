@@ -714,6 +714,25 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		expectProblem(bearer, 401, "unauthenticated");
 	});
 
+	it("API rate_limited: the 21st sign-in from one address within a minute is 429 with Retry-After; other addresses are not held up", async () => {
+		const attempt = (remoteAddress: string) =>
+			t.app.inject({
+				method: "POST",
+				url: "/api/v1/auth/login",
+				remoteAddress,
+				payload: { email: USERS.ana, password: "wrong password" },
+			});
+		for (let i = 0; i < 20; i++)
+			expectProblem(await attempt("192.0.2.7"), 401, "unauthenticated");
+		const limited = await attempt("192.0.2.7");
+		const body = expectProblem(limited, 429, "rate_limited");
+		expect(body.detail).toMatch(/try again/i);
+		const wait = Number(limited.headers["retry-after"]);
+		expect(wait).toBeGreaterThan(0);
+		expect(wait).toBeLessThanOrEqual(60);
+		expectProblem(await attempt("192.0.2.8"), 401, "unauthenticated");
+	});
+
 	it("API forbidden: a billing admin cannot create a claim; a cookie write without X-CSRF-Token is 403", async () => {
 		const bea = await t.login(USERS.bea);
 		const res = await refused(() =>

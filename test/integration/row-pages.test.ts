@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import type { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROW_PAGE_READERS, rowPages } from "../../src/db/row-pages.ts";
+import type { DomainError } from "../../src/domain/errors.ts";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/test-app.ts";
 
 describe.each(DB_KINDS)("rowPages on %s", (kind) => {
@@ -73,8 +74,10 @@ describe.each(DB_KINDS)("rowPages on %s", (kind) => {
 			expect((await inUse()).taken).toBe(ROW_PAGE_READERS);
 			const refused = await rowPages(t.ctx, numbers(10), 2, {
 				readerWaitMs: 50,
-			}).catch((err: { code?: string }) => err);
-			expect((refused as { code?: string }).code).toBe("rate_limited");
+			}).catch((err: DomainError) => err);
+			expect((refused as DomainError).code).toBe("rate_limited");
+			// The answer tells the client when to try again (Retry-After, in seconds).
+			expect((refused as DomainError).headers).toEqual({ "retry-after": "60" });
 			// A waiting read gets the first connection given back.
 			const waiting = rowPages<{ n: number }>(t.ctx, numbers(3), 10, {
 				readerWaitMs: 10_000,

@@ -50,14 +50,6 @@ export function query(
 	return s ? `?${s}` : "";
 }
 
-export function useClaims(filters: ClaimFilters) {
-	return useQuery({
-		queryKey: claimKeys.list(filters),
-		queryFn: () => api<Page<Claim>>(`/claims${query({ ...filters })}`),
-		placeholderData: keepPreviousData,
-	});
-}
-
 /** A claim (GET /claims/{id}); fresh for a moment, for its page's loader. */
 const claimQuery = (id: string) =>
 	queryOptions({

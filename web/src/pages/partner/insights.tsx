@@ -52,9 +52,21 @@ import {
 	XAxis,
 	YAxis,
 } from "recharts";
+import { query } from "../../api/claims.ts";
 import { ApiError, api } from "../../api/client.ts";
+import {
+	type EarningsGroup,
+	type EarningsSlices,
+	earningsSlicesQuery,
+	insightsTab,
+	MORE_ROWS,
+	PROGRAMS,
+	type Program,
+	ROWS_SHOWN,
+	type UsageSlice,
+	usageSlicesQuery,
+} from "../../api/reports.ts";
 import { useMe } from "../../api/session.ts";
-import type { Role } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDate, formatNumber } from "../../format.ts";
@@ -62,87 +74,7 @@ import i18n from "../../i18n/index.ts";
 import { Tabs } from "../admin/tabs.tsx";
 import { CustomerPicker, type PickedCustomer } from "./customer-picker.tsx";
 
-// ---- API shapes (docs/api.md "Reports (shapes)") ----------------------------------
-
-const PROGRAMS = ["osa_sell", "osu_m365", "osu_bizapps"] as const;
-type Program = (typeof PROGRAMS)[number];
-
-interface EarningsAssociation {
-	claimId: string;
-	claimName?: string;
-	tenantId: string;
-	customerName: string | null;
-	solutionArea?: string;
-	activity?: string;
-	subscriptionIds: string[];
-	products: {
-		productId: string;
-		name: string;
-		subscriptionId: string | null;
-	}[];
-	dateAssociated: string | null;
-}
-/** A group of the report in slices (`limit`): its first associations, total and cursor. */
-interface EarningsGroup {
-	mpnId: string;
-	program: Program;
-	associations: EarningsAssociation[];
-	total: number;
-	nextCursor: string | null;
-}
-interface EarningsSlices {
-	items: EarningsGroup[];
-	/** Distinct claims over all groups. */
-	claimCount: number;
-}
-/** The usage report in slices (`limit`): rows, cursor, total and the charts' sums. */
-interface UsageSlice {
-	items: UsageRow[];
-	nextCursor: string | null;
-	total: number;
-	/** Distinct customers (tenants) over all the rows. */
-	customers: number;
-	series: {
-		workload: string;
-		month: string;
-		monthlyActiveUsers: number;
-		paidAvailableUnits: number;
-	}[];
-}
-interface UsageRow {
-	month: string;
-	tenantId: string;
-	customerName: string | null;
-	productId: string;
-	workload: string;
-	monthlyActiveUsers: number;
-	paidAvailableUnits: number;
-	claimId: string;
-	mpnId: string;
-	dateAssociated: string | null;
-	attributionType: string;
-}
-
-/** Roles that see earnings (R-ROL-1, R-ELG-2). */
-const EARNINGS_ROLES: Role[] = [
-	"global_admin",
-	"billing_admin",
-	"incentives_admin",
-];
-
-function queryString(params: Record<string, string | undefined>): string {
-	const q = new URLSearchParams();
-	for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
-	const s = q.toString();
-	return s ? `?${s}` : "";
-}
-
 // ---- styles -----------------------------------------------------------------------
-
-/** Table rows shown at first; more on request. */
-const ROWS_SHOWN = 100;
-/** Rows each "show more" adds. */
-const MORE_ROWS = ROWS_SHOWN * 5;
 
 const useStyles = makeStyles({
 	panel: {
@@ -222,14 +154,7 @@ export function InsightsPage() {
 	const styles = useStyles();
 	const me = useMe();
 	const [params, setParams] = useSearchParams();
-	const seesEarnings = !!me.data?.roles.some((r) => EARNINGS_ROLES.includes(r));
-	const requested = params.get("tab");
-	const tab: TabKey =
-		requested === "earnings" || requested === "usage"
-			? requested
-			: seesEarnings
-				? "earnings"
-				: "usage";
+	const tab: TabKey = insightsTab(params.get("tab"), me.data?.roles);
 	return (
 		<Page title={t("title")}>
 			<Tabs
@@ -304,11 +229,7 @@ function Earnings() {
 	// Each group's first rows with its total (the whole report of a large partner is tens
 	// of MB; the CSV export has it); a group's table asks for more itself.
 	const report = useQuery({
-		queryKey: ["reports", "earnings", program],
-		queryFn: () =>
-			api<EarningsSlices>(
-				`/reports/earnings${queryString({ program, limit: String(ROWS_SHOWN) })}`,
-			),
+		...earningsSlicesQuery(program),
 		placeholderData: keepPreviousData,
 		// A refetch starts each table over: not when the window regains focus.
 		refetchOnWindowFocus: false,
@@ -332,7 +253,7 @@ function Earnings() {
 	const groups = report.data?.items ?? [];
 	const byProgram = (p: Program) =>
 		groups.filter((g) => g.program === p).reduce((n, g) => n + g.total, 0);
-	const csv = `/api/v1/reports/earnings${queryString({ program, format: "csv" })}`;
+	const csv = `/api/v1/reports/earnings${query({ program, format: "csv" })}`;
 
 	return (
 		<>
@@ -461,7 +382,7 @@ function EarningsGroupTable({
 		queryFn: async ({ pageParam }) =>
 			(
 				await api<EarningsSlices>(
-					`/reports/earnings${queryString({
+					`/reports/earnings${query({
 						mpnId: g.mpnId,
 						program: g.program,
 						limit: String(pageParam ? MORE_ROWS : ROWS_SHOWN),
@@ -604,17 +525,7 @@ function Usage() {
 	// The first rows, the total and the charts' sums (a large partner's whole report is
 	// hundreds of MB; the CSV export has it); "show more" reads the next rows by cursor.
 	const report = useInfiniteQuery({
-		queryKey: ["reports", "usage", filters],
-		queryFn: ({ pageParam }) =>
-			api<UsageSlice>(
-				`/reports/usage${queryString({
-					...filters,
-					limit: String(pageParam ? MORE_ROWS : ROWS_SHOWN),
-					cursor: pageParam,
-				})}`,
-			),
-		initialPageParam: undefined as string | undefined,
-		getNextPageParam: (last) => last.nextCursor ?? undefined,
+		...usageSlicesQuery(filters),
 		placeholderData: keepPreviousData,
 		// Each page is a statement over all the rows (seconds for a large partner), and a
 		// refetch reads every page shown: not when the window regains focus.
@@ -628,7 +539,7 @@ function Usage() {
 	);
 	const total = firstPage?.total ?? 0;
 	const hidden = report.hasNextPage ? Math.max(total - rows.length, 1) : 0;
-	const csv = `/api/v1/reports/usage${queryString({ ...filters, format: "csv" })}`;
+	const csv = `/api/v1/reports/usage${query({ ...filters, format: "csv" })}`;
 
 	return (
 		<>

@@ -1,6 +1,7 @@
 /** The partner area's routes; pages load on demand (smaller first page). */
 import type { RouteObject } from "react-router";
 import { prefetchClaim } from "../../api/claims.ts";
+import { prefetchInsights } from "../../api/reports.ts";
 
 export const partnerRoutes: RouteObject[] = [
 	{
@@ -27,6 +28,7 @@ export const partnerRoutes: RouteObject[] = [
 	},
 	{
 		path: "insights",
+		loader: prefetchInsights,
 		lazy: async () => ({
 			Component: (await import("./insights.tsx")).InsightsPage,
 		}),

@@ -88,6 +88,7 @@ export function CustomerPicker({
 			}}
 			onOpenChange={(_, d) => {
 				if (!d.open) setTyped(null);
+				else if (customers.isError) void customers.refetch();
 			}}
 		>
 			{!search && (

@@ -100,6 +100,11 @@ export const envSchema = z.object({
 	CPOR_DISPUTE_DECISION_DAYS: int(5, 1),
 	CPOR_SESSION_HOURS: int(12, 1),
 	CPOR_SECURE_COOKIES: bool,
+	/**
+	 * Lets webhooks go to loopback, private and link-local addresses (an on-premises
+	 * receiver, development); refused by default (src/webhooks/network-policy.ts).
+	 */
+	CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool,
 	LOG_LEVEL: z
 		.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
 		.default("info"),
@@ -160,6 +165,8 @@ export interface Config {
 	deadlines: DeadlinePolicy;
 	sessionHours: number;
 	secureCookies: boolean;
+	/** Webhooks may go to private networks (`CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS`). */
+	webhookAllowPrivateNetworks: boolean;
 	logLevel: Env["LOG_LEVEL"];
 }
 
@@ -238,6 +245,7 @@ export function loadConfig(
 		},
 		sessionHours: e.CPOR_SESSION_HOURS,
 		secureCookies: e.CPOR_SECURE_COOKIES,
+		webhookAllowPrivateNetworks: e.CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS,
 		logLevel: e.LOG_LEVEL,
 		...overrides,
 	};

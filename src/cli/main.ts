@@ -30,6 +30,8 @@ Environment variables (flags win):
   CPOR_MAX_UPLOAD_MB          PoE upload limit in MB (default 25)
   CPOR_PGLITE_CACHE_MB        page cache of the embedded database in MB (default 16; more memory, fewer reads)
   CPOR_AUTH_CACHE_SECONDS     serve: seconds a resolved API token or session is reused (default 10; 0: off)
+  CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS
+                              true: webhooks may go to this machine and private addresses (default false)
   CPOR_TIME_ZONE              business-day time zone, IANA name (default UTC)
   CPOR_HOLIDAYS               public-holiday calendar, date-holidays code like NL or DE-BY (default none)
   CPOR_REVIEW_START_DAYS, CPOR_DECISION_DAYS, CPOR_PARTNER_RESPONSE_DAYS, CPOR_DISPUTE_DECISION_DAYS

@@ -132,7 +132,7 @@ export async function runBackgroundWork(
 ) {
 	const timers = await runDueTimers(ctx);
 	const reminders = await planReminders(ctx);
-	const channels = defaultChannels();
+	const channels = defaultChannels(ctx.config);
 	const events = await fanOutEvents(ctx, channels);
 	const deliveries = await deliverDue(ctx, channels, {
 		budgetMs: opts.deliveryBudgetMs,

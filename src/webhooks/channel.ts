@@ -18,6 +18,11 @@ import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 import { webhooks } from "../db/schema.ts";
 import type { Channel, Delivery, NewDelivery } from "../jobs/dispatcher.ts";
+import {
+	ALLOW_PRIVATE_NETWORKS_SETTING,
+	privateHostOf,
+	publicOnlyDispatcher,
+} from "./network-policy.ts";
 
 /** The channel name in `deliveries.channel`. */
 export const WEBHOOK_CHANNEL = "webhook";
@@ -53,11 +58,18 @@ export interface WebhookChannelOptions {
 	 * the body's `timestamp`.
 	 */
 	now?: () => Date;
+	/**
+	 * Send to loopback, private and link-local addresses too (`CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS`);
+	 * by default a delivery whose host is, or resolves to, one of them fails.
+	 */
+	allowPrivateNetworks?: boolean;
 }
 
 function describe(err: unknown): string {
 	const e = err as Error & { cause?: { message?: string; code?: string } };
 	if (e?.name === "TimeoutError") return "the request timed out";
+	// A refusal by the network policy says why and what to do.
+	if (e?.cause?.code === "EPRIVATEADDRESS") return String(e.cause.message);
 	const cause = e?.cause?.code ?? e?.cause?.message;
 	return `${e?.message ?? String(err)}${cause ? ` (${cause})` : ""}`;
 }
@@ -67,6 +79,10 @@ export function webhookChannel(opts: WebhookChannelOptions = {}): Channel {
 	const doFetch = opts.fetch ?? fetch;
 	const timeoutMs = opts.timeoutMs ?? 10_000;
 	const now = opts.now ?? (() => new Date());
+	// Connections to public addresses only (network-policy.ts), made once per channel.
+	const dispatcher = opts.allowPrivateNetworks
+		? undefined
+		: publicOnlyDispatcher();
 	return {
 		name: WEBHOOK_CHANNEL,
 
@@ -123,6 +139,13 @@ export function webhookChannel(opts: WebhookChannelOptions = {}): Channel {
 					"the delivery has no endpoint (was its subscription deleted?)",
 				);
 			const { event, endpoint } = parsed.data;
+			const privateHost = dispatcher
+				? privateHostOf(new URL(endpoint.url))
+				: null;
+			if (privateHost)
+				throw new WebhookSendError(
+					`webhook not delivered: ${privateHost}; webhooks go to public addresses unless ${ALLOW_PRIVATE_NETWORKS_SETTING}=true`,
+				);
 			const body = JSON.stringify({
 				type: event.type,
 				timestamp: event.timestamp,
@@ -146,7 +169,8 @@ export function webhookChannel(opts: WebhookChannelOptions = {}): Channel {
 					body,
 					redirect: "manual",
 					signal: AbortSignal.timeout(timeoutMs),
-				});
+					...(dispatcher ? { dispatcher } : {}),
+				} as RequestInit);
 			} catch (err) {
 				throw new WebhookSendError(`webhook not delivered: ${describe(err)}`, {
 					cause: err,

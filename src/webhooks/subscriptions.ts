@@ -8,7 +8,11 @@ import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import { EVENT_TYPES, type EventType } from "../claims/history.ts";
 import type { AppContext } from "../context.ts";
 import { deliveries, webhooks } from "../db/schema.ts";
-import { notFound } from "../domain/errors.ts";
+import { DomainError, notFound } from "../domain/errors.ts";
+import {
+	ALLOW_PRIVATE_NETWORKS_SETTING,
+	privateHostOf,
+} from "./network-policy.ts";
 
 /** A subscription as the API shows it (no secret). */
 export interface WebhookView {
@@ -48,13 +52,32 @@ function organizationOf(actor: Actor): string {
 	);
 }
 
-/** Subscribes the actor's organization. Returns the subscription with its secret (shown once). */
+/**
+ * Subscribes the actor's organization. Returns the subscription with its secret (shown
+ * once). @throws `validation_failed` (`url`, `private_address`) for a URL whose host is
+ * this machine or a private address, unless the configuration allows private networks.
+ */
 export async function createWebhook(
 	ctx: AppContext,
 	actor: Actor,
 	input: { url: string; eventTypes?: readonly EventType[] | undefined },
 ): Promise<WebhookView & { secret: string }> {
 	const organizationId = organizationOf(actor);
+	const privateHost = ctx.config.webhookAllowPrivateNetworks
+		? null
+		: privateHostOf(new URL(input.url));
+	if (privateHost)
+		throw new DomainError(
+			"validation_failed",
+			`Webhooks go to public addresses, and ${privateHost}. Use your endpoint's public URL; an operator who runs receivers on a private network can set ${ALLOW_PRIVATE_NETWORKS_SETTING}=true.`,
+			[
+				{
+					path: "url",
+					code: "private_address",
+					message: `${privateHost}.`,
+				},
+			],
+		);
 	const requested = input.eventTypes?.length ? input.eventTypes : EVENT_TYPES;
 	// Stored in the canonical order of EVENT_TYPES, without duplicates.
 	const eventTypes = EVENT_TYPES.filter((t) => requested.includes(t));

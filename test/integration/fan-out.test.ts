@@ -97,7 +97,10 @@ describe.each(DB_KINDS)("R-NTF-1 fan-out on %s", (kind) => {
 		const counting = statementCountingContext(t);
 		const fanOut = async () => {
 			counting.statements.length = 0;
-			const events = await fanOutEvents(counting.ctx, defaultChannels());
+			const events = await fanOutEvents(
+				counting.ctx,
+				defaultChannels(counting.ctx.config),
+			);
 			return { events, statements: counting.statements.length };
 		};
 		await fanOut(); // the subscriptions' own events, if any
@@ -112,9 +115,11 @@ describe.each(DB_KINDS)("R-NTF-1 fan-out on %s", (kind) => {
 		expect((await fanOut()).events).toBe(0);
 		// Batches smaller than a claim's events: order still holds across batches.
 		await submitClaims(3);
-		expect(await fanOutEvents(t.ctx, defaultChannels(), { batchSize: 2 })).toBe(
-			3 * one.events,
-		);
+		expect(
+			await fanOutEvents(t.ctx, defaultChannels(t.ctx.config), {
+				batchSize: 2,
+			}),
+		).toBe(3 * one.events);
 
 		const events = await t.ctx.db.select().from(outbox).orderBy(asc(outbox.id));
 		const rows = await t.ctx.db

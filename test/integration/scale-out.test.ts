@@ -337,6 +337,8 @@ describe("scale-out (issue 5): two cpor serve and two cpor worker processes on o
 			CPOR_SECRET: secret,
 			LOG_LEVEL: "warn",
 			TZ: "UTC",
+			// The receiver listens on 127.0.0.1.
+			CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
 		});
 		const started = await Promise.allSettled([
 			startCporProcess({

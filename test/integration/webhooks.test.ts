@@ -2,12 +2,14 @@
  * R-NTF-1 webhooks (API.md `/webhooks`, "Events"): a real HTTP receiver on 127.0.0.1
  * verifies every delivery's Standard Webhooks signature and records what it got.
  */
+import { lookup } from "node:dns/promises";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliveries } from "../../src/db/schema.ts";
+import { deliveries, webhooks } from "../../src/db/schema.ts";
 import { defaultChannels } from "../../src/jobs/channels.ts";
 import {
 	deliverDue,
@@ -16,6 +18,7 @@ import {
 	MAX_ATTEMPTS,
 } from "../../src/jobs/dispatcher.ts";
 import { runBackgroundWork } from "../../src/jobs/sweeper.ts";
+import { isPublicAddress } from "../../src/webhooks/network-policy.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
@@ -335,7 +338,9 @@ async function expectNothingWaitsForASend(
 		// The reservation is real time: a sandbox clock jumped past its length does not
 		// let another pass (as a second worker would run) take the delivery again.
 		t.clock.advanceBy("PT11M");
-		expect(await guarded(deliverDue(t.ctx, defaultChannels()))).toMatchObject({
+		expect(
+			await guarded(deliverDue(t.ctx, defaultChannels(t.ctx.config))),
+		).toMatchObject({
 			sent: 0,
 			retried: 0,
 			failed: 0,
@@ -635,7 +640,7 @@ describe("R-NTF-1 webhooks on pglite", () => {
 		try {
 			const subId = await subscribe(ana, receiver);
 			const id = await submitted(ana, "intune");
-			await fanOutEvents(t.ctx, defaultChannels());
+			await fanOutEvents(t.ctx, defaultChannels(t.ctx.config));
 			// Its senders stopped mid-call MAX_ATTEMPTS times: no outcome was written, and
 			// the last reservation has run out.
 			await t.ctx.db
@@ -646,8 +651,8 @@ describe("R-NTF-1 webhooks on pglite", () => {
 				})
 				.where(eq(deliveries.target, subId));
 			await ok(rita.post(`${API}/claims/${id}/start-review`));
-			await fanOutEvents(t.ctx, defaultChannels());
-			const result = await deliverDue(t.ctx, defaultChannels());
+			await fanOutEvents(t.ctx, defaultChannels(t.ctx.config));
+			const result = await deliverDue(t.ctx, defaultChannels(t.ctx.config));
 			expect(result).toMatchObject({ sent: 1, failed: 1 });
 			expect(receiver.of(id).map((r) => r.type)).toEqual([
 				"claim.review_started",
@@ -697,6 +702,99 @@ describe("R-NTF-1 webhooks on pglite", () => {
 			for (const r of rows) expect(r.payload).not.toHaveProperty("endpoint");
 		} finally {
 			await receiver.close();
+		}
+	});
+});
+
+describe("R-NTF-1 webhooks go to public addresses only (server-side request forgery)", () => {
+	let t: TestApp;
+	let ana: Client;
+	let receiver: Receiver;
+	beforeAll(async () => {
+		t = await startTestApp("pglite", {
+			env: { CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: "false" },
+		});
+		ana = await t.login(USERS.ana);
+		receiver = await startReceiver();
+	});
+	afterAll(async () => {
+		await receiver?.close();
+		await t?.close();
+	});
+
+	it("R-NTF-1 a subscription to this machine or a private, link-local or mapped address is refused, saying what to do; a public name is taken", async () => {
+		const port = new URL(receiver.url).port;
+		for (const url of [
+			receiver.url,
+			`http://localhost:${port}/hooks`,
+			"http://api.localhost/hooks",
+			"http://169.254.169.254/latest/meta-data/",
+			"http://10.1.2.3/hooks",
+			"http://192.168.0.10/hooks",
+			"http://[::1]/hooks",
+			"http://[::ffff:127.0.0.1]/hooks",
+			"http://[fd00::5]/hooks",
+			"http://0.0.0.0/hooks",
+		]) {
+			const res = await ana.post(`${API}/webhooks`, { url });
+			expect(res.statusCode, `${url}: ${res.body}`).toBe(422);
+			const body = res.json() as {
+				code: string;
+				detail: string;
+				errors: { path: string; code: string }[];
+			};
+			expect(body.code).toBe("validation_failed");
+			expect(body.errors).toEqual([
+				expect.objectContaining({ path: "url", code: "private_address" }),
+			]);
+			expect(body.detail).toContain("CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true");
+		}
+		const listed = await ana.get(`${API}/webhooks`);
+		expect((listed.json() as { items: unknown[] }).items).toEqual([]);
+		const publicName = await ana.post(`${API}/webhooks`, {
+			url: "https://hooks.fabrikam.example/cpor",
+		});
+		expect(publicName.statusCode, publicName.body).toBe(201);
+		await ok(
+			ana.del(`${API}/webhooks/${(publicName.json() as { id: string }).id}`),
+		);
+	});
+
+	it("R-NTF-1 a delivery to a subscription whose host is, or resolves to, a private address is not sent", async () => {
+		// Subscriptions written before the check, or whose name now resolves to a
+		// private address: one by address, one by this machine's name (which resolves
+		// to a loopback or private address here).
+		const port = new URL(receiver.url).port;
+		const name = hostname();
+		const resolved = await lookup(name, { all: true });
+		expect(
+			resolved.every((a) => !isPublicAddress(a.address)),
+			`${name} resolves to ${JSON.stringify(resolved)}`,
+		).toBe(true);
+		const ids = ["ssrf-by-address", "ssrf-by-name"] as const;
+		for (const [id, url] of [
+			[ids[0], receiver.url],
+			[ids[1], `http://${name}:${port}/hooks/cpor`],
+		] as const)
+			await t.ctx.db.insert(webhooks).values({
+				id,
+				organizationId: "fabrikam",
+				url,
+				secret: `whsec_${Buffer.alloc(24, 1).toString("base64")}`,
+				eventTypes: ["claim.submitted"],
+				createdBy: "test",
+				createdAt: t.ctx.clock.now(),
+			});
+		await submitted(ana, "microsoft-teams");
+		await runBackgroundWork(t.ctx);
+		expect(receiver.attempts).toEqual([]);
+		for (const id of ids) {
+			const [d] = await deliveriesTo(t, id);
+			expect(d?.deliveredAt ?? null, id).toBeNull();
+			expect(d?.lastError, id).toMatch(/private address/);
+			expect(d?.lastError, id).toContain(
+				"CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true",
+			);
 		}
 	});
 });

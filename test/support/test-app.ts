@@ -194,6 +194,8 @@ export async function startTestApp(
 	const config = loadConfig({
 		CPOR_DATA_DIR: dataDir,
 		LOG_LEVEL: "silent",
+		// The tests' webhook receivers listen on 127.0.0.1.
+		CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
 		...opts.env,
 	});
 	const clock = new SandboxClock(

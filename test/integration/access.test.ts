@@ -356,6 +356,11 @@ const ROUTES: RouteCase[] = [
 		forbidden: but("ana", "ivan", "bea", "daan", "nora"),
 	},
 	{
+		name: "GET /api/v1/reports/usage/customers",
+		url: () => `${API}/reports/usage/customers`,
+		forbidden: but("ana", "ivan", "bea", "daan", "nora"),
+	},
+	{
 		name: "POST /api/v1/webhooks",
 		url: () => `${API}/webhooks`,
 		body: () => ({ url: "https://crm.example/hooks" }),

@@ -157,6 +157,29 @@ describe("main pages: accessibility (axe-core) and screenshots", () => {
 		return { context, page, refused: () => refused };
 	}
 
+	it("a signed-out visit to a page's address asks only who is signed in, and shows sign-in: no page request is sent to be refused", async () => {
+		const context = await e.browser.newContext({ baseURL: e.baseUrl });
+		const page = await context.newPage();
+		const refused: string[] = [];
+		page.on("response", (r) => {
+			if (r.status() === 401) refused.push(new URL(r.url()).pathname);
+		});
+		const claim = (await firstClaim(e, null, "under_review")).split("/").pop();
+		for (const path of [
+			"/claims",
+			`/claims/${claim}`,
+			"/review",
+			"/insights",
+		]) {
+			await page.goto(path);
+			await page
+				.getByRole("heading", { level: 1, name: "Sign in to CPOR" })
+				.waitFor({ timeout: 15_000 });
+		}
+		expect([...new Set(refused)]).toEqual(["/api/v1/me"]);
+		await context.close();
+	});
+
 	it("a page whose code a deployment removed reloads once and then shows", async () => {
 		const { context, page, refused } = await openClaimWithChunkGone(1);
 		await page.getByTestId("claim-details").waitFor();

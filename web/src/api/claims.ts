@@ -11,6 +11,7 @@ import {
 } from "@tanstack/react-query";
 import { api } from "./client.ts";
 import { PREFETCHED_FRESH_MS, queryClient } from "./query-client.ts";
+import { whenSignedIn } from "./session.ts";
 import type { Claim, Comment, HistoryEntry, Page, QueueItem } from "./types.ts";
 
 /** Filters of GET /claims (docs/api.md). */
@@ -81,18 +82,21 @@ const historyQuery = (id: string) =>
  * `id`): starts the claim, its comments and its history while the signed-in user is
  * still being asked for, where the page asked for the claim after that and for the
  * rest once the claim had come. A link from an email opens the page that much sooner.
- * Returns at once; a failure is the page's to show.
+ * When nobody was signed in, they start after `GET /me` and only if someone is
+ * (`whenSignedIn`). Returns at once; a failure is the page's to show.
  */
 export function prefetchClaim({
 	params,
 }: {
 	params: { id?: string | undefined };
 }): null {
-	if (params.id) {
-		void queryClient.prefetchQuery(claimQuery(params.id));
-		void queryClient.prefetchQuery(commentsQuery(params.id));
-		void queryClient.prefetchQuery(historyQuery(params.id));
-	}
+	const { id } = params;
+	if (id)
+		whenSignedIn(() => {
+			void queryClient.prefetchQuery(claimQuery(id));
+			void queryClient.prefetchQuery(commentsQuery(id));
+			void queryClient.prefetchQuery(historyQuery(id));
+		});
 	return null;
 }
 

@@ -6,9 +6,30 @@ import {
 	useQueryClient,
 } from "@tanstack/react-query";
 import { ApiError, api, setCsrfToken } from "./client.ts";
+import { queryClient } from "./query-client.ts";
 import type { Me } from "./types.ts";
 
 export const sessionKeys = { me: ["me"] as const };
+
+/** localStorage: "1" while this browser's last `GET /me` found someone signed in. */
+const SIGNED_IN_HINT = "cpor.signedIn";
+
+function rememberSignedIn(signedIn: boolean): void {
+	try {
+		if (signedIn) localStorage.setItem(SIGNED_IN_HINT, "1");
+		else localStorage.removeItem(SIGNED_IN_HINT);
+	} catch {
+		// Storage may be unavailable (private mode); the loaders then wait for GET /me.
+	}
+}
+
+function wasSignedIn(): boolean {
+	try {
+		return localStorage.getItem(SIGNED_IN_HINT) === "1";
+	} catch {
+		return false;
+	}
+}
 
 /** The query of the current user (GET /me): the user, or null when signed out. */
 export const meQuery = queryOptions({
@@ -17,14 +38,38 @@ export const meQuery = queryOptions({
 		try {
 			const me = await api<Me>("/me");
 			setCsrfToken(me.csrfToken);
+			rememberSignedIn(true);
 			return me;
 		} catch (err) {
-			if (err instanceof ApiError && err.status === 401) return null;
+			if (err instanceof ApiError && err.status === 401) {
+				rememberSignedIn(false);
+				return null;
+			}
 			throw err;
 		}
 	},
 	staleTime: 60_000,
 });
+
+/**
+ * Runs `start` (a route loader's prefetches) once someone is known to be signed in: at
+ * once when `GET /me` said so, or, while it is on its way, when this browser was signed
+ * in at its last visit (the page's requests then go alongside it, a round trip sooner);
+ * otherwise after `GET /me` answers, and never when nobody is signed in (the app shows
+ * the sign-in page, and no request is sent only to be answered 401).
+ */
+export function whenSignedIn(start: () => void): void {
+	const known = queryClient.getQueryData(meQuery.queryKey);
+	if (known) start();
+	else if (known === undefined && wasSignedIn()) start();
+	else if (known === undefined)
+		void queryClient.ensureQueryData(meQuery).then(
+			(me) => {
+				if (me) start();
+			},
+			() => undefined,
+		);
+}
 
 /** The current user, or null when signed out. */
 export function useMe() {
@@ -51,6 +96,7 @@ export function useLogout() {
 		mutationFn: () => api("/auth/logout", { method: "POST" }),
 		onSuccess: () => {
 			setCsrfToken(null);
+			rememberSignedIn(false);
 			qc.clear();
 		},
 	});

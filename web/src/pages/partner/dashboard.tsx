@@ -42,7 +42,7 @@ import { type ClaimFilters, claimKeys, query } from "../../api/claims.ts";
 import { api } from "../../api/client.ts";
 import { mpnIdsQuery, useMpnIds } from "../../api/directory.ts";
 import { PREFETCHED_FRESH_MS, queryClient } from "../../api/query-client.ts";
-import { useMe } from "../../api/session.ts";
+import { useMe, whenSignedIn } from "../../api/session.ts";
 import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
@@ -266,13 +266,16 @@ function countsQuery(filters: ClaimFilters) {
 /**
  * The dashboard route's loader: starts its three requests for the requested address
  * while the signed-in user is still being asked for (the page's own queries wait for
- * that), one round trip sooner. Returns at once; a failure is the page's to show.
+ * that), one round trip sooner; when nobody was signed in, after `GET /me` and only if
+ * someone is (`whenSignedIn`). Returns at once; a failure is the page's to show.
  */
 export function prefetchDashboard({ request }: { request: Request }): null {
 	const filters = filtersOf(new URL(request.url).searchParams);
-	void queryClient.prefetchInfiniteQuery(listQuery(filters));
-	void queryClient.prefetchQuery(countsQuery(filters));
-	void queryClient.prefetchQuery(mpnIdsQuery);
+	whenSignedIn(() => {
+		void queryClient.prefetchInfiniteQuery(listQuery(filters));
+		void queryClient.prefetchQuery(countsQuery(filters));
+		void queryClient.prefetchQuery(mpnIdsQuery);
+	});
 	return null;
 }
 

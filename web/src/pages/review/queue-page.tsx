@@ -21,6 +21,7 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { reviewQueueQuery, useReviewQueue } from "../../api/claims.ts";
 import { queryClient } from "../../api/query-client.ts";
+import { whenSignedIn } from "../../api/session.ts";
 import type { QueueItem } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
@@ -127,12 +128,16 @@ function filtersOf(params: URLSearchParams): Filters {
 /**
  * The queue route's loader: starts the first page's request for the requested address
  * while the signed-in user is still being asked for (the page waits for that), one
- * round trip sooner. Returns at once; a failure is the page's to show.
+ * round trip sooner; when nobody was signed in, after `GET /me` and only if someone is
+ * (`whenSignedIn`). Returns at once; a failure is the page's to show.
  */
 export function prefetchQueue({ request }: { request: Request }): null {
 	const filters = filtersOf(new URL(request.url).searchParams);
-	void queryClient.prefetchQuery(
-		reviewQueueQuery({ ...filters, limit: PAGE_SIZE }),
+	whenSignedIn(
+		() =>
+			void queryClient.prefetchQuery(
+				reviewQueueQuery({ ...filters, limit: PAGE_SIZE }),
+			),
 	);
 	return null;
 }

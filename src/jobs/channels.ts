@@ -2,7 +2,6 @@
  * The delivery channels the dispatcher uses (email notifications, webhooks). Each area
  * adds its channel here.
  */
-
 import type { Config } from "../config.ts";
 import { emailChannel } from "../notifications/email-channel.ts";
 import { webhookChannel } from "../webhooks/channel.ts";

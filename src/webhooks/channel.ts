@@ -19,7 +19,7 @@ import { z } from "zod";
 import { webhooks } from "../db/schema.ts";
 import type { Channel, Delivery, NewDelivery } from "../jobs/dispatcher.ts";
 import {
-	ALLOW_PRIVATE_NETWORKS_SETTING,
+	PUBLIC_ADDRESSES_ONLY,
 	privateHostOf,
 	publicOnlyDispatcher,
 } from "./network-policy.ts";
@@ -144,7 +144,7 @@ export function webhookChannel(opts: WebhookChannelOptions = {}): Channel {
 				: null;
 			if (privateHost)
 				throw new WebhookSendError(
-					`webhook not delivered: ${privateHost}; webhooks go to public addresses unless ${ALLOW_PRIVATE_NETWORKS_SETTING}=true`,
+					`webhook not delivered: ${privateHost}; ${PUBLIC_ADDRESSES_ONLY}`,
 				);
 			const body = JSON.stringify({
 				type: event.type,

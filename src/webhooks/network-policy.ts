@@ -17,6 +17,9 @@ import { Agent } from "undici";
 export const ALLOW_PRIVATE_NETWORKS_SETTING =
 	"CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS";
 
+/** What a refused delivery's error adds: the rule, and the setting that lifts it. */
+export const PUBLIC_ADDRESSES_ONLY = `webhooks go to public addresses unless ${ALLOW_PRIVATE_NETWORKS_SETTING}=true`;
+
 /**
  * Whether `address` (an IPv4 or IPv6 address) is a public unicast address: not
  * loopback, private (RFC 1918, unique local), link-local (169.254/16, fe80::/10),
@@ -52,7 +55,7 @@ export function privateHostOf(url: URL): string | null {
 /** The error a refused connection fails with (its `code` is `EPRIVATEADDRESS`). */
 function refused(hostname: string, address: string): NodeJS.ErrnoException {
 	const err: NodeJS.ErrnoException = new Error(
-		`${hostname} resolves to the private address ${address}; webhooks go to public addresses unless ${ALLOW_PRIVATE_NETWORKS_SETTING}=true`,
+		`${hostname} resolves to the private address ${address}; ${PUBLIC_ADDRESSES_ONLY}`,
 	);
 	err.code = "EPRIVATEADDRESS";
 	return err;

@@ -7,6 +7,7 @@ import { Combobox, makeStyles, Option } from "@fluentui/react-components";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { query } from "../../api/claims.ts";
 import { api } from "../../api/client.ts";
 
 /** A customer of `GET /reports/usage/customers`. */
@@ -58,13 +59,10 @@ export function CustomerPicker({
 	}, [typed]);
 	const customers = useQuery({
 		queryKey: ["reports", "usage", "customers", search],
-		queryFn: () => {
-			const params = new URLSearchParams({ limit: String(CUSTOMERS_LISTED) });
-			if (search) params.set("q", search);
-			return api<{ items: UsageCustomer[]; nextCursor: string | null }>(
-				`/reports/usage/customers?${params}`,
-			);
-		},
+		queryFn: () =>
+			api<{ items: UsageCustomer[]; nextCursor: string | null }>(
+				`/reports/usage/customers${query({ q: search, limit: CUSTOMERS_LISTED })}`,
+			),
 		placeholderData: keepPreviousData,
 		staleTime: 60_000,
 	});

@@ -385,7 +385,7 @@ function EarningsGroupTable({
 					`/reports/earnings${query({
 						mpnId: g.mpnId,
 						program: g.program,
-						limit: String(pageParam ? MORE_ROWS : ROWS_SHOWN),
+						limit: pageParam ? MORE_ROWS : ROWS_SHOWN,
 						cursor: pageParam,
 					})}`,
 				)

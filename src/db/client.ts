@@ -18,6 +18,7 @@ import type {
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { PACKAGE_ROOT } from "../paths.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { keepDrizzleTypesAsText, nameStatements } from "./pglite-statements.ts";
 import { nameStatementsOnPool } from "./prepared.ts";
 import * as schema from "./schema.ts";
@@ -90,7 +91,8 @@ export async function checkPool(
 export const DEFAULT_PGLITE_CACHE_MB = 16;
 
 /**
- * Opens the database. Throws with a clear message when PostgreSQL cannot be reached.
+ * Opens the database. Throws with a clear message when PostgreSQL cannot be reached, or
+ * when another process holds the embedded database's directory ({@link lockDataDir}).
  * Does not migrate: call {@link migrateDatabase}.
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
@@ -118,18 +120,36 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 		],
 	};
 	let client: PGlite;
+	// One process at a time on a directory (data-dir-lock.ts).
+	let release = () => {};
 	if (dataDir === "memory://") {
 		client = new PGlite(options);
 	} else {
 		const dir = path.resolve(dataDir, "pglite");
 		mkdirSync(dir, { recursive: true });
+		release = lockDataDir(dir);
 		client = new PGlite(dir, options);
 	}
-	await client.waitReady;
+	try {
+		await client.waitReady;
+	} catch (err) {
+		release();
+		throw err;
+	}
 	keepDrizzleTypesAsText(client);
 	nameStatements(client);
 	const db = drizzlePglite(client, { schema }) as unknown as Db;
-	return { db, kind: "pglite", close: () => client.close() };
+	return {
+		db,
+		kind: "pglite",
+		close: async () => {
+			try {
+				await client.close();
+			} finally {
+				release();
+			}
+		},
+	};
 }
 
 /** Applies the committed migrations (idempotent; safe on every start). */

@@ -2,12 +2,24 @@
  * The embedded database (PGlite): its page cache (shared_buffers) is set from
  * CPOR_PGLITE_CACHE_MB, default 16 MB, so an idle server does not hold PGlite's own
  * 128 MB default in resident memory (issue 5, embedded memory goal); and the background
- * work keeps its planner statistics, which PostgreSQL's autovacuum would.
+ * work keeps its planner statistics, which PostgreSQL's autovacuum would; and one
+ * process at a time opens a data directory.
  */
+import { spawnSync } from "node:child_process";
+import {
+	existsSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { DEFAULT_PGLITE_CACHE_MB, openDatabase } from "../../src/db/client.ts";
+import { DATA_DIR_LOCK_FILE } from "../../src/db/data-dir-lock.ts";
 import { analyzeGrownTables } from "../../src/db/planner-statistics.ts";
 import { startSweeper } from "../../src/jobs/sweeper.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
@@ -96,5 +108,75 @@ describe("embedded database planner statistics", () => {
 		)) as unknown as { rows: { n: number }[] };
 		expect(analyzed.rows[0]?.n).toBeGreaterThan(5000);
 		expect(await analyzeGrownTables(t.ctx.db)).toEqual([]);
+	});
+});
+
+describe("embedded database directory: one process at a time", () => {
+	let dataDir: string;
+	beforeAll(() => {
+		dataDir = mkdtempSync(path.join(tmpdir(), "cpor-lock-"));
+	});
+	afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+	const lockFile = () => path.join(dataDir, "pglite", DATA_DIR_LOCK_FILE);
+
+	it("a second open of a directory in use is refused, naming the holder and what to do; after close it opens", async () => {
+		const first = await openDatabase({ dataDir });
+		try {
+			expect(JSON.parse(readFileSync(lockFile(), "utf8"))).toMatchObject({
+				pid: process.pid,
+			});
+			const second = await openDatabase({ dataDir }).catch((e: Error) => e);
+			expect(second).toBeInstanceOf(Error);
+			expect((second as Error).message).toContain(
+				`in use by another CPOR process (pid ${process.pid}`,
+			);
+			expect((second as Error).message).toContain(
+				"POST /api/v1/admin/directory/import",
+			);
+		} finally {
+			await first.close();
+		}
+		expect(existsSync(lockFile())).toBe(false);
+		const again = await openDatabase({ dataDir });
+		await again.close();
+	});
+
+	it("`cpor migrate` on a directory a server holds exits with the message, and the server keeps the directory", async () => {
+		const held = await openDatabase({ dataDir });
+		try {
+			const run = spawnSync(process.execPath, ["bin/cpor.js", "migrate"], {
+				env: { ...process.env, CPOR_DATA_DIR: dataDir, LOG_LEVEL: "silent" },
+				encoding: "utf8",
+				timeout: 60_000,
+			});
+			expect(run.status, run.stdout + run.stderr).not.toBe(0);
+			expect(run.stderr).toContain("is in use by another CPOR process");
+			expect(JSON.parse(readFileSync(lockFile(), "utf8")).pid).toBe(
+				process.pid,
+			);
+		} finally {
+			await held.close();
+		}
+	});
+
+	it("a lock left by a process that is gone (a crash) is taken over", async () => {
+		// A child that has exited: its pid is no longer alive.
+		const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+		writeFileSync(
+			lockFile(),
+			JSON.stringify({
+				pid: gone,
+				host: hostname(),
+				since: "2026-11-01T00:00:00Z",
+			}),
+		);
+		const database = await openDatabase({ dataDir });
+		try {
+			expect(JSON.parse(readFileSync(lockFile(), "utf8")).pid).toBe(
+				process.pid,
+			);
+		} finally {
+			await database.close();
+		}
 	});
 });

@@ -11,7 +11,7 @@
  * does not fit: a long PGlite statement holds the event loop, the refresh comes late,
  * and another process would take the lock while this one still writes.
  */
-import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 
@@ -83,9 +83,9 @@ export function lockDataDir(dir: string): () => void {
 		host: hostname(),
 		since: new Date().toISOString(),
 	};
-	const inUse = (o: LockOwner) =>
+	const inUse = (o: LockOwner | null) =>
 		new Error(
-			`The embedded database in ${resolved} is in use by another CPOR process (pid ${o.pid} on ${o.host}, since ${o.since}). ` +
+			`The embedded database in ${resolved} is in use by another CPOR process (${o ? `pid ${o.pid} on ${o.host}, since ${o.since}` : "starting now"}). ` +
 				"Stop that process first; while a server runs, use its HTTP API (e.g. POST /api/v1/admin/directory/import) instead of a second command. " +
 				`If no CPOR process uses this directory any more, delete ${file}.`,
 		);
@@ -97,9 +97,12 @@ export function lockDataDir(dir: string): () => void {
 		} catch (err) {
 			if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
 			// Another process took it over in between.
-			if (attempt > 0) throw inUse(ownerOf(file) ?? me);
+			if (attempt > 0) throw inUse(ownerOf(file));
 		}
 		const owner = ownerOf(file);
+		// An unreadable file is a lock being written right now, or a torn one.
+		if (!owner && Date.now() - statSync(file).mtimeMs < 5_000)
+			throw inUse(null);
 		const gone =
 			!owner ||
 			(owner.host === me.host &&

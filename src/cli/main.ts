@@ -9,6 +9,7 @@ import { Command, Option } from "commander";
 import { listenForAuthChanges } from "../auth/auth-cache.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { loggableError, redactUrl } from "../db/client.ts";
+import { vacuumTables } from "../db/vacuum.ts";
 import { importDirectoryFile } from "../directory/import-directory.ts";
 import { SandboxClock } from "../domain/clock.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -346,6 +347,38 @@ program
 		const rt = await startRuntime(c);
 		await rt.close();
 		process.stdout.write(`Migrations applied to ${where(c)}.\n`);
+	});
+
+program
+	.command("vacuum")
+	.description(
+		"Reclaim the space of old row versions and refresh the planner's statistics (VACUUM ANALYZE of every table); the embedded database has no autovacuum",
+	)
+	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
+	.addHelpText(
+		"after",
+		"\nOn the embedded database, run it now and then while no server uses the data directory (it says so otherwise): updates leave old row versions behind, and nothing else removes them there. On PostgreSQL autovacuum does this by itself; the command runs VACUUM ANALYZE once (after a bulk load, say).\nThe space becomes free for new writes; files shrink only where their end is empty.\n",
+	)
+	.action(async (flags: CommonFlags) => {
+		const c = config(flags);
+		const rt = await startRuntime(c);
+		const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+		try {
+			process.stdout.write(`Vacuuming ${where(c)}…\n`);
+			const started = performance.now();
+			const tables = await vacuumTables(rt.ctx.db, (t, i, n) =>
+				process.stdout.write(
+					`  [${i + 1}/${n}] ${t.table}: ${mb(t.bytesBefore)} → ${mb(t.bytesAfter)} (${(t.ms / 1000).toFixed(1)} s)\n`,
+				),
+			);
+			const before = tables.reduce((s, t) => s + t.bytesBefore, 0);
+			const after = tables.reduce((s, t) => s + t.bytesAfter, 0);
+			process.stdout.write(
+				`Vacuumed ${tables.length} tables in ${((performance.now() - started) / 1000).toFixed(1)} s: ${mb(before)} → ${mb(after)}.\n`,
+			);
+		} finally {
+			await rt.close();
+		}
 	});
 
 program

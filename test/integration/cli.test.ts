@@ -25,7 +25,7 @@ describe("the cpor command line", () => {
 	it("every command has --help that names its flags and the environment", () => {
 		const top = cpor(["--help"]);
 		expect(top.status).toBe(0);
-		for (const c of ["serve", "worker", "migrate", "import", "demo"])
+		for (const c of ["serve", "worker", "migrate", "import", "demo", "vacuum"])
 			expect(top.stdout).toContain(c);
 		const serve = cpor(["serve", "--help"]);
 		for (const f of [
@@ -68,6 +68,34 @@ describe("the cpor command line", () => {
 		]);
 		expect(again.stdout).toMatch(/0 inserted, 0 updated/);
 		expect(again.stdout).not.toMatch(/[1-9]\d* inserted/);
+	});
+
+	it("cpor vacuum vacuums every table of the embedded database, largest first, and reports their sizes", () => {
+		const dataDir = tmp();
+		expect(cpor(["demo", "--data-dir", dataDir]).status).toBe(0);
+		const run = cpor(["vacuum", "--data-dir", dataDir]);
+		expect(run.status, run.stderr).toBe(0);
+		const lines = run.stdout.trim().split("\n");
+		expect(lines[0]).toBe(
+			`Vacuuming embedded PGlite in ${path.join(dataDir, "pglite")}…`,
+		);
+		const tables = lines
+			.slice(1, -1)
+			.map((l) =>
+				/^ {2}\[(\d+)\/(\d+)\] (\w+): ([\d.]+) MB → [\d.]+ MB \([\d.]+ s\)$/.exec(
+					l,
+				),
+			);
+		expect(tables.every(Boolean), run.stdout).toBe(true);
+		const names = tables.map((m) => m?.[3]);
+		for (const table of ["claims", "claim_history", "usage_records", "tenants"])
+			expect(names).toContain(table);
+		const sizes = tables.map((m) => Number(m?.[4]));
+		expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+		expect(lines.at(-1)).toMatch(
+			new RegExp(`^Vacuumed ${tables.length} tables in [\\d.]+ s: `),
+		);
+		expect(cpor(["vacuum", "--help"]).stdout).toMatch(/no autovacuum/);
 	});
 
 	it("a missing file and a bad flag get clear errors, not stack traces", () => {

@@ -79,10 +79,7 @@ export function webhookChannel(opts: WebhookChannelOptions = {}): Channel {
 	const doFetch = opts.fetch ?? fetch;
 	const timeoutMs = opts.timeoutMs ?? 10_000;
 	const now = opts.now ?? (() => new Date());
-	// Connections to public addresses only (network-policy.ts), made once per channel.
-	const dispatcher = opts.allowPrivateNetworks
-		? undefined
-		: publicOnlyDispatcher();
+	const publicOnly = !opts.allowPrivateNetworks;
 	return {
 		name: WEBHOOK_CHANNEL,
 
@@ -139,7 +136,7 @@ export function webhookChannel(opts: WebhookChannelOptions = {}): Channel {
 					"the delivery has no endpoint (was its subscription deleted?)",
 				);
 			const { event, endpoint } = parsed.data;
-			const privateHost = dispatcher
+			const privateHost = publicOnly
 				? privateHostOf(new URL(endpoint.url))
 				: null;
 			if (privateHost)
@@ -155,6 +152,8 @@ export function webhookChannel(opts: WebhookChannelOptions = {}): Channel {
 			const msgId = delivery.eventId ?? delivery.dedupeKey;
 			const sentAt = now();
 			const signature = new Webhook(endpoint.secret).sign(msgId, sentAt, body);
+			// Connections to public addresses only (network-policy.ts).
+			const dispatcher = publicOnly ? await publicOnlyDispatcher() : undefined;
 			let res: Response;
 			try {
 				res = await doFetch(endpoint.url, {

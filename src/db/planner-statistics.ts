@@ -54,14 +54,18 @@ export async function analyzeGrownTables(db: Db): Promise<string[]> {
 	`)) as unknown as Rows<{ name: string }>;
 	const tables = due.rows.map((r) => r.name);
 	if (tables.length === 0) return [];
-	const list = tables.map((t) => `"${t.replaceAll('"', '""')}"`).join(", ");
 	await db.transaction(async (tx) => {
 		await tx.execute(
 			sql.raw(
 				`set local default_statistics_target = ${ANALYZE_STATISTICS_TARGET}`,
 			),
 		);
-		await tx.execute(sql.raw(`analyze ${list}`));
+		await tx.execute(
+			sql`analyze ${sql.join(
+				tables.map((t) => sql.identifier(t)),
+				sql`, `,
+			)}`,
+		);
 	});
 	return tables;
 }

@@ -4,7 +4,7 @@
  * `timestamptz` (UTC instants). Constraints that rules depend on live here, in the
  * database: R-CMP-1's uniqueness is a partial unique index on `claim_products`.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import {
 	bigint,
 	bigserial,
@@ -154,10 +154,16 @@ export const REVIEW_QUEUE_PREDICATE = sql`(status in ('submitted', 'under_review
 
 /**
  * Claims whose association is active (R-TIME-6: approved, consent window passed without
- * an opt-out): the usage report's and the earnings report's claims (R-ACC-2, R-ELG-2).
- * Shared by the partial index and the customer search, as above.
+ * an opt-out): the usage report's and the earnings report's claims (R-ACC-2, R-ELG-2),
+ * of the claims aliased `alias` (none: unqualified, as the partial index has it). One
+ * text for the index and the queries, so that PostgreSQL can prove the index applies.
  */
-export const ACTIVE_ASSOCIATION_PREDICATE = sql`(status = 'approved' and association->>'status' = 'active')`;
+export function activeAssociation(alias?: string): SQL {
+	const c = alias ? `${alias}.` : "";
+	return sql.raw(
+		`(${c}status = 'approved' and ${c}association->>'status' = 'active')`,
+	);
+}
 
 /**
  * Claims (SPEC section 3). Nested parts the API returns whole (contacts, the information
@@ -258,7 +264,7 @@ export const claims = pgTable(
 		// writes pay for it.
 		index("claims_org_active_tenant_idx")
 			.on(t.partnerOrganizationId, t.tenantId, t.domain)
-			.where(ACTIVE_ASSOCIATION_PREDICATE),
+			.where(activeAssociation()),
 		index("claims_partner_response_due_idx")
 			.on(t.partnerResponseDue)
 			.where(sql`status = 'partner_action_required'`),

@@ -41,12 +41,10 @@ export async function vacuumTables(
 	const done: TableVacuum[] = [];
 	for (const [i, table] of tables.entries()) {
 		const started = performance.now();
-		await db.execute(
-			sql.raw(`vacuum (analyze) "${table.replaceAll('"', '""')}"`),
-		);
+		await db.execute(sql`vacuum (analyze) ${sql.identifier(table)}`);
 		const ms = performance.now() - started;
 		const after = await db.execute(
-			sql`select pg_total_relation_size(${`"${table.replaceAll('"', '""')}"`}::regclass)::float8 as bytes`,
+			sql`select pg_total_relation_size(quote_ident(${table})::regclass)::float8 as bytes`,
 		);
 		const bytesAfter = Number(
 			(after as unknown as { rows: { bytes: number }[] }).rows[0]?.bytes ?? 0,

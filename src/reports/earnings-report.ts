@@ -9,6 +9,7 @@ import { stringify } from "csv-stringify/sync";
 import { sql } from "drizzle-orm";
 import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { activeAssociation } from "../db/schema.ts";
 import { PROGRAMS, type Program } from "../domain/catalog.ts";
 import { decodeCursor, encodeCursor, stringsOf } from "../domain/cursor.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -92,8 +93,7 @@ async function earningsKeys(
 		from claims c
 		cross join lateral jsonb_array_elements(c.eligibility) el(entry)
 		where c.partner_organization_id = ${organizationId}
-			and c.status = 'approved'
-			and c.association->>'status' = 'active'
+			and ${activeAssociation("c")}
 			and c.eligibility @> '[{"result":"eligible"}]'::jsonb
 			and el.entry->>'result' = 'eligible'
 			and el.entry->>'program' = any(${programs}::text[])
@@ -303,8 +303,7 @@ async function earningsPage(
 			select c.* from claims c
 			where c.id = k.claim_id
 				and case when c.partner_organization_id = ${organizationId}
-					and c.status = 'approved'
-					and c.association->>'status' = 'active' then true else false end
+					and ${activeAssociation("c")} then true else false end
 			limit 1
 		) c
 		left join tenants t on t.tenant_id = c.tenant_id

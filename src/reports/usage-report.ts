@@ -15,7 +15,7 @@ import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { containsPattern } from "../db/like.ts";
 import { rowPages } from "../db/row-pages.ts";
-import { ACTIVE_ASSOCIATION_PREDICATE } from "../db/schema.ts";
+import { activeAssociation } from "../db/schema.ts";
 import { decodeCursor, encodeCursor, stringsOf } from "../domain/cursor.ts";
 
 /** One row of the usage report. */
@@ -62,8 +62,7 @@ function partnerOrganization(actor: Actor): string {
 function activeUsageWhere(organizationId: string, query: UsageQuery): SQL {
 	return sql`
 		where c.partner_organization_id = ${organizationId}
-			and c.status = 'approved'
-			and c.association->>'status' = 'active'
+			and ${activeAssociation("c")}
 			and exists (
 				select 1 from claim_products p
 				where p.claim_id = c.id and p.product_id = u.product_id
@@ -282,7 +281,7 @@ export async function usageCustomers(
 					${like ? sql`, bool_or(domain ilike ${like}) as domain_matches` : sql``}
 				from claims
 				where partner_organization_id = ${organizationId}
-					and ${ACTIVE_ASSOCIATION_PREDICATE}
+					and ${activeAssociation()}
 				group by tenant_id
 			) a
 			left join tenants t on t.tenant_id = a.tenant_id

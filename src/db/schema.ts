@@ -262,8 +262,8 @@ export const claims = pgTable(
 		// The partner's customers with an active association (R-ACC-2: the usage
 		// report's customer search), read from the index alone; only those claims'
 		// writes pay for it.
-		index("claims_org_active_tenant_idx")
-			.on(t.partnerOrganizationId, t.tenantId, t.domain)
+		index("claims_org_active_idx")
+			.on(t.partnerOrganizationId, t.tenantId, t.domain, t.id)
 			.where(activeAssociation()),
 		index("claims_partner_response_due_idx")
 			.on(t.partnerResponseDue)
@@ -350,6 +350,11 @@ export const claimProducts = pgTable(
 		index("claim_products_compete_idx")
 			.on(t.competeKey, t.activity)
 			.where(sql`live`),
+		// The lines of a partner's associations (the usage report: R-ACC-2), read from the
+		// index alone; a line enters it when its claim is approved.
+		index("claim_products_org_association_idx")
+			.on(t.partnerOrganizationId, t.claimId, t.productId)
+			.where(sql`holds_association`),
 	],
 );
 

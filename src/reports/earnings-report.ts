@@ -297,7 +297,7 @@ async function earningsPage(
 		-- join: a merge join read the index from its start to the page's last key, more
 		-- for each page, where the table's statistics were out of date). The claim's
 		-- conditions are in a CASE, which the planner cannot match to the partial index
-		-- of active associations (claims_org_active_tenant_idx): with out-of-date
+		-- of active associations (claims_org_active_idx): with out-of-date
 		-- statistics it scanned that index for each key, where 70,000 had just been added.
 		cross join lateral (
 			select c.* from claims c

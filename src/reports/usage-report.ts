@@ -58,6 +58,11 @@ function partnerOrganization(actor: Actor): string {
  * and the WHERE that keeps each usage record of a tenant and product that an active
  * association of the organization claims, once per claim (a claim with several lines of
  * one product is one row: EXISTS, not a join of its lines), within the filters.
+ * Both sides are read from partial indexes alone (migration 0016): the claims from
+ * `claims_org_active_idx`, their lines from `claim_products_org_association_idx`.
+ * A claim whose association is active holds it (R-CMP-2: approval sets
+ * `holds_association` on its lines, and only rejection, withdrawal or the association's
+ * end clears it), so `holds_association` only narrows the lines read.
  */
 function activeUsageWhere(organizationId: string, query: UsageQuery): SQL {
 	return sql`
@@ -65,7 +70,9 @@ function activeUsageWhere(organizationId: string, query: UsageQuery): SQL {
 			and ${activeAssociation("c")}
 			and exists (
 				select 1 from claim_products p
-				where p.claim_id = c.id and p.product_id = u.product_id
+				where p.partner_organization_id = c.partner_organization_id
+					and p.holds_association
+					and p.claim_id = c.id and p.product_id = u.product_id
 			)
 			${query.tenantId ? sql`and c.tenant_id = ${query.tenantId.trim().toLowerCase()}` : sql``}
 			${query.from ? sql`and u.month >= ${query.from}` : sql``}
@@ -258,7 +265,7 @@ export const USAGE_CUSTOMERS_MAX_LIMIT = 100;
  * a tenant without a name by its domain) and tenant ID: the first `limit` after
  * `cursor`, and `nextCursor` (null at the end). With `q`, only those whose name, tenant
  * ID or any claimed domain contains it (case-insensitive). Reads the partial index
- * `claims_org_active_tenant_idx` (0.12-0.15 s for a partner with 67,182 such customers).
+ * `claims_org_active_idx` (0.12-0.15 s for a partner with 67,182 such customers).
  * @throws `forbidden` for non-partner actors; `validation_failed` for a bad cursor.
  */
 export async function usageCustomers(

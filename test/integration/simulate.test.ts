@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { createContext } from "../../src/context.ts";
@@ -16,8 +17,8 @@ import {
 	migrateDatabase,
 	openDatabase,
 } from "../../src/db/client.ts";
+import { activeAssociation } from "../../src/db/schema.ts";
 import { systemClock } from "../../src/domain/clock.ts";
-import { createTestDatabase } from "../support/test-app.ts";
 import { openSimulationDatabase } from "../../src/simulate/database.ts";
 import { startWorkerExecutor } from "../../src/simulate/executor.ts";
 import {
@@ -25,6 +26,7 @@ import {
 	type SimulationOptions,
 	type SimulationReport,
 } from "../../src/simulate/simulate.ts";
+import { createTestDatabase } from "../support/test-app.ts";
 
 const OPTIONS: SimulationOptions = {
 	partners: 3,
@@ -67,11 +69,23 @@ async function simulate(
 					})
 				: undefined;
 		try {
-			return await runSimulation(ctx, {
+			const report = await runSimulation(ctx, {
 				...OPTIONS,
 				concurrency: opts.concurrency ?? 1,
 				...(executor ? { executor } : {}),
 			});
+			// R-CMP-2: every line of a claim whose association is active holds it, whichever
+			// way it was approved (review, dispute): the usage report reads only such lines.
+			const lines = (await database.db.execute(sql`
+				select count(*) filter (where not p.holds_association)::int as loose,
+					count(*)::int as lines
+				from claims c join claim_products p on p.claim_id = c.id
+				where ${activeAssociation("c")}`)) as unknown as {
+				rows: { loose: number; lines: number }[];
+			};
+			expect(lines.rows[0]?.lines).toBeGreaterThan(0);
+			expect(lines.rows[0]?.loose).toBe(0);
+			return report;
 		} finally {
 			await executor?.close();
 		}
@@ -90,7 +104,7 @@ const outcome = ({
 }: SimulationReport) => rest;
 
 describe("cpor simulate", () => {
-	it("R-TIME-4 R-TIME-6 R-CMP-3: a seeded run is deterministic, ends in valid statuses and fires timers", async () => {
+	it("R-TIME-4 R-TIME-6 R-CMP-3 R-CMP-2: a seeded run is deterministic, ends in valid statuses, fires timers, and active associations' lines hold them", async () => {
 		const a = await simulate();
 		// Eight use cases in flight: the same outcome (claims of one customer and workload
 		// still go one after the other; random choices are per claim).

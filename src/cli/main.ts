@@ -482,7 +482,31 @@ program.parseAsync(process.argv).catch((err: unknown) => {
 		if (err.errors.length > 50)
 			process.stderr.write(`  … and ${err.errors.length - 50} more\n`);
 	} else {
-		process.stderr.write(`cpor: ${(err as Error).message}\n`);
+		process.stderr.write(`cpor: ${failureMessage(err)}\n`);
 	}
 	process.exit(1);
 });
+
+/**
+ * What a failed command prints: for a failed statement (Drizzle's error, whose message
+ * is the SQL), PostgreSQL's own message and hint first, then the statement's first line;
+ * for a refused privilege (42501), what the role needs.
+ */
+function failureMessage(err: unknown): string {
+	const e = err as Error & {
+		cause?: { message?: string; code?: string; hint?: string };
+	};
+	const cause = e?.cause;
+	if (!cause?.message || !e.message?.startsWith("Failed query:"))
+		return e?.message ?? String(err);
+	const statement = e.message
+		.replace(/^Failed query:\s*/, "")
+		.split("\n")[0]
+		?.slice(0, 120);
+	let text = `${cause.message} (in: ${statement})`;
+	if (cause.hint) text += `\n  hint: ${cause.hint}`;
+	if (cause.code === "42501")
+		text +=
+			"\n  Migrations create tables, schemas and the pg_trgm extension: the role in DATABASE_URL needs CREATE on its database (the database's owner has it). Run `cpor migrate` once as the owner, or grant it.";
+	return text;
+}

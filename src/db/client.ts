@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import {
 	DrizzleQueryError,
 	type ExtractTablesWithRelations,
@@ -113,6 +114,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 	}
 	const dataDir = opts.dataDir ?? "./data";
 	const options = {
+		// The claim search's trigram index (migration 0017).
+		extensions: { pg_trgm },
 		startParams: [
 			...PGlite.defaultStartParams,
 			"-c",

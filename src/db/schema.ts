@@ -166,6 +166,17 @@ export function activeAssociation(alias?: string): SQL {
 }
 
 /**
+ * The text the claim list's search (`q`: R-DSH-1) looks in: the claim's name, tenant ID
+ * and domain, of the claims aliased `alias` (none: unqualified, as the index has it).
+ * Whatever matches one of them matches this, so the trigram index on it
+ * (`claims_search_idx`) finds every candidate, and the query then checks each field.
+ */
+export function claimSearchText(alias?: string): SQL {
+	const c = alias ? `${alias}.` : "";
+	return sql.raw(`(${c}name || ' ' || ${c}tenant_id || ' ' || ${c}domain)`);
+}
+
+/**
  * Claims (SPEC section 3). Nested parts the API returns whole (contacts, the information
  * request, rejection, dispute, association, eligibility) are JSONB; every deadline of
  * SPEC section 5 is its own column so timers and the queue can use indexes.
@@ -259,6 +270,13 @@ export const claims = pgTable(
 		index("claims_updated_idx").on(t.updatedAt, t.id),
 		index("claims_status_due_idx").on(t.status, t.dueAt, t.id),
 		index("claims_tenant_idx").on(t.tenantId),
+		// The claim list's search (`q`) by trigrams (pg_trgm): a reviewer's search with no
+		// match otherwise reads every claim in the list's order (6.5 s warm, 36 s cold at
+		// 1,000,000 claims).
+		index("claims_search_idx").using(
+			"gin",
+			sql`${claimSearchText()} gin_trgm_ops`,
+		),
 		// The partner's customers with an active association (R-ACC-2: the usage
 		// report's customer search), read from the index alone; only those claims'
 		// writes pay for it.

@@ -1,8 +1,11 @@
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "../support/test-app.ts";
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -96,6 +99,42 @@ describe("the cpor command line", () => {
 			new RegExp(`^Vacuumed ${tables.length} tables in [\\d.]+ s: `),
 		);
 		expect(cpor(["vacuum", "--help"]).stdout).toMatch(/no autovacuum/);
+	});
+
+	it("cpor migrate as a role that may not create in its database says what the role needs; with CREATE it applies every migration, pg_trgm included", async () => {
+		const url = new URL(await createTestDatabase("cpor_role"));
+		const database = url.pathname.slice(1);
+		const role = `cpor_app_${randomBytes(4).toString("hex")}`;
+		const admin = new pg.Client({ connectionString: url.toString() });
+		await admin.connect();
+		try {
+			await admin.query(`create role ${role} login`);
+			await admin.query(`alter schema public owner to ${role}`);
+			const asRole = new URL(url);
+			asRole.username = role;
+			asRole.password = "";
+			const env = { DATABASE_URL: asRole.toString() };
+			const refused = cpor(["migrate"], env);
+			expect(refused.status).toBe(1);
+			expect(refused.stderr).toMatch(
+				/^cpor: permission denied for database \S+ \(in: CREATE SCHEMA/,
+			);
+			expect(refused.stderr).toMatch(/needs CREATE on its database/);
+			expect(refused.stderr).not.toMatch(/\n\s+at /);
+			// pg_trgm is a trusted extension: CREATE on the database is enough.
+			await admin.query(`grant create on database ${database} to ${role}`);
+			const applied = cpor(["migrate"], env);
+			expect(applied.stderr).toBe("");
+			expect(applied.status).toBe(0);
+			const extension = await admin.query(
+				"select extowner::regrole::text as owner from pg_extension where extname = 'pg_trgm'",
+			);
+			expect(extension.rows).toEqual([{ owner: role }]);
+		} finally {
+			await admin.query(`drop owned by ${role}`).catch(() => {});
+			await admin.query(`drop role if exists ${role}`).catch(() => {});
+			await admin.end();
+		}
 	});
 
 	it("a missing file and a bad flag get clear errors, not stack traces", () => {

@@ -121,8 +121,16 @@ function filterConditions(
 	if (actor.kind === "reviewer") conds.push(sql`${claims.status} <> 'draft'`);
 	// Known statuses only, each once (the schema refuses others): a page's SQL text, and
 	// so its named statement, is one of a bounded few.
-	if (query.status)
-		conds.push(inArray(claims.status, [...new Set(query.status.split(","))]));
+	if (query.status) {
+		// Reviewers see no drafts: asking for drafts alone is `false`, which PostgreSQL
+		// answers without reading claims (at 1,000,000 claims it read 59,000 drafts, 5.8 s).
+		const statuses = [...new Set(query.status.split(","))].filter(
+			(s) => actor.kind !== "reviewer" || s !== "draft",
+		);
+		conds.push(
+			statuses.length > 0 ? inArray(claims.status, statuses) : sql`false`,
+		);
+	}
 	if (query.solutionArea)
 		conds.push(eq(claims.solutionArea, query.solutionArea));
 	if (query.activity) conds.push(eq(claims.activity, query.activity));

@@ -357,6 +357,16 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 			new Set(["fabrikam", "northwind"]),
 		);
 		expect(await walk(rita, `${API}/claims?status=draft`)).toEqual([]);
+		// Drafts are left out of a reviewer's status list (answered without reading claims
+		// when nothing else is asked for; at 1,000,000 claims that read took 5.8 s).
+		expect(
+			ids(await walk(rita, `${API}/claims?status=draft,submitted`)),
+		).toEqual(ids(nonDraft().filter((c) => c.status === "submitted")));
+		expect(
+			(await rita.get(`${API}/claims?status=draft&format=csv`)).body
+				.trim()
+				.split("\n"),
+		).toHaveLength(1);
 	});
 
 	it("R-DSH-1 filters: status (one or a comma list), solutionArea, activity, mpnId, tenantId, competing", async () => {

@@ -40,6 +40,7 @@ import {
 } from "./load-client.ts";
 import { cpuSnapshot, treeCpuMs } from "./proc-cpu.ts";
 import { recordResult } from "./record.ts";
+import { buildServerBundle } from "./server-bundle.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -498,4 +499,7 @@ async function main(): Promise<void> {
 }
 
 if (flag("--load")) await runLoad();
-else await main();
+else {
+	buildServerBundle();
+	await main();
+}

@@ -42,6 +42,7 @@ import Fastify from "fastify";
 import pg from "pg";
 import { closeAgent, getDiscarding, percentile, send } from "./load-client.ts";
 import { recordResult } from "./record.ts";
+import { buildServerBundle } from "./server-bundle.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -619,4 +620,7 @@ function runLoadProcess(
 }
 
 if (flag("--load")) await runLoad();
-else await main();
+else {
+	buildServerBundle();
+	await main();
+}

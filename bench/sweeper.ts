@@ -25,6 +25,7 @@ import { systemClock } from "../src/domain/clock.ts";
 import { runDueTimers } from "../src/jobs/sweeper.ts";
 import { type PgCluster, startPgCluster } from "../test/support/pg-cluster.ts";
 import { recordResult } from "./record.ts";
+import { buildServerBundle } from "./server-bundle.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -37,6 +38,8 @@ const workers = Number(flag("--workers") ?? 1);
 const consent = Math.round(n / 10);
 const par = n - consent;
 
+// `cpor worker` children run the bundle, not the sources through tsx.
+if (mode === "workers") buildServerBundle();
 const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-bench-"));
 let cluster: PgCluster | undefined;
 let url = process.env.DATABASE_URL;

@@ -35,6 +35,7 @@ import {
 } from "./load-client.ts";
 import { cpuSnapshot, parentPid, treeCpuMs } from "./proc-cpu.ts";
 import { recordResult } from "./record.ts";
+import { buildServerBundle } from "./server-bundle.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -529,4 +530,7 @@ async function main(): Promise<void> {
 }
 
 if (flag("--load")) await runLoad();
-else await main();
+else {
+	buildServerBundle();
+	await main();
+}

@@ -573,6 +573,29 @@ describe("flows through the browser", () => {
 		await context.close();
 	});
 
+	it("R-DSH-1 the search box asks the server from three characters on, and says so before", async () => {
+		const { context, page } = await e.signIn(DAAN);
+		await page.goto("/claims");
+		await page.getByTestId("claim-row").first().waitFor(WAIT);
+		const asked = requestsTo(page, "/api/v1/claims");
+		const box = page.getByTestId("claims-search");
+		const hint = page.getByText(/at least 3 characters/);
+		// Two letters have no trigram for the search's index: nothing is asked.
+		await box.fill("co");
+		await hint.waitFor(WAIT);
+		await page.waitForTimeout(1_000); // past the box's 350 ms pause
+		expect(asked.filter((u) => u.searchParams.has("q"))).toEqual([]);
+		expect(new URL(page.url()).searchParams.get("q")).toBeNull();
+		await box.fill("con");
+		await expect
+			.poll(() => asked.map((u) => u.searchParams.get("q")), WAIT)
+			.toContain("con");
+		expect(new URL(page.url()).searchParams.get("q")).toBe("con");
+		await hint.waitFor({ state: "detached", ...WAIT });
+		await page.getByTestId("claim-row").first().waitFor(WAIT);
+		await context.close();
+	});
+
 	it("R-ELG-2 a large earnings group shows its first 100 associations, more on request", async () => {
 		// 250 copies of one of Fabrikam's eligible active associations (and its lines, on
 		// keys of their own): its MPN ID and program then hold 251 or more.

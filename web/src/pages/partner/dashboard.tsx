@@ -69,6 +69,13 @@ const STATUSES: ClaimStatus[] = [
 	"rejected",
 ];
 const SORTS = ["-updatedAt", "updatedAt", "dueAt", "-dueAt"] as const;
+
+/**
+ * The search box asks the server from this many characters on. Shorter text has no
+ * trigram for the search's index (migration 0017), so a rare pair of letters made the
+ * server read every claim in the list (Fabrikam, 170,120 claims: 12 s warm, 39 s cold).
+ */
+const SEARCH_MIN_LENGTH = 3;
 type Sort = (typeof SORTS)[number];
 const PAGE_SIZE = 50;
 /** How many claims the counters look at (the API has no count endpoint). */
@@ -288,12 +295,16 @@ export function DashboardPage() {
 	const writer = canWrite(me.data);
 	const newClaimClick = useRouterClick("/claims/new");
 
-	// The search box updates the address after a pause (debounced).
+	// The search box updates the address after a pause (debounced), from
+	// SEARCH_MIN_LENGTH characters on; shorter text searches nothing and says so.
 	const [search, setSearch] = useState(filters.q ?? "");
+	const typed = search.trim();
+	const searchTooShort = typed.length > 0 && typed.length < SEARCH_MIN_LENGTH;
 	// biome-ignore lint/correctness/useExhaustiveDependencies: only typing starts the timer
 	useEffect(() => {
-		if (search.trim() === (filters.q ?? "")) return;
-		const id = setTimeout(() => set("q", search.trim() || undefined), 350);
+		const q = typed.length >= SEARCH_MIN_LENGTH ? typed : undefined;
+		if ((q ?? "") === (filters.q ?? "")) return;
+		const id = setTimeout(() => set("q", q), 350);
 		return () => clearTimeout(id);
 	}, [search]);
 
@@ -397,7 +408,15 @@ export function DashboardPage() {
 			</Caption1>
 
 			<search className={styles.filters} aria-label={t("filtersLabel")}>
-				<Field label={t("search")} className={styles.search}>
+				<Field
+					label={t("search")}
+					className={styles.search}
+					hint={
+						searchTooShort
+							? t("searchMinLength", { count: SEARCH_MIN_LENGTH })
+							: undefined
+					}
+				>
 					<Input
 						type="search"
 						value={search}

@@ -6,9 +6,10 @@ import cluster from "node:cluster";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, Option } from "commander";
+import { DrizzleQueryError } from "drizzle-orm";
 import { listenForAuthChanges } from "../auth/auth-cache.ts";
 import { type Config, loadConfig } from "../config.ts";
-import { loggableError, redactUrl } from "../db/client.ts";
+import { loggableError, pgErrorCode, redactUrl } from "../db/client.ts";
 import { vacuumTables } from "../db/vacuum.ts";
 import { importDirectoryFile } from "../directory/import-directory.ts";
 import { SandboxClock } from "../domain/clock.ts";
@@ -488,24 +489,18 @@ program.parseAsync(process.argv).catch((err: unknown) => {
 });
 
 /**
- * What a failed command prints: for a failed statement (Drizzle's error, whose message
- * is the SQL), PostgreSQL's own message and hint first, then the statement's first line;
- * for a refused privilege (42501), what the role needs.
+ * What a failed command prints: for a failed statement (Drizzle's `DrizzleQueryError`),
+ * PostgreSQL's own message and hint first, then the statement's first line; for a
+ * refused privilege (42501), what the role needs.
  */
 function failureMessage(err: unknown): string {
-	const e = err as Error & {
-		cause?: { message?: string; code?: string; hint?: string };
-	};
-	const cause = e?.cause;
-	if (!cause?.message || !e.message?.startsWith("Failed query:"))
-		return e?.message ?? String(err);
-	const statement = e.message
-		.replace(/^Failed query:\s*/, "")
-		.split("\n")[0]
-		?.slice(0, 120);
-	let text = `${cause.message} (in: ${statement})`;
-	if (cause.hint) text += `\n  hint: ${cause.hint}`;
-	if (cause.code === "42501")
+	if (!(err instanceof DrizzleQueryError))
+		return (err as Error)?.message ?? String(err);
+	const cause = err.cause as { message?: string; hint?: string } | undefined;
+	const statement = err.query.split("\n")[0]?.slice(0, 120);
+	let text = `${cause?.message ?? err.message} (in: ${statement})`;
+	if (cause?.hint) text += `\n  hint: ${cause.hint}`;
+	if (pgErrorCode(err) === "42501")
 		text +=
 			"\n  Migrations create tables, schemas and the pg_trgm extension: the role in DATABASE_URL needs CREATE on its database (the database's owner has it). Run `cpor migrate` once as the owner, or grant it.";
 	return text;

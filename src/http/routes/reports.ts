@@ -4,9 +4,10 @@
  * partners, their active associations only). Earnings and usage export as CSV.
  */
 import { Readable } from "node:stream";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { Actor } from "../../auth/actor.ts";
 import type { AppContext } from "../../context.ts";
 import { PROGRAMS } from "../../domain/catalog.ts";
 import { DomainError, forbidden } from "../../domain/errors.ts";
@@ -96,6 +97,14 @@ function sliceOfJsonOnly(
 			"A cursor continues a slice: give the limit with it.",
 			[{ path: "limit", code: "required", message: "Required with cursor." }],
 		);
+}
+
+/** The partner user asking for the usage report or its customers; 403 for anyone else. */
+function usageActor(req: FastifyRequest): Actor {
+	const actor = authorize(req, "viewClaims");
+	if (actor.kind !== "partner")
+		throw forbidden("The usage report is for partner users.");
+	return actor;
 }
 
 function rangeError(path: string, message: string): DomainError {
@@ -227,9 +236,7 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				},
 			},
 			async (req, reply) => {
-				const actor = authorize(req, "viewClaims");
-				if (actor.kind !== "partner")
-					throw forbidden("The usage report is for partner users.");
+				const actor = usageActor(req);
 				const { tenantId, from, to, limit, cursor } = req.query;
 				if (from && to && from > to)
 					throw rangeError("from", "`from` must not be after `to`.");
@@ -281,9 +288,7 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				},
 			},
 			async (req) => {
-				const actor = authorize(req, "viewClaims");
-				if (actor.kind !== "partner")
-					throw forbidden("The usage report is for partner users.");
+				const actor = usageActor(req);
 				return usageCustomers(ctx, actor, req.query);
 			},
 		);

@@ -128,6 +128,27 @@ export const usageSlicesQuery = (filters: UsageFilters) =>
 		staleTime: PREFETCHED_FRESH_MS,
 	});
 
+/** A customer of `GET /reports/usage/customers` (the usage tab's customer filter). */
+export interface UsageCustomer {
+	tenantId: string;
+	name: string | null;
+	domain: string;
+}
+
+/**
+ * The first `limit` customers of the partner's active associations whose name, domain or
+ * tenant ID contains `search` ("" for all), by name (`GET /reports/usage/customers`).
+ */
+export const usageCustomersQuery = (search: string, limit: number) =>
+	queryOptions({
+		queryKey: ["reports", "usage", "customers", search, limit],
+		queryFn: () =>
+			api<{ items: UsageCustomer[]; nextCursor: string | null }>(
+				`/reports/usage/customers${query({ q: search, limit })}`,
+			),
+		staleTime: 60_000,
+	});
+
 /** The Insights page's tab: `?tab=`, else earnings for those who see them, else usage. */
 export function insightsTab(
 	requested: string | null,

@@ -7,15 +7,7 @@ import { Combobox, makeStyles, Option } from "@fluentui/react-components";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { query } from "../../api/claims.ts";
-import { api } from "../../api/client.ts";
-
-/** A customer of `GET /reports/usage/customers`. */
-interface UsageCustomer {
-	tenantId: string;
-	name: string | null;
-	domain: string;
-}
+import { type UsageCustomer, usageCustomersQuery } from "../../api/reports.ts";
 
 /** The picked customer: its tenant ID ("" for all) and the label the box shows. */
 export interface PickedCustomer {
@@ -58,13 +50,8 @@ export function CustomerPicker({
 		return () => clearTimeout(id);
 	}, [typed]);
 	const customers = useQuery({
-		queryKey: ["reports", "usage", "customers", search],
-		queryFn: () =>
-			api<{ items: UsageCustomer[]; nextCursor: string | null }>(
-				`/reports/usage/customers${query({ q: search, limit: CUSTOMERS_LISTED })}`,
-			),
+		...usageCustomersQuery(search, CUSTOMERS_LISTED),
 		placeholderData: keepPreviousData,
-		staleTime: 60_000,
 	});
 	const all = t("usage.allCustomers");
 	const items = customers.data?.items ?? [];

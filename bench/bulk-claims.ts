@@ -883,7 +883,7 @@ select count(*)::int as n from b`;
 		: (
 				await run(`select indexname, indexdef from pg_indexes
 					where schemaname = current_schema()
-					  and tablename in ('claims', 'claim_products', 'claim_history', 'claim_documents')
+					  and tablename in ('claims', 'claim_products', 'claim_history', 'claim_documents', 'claim_search')
 					  and indexname not in (select conname from pg_constraint)
 					order by tablename, indexname`)
 			).map((r) => ({ name: String(r.indexname), def: String(r.indexdef) }));
@@ -945,6 +945,13 @@ select count(*)::int as n from b`;
 				);
 			}
 		}
+	});
+	// The claims' search texts (migration 0019), which a trigger writes when triggers run.
+	await phase("search", async () => {
+		const [filled] = await run("select claim_search_fill()::int as n");
+		log(
+			`[bulk] ${Number(filled?.n).toLocaleString("en")} search texts written`,
+		);
 	});
 	await phase("indexes", async () => {
 		const pending = [...dropped];

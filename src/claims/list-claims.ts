@@ -17,11 +17,7 @@ import type { Queryable } from "../db/client.ts";
 import { containsPattern } from "../db/like.ts";
 import { NAMED_READ_MARKER } from "../db/pglite-statements.ts";
 import { preparedOnce } from "../db/prepared.ts";
-import {
-	claimSearchText,
-	claims,
-	REVIEW_QUEUE_PREDICATE,
-} from "../db/schema.ts";
+import { claimSearch, claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
 import { CLAIM_STATUSES, type ClaimStatus } from "../domain/claim-lifecycle.ts";
 import { decodeCursor, encodeCursor } from "../domain/cursor.ts";
 import { REVIEWER_SLA_OF_STATUS } from "../domain/deadlines.ts";
@@ -142,9 +138,9 @@ function filterConditions(
 	if (query.q?.trim()) {
 		const like = containsPattern(query.q.trim());
 		conds.push(
-			// The trigram index's text finds the candidates (claims_search_idx); each field
-			// is then checked, so the text across two fields never matches.
-			sql`${claimSearchText("claims")} ilike ${like}`,
+			// The search texts' trigram index finds the candidates (claim_search); each
+			// field is then checked, so the text across two fields never matches.
+			sql`${claims.id} in (select ${claimSearch.claimId} from ${claimSearch} where ${claimSearch.text} ilike ${like})`,
 			or(
 				ilike(claims.name, like),
 				ilike(claims.tenantId, like),

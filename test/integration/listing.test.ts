@@ -4,6 +4,7 @@
  * (R-CRT-2 MPN IDs, R-DIR-4 catalog, R-CRT-4 activities). On both databases.
  */
 import { parse } from "csv-parse/sync";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadClaimView } from "../../src/claims/claim-view.ts";
 import { claimsCsv } from "../../src/claims/claims-csv.ts";
@@ -473,6 +474,40 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 		expect(await walk(ana, `${API}/claims?q=%25`, 50)).toEqual([]);
 		expect(await walk(ana, `${API}/claims?q=Northwind`, 50)).toEqual([]);
 		expect(await walk(nora, `${API}/claims?q=zeppelin`, 50)).toEqual([]);
+	});
+
+	it("R-DSH-1 q finds a claim by its new name after an edit, and a deleted draft no more", async () => {
+		const search = async (q: string) =>
+			ids(await walk(ana, `${API}/claims?q=${encodeURIComponent(q)}`, 50));
+		const res = await ana.post(
+			`${API}/claims`,
+			m365On((testDirectory().tenants?.length ?? 1) - 1, "Quokka pilot"),
+		);
+		expect(res.statusCode, res.body).toBe(201);
+		const draft = res.json() as ClaimView;
+		try {
+			expect(await search("quokka")).toEqual([draft.id]);
+			const renamed = await ana.patch(
+				`${API}/claims/${draft.id}`,
+				{ name: "Wombat pilot" },
+				{ "if-match": `"${draft.version}"` },
+			);
+			expect(renamed.statusCode, renamed.body).toBe(200);
+			expect(await search("quokka")).toEqual([]);
+			expect(await search("wombat")).toEqual([draft.id]);
+			// One or two letters (no trigram) read the search texts the same way.
+			expect(await search("wO")).toContain(draft.id);
+		} finally {
+			const gone = await ana.del(`${API}/claims/${draft.id}`);
+			expect(gone.statusCode, gone.body).toBe(204);
+		}
+		expect(await search("wombat")).toEqual([]);
+		const [left] = (
+			(await t.ctx.db.execute(
+				sql`select count(*)::int as n from claim_search where claim_id = ${draft.id}`,
+			)) as unknown as { rows: { n: number }[] }
+		).rows;
+		expect(left?.n).toBe(0);
 	});
 
 	it.each(["updatedAt", "-updatedAt", "dueAt", "-dueAt"] as const)(

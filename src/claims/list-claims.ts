@@ -2,9 +2,7 @@ import {
 	and,
 	asc,
 	eq,
-	ilike,
 	inArray,
-	or,
 	type SQL,
 	type SQLWrapper,
 	sql,
@@ -64,6 +62,11 @@ export const listClaimsQuerySchema = z.object({
 	q: z
 		.string()
 		.max(200)
+		// The search texts join their fields with U+001F (migration 0019).
+		.refine((v) => !/\p{Cc}/u.test(v), {
+			message:
+				"The search text cannot hold control characters (tabs, line breaks): search for one word or phrase.",
+		})
 		.optional()
 		.describe("Search in name, tenant ID and domain"),
 	sort: z
@@ -137,15 +140,16 @@ function filterConditions(
 		conds.push(eq(claims.competing, query.competing === "true"));
 	if (query.q?.trim()) {
 		const like = containsPattern(query.q.trim());
+		// The claims whose search text (claim_search, by its trigram index) contains the
+		// text: lowercase, so LIKE with a lowercase pattern is ILIKE; its fields joined by
+		// U+001F, which `q` cannot hold, so a match lies within one field. A partner's
+		// candidates are its own rows, not every organization's matches.
+		const scope =
+			actor.kind === "partner"
+				? sql` and ${claimSearch.partnerOrganizationId} = ${actor.organizationId ?? ""}`
+				: sql``;
 		conds.push(
-			// The search texts' trigram index finds the candidates (claim_search); each
-			// field is then checked, so the text across two fields never matches.
-			sql`${claims.id} in (select ${claimSearch.claimId} from ${claimSearch} where ${claimSearch.text} ilike ${like})`,
-			or(
-				ilike(claims.name, like),
-				ilike(claims.tenantId, like),
-				ilike(claims.domain, like),
-			),
+			sql`${claims.id} in (select ${claimSearch.claimId} from ${claimSearch} where ${claimSearch.text} like lower(${like})${scope})`,
 		);
 	}
 	return conds;

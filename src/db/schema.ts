@@ -290,17 +290,20 @@ export const claims = pgTable(
 
 /**
  * The text the claim list's search (`q`: R-DSH-1) looks in, one row per claim: its name,
- * tenant ID and domain joined by spaces. Whatever matches one of them matches this, so
- * the trigram index on it finds every candidate, and the list then checks each field.
- * Kept by triggers on `claims` (migration 0019): on insert, on delete, and on an update
- * that changes one of the three, so the claim's other writes (every status change) add
- * nothing to the trigram index. The rows are narrow: a search of one or two letters,
- * which has no trigram, reads this table instead of every claim.
+ * tenant ID and domain in lowercase, joined by U+001F (a character `q` cannot hold, so a
+ * match lies within one field). Searched with LIKE and a lowercase pattern, which in
+ * UTF-8 is ILIKE and ~4× faster to scan. Kept by triggers on `claims` (migration 0019): on
+ * insert, on delete, and on an update that changes one of the three or the organization,
+ * so the claim's other writes (every status change) add nothing to the trigram index. The
+ * rows are narrow: a search of one or two letters, which has no trigram, reads this table
+ * instead of every claim.
  */
 export const claimSearch = pgTable(
 	"claim_search",
 	{
 		claimId: text("claim_id").primaryKey(),
+		/** The claim's partner organization: a partner's search reads its own rows' claims only. */
+		partnerOrganizationId: text("partner_organization_id").notNull(),
 		text: text("text").notNull(),
 	},
 	(t) => [

@@ -451,12 +451,31 @@ describe.each(DB_KINDS)("R-DSH-1 claim lists on %s", (kind) => {
 			expect(
 				`${c.name} ${c.customer.tenantId} ${c.customer.domain}`.toLowerCase(),
 			).toContain(domainPart.toLowerCase());
-		// Text that runs from the name into the tenant ID is in no one field: no match
-		// (the trigram index holds them joined by a space, migration 0017).
+		// Text that runs from the name into the tenant ID is in no one field: no match.
 		const across = `rollout ${zeppelin.customer.tenantId.slice(0, 4)}`;
 		expect(
 			await walk(ana, `${API}/claims?q=${encodeURIComponent(across)}`, 50),
 		).toEqual([]);
+		// The search texts join the fields with U+001F: a search text cannot hold it, nor
+		// any other control character.
+		for (const sep of ["\u001f", "\t", "\n"]) {
+			const bad = `rollout${sep}${zeppelin.customer.tenantId.slice(0, 4)}`;
+			for (const path of ["claims", "claims/counts"]) {
+				const res = await ana.get(
+					`${API}/${path}?q=${encodeURIComponent(bad)}`,
+				);
+				expect(res.statusCode, res.body).toBe(422);
+				expect(res.json()).toMatchObject({
+					code: "validation_failed",
+					errors: [
+						expect.objectContaining({
+							path: "querystring.q",
+							message: expect.stringContaining("control characters"),
+						}),
+					],
+				});
+			}
+		}
 		// Fewer than three letters make no trigram: still searched, in the list's order.
 		const short = await walk<ClaimView>(ana, `${API}/claims?q=zE`, 50);
 		expect(ids(short)).toContain(zeppelin.id);

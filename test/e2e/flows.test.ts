@@ -573,7 +573,7 @@ describe("flows through the browser", () => {
 		await context.close();
 	});
 
-	it("R-DSH-1 the search box asks the server from three characters on, and says so before", async () => {
+	it("R-DSH-1 the search box asks the server from three characters on, and says so before; pasted tabs become spaces", async () => {
 		const { context, page } = await e.signIn(DAAN);
 		await page.goto("/claims");
 		await page.getByTestId("claim-row").first().waitFor(WAIT);
@@ -593,6 +593,13 @@ describe("flows through the browser", () => {
 		expect(new URL(page.url()).searchParams.get("q")).toBe("con");
 		await hint.waitFor({ state: "detached", ...WAIT });
 		await page.getByTestId("claim-row").first().waitFor(WAIT);
+		// Pasted tabs and line breaks are sent as one space (the API refuses them).
+		const answered = page.waitForResponse(
+			(r) => new URL(r.url()).searchParams.get("q") === "con to",
+			WAIT,
+		);
+		await box.fill("con\t\tto");
+		expect((await answered).status()).toBe(200);
 		await context.close();
 	});
 

@@ -298,7 +298,11 @@ export function DashboardPage() {
 	// The search box updates the address after a pause (debounced), from
 	// SEARCH_MIN_LENGTH characters on; shorter text searches nothing and says so.
 	const [search, setSearch] = useState(filters.q ?? "");
-	const typed = search.trim();
+	// Pasted tabs and line breaks become spaces (the API refuses control characters).
+	const typed = search
+		.replace(/\s+/g, " ")
+		.replace(/\p{Cc}/gu, "")
+		.trim();
 	const searchTooShort = typed.length > 0 && typed.length < SEARCH_MIN_LENGTH;
 	// biome-ignore lint/correctness/useExhaustiveDependencies: only typing starts the timer
 	useEffect(() => {

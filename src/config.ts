@@ -55,6 +55,13 @@ export const envSchema = z.object({
 		.min(1, "at least 1")
 		.max(1000, "at most 1000 (each connection is a PostgreSQL backend process)")
 		.optional(),
+	/** Longest a PostgreSQL statement may run, in ms (default {@link DEFAULT_STATEMENT_TIMEOUT_MS}; 0: no limit). */
+	CPOR_STATEMENT_TIMEOUT_MS: z.coerce
+		.number()
+		.int()
+		.min(0, "0 (no limit) or more")
+		.max(3_600_000, "at most 3600000 (an hour)")
+		.optional(),
 	CPOR_PUBLIC_URL: z.string().url().optional(),
 	/** SMTP server for email (R-NTF-1), e.g. `smtp://user:pass@mail.example:587`; unset keeps mail in the dev mailbox. */
 	SMTP_URL: z
@@ -144,6 +151,12 @@ export interface Config {
 	 * its one listening connection; unused on the embedded database.
 	 */
 	dbPoolSize: number;
+	/**
+	 * Longest a statement of the process's PostgreSQL pool may run, in ms (0: no limit);
+	 * PostgreSQL stops it and the request gets `503 statement_timeout`. Migrations run
+	 * without it. Unused on the embedded database.
+	 */
+	statementTimeoutMs: number;
 	/** PGlite's page cache (shared_buffers) in MB; unused on PostgreSQL. */
 	pgliteCacheMb: number;
 	/**
@@ -182,6 +195,14 @@ export function defaultDbPoolSize(): number {
 	return 2 * availableParallelism() + 1;
 }
 
+/**
+ * The default longest run of one PostgreSQL statement, in ms: 30 s. The slowest everyday
+ * reads at 1,000,000 claims take ~1 s (a reviewer's counts over a wide filter, the usage
+ * report's slice); a statement past 30 s holds one of the process's few connections
+ * (CPOR_DB_POOL_SIZE) from every other request, and its client has long given up.
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
 /** Parses `CC[-STATE[-REGION]]` holiday codes; empty → null. */
 export function parseHolidayCode(code: string): CalendarSettings["holidays"] {
 	const trimmed = code.trim();
@@ -218,6 +239,8 @@ export function loadConfig(
 		dataDir: e.CPOR_DATA_DIR,
 		databaseUrl: e.DATABASE_URL,
 		dbPoolSize: e.CPOR_DB_POOL_SIZE ?? defaultDbPoolSize(),
+		statementTimeoutMs:
+			e.CPOR_STATEMENT_TIMEOUT_MS ?? DEFAULT_STATEMENT_TIMEOUT_MS,
 		pgliteCacheMb: e.CPOR_PGLITE_CACHE_MB,
 		authCacheSeconds: e.CPOR_AUTH_CACHE_SECONDS,
 		publicUrl: e.CPOR_PUBLIC_URL,

@@ -18,15 +18,21 @@ export interface Runtime {
 	close(): Promise<void>;
 }
 
-/** Opens, migrates and builds the context. `sandbox` uses a movable clock (API.md "Bootstrap and sandbox"). */
+/**
+ * Opens, migrates and builds the context. `sandbox` uses a movable clock (API.md
+ * "Bootstrap and sandbox"); `serving` limits each PostgreSQL statement to
+ * `config.statementTimeoutMs` (a server's requests; the CLI's own work, such as
+ * `cpor vacuum`, runs as long as it needs).
+ */
 export async function startRuntime(
 	config: Config,
-	opts: { sandbox?: boolean; clock?: Clock } = {},
+	opts: { sandbox?: boolean; clock?: Clock; serving?: boolean } = {},
 ): Promise<Runtime> {
 	const database = await openDatabase({
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,
 		poolSize: config.dbPoolSize,
+		statementTimeoutMs: opts.serving ? config.statementTimeoutMs : 0,
 		pgliteCacheMb: config.pgliteCacheMb,
 	});
 	await migrateDatabase(database);

@@ -36,6 +36,7 @@ export const ERROR_STATUS: Record<string, number> = {
 	clock_rewind: 409,
 	email_taken: 409,
 	conflict_retry: 409,
+	statement_timeout: 503,
 	// R-CRT-2..7 validation codes
 	mpn_not_enrolled: 422,
 	mpn_not_in_organization: 422,
@@ -66,6 +67,7 @@ const TITLES: Record<number, string> = {
 	422: "Unprocessable content",
 	428: "Precondition required",
 	429: "Too many requests",
+	503: "Service unavailable",
 };
 
 /**

@@ -141,6 +141,14 @@ export function toDomainError(err: unknown): DomainError | null {
 			"A concurrent change got in the way; retry the request.",
 		);
 	}
+	// 57014: PostgreSQL stopped the statement at the pool's statement_timeout (or an
+	// operator cancelled it); its transaction was rolled back.
+	if (pg === "57014") {
+		return new DomainError(
+			"statement_timeout",
+			"The database took too long to answer and the request was stopped; nothing was changed. Narrow it (a longer search text, a status or another filter) or try again later.",
+		);
+	}
 	// 22021: a NUL character (or invalid UTF-8) in a text value; 22P05: untranslatable.
 	if (
 		pg === "22P02" ||

@@ -178,6 +178,8 @@ export async function startTestApp(
 		env?: Record<string, string>;
 		directory?: boolean;
 		databaseUrl?: string;
+		/** With `databaseUrl`: the pool's statement timeout, as `cpor serve` sets it. */
+		statementTimeoutMs?: number;
 	} = {},
 ): Promise<TestApp> {
 	const database: Database & { url?: string } = opts.databaseUrl
@@ -185,6 +187,7 @@ export async function startTestApp(
 				...(await openDatabase({
 					databaseUrl: opts.databaseUrl,
 					poolSize: 20,
+					statementTimeoutMs: opts.statementTimeoutMs,
 				})),
 				url: opts.databaseUrl,
 			}

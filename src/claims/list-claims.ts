@@ -155,10 +155,19 @@ function filterConditions(
 	return conds;
 }
 
+/** The list filters that the counters hold (their key columns). */
+const COUNTER_FILTERS = new Set([
+	"solutionArea",
+	"activity",
+	"mpnId",
+	"competing",
+]);
+
 /**
  * Counts of the actor's claims per status over the same filters (R-DSH-1 counters).
- * Without filters, a partner's or reviewer's counts come from the maintained counters
- * (src/claims/status-counts.ts); with filters they are counted from the claims.
+ * A partner's or reviewer's counts with no filter, or only solution area, activity, MPN
+ * ID and competing, come from the maintained counters (src/claims/status-counts.ts);
+ * with a search or a tenant, and a customer's, they are counted from the claims.
  */
 export async function countClaims(
 	ctx: AppContext,
@@ -168,14 +177,16 @@ export async function countClaims(
 	const counts: Record<string, number> = Object.fromEntries(
 		CLAIM_STATUSES.map((s) => [s, 0]),
 	);
-	// Unfiltered partner and reviewer counts (the dashboard's tabs) come from the counters.
-	const unfiltered = Object.values(query).every(
-		(v) => v === undefined || v === "",
+	// The dashboard's tabs: from the counters when they hold every filter given.
+	const counted = Object.entries(query).every(
+		([k, v]) =>
+			!(typeof v === "string" ? v.trim() : v) || COUNTER_FILTERS.has(k),
 	);
-	if (unfiltered && (actor.kind === "partner" || actor.kind === "reviewer")) {
+	if (counted && (actor.kind === "partner" || actor.kind === "reviewer")) {
 		const byStatus = await countsFromCounters(
 			ctx,
 			actor.kind === "partner" ? (actor.organizationId ?? "") : null,
+			query,
 		);
 		for (const [status, n] of byStatus)
 			if (

@@ -1,15 +1,29 @@
 /**
- * R-DSH-1's counters: claims per partner organization and status without scanning the
- * claims. Triggers on `claims` (migration 0003) append ±1 rows to `claim_status_deltas`
- * in each writing transaction; {@link foldClaimStatusDeltas} moves them into
- * `claim_status_counts` in the background; a read sums both, so it is exact at its
- * snapshot.
+ * R-DSH-1's counters: claims per partner organization, status, solution area, activity,
+ * MPN ID and competing flag, without scanning the claims. Triggers on `claims`
+ * (migrations 0003 and 0020) append ±1 rows to `claim_status_deltas` in each writing
+ * transaction; {@link foldClaimStatusDeltas} moves them into `claim_status_counts` in the
+ * background; a read sums both, so it is exact at its snapshot.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 
 type Rows<T> = { rows: T[] };
+
+/** The counters' key columns, in their primary key's order. */
+const COUNTER_KEY = sql.raw(
+	"partner_organization_id, status, solution_area, activity, mpn_id, competing",
+);
+
+/** The claim list filters the counters can answer (the claim's own columns). */
+export interface CounterFilters {
+	solutionArea?: string | undefined;
+	activity?: string | undefined;
+	mpnId?: string | undefined;
+	/** `"true"` or `"false"`, as the query string has it. */
+	competing?: string | undefined;
+}
 
 /**
  * Folds the pending deltas into the counters in one statement (delete … returning into
@@ -22,11 +36,11 @@ export async function foldClaimStatusDeltas(ctx: AppContext): Promise<number> {
 		with moved as (
 			delete from claim_status_deltas
 			where id <= (select max(id) from claim_status_deltas)
-			returning partner_organization_id, status, delta
+			returning ${COUNTER_KEY}, delta
 		), folded as (
-			insert into claim_status_counts (partner_organization_id, status, n)
-			select partner_organization_id, status, sum(delta) from moved group by 1, 2
-			on conflict (partner_organization_id, status)
+			insert into claim_status_counts (${COUNTER_KEY}, n)
+			select ${COUNTER_KEY}, sum(delta) from moved group by 1, 2, 3, 4, 5, 6
+			on conflict (${COUNTER_KEY})
 			do update set n = claim_status_counts.n + excluded.n
 			returning 1
 		)
@@ -37,16 +51,26 @@ export async function foldClaimStatusDeltas(ctx: AppContext): Promise<number> {
 }
 
 /**
- * Claims per status of one partner organization, or of all organizations (`null`), from
- * the counters: a few dozen rows whatever the number of claims.
+ * Claims per status of one partner organization, or of all organizations (`null`), with
+ * the given filters, from the counters: a few hundred rows at most per organization,
+ * whatever the number of claims.
  */
 export async function countsFromCounters(
 	ctx: AppContext,
 	organizationId: string | null,
+	filters: CounterFilters = {},
 ): Promise<Map<string, number>> {
-	const scope = organizationId
-		? sql`where partner_organization_id = ${organizationId}`
-		: sql``;
+	const conds: SQL[] = [];
+	if (organizationId)
+		conds.push(sql`partner_organization_id = ${organizationId}`);
+	if (filters.solutionArea)
+		conds.push(sql`solution_area = ${filters.solutionArea}`);
+	if (filters.activity) conds.push(sql`activity = ${filters.activity}`);
+	if (filters.mpnId) conds.push(sql`mpn_id = ${filters.mpnId}`);
+	if (filters.competing)
+		conds.push(sql`competing = ${filters.competing === "true"}`);
+	const scope =
+		conds.length > 0 ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
 	const res = (await ctx.db.execute(sql`
 		select status, sum(n)::bigint as n from (
 			select status, n from claim_status_counts ${scope}
@@ -62,7 +86,8 @@ export async function countsFromCounters(
 /**
  * Recounts the counters from the claims (after bulk SQL that bypassed the triggers, such
  * as a load with `session_replication_role = replica`, or a TRUNCATE). Returns the number
- * of (organization, status) rows.
+ * of counter rows (one per organization, status, solution area, activity, MPN ID and
+ * competing flag that claims have).
  */
 export async function rebuildClaimStatusCounts(db: Db): Promise<number> {
 	return db.transaction(async (tx) => {
@@ -71,8 +96,8 @@ export async function rebuildClaimStatusCounts(db: Db): Promise<number> {
 		await tx.execute(sql`delete from claim_status_deltas`);
 		await tx.execute(sql`delete from claim_status_counts`);
 		const res = (await tx.execute(sql`
-			insert into claim_status_counts (partner_organization_id, status, n)
-			select partner_organization_id, status, count(*) from claims group by 1, 2
+			insert into claim_status_counts (${COUNTER_KEY}, n)
+			select ${COUNTER_KEY}, count(*) from claims group by 1, 2, 3, 4, 5, 6
 			returning 1`)) as unknown as Rows<unknown>;
 		return res.rows.length;
 	});

@@ -312,20 +312,38 @@ export const claimSearch = pgTable(
 );
 
 /**
- * Claims per partner organization and status (R-DSH-1's counters), kept exactly by
- * triggers on `claims`: every insert, delete and status change appends ±1 rows to
- * `claim_status_deltas` in the same transaction (no row is updated, so concurrent
- * writers never wait on each other), and the background work folds the deltas into
- * `claim_status_counts`. A count is the sum of both (see src/claims/list-claims.ts).
+ * Claims per partner organization, status and the dashboard's filters that a claim's
+ * rows carry (solution area, activity, MPN ID, competing): R-DSH-1's counters, kept
+ * exactly by triggers on `claims`. Every insert, delete and change of one of these
+ * columns appends ±1 rows to `claim_status_deltas` in the same transaction (no row is
+ * updated, so concurrent writers never wait on each other), and the background work
+ * folds the deltas into `claim_status_counts`. A count is the sum of both (see
+ * src/claims/status-counts.ts), for no filter or any of those four (migration 0020).
  */
 export const claimStatusCounts = pgTable(
 	"claim_status_counts",
 	{
 		partnerOrganizationId: text("partner_organization_id").notNull(),
 		status: text("status").notNull(),
+		solutionArea: text("solution_area").notNull(),
+		activity: text("activity").notNull(),
+		mpnId: text("mpn_id").notNull(),
+		competing: boolean("competing").notNull(),
 		n: bigint("n", { mode: "number" }).notNull(),
 	},
-	(t) => [primaryKey({ columns: [t.partnerOrganizationId, t.status] })],
+	(t) => [
+		primaryKey({
+			name: "claim_status_counts_pk",
+			columns: [
+				t.partnerOrganizationId,
+				t.status,
+				t.solutionArea,
+				t.activity,
+				t.mpnId,
+				t.competing,
+			],
+		}),
+	],
 );
 
 /** Not yet folded changes of {@link claimStatusCounts} (written by triggers only). */
@@ -335,6 +353,10 @@ export const claimStatusDeltas = pgTable(
 		id: bigserial("id", { mode: "number" }).primaryKey(),
 		partnerOrganizationId: text("partner_organization_id").notNull(),
 		status: text("status").notNull(),
+		solutionArea: text("solution_area").notNull(),
+		activity: text("activity").notNull(),
+		mpnId: text("mpn_id").notNull(),
+		competing: boolean("competing").notNull(),
 		delta: integer("delta").notNull(),
 	},
 	(t) => [index("claim_status_deltas_org_idx").on(t.partnerOrganizationId)],

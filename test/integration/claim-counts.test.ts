@@ -7,12 +7,15 @@ import {
 import { runDueTimers } from "../../src/jobs/sweeper.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
+	baClaimBody,
 	type Client,
 	DB_KINDS,
+	DEMO_IDS,
+	m365ClaimBody,
+	northwindBaClaimBody,
+	startTestApp,
 	type TestApp,
 	USERS,
-	m365ClaimBody,
-	startTestApp,
 	uploadPoeAndSubmit,
 } from "../support/test-app.ts";
 
@@ -82,27 +85,54 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 	});
 	afterAll(async () => t?.close());
 
-	/** What a scan of the claims says, per organization and status. */
-	const scanned = async () => {
+	/** The list filters the counters hold, as query strings (besides none). */
+	const FILTERS = [
+		"",
+		"solutionArea=microsoft_365",
+		"solutionArea=business_applications",
+		"activity=usage",
+		"activity=presales",
+		`mpnId=${DEMO_IDS.mpnIds.fabrikamEnrolled}`,
+		`mpnId=${DEMO_IDS.mpnIds.fabrikamUnenrolled}`,
+		"competing=true",
+		"competing=false",
+		"solutionArea=business_applications&competing=true",
+	];
+	type ScanRow = {
+		org: string;
+		status: string;
+		solutionArea: string;
+		activity: string;
+		mpnId: string;
+		competing: boolean;
+		n: number;
+	};
+	/** What a scan of the claims says, per organization and status, for a filter. */
+	const scanned = async (filter: string) => {
 		const res = (await t.ctx.db.execute(
-			sql`select partner_organization_id as org, status, count(*)::int as n from claims group by 1, 2`,
-		)) as unknown as { rows: { org: string; status: string; n: number }[] };
+			sql`select partner_organization_id as org, status, solution_area as "solutionArea",
+				activity, mpn_id as "mpnId", competing, count(*)::int as n
+				from claims group by 1, 2, 3, 4, 5, 6`,
+		)) as unknown as { rows: ScanRow[] };
+		const wanted = [...new URLSearchParams(filter)];
 		const out: Record<string, Record<string, number>> = {};
 		for (const r of res.rows) {
+			if (!wanted.every(([k, v]) => String(r[k as keyof ScanRow]) === v))
+				continue;
 			const org = out[r.org] ?? {};
-			org[r.status] = Number(r.n);
+			org[r.status] = (org[r.status] ?? 0) + Number(r.n);
 			out[r.org] = org;
 		}
 		return out;
 	};
-	const fromApi = async (client: Client) => {
-		const { counts } = (await client.get("/api/v1/claims/counts")).json() as {
-			counts: Record<string, number>;
-		};
+	const fromApi = async (client: Client, filter: string) => {
+		const res = await client.get(`/api/v1/claims/counts?${filter}`);
+		expect(res.statusCode, res.body).toBe(200);
+		const { counts } = res.json() as { counts: Record<string, number> };
 		return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 	};
 
-	it("R-DSH-1 the unfiltered counts come from counters that the triggers keep exact through create, submit, review, delete and a timer batch, before and after folding", async () => {
+	it("R-DSH-1 the counts, unfiltered or by solution area, activity, MPN ID and competing, come from counters that the triggers keep exact through create, edit, submit, competing, review, delete and a timer batch, before and after folding", async () => {
 		const [ana, nora, rita] = await Promise.all([
 			t.login(USERS.ana),
 			t.login(USERS.nora),
@@ -131,15 +161,45 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 			(await rita.post(`/api/v1/claims/${ids[0]}/start-review`)).statusCode,
 		).toBe(200);
 		expect((await ana.del(`/api/v1/claims/${ids[3]}`)).statusCode).toBe(204);
+		// An edit that moves a draft to another MPN ID.
+		const moved = (
+			await ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({ products: [{ productId: "entra-id-p2" }] }),
+			)
+		).json() as { id: string; version: number };
+		const edit = await ana.patch(
+			`/api/v1/claims/${moved.id}`,
+			{ mpnId: DEMO_IDS.mpnIds.fabrikamUnenrolled },
+			{ "if-match": `"${moved.version}"` },
+		);
+		expect(edit.statusCode, edit.body).toBe(200);
+		// Two organizations' claims on one subscription: both become competing.
+		const products = [{ subscriptionId: DEMO_IDS.subscriptions.contosoSales }];
+		const ba = (
+			await ana.post("/api/v1/claims", baClaimBody({ products }))
+		).json();
+		await uploadPoeAndSubmit(ana, ba.id);
+		const rival = (
+			await nora.post("/api/v1/claims", northwindBaClaimBody({ products }))
+		).json();
+		await uploadPoeAndSubmit(nora, rival.id);
+		expect((await ana.get(`/api/v1/claims/${ba.id}`)).json().competing).toBe(
+			true,
+		);
 		const expectMatches = async () => {
-			const scan = await scanned();
-			expect(await fromApi(ana)).toEqual(scan.fabrikam ?? {});
-			expect(await fromApi(nora)).toEqual(scan.northwind ?? {});
-			const all: Record<string, number> = {};
-			for (const org of Object.values(scan))
-				for (const [s, n] of Object.entries(org))
-					if (s !== "draft") all[s] = (all[s] ?? 0) + n;
-			expect(await fromApi(rita)).toEqual(all);
+			for (const filter of FILTERS) {
+				const scan = await scanned(filter);
+				expect(await fromApi(ana, filter), filter).toEqual(scan.fabrikam ?? {});
+				expect(await fromApi(nora, filter), filter).toEqual(
+					scan.northwind ?? {},
+				);
+				const all: Record<string, number> = {};
+				for (const org of Object.values(scan))
+					for (const [s, n] of Object.entries(org))
+						if (s !== "draft") all[s] = (all[s] ?? 0) + n;
+				expect(await fromApi(rita, filter), filter).toEqual(all);
+			}
 		};
 		await expectMatches();
 		expect(await foldClaimStatusDeltas(t.ctx)).toBeGreaterThan(0);
@@ -159,6 +219,24 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 		await expectMatches();
 		// A recount (after bulk SQL that bypassed the triggers) gives the same answer.
 		expect(await rebuildClaimStatusCounts(t.ctx.db)).toBeGreaterThan(0);
+		await expectMatches();
+		// The filtered counts are the counters' (a delta that no claim made shows), and a
+		// search is counted from the claims (it does not).
+		const before = await fromApi(
+			ana,
+			"solutionArea=microsoft_365&competing=false",
+		);
+		await t.ctx.db.execute(sql`insert into claim_status_deltas
+			(partner_organization_id, status, solution_area, activity, mpn_id, competing, delta)
+			values ('fabrikam', 'approved', 'microsoft_365', 'usage', ${DEMO_IDS.mpnIds.fabrikamEnrolled}, false, 1000)`);
+		expect(
+			(await fromApi(ana, "solutionArea=microsoft_365&competing=false"))
+				.approved,
+		).toBe((before.approved ?? 0) + 1000);
+		expect(
+			(await fromApi(ana, "solutionArea=microsoft_365&q=Counter")).approved,
+		).toBeUndefined();
+		await rebuildClaimStatusCounts(t.ctx.db);
 		await expectMatches();
 	});
 });

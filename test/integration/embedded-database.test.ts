@@ -92,8 +92,10 @@ describe("embedded database planner statistics", () => {
 
 		// A table whose rows are all gone (PGlite never vacuums: its pages stay) gets no
 		// statistics from ANALYZE, and is not analyzed again and again for that.
-		await t.ctx.db.execute(sql`insert into claim_status_deltas (partner_organization_id, status, delta)
-			select 'fabrikam', 'draft', 0 from generate_series(1, 3000)`);
+		await t.ctx.db.execute(sql`insert into claim_status_deltas
+			(partner_organization_id, status, solution_area, activity, mpn_id, competing, delta)
+			select 'fabrikam', 'draft', 'microsoft_365', 'usage', '1234567', false, 0
+			from generate_series(1, 3000)`);
 		await t.ctx.db.execute(sql`delete from claim_status_deltas`);
 		expect(await analyzeGrownTables(t.ctx.db)).toEqual(["claim_status_deltas"]);
 		expect(await statistics("claim_status_deltas")).toBe(0);

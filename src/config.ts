@@ -55,7 +55,7 @@ export const envSchema = z.object({
 		.min(1, "at least 1")
 		.max(1000, "at most 1000 (each connection is a PostgreSQL backend process)")
 		.optional(),
-	/** Longest a PostgreSQL statement may run, in ms (default {@link DEFAULT_STATEMENT_TIMEOUT_MS}; 0: no limit). */
+	/** Longest a server's PostgreSQL statement may run, in ms (default {@link DEFAULT_STATEMENT_TIMEOUT_MS}; 0: no limit). */
 	CPOR_STATEMENT_TIMEOUT_MS: z.coerce
 		.number()
 		.int()
@@ -152,9 +152,10 @@ export interface Config {
 	 */
 	dbPoolSize: number;
 	/**
-	 * Longest a statement of the process's PostgreSQL pool may run, in ms (0: no limit);
-	 * PostgreSQL stops it and the request gets `503 statement_timeout`. Migrations run
-	 * without it. Unused on the embedded database.
+	 * Longest a statement of a server process's PostgreSQL pool may run, in ms (0: no
+	 * limit); PostgreSQL stops it and the request gets `503 statement_timeout`. `cpor
+	 * serve` applies it (src/runtime.ts `serving`); migrations, workers and the other
+	 * commands run without it. Unused on the embedded database.
 	 */
 	statementTimeoutMs: number;
 	/** PGlite's page cache (shared_buffers) in MB; unused on PostgreSQL. */

@@ -31,7 +31,7 @@ import {
 	isoText,
 	toClaimViews,
 } from "./claim-view.ts";
-import { countsFromCounters } from "./status-counts.ts";
+import { COUNTER_FILTERS, countsFromCounters } from "./status-counts.ts";
 
 /** Query of GET /claims (API.md): filters, sort, cursor and page size. */
 export const listClaimsQuerySchema = z.object({
@@ -154,14 +154,6 @@ function filterConditions(
 	}
 	return conds;
 }
-
-/** The list filters that the counters hold (their key columns). */
-const COUNTER_FILTERS = new Set([
-	"solutionArea",
-	"activity",
-	"mpnId",
-	"competing",
-]);
 
 /**
  * Counts of the actor's claims per status over the same filters (R-DSH-1 counters).

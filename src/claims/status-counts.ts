@@ -16,6 +16,14 @@ const COUNTER_KEY = sql.raw(
 	"partner_organization_id, status, solution_area, activity, mpn_id, competing",
 );
 
+/** The names of the claim list filters the counters hold ({@link CounterFilters}). */
+export const COUNTER_FILTERS: ReadonlySet<string> = new Set([
+	"solutionArea",
+	"activity",
+	"mpnId",
+	"competing",
+]);
+
 /** The claim list filters the counters can answer (the claim's own columns). */
 export interface CounterFilters {
 	solutionArea?: string | undefined;

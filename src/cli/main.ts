@@ -45,8 +45,8 @@ Environment variables (flags win):
   CPOR_SECRET                 HMAC key of signed opt-out links (unset: random, kept in <data dir>/secret;
                               give every node the same value when several share one PostgreSQL)
   CPOR_DB_POOL_SIZE           connections each process keeps to PostgreSQL (default 2 × cores + 1)
-  CPOR_STATEMENT_TIMEOUT_MS   longest a PostgreSQL statement may run before it is stopped and the
-                              request gets 503 statement_timeout (default 30000; 0: no limit)
+  CPOR_STATEMENT_TIMEOUT_MS   serve: longest a PostgreSQL statement may run before it is stopped and
+                              the request gets 503 statement_timeout (default 30000; 0: no limit)
   CPOR_PROCESSES              serve: HTTP server processes sharing the port (default 1; PostgreSQL only)
   LOG_LEVEL                   fatal|error|warn|info|debug|silent (default info)
 `;

@@ -580,9 +580,13 @@ describe("flows through the browser", () => {
 		const asked = requestsTo(page, "/api/v1/claims");
 		const box = page.getByTestId("claims-search");
 		const hint = page.getByText(/at least 3 characters/);
+		const firstRow = page.getByTestId("claim-row").first();
+		const rowAt = (await firstRow.boundingBox())?.y;
 		// Two letters have no trigram for the search's index: nothing is asked.
 		await box.fill("co");
 		await hint.waitFor(WAIT);
+		// The hint shows below the box without moving the filters or the list.
+		expect((await firstRow.boundingBox())?.y).toBe(rowAt);
 		await page.waitForTimeout(1_000); // past the box's 350 ms pause
 		expect(asked.filter((u) => u.searchParams.has("q"))).toEqual([]);
 		expect(new URL(page.url()).searchParams.get("q")).toBeNull();

@@ -132,12 +132,26 @@ const useStyles = makeStyles({
 		display: "flex",
 		flexWrap: "wrap",
 		alignItems: "flex-end",
-		gap: tokens.spacingHorizontalM,
-		marginBottom: tokens.spacingVerticalL,
+		columnGap: tokens.spacingHorizontalM,
+		// Room for the search box's hint below it (searchHint).
+		rowGap: tokens.spacingVerticalXL,
+		marginBottom: tokens.spacingVerticalXL,
 	},
 	filter: { minWidth: "150px", flexGrow: 1, flexBasis: "170px" },
 	sortFilter: { minWidth: "200px", flexGrow: 1, flexBasis: "220px" },
-	search: { minWidth: "200px", flexGrow: 2, flexBasis: "260px" },
+	search: {
+		minWidth: "200px",
+		flexGrow: 2,
+		flexBasis: "260px",
+		position: "relative",
+	},
+	// Below the box, in the row's bottom margin: showing it moves nothing else.
+	searchHint: {
+		position: "absolute",
+		top: "100%",
+		left: 0,
+		right: 0,
+	},
 	select: { width: "100%" },
 	selectEl: { width: "100%", minWidth: 0, textOverflow: "ellipsis" },
 	actions: {
@@ -417,7 +431,12 @@ export function DashboardPage() {
 					className={styles.search}
 					hint={
 						searchTooShort
-							? t("searchMinLength", { count: SEARCH_MIN_LENGTH })
+							? {
+									className: styles.searchHint,
+									children: t("searchMinLength", {
+										count: SEARCH_MIN_LENGTH,
+									}),
+								}
 							: undefined
 					}
 				>

@@ -22,7 +22,7 @@ export const COUNTER_FILTERS: ReadonlySet<string> = new Set([
 	"activity",
 	"mpnId",
 	"competing",
-]);
+] satisfies (keyof CounterFilters)[]);
 
 /** The claim list filters the counters can answer (the claim's own columns). */
 export interface CounterFilters {

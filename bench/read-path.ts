@@ -22,7 +22,10 @@
  * be compared with what any server gets here.
  *
  * Usage: npx tsx bench/read-path.ts [--claims 1000000] [--partners 200] [--seconds 8]
- *        [--clients 32] [--processes N] [--only name,name]
+ *        [--clients 32] [--processes N] [--only name,name] [--accept-encoding br]
+ * `--accept-encoding` sends that Accept-Encoding with every scenario's requests, so the
+ * servers compress what they answer (the load reads the bytes without decoding them); by
+ * default the load asks for none and gets the JSON as it is.
  * BENCH_DATABASE_URL=<url of an already loaded database> skips the cluster and the load;
  * with BENCH_PG_LOG=<that server's log file> (the server preloading auto_explain, the
  * URL's user allowed ALTER SYSTEM) the EXPLAIN step runs on it too.
@@ -55,6 +58,7 @@ const SECONDS = Number(flag("--seconds") ?? 8);
 const CLIENTS = Number(flag("--clients") ?? 32);
 const PROCESSES = Number(flag("--processes") ?? os.cpus().length);
 const ONLY = flag("--only")?.split(",");
+const ACCEPT_ENCODING = flag("--accept-encoding");
 const API = "/api/v1";
 const GOAL_P99_MS = 20;
 
@@ -215,6 +219,11 @@ async function main(): Promise<void> {
 		}
 		// Warm up every process's pool and caches.
 		const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+		/** A scenario's headers: the token, and `--accept-encoding` if given. */
+		const loadHeaders = (t: string) => ({
+			...auth(t),
+			...(ACCEPT_ENCODING ? { "accept-encoding": ACCEPT_ENCODING } : {}),
+		});
 		const get = async (u: string, t: string) => {
 			const r = await send(`${base}${u}`, "GET", auth(t));
 			if (r.status !== 200) throw new Error(`GET ${u}: ${r.status} ${r.body}`);
@@ -288,97 +297,97 @@ async function main(): Promise<void> {
 				name: "dashboard.first",
 				what: "Fabrikam's dashboard list, first page (newest first)",
 				urls: [list],
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "dashboard.first.mid",
 				what: `a mid-sized partner's (${mid.n} claims) first page`,
 				urls: [list],
-				headers: auth(tokens.mid),
+				headers: loadHeaders(tokens.mid),
 			},
 			...statuses.map((s) => ({
 				name: `dashboard.status.${s}`,
 				what: `Fabrikam's list filtered to ${s}`,
 				urls: [`${list}&status=${s}`],
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			})),
 			{
 				name: "dashboard.solutionArea",
 				what: "filter: Business Applications",
 				urls: [`${list}&solutionArea=business_applications`],
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "dashboard.activity",
 				what: "filter: activity usage",
 				urls: [`${list}&activity=usage`],
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "dashboard.competing",
 				what: "filter: competing claims",
 				urls: [`${list}&competing=true`],
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "dashboard.tenant",
 				what: "filter: one customer tenant",
 				urls: [`${list}&tenantId=${tenant}`],
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "dashboard.search",
 				what: `search q=${nameWord}`,
 				urls: [`${list}&q=${encodeURIComponent(nameWord)}`],
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "dashboard.sortDue",
 				what: "sorted by due date",
 				urls: [`${list}&sort=dueAt`],
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "dashboard.deep",
 				what: "keyset pages 200–260 of Fabrikam's list (10,000+ claims deep)",
 				urls: deepList,
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "dashboard.counts",
 				what: "Fabrikam's counts per status (the dashboard's tabs)",
 				urls: [`${API}/claims/counts`],
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "queue.first",
 				what: "the reviewer queue, first page (soonest due)",
 				urls: [`${API}/review-queue?limit=50`],
-				headers: auth(tokens.reviewer),
+				headers: loadHeaders(tokens.reviewer),
 			},
 			{
 				name: "queue.deep",
 				what: "reviewer queue pages 100–130",
 				urls: deepQueue,
-				headers: auth(tokens.reviewer),
+				headers: loadHeaders(tokens.reviewer),
 			},
 			{
 				name: "claim.get",
 				what: "the claim page: GET /claims/{id} (2,000 different claims)",
 				urls: sample.map((id) => `${API}/claims/${id}`),
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "claim.history",
 				what: "the claim page: its history",
 				urls: sample.map((id) => `${API}/claims/${id}/history`),
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 			{
 				name: "claim.comments",
 				what: "the claim page: its comments",
 				urls: sample.map((id) => `${API}/claims/${id}/comments`),
-				headers: auth(tokens.big),
+				headers: loadHeaders(tokens.big),
 			},
 		].filter((s) => {
 			if (s.urls.length === 0)
@@ -565,6 +574,7 @@ async function main(): Promise<void> {
 			midPartner: { org: mid.org, claims: mid.n },
 			serverProcesses: PROCESSES,
 			clients: CLIENTS,
+			acceptEncoding: ACCEPT_ENCODING ?? null,
 			secondsPerScenario: SECONDS,
 			goal: `p99 < ${GOAL_P99_MS} ms`,
 			scenariosMeetingGoal: `${met} of ${scenarios.length}`,

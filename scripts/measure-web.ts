@@ -6,8 +6,10 @@
  * the dashboard's table shown) on localhost, median of 5 runs, and over a throttled
  * link (1.6 Mbit/s down, 150 ms round trips: Lighthouse's "slow 4G": the sign-in page's
  * first and repeat visit, the dashboard), median of 3; in Debian Chromium. Writes the
- * figures into docs/performance.md between the "web app" markers.
- * Usage: npm run measure:web
+ * figures into docs/performance.md between the "web app" markers. Also the bytes of the
+ * dashboard's API answers (`/api/`) over the network after its reload, as sent.
+ * Usage: npm run measure:web (CPOR_COMPRESS_RESPONSES=false: the server sends the API's
+ * answers uncompressed, for a comparison; the docs are written either way)
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -40,6 +42,14 @@ const transferred = (page: Page) =>
 			...performance.getEntriesByType("navigation"),
 			...performance.getEntriesByType("resource"),
 		].reduce((n, e) => n + (e as PerformanceResourceTiming).transferSize, 0),
+	);
+/** Bytes over the network of the page's API answers (`/api/`) so far, as sent. */
+const apiTransferred = (page: Page) =>
+	page.evaluate(() =>
+		performance
+			.getEntriesByType("resource")
+			.filter((e) => new URL(e.name).pathname.startsWith("/api/"))
+			.reduce((n, e) => n + (e as PerformanceResourceTiming).transferSize, 0),
 	);
 /**
  * Runs in every page of a context before its own scripts: records when the sign-in
@@ -106,7 +116,11 @@ async function dashboardAfterSignIn(page: Page): Promise<number> {
 	return shownAt(page, "table");
 }
 
-const e2e = await startE2E();
+const e2e = await startE2E({
+	env: process.env.CPOR_COMPRESS_RESPONSES
+		? { CPOR_COMPRESS_RESPONSES: process.env.CPOR_COMPRESS_RESPONSES }
+		: {},
+});
 const login: number[] = [];
 const dashboard: number[] = [];
 const slowLogin: number[] = [];
@@ -114,6 +128,7 @@ const slowRepeat: number[] = [];
 const slowDashboard: number[] = [];
 let firstVisit = 0;
 let repeatVisit = 0;
+let dashboardApi = 0;
 try {
 	{
 		const context = await newContext();
@@ -145,6 +160,7 @@ try {
 		const page = await context.newPage();
 		login.push(await signInReady(page));
 		dashboard.push(await dashboardAfterSignIn(page));
+		dashboardApi = await apiTransferred(page);
 		await context.close();
 	}
 } finally {
@@ -168,6 +184,7 @@ Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, ${(os.totalmem(
 | the same, repeat visit (the browser's cache kept) | **${Math.round(median(slowRepeat))} ms** |
 | the same link, partner dashboard after sign-in (reload → claims table shown), median of 3 | **${Math.round(median(slowDashboard))} ms** |
 | time to interactive, partner dashboard after sign-in (reload → claims table shown), median of 5 | **${Math.round(median(dashboard))} ms** |
+| the dashboard's API answers over the network after the reload (\`/api/\`, as sent) | **${kb(dashboardApi)}** |
 
 Initial files: ${sizes.map((s) => `\`${s.file}\` ${kb(s.gzip)}`).join(", ")}.
 <!-- web app:end -->`;

@@ -112,6 +112,14 @@ export const envSchema = z.object({
 	 * receiver, development); refused by default (src/webhooks/network-policy.ts).
 	 */
 	CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool,
+	/**
+	 * Compress API responses of 1 KB or more (brotli or gzip, by the request's
+	 * `Accept-Encoding`); `false` when a reverse proxy in front already does.
+	 */
+	CPOR_COMPRESS_RESPONSES: z
+		.enum(["true", "false", "1", "0", "yes", "no", ""])
+		.optional()
+		.transform((v) => !(v === "false" || v === "0" || v === "no")),
 	LOG_LEVEL: z
 		.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
 		.default("info"),
@@ -181,6 +189,11 @@ export interface Config {
 	secureCookies: boolean;
 	/** Webhooks may go to private networks (`CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS`). */
 	webhookAllowPrivateNetworks: boolean;
+	/**
+	 * The server compresses responses of 1 KB or more with brotli (quality 4) or gzip when
+	 * the client accepts it (`CPOR_COMPRESS_RESPONSES`, default true).
+	 */
+	compressResponses: boolean;
 	logLevel: Env["LOG_LEVEL"];
 }
 
@@ -270,6 +283,7 @@ export function loadConfig(
 		sessionHours: e.CPOR_SESSION_HOURS,
 		secureCookies: e.CPOR_SECURE_COOKIES,
 		webhookAllowPrivateNetworks: e.CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+		compressResponses: e.CPOR_COMPRESS_RESPONSES,
 		logLevel: e.LOG_LEVEL,
 		...overrides,
 	};

@@ -17,11 +17,11 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { loadConfig } from "../../src/config.ts";
-import { createContext, type AppContext } from "../../src/context.ts";
+import { type AppContext, createContext } from "../../src/context.ts";
 import {
+	type Database,
 	migrateDatabase,
 	openDatabase,
-	type Database,
 } from "../../src/db/client.ts";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
 import { SandboxClock } from "../../src/domain/clock.ts";
@@ -51,8 +51,13 @@ export interface E2E {
 	close(): Promise<void>;
 }
 
-/** Starts the demo server (sandbox) and Chromium. Needs web/dist (npm run build:web). */
-export async function startE2E(): Promise<E2E> {
+/**
+ * Starts the demo server (sandbox) and Chromium. Needs web/dist (npm run build:web).
+ * `env` adds configuration (e.g. `CPOR_COMPRESS_RESPONSES`) to the server's.
+ */
+export async function startE2E(
+	opts: { env?: Record<string, string> } = {},
+): Promise<E2E> {
 	if (!existsSync(path.resolve("web/dist/index.html"))) {
 		throw new Error(
 			"web/dist is missing: run `npm run build:web` first (npm test does).",
@@ -65,6 +70,7 @@ export async function startE2E(): Promise<E2E> {
 		CPOR_DATA_DIR: dataDir,
 		LOG_LEVEL: "silent",
 		CPOR_DEMO_PASSWORD: E2E_PASSWORD,
+		...opts.env,
 	});
 	const clock = new SandboxClock(new Date(), { ticking: true });
 	const ctx = createContext({

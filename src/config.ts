@@ -113,8 +113,8 @@ export const envSchema = z.object({
 	 */
 	CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool,
 	/**
-	 * Compress API responses of 1 KB or more (brotli or gzip, by the request's
-	 * `Accept-Encoding`); `false` when a reverse proxy in front already does.
+	 * Compress API answers of 4 KB or more and streamed exports (brotli or gzip, by the
+	 * request's `Accept-Encoding`); `false` when a reverse proxy in front already does.
 	 */
 	CPOR_COMPRESS_RESPONSES: z
 		.enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -190,8 +190,9 @@ export interface Config {
 	/** Webhooks may go to private networks (`CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS`). */
 	webhookAllowPrivateNetworks: boolean;
 	/**
-	 * The server compresses responses of 1 KB or more with brotli (quality 4) or gzip when
-	 * the client accepts it (`CPOR_COMPRESS_RESPONSES`, default true).
+	 * The server compresses answers of 4 KB or more and streamed exports with brotli
+	 * (quality 1) or gzip (level 3) when the client accepts it (`CPOR_COMPRESS_RESPONSES`,
+	 * default true; src/http/server.ts).
 	 */
 	compressResponses: boolean;
 	logLevel: Env["LOG_LEVEL"];

@@ -47,7 +47,7 @@ Environment variables (flags win):
   CPOR_DB_POOL_SIZE           connections each process keeps to PostgreSQL (default 2 × cores + 1)
   CPOR_STATEMENT_TIMEOUT_MS   serve: longest a PostgreSQL statement may run before it is stopped and
                               the request gets 503 statement_timeout (default 30000; 0: no limit)
-  CPOR_COMPRESS_RESPONSES     serve: compress responses of 1 KB or more by the client's Accept-Encoding
+  CPOR_COMPRESS_RESPONSES     serve: compress answers of 4 KB or more by the client's Accept-Encoding
                               (default true; false when a reverse proxy in front compresses)
   CPOR_PROCESSES              serve: HTTP server processes sharing the port (default 1; PostgreSQL only)
   LOG_LEVEL                   fatal|error|warn|info|debug|silent (default info)

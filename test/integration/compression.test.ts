@@ -1,11 +1,15 @@
 /**
- * Response compression (`CPOR_COMPRESS_RESPONSES`, @fastify/compress): responses of 1 KB
- * or more are sent as brotli or gzip by the request's Accept-Encoding and decode to the
- * same bytes; smaller ones, and every response of a server with it turned off, are sent as
- * they are; an Idempotency-Key replay is the same JSON whatever either request accepts.
+ * Response compression (`CPOR_COMPRESS_RESPONSES`, @fastify/compress): answers of 4 KB or
+ * more (COMPRESS_MIN_BYTES) and streamed exports are sent as brotli or gzip by the
+ * request's Accept-Encoding and decode to the same bytes; smaller ones, and every answer of
+ * a server with it turned off, are sent as they are; an Idempotency-Key replay is the same
+ * JSON whatever either request accepts.
  */
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_IDS } from "../../src/demo/generate-directory.ts";
+import { COMPRESS_MIN_BYTES } from "../../src/http/server.ts";
+import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
 	m365ClaimBody,
@@ -15,33 +19,34 @@ import {
 } from "../support/test-app.ts";
 
 const API = "/api/v1";
+/** A 200-character text (the longest a claim's name or a contact's field may be). */
+const long = (s: string) => `${s} ${"x".repeat(200)}`.slice(0, 200);
+/** The four core Microsoft 365 workloads: one claim each for Contoso (R-CMP-1). */
+const WORKLOADS = [
+	"exchange-online",
+	"sharepoint-online",
+	"microsoft-teams",
+	"microsoft-365-apps",
+];
 
 describe("compressed responses", () => {
 	let t: TestApp;
 	let off: TestApp;
 	let ana: Client;
+	let claimId: string;
 	beforeAll(async () => {
 		t = await startTestApp("pglite");
 		off = await startTestApp("pglite", {
 			env: { CPOR_COMPRESS_RESPONSES: "false" },
 		});
 		ana = await t.login(USERS.ana);
-		for (const name of ["Compressed one", "Compressed two"]) {
+		for (const productId of WORKLOADS) {
 			const made = await ana.post(
 				`${API}/claims`,
-				m365ClaimBody({
-					name,
-					products: [
-						{
-							productId:
-								name === "Compressed one"
-									? "exchange-online"
-									: "microsoft-teams",
-						},
-					],
-				}),
+				m365ClaimBody({ name: long(productId), products: [{ productId }] }),
 			);
 			expect(made.statusCode, made.body).toBe(201);
+			claimId = made.json().id;
 		}
 	}, 60_000);
 	afterAll(async () => {
@@ -58,8 +63,8 @@ describe("compressed responses", () => {
 		const plain = await get(ana, `${API}/claims`);
 		expect(plain.statusCode).toBe(200);
 		expect(plain.headers["content-encoding"]).toBeUndefined();
-		expect(plain.rawPayload.length).toBeGreaterThan(1024);
-		expect((plain.json() as { items: unknown[] }).items.length).toBe(2);
+		expect(plain.rawPayload.length).toBeGreaterThan(COMPRESS_MIN_BYTES);
+		expect((plain.json() as { items: unknown[] }).items.length).toBe(4);
 
 		const br = await get(ana, `${API}/claims`, "gzip, deflate, br");
 		expect(br.statusCode).toBe(200);
@@ -84,7 +89,7 @@ describe("compressed responses", () => {
 	it("streams the CSV export compressed, decoding to the same rows", async () => {
 		const plain = await get(ana, `${API}/claims?format=csv`);
 		expect(plain.statusCode).toBe(200);
-		expect(plain.body.split("\n").filter(Boolean)).toHaveLength(3);
+		expect(plain.body.split("\n").filter(Boolean)).toHaveLength(5);
 		const gz = await get(ana, `${API}/claims?format=csv`, "gzip");
 		expect(gz.statusCode).toBe(200);
 		expect(gz.headers["content-encoding"]).toBe("gzip");
@@ -92,39 +97,61 @@ describe("compressed responses", () => {
 		expect(gunzipSync(gz.rawPayload).toString("utf8")).toBe(plain.body);
 	});
 
-	it("sends responses under 1 KB as they are", async () => {
-		const me = await get(ana, `${API}/me`, "br");
-		expect(me.statusCode).toBe(200);
-		expect(me.rawPayload.length).toBeLessThan(1024);
-		expect(me.headers["content-encoding"]).toBeUndefined();
-		expect(me.json()).toMatchObject({ user: { email: USERS.ana } });
+	it("sends answers under 4 KB, such as a claim, as they are", async () => {
+		const claim = await get(ana, `${API}/claims/${claimId}`, "br");
+		expect(claim.statusCode).toBe(200);
+		expect(claim.rawPayload.length).toBeGreaterThan(1024);
+		expect(claim.rawPayload.length).toBeLessThan(COMPRESS_MIN_BYTES);
+		expect(claim.headers["content-encoding"]).toBeUndefined();
+		expect(claim.json()).toMatchObject({ id: claimId });
 	});
 
 	it("replays an Idempotency-Key request as the same JSON, compressed or not as the replay asks", async () => {
-		// Long enough a name that the claim's JSON passes 1 KB.
-		const body = m365ClaimBody({
-			name: `Idempotent and compressed ${"adoption ".repeat(12)}`.trim(),
-			products: [{ productId: "sharepoint-online" }],
-		});
-		const headers = { "idempotency-key": "compressed-create-1" };
-		const first = await ana.post(`${API}/claims`, body, {
+		// A claim whose answer passes 4 KB: long fields and six PoE documents already.
+		const made = await ana.post(
+			`${API}/claims`,
+			m365ClaimBody({
+				name: long("Idempotent and compressed"),
+				customer: {
+					tenantId: DEMO_IDS.tenants.adventureWorks,
+					domain: DEMO_IDS.domains.adventureWorksInitial,
+				},
+				products: [{ productId: "exchange-online" }],
+				contacts: {
+					customer: { name: long("C"), title: long("T") },
+					customerTechnical: { name: long("D"), title: long("E") },
+					partner: { name: long("P") },
+				},
+			}),
+		);
+		expect(made.statusCode, made.body).toBe(201);
+		const id = made.json().id as string;
+		const url = `${API}/claims/${id}/documents`;
+		for (const n of [1, 2, 3, 4, 5, 6]) {
+			const up = await ana.upload(url, samplePdf(`PoE ${n}`), long(`poe ${n}`));
+			expect(up.statusCode, up.body).toBe(201);
+		}
+
+		const headers = { "idempotency-key": "compressed-upload-1" };
+		const pdf = samplePdf("PoE 7");
+		const first = await ana.upload(url, pdf, "poe 7.pdf", {
 			...headers,
 			"accept-encoding": "br",
 		});
 		expect(first.statusCode, first.body).toBe(201);
 		expect(first.headers["content-encoding"]).toBe("br");
-		expect(first.headers.etag).toBe('"1"');
-		const created = JSON.parse(
+		const answer = JSON.parse(
 			brotliDecompressSync(first.rawPayload).toString("utf8"),
-		) as { id: string };
+		) as { claim: { documents: unknown[] } };
+		expect(answer.claim.documents).toHaveLength(7);
 
-		const plainReplay = await ana.post(`${API}/claims`, body, headers);
+		const plainReplay = await ana.upload(url, pdf, "poe 7.pdf", headers);
 		expect(plainReplay.statusCode).toBe(201);
 		expect(plainReplay.headers["idempotent-replayed"]).toBe("true");
 		expect(plainReplay.headers["content-encoding"]).toBeUndefined();
-		expect(plainReplay.json()).toEqual(created);
+		expect(plainReplay.json()).toEqual(answer);
 
-		const gzReplay = await ana.post(`${API}/claims`, body, {
+		const gzReplay = await ana.upload(url, pdf, "poe 7.pdf", {
 			...headers,
 			"accept-encoding": "gzip",
 		});
@@ -132,22 +159,31 @@ describe("compressed responses", () => {
 		expect(gzReplay.headers["content-encoding"]).toBe("gzip");
 		expect(
 			JSON.parse(gunzipSync(gzReplay.rawPayload).toString("utf8")),
-		).toEqual(created);
+		).toEqual(answer);
+		// Done once: the claim holds seven documents, not eight.
+		expect(
+			(await get(ana, `${API}/claims/${id}`)).json().documents,
+		).toHaveLength(7);
 	});
 
 	it("sends everything as it is when CPOR_COMPRESS_RESPONSES=false", async () => {
 		expect(off.ctx.config.compressResponses).toBe(false);
 		expect(t.ctx.config.compressResponses).toBe(true);
-		const nora = await off.login(USERS.ana);
-		const made = await nora.post(
-			`${API}/claims`,
-			m365ClaimBody({ products: [{ productId: "exchange-online" }] }),
-		);
-		expect(made.statusCode, made.body).toBe(201);
-		const list = await get(nora, `${API}/claims`, "gzip, deflate, br");
+		const other = await off.login(USERS.ana);
+		for (const productId of WORKLOADS) {
+			const made = await other.post(
+				`${API}/claims`,
+				m365ClaimBody({ name: long(productId), products: [{ productId }] }),
+			);
+			expect(made.statusCode, made.body).toBe(201);
+		}
+		const list = await get(other, `${API}/claims`, "gzip, deflate, br");
 		expect(list.statusCode).toBe(200);
-		expect(list.rawPayload.length).toBeGreaterThan(1024);
+		expect(list.rawPayload.length).toBeGreaterThan(COMPRESS_MIN_BYTES);
 		expect(list.headers["content-encoding"]).toBeUndefined();
-		expect((list.json() as { items: unknown[] }).items).toHaveLength(1);
+		expect((list.json() as { items: unknown[] }).items).toHaveLength(4);
+		const csv = await get(other, `${API}/claims?format=csv`, "gzip");
+		expect(csv.headers["content-encoding"]).toBeUndefined();
+		expect(csv.body.split("\n").filter(Boolean)).toHaveLength(5);
 	});
 });

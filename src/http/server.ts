@@ -93,18 +93,15 @@ export async function buildServer(
 			errors: [],
 		});
 	});
-	// Answers of 4 KB or more, compressed by the client's Accept-Encoding: a dashboard page
-	// of 50 claims is 98 KB of JSON and 13 KB as brotli. Quality 1 (gzip level 3) and in the
-	// request's own thread up to 1 MiB: the plugin's defaults (quality 4; a zlib stream on
-	// libuv's thread pool above 8 KB) cost a server 2.0 ms of CPU per such page, these
-	// 0.33 ms, for 12% more bytes. A claim (~2 KB) is sent as it is: compressing it would
-	// cost 18% of the claim page's CPU to save 1 KB, within the first round trip anyway
-	// (docs/performance.md). Streams (the CSV exports, the reports) and answers over 1 MiB
-	// go through a zlib stream. Registered before the routes, since it adds an onSend hook
-	// to each route as it is declared; a route's own hooks run after the instance's, so the
-	// idempotency record keeps the JSON text. Files the web build compressed already are
-	// sent as they are; request bodies are not decompressed (the API takes JSON, CSV and
-	// multipart as they come).
+	// Answers of 4 KB or more, compressed by the client's Accept-Encoding (a dashboard page
+	// of 50 claims: ~105 KB of JSON, ~14 KB as brotli). Brotli quality 1 or gzip level 3,
+	// in the request's own thread up to 1 MiB: 0.33 ms of CPU per such page, where the
+	// plugin's defaults (quality 4, a zlib stream on libuv's thread pool above 8 KB) cost
+	// 2.0 ms; a claim (~2 KB) is not worth its 18% (docs/performance.md). Streams (the CSV
+	// exports, the reports) go through a zlib stream. Registered before the routes: it adds
+	// an onSend hook to each route as it is declared, and a route's own hooks run after the
+	// instance's, so the idempotency record keeps the JSON text. The web build's own .br
+	// and .gz files are sent as they are; request bodies are not decompressed.
 	if (ctx.config.compressResponses) {
 		await app.register(compress, {
 			encodings: ["br", "gzip"],

@@ -9,6 +9,7 @@ import { stringify } from "csv-stringify/sync";
 import { sql } from "drizzle-orm";
 import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { executeCancellable } from "../db/cancellable.ts";
 import { activeAssociation } from "../db/schema.ts";
 import { PROGRAMS, type Program } from "../domain/catalog.ts";
 import { decodeCursor, encodeCursor, stringsOf } from "../domain/cursor.ts";
@@ -84,10 +85,14 @@ async function earningsKeys(
 	ctx: AppContext,
 	organizationId: string,
 	filter: EarningsFilter,
+	signal: AbortSignal | undefined,
 ): Promise<EarningsKey[]> {
 	// A text[] literal: the programs are fixed identifiers (PROGRAMS), in report order.
 	const programs = `{${(filter.program ? [filter.program] : PROGRAMS).join(",")}}`;
-	const result = await ctx.db.execute(sql`
+	// 0.5-0.7 s for a large partner at 1,000,000 claims: stopped if the request is abandoned.
+	const result = await executeCancellable(
+		ctx.db,
+		sql`
 		select c.mpn_id as "mpnId", el.entry->>'program' as program, c.id as "claimId",
 			coalesce(c.association->>'activatedAt', '') as "activatedAt"
 		from claims c
@@ -102,7 +107,9 @@ async function earningsKeys(
 			array_position(${programs}::text[], el.entry->>'program'),
 			coalesce(c.association->>'activatedAt', '') collate "C",
 			c.id collate "C"
-	`);
+	`,
+		signal,
+	);
 	return (result as unknown as { rows: EarningsKey[] }).rows;
 }
 
@@ -128,9 +135,10 @@ export async function earningsPages(
 	actor: Actor,
 	filter: EarningsFilter = {},
 	pageSize = EARNINGS_PAGE_SIZE,
+	signal?: AbortSignal,
 ): Promise<AsyncIterable<EarningsRow[]>> {
 	const organizationId = partnerOrganization(actor);
-	const keys = await earningsKeys(ctx, organizationId, filter);
+	const keys = await earningsKeys(ctx, organizationId, filter, signal);
 	const read = (i: number) => {
 		const rows = earningsPage(ctx, organizationId, keys.slice(i, i + pageSize));
 		// Read ahead: when the consumer stops early, a failure there is nobody's to handle.
@@ -191,6 +199,7 @@ export async function earningsSummary(
 	ctx: AppContext,
 	actor: Actor,
 	opts: EarningsFilter & { limit: number; cursor?: string | undefined },
+	signal?: AbortSignal,
 ): Promise<{ items: EarningsSummaryGroup[]; claimCount: number }> {
 	const organizationId = partnerOrganization(actor);
 	let after: [string, string] | undefined;
@@ -214,7 +223,7 @@ export async function earningsSummary(
 				],
 			);
 	}
-	const keys = await earningsKeys(ctx, organizationId, opts);
+	const keys = await earningsKeys(ctx, organizationId, opts, signal);
 	const groups: { group: EarningsSummaryGroup; keys: EarningsKey[] }[] = [];
 	for (const k of keys) {
 		const last = groups.at(-1);

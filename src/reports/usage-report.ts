@@ -13,6 +13,7 @@ import { stringify } from "csv-stringify/sync";
 import { type SQL, sql } from "drizzle-orm";
 import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { executeCancellable } from "../db/cancellable.ts";
 import { containsPattern } from "../db/like.ts";
 import { rowPages } from "../db/row-pages.ts";
 import { activeAssociation } from "../db/schema.ts";
@@ -160,6 +161,7 @@ export async function usageSlice(
 	ctx: AppContext,
 	actor: Actor,
 	query: UsageQuery & { limit: number; cursor?: string | undefined },
+	signal?: AbortSignal,
 ): Promise<{
 	items: UsageRow[];
 	nextCursor: string | null;
@@ -174,8 +176,11 @@ export async function usageSlice(
 		: undefined;
 	// The rows are materialized narrow (keys and numbers: 692,000 of them for a large
 	// partner); the names are joined to the slice's rows only. 2.5 -> 1.7-1.9 s for a
-	// partner with 691,902 rows (docs/performance.md, session 18).
-	const result = await ctx.db.execute(sql`
+	// partner with 691,902 rows (docs/performance.md, session 18). Stopped if the request
+	// is abandoned (executeCancellable).
+	const result = await executeCancellable(
+		ctx.db,
+		sql`
 		with r as materialized (
 			select u.month, c.tenant_id, u.product_id, c.id as claim_id,
 				u.monthly_active_users as mau, u.paid_available_units as pau
@@ -220,7 +225,9 @@ export async function usageSlice(
 				) s
 			), '[]')
 		)::text as json
-	`);
+	`,
+		signal,
+	);
 	const [row] = (result as unknown as { rows: { json: string }[] }).rows;
 	const answer = JSON.parse(row?.json ?? "{}") as {
 		items: UsageRow[];

@@ -28,6 +28,7 @@ import {
 	usagePages,
 	usageSlice,
 } from "../../reports/usage-report.ts";
+import { abandonedSignal } from "../abandoned.ts";
 import { authorize } from "../auth-hooks.ts";
 
 const format = z.enum(["json", "csv"]).default("json");
@@ -186,12 +187,23 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				const { program, mpnId, limit, cursor, format } = req.query;
 				if (limit !== undefined || cursor !== undefined) {
 					sliceOfJsonOnly(format, limit);
-					return earningsSummary(ctx, actor, { program, mpnId, limit, cursor });
+					return earningsSummary(
+						ctx,
+						actor,
+						{ program, mpnId, limit, cursor },
+						abandonedSignal(reply),
+					);
 				}
 				// Streamed a page of associations at a time (earningsPages): a failure after
 				// the first page ends the response without its last chunk, so the client sees
 				// a broken download, not a short report.
-				const pages = await earningsPages(ctx, actor, { program, mpnId });
+				const pages = await earningsPages(
+					ctx,
+					actor,
+					{ program, mpnId },
+					undefined,
+					abandonedSignal(reply),
+				);
 				if (format === "csv")
 					return reply
 						.type("text/csv; charset=utf-8")
@@ -242,7 +254,12 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					throw rangeError("from", "`from` must not be after `to`.");
 				if (limit !== undefined || cursor !== undefined) {
 					sliceOfJsonOnly(req.query.format, limit);
-					return usageSlice(ctx, actor, { tenantId, from, to, limit, cursor });
+					return usageSlice(
+						ctx,
+						actor,
+						{ tenantId, from, to, limit, cursor },
+						abandonedSignal(reply),
+					);
 				}
 				// Streamed a page of rows at a time (usagePages): a failure after the first
 				// page ends the response without its last chunk (a broken download).

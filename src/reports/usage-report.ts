@@ -279,6 +279,7 @@ export async function usageCustomers(
 	ctx: AppContext,
 	actor: Actor,
 	query: { q?: string | undefined; limit: number; cursor?: string | undefined },
+	signal?: AbortSignal,
 ): Promise<{ items: UsageCustomer[]; nextCursor: string | null }> {
 	const organizationId = partnerOrganization(actor);
 	// A cursor: the last listed customer's sort key and tenant ID.
@@ -286,7 +287,10 @@ export async function usageCustomers(
 		? decodeCursor(query.cursor, stringsOf(2))
 		: undefined;
 	const like = query.q?.trim() ? containsPattern(query.q.trim()) : undefined;
-	const result = await ctx.db.execute(sql`
+	// Asked as one types: an answer no longer wanted is stopped (executeCancellable).
+	const result = await executeCancellable(
+		ctx.db,
+		sql`
 		select "tenantId", name, domain, key from (
 			select a.tenant_id as "tenantId", t.name, a.domain,
 				lower(coalesce(t.name, a.domain)) as key
@@ -304,7 +308,9 @@ export async function usageCustomers(
 		${after ? sql`where (key, "tenantId") > (${after[0]}, ${after[1]})` : sql``}
 		order by key, "tenantId"
 		limit ${query.limit + 1}
-	`);
+	`,
+		signal,
+	);
 	const rows = (
 		result as unknown as { rows: (UsageCustomer & { key: string })[] }
 	).rows;

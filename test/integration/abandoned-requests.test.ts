@@ -1,7 +1,7 @@
 /**
  * A slow report read whose client goes away is cancelled on PostgreSQL
- * (src/db/cancellable.ts): the usage slice and the earnings keys stop at once, while a
- * request that stays is answered. Each read is held up by a table lock that another session
+ * (src/db/cancellable.ts): the usage slice, the usage tab's customer search and the
+ * earnings keys stop at once, while a request that stays is answered. Each read is held up by a table lock that another session
  * keeps, so it can only end early by being cancelled.
  */
 import http from "node:http";
@@ -83,6 +83,12 @@ describe("a slow report read whose client goes away (PostgreSQL)", () => {
 			path: "/api/v1/reports/usage?limit=10",
 			table: "usage_records",
 			marker: "usage_records",
+		},
+		{
+			name: "the usage tab's customer search",
+			path: "/api/v1/reports/usage/customers?q=contoso",
+			table: "tenants",
+			marker: "domain_matches",
 		},
 		{
 			name: "the earnings report's keys",

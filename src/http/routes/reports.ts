@@ -304,9 +304,9 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					}),
 				},
 			},
-			async (req) => {
+			async (req, reply) => {
 				const actor = usageActor(req);
-				return usageCustomers(ctx, actor, req.query);
+				return usageCustomers(ctx, actor, req.query, abandonedSignal(reply));
 			},
 		);
 	};

@@ -41,6 +41,11 @@ export interface ApiOptions {
 	headers?: Record<string, string>;
 	/** Multipart body (uploads). */
 	form?: FormData;
+	/**
+	 * Aborts the request (TanStack Query's, when no one waits for the answer any more): a
+	 * report read on the server then stops too (src/db/cancellable.ts).
+	 */
+	signal?: AbortSignal;
 }
 
 /** Calls `/api/v1{path}`; resolves with the JSON (or text for non-JSON), throws ApiError. */
@@ -67,6 +72,7 @@ export async function api<T = unknown>(
 		headers,
 		body,
 		credentials: "same-origin",
+		signal: opts.signal,
 	});
 	const type = res.headers.get("content-type") ?? "";
 	if (!res.ok) {

@@ -100,9 +100,10 @@ export interface UsageFilters {
 export const earningsSlicesQuery = (program: Program | "") =>
 	queryOptions({
 		queryKey: ["reports", "earnings", program],
-		queryFn: () =>
+		queryFn: ({ signal }) =>
 			api<EarningsSlices>(
 				`/reports/earnings${query({ program, limit: ROWS_SHOWN })}`,
+				{ signal },
 			),
 		staleTime: PREFETCHED_FRESH_MS,
 	});
@@ -115,13 +116,14 @@ export const earningsSlicesQuery = (program: Program | "") =>
 export const usageSlicesQuery = (filters: UsageFilters) =>
 	infiniteQueryOptions({
 		queryKey: ["reports", "usage", filters],
-		queryFn: ({ pageParam }) =>
+		queryFn: ({ pageParam, signal }) =>
 			api<UsageSlice>(
 				`/reports/usage${query({
 					...filters,
 					limit: pageParam ? MORE_ROWS : ROWS_SHOWN,
 					cursor: pageParam,
 				})}`,
+				{ signal },
 			),
 		initialPageParam: undefined as string | undefined,
 		getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -142,9 +144,10 @@ export interface UsageCustomer {
 export const usageCustomersQuery = (search: string, limit: number) =>
 	queryOptions({
 		queryKey: ["reports", "usage", "customers", search, limit],
-		queryFn: () =>
+		queryFn: ({ signal }) =>
 			api<{ items: UsageCustomer[]; nextCursor: string | null }>(
 				`/reports/usage/customers${query({ q: search, limit })}`,
+				{ signal },
 			),
 		staleTime: 60_000,
 	});

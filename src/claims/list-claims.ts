@@ -11,6 +11,7 @@ import { QueryBuilder } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { executeCancellable } from "../db/cancellable.ts";
 import type { Queryable } from "../db/client.ts";
 import { containsPattern } from "../db/like.ts";
 import { NAMED_READ_MARKER } from "../db/pglite-statements.ts";
@@ -165,6 +166,7 @@ export async function countClaims(
 	ctx: AppContext,
 	actor: Actor,
 	query: Omit<ListClaimsQuery, "sort" | "limit" | "cursor" | "status">,
+	signal?: AbortSignal,
 ): Promise<{ counts: Record<string, number>; total: number }> {
 	const counts: Record<string, number> = Object.fromEntries(
 		CLAIM_STATUSES.map((s) => [s, 0]),
@@ -188,11 +190,19 @@ export async function countClaims(
 				counts[status] = n;
 		return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
 	}
-	const rows = await ctx.db
-		.select({ status: claims.status, n: sql<number>`count(*)::int` })
-		.from(claims)
-		.where(and(...filterConditions(actor, query)))
-		.groupBy(claims.status);
+	// With a search, up to ~0.4 s for a reviewer at 1,000,000 claims, asked as one types:
+	// stopped when its request is abandoned (executeCancellable).
+	const result = await executeCancellable(
+		ctx.db,
+		ctx.db
+			.select({ status: claims.status, n: sql<number>`count(*)::int`.as("n") })
+			.from(claims)
+			.where(and(...filterConditions(actor, query)))
+			.groupBy(claims.status)
+			.getSQL(),
+		signal,
+	);
+	const rows = (result as { rows: { status: string; n: number }[] }).rows;
 	for (const r of rows) counts[r.status] = Number(r.n);
 	return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
 }

@@ -1,7 +1,8 @@
 /**
  * A slow report read whose client goes away is cancelled on PostgreSQL
- * (src/db/cancellable.ts): the usage slice, the usage tab's customer search and the
- * earnings keys stop at once, while a request that stays is answered. Each read is held up by a table lock that another session
+ * (src/db/cancellable.ts): the usage slice, the usage tab's customer search, the
+ * dashboard's counts for a search and the earnings keys stop at once, while a request
+ * that stays is answered. Each read is held up by a table lock that another session
  * keeps, so it can only end early by being cancelled.
  */
 import http from "node:http";
@@ -89,6 +90,12 @@ describe("a slow report read whose client goes away (PostgreSQL)", () => {
 			path: "/api/v1/reports/usage/customers?q=contoso",
 			table: "tenants",
 			marker: "domain_matches",
+		},
+		{
+			name: "the dashboard's counts for a search",
+			path: "/api/v1/claims/counts?q=contoso",
+			table: "claim_search",
+			marker: "claim_search",
 		},
 		{
 			name: "the earnings report's keys",

@@ -47,6 +47,7 @@ import { approveClaim } from "../../review/approve-claim.ts";
 import { rejectClaim } from "../../review/reject-claim.ts";
 import { requestInformation } from "../../review/request-information.ts";
 import { startReview } from "../../review/start-review.ts";
+import { abandonedSignal } from "../abandoned.ts";
 import { authorize } from "../auth-hooks.ts";
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -135,9 +136,9 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					}),
 				},
 			},
-			async (req) => {
+			async (req, reply) => {
 				const actor = authorize(req, "viewClaims");
-				return countClaims(ctx, actor, req.query);
+				return countClaims(ctx, actor, req.query, abandonedSignal(reply));
 			},
 		);
 

@@ -276,9 +276,10 @@ function countsQuery(filters: ClaimFilters) {
 	});
 	return queryOptions({
 		queryKey: [...claimKeys.lists(), "counts", countFilters],
-		queryFn: () =>
+		queryFn: ({ signal }) =>
 			api<{ counts: Record<string, number>; total: number }>(
 				`/claims/counts${query({ ...countFilters })}`,
+				{ signal },
 			),
 		staleTime: PREFETCHED_FRESH_MS,
 	});

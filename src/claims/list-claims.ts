@@ -160,7 +160,9 @@ function filterConditions(
  * Counts of the actor's claims per status over the same filters (R-DSH-1 counters).
  * A partner's or reviewer's counts with no filter, or only solution area, activity, MPN
  * ID and competing, come from the maintained counters (src/claims/status-counts.ts);
- * with a search or a tenant, and a customer's, they are counted from the claims.
+ * with a search or a tenant, and a customer's, they are counted from the claims; then
+ * `signal` (the request's abandonedSignal, src/http/abandoned.ts) stops that statement
+ * on PostgreSQL when the client goes away (src/db/cancellable.ts).
  */
 export async function countClaims(
 	ctx: AppContext,

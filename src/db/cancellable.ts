@@ -18,8 +18,8 @@ import type { Db } from "./client.ts";
  * gone). The connection goes back to the pool only after PostgreSQL has closed the
  * cancel's socket, by which time it has signalled the backend, so a cancel that arrives
  * after the statement finished finds the backend waiting for a command (which ignores it)
- * and never reaches the next request's statement. On PGlite, or without a signal, it is
- * `db.execute(query)`.
+ * and never reaches the next request's statement. A signal that aborted before the read
+ * began changes nothing. On PGlite, or without a signal, it is `db.execute(query)`.
  */
 export async function executeCancellable(
 	db: Db,

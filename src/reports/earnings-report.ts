@@ -128,6 +128,8 @@ async function earningsKeys(
  * then never held in the server whole (only its keys), and no connection is held while
  * the client downloads. A claim that stopped being eligible between the two reads is
  * left out of its page.
+ * `signal` (the request's abandonedSignal, src/http/abandoned.ts) stops the keys'
+ * statement on PostgreSQL when the client goes away (src/db/cancellable.ts).
  * @throws `forbidden` for non-partner actors (the route checks the role).
  */
 export async function earningsPages(
@@ -192,6 +194,8 @@ export const EARNINGS_SUMMARY_MAX_LIMIT = 1000;
  * statement and the listed associations' JSON in one more per
  * {@link EARNINGS_PAGE_SIZE}: for a partner with 84,097 associations the answer is a few
  * hundred KB, not 49.6 MB.
+ * `signal` (the request's abandonedSignal, src/http/abandoned.ts) stops the keys'
+ * statement on PostgreSQL when the client goes away (src/db/cancellable.ts).
  * @throws `forbidden` for non-partner actors; `validation_failed` for a bad cursor or
  *   one without an MPN ID and program.
  */

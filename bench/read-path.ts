@@ -219,11 +219,6 @@ async function main(): Promise<void> {
 		}
 		// Warm up every process's pool and caches.
 		const auth = (t: string) => ({ authorization: `Bearer ${t}` });
-		/** A scenario's headers: the token, and `--accept-encoding` if given. */
-		const loadHeaders = (t: string) => ({
-			...auth(t),
-			...(ACCEPT_ENCODING ? { "accept-encoding": ACCEPT_ENCODING } : {}),
-		});
 		const get = async (u: string, t: string) => {
 			const r = await send(`${base}${u}`, "GET", auth(t));
 			if (r.status !== 200) throw new Error(`GET ${u}: ${r.status} ${r.body}`);
@@ -297,105 +292,115 @@ async function main(): Promise<void> {
 				name: "dashboard.first",
 				what: "Fabrikam's dashboard list, first page (newest first)",
 				urls: [list],
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "dashboard.first.mid",
 				what: `a mid-sized partner's (${mid.n} claims) first page`,
 				urls: [list],
-				headers: loadHeaders(tokens.mid),
+				headers: auth(tokens.mid),
 			},
 			...statuses.map((s) => ({
 				name: `dashboard.status.${s}`,
 				what: `Fabrikam's list filtered to ${s}`,
 				urls: [`${list}&status=${s}`],
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			})),
 			{
 				name: "dashboard.solutionArea",
 				what: "filter: Business Applications",
 				urls: [`${list}&solutionArea=business_applications`],
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "dashboard.activity",
 				what: "filter: activity usage",
 				urls: [`${list}&activity=usage`],
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "dashboard.competing",
 				what: "filter: competing claims",
 				urls: [`${list}&competing=true`],
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "dashboard.tenant",
 				what: "filter: one customer tenant",
 				urls: [`${list}&tenantId=${tenant}`],
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "dashboard.search",
 				what: `search q=${nameWord}`,
 				urls: [`${list}&q=${encodeURIComponent(nameWord)}`],
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "dashboard.sortDue",
 				what: "sorted by due date",
 				urls: [`${list}&sort=dueAt`],
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "dashboard.deep",
 				what: "keyset pages 200–260 of Fabrikam's list (10,000+ claims deep)",
 				urls: deepList,
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "dashboard.counts",
 				what: "Fabrikam's counts per status (the dashboard's tabs)",
 				urls: [`${API}/claims/counts`],
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "queue.first",
 				what: "the reviewer queue, first page (soonest due)",
 				urls: [`${API}/review-queue?limit=50`],
-				headers: loadHeaders(tokens.reviewer),
+				headers: auth(tokens.reviewer),
 			},
 			{
 				name: "queue.deep",
 				what: "reviewer queue pages 100–130",
 				urls: deepQueue,
-				headers: loadHeaders(tokens.reviewer),
+				headers: auth(tokens.reviewer),
 			},
 			{
 				name: "claim.get",
 				what: "the claim page: GET /claims/{id} (2,000 different claims)",
 				urls: sample.map((id) => `${API}/claims/${id}`),
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "claim.history",
 				what: "the claim page: its history",
 				urls: sample.map((id) => `${API}/claims/${id}/history`),
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
 			{
 				name: "claim.comments",
 				what: "the claim page: its comments",
 				urls: sample.map((id) => `${API}/claims/${id}/comments`),
-				headers: loadHeaders(tokens.big),
+				headers: auth(tokens.big),
 			},
-		].filter((s) => {
-			if (s.urls.length === 0)
-				log(`${s.name}: skipped (the loaded data has no such pages)`);
-			return (
-				s.urls.length > 0 && (!ONLY || ONLY.some((o) => s.name.startsWith(o)))
+		]
+			.filter((s) => {
+				if (s.urls.length === 0)
+					log(`${s.name}: skipped (the loaded data has no such pages)`);
+				return (
+					s.urls.length > 0 && (!ONLY || ONLY.some((o) => s.name.startsWith(o)))
+				);
+			})
+			// `--accept-encoding`: every scenario's requests ask for compressed answers.
+			.map((s) =>
+				ACCEPT_ENCODING
+					? {
+							...s,
+							headers: { ...s.headers, "accept-encoding": ACCEPT_ENCODING },
+						}
+					: s,
 			);
-		});
 
 		// EXPLAIN: auto_explain logs the plan of every statement of one request per scenario.
 		const plans: Record<

@@ -6,10 +6,16 @@ import { availableParallelism } from "node:os";
 import { parse as parseConnectionString } from "pg-connection-string";
 import { z } from "zod";
 
-const bool = z
-	.enum(["true", "false", "1", "0", "yes", "no", ""])
-	.optional()
-	.transform((v) => v === "true" || v === "1" || v === "yes");
+/** A yes/no variable: true, 1 or yes; false, 0 or no; unset or empty gives `def`. */
+const bool = (def = false) =>
+	z
+		.enum(["true", "false", "1", "0", "yes", "no", ""])
+		.optional()
+		.transform((v) =>
+			v === undefined || v === ""
+				? def
+				: v === "true" || v === "1" || v === "yes",
+		);
 const int = (def: number, min = 0) =>
 	z.coerce.number().int().min(min).default(def);
 
@@ -106,20 +112,17 @@ export const envSchema = z.object({
 	CPOR_DISPUTE_WINDOW_DAYS: int(30, 1),
 	CPOR_DISPUTE_DECISION_DAYS: int(5, 1),
 	CPOR_SESSION_HOURS: int(12, 1),
-	CPOR_SECURE_COOKIES: bool,
+	CPOR_SECURE_COOKIES: bool(),
 	/**
 	 * Lets webhooks go to loopback, private and link-local addresses (an on-premises
 	 * receiver, development); refused by default (src/webhooks/network-policy.ts).
 	 */
-	CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool,
+	CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(),
 	/**
 	 * Compress API answers of 4 KB or more and streamed exports (brotli or gzip, by the
 	 * request's `Accept-Encoding`); `false` when a reverse proxy in front already does.
 	 */
-	CPOR_COMPRESS_RESPONSES: z
-		.enum(["true", "false", "1", "0", "yes", "no", ""])
-		.optional()
-		.transform((v) => !(v === "false" || v === "0" || v === "no")),
+	CPOR_COMPRESS_RESPONSES: bool(true),
 	LOG_LEVEL: z
 		.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
 		.default("info"),

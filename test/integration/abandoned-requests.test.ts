@@ -37,6 +37,8 @@ describe("a slow report read whose client goes away (PostgreSQL)", () => {
 	let base: string;
 	let holder: pg.Client;
 	let observer: pg.Client;
+	/** The lock holder's backend. */
+	let holderPid: number;
 	beforeAll(async () => {
 		t = await startTestApp("postgres");
 		ana = await t.login(USERS.ana);
@@ -46,6 +48,9 @@ describe("a slow report read whose client goes away (PostgreSQL)", () => {
 		observer = new pg.Client({ connectionString: t.databaseUrl });
 		await holder.connect();
 		await observer.connect();
+		holderPid = (
+			await holder.query<{ pid: number }>("select pg_backend_pid() as pid")
+		).rows[0]?.pid as number;
 	}, 60_000);
 	afterAll(async () => {
 		await holder?.end();
@@ -58,7 +63,7 @@ describe("a slow report read whose client goes away (PostgreSQL)", () => {
 		const { rows } = await observer.query<{ pid: number }>(
 			`select pid from pg_stat_activity
 			 where wait_event_type = 'Lock' and state = 'active' and query like $1 and pid <> $2`,
-			[`%${marker}%`, (holder as unknown as { processID: number }).processID],
+			[`%${marker}%`, holderPid],
 		);
 		return rows[0]?.pid;
 	};
@@ -124,7 +129,7 @@ describe("a slow report read whose client goes away (PostgreSQL)", () => {
 				});
 				const { rows: stillHeld } = await observer.query(
 					"select 1 from pg_locks where pid = $1 and mode = 'AccessExclusiveLock' and granted",
-					[(holder as unknown as { processID: number }).processID],
+					[holderPid],
 				);
 				expect(stillHeld).toHaveLength(1);
 

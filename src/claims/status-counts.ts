@@ -3,7 +3,9 @@
  * MPN ID and competing flag, without scanning the claims. Triggers on `claims`
  * (migrations 0003 and 0020) append ±1 rows to `claim_status_deltas` in each writing
  * transaction; {@link foldClaimStatusDeltas} moves them into `claim_status_counts` in the
- * background; a read sums both, so it is exact at its snapshot.
+ * background; a read sums both, so it is exact at its snapshot. Statement triggers on
+ * `claim_status_counts` (migration 0021) keep `claim_status_totals`, the counters summed
+ * over every organization and MPN ID, for a reviewer's counts.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
@@ -61,7 +63,9 @@ export async function foldClaimStatusDeltas(ctx: AppContext): Promise<number> {
 /**
  * Claims per status of one partner organization, or of all organizations (`null`), with
  * the given filters, from the counters: a few hundred rows at most per organization,
- * whatever the number of claims.
+ * whatever the number of claims. For all organizations without an MPN ID filter, from
+ * `claim_status_totals` (the counters summed over organizations, a few hundred rows
+ * whatever the number of partners); with one, from that MPN ID's counter rows.
  */
 export async function countsFromCounters(
 	ctx: AppContext,
@@ -79,9 +83,13 @@ export async function countsFromCounters(
 		conds.push(sql`competing = ${filters.competing === "true"}`);
 	const scope =
 		conds.length > 0 ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
+	const counters =
+		organizationId || filters.mpnId
+			? sql`claim_status_counts`
+			: sql`claim_status_totals`;
 	const res = (await ctx.db.execute(sql`
 		select status, sum(n)::bigint as n from (
-			select status, n from claim_status_counts ${scope}
+			select status, n from ${counters} ${scope}
 			union all
 			select status, delta as n from claim_status_deltas ${scope}
 		) c group by status`)) as unknown as Rows<{
@@ -92,8 +100,9 @@ export async function countsFromCounters(
 }
 
 /**
- * Recounts the counters from the claims (after bulk SQL that bypassed the triggers, such
- * as a load with `session_replication_role = replica`, or a TRUNCATE). Returns the number
+ * Recounts the counters, and their totals over organizations, from the claims (after bulk
+ * SQL that bypassed the triggers, such as a load with `session_replication_role =
+ * replica`, or a TRUNCATE). Returns the number
  * of counter rows (one per organization, status, solution area, activity, MPN ID and
  * competing flag that claims have).
  */
@@ -103,6 +112,8 @@ export async function rebuildClaimStatusCounts(db: Db): Promise<number> {
 		await tx.execute(sql`lock table claims in share mode`);
 		await tx.execute(sql`delete from claim_status_deltas`);
 		await tx.execute(sql`delete from claim_status_counts`);
+		// Their triggers took the counters out of the totals; recounted from nothing too.
+		await tx.execute(sql`delete from claim_status_totals`);
 		const res = (await tx.execute(sql`
 			insert into claim_status_counts (${COUNTER_KEY}, n)
 			select ${COUNTER_KEY}, count(*) from claims group by 1, 2, 3, 4, 5, 6

@@ -343,6 +343,32 @@ export const claimStatusCounts = pgTable(
 				t.competing,
 			],
 		}),
+		// A reviewer's counts for one MPN ID (every organization's rows).
+		index("claim_status_counts_mpn_idx").on(t.mpnId),
+	],
+);
+
+/**
+ * {@link claimStatusCounts} summed over every partner organization (and MPN ID): claims
+ * per status, solution area, activity and competing flag, for a reviewer's counts
+ * (R-DSH-1), a few hundred rows whatever the number of partners. Kept by statement
+ * triggers on `claim_status_counts` (migration 0021), so every writer of the counters
+ * (the fold, a recount, an older server's fold) keeps it in the same transaction.
+ */
+export const claimStatusTotals = pgTable(
+	"claim_status_totals",
+	{
+		status: text("status").notNull(),
+		solutionArea: text("solution_area").notNull(),
+		activity: text("activity").notNull(),
+		competing: boolean("competing").notNull(),
+		n: bigint("n", { mode: "number" }).notNull(),
+	},
+	(t) => [
+		primaryKey({
+			name: "claim_status_totals_pk",
+			columns: [t.status, t.solutionArea, t.activity, t.competing],
+		}),
 	],
 );
 

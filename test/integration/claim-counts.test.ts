@@ -1,9 +1,12 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
 	foldClaimStatusDeltas,
 	rebuildClaimStatusCounts,
 } from "../../src/claims/status-counts.ts";
+import { MIGRATIONS_DIR } from "../../src/db/client.ts";
 import { runDueTimers } from "../../src/jobs/sweeper.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
@@ -238,5 +241,107 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 		).toBeUndefined();
 		await rebuildClaimStatusCounts(t.ctx.db);
 		await expectMatches();
+	});
+
+	it("R-DSH-1 a reviewer's counts come from claim_status_totals, which statement triggers keep equal to the counters summed over organizations through folds (two at once), a recount and direct writes", async () => {
+		type TotalRow = { key: string; n: number };
+		/** The totals table, and the counters summed the same way, as `key → n` (n ≠ 0). */
+		const sums = async () => {
+			const read = async (q: ReturnType<typeof sql>) =>
+				Object.fromEntries(
+					((await t.ctx.db.execute(q)) as unknown as { rows: TotalRow[] }).rows
+						.filter((r) => Number(r.n) !== 0)
+						.map((r) => [r.key, Number(r.n)]),
+				);
+			return {
+				totals: await read(
+					sql`select concat_ws('/', status, solution_area, activity, competing) as key, n from claim_status_totals`,
+				),
+				counters: await read(
+					sql`select concat_ws('/', status, solution_area, activity, competing) as key, sum(n)::bigint as n from claim_status_counts group by 1`,
+				),
+			};
+		};
+		const expectEqual = async (when: string) => {
+			const { totals, counters } = await sums();
+			expect(totals, when).toEqual(counters);
+			return totals;
+		};
+		const [ana, nora, rita] = await Promise.all([
+			t.login(USERS.ana),
+			t.login(USERS.nora),
+			t.login(USERS.rita),
+		]);
+		await foldClaimStatusDeltas(t.ctx);
+		const start = await expectEqual("at the start");
+		// Deltas of two organizations, folded by two folds at once.
+		for (const [client, body] of [
+			[ana, m365ClaimBody({ products: [{ productId: "microsoft-365-apps" }] })],
+			[
+				nora,
+				northwindBaClaimBody({
+					products: [
+						{ subscriptionId: DEMO_IDS.subscriptions.contosoCustomerService },
+					],
+				}),
+			],
+		] as const) {
+			const c = (await client.post("/api/v1/claims", body)).json();
+			await uploadPoeAndSubmit(client, c.id);
+		}
+		await Promise.all([
+			foldClaimStatusDeltas(t.ctx),
+			foldClaimStatusDeltas(t.ctx),
+		]);
+		const folded = await expectEqual("after two folds at once");
+		const key = "submitted/microsoft_365/usage/f";
+		expect(folded[key], JSON.stringify(folded)).toBe((start[key] ?? 0) + 1);
+		// Direct writes to the counters (an update, a delete) and a recount.
+		await t.ctx.db.execute(
+			sql`update claim_status_counts set n = n + 5 where partner_organization_id = 'northwind'`,
+		);
+		await expectEqual("after an update");
+		await t.ctx.db.execute(
+			sql`delete from claim_status_counts where partner_organization_id = 'northwind'`,
+		);
+		await expectEqual("after a delete");
+		await rebuildClaimStatusCounts(t.ctx.db);
+		expect(await expectEqual("after a recount")).toEqual(folded);
+		// The reviewer's unfiltered and solution-area counts are the totals' (a total no
+		// counter holds shows); a partner's, and an MPN ID's, are the counters'.
+		const counts = async (client: Client, filter = "") =>
+			(await client.get(`/api/v1/claims/counts?${filter}`)).json()
+				.counts as Record<string, number>;
+		const [ritaAll, ritaBa, ritaMpn, anaAll] = await Promise.all([
+			counts(rita),
+			counts(rita, "solutionArea=business_applications"),
+			counts(rita, `mpnId=${DEMO_IDS.mpnIds.fabrikamEnrolled}`),
+			counts(ana),
+		]);
+		await t.ctx.db.execute(
+			sql`insert into claim_status_totals (status, solution_area, activity, competing, n) values ('approved', 'business_applications', 'usage', false, 100) on conflict (status, solution_area, activity, competing) do update set n = claim_status_totals.n + 100`,
+		);
+		expect((await counts(rita)).approved).toBe((ritaAll.approved ?? 0) + 100);
+		expect(
+			(await counts(rita, "solutionArea=business_applications")).approved,
+		).toBe((ritaBa.approved ?? 0) + 100);
+		expect(
+			(await counts(rita, `mpnId=${DEMO_IDS.mpnIds.fabrikamEnrolled}`))
+				.approved,
+		).toBe(ritaMpn.approved);
+		expect((await counts(ana)).approved).toBe(anaAll.approved);
+		await rebuildClaimStatusCounts(t.ctx.db);
+		await expectEqual("after the last recount");
+		expect((await counts(rita)).approved).toBe(ritaAll.approved);
+		// Migration 0021's last statement fills the totals from the counters as they are.
+		const migration = await readFile(
+			path.join(MIGRATIONS_DIR, "0021_claim_status_totals.sql"),
+			"utf8",
+		);
+		const fill = migration.split("--> statement-breakpoint").at(-1) ?? "";
+		expect(fill).toMatch(/^\s*INSERT INTO claim_status_totals/);
+		await t.ctx.db.execute(sql`delete from claim_status_totals`);
+		await t.ctx.db.execute(sql.raw(fill));
+		expect(await expectEqual("after the migration's fill")).toEqual(folded);
 	});
 });

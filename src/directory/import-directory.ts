@@ -330,6 +330,10 @@ async function planImport(
 	tx: Tx,
 	doc: ImportDocument,
 ): Promise<{ sections: SectionPlan[] }> {
+	// Only what the directory holds under the document's keys (and the catalog): a
+	// seven-row import into a directory of 200,000 partners read every organization, MPN
+	// ID, tenant, domain, subscription and user (5.3 s and 946 MB of memory).
+	const keys = documentKeys(doc);
 	const [
 		storedProducts,
 		storedOrganizations,
@@ -341,13 +345,25 @@ async function planImport(
 		storedUsage,
 	] = [
 		await tx.select().from(products),
-		await tx.select().from(organizations),
-		await tx.select().from(mpnIds),
-		await tx.select().from(tenants),
-		await tx.select().from(tenantDomains),
-		doc.subscriptions?.length ? await tx.select().from(subscriptions) : [],
-		doc.users?.length ? await tx.select().from(users) : [],
-		doc.usage?.length ? await tx.select().from(usageRecords) : [],
+		await keyed(tx, organizations, organizations.id, keys.organizationIds),
+		await keyed(tx, mpnIds, mpnIds.mpnId, keys.mpnIds),
+		await keyed(tx, tenants, tenants.tenantId, keys.tenantIds),
+		await keyed(tx, tenantDomains, tenantDomains.domain, keys.domains),
+		await keyed(
+			tx,
+			subscriptions,
+			subscriptions.subscriptionId,
+			keys.subscriptionIds,
+		),
+		await keyed(tx, users, users.email, keys.emails),
+		doc.usage?.length
+			? await tx
+					.select()
+					.from(usageRecords)
+					.where(
+						sql`(${usageRecords.tenantId}, ${usageRecords.productId}, ${usageRecords.month}) in (select * from unnest(${sql.param(doc.usage.map((u) => u.tenantId))}::text[], ${sql.param(doc.usage.map((u) => u.productId))}::text[], ${sql.param(doc.usage.map((u) => u.month))}::text[]))`,
+					)
+			: [],
 	];
 
 	const productById = new Map(
@@ -692,6 +708,54 @@ async function planImport(
 		),
 	];
 	return { sections };
+}
+
+/** The keys a document names or refers to, per table (each once). */
+function documentKeys(doc: ImportDocument) {
+	const unique = (values: (string | undefined)[]) => [
+		...new Set(values.filter((v): v is string => v !== undefined)),
+	];
+	const partners = doc.partners ?? [];
+	const docTenants = doc.tenants ?? [];
+	const docUsers = doc.users ?? [];
+	return {
+		// Users refer to organizations and tenants; subscriptions and usage to tenants.
+		organizationIds: unique([
+			...partners.map((p) => p.organizationId),
+			...docUsers.map((u) => u.organizationId),
+		]),
+		mpnIds: unique(partners.flatMap((p) => p.mpnIds.map((m) => m.mpnId))),
+		tenantIds: unique([
+			...docTenants.map((t) => t.tenantId),
+			...(doc.subscriptions ?? []).map((s) => s.tenantId),
+			...(doc.usage ?? []).map((u) => u.tenantId),
+			...docUsers.map((u) => u.tenantId),
+		]),
+		domains: unique(docTenants.flatMap((t) => t.domains)),
+		subscriptionIds: unique(
+			(doc.subscriptions ?? []).map((s) => s.subscriptionId),
+		),
+		emails: unique(docUsers.map((u) => u.email)),
+	};
+}
+
+/**
+ * The rows of `table` whose `key` column is one of `values`, in one statement with one
+ * array parameter (a document may name more keys than a statement takes parameters).
+ */
+async function keyed<T extends PgTable>(
+	tx: Tx,
+	table: T,
+	key: PgColumn,
+	values: string[],
+): Promise<T["$inferSelect"][]> {
+	if (values.length === 0) return [];
+	return (await tx
+		.select()
+		.from(table as PgTable)
+		.where(
+			sql`${key} = any(${sql.param(values)}::text[])`,
+		)) as T["$inferSelect"][];
 }
 
 /**

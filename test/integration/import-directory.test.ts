@@ -3,8 +3,8 @@
  * validated against what the directory already holds. Each test has its own in-memory PGlite.
  */
 import { verify } from "@node-rs/argon2";
-import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
 	type Database,
 	type Db,
@@ -32,6 +32,7 @@ import {
 	importDirectoryFile,
 } from "../../src/directory/import-directory.ts";
 import { DomainError } from "../../src/domain/errors.ts";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/test-app.ts";
 
 const CONTOSO = "6f1c2b8e-4a7d-4c3e-9b1a-2d5e8f0a7c31";
 const ADVENTURE_WORKS = "1b7e9c44-2f3a-4d6b-8e15-9a0c7d3f2b68";
@@ -573,5 +574,136 @@ describe("directory import", () => {
 		const again = await importDirectory(db, doc);
 		expect(allUnchanged(again)).toBe(true);
 		expect(again.usage.unchanged).toBe(doc.usage?.length);
+	});
+});
+
+describe.each(DB_KINDS)("a directory import on %s", (kind) => {
+	let t: TestApp | undefined;
+	afterAll(async () => t?.close());
+
+	it("R-DIR-6 R-DIR-1 R-DIR-3 an import reads the stored rows under its own keys only: rows that refer to stored partners and tenants, taken MPN IDs and domains, and changed usage are found", async () => {
+		t = await startTestApp(kind);
+		const db = t.ctx.db;
+		const tenantA = "0b7e8f3a-1111-4c2d-9e0f-123456789abc";
+		const tenantB = "0b7e8f3a-2222-4c2d-9e0f-123456789abc";
+		const first = await importDirectory(db, {
+			partners: [
+				{
+					organizationId: "keyed-partner",
+					name: "Keyed Partner",
+					mpnIds: [{ mpnId: "7100001", programs: ["osa_sell"] }],
+				},
+			],
+			tenants: [
+				{
+					tenantId: tenantA,
+					name: "Keyed A",
+					domains: ["keyed-a.onmicrosoft.com", "keyed-a.example"],
+				},
+			],
+			usage: [
+				{
+					tenantId: tenantA,
+					productId: "microsoft-teams",
+					month: "2026-10",
+					monthlyActiveUsers: 10,
+					paidAvailableUnits: 12,
+				},
+			],
+		});
+		expect(first.partners.inserted).toBe(1);
+		// Rows that only refer to stored ones (the tenant in capitals, as a file may have it).
+		const referring = {
+			subscriptions: [
+				{
+					subscriptionId: "0b7e8f3a-3333-4c2d-9e0f-123456789abc",
+					tenantId: tenantA.toUpperCase(),
+					productId: "dynamics-365-sales",
+					channel: "volume_licensing",
+					status: "active",
+					provisioned: true,
+				},
+			],
+			users: [
+				{
+					email: "keyed.user@keyed-partner.example",
+					name: "Keyed User",
+					password: "a long enough password 1",
+					organizationId: "keyed-partner",
+					roles: ["incentives_admin"],
+					locale: "en",
+				},
+			],
+			usage: [
+				{
+					tenantId: tenantA,
+					productId: "microsoft-teams",
+					month: "2026-10",
+					monthlyActiveUsers: 20,
+					paidAvailableUnits: 22,
+				},
+				{
+					tenantId: tenantA,
+					productId: "microsoft-teams",
+					month: "2026-11",
+					monthlyActiveUsers: 30,
+					paidAvailableUnits: 32,
+				},
+			],
+		};
+		const second = await importDirectory(db, referring);
+		expect(second.subscriptions.inserted).toBe(1);
+		expect(second.users.inserted).toBe(1);
+		expect(second.usage).toEqual({ inserted: 1, updated: 1, unchanged: 0 });
+		expect(allUnchanged(await importDirectory(db, referring))).toBe(true);
+		const [usage] = await db
+			.select()
+			.from(usageRecords)
+			.where(
+				and(
+					eq(usageRecords.tenantId, tenantA),
+					eq(usageRecords.month, "2026-10"),
+				),
+			);
+		expect(usage?.monthlyActiveUsers).toBe(20);
+		// A stored MPN ID and domain of others, and references to nothing stored.
+		const error = await rejection(
+			importDirectory(db, {
+				partners: [
+					{
+						organizationId: "keyed-rival",
+						name: "Keyed Rival",
+						mpnIds: [{ mpnId: "7100001", programs: ["osa_sell"] }],
+					},
+				],
+				tenants: [
+					{
+						tenantId: tenantB,
+						name: "Keyed B",
+						domains: ["keyed-b.onmicrosoft.com", "keyed-a.example"],
+					},
+				],
+				subscriptions: [
+					{
+						...referring.subscriptions[0],
+						subscriptionId: "0b7e8f3a-4444-4c2d-9e0f-123456789abc",
+						tenantId: "0b7e8f3a-5555-4c2d-9e0f-123456789abc",
+					},
+				],
+				users: [
+					{
+						...referring.users[0],
+						email: "nobody@keyed.example",
+						organizationId: "no-such-partner",
+					},
+				],
+			}),
+		);
+		expect(error.errors?.map((e) => [e.path, e.code])).toEqual([
+			["partners[0].mpnIds[0].mpnId", "mpn_id_taken"],
+			["tenants[0].domains[1]", "domain_taken"],
+			["subscriptions[0].tenantId", "unknown_tenant"],
+			["users[0].organizationId", "unknown_organization"],
+		]);
 	});
 });

@@ -80,11 +80,14 @@ export function limitHeapGrowth(): void {
 	);
 }
 
-/** True when the database has no claims and no partners yet (a fresh install). */
+/**
+ * True when the database has no claims and no partners yet (a fresh install). Asks
+ * whether any row exists, not how many (counting 1,000,000 claims took ~0.1 s).
+ */
 export async function isEmpty(ctx: AppContext): Promise<boolean> {
 	const res = await ctx.db.execute(
-		sql`select (select count(*) from organizations) + (select count(*) from claims) as n`,
+		sql`select not exists (select from organizations) and not exists (select from claims) as empty`,
 	);
-	const rows = (res as unknown as { rows: { n: string | number }[] }).rows;
-	return Number(rows[0]?.n ?? 0) === 0;
+	const rows = (res as unknown as { rows: { empty: boolean }[] }).rows;
+	return rows[0]?.empty === true;
 }

@@ -73,6 +73,29 @@ describe("the cpor command line", () => {
 		expect(again.stdout).not.toMatch(/[1-9]\d* inserted/);
 	});
 
+	it("cpor demo loads only into an empty database: after an import of partners, or a first demo, it exits with the reason", () => {
+		const imported = tmp();
+		expect(
+			cpor([
+				"import",
+				"test/fixtures/import/valid-directory.json",
+				"--data-dir",
+				imported,
+			]).status,
+		).toBe(0);
+		const refused = cpor(["demo", "--data-dir", imported]);
+		expect(refused.status).toBe(1);
+		expect(refused.stderr).toMatch(
+			/already has data; the demo loads only into an empty one/,
+		);
+		const fresh = tmp();
+		const first = cpor(["demo", "--data-dir", fresh, "--claims", "20"]);
+		expect(first.status, first.stderr).toBe(0);
+		expect(cpor(["demo", "--data-dir", fresh]).stderr).toMatch(
+			/already has data/,
+		);
+	});
+
 	it("cpor vacuum vacuums every table of the embedded database, largest first, and reports their sizes", () => {
 		const dataDir = tmp();
 		expect(cpor(["demo", "--data-dir", dataDir]).status).toBe(0);

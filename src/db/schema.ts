@@ -103,18 +103,30 @@ export const usageRecords = pgTable(
 	(t) => [primaryKey({ columns: [t.tenantId, t.productId, t.month] })],
 );
 
-/** Local accounts (R-ROL-1..3): partner users carry an organization, customer admins a tenant. */
-export const users = pgTable("users", {
-	id: text("id").primaryKey(),
-	email: text("email").notNull().unique(),
-	name: text("name").notNull(),
-	passwordHash: text("password_hash").notNull(),
-	organizationId: text("organization_id").references(() => organizations.id),
-	tenantId: text("tenant_id").references(() => tenants.tenantId),
-	roles: text("roles").array().notNull(),
-	locale: text("locale").notNull().default("en"),
-	createdAt: ts("created_at").notNull().defaultNow(),
-});
+/**
+ * Local accounts (R-ROL-1..3): partner users carry an organization, customer admins a
+ * tenant. `email` is stored in lower case (every writer lowers it).
+ */
+export const users = pgTable(
+	"users",
+	{
+		id: text("id").primaryKey(),
+		email: text("email").notNull().unique(),
+		name: text("name").notNull(),
+		passwordHash: text("password_hash").notNull(),
+		organizationId: text("organization_id").references(() => organizations.id),
+		tenantId: text("tenant_id").references(() => tenants.tenantId),
+		roles: text("roles").array().notNull(),
+		locale: text("locale").notNull().default("en"),
+		createdAt: ts("created_at").notNull().defaultNow(),
+	},
+	(t) => [
+		// The reviewers (the reminders' recipients), among every partner's users.
+		index("users_reviewer_idx")
+			.on(t.id)
+			.where(sql`'reviewer' = any(${t.roles})`),
+	],
+);
 
 /** Browser sessions: the cookie holds a random token; only its SHA-256 is stored. */
 export const sessions = pgTable(

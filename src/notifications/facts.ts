@@ -100,7 +100,8 @@ export async function loadRecipients(
 	const rows = await q
 		.select({ email: users.email, locale: users.locale, name: users.name })
 		.from(users)
-		.where(inArray(sql`lower(${users.email})`, lowered));
+		// Stored in lower case: the unique index finds them (lower(email) read every user).
+		.where(sql`${users.email} = any(${sql.param(lowered)}::text[])`);
 	for (const r of rows)
 		out.set(r.email.toLowerCase(), {
 			locale: toLocale(r.locale),

@@ -1,11 +1,13 @@
 import { eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claims, deliveries, users } from "../../src/db/schema.ts";
+import { loadRecipients } from "../../src/notifications/facts.ts";
 import { formatInstant } from "../../src/notifications/i18n.ts";
 import { planReminders } from "../../src/notifications/reminders.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
+	DB_KINDS,
 	type DbKind,
 	m365ClaimBody,
 	startTestApp,
@@ -650,5 +652,28 @@ describe.each<DbKind>(["postgres"])("the consent link on %s", (kind) => {
 			"microsoft-365-apps",
 			"Microsoft 365 Apps",
 		);
+	});
+});
+
+describe.each(DB_KINDS)("message recipients on %s", (kind) => {
+	let t: TestApp | undefined;
+	afterAll(async () => t?.close());
+
+	it("R-NTF-1 a recipient's language and name are their user's, whatever the case of the address; an address without a user gets English", async () => {
+		t = await startTestApp(kind);
+		const found = await loadRecipients(t.ctx.db, [
+			` ${USERS.daan.toUpperCase()} `,
+			USERS.daan,
+			"nobody@example.com",
+		]);
+		expect(found.get(USERS.daan)).toEqual({
+			locale: "nl",
+			name: "Daan de Vries",
+		});
+		expect(found.get("nobody@example.com")).toEqual({
+			locale: "en",
+			name: null,
+		});
+		expect(found.size).toBe(2);
 	});
 });

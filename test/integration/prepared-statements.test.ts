@@ -170,6 +170,51 @@ describe("the claim page's prepared statement on postgres", () => {
 		}
 	});
 
+	it("R-DSH-1 a claim list filtered by a tenant, or searched, is planned for its values: no named statement", async () => {
+		const ana = await t.login(USERS.ana);
+		const created = await ana.post(
+			"/api/v1/claims",
+			m365ClaimBody({
+				name: "Planned per call",
+				products: [{ productId: "viva-engage" }],
+			}),
+		);
+		expect(created.statusCode, created.body).toBe(201);
+		const { id, customer } = created.json() as {
+			id: string;
+			customer: { tenantId: string };
+		};
+		const { actor, single } = await anaOnOneConnection(ana, "per call");
+		try {
+			const ctx = { ...t.ctx, db: single.db };
+			const list = async (filter: Record<string, string>) =>
+				(
+					await listClaimsJson(ctx, actor, {
+						sort: "-updatedAt",
+						limit: 50,
+						...filter,
+					})
+				).items.map((i) => (JSON.parse(i) as { id: string }).id);
+			const reads = async () =>
+				(await preparedStatementNames(single.db)).filter((n) =>
+					n.startsWith("cpor_read_"),
+				);
+			expect(await reads()).toEqual([]);
+			for (let i = 0; i < 3; i++) {
+				expect(
+					await list({ tenantId: customer.tenantId.toUpperCase() }),
+				).toContain(id);
+				expect(await list({ q: "Planned per call" })).toEqual([id]);
+			}
+			expect(await reads()).toEqual([]);
+			// The list without them is named.
+			expect(await list({})).toContain(id);
+			expect(await reads()).toHaveLength(1);
+		} finally {
+			await single.close();
+		}
+	});
+
 	it("R-CMP-1 the directory facts (one prepared call of cpor_directory_facts) still refuse a duplicate after the server connection lost the statement", async () => {
 		const { actor, single } = await anaOnOneConnection(
 			await t.login(USERS.ana),

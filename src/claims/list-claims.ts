@@ -227,11 +227,9 @@ export async function listClaimsJson(
 		// A search is planned for its text: a plan made once for any text (a named
 		// statement's generic plan) took the trigram index for a common word as well, and
 		// read all of a large partner's matches (1.8 s a page, where walking the list's
-		// order finds a page in ~10 ms). A tenant too: with 200,000 partners the generic
-		// plan expects 61 claims of any partner and ANDs the partner's index with the
-		// tenant's, reading all 77,761 of a large partner's entries for a tenant's few
-		// claims (13 ms, ~110 pages/s at 32 clients; planned for the values: 0.02 ms).
-		planPerCall: Boolean(query.q?.trim() || query.tenantId),
+		// order finds a page in ~10 ms). (A tenant's filter keeps its generic plan:
+		// claims_tenant_idx holds the partner too, migration 0023.)
+		planPerCall: Boolean(query.q?.trim()),
 		column: byDue ? "dueAt" : "updatedAt",
 		descending: query.sort.startsWith("-"),
 		cursor: query.cursor ? decodeCursor(query.cursor, isListCursor) : undefined,

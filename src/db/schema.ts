@@ -273,7 +273,10 @@ export const claims = pgTable(
 		// A reviewer's list by due date over every organization (sort=dueAt): the claims
 		// with a deadline, in order; the rest (no due date) follow by ID.
 		index("claims_due_idx").on(t.dueAt, t.id).where(sql`due_at is not null`),
-		index("claims_tenant_idx").on(t.tenantId),
+		// A tenant's claims, and a partner's claims of a tenant: with the partner in the
+		// index a list's generic plan finds them here, where one of (tenant) was ANDed
+		// with the partner's index, all of a large partner's entries read (0023).
+		index("claims_tenant_idx").on(t.tenantId, t.partnerOrganizationId),
 		// The partner's customers with an active association (R-ACC-2: the usage
 		// report's customer search), read from the index alone; only those claims'
 		// writes pay for it.

@@ -7,6 +7,7 @@
 
 import { PGlite, type QueryOptions } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveApiToken } from "../../src/auth/accounts.ts";
 import { SYSTEM_ACTOR } from "../../src/auth/actor.ts";
@@ -200,8 +201,38 @@ describe("the claim page's prepared statement on postgres", () => {
 					n.startsWith("cpor_read_"),
 				);
 			expect(await reads()).toEqual([]);
-			for (let i = 0; i < 3; i++)
-				expect(await list({ q: "Planned per call" })).toEqual([id]);
+			// The search runs in a transaction of its own without parallel workers, a
+			// setting that ends with it.
+			const sent: string[] = [];
+			const query = pg.Client.prototype.query;
+			pg.Client.prototype.query = function (
+				this: pg.Client,
+				...args: unknown[]
+			) {
+				const text = typeof args[0] === "string" ? args[0] : undefined;
+				const config = args[0] as { text?: string } | undefined;
+				sent.push((text ?? config?.text ?? "").trim().toLowerCase());
+				return (query as (...a: unknown[]) => unknown).apply(this, args);
+			} as typeof query;
+			try {
+				for (let i = 0; i < 3; i++)
+					expect(await list({ q: "Planned per call" })).toEqual([id]);
+			} finally {
+				pg.Client.prototype.query = query;
+			}
+			expect(sent.slice(0, 4).map((q) => q.slice(0, 45))).toEqual([
+				"begin",
+				"set local max_parallel_workers_per_gather = 0",
+				expect.stringMatching(/^select /),
+				"commit",
+			]);
+			expect(sent.filter((q) => q === "begin")).toHaveLength(3);
+			const shown = (
+				(await single.db.execute(
+					sql`select current_setting('max_parallel_workers_per_gather') as n`,
+				)) as unknown as { rows: { n: string }[] }
+			).rows[0]?.n;
+			expect(shown).not.toBe("0");
 			expect(await reads()).toEqual([]);
 			expect(
 				await list({ tenantId: customer.tenantId.toUpperCase() }),

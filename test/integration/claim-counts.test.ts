@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
 	foldClaimStatusDeltas,
@@ -247,7 +247,7 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 		type TotalRow = { key: string; n: number };
 		/** The totals table, and the counters summed the same way, as `key → n` (n ≠ 0). */
 		const sums = async () => {
-			const read = async (q: ReturnType<typeof sql>) =>
+			const read = async (q: SQL) =>
 				Object.fromEntries(
 					((await t.ctx.db.execute(q)) as unknown as { rows: TotalRow[] }).rows
 						.filter((r) => Number(r.n) !== 0)
@@ -294,6 +294,7 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 			foldClaimStatusDeltas(t.ctx),
 		]);
 		const folded = await expectEqual("after two folds at once");
+		// (concat_ws writes a boolean as PostgreSQL's text: f.)
 		const key = "submitted/microsoft_365/usage/f";
 		expect(folded[key], JSON.stringify(folded)).toBe((start[key] ?? 0) + 1);
 		// Direct writes to the counters (an update, a delete) and a recount.

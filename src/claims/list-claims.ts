@@ -112,6 +112,19 @@ function scopeFilter(actor: Actor): SQL | undefined {
 	return undefined;
 }
 
+/**
+ * The competing filter as a literal predicate (`competing` or `not competing`), not a
+ * parameter: a named statement's generic plan can then use the partial indexes `WHERE
+ * competing`. With `competing = $2` it could not; forced, that plan walked all of
+ * Fabrikam's claims at 200,000 partners (123-160 ms warm, 7.7 s cold) for a page that
+ * the partial index answers in 0.04 ms. PostgreSQL had kept custom plans for it so far.
+ */
+function competingIs(value: "true" | "false"): SQL {
+	return value === "true"
+		? sql`${claims.competing}`
+		: sql`not ${claims.competing}`;
+}
+
 /** The WHERE conditions of a claim list: the actor's scope and the API.md filters. */
 function filterConditions(
 	actor: Actor,
@@ -137,8 +150,7 @@ function filterConditions(
 	if (query.mpnId) conds.push(eq(claims.mpnId, query.mpnId));
 	if (query.tenantId)
 		conds.push(eq(claims.tenantId, query.tenantId.toLowerCase()));
-	if (query.competing)
-		conds.push(eq(claims.competing, query.competing === "true"));
+	if (query.competing) conds.push(competingIs(query.competing));
 	if (query.q?.trim()) {
 		const like = containsPattern(query.q.trim());
 		// The claims whose search text (claim_search, by its trigram index) contains the
@@ -591,8 +603,7 @@ export async function reviewQueueJson(
 	// The same predicate as the partial index claims_review_queue_idx (literal values, so
 	// PostgreSQL can prove the index applies).
 	const conds: (SQL | undefined)[] = [REVIEW_QUEUE_PREDICATE];
-	if (query.competing)
-		conds.push(eq(claims.competing, query.competing === "true"));
+	if (query.competing) conds.push(competingIs(query.competing));
 	if (query.sla === "review_start") conds.push(eq(claims.status, "submitted"));
 	if (query.sla === "decision") conds.push(eq(claims.status, "under_review"));
 	if (query.sla === "dispute_decision")

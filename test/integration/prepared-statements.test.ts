@@ -254,6 +254,37 @@ describe("the claim page's prepared statement on postgres", () => {
 		}
 	});
 
+	it("R-DSH-1 R-CMP-2 a claim list's competing filter is a literal predicate in its named statement, so a generic plan can use the partial indexes WHERE competing", async () => {
+		const ana = await t.login(USERS.ana);
+		const { actor, single } = await anaOnOneConnection(ana, "competing");
+		try {
+			const ctx = { ...t.ctx, db: single.db };
+			const statements = async () =>
+				(
+					(await single.db.execute(
+						sql`select statement, cardinality(parameter_types) as params from pg_prepared_statements where name like 'cpor_read_%'`,
+					)) as unknown as { rows: { statement: string; params: number }[] }
+				).rows;
+			for (const competing of ["true", "false"] as const)
+				await listClaimsJson(ctx, actor, {
+					sort: "-updatedAt",
+					limit: 50,
+					competing,
+				});
+			const named = await statements();
+			expect(named).toHaveLength(2);
+			// The partner and the limit are parameters; the competing flag is not.
+			for (const { params } of named) expect(Number(params)).toBe(2);
+			expect(
+				named
+					.map((n) => /(not )?"claims"\."competing"/.exec(n.statement)?.[0])
+					.sort(),
+			).toEqual(['"claims"."competing"', 'not "claims"."competing"']);
+		} finally {
+			await single.close();
+		}
+	});
+
 	it("R-CMP-1 the directory facts (one prepared call of cpor_directory_facts) still refuse a duplicate after the server connection lost the statement", async () => {
 		const { actor, single } = await anaOnOneConnection(
 			await t.login(USERS.ana),

@@ -116,8 +116,8 @@ function scopeFilter(actor: Actor): SQL | undefined {
  * The competing filter as a literal predicate (`competing` or `not competing`), not a
  * parameter: a named statement's generic plan can then use the partial indexes `WHERE
  * competing`. With `competing = $2` it could not; forced, that plan walked all of
- * Fabrikam's claims at 200,000 partners (123-160 ms warm, 7.7 s cold) for a page that
- * the partial index answers in 0.04 ms. PostgreSQL had kept custom plans for it so far.
+ * Fabrikam's claims at 200,000 partners (123-160 ms warm, 3.2-7.7 s cold) for a page
+ * that the partial index answers in 0.05 ms. PostgreSQL had kept custom plans for it.
  */
 function competingIs(value: "true" | "false"): SQL {
 	return value === "true"
@@ -395,8 +395,8 @@ async function readRaw<T = ClaimJsonRow>(
 		return ((await ctx.db.execute(query.getSQL())) as unknown as Result).rows;
 	// Planned for its values (a search) and without parallel workers: PostgreSQL chose
 	// two for a large partner's search for a common word, which then took 10.6-12.8 ms
-	// instead of 3.8-4.3 ms, and 205 instead of 578 pages/s at 32 clients (starting the
-	// workers is most of it). SET LOCAL ends with the transaction.
+	// instead of 3.8-4.3 ms (starting the workers is most of it); at 32 clients 205
+	// pages/s with them, 494 without. SET LOCAL ends with the transaction.
 	return ctx.db.transaction(async (tx) => {
 		await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
 		return ((await tx.execute(query.getSQL())) as unknown as Result).rows;

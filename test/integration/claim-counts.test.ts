@@ -310,9 +310,7 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 		expect(await expectEqual("after a recount")).toEqual(folded);
 		// The reviewer's unfiltered and solution-area counts are the totals' (a total no
 		// counter holds shows); a partner's, and an MPN ID's, are the counters'.
-		const counts = async (client: Client, filter = "") =>
-			(await client.get(`/api/v1/claims/counts?${filter}`)).json()
-				.counts as Record<string, number>;
+		const counts = (client: Client, filter = "") => fromApi(client, filter);
 		const [ritaAll, ritaBa, ritaMpn, anaAll] = await Promise.all([
 			counts(rita),
 			counts(rita, "solutionArea=business_applications"),

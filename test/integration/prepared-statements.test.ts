@@ -10,11 +10,12 @@ import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveApiToken } from "../../src/auth/accounts.ts";
-import { SYSTEM_ACTOR } from "../../src/auth/actor.ts";
+import { type Actor, SYSTEM_ACTOR } from "../../src/auth/actor.ts";
 import { performClaimAction } from "../../src/claims/claim-action.ts";
 import { createClaim } from "../../src/claims/create-claim.ts";
 import { readDirectoryFacts } from "../../src/claims/directory-facts.ts";
 import { getClaimJson, listClaimsJson } from "../../src/claims/list-claims.ts";
+import type { AppContext } from "../../src/context.ts";
 import { type Db, migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { DRIZZLE_TEXT_TYPES } from "../../src/db/pglite-statements.ts";
 import { claims } from "../../src/db/schema.ts";
@@ -34,6 +35,41 @@ async function preparedStatementNames(db: Db): Promise<string[]> {
 		sql`select name from pg_prepared_statements order by name`,
 	)) as unknown as { rows: { name: string }[] };
 	return result.rows.map((r) => r.name);
+}
+
+/** The claim list pages' named statements on `db`'s connection. */
+async function namedReads(db: Db): Promise<string[]> {
+	return (await preparedStatementNames(db)).filter((n) =>
+		n.startsWith("cpor_read_"),
+	);
+}
+
+/**
+ * The definition of index `name` (`pg_indexes.indexdef`): on a test's few rows the
+ * planner's choice cannot show what an index is for, so its columns are checked.
+ */
+async function indexDefinition(
+	db: Db,
+	name: string,
+): Promise<string | undefined> {
+	const result = (await db.execute(
+		sql`select indexdef from pg_indexes where indexname = ${name}`,
+	)) as unknown as { rows: { indexdef: string }[] };
+	return result.rows[0]?.indexdef;
+}
+
+/** The IDs of a claim list's first page (newest first) with `filter`. */
+async function listIds(
+	ctx: AppContext,
+	actor: Actor,
+	filter: Record<string, string> = {},
+): Promise<string[]> {
+	const page = await listClaimsJson(ctx, actor, {
+		sort: "-updatedAt",
+		limit: 50,
+		...filter,
+	});
+	return page.items.map((i) => (JSON.parse(i) as { id: string }).id);
 }
 
 describe("the claim page's prepared statement on postgres", () => {
@@ -137,18 +173,9 @@ describe("the claim page's prepared statement on postgres", () => {
 		const { actor, single } = await anaOnOneConnection(ana, "lists");
 		try {
 			const ctx = { ...t.ctx, db: single.db };
-			const list = async (status?: string) =>
-				(
-					await listClaimsJson(ctx, actor, {
-						sort: "-updatedAt",
-						limit: 50,
-						...(status ? { status } : {}),
-					})
-				).items.map((i) => (JSON.parse(i) as { id: string }).id);
-			const reads = async () =>
-				(await preparedStatementNames(single.db)).filter((n) =>
-					n.startsWith("cpor_read_"),
-				);
+			const list = (status?: string) =>
+				listIds(ctx, actor, status ? { status } : {});
+			const reads = () => namedReads(single.db);
 			const all = await list();
 			expect(all.length).toBeGreaterThanOrEqual(2);
 			const [read] = await reads();
@@ -189,18 +216,9 @@ describe("the claim page's prepared statement on postgres", () => {
 		const { actor, single } = await anaOnOneConnection(ana, "per call");
 		try {
 			const ctx = { ...t.ctx, db: single.db };
-			const list = async (filter: Record<string, string>) =>
-				(
-					await listClaimsJson(ctx, actor, {
-						sort: "-updatedAt",
-						limit: 50,
-						...filter,
-					})
-				).items.map((i) => (JSON.parse(i) as { id: string }).id);
-			const reads = async () =>
-				(await preparedStatementNames(single.db)).filter((n) =>
-					n.startsWith("cpor_read_"),
-				);
+			const list = (filter: Record<string, string>) =>
+				listIds(ctx, actor, filter);
+			const reads = () => namedReads(single.db);
 			expect(await reads()).toEqual([]);
 			// The search runs in a transaction of its own without parallel workers, a
 			// setting that ends with it.
@@ -244,12 +262,9 @@ describe("the claim page's prepared statement on postgres", () => {
 			// both (with 200,000 partners it ANDed the partner's whole index with the
 			// tenant's; docs/performance.md, session 22). On these few rows the planner
 			// walks the partner's index in the list's order instead, so the index is checked.
-			const index = (
-				(await single.db.execute(
-					sql`select indexdef from pg_indexes where indexname = 'claims_tenant_idx'`,
-				)) as unknown as { rows: { indexdef: string }[] }
-			).rows[0]?.indexdef;
-			expect(index).toMatch(/\(tenant_id, partner_organization_id\)$/);
+			expect(await indexDefinition(single.db, "claims_tenant_idx")).toMatch(
+				/\(tenant_id, partner_organization_id\)$/,
+			);
 		} finally {
 			await single.close();
 		}
@@ -266,12 +281,8 @@ describe("the claim page's prepared statement on postgres", () => {
 						sql`select statement, cardinality(parameter_types) as params from pg_prepared_statements where name like 'cpor_read_%'`,
 					)) as unknown as { rows: { statement: string; params: number }[] }
 				).rows;
-			for (const competing of ["true", "false"] as const)
-				await listClaimsJson(ctx, actor, {
-					sort: "-updatedAt",
-					limit: 50,
-					competing,
-				});
+			for (const competing of ["true", "false"])
+				await listIds(ctx, actor, { competing });
 			const named = await statements();
 			expect(named).toHaveLength(2);
 			// The partner and the limit are parameters; the competing flag is not.
@@ -302,29 +313,16 @@ describe("the claim page's prepared statement on postgres", () => {
 		const { actor, single } = await anaOnOneConnection(ana, "mpn");
 		try {
 			const ctx = { ...t.ctx, db: single.db };
-			const list = async (mpnId: string) =>
-				(
-					await listClaimsJson(ctx, actor, {
-						sort: "-updatedAt",
-						limit: 50,
-						mpnId,
-					})
-				).items;
+			const list = (mpnId: string) => listIds(ctx, actor, { mpnId });
 			expect(
 				(await list(DEMO_IDS.mpnIds.fabrikamEnrolled)).length,
 			).toBeGreaterThan(0);
 			expect(await list(DEMO_IDS.mpnIds.fabrikamUnenrolled)).toEqual([]);
 			// Without it a rare MPN ID's page read all of its partner's claims (1.1 s at
-			// 1,000,000 claims); on these few rows the plan cannot show it, so the index is
-			// checked.
-			const index = (
-				(await single.db.execute(
-					sql`select indexdef from pg_indexes where indexname = 'claims_org_mpn_updated_idx'`,
-				)) as unknown as { rows: { indexdef: string }[] }
-			).rows[0]?.indexdef;
-			expect(index).toMatch(
-				/\(partner_organization_id, mpn_id, updated_at, id\)$/,
-			);
+			// 1,000,000 claims).
+			expect(
+				await indexDefinition(single.db, "claims_org_mpn_updated_idx"),
+			).toMatch(/\(partner_organization_id, mpn_id, updated_at, id\)$/);
 		} finally {
 			await single.close();
 		}

@@ -173,8 +173,9 @@ function filterConditions(
  * Counts of the actor's claims per status over the same filters (R-DSH-1 counters).
  * A partner's or reviewer's counts with no filter, or only solution area, activity, MPN
  * ID and competing, come from the maintained counters (src/claims/status-counts.ts);
- * with a search or a tenant, and a customer's, they are counted from the claims; then
- * `signal` (the request's abandonedSignal, src/http/abandoned.ts) stops that statement
+ * with a search or a tenant, and a customer's, they are counted from the claims (none
+ * read where the counters show no claim of that solution area or activity:
+ * {@link countersGate}); then `signal` (the request's abandonedSignal, src/http/abandoned.ts) stops that statement
  * on PostgreSQL when the client goes away (src/db/cancellable.ts).
  */
 export async function countClaims(
@@ -212,7 +213,13 @@ export async function countClaims(
 		ctx.db
 			.select({ status: claims.status, n: sql<number>`count(*)::int`.as("n") })
 			.from(claims)
-			.where(and(...filterConditions(actor, query)))
+			// The counters' gate: none of these claims, then no search or walk at all.
+			.where(
+				and(
+					...filterConditions(actor, query),
+					countersGate(actor, query)?.condition,
+				),
+			)
 			.groupBy(claims.status)
 			.getSQL(),
 		signal,

@@ -343,6 +343,17 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 					expect(await listed(client, filter), `${who} ${filter}`).toEqual(
 						want,
 					);
+					// The counts over the same filters but the status (from the claims with a
+					// search).
+					const withoutStatus = new URLSearchParams(filter);
+					withoutStatus.delete("status");
+					const counts = Object.values(
+						await fromApi(client, `${withoutStatus}`),
+					);
+					expect(
+						counts.reduce((a, b) => a + b, 0),
+						`${who} ${filter}`,
+					).toBe((await scannedIds(who, `${withoutStatus}`)).length);
 					if (want.length === 0) empty++;
 				}
 			// Both answers are exercised: lists without claims, and these two with them.
@@ -373,6 +384,8 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 		);
 		expect(await scannedIds("fabrikam", zeroed)).toContain(m365.id);
 		expect(await listed(ana, zeroed)).toEqual([]);
+		// Its counts with a search, counted from the claims, read none either.
+		expect(await fromApi(ana, `${zeroed}&q=Filtered`)).toEqual({});
 		// (An empty answer leaves the counters in the next page's statement.)
 		expect(await listed(ana, zeroed)).toEqual([]);
 		expect(await rebuildClaimStatusCounts(t.ctx.db)).toBeGreaterThan(0);

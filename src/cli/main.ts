@@ -154,7 +154,9 @@ program
 				process.stdout.write(`  claims: ${JSON.stringify(summary.claims)}\n`);
 			}
 			const clock = rt.ctx.clock;
+			const activity = { lastRequestAt: Date.now() };
 			const app = await buildServer(rt.ctx, {
+				activity,
 				logger: c.logLevel === "silent" ? false : { level: c.logLevel },
 				plugins:
 					clock instanceof SandboxClock
@@ -180,6 +182,8 @@ program
 				!clusterWorker || process.env.CPOR_CLUSTER_SWEEPER === "1"
 					? startSweeper(rt.ctx, {
 							log: (m, err) => app.log.error({ err: loggableError(err) }, m),
+							info: (m) => app.log.info(m),
+							lastRequestAt: () => activity.lastRequestAt,
 						})
 					: async () => {};
 			await app.listen({ port: c.port, host: c.host });
@@ -365,7 +369,7 @@ program
 	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
 	.addHelpText(
 		"after",
-		"\nOn the embedded database, run it now and then while no server uses the data directory (it says so otherwise): updates leave old row versions behind, and nothing else removes them there. On PostgreSQL autovacuum does this by itself; the command runs VACUUM ANALYZE once (after a bulk load, say).\nThe space becomes free for new writes; files shrink only where their end is empty.\n",
+		"\nOn the embedded database updates leave old row versions behind. `cpor serve` vacuums the tables that need it once it has had no request for 30 s (as autovacuum would; each table holds the server meanwhile: ~1.3 s for the claims table at 100,000 claims). This command vacuums and analyzes every table at once, while no server uses the data directory (it says so otherwise): after a large import, say, or for a server that is never idle. On PostgreSQL autovacuum does this by itself; the command runs VACUUM ANALYZE once (after a bulk load, say).\nThe space becomes free for new writes; files shrink only where their end is empty.\n",
 	)
 	.action(async (flags: CommonFlags) => {
 		const c = config(flags);

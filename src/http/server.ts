@@ -56,6 +56,11 @@ export interface ServerOptions {
 	webRoot?: string;
 	/** Extra route plugins under /api/v1 (later areas register theirs here). */
 	plugins?: FastifyPluginAsyncZod[];
+	/**
+	 * Set to the time (epoch ms) each request arrives: the embedded server's sweeper
+	 * vacuums only after a pause (src/jobs/sweeper.ts, `lastRequestAt`).
+	 */
+	activity?: { lastRequestAt: number };
 }
 
 /** Builds (does not listen) the HTTP server for a context. */
@@ -78,6 +83,11 @@ export async function buildServer(
 	}).withTypeProvider<ZodTypeProvider>();
 	app.setValidatorCompiler(validatorCompiler);
 	app.setSerializerCompiler(serializerCompiler);
+	const { activity } = opts;
+	if (activity)
+		app.addHook("onRequest", async () => {
+			activity.lastRequestAt = Date.now();
+		});
 
 	app.setErrorHandler((err, req, reply) => {
 		const de = toDomainError(err);

@@ -14,6 +14,7 @@ import { foldClaimStatusDeltas } from "../claims/status-counts.ts";
 import type { AppContext } from "../context.ts";
 import { analyzeGrownTables } from "../db/planner-statistics.ts";
 import { claims } from "../db/schema.ts";
+import { type TableVacuum, vacuumDueTables } from "../db/vacuum.ts";
 import { planReminders } from "../notifications/reminders.ts";
 import {
 	activateAssociations,
@@ -166,10 +167,43 @@ async function keepPlannerStatistics(ctx: AppContext): Promise<string[]> {
 }
 
 /**
+ * How long (real time, ms) the embedded server must have had no request before the
+ * sweeper vacuums ({@link vacuumDueTables}): VACUUM holds its one thread (the claims
+ * table at 100,000 claims: 2-2.5 s), so it waits for a pause.
+ */
+export const VACUUM_IDLE_MS = 30_000;
+
+/** How often (real time, ms) the sweeper on the embedded database looks for tables to vacuum. */
+export const VACUUM_CHECK_INTERVAL_MS = 60_000;
+
+const lastVacuumCheck = new WeakMap<object, number>();
+
+/**
+ * After a round of the sweeper on the embedded database: once the server has been idle
+ * for {@link VACUUM_IDLE_MS} (`lastRequestAt`: epoch ms of its last request), at most
+ * every {@link VACUUM_CHECK_INTERVAL_MS}, VACUUM of the tables that autovacuum would
+ * vacuum, stopping before the next table once a request came. Returns what it did.
+ */
+async function keepTablesVacuumed(
+	ctx: AppContext,
+	lastRequestAt: () => number,
+): Promise<TableVacuum[]> {
+	const idle = () => Date.now() - lastRequestAt() >= VACUUM_IDLE_MS;
+	if (!idle()) return [];
+	const last = lastVacuumCheck.get(ctx.db);
+	if (last !== undefined && Date.now() - last < VACUUM_CHECK_INTERVAL_MS)
+		return [];
+	lastVacuumCheck.set(ctx.db, Date.now());
+	return vacuumDueTables(ctx.db, idle);
+}
+
+/**
  * Runs the sweeper every `intervalMs` (real time) until stopped, one round at a time (a
  * tick during a round is skipped). Errors are logged and the next tick tries again. On
  * the embedded database a round then keeps the planner statistics (at most once a
- * minute, {@link analyzeGrownTables}), which PostgreSQL's autovacuum does by itself.
+ * minute, {@link analyzeGrownTables}) and, given `lastRequestAt` (epoch ms of the
+ * server's last request), vacuums while the server is idle ({@link keepTablesVacuumed}):
+ * what PostgreSQL's autovacuum does by itself. `info` hears of each table vacuumed.
  * Returns a stop function that waits for a running sweep.
  */
 export function startSweeper(
@@ -177,6 +211,8 @@ export function startSweeper(
 	opts: {
 		intervalMs?: number;
 		log?: (msg: string, err?: unknown) => void;
+		info?: (msg: string) => void;
+		lastRequestAt?: () => number;
 	} = {},
 ): () => Promise<void> {
 	let running: Promise<unknown> = Promise.resolve();
@@ -201,6 +237,21 @@ export function startSweeper(
 						err,
 					),
 				);
+				const { lastRequestAt } = opts;
+				if (!lastRequestAt || stopped) return;
+				const vacuumed = await keepTablesVacuumed(ctx, lastRequestAt).catch(
+					(err) => {
+						opts.log?.(
+							"VACUUM of the embedded database failed; retrying in a minute",
+							err,
+						);
+						return [];
+					},
+				);
+				for (const t of vacuumed)
+					opts.info?.(
+						`vacuumed ${t.table} while idle in ${Math.round(t.ms)} ms (${(t.bytesBefore / 1e6).toFixed(1)} -> ${(t.bytesAfter / 1e6).toFixed(1)} MB)`,
+					);
 			})
 			.finally(() => {
 				busy = false;

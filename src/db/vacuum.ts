@@ -115,7 +115,8 @@ export async function tablesDueForVacuum(
  * table {@link tablesDueForVacuum} names, one at a time while `stillIdle()` says the
  * server has no work, which it asks before each table. For the embedded database, which
  * has no autovacuum and runs each statement on the server's one thread (the claims
- * table at 100,000 claims: 2-2.5 s). Returns what each took.
+ * table of a 100,000-claim directory with 30,000-60,000 dead rows: 1.3-1.7 s). Returns
+ * what each took.
  */
 export async function vacuumDueTables(
 	db: Db,

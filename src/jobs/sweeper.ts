@@ -169,7 +169,8 @@ async function keepPlannerStatistics(ctx: AppContext): Promise<string[]> {
 /**
  * How long (real time, ms) the embedded server must have had no request before the
  * sweeper vacuums ({@link vacuumDueTables}): VACUUM holds its one thread (the claims
- * table at 100,000 claims: 2-2.5 s), so it waits for a pause.
+ * table of a 100,000-claim directory with 30,000-60,000 dead rows: 1.3-1.7 s), so it
+ * waits for a pause.
  */
 export const VACUUM_IDLE_MS = 30_000;
 

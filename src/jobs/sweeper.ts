@@ -204,7 +204,8 @@ async function keepTablesVacuumed(
  * the embedded database a round then keeps the planner statistics (at most once a
  * minute, {@link analyzeGrownTables}) and, given `lastRequestAt` (epoch ms of the
  * server's last request), vacuums while the server is idle ({@link keepTablesVacuumed}):
- * what PostgreSQL's autovacuum does by itself. `info` hears of each table vacuumed.
+ * what PostgreSQL's autovacuum does by itself. `info` hears of each round that
+ * vacuumed, in one line naming its tables.
  * Returns a stop function that waits for a running sweep.
  */
 export function startSweeper(
@@ -249,9 +250,14 @@ export function startSweeper(
 						return [];
 					},
 				);
-				for (const t of vacuumed)
+				if (vacuumed.length > 0)
 					opts.info?.(
-						`vacuumed ${t.table} while idle in ${Math.round(t.ms)} ms (${(t.bytesBefore / 1e6).toFixed(1)} -> ${(t.bytesAfter / 1e6).toFixed(1)} MB)`,
+						`vacuumed while idle: ${vacuumed
+							.map(
+								(t) =>
+									`${t.table} in ${Math.round(t.ms)} ms (${(t.bytesBefore / 1e6).toFixed(1)} -> ${(t.bytesAfter / 1e6).toFixed(1)} MB)`,
+							)
+							.join(", ")}`,
 					);
 			})
 			.finally(() => {

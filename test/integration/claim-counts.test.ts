@@ -101,15 +101,16 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 		"competing=false",
 		"solutionArea=business_applications&competing=true",
 	];
-	type ScanRow = {
+	/** A claim's counter key, as a scan of the claims reads it. */
+	type CounterKey = {
 		org: string;
 		status: string;
 		solutionArea: string;
 		activity: string;
 		mpnId: string;
 		competing: boolean;
-		n: number;
 	};
+	type ScanRow = CounterKey & { n: number };
 	/** What a scan of the claims says, per organization and status, for a filter. */
 	const scanned = async (filter: string) => {
 		const res = (await t.ctx.db.execute(
@@ -278,16 +279,7 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 			)
 		).json() as { id: string };
 		expect(ba.id, JSON.stringify(ba)).toBeTruthy();
-		type ClaimKey = {
-			id: string;
-			org: string;
-			status: string;
-			solutionArea: string;
-			activity: string;
-			mpnId: string;
-			competing: boolean;
-			name: string;
-		};
+		type ClaimKey = CounterKey & { id: string; name: string };
 		/** The ids a scan of the claims gives for a filter, an organization or a reviewer. */
 		const scannedIds = async (who: string | null, filter: string) => {
 			const res = (await t.ctx.db.execute(

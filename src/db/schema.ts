@@ -143,19 +143,27 @@ export const sessions = pgTable(
 	(t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-/** API tokens: hashed, shown once, a subset of the creator's roles. */
-export const apiTokens = pgTable("api_tokens", {
-	id: text("id").primaryKey(),
-	tokenHash: text("token_hash").notNull().unique(),
-	name: text("name").notNull(),
-	userId: text("user_id")
-		.notNull()
-		.references(() => users.id, { onDelete: "cascade" }),
-	roles: text("roles").array().notNull(),
-	createdAt: ts("created_at").notNull(),
-	lastUsedAt: ts("last_used_at"),
-	revokedAt: ts("revoked_at"),
-});
+/**
+ * API tokens: hashed, shown once, a subset of the creator's roles. A user's tokens are
+ * listed by `api_tokens_user_idx` (migration 0025: with 200,000 tokens the list read
+ * them all, 24 ms).
+ */
+export const apiTokens = pgTable(
+	"api_tokens",
+	{
+		id: text("id").primaryKey(),
+		tokenHash: text("token_hash").notNull().unique(),
+		name: text("name").notNull(),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		roles: text("roles").array().notNull(),
+		createdAt: ts("created_at").notNull(),
+		lastUsedAt: ts("last_used_at"),
+		revokedAt: ts("revoked_at"),
+	},
+	(t) => [index("api_tokens_user_idx").on(t.userId)],
+);
 
 /**
  * The reviewer queue's claims (API.md `/review-queue`): submitted, under review, or

@@ -328,6 +328,20 @@ describe("the claim page's prepared statement on postgres", () => {
 		}
 	});
 
+	it("a user's API tokens are listed by api_tokens_user_idx, not by reading every token", async () => {
+		const ana = await t.login(USERS.ana);
+		const created = await ana.post("/api/v1/api-tokens", { name: "indexed" });
+		expect(created.statusCode, created.body).toBe(201);
+		const listed = (await ana.get("/api/v1/api-tokens")).json() as {
+			items: { name: string }[];
+		};
+		expect(listed.items.map((k) => k.name)).toContain("indexed");
+		// With 200,000 tokens the list read them all (24 ms).
+		expect(await indexDefinition(t.ctx.db, "api_tokens_user_idx")).toMatch(
+			/\(user_id\)$/,
+		);
+	});
+
 	it("R-CMP-1 the directory facts (one prepared call of cpor_directory_facts) still refuse a duplicate after the server connection lost the statement", async () => {
 		const { actor, single } = await anaOnOneConnection(
 			await t.login(USERS.ana),

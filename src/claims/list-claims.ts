@@ -207,6 +207,16 @@ export async function countClaims(
 				counts[status] = n;
 		return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
 	}
+	// The counters' gate on its own first: where no claim has the solution area or
+	// activity, no search or walk at all. (Inside the count it ran after the parallel
+	// workers had started: a reviewer's empty answer took 30-46 ms instead of ~2.)
+	const gate = countersGate(actor, query);
+	if (gate) {
+		const open = (await ctx.db.execute(
+			sql`select ${gate.condition} as open`,
+		)) as unknown as { rows: { open: boolean }[] };
+		if (!open.rows[0]?.open) return { counts, total: 0 };
+	}
 	// With a search, up to ~0.4 s for a reviewer at 1,000,000 claims, asked as one types:
 	// stopped when its request is abandoned (executeCancellable).
 	const result = await executeCancellable(
@@ -214,13 +224,7 @@ export async function countClaims(
 		ctx.db
 			.select({ status: claims.status, n: sql<number>`count(*)::int`.as("n") })
 			.from(claims)
-			// The counters' gate: none of these claims, then no search or walk at all.
-			.where(
-				and(
-					...filterConditions(actor, query),
-					countersGate(actor, query)?.condition,
-				),
-			)
+			.where(and(...filterConditions(actor, query)))
 			.groupBy(claims.status)
 			.getSQL(),
 		signal,

@@ -174,8 +174,8 @@ function filterConditions(
  * A partner's or reviewer's counts with no filter, or only solution area, activity, MPN
  * ID and competing, come from the maintained counters (src/claims/status-counts.ts);
  * with a search or a tenant, and a customer's, they are counted from the claims (none
- * read where the counters show no claim of that solution area or activity:
- * {@link countersGate}); then `signal` (the request's abandonedSignal,
+ * read where the counters show no claim of that solution area or activity, asked
+ * first: {@link countersGate}); then `signal` (the request's abandonedSignal,
  * src/http/abandoned.ts) stops that statement on PostgreSQL when the client goes away
  * (src/db/cancellable.ts).
  */

@@ -12,6 +12,7 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { equalsAnyText } from "../db/any-text.ts";
 import { executeCancellable } from "../db/cancellable.ts";
 import type { Queryable } from "../db/client.ts";
 import { containsPattern } from "../db/like.ts";
@@ -250,8 +251,8 @@ export async function listClaimsJson(
 	const byDue = query.sort.endsWith("dueAt");
 	// The counters' gate, unless this list had claims a moment ago (listsWithClaims).
 	const gate = countersGate(actor, query);
-	const seen = gate && listsWithClaims(ctx);
-	const gated = gate && !seen?.has(gate.key);
+	const seen = listsWithClaims(ctx);
+	const gated = gate !== undefined && !seen.has(gate.key);
 	const { rows, nextCursor } = await keysetPage(ctx, {
 		conds: [
 			...filterConditions(actor, query),
@@ -268,7 +269,7 @@ export async function listClaimsJson(
 		cursor: query.cursor ? decodeCursor(query.cursor, isListCursor) : undefined,
 		limit: query.limit,
 	});
-	if (gate && rows.length > 0) seen?.set(gate.key, true);
+	if (gate && rows.length > 0) seen.set(gate.key, true);
 	return { items: pageItems(rows), nextCursor };
 }
 
@@ -323,15 +324,10 @@ function countersGate(
 		conds.push(
 			query.competing === "true" ? sql`competing` : sql`not competing`,
 		);
-	if (query.status) {
-		const statuses = [...new Set(query.status.split(","))];
+	if (query.status)
 		conds.push(
-			sql`status in (${sql.join(
-				statuses.map((s) => sql`${s}`),
-				sql`, `,
-			)})`,
+			equalsAnyText(sql`status`, [...new Set(query.status.split(","))]),
 		);
-	}
 	if (actor.kind === "reviewer") conds.push(sql`status <> 'draft'`);
 	const where = sql.join(conds, sql` and `);
 	// A reviewer's (all organizations') from the totals, a few hundred rows whatever the
@@ -547,7 +543,7 @@ async function buildStaleResources(
 		(
 			await readRaw(
 				ctx,
-				sql`${claimJsonSelect()} where "claims"."id" = any(${sql.param(stale)}::text[])`,
+				sql`${claimJsonSelect()} where ${equalsAnyText(sql`"claims"."id"`, stale)}`,
 			)
 		).map((r) => [r.id, claimJson(r)]),
 	);

@@ -14,6 +14,7 @@ import { inArray, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { notifyAuthChanged } from "../auth/auth-cache.ts";
 import { refreshClaimsOfProducts } from "../claims/claim-view.ts";
+import { equalsAnyText } from "../db/any-text.ts";
 import type { Db, Tx } from "../db/client.ts";
 import {
 	mpnIds,
@@ -753,9 +754,7 @@ async function keyed<T extends PgTable>(
 	return (await tx
 		.select()
 		.from(table as PgTable)
-		.where(
-			sql`${key} = any(${sql.param(values)}::text[])`,
-		)) as T["$inferSelect"][];
+		.where(equalsAnyText(key, values))) as T["$inferSelect"][];
 }
 
 /**

@@ -152,17 +152,28 @@ export async function runBackgroundWork(
  */
 export const STATISTICS_CHECK_INTERVAL_MS = 60_000;
 
-const lastStatisticsCheck = new WeakMap<object, number>();
+/**
+ * A check that says yes at most once every `intervalMs` (real time) per database handle,
+ * the first time at once; a yes counts as a run.
+ */
+function atMostEvery(intervalMs: number): (db: object) => boolean {
+	const last = new WeakMap<object, number>();
+	return (db) => {
+		const at = last.get(db);
+		if (at !== undefined && Date.now() - at < intervalMs) return false;
+		last.set(db, Date.now());
+		return true;
+	};
+}
+
+const statisticsCheckDue = atMostEvery(STATISTICS_CHECK_INTERVAL_MS);
 
 /**
  * After a round of the sweeper on the embedded database: {@link analyzeGrownTables} at
  * most every {@link STATISTICS_CHECK_INTERVAL_MS}. Returns the tables analyzed.
  */
 async function keepPlannerStatistics(ctx: AppContext): Promise<string[]> {
-	const last = lastStatisticsCheck.get(ctx.db);
-	if (last !== undefined && Date.now() - last < STATISTICS_CHECK_INTERVAL_MS)
-		return [];
-	lastStatisticsCheck.set(ctx.db, Date.now());
+	if (!statisticsCheckDue(ctx.db)) return [];
 	return analyzeGrownTables(ctx.db);
 }
 
@@ -177,7 +188,7 @@ export const VACUUM_IDLE_MS = 30_000;
 /** How often (real time, ms) the sweeper on the embedded database looks for tables to vacuum. */
 export const VACUUM_CHECK_INTERVAL_MS = 60_000;
 
-const lastVacuumCheck = new WeakMap<object, number>();
+const vacuumCheckDue = atMostEvery(VACUUM_CHECK_INTERVAL_MS);
 
 /**
  * After a round of the sweeper on the embedded database: once the server has been idle
@@ -190,11 +201,7 @@ async function keepTablesVacuumed(
 	lastRequestAt: () => number,
 ): Promise<TableVacuum[]> {
 	const idle = () => Date.now() - lastRequestAt() >= VACUUM_IDLE_MS;
-	if (!idle()) return [];
-	const last = lastVacuumCheck.get(ctx.db);
-	if (last !== undefined && Date.now() - last < VACUUM_CHECK_INTERVAL_MS)
-		return [];
-	lastVacuumCheck.set(ctx.db, Date.now());
+	if (!idle() || !vacuumCheckDue(ctx.db)) return [];
 	return vacuumDueTables(ctx.db, idle);
 }
 

@@ -3,9 +3,10 @@
  * languages (a user with that email has a `locale`; else English), and the public URL
  * that links point to.
  */
-import { inArray, sql } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import type { ClaimView } from "../claims/claim-view.ts";
 import type { Config } from "../config.ts";
+import { equalsAnyText } from "../db/any-text.ts";
 import type { Queryable } from "../db/client.ts";
 import { organizations, tenants, users } from "../db/schema.ts";
 import { type Locale, toLocale } from "./i18n.ts";
@@ -101,7 +102,7 @@ export async function loadRecipients(
 		.select({ email: users.email, locale: users.locale, name: users.name })
 		.from(users)
 		// Stored in lower case: the unique index finds them (lower(email) read every user).
-		.where(sql`${users.email} = any(${sql.param(lowered)}::text[])`);
+		.where(equalsAnyText(users.email, lowered));
 	for (const r of rows)
 		out.set(r.email.toLowerCase(), {
 			locale: toLocale(r.locale),

@@ -56,8 +56,15 @@ const PARTNER_CLIENTS = 8;
 const REVIEWER_CLIENTS = 2;
 /** Every REVIEW_EVERY-th submitted claim goes to the reviewer (and then its deadline passes). */
 const REVIEW_EVERY = 2;
-/** How often the test moves the response deadlines of answered-for claims into the past. */
-const MOVE_EVERY_MS = 1_000;
+/**
+ * How often the test moves the response deadlines of answered-for claims into the past.
+ * Not a multiple of the sweep intervals (250 and 1,000 ms): with 1,000 ms each move came
+ * at nearly the same point of every process's sweep cycle, so the same process could
+ * take every due claim (a CI run had one worker fire all 2,168 timers), and the check
+ * that at least two processes fired timers failed by chance. A phase that moves by 130 ms
+ * each time lets each process come first now and then.
+ */
+const MOVE_EVERY_MS = 1_130;
 /** Sweep interval of the two `cpor worker` processes (the servers sweep every second too). */
 const WORKER_INTERVAL_MS = 250;
 /** Extra generated tenants (× 10 workloads) so the clients never run out of distinct claims. */

@@ -6,12 +6,18 @@
  * writes everything only if the claim's version is still the one read.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { pgErrorCode, type Queryable, type Tx } from "../db/client.ts";
 import { preparedOnce } from "../db/prepared.ts";
-import { claims } from "../db/schema.ts";
+import { claimComments, claims } from "../db/schema.ts";
+import {
+	type ShapedPart,
+	shapeConstant,
+	shapedInsert,
+	shapedUpdate,
+} from "../db/shaped-statement.ts";
 import {
 	assertTransition,
 	type ClaimAction,
@@ -39,12 +45,13 @@ import {
 	type DirectoryFacts,
 } from "./directory-facts.ts";
 import {
-	commentsInsert,
+	commentRows,
 	diff,
 	type EventType,
 	historySnapshot,
 	type NewComment,
 	recordHistoryAndEvents,
+	type WriteGuard,
 } from "./history.ts";
 
 /** True when the actor may see this claim at all (partners: own organization; customers: own tenant; reviewers: past draft). */
@@ -124,13 +131,14 @@ export interface ActionScope {
 	/** Post a comment to the thread (R-REV-3), written with the claim (see `defer`). */
 	comment(body: string, kind?: string): Promise<string>;
 	/**
-	 * Writes `statement` in the same statement as the claim's update, its history row and
+	 * Writes `statement` (a shaped part: src/db/shaped-statement.ts, e.g. `shapedInsert`)
+	 * in the same statement as the claim's update, its history row and
 	 * its events (one round trip). It runs after `apply` returns, so nothing in this action
 	 * may read what it writes, and the order among deferred statements is not defined
 	 * (PostgreSQL runs the parts of one statement in an order of its own): defer at most
 	 * one write per table. Not with `writesParts` (the parts are read before it runs).
 	 */
-	defer(statement: SQLWrapper): void;
+	defer(statement: ShapedPart): void;
 	/**
 	 * Tells the action the claim's documents after `apply` (upload order) when `apply`
 	 * changed them and knows the result, so they are not read again.
@@ -151,10 +159,13 @@ export interface ActionScope {
 	 * With `optimistic` only: wraps the write's final check (the claim's version guard,
 	 * an SQL expression) in a further check that raises `serialization_failure` when it
 	 * fails, so that the try is undone and the action read and applied again (e.g.
-	 * submit's `cpor_expect_no_competitors`, migration 0007).
+	 * submit's `cpor_expect_no_competitors`, migration 0007). See {@link WriteGuard}.
 	 */
-	guard(wrap: (check: SQL) => SQL): void;
+	guard(guard: WriteGuard): void;
 }
+
+/** `version + 1`, the SET of every claim write (a constant of its shapes). */
+const nextVersion = shapeConstant("version + 1", sql`${claims.version} + 1`);
 
 /** Thrown by {@link ActionScope.needLock}: the action is run again under the row lock. */
 class NeedLock extends Error {}
@@ -477,11 +488,11 @@ async function applyAndWrite(
 	} = read;
 	const beforeView = toClaimView(row, beforeLines, beforeDocs);
 	let docsAfter: ClaimDocumentRow[] | undefined;
-	const deferred: SQLWrapper[] = [];
+	const deferred: ShapedPart[] = [];
 	// Comments go in one multi-row INSERT, so their order (seq) is the order of the calls.
 	const comments: NewComment[] = [];
-	// The optimistic write's final check, as wrapped by `guard`.
-	let check = (c: SQL) => c;
+	// The optimistic write's further checks (`guard`), innermost first.
+	const guards: WriteGuard[] = [];
 	const scope: ActionScope = {
 		tx,
 		ctx,
@@ -515,10 +526,9 @@ async function applyAndWrite(
 				throw new Error(`${opts.action}: needLock under the row lock`);
 			throw new NeedLock(`${opts.action}: run again under the row lock`);
 		},
-		guard: (wrap) => {
+		guard: (guard) => {
 			if (!guarded) throw new Error(`${opts.action}: guard under the row lock`);
-			const before = check;
-			check = (c) => wrap(before(c));
+			guards.push(guard);
 		},
 	};
 	const changes = await opts.apply(scope);
@@ -526,7 +536,8 @@ async function applyAndWrite(
 		throw new Error(
 			`${opts.action}: a deferred write cannot be combined with writesParts (the parts are read before it runs)`,
 		);
-	if (comments.length > 0) deferred.push(commentsInsert(tx, comments));
+	if (comments.length > 0)
+		deferred.push(shapedInsert(claimComments, commentRows(comments)));
 	// Keys `apply` left undefined are not written (as Drizzle's `set` skips them).
 	for (const key of Object.keys(changes) as (keyof ClaimRow)[])
 		if (changes[key] === undefined) delete changes[key];
@@ -579,7 +590,7 @@ async function applyAndWrite(
 	const set = {
 		...changes,
 		dueAt,
-		version: sql`${claims.version} + 1`,
+		version: nextVersion,
 		updatedAt: now,
 		...(partsChanged
 			? claimPartsJson(afterView)
@@ -588,12 +599,8 @@ async function applyAndWrite(
 		...claimResourceJson(afterView),
 	};
 	const claimUpdate = guarded
-		? tx
-				.update(claims)
-				.set(set)
-				.where(and(eq(claims.id, row.id), eq(claims.version, row.version)))
-				.returning({ id: claims.id })
-		: tx.update(claims).set(set).where(eq(claims.id, row.id));
+		? shapedUpdate(claims, set, { id: row.id, version: row.version }, ["id"])
+		: shapedUpdate(claims, set, { id: row.id });
 	const d = diff(historySnapshot(beforeView), historySnapshot(afterView));
 	await recordHistoryAndEvents(
 		tx,
@@ -608,7 +615,7 @@ async function applyAndWrite(
 		opts.events ?? [],
 		afterView,
 		[claimUpdate, ...deferred],
-		guarded && check,
+		guarded ? guards : undefined,
 	);
 	return afterView;
 }

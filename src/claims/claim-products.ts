@@ -7,6 +7,7 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "../db/client.ts";
 import { pgConstraint, pgErrorCode } from "../db/client.ts";
 import { claimProducts, products, subscriptions } from "../db/schema.ts";
+import { type ShapedPart, shapedInsert } from "../db/shaped-statement.ts";
 import {
 	type Activity,
 	type CatalogProduct,
@@ -226,10 +227,9 @@ export async function writeLines(
 ): Promise<void> {
 	if (!opts.fresh)
 		await tx.delete(claimProducts).where(eq(claimProducts.claimId, claim.id));
-	const insert = linesInsert(tx, claim, lines);
-	if (!insert) return;
+	if (lines.length === 0) return;
 	try {
-		await insert;
+		await tx.insert(claimProducts).values(lineRows(claim, lines));
 	} catch (err) {
 		throwLineConflict(err, claim);
 	}
@@ -245,28 +245,30 @@ export interface LineOwner {
 }
 
 /**
- * The INSERT of a claim's product lines in position order (not yet run), or undefined
- * for none. Run it inside a try and pass errors to {@link throwLineConflict}.
+ * The INSERT of a claim's product lines in position order (a shaped part, not yet run),
+ * or undefined for none. Run it inside a try and pass errors to {@link throwLineConflict}.
  */
 export function linesInsert(
-	tx: Queryable,
 	claim: LineOwner,
 	lines: ResolvedLine[],
-) {
+): ShapedPart | undefined {
 	if (lines.length === 0) return undefined;
-	return tx.insert(claimProducts).values(
-		lines.map((l, position) => ({
-			claimId: claim.id,
-			position,
-			productId: l.productId,
-			subscriptionId: l.subscriptionId,
-			partnerOrganizationId: claim.partnerOrganizationId,
-			tenantId: claim.tenantId.toLowerCase(),
-			activity: claim.activity,
-			claimKey: l.claimKey,
-			competeKey: l.competeKey,
-		})),
-	);
+	return shapedInsert(claimProducts, lineRows(claim, lines));
+}
+
+/** The `claim_products` rows (values by column key) of a claim's lines, in position order. */
+function lineRows(claim: LineOwner, lines: ResolvedLine[]) {
+	return lines.map((l, position) => ({
+		claimId: claim.id,
+		position,
+		productId: l.productId,
+		subscriptionId: l.subscriptionId,
+		partnerOrganizationId: claim.partnerOrganizationId,
+		tenantId: claim.tenantId.toLowerCase(),
+		activity: claim.activity,
+		claimKey: l.claimKey,
+		competeKey: l.competeKey,
+	}));
 }
 
 /**

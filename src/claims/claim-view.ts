@@ -17,6 +17,7 @@ import {
 	claims,
 	products,
 } from "../db/schema.ts";
+import { shapeConstant } from "../db/shaped-statement.ts";
 
 export type ClaimRow = typeof claims.$inferSelect;
 export type ClaimProductRow = typeof claimProducts.$inferSelect;
@@ -378,9 +379,10 @@ export function claimResourceJson(view: ClaimView): {
  * changing its products or documents: the copies stay current if they were. Unqualified
  * columns, for an UPDATE of `claims` under any alias.
  */
-export const carryPartsVersion = sql<
-	number | null
->`case when parts_version = version then version + 1 end`;
+export const carryPartsVersion = shapeConstant(
+	"carry parts_version",
+	sql<number | null>`case when parts_version = version then version + 1 end`,
+);
 
 /**
  * After a directory import changed catalog products (`productIds`; a new name changes

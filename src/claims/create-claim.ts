@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { claims } from "../db/schema.ts";
+import { shapedInsert } from "../db/shaped-statement.ts";
 import { throwIfProblems } from "../domain/claim-validation.ts";
 import {
 	type CreateClaimInput,
@@ -156,7 +157,7 @@ export async function createClaim(
 		})),
 		[],
 	);
-	const linesWrite = linesInsert(db, row, lines);
+	const linesWrite = linesInsert(row, lines);
 	try {
 		await recordHistoryAndEvents(
 			db,
@@ -171,11 +172,13 @@ export async function createClaim(
 			[],
 			view,
 			[
-				db.insert(claims).values({
-					...inserted,
-					...claimPartsJson(view),
-					...claimResourceJson(view),
-				}),
+				shapedInsert(claims, [
+					{
+						...inserted,
+						...claimPartsJson(view),
+						...claimResourceJson(view),
+					},
+				]),
 				...(linesWrite ? [linesWrite] : []),
 			],
 		);

@@ -3,11 +3,17 @@
  * and the outbox events (R-NTF-1) that leave after commit.
  */
 import { randomUUID } from "node:crypto";
-import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import { stringify as canonicalJson } from "safe-stable-stringify";
 import { type Actor, primaryRole } from "../auth/actor.ts";
 import type { Queryable, Tx } from "../db/client.ts";
 import { claimComments, claimHistory, outbox } from "../db/schema.ts";
+import {
+	executeShaped,
+	partPlaceholder,
+	type ShapedPart,
+	shapedInsert,
+} from "../db/shaped-statement.ts";
 import type { ClaimView } from "./claim-view.ts";
 
 /** Event types of API.md "Events". */
@@ -37,8 +43,9 @@ export interface HistoryEntry {
 	internal?: boolean;
 }
 
-function historyInsert(tx: Queryable, entry: HistoryEntry) {
-	return tx.insert(claimHistory).values({
+/** The history row of `entry` (values of `claim_history`'s columns by key). */
+function historyRow(entry: HistoryEntry) {
+	return {
 		claimId: entry.claimId,
 		at: entry.at,
 		actorId: entry.actor.userId,
@@ -48,7 +55,7 @@ function historyInsert(tx: Queryable, entry: HistoryEntry) {
 		before: entry.before,
 		after: entry.after,
 		internal: entry.internal ?? false,
-	});
+	};
 }
 
 /** Appends a history row (R-HIS-1): actor, role, time, action and before/after values. */
@@ -56,65 +63,85 @@ export async function recordHistory(
 	tx: Tx,
 	entry: HistoryEntry,
 ): Promise<void> {
-	await historyInsert(tx, entry);
+	await tx.insert(claimHistory).values(historyRow(entry));
+}
+
+/**
+ * A further check of a guarded write (see {@link recordHistoryAndEvents}): `wrap` puts
+ * the check it is given (an SQL expression that raises `serialization_failure` when the
+ * claim was not updated) inside its own, which must raise the same way. It writes its
+ * values as `p(key)` placeholders from `values`, and depends on nothing but `key` (the
+ * statement's text is kept per key: src/db/shaped-statement.ts).
+ */
+export interface WriteGuard {
+	key: string;
+	wrap(check: SQL, p: (key: string) => Placeholder): SQL;
+	values: Readonly<Record<string, unknown>>;
 }
 
 /**
  * Appends a history row (R-HIS-1) and the outbox events (R-NTF-1) of one change, each
- * carrying the claim resource, in ONE statement (a data-modifying CTE: one round trip
- * instead of one per row). Same rows as {@link recordHistory} then {@link emitEvent}.
- * `changes` are the statements that write the change itself (the claim's INSERT or
- * UPDATE, its product lines), run as parts of the same statement: all parts see one
- * snapshot, so none may read what another writes (foreign keys are checked at the end of
- * the statement, so a claim and its lines can be inserted together).
- * `guarded`: `changes[0]` is the claim's UPDATE with `RETURNING` and a version condition;
- * when it updates no row the statement raises `serialization_failure` (40001, migration
- * 0005's `cpor_expect_claim_updated`) and nothing of it is written. A function instead
- * of `true` wraps that check (an SQL expression) in further checks that raise the same
- * way (e.g. submit's `cpor_expect_no_competitors`).
+ * carrying the claim resource, in ONE statement with the writes of the change itself
+ * (a data-modifying CTE: one round trip instead of one per row). `changes` are those
+ * writes (the claim's INSERT or UPDATE first, then e.g. its product lines or a document),
+ * as shaped parts, so the statement's text is rendered once per shape
+ * (src/db/shaped-statement.ts). Same rows as {@link recordHistory} then {@link emitEvent}.
+ * All parts see one snapshot, so none may read what another writes (foreign keys are
+ * checked at the end of the statement, so a claim and its lines can be inserted
+ * together).
+ * `guards`: when given, `changes[0]` is the claim's UPDATE with `RETURNING` and a version
+ * condition; when it updates no row the statement raises `serialization_failure` (40001,
+ * migration 0005's `cpor_expect_claim_updated`) and nothing of it is written. Each guard
+ * wraps that check in a further one that raises the same way (e.g. submit's
+ * `cpor_expect_no_competitors`).
+ * @throws the database's error; nothing of the statement is written then.
  */
 export async function recordHistoryAndEvents(
 	tx: Queryable,
 	entry: HistoryEntry,
 	events: readonly EventType[],
 	claim: ClaimView,
-	changes: readonly SQLWrapper[] = [],
-	guarded: boolean | ((check: SQL) => SQL) = false,
+	changes: readonly [ShapedPart, ...ShapedPart[]],
+	guards?: readonly WriteGuard[],
 ): Promise<void> {
-	if (guarded && changes.length === 0)
-		throw new Error("a guarded write needs the claim's UPDATE as changes[0]");
-	const history = historyInsert(tx, entry).getSQL();
-	const prefix = sql.join(
-		changes.map((c, i) => sql`${sql.raw(`change_${i}`)} as (${c.getSQL()}), `),
-	);
-	const outboxInsert =
-		events.length > 0
-			? tx
-					.insert(outbox)
-					.values(events.map((type) => outboxRow(type, entry.at, claim)))
-					.getSQL()
-			: undefined;
-	if (guarded) {
-		const wrap =
-			typeof guarded === "function" ? guarded : (check: SQL) => check;
-		await tx.execute(
-			sql`with ${prefix}history_row as (${history})${
+	const parts: ShapedPart[] = [
+		...changes,
+		shapedInsert(claimHistory, [historyRow(entry)]),
+	];
+	const outboxAt = events.length > 0 ? parts.length : undefined;
+	if (outboxAt !== undefined)
+		parts.push(
+			shapedInsert(
+				outbox,
+				events.map((type) => outboxRow(type, entry.at, claim)),
+			),
+		);
+	const guardsAt = parts.length;
+	// What `compose` below depends on besides the parts.
+	let key = `claim write ${changes.length} ${outboxAt ?? "-"} ${guards ? "guarded" : "-"}`;
+	for (const guard of guards ?? []) {
+		key += ` ${guard.key}`;
+		parts.push({ key: guard.key, values: [guard.values], build: () => sql`` });
+	}
+	await executeShaped(tx, key, parts, (built) => {
+		const ctes = built
+			.slice(0, changes.length)
+			.map((c, i) => sql`${sql.raw(`change_${i}`)} as (${c}), `);
+		const history = built[changes.length];
+		const outboxInsert = outboxAt === undefined ? undefined : built[outboxAt];
+		const head = sql`with ${sql.join(ctes)}history_row as (${history})`;
+		if (guards) {
+			let check = sql`cpor_expect_claim_updated((select count(*) from change_0))`;
+			guards.forEach((guard, i) => {
+				const p = partPlaceholder(guardsAt + i);
+				check = guard.wrap(check, (k) => p(0, k));
+			});
+			return sql`${head}${
 				outboxInsert ? sql`, outbox_rows as (${outboxInsert})` : sql``
-			} select ${wrap(sql`cpor_expect_claim_updated((select count(*) from change_0))`)}`,
-		);
-		return;
-	}
-	if (!outboxInsert) {
-		await tx.execute(
-			changes.length
-				? sql`with ${prefix}history_row as (${history}) select 1`
-				: history,
-		);
-		return;
-	}
-	await tx.execute(
-		sql`with ${prefix}history_row as (${history}) ${outboxInsert}`,
-	);
+			} select ${check}`;
+		}
+		return outboxInsert ? sql`${head} ${outboxInsert}` : sql`${head} select 1`;
+	});
 }
 
 /** A comment of the claim's thread (R-REV-3). */
@@ -134,28 +161,26 @@ export async function postComment(
 	c: Omit<NewComment, "id">,
 ): Promise<string> {
 	const id = randomUUID();
-	await commentsInsert(tx, [{ ...c, id }]);
+	await tx.insert(claimComments).values(commentRows([{ ...c, id }]));
 	return id;
 }
 
 /**
- * The INSERT of comments (not yet run), in one multi-row statement so their order in the
- * thread (`seq`) is the order given.
+ * The rows of `claim_comments` (values by column key) of comments, in their order: one
+ * multi-row INSERT of them gives the thread (`seq`) that order.
  */
-export function commentsInsert(tx: Tx, comments: NewComment[]) {
-	return tx.insert(claimComments).values(
-		comments.map((c) => ({
-			id: c.id,
-			claimId: c.claimId,
-			authorId: c.actor.userId,
-			authorName: c.actor.name,
-			authorRole: primaryRole(c.actor),
-			kind: c.kind ?? "comment",
-			body: c.body,
-			internal: c.internal ?? false,
-			createdAt: c.at,
-		})),
-	);
+export function commentRows(comments: readonly NewComment[]) {
+	return comments.map((c) => ({
+		id: c.id,
+		claimId: c.claimId,
+		authorId: c.actor.userId,
+		authorName: c.actor.name,
+		authorRole: primaryRole(c.actor),
+		kind: c.kind ?? "comment",
+		body: c.body,
+		internal: c.internal ?? false,
+		createdAt: c.at,
+	}));
 }
 
 function outboxRow(

@@ -172,9 +172,12 @@ export async function submitClaim(
 			// Marking competitors writes their rows, under their locks and ours.
 			if (optimistic && competitors.length > 0) needLock();
 			if (optimistic)
-				guard(
-					(check) => sql`cpor_expect_no_competitors(${check}, ${claim.id})`,
-				);
+				guard({
+					key: "no competitors",
+					wrap: (check, p) =>
+						sql`cpor_expect_no_competitors(${check}, ${p("claimId")})`,
+					values: { claimId: claim.id },
+				});
 			const competing = await markCompeting(
 				tx,
 				claim.id,

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { claimDocuments, claims } from "../db/schema.ts";
+import { shapedInsert } from "../db/shaped-statement.ts";
 import { DocumentError } from "../documents/document-store.ts";
 import { sanitizeFileName } from "../documents/sanitize-name.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
@@ -63,7 +64,7 @@ export async function uploadDocument(
 				uploadedBy: actor.userId ?? "system",
 				uploadedAt: now,
 			};
-			defer(tx.insert(claimDocuments).values(doc));
+			defer(shapedInsert(claimDocuments, [doc]));
 			// The documents in the order they are read back (upload time, then ID).
 			setDocs(
 				[...docs, doc].sort(

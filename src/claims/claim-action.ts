@@ -32,6 +32,7 @@ import {
 	type ClaimRowWithParts,
 	type ClaimView,
 	carryPartsVersion,
+	claimColumns,
 	claimPartsJson,
 	claimResourceJson,
 	claimWithPartsColumns,
@@ -319,7 +320,7 @@ export async function lockVisibleClaim(
 	expectedVersion: number | undefined,
 ): Promise<ClaimRow> {
 	const [row] = await tx
-		.select()
+		.select(claimColumns)
 		.from(claims)
 		.where(eq(claims.id, claimId))
 		.for("update");

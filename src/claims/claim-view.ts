@@ -19,7 +19,21 @@ import {
 } from "../db/schema.ts";
 import { shapeConstant } from "../db/shaped-statement.ts";
 
-export type ClaimRow = typeof claims.$inferSelect;
+/**
+ * The claim row's columns that hold copies for the reads (its whole resource, its parts:
+ * {@link claimResourceJson}, {@link claimPartsJson}): written by every change, read only
+ * by the lists and the claim page, never by an action.
+ */
+export type ClaimCopyColumn =
+	| "resourceJson"
+	| "partsProducts"
+	| "partsDocuments";
+
+/**
+ * A claim row as the actions read and write it: every column but the copies
+ * ({@link ClaimCopyColumn}; a row with them is one too).
+ */
+export type ClaimRow = Omit<typeof claims.$inferSelect, ClaimCopyColumn>;
 export type ClaimProductRow = typeof claimProducts.$inferSelect;
 export type ClaimDocumentRow = typeof claimDocuments.$inferSelect;
 
@@ -247,7 +261,10 @@ export async function loadClaimView(
 	q: Queryable,
 	id: string,
 ): Promise<ClaimView | null> {
-	const [row] = await q.select().from(claims).where(eq(claims.id, id));
+	const [row] = await q
+		.select(claimColumns)
+		.from(claims)
+		.where(eq(claims.id, id));
 	if (!row) return null;
 	const [view] = await toClaimViews(q, [row]);
 	return view ?? null;
@@ -284,9 +301,25 @@ export const claimPartsColumns: {
 		from claim_documents d where d.claim_id = "claims"."id"), '[]'::json)`,
 };
 
-/** Every claim column plus {@link claimPartsColumns}, for `db.select(…)`. */
+/**
+ * Every claim column but the copies ({@link ClaimCopyColumn}: ~2.7 KB a claim that an
+ * action never reads), for `db.select(…)`.
+ */
+export const claimColumns: {
+	[K in keyof ClaimRow]: (typeof claims)[K];
+} = (() => {
+	const {
+		resourceJson: _r,
+		partsProducts: _p,
+		partsDocuments: _d,
+		...columns
+	} = getTableColumns(claims);
+	return columns;
+})();
+
+/** {@link claimColumns} plus {@link claimPartsColumns}, for `db.select(…)`. */
 export const claimWithPartsColumns = {
-	...getTableColumns(claims),
+	...claimColumns,
 	...claimPartsColumns,
 };
 

@@ -5,7 +5,7 @@ import { preparedOnce } from "../db/prepared.ts";
 import { claimComments, claims } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
-import { isoText } from "./claim-view.ts";
+import { claimColumns, isoText } from "./claim-view.ts";
 import { postComment, recordHistory } from "./history.ts";
 import {
 	claimVisibilityColumns,
@@ -40,7 +40,7 @@ export async function addComment(
 	return ctx.db.transaction(async (tx) => {
 		const now = ctx.clock.now();
 		const [row] = await tx
-			.select()
+			.select(claimColumns)
 			.from(claims)
 			.where(eq(claims.id, opts.claimId))
 			.for("share");

@@ -132,10 +132,7 @@ export async function createClaim(
 		reviewStartedAt: null,
 		decidedAt: null,
 		// Written below from the view (claimPartsJson, claimResourceJson).
-		partsProducts: null,
-		partsDocuments: null,
 		partsVersion: null,
-		resourceJson: null,
 		resourceVersion: null,
 	};
 	// The view from what is written (no reload): lines in order, no documents yet.

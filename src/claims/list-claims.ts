@@ -29,6 +29,7 @@ import {
 	type ClaimJsonRow,
 	type ClaimRow,
 	type ClaimView,
+	claimColumns,
 	claimJson,
 	claimJsonColumns,
 	isoText,
@@ -588,7 +589,10 @@ export async function getVisibleClaimRow(
 	actor: Actor,
 	id: string,
 ): Promise<ClaimRow> {
-	const [row] = await ctx.db.select().from(claims).where(eq(claims.id, id));
+	const [row] = await ctx.db
+		.select(claimColumns)
+		.from(claims)
+		.where(eq(claims.id, id));
 	if (!row || !canSeeClaim(actor, row)) throw notFound();
 	return row;
 }
@@ -677,7 +681,7 @@ export async function getCompeting(
 	const ids = await findCompetitors(ctx.db, id);
 	if (ids.length === 0) return [];
 	const rows = await ctx.db
-		.select()
+		.select(claimColumns)
 		.from(claims)
 		.where(inArray(claims.id, ids))
 		.orderBy(asc(claims.submittedAt));

@@ -9,7 +9,11 @@ import { DocumentError } from "../documents/document-store.ts";
 import { sanitizeFileName } from "../documents/sanitize-name.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim, performClaimAction } from "./claim-action.ts";
-import type { ClaimDocumentRow, ClaimView } from "./claim-view.ts";
+import {
+	type ClaimDocumentRow,
+	type ClaimView,
+	claimColumns,
+} from "./claim-view.ts";
 
 /** Options of {@link uploadDocument}. */
 export interface UploadDocumentOptions {
@@ -120,7 +124,7 @@ export async function getDocument(
 	opts: { actor: Actor; claimId: string; documentId: string },
 ) {
 	const [row] = await ctx.db
-		.select()
+		.select(claimColumns)
 		.from(claims)
 		.where(eq(claims.id, opts.claimId));
 	if (!row || !canSeeClaim(opts.actor, row)) throw notFound();

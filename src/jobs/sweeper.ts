@@ -6,6 +6,7 @@
  */
 import { and, asc, eq, lte, type SQL, sql } from "drizzle-orm";
 import {
+	claimColumns,
 	loadClaimParts,
 	refreshStaleClaimParts,
 	refreshStaleClaimResources,
@@ -48,7 +49,7 @@ export async function runDueTimers(
 			// (an OR of both kinds made every batch read and sort all due rows).
 			const lockDue = (where: SQL | undefined, limit: number) =>
 				tx
-					.select()
+					.select(claimColumns)
 					.from(claims)
 					.where(where)
 					.orderBy(asc(claims.dueAt), asc(claims.id))

@@ -12,7 +12,7 @@
  */
 import { and, gt, gte, inArray, lte, or, sql } from "drizzle-orm";
 import type { ClaimRow, ClaimView } from "../claims/claim-view.ts";
-import { toClaimViews } from "../claims/claim-view.ts";
+import { claimColumns, toClaimViews } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
 import { claims, deliveries, users } from "../db/schema.ts";
 import type { BusinessCalendar } from "../domain/calendar.ts";
@@ -314,9 +314,12 @@ async function planCandidates(
 		if (unplanned.length === 0) return 0;
 		const ids = [...new Set(unplanned.map((c) => c.claimId))];
 		const current = new Map(
-			(await tx.select().from(claims).where(inArray(claims.id, ids))).map(
-				(r) => [r.id, r],
-			),
+			(
+				await tx
+					.select(claimColumns)
+					.from(claims)
+					.where(inArray(claims.id, ids))
+			).map((r) => [r.id, r]),
 		);
 		// The claims were examined before this transaction (with yields in between): a
 		// claim that changed status or deadline since gets no reminder from this pass.

@@ -5,6 +5,7 @@ import { RouteError } from "./components/route-error.tsx";
 import { Loading } from "./components/states.tsx";
 import { adminRoutes } from "./pages/admin/routes.tsx";
 import { customerRoutes } from "./pages/customer/routes.tsx";
+import { integrationRoutes } from "./pages/integrations/routes.tsx";
 import { partnerRoutes } from "./pages/partner/routes.tsx";
 import { reviewRoutes } from "./pages/review/routes.tsx";
 import { homeFor, NotFound, Shell } from "./shell.tsx";
@@ -41,6 +42,7 @@ const routes: RouteObject[] = [
 					...reviewRoutes,
 					...customerRoutes,
 					...adminRoutes,
+					...integrationRoutes,
 					{ path: "*", element: <NotFound /> },
 				],
 			},

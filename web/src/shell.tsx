@@ -20,6 +20,7 @@ import {
 	useLocation,
 	useNavigate,
 } from "react-router";
+import { canManageIntegrations } from "./api/integrations.ts";
 import { useLogout, useMe } from "./api/session.ts";
 import type { Me } from "./api/types.ts";
 import { ErrorMessage, Loading } from "./components/states.tsx";
@@ -85,8 +86,15 @@ const useStyles = makeStyles({
 	lang: { minWidth: "130px" },
 });
 
-/** The navigation entries per kind of user. */
+/** The navigation entries per kind of user (and Integrations for those who manage them). */
 function navFor(me: Me): { to: string; label: string }[] {
+	const items = navOfKind(me);
+	if (canManageIntegrations(me))
+		items.push({ to: "/integrations", label: "nav.integrations" });
+	return items;
+}
+
+function navOfKind(me: Me): { to: string; label: string }[] {
 	switch (me.kind) {
 		case "partner": {
 			const items = [{ to: "/claims", label: "nav.claims" }];

@@ -9,7 +9,7 @@ import {
 } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../api/client.ts";
+import { ApiError, type FieldProblem } from "../api/client.ts";
 
 export function Loading({ label }: { label?: string }) {
 	const { t } = useTranslation();
@@ -36,16 +36,7 @@ export function ErrorMessage({
 			<MessageBarBody>
 				<MessageBarTitle>{t("error")}</MessageBarTitle>
 				{detail}
-				{error instanceof ApiError && error.errors.length > 0 && (
-					<ul>
-						{error.errors.map((e) => (
-							<li key={`${e.path}-${e.code}`}>
-								{e.line ? `line ${e.line}: ` : ""}
-								{e.message}
-							</li>
-						))}
-					</ul>
-				)}
+				{error instanceof ApiError && <ProblemList problems={error.errors} />}
 			</MessageBarBody>
 			{onRetry && (
 				<Button appearance="transparent" onClick={onRetry}>
@@ -53,6 +44,21 @@ export function ErrorMessage({
 				</Button>
 			)}
 		</MessageBar>
+	);
+}
+
+/** The API's problems with single values (`errors` of a problem answer), a line each; nothing when none. */
+export function ProblemList({ problems }: { problems: FieldProblem[] }) {
+	if (problems.length === 0) return null;
+	return (
+		<ul>
+			{problems.map((e) => (
+				<li key={`${e.path}-${e.code}`}>
+					{e.line ? `line ${e.line}: ` : ""}
+					{e.message}
+				</li>
+			))}
+		</ul>
 	);
 }
 

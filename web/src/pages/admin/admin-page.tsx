@@ -8,14 +8,13 @@ import {
 	MailInboxRegular,
 } from "@fluentui/react-icons";
 import { useTranslation } from "react-i18next";
-import { useSearchParams } from "react-router";
 import { useMe } from "../../api/session.ts";
 import { Page } from "../../components/page.tsx";
 import { EmptyState } from "../../components/states.tsx";
 import { ClockTab } from "./clock-tab.tsx";
 import { ImportTab } from "./import-tab.tsx";
 import { MailboxTab } from "./mailbox-tab.tsx";
-import { Tabs } from "./tabs.tsx";
+import { Tabs, useTabParam } from "./tabs.tsx";
 
 const TABS = ["import", "clock", "mailbox"] as const;
 type TabKey = (typeof TABS)[number];
@@ -23,8 +22,7 @@ type TabKey = (typeof TABS)[number];
 export function AdminPage() {
 	const { t } = useTranslation("admin");
 	const me = useMe();
-	const [params, setParams] = useSearchParams();
-	const requested = params.get("tab");
+	const [requested, selectTab] = useTabParam();
 	const tab: TabKey = TABS.includes(requested as TabKey)
 		? (requested as TabKey)
 		: "import";
@@ -42,15 +40,7 @@ export function AdminPage() {
 				id="admin"
 				label={t("tabsLabel")}
 				selected={tab}
-				onSelect={(value) =>
-					setParams(
-						(p) => {
-							p.set("tab", value);
-							return p;
-						},
-						{ replace: true },
-					)
-				}
+				onSelect={selectTab}
 				tabs={[
 					{
 						value: "import",

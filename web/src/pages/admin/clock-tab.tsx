@@ -20,11 +20,12 @@ import {
 	Text,
 	tokens,
 } from "@fluentui/react-components";
-import { ArrowClockwiseRegular, ClockRegular } from "@fluentui/react-icons";
+import { ClockRegular } from "@fluentui/react-icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client.ts";
+import { RefreshButton } from "../../components/refresh-button.tsx";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDateTime, formatNumber } from "../../format.ts";
 
@@ -181,14 +182,7 @@ export function ClockTab() {
 							{clock.data.now}
 						</Caption1>
 					</div>
-					<Button
-						appearance="subtle"
-						icon={<ArrowClockwiseRegular />}
-						onClick={() => clock.refetch()}
-						disabled={clock.isFetching}
-					>
-						{t("clock.refresh")}
-					</Button>
+					<RefreshButton query={clock}>{t("clock.refresh")}</RefreshButton>
 				</div>
 			</Card>
 

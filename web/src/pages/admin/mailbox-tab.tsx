@@ -22,15 +22,12 @@ import {
 	Text,
 	tokens,
 } from "@fluentui/react-components";
-import {
-	ArrowClockwiseRegular,
-	DismissRegular,
-	MailRegular,
-} from "@fluentui/react-icons";
+import { DismissRegular, MailRegular } from "@fluentui/react-icons";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.ts";
+import { RefreshButton } from "../../components/refresh-button.tsx";
 import { ScrollRegion } from "../../components/scroll-region.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDateTime } from "../../format.ts";
@@ -206,14 +203,7 @@ export function MailboxTab() {
 						{t("mailbox.showAll")}
 					</Button>
 				)}
-				<Button
-					appearance="subtle"
-					icon={<ArrowClockwiseRegular />}
-					onClick={() => list.refetch()}
-					disabled={list.isFetching}
-				>
-					{t("mailbox.refresh")}
-				</Button>
+				<RefreshButton query={list}>{t("mailbox.refresh")}</RefreshButton>
 			</form>
 
 			<div className={styles.layout}>

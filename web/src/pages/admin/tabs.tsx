@@ -8,8 +8,10 @@ import {
 	type KeyboardEvent,
 	type ReactElement,
 	type ReactNode,
+	useCallback,
 	useRef,
 } from "react";
+import { useSearchParams } from "react-router";
 
 const useStyles = makeStyles({
 	list: {
@@ -54,6 +56,27 @@ export interface TabItem<K extends string> {
 	value: K;
 	label: string;
 	icon?: ReactElement;
+}
+
+/**
+ * The tab the address asks for (`?tab=`, null when none) and the function that shows
+ * another: it replaces the address's `tab`, so that a tab can be linked and Back leaves
+ * the page rather than stepping through its tabs.
+ */
+export function useTabParam(): [string | null, (value: string) => void] {
+	const [params, setParams] = useSearchParams();
+	const select = useCallback(
+		(value: string) =>
+			setParams(
+				(p) => {
+					p.set("tab", value);
+					return p;
+				},
+				{ replace: true },
+			),
+		[setParams],
+	);
+	return [params.get("tab"), select];
 }
 
 /** A tab list; `id` prefixes the tab and panel IDs (`<id>-tab-<value>`, `<id>-panel-<value>`). */

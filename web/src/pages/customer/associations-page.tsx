@@ -10,7 +10,6 @@ import {
 	Caption1,
 	Card,
 	MessageBar,
-	MessageBarActions,
 	MessageBarBody,
 	MessageBarTitle,
 	makeStyles,
@@ -20,11 +19,11 @@ import {
 import {
 	CheckmarkCircleRegular,
 	DismissCircleRegular,
-	DismissRegular,
 	HourglassHalfRegular,
 } from "@fluentui/react-icons";
 import { type ReactElement, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
@@ -181,16 +180,7 @@ export function AssociationsPage() {
 						<MessageBarTitle>{t("optedOut.title")}</MessageBarTitle>
 						{t("optedOut.text", { partner: optedOut })}
 					</MessageBarBody>
-					<MessageBarActions
-						containerAction={
-							<Button
-								appearance="transparent"
-								aria-label={t("common:close")}
-								icon={<DismissRegular />}
-								onClick={() => setOptedOut(null)}
-							/>
-						}
-					/>
+					<MessageBarClose onClose={() => setOptedOut(null)} />
 				</MessageBar>
 			)}
 			{/* While the dialog is open the page behind it is out of reach (keyboard and screen readers). */}

@@ -40,7 +40,7 @@ import {
 } from "@tanstack/react-query";
 import { type ReactNode, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link as RouterLink, useSearchParams } from "react-router";
+import { Link as RouterLink } from "react-router";
 import {
 	Bar,
 	CartesianGrid,
@@ -71,7 +71,7 @@ import { Page } from "../../components/page.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDate, formatNumber } from "../../format.ts";
 import i18n from "../../i18n/index.ts";
-import { Tabs } from "../admin/tabs.tsx";
+import { Tabs, useTabParam } from "../admin/tabs.tsx";
 import { CustomerPicker, type PickedCustomer } from "./customer-picker.tsx";
 
 // ---- styles -----------------------------------------------------------------------
@@ -153,23 +153,15 @@ export function InsightsPage() {
 	const { t } = useTranslation("insights");
 	const styles = useStyles();
 	const me = useMe();
-	const [params, setParams] = useSearchParams();
-	const tab: TabKey = insightsTab(params.get("tab"), me.data?.roles);
+	const [requested, selectTab] = useTabParam();
+	const tab: TabKey = insightsTab(requested, me.data?.roles);
 	return (
 		<Page title={t("title")}>
 			<Tabs
 				id="insights"
 				label={t("tabsLabel")}
 				selected={tab}
-				onSelect={(value) =>
-					setParams(
-						(p) => {
-							p.set("tab", value);
-							return p;
-						},
-						{ replace: true },
-					)
-				}
+				onSelect={selectTab}
 				tabs={[
 					{
 						value: "earnings",

@@ -7,22 +7,21 @@
  */
 import {
 	Badge,
-	Button,
 	MessageBar,
-	MessageBarActions,
 	MessageBarBody,
 	MessageBarTitle,
 	makeStyles,
 	Text,
 	tokens,
 } from "@fluentui/react-components";
-import { ArrowLeftRegular, DismissRegular } from "@fluentui/react-icons";
+import { ArrowLeftRegular } from "@fluentui/react-icons";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { claimKeys, useClaim, useCompeting } from "../../api/claims.ts";
 import type { Claim } from "../../api/types.ts";
+import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
@@ -187,16 +186,7 @@ export function ArbitrationPage() {
 							{notice}
 							{outcome && <OutcomeList outcome={outcome} />}
 						</MessageBarBody>
-						<MessageBarActions
-							containerAction={
-								<Button
-									appearance="transparent"
-									aria-label={t("common:close")}
-									icon={<DismissRegular />}
-									onClick={() => setNotice(null)}
-								/>
-							}
-						/>
+						<MessageBarClose onClose={() => setNotice(null)} />
 					</MessageBar>
 				)}
 				{!outcome && columnIds.length < 2 && !competing.isLoading && (

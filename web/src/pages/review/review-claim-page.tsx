@@ -7,23 +7,19 @@
 import {
 	Button,
 	MessageBar,
-	MessageBarActions,
 	MessageBarBody,
 	MessageBarTitle,
 	makeStyles,
 	Text,
 	tokens,
 } from "@fluentui/react-components";
-import {
-	ArrowLeftRegular,
-	DismissRegular,
-	ScalesRegular,
-} from "@fluentui/react-icons";
+import { ArrowLeftRegular, ScalesRegular } from "@fluentui/react-icons";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { useClaim } from "../../api/claims.ts";
 import type { Claim } from "../../api/types.ts";
+import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDateTime } from "../../format.ts";
@@ -169,16 +165,7 @@ export function ReviewClaimPage() {
 						data-testid="action-notice"
 					>
 						<MessageBarBody>{notice}</MessageBarBody>
-						<MessageBarActions
-							containerAction={
-								<Button
-									appearance="transparent"
-									aria-label={t("common:close")}
-									icon={<DismissRegular />}
-									onClick={() => setNotice(null)}
-								/>
-							}
-						/>
+						<MessageBarClose onClose={() => setNotice(null)} />
 					</MessageBar>
 				)}
 

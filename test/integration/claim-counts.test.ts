@@ -210,8 +210,11 @@ describe.each(DB_KINDS)("R-DSH-1 status counters on %s", (kind) => {
 		await expectMatches();
 		expect(await foldClaimStatusDeltas(t.ctx)).toBe(0);
 		// A batch of timers (R-TIME-4) changes many claims in one statement.
+		// Due an hour before the sandbox clock (not the database's own clock: the test
+		// app's clock is fixed at 09:00 UTC, so `now()` stops being past it by 10:00).
+		const hourAgo = new Date(t.clock.now().getTime() - 3_600_000).toISOString();
 		await t.ctx.db.execute(
-			sql`update claims set status = 'partner_action_required', partner_response_due = now() - interval '1 hour', due_at = now() - interval '1 hour', information_request = '{"reasons":["missing_all_poe"]}'::jsonb where id = ${ids[0]}`,
+			sql`update claims set status = 'partner_action_required', partner_response_due = ${hourAgo}::timestamptz, due_at = ${hourAgo}::timestamptz, information_request = '{"reasons":["missing_all_poe"]}'::jsonb where id = ${ids[0]}`,
 		);
 		t.clock.advanceBy("PT1M");
 		await runDueTimers(t.ctx);

@@ -51,7 +51,10 @@ interface Rendered {
 	fillers: Filler[];
 }
 
-/** Shapes kept at most (claim writes: per action and set of written columns, ~20 in use). */
+/**
+ * Shapes kept at most: claim writes have one per action, set of written columns and
+ * number of rows in their parts (product lines, comments, events), a few dozen in use.
+ */
 const MAX_SHAPES = 200;
 const shapes = new LRUCache<string, Rendered>({ max: MAX_SHAPES });
 const dialect = new PgDialect();

@@ -7,6 +7,11 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
+import {
+	type NewestFirstQuery,
+	newestFirst,
+	newestFirstPage,
+} from "../db/newest-first.ts";
 import { apiTokens, sessions, users } from "../db/schema.ts";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
 import { type Actor, actorKindOf, type Role } from "./actor.ts";
@@ -253,11 +258,25 @@ export async function createApiToken(
 	};
 }
 
-/** The actor's own live API tokens. */
+/** A page of API tokens (API.md cursor pagination). */
+export interface ApiTokenPage {
+	items: ApiTokenView[];
+	nextCursor: string | null;
+}
+
+/**
+ * The actor's own live API tokens, newest first, a page at a time (`limit` 1–200, default
+ * 50). @throws `validation_failed` (`cursor`) for a cursor this API did not issue.
+ */
 export async function listApiTokens(
 	ctx: AppContext,
 	actor: Actor,
-): Promise<ApiTokenView[]> {
+	page: NewestFirstQuery = {},
+): Promise<ApiTokenPage> {
+	const { after, orderBy, read, limit } = newestFirst(
+		{ table: apiTokens, createdAt: apiTokens.createdAt, id: apiTokens.id },
+		page,
+	);
 	const rows = await ctx.db
 		.select()
 		.from(apiTokens)
@@ -265,15 +284,22 @@ export async function listApiTokens(
 			and(
 				eq(apiTokens.userId, actor.userId as string),
 				isNull(apiTokens.revokedAt),
+				after,
 			),
-		);
-	return rows.map((r) => ({
-		id: r.id,
-		name: r.name,
-		roles: r.roles,
-		createdAt: r.createdAt.toISOString(),
-		lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
-	}));
+		)
+		.orderBy(...orderBy)
+		.limit(read);
+	const { rows: listed, nextCursor } = newestFirstPage(rows, limit);
+	return {
+		items: listed.map((r) => ({
+			id: r.id,
+			name: r.name,
+			roles: r.roles,
+			createdAt: r.createdAt.toISOString(),
+			lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+		})),
+		nextCursor,
+	};
 }
 
 /**

@@ -3,10 +3,15 @@
  * (the Standard Webhooks secret is shown once), list (never the secret), delete.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import { EVENT_TYPES, type EventType } from "../claims/history.ts";
 import type { AppContext } from "../context.ts";
+import {
+	type NewestFirstQuery,
+	newestFirst,
+	newestFirstPage,
+} from "../db/newest-first.ts";
 import { deliveries, webhooks } from "../db/schema.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import {
@@ -97,15 +102,21 @@ export async function createWebhook(
 	return { ...view(row), secret: row.secret };
 }
 
-/** The live subscriptions of the actor's organization, oldest first. */
+/**
+ * The live subscriptions of the actor's organization, newest first, a page at a time
+ * (`limit` 1–200, default 50). @throws `forbidden` (not a partner's user),
+ * `validation_failed` (`cursor`) for a cursor this API did not issue.
+ */
 export async function listWebhooks(
 	ctx: AppContext,
 	actor: Actor,
-	page: { limit?: number | undefined; cursor?: string | undefined } = {},
+	page: NewestFirstQuery = {},
 ): Promise<WebhookPage> {
 	const organizationId = organizationOf(actor);
-	const limit = page.limit ?? 50;
-	// Keyset on the (opaque) ID: stable under concurrent inserts and deletes.
+	const { after, orderBy, read, limit } = newestFirst(
+		{ table: webhooks, createdAt: webhooks.createdAt, id: webhooks.id },
+		page,
+	);
 	const rows = await ctx.db
 		.select()
 		.from(webhooks)
@@ -113,16 +124,13 @@ export async function listWebhooks(
 			and(
 				eq(webhooks.organizationId, organizationId),
 				isNull(webhooks.deletedAt),
-				page.cursor ? gt(webhooks.id, page.cursor) : undefined,
+				after,
 			),
 		)
-		.orderBy(asc(webhooks.id))
-		.limit(limit + 1);
-	const items = rows.slice(0, limit).map(view);
-	return {
-		items,
-		nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null,
-	};
+		.orderBy(...orderBy)
+		.limit(read);
+	const { rows: listed, nextCursor } = newestFirstPage(rows, limit);
+	return { items: listed.map(view), nextCursor };
 }
 
 /**

@@ -476,4 +476,48 @@ describe("integrations page: API tokens and webhooks", () => {
 		expect(await seriousA11yViolations(page)).toEqual([]);
 		await context.close();
 	});
+
+	it("a user with more tokens than a page sees the newest first and the rest after Show more tokens", async () => {
+		const { context, page } = await e.signIn(DAAN);
+		const me = await (await page.request.get("/api/v1/me")).json();
+		const headers = { "x-csrf-token": me.csrfToken as string };
+		// One page is 200 tokens; made one after another, so the last is the newest.
+		for (let i = 0; i < 203; i++) {
+			const res = await page.request.post("/api/v1/api-tokens", {
+				headers,
+				data: { name: `Batch ${String(i).padStart(3, "0")}` },
+			});
+			expect(res.status()).toBe(201);
+		}
+		await page.goto("/integrations");
+		const rows = page.getByTestId("api-token-row");
+		await rows.first().waitFor(WAIT);
+		expect(await rows.count()).toBe(200);
+		const titles = async () =>
+			(await rows.allTextContents()).map(
+				(text) => /Batch \d{3}/.exec(text)?.[0],
+			);
+		// The server's order (newest first; tokens made in one millisecond go by ID).
+		const served: string[] = [];
+		let cursor: string | null = null;
+		do {
+			const q: string = cursor ? `&cursor=${cursor}` : "";
+			const body = await (
+				await page.request.get(`/api/v1/api-tokens?limit=100${q}`)
+			).json();
+			served.push(...body.items.map((k: { name: string }) => k.name));
+			cursor = body.nextCursor;
+		} while (cursor);
+		expect(served).toHaveLength(203);
+		expect(served.indexOf("Batch 202")).toBeLessThan(
+			served.indexOf("Batch 000"),
+		);
+		expect(await titles()).toEqual(served.slice(0, 200));
+		const more = page.getByRole("button", { name: "Show more tokens" });
+		await more.click();
+		await expect.poll(() => rows.count(), WAIT).toBe(203);
+		expect(await titles()).toEqual(served);
+		expect(await more.count()).toBe(0);
+		await context.close();
+	});
 });

@@ -328,7 +328,7 @@ describe("the claim page's prepared statement on postgres", () => {
 		}
 	});
 
-	it("a user's API tokens are listed by api_tokens_user_idx, not by reading every token", async () => {
+	it("a user's API tokens and an organization's webhooks are listed newest first from an index in that order, not by reading and sorting every row", async () => {
 		const ana = await t.login(USERS.ana);
 		const created = await ana.post("/api/v1/api-tokens", { name: "indexed" });
 		expect(created.statusCode, created.body).toBe(201);
@@ -336,9 +336,13 @@ describe("the claim page's prepared statement on postgres", () => {
 			items: { name: string }[];
 		};
 		expect(listed.items.map((k) => k.name)).toContain("indexed");
-		// With 200,000 tokens the list read them all (24 ms).
-		expect(await indexDefinition(t.ctx.db, "api_tokens_user_idx")).toMatch(
-			/\(user_id\)$/,
+		// With 200,000 tokens of one user the first page took 40.6-42.7 ms on an index of the
+		// user alone (a parallel scan and a sort), 0.03-0.08 ms on this one.
+		expect(
+			await indexDefinition(t.ctx.db, "api_tokens_user_created_idx"),
+		).toMatch(/\(user_id, created_at, id\)$/);
+		expect(await indexDefinition(t.ctx.db, "webhooks_org_created_idx")).toMatch(
+			/\(organization_id, created_at, id\)$/,
 		);
 	});
 

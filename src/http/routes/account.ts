@@ -9,10 +9,10 @@ import {
 	logout,
 	revokeApiToken,
 } from "../../auth/accounts.ts";
+import { ROLES } from "../../auth/actor.ts";
 import type { AppContext } from "../../context.ts";
 import { organizations, tenants } from "../../db/schema.ts";
-import { ROLES } from "../../auth/actor.ts";
-import { SESSION_COOKIE, authorize, requireActor } from "../auth-hooks.ts";
+import { authorize, requireActor, SESSION_COOKIE } from "../auth-hooks.ts";
 
 /** Registers /auth/login, /auth/logout, /me and /api-tokens. */
 export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -129,12 +129,17 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			{
 				schema: {
 					tags: ["auth"],
-					summary: "Your API tokens (never their secrets)",
+					summary:
+						"Your API tokens, newest first, a page at a time (never their secrets)",
+					querystring: z.object({
+						limit: z.coerce.number().int().min(1).max(200).optional(),
+						cursor: z.string().max(200).optional(),
+					}),
 				},
 			},
 			async (req) => {
 				const actor = authorize(req, "manageIntegrations");
-				return { items: await listApiTokens(ctx, actor) };
+				return listApiTokens(ctx, actor, req.query);
 			},
 		);
 

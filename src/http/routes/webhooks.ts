@@ -58,10 +58,10 @@ export function webhookRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				schema: {
 					tags: ["webhooks"],
 					summary:
-						"The organization's webhook subscriptions (never their secrets)",
+						"The organization's webhook subscriptions, newest first, a page at a time (never their secrets)",
 					querystring: z.object({
 						limit: z.coerce.number().int().min(1).max(200).optional(),
-						cursor: z.string().max(100).optional(),
+						cursor: z.string().max(200).optional(),
 					}),
 				},
 			},

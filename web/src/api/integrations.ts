@@ -7,10 +7,8 @@
  */
 import {
 	infiniteQueryOptions,
-	queryOptions,
 	useInfiniteQuery,
 	useMutation,
-	useQuery,
 	useQueryClient,
 } from "@tanstack/react-query";
 import { api } from "./client.ts";
@@ -94,31 +92,35 @@ export const integrationKeys = {
 	webhooks: ["integrations", "webhooks"] as const,
 };
 
-/** Subscriptions per page of `GET /webhooks`. */
-const WEBHOOK_PAGE = 100;
+/** Items per page of `GET /api-tokens` and `GET /webhooks` (the server's largest page). */
+const PAGE = 200;
 
-/** The user's API tokens (GET /api-tokens), newest first. */
-export const apiTokensQuery = queryOptions({
-	queryKey: integrationKeys.tokens,
-	queryFn: async ({ signal }) =>
-		(await api<{ items: ApiToken[] }>("/api-tokens", { signal })).items.sort(
-			(a, b) => b.createdAt.localeCompare(a.createdAt),
-		),
-	staleTime: PREFETCHED_FRESH_MS,
-});
+/** A list the server pages newest first (`?limit=&cursor=` → `nextCursor`). */
+function newestFirstQuery<T>(queryKey: readonly string[], path: string) {
+	return infiniteQueryOptions({
+		queryKey,
+		queryFn: ({ pageParam, signal }) => {
+			const q = new URLSearchParams({ limit: String(PAGE) });
+			if (pageParam) q.set("cursor", pageParam);
+			return api<Page<T>>(`${path}?${q}`, { signal });
+		},
+		initialPageParam: "",
+		getNextPageParam: (last: Page<T>) => last.nextCursor ?? undefined,
+		staleTime: PREFETCHED_FRESH_MS,
+	});
+}
 
-/** The organization's webhook subscriptions (GET /webhooks), a page at a time. */
-export const webhooksQuery = infiniteQueryOptions({
-	queryKey: integrationKeys.webhooks,
-	queryFn: ({ pageParam, signal }) => {
-		const q = new URLSearchParams({ limit: String(WEBHOOK_PAGE) });
-		if (pageParam) q.set("cursor", pageParam);
-		return api<Page<Webhook>>(`/webhooks?${q}`, { signal });
-	},
-	initialPageParam: "",
-	getNextPageParam: (last) => last.nextCursor ?? undefined,
-	staleTime: PREFETCHED_FRESH_MS,
-});
+/** The user's API tokens (GET /api-tokens), newest first, a page at a time. */
+export const apiTokensQuery = newestFirstQuery<ApiToken>(
+	integrationKeys.tokens,
+	"/api-tokens",
+);
+
+/** The organization's webhook subscriptions (GET /webhooks), newest first, a page at a time. */
+export const webhooksQuery = newestFirstQuery<Webhook>(
+	integrationKeys.webhooks,
+	"/webhooks",
+);
 
 /** The Integrations page's tabs (`?tab=`). */
 export const INTEGRATION_TABS = ["tokens", "webhooks"] as const;
@@ -138,7 +140,8 @@ export function prefetchIntegrations({ request }: { request: Request }): null {
 	void queryClient.ensureQueryData(meQuery).then(
 		(me) => {
 			if (!canManageIntegrations(me)) return;
-			if (tab === "tokens") void queryClient.prefetchQuery(apiTokensQuery);
+			if (tab === "tokens")
+				void queryClient.prefetchInfiniteQuery(apiTokensQuery);
 			else if (hasWebhooks(me))
 				void queryClient.prefetchInfiniteQuery(webhooksQuery);
 		},
@@ -147,9 +150,9 @@ export function prefetchIntegrations({ request }: { request: Request }): null {
 	return null;
 }
 
-/** The user's API tokens ({@link apiTokensQuery}). */
+/** The user's API tokens, a page at a time ({@link apiTokensQuery}). */
 export function useApiTokens() {
-	return useQuery(apiTokensQuery);
+	return useInfiniteQuery(apiTokensQuery);
 }
 
 /** Creates an API token with the user's roles; the answer holds the secret (shown once). */

@@ -576,8 +576,11 @@ export interface ItemKind<T extends { id: string }, N extends T> {
 	values: (item: T) => Record<string, string>;
 }
 
-/** The parts of a list's query the frame uses. */
+/** The parts of a list's query the frame uses (an infinite query: pages of the list). */
 interface ListQuery {
+	hasNextPage: boolean;
+	isFetchingNextPage: boolean;
+	fetchNextPage: () => unknown;
 	isLoading: boolean;
 	isError: boolean;
 	isFetching: boolean;
@@ -606,7 +609,6 @@ export function ItemsTab<T extends { id: string }, N extends T, I>({
 	children,
 	details,
 	confirmDetail,
-	more,
 }: {
 	kind: ItemKind<T, N>;
 	intro: string;
@@ -630,8 +632,6 @@ export function ItemsTab<T extends { id: string }, N extends T, I>({
 	details: (item: T) => ReactNode;
 	/** What the confirmation shows of its item above the text. */
 	confirmDetail?: (item: T) => ReactNode;
-	/** Below the list (another page of it). */
-	more?: ReactNode;
 }) {
 	const { t } = useTranslation("integrations");
 	const styles = useSharedStyles();
@@ -768,7 +768,16 @@ export function ItemsTab<T extends { id: string }, N extends T, I>({
 									</ItemRow>
 								))}
 							</ul>
-							{more}
+							{list.hasNextPage && (
+								<div>
+									<Button
+										onClick={() => list.fetchNextPage()}
+										disabled={list.isFetchingNextPage}
+									>
+										{t(`${k}.more`)}
+									</Button>
+								</div>
+							)}
 						</>
 					)}
 				</section>

@@ -70,7 +70,7 @@ export function TokensTab() {
 			kind={TOKENS}
 			intro={t("tokens.intro", { roles: roleNames(t, me.data?.roles ?? []) })}
 			list={list}
-			items={list.data ?? []}
+			items={list.data?.pages.flatMap((p) => p.items) ?? []}
 			create={create}
 			remove={revoke}
 			fields={["name"]}

@@ -6,7 +6,6 @@
 import {
 	Badge,
 	Body1,
-	Button,
 	Caption1,
 	Checkbox,
 	Field,
@@ -181,9 +180,7 @@ function Webhooks() {
 		if (on) setMissing((m) => ({ ...m, events: false }));
 	}
 
-	const webhooks = (list.data?.pages.flatMap((p) => p.items) ?? []).sort(
-		(a, b) => b.createdAt.localeCompare(a.createdAt),
-	);
+	const webhooks = list.data?.pages.flatMap((p) => p.items) ?? [];
 	return (
 		<ItemsTab
 			kind={WEBHOOKS}
@@ -207,18 +204,6 @@ function Webhooks() {
 					{w.url}
 				</Body1>
 			)}
-			more={
-				list.hasNextPage && (
-					<div>
-						<Button
-							onClick={() => list.fetchNextPage()}
-							disabled={list.isFetchingNextPage}
-						>
-							{t("webhooks.more")}
-						</Button>
-					</div>
-				)
-			}
 		>
 			<Field
 				label={t("webhooks.url")}

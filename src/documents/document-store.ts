@@ -14,7 +14,6 @@ import {
 	open,
 	rename,
 	rm,
-	unlink,
 } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -121,8 +120,6 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
 export class DocumentStore {
 	readonly root: string;
 	readonly maxBytes: number;
-	/** Folders this store made or found (the root, shard folders `ab/cd/`): not made again. */
-	readonly #folders = new Set<string>();
 
 	/**
 	 * @param root the data directory's `documents/` folder (created on first put)
@@ -145,8 +142,9 @@ export class DocumentStore {
 		source: AsyncIterable<Uint8Array> | Readable,
 	): Promise<StoredDocument> {
 		const tmp = join(this.root, `.tmp-${randomBytes(16).toString("hex")}`);
+		// Created read-only: the mode binds later opens, not this handle's writes.
 		const handle = await this.#inFolder(this.root, () =>
-			open(tmp, "wx", 0o600),
+			open(tmp, "wx", STORED_FILE_MODE),
 		);
 		let handleOpen = true;
 		try {
@@ -186,7 +184,6 @@ export class DocumentStore {
 			if (type === undefined) await checkHead();
 
 			await handle.sync();
-			await handle.chmod(STORED_FILE_MODE);
 			await handle.close();
 			handleOpen = false;
 
@@ -199,14 +196,10 @@ export class DocumentStore {
 
 			const sha256 = hash.digest("hex");
 			const target = this.path(sha256);
-			if (await this.has(sha256)) {
-				// Stored already: the temp file goes (one gone already is fine).
-				await unlink(tmp).catch((error: NodeJS.ErrnoException) => {
-					if (error.code !== "ENOENT") throw error;
-				});
-			} else {
-				await this.#inFolder(dirname(target), () => rename(tmp, target));
-			}
+			// Stored already or not, the same bytes end up at the target: renaming over a
+			// stored copy replaces it atomically (a reader keeps the file it opened), which
+			// costs less than asking first whether it is there.
+			await this.#inFolder(dirname(target), () => rename(tmp, target));
 			return {
 				sha256,
 				size,
@@ -221,22 +214,17 @@ export class DocumentStore {
 	}
 
 	/**
-	 * Runs `create` (which makes an entry in `folder`), making the folder first unless
-	 * this store made or found it before. Two file-system calls per upload fewer: when
-	 * the folder has gone since (removed from outside), `create` fails with ENOENT and
-	 * runs again after the folder is made.
+	 * Runs `create` (which makes an entry in `folder`); when the folder is not there
+	 * (ENOENT), makes it and runs `create` again. A large store has most of its shard
+	 * folders already, so asking first would cost a system call per upload.
 	 */
 	async #inFolder<T>(folder: string, create: () => Promise<T>): Promise<T> {
-		if (this.#folders.has(folder)) {
-			try {
-				return await create();
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-				this.#folders.delete(folder);
-			}
+		try {
+			return await create();
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
 		}
 		await mkdir(folder, { recursive: true });
-		this.#folders.add(folder);
 		return create();
 	}
 

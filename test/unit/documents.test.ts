@@ -301,7 +301,7 @@ describe("R-CRT-7 PoE document store", () => {
 		expect(new Uint8Array(Buffer.concat(chunks))).toEqual(pdf);
 	});
 
-	it("R-CRT-7 stores again after its folders were removed from outside (folders are made once per store)", async () => {
+	it("R-CRT-7 stores again after its folders were removed from outside (a folder is made when an entry in it cannot be)", async () => {
 		const store = new DocumentStore(root);
 		const pdf = bigPdf(20_000);
 		const first = await store.put(chunked(pdf, 1000));

@@ -142,7 +142,8 @@ export class DocumentStore {
 		source: AsyncIterable<Uint8Array> | Readable,
 	): Promise<StoredDocument> {
 		const tmp = join(this.root, `.tmp-${randomBytes(16).toString("hex")}`);
-		// Created read-only: the mode binds later opens, not this handle's writes.
+		// Created read-only: the mode binds later opens, not this handle's writes. The
+		// process's umask applies (022: 0444; a strict 077: 0400, the owner's alone).
 		const handle = await this.#inFolder(this.root, () =>
 			open(tmp, "wx", STORED_FILE_MODE),
 		);

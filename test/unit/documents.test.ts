@@ -301,6 +301,23 @@ describe("R-CRT-7 PoE document store", () => {
 		expect(new Uint8Array(Buffer.concat(chunks))).toEqual(pdf);
 	});
 
+	it("R-CRT-7 a stored document is read-only under any umask, and a strict umask keeps it from other users", async () => {
+		const store = new DocumentStore(root);
+		const before = process.umask(0o077);
+		let stored: Awaited<ReturnType<DocumentStore["put"]>>;
+		try {
+			stored = await store.put(chunked(bigPdf(5_000), 1000));
+		} finally {
+			process.umask(before);
+		}
+		expect((await stat(store.path(stored.sha256))).mode & 0o777).toBe(0o400);
+		// The usual umask (022) gives every user read access, and no one write access.
+		const again = await store.put(chunked(bigPdf(6_000), 1000));
+		expect((await stat(store.path(again.sha256))).mode & 0o777).toBe(
+			0o444 & ~before,
+		);
+	});
+
 	it("R-CRT-7 stores again after its folders were removed from outside (a folder is made when an entry in it cannot be)", async () => {
 		const store = new DocumentStore(root);
 		const pdf = bigPdf(20_000);

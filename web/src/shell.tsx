@@ -12,6 +12,7 @@ import {
 	Text,
 	tokens,
 } from "@fluentui/react-components";
+import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import {
 	Navigate,
@@ -19,6 +20,7 @@ import {
 	Outlet,
 	useLocation,
 	useNavigate,
+	useNavigation,
 } from "react-router";
 import { canManageIntegrations } from "./api/integrations.ts";
 import { useLogout, useMe } from "./api/session.ts";
@@ -150,16 +152,24 @@ export function Shell() {
 	const logout = useLogout();
 	const navigate = useNavigate();
 	const location = useLocation();
+	const navigation = useNavigation();
+	const returnTo = useRef<string | null>(null);
 	if (me.isLoading) return <Loading />;
 	if (me.isError)
 		return <ErrorMessage error={me.error} onRetry={() => me.refetch()} />;
-	if (!me.data)
+	if (!me.data) {
+		// Back to the page on its way when the session ended while it loaded; fixed at the
+		// first such render, as later ones see the way to the sign-in page itself.
+		const next = navigation.location ?? location;
+		returnTo.current ??= next.pathname + next.search;
 		return (
 			<Navigate
-				to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}
+				to={`/login?next=${encodeURIComponent(returnTo.current)}`}
 				replace
 			/>
 		);
+	}
+	returnTo.current = null;
 	const user = me.data;
 	const where = user.organization?.name ?? user.tenant?.name ?? "";
 	return (

@@ -6,7 +6,7 @@ import {
 	useQueryClient,
 } from "@tanstack/react-query";
 import { ApiError, api, setCsrfToken } from "./client.ts";
-import { queryClient } from "./query-client.ts";
+import { onUnauthenticated, queryClient } from "./query-client.ts";
 import type { Me } from "./types.ts";
 
 export const sessionKeys = { me: ["me"] as const };
@@ -51,6 +51,28 @@ export const meQuery = queryOptions({
 	staleTime: 60_000,
 });
 
+let ended = false;
+
+/**
+ * A request of a signed-in user answered 401: the session ended on the server (it expired,
+ * or the user signed out in another tab). The app then counts the user as signed out, so
+ * the shell sends them to the sign-in page with the page to come back to, which says why
+ * ({@link sessionEnded}), instead of each page showing the 401 with a Retry that cannot
+ * help. A 401 while nobody is signed in (a wrong password) changes nothing.
+ */
+onUnauthenticated(() => {
+	if (!queryClient.getQueryData<Me | null>(sessionKeys.me)) return;
+	ended = true;
+	setCsrfToken(null);
+	rememberSignedIn(false);
+	queryClient.setQueryData(sessionKeys.me, null);
+});
+
+/** True after the signed-in user's session ended on the server, until the next sign-in. */
+export function sessionEnded(): boolean {
+	return ended;
+}
+
 /**
  * Runs `start` (a route loader's prefetches) once someone is known to be signed in: at
  * once when `GET /me` said so, or, while it is on its way, when this browser was signed
@@ -83,6 +105,7 @@ export function useLogin() {
 		mutationFn: (input: { email: string; password: string }) =>
 			api("/auth/login", { body: input }),
 		onSuccess: async () => {
+			ended = false;
 			qc.clear();
 			await qc.invalidateQueries({ queryKey: sessionKeys.me });
 		},
@@ -95,6 +118,7 @@ export function useLogout() {
 	return useMutation({
 		mutationFn: () => api("/auth/logout", { method: "POST" }),
 		onSuccess: () => {
+			ended = false;
 			setCsrfToken(null);
 			rememberSignedIn(false);
 			qc.clear();

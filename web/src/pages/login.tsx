@@ -17,7 +17,7 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
-import { useLogin, useMe } from "../api/session.ts";
+import { sessionEnded, useLogin, useMe } from "../api/session.ts";
 import { homeFor, LanguageSwitch } from "../shell.tsx";
 
 const useStyles = makeStyles({
@@ -70,6 +70,11 @@ export function LoginPage() {
 					{t("signInTitle")}
 				</Text>
 				<Text>{t("signInHelp")}</Text>
+				{sessionEnded() && !login.isError && (
+					<MessageBar intent="warning" data-testid="session-ended">
+						<MessageBarBody>{t("sessionEnded")}</MessageBarBody>
+					</MessageBar>
+				)}
 				{login.isError && (
 					<MessageBar intent="error" role="alert">
 						<MessageBarBody>{t("signInFailed")}</MessageBarBody>

@@ -1,0 +1,81 @@
+/**
+ * A session that ends on the server while a page is open (signed out in another tab, or
+ * expired): the next page's request is answered 401, and the app sends the user to the
+ * sign-in page, which says why, and back to that page after signing in; a wrong password
+ * on the sign-in page is not taken for an ended session.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	type E2E,
+	E2E_PASSWORD,
+	seriousA11yViolations,
+	startE2E,
+} from "./harness.ts";
+
+const ANA = "ana.global@fabrikam.example";
+const WAIT = { timeout: 30_000 };
+
+describe("a session that ends while the app is open", () => {
+	let e: E2E;
+	beforeAll(async () => {
+		e = await startE2E();
+	});
+	afterAll(async () => e?.close());
+
+	it("signed out in another tab: the next page goes to sign-in, which says the session ended, then back to that page", async () => {
+		const { context, page } = await e.signIn(ANA);
+		await page.goto("/claims");
+		await page.getByTestId("signed-in-user").waitFor(WAIT);
+
+		const other = await context.newPage();
+		await other.goto("/claims");
+		await other.getByRole("button", { name: "Sign out" }).click();
+		await other.waitForURL("**/login**", WAIT);
+		// The other tab signed out without a notice: that was the user's own doing.
+		expect(await other.getByTestId("session-ended").count()).toBe(0);
+		await other.close();
+
+		const unauthorized: string[] = [];
+		page.on("response", (r) => {
+			if (r.status() === 401) unauthorized.push(new URL(r.url()).pathname);
+		});
+		await page
+			.getByRole("navigation", { name: "Main" })
+			.getByRole("link", { name: "Insights" })
+			.click();
+		await page.waitForURL("**/login?next=%2Finsights", WAIT);
+		const notice = page.getByTestId("session-ended");
+		await notice.waitFor(WAIT);
+		expect(await notice.textContent()).toContain("Your session has ended");
+		expect(await seriousA11yViolations(page)).toEqual([]);
+		expect(unauthorized.length).toBeGreaterThan(0);
+		// No error with a useless Retry on the way.
+		expect(await page.getByRole("button", { name: "Retry" }).count()).toBe(0);
+
+		// A wrong password says so, instead of the notice.
+		await page.getByLabel(/email/i).fill(ANA);
+		await page.getByLabel(/password/i).fill("not the password");
+		await page.getByRole("button", { name: /sign in/i }).click();
+		await page.getByText("The email or password is not right.").waitFor(WAIT);
+		expect(await notice.count()).toBe(0);
+
+		await page.getByLabel(/password/i).fill(E2E_PASSWORD);
+		await page.getByRole("button", { name: /sign in/i }).click();
+		await page.waitForURL((u) => u.pathname === "/insights", WAIT);
+		await page.getByTestId("signed-in-user").waitFor(WAIT);
+		await context.close();
+	});
+
+	it("a wrong password on a fresh visit shows the sign-in error only", async () => {
+		const context = await e.browser.newContext({ baseURL: e.baseUrl });
+		const page = await context.newPage();
+		await page.goto("/claims");
+		await page.waitForURL("**/login**", WAIT);
+		await page.getByLabel(/email/i).fill(ANA);
+		await page.getByLabel(/password/i).fill("wrong");
+		await page.getByRole("button", { name: /sign in/i }).click();
+		await page.getByText("The email or password is not right.").waitFor(WAIT);
+		expect(await page.getByTestId("session-ended").count()).toBe(0);
+		await context.close();
+	});
+});

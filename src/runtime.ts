@@ -9,7 +9,8 @@ import { ensureUser } from "./auth/accounts.ts";
 import type { Config } from "./config.ts";
 import { type AppContext, createContext } from "./context.ts";
 import { type Database, migrateDatabase, openDatabase } from "./db/client.ts";
-import { type Clock, SandboxClock, systemClock } from "./domain/clock.ts";
+import { openSandboxClock } from "./db/sandbox-clock.ts";
+import { type Clock, systemClock } from "./domain/clock.ts";
 
 /** A running context with its database handle. */
 export interface Runtime {
@@ -38,9 +39,7 @@ export async function startRuntime(
 	await migrateDatabase(database);
 	const clock =
 		opts.clock ??
-		(opts.sandbox
-			? new SandboxClock(new Date(), { ticking: true })
-			: systemClock);
+		(opts.sandbox ? await openSandboxClock(database.db) : systemClock);
 	const ctx = createContext({
 		db: database.db,
 		dbKind: database.kind,

@@ -12,7 +12,7 @@ import { type Config, loadConfig } from "../config.ts";
 import { loggableError, pgErrorCode, redactUrl } from "../db/client.ts";
 import { vacuumTables } from "../db/vacuum.ts";
 import { importDirectoryFile } from "../directory/import-directory.ts";
-import { SandboxClock } from "../domain/clock.ts";
+import { type Clock, SandboxClock } from "../domain/clock.ts";
 import { DomainError } from "../domain/errors.ts";
 import { adminClockRoutes } from "../http/routes/admin-clock.ts";
 import { devMailboxPage } from "../http/routes/dev-mailbox-page.ts";
@@ -20,6 +20,22 @@ import { buildServer } from "../http/server.ts";
 import { runBackgroundWork, startSweeper } from "../jobs/sweeper.ts";
 import { isEmpty, limitHeapGrowth, startRuntime } from "../runtime.ts";
 import { addSimulateCommand } from "../simulate/command.ts";
+
+/**
+ * What the banner says of the sandbox clock: "on" at the real time, or how far ahead it
+ * runs (moved earlier and kept across restarts: db/sandbox-clock.ts), in days and hours;
+ * then where a platform admin moves it (`clockUrl`).
+ */
+function sandboxState(clock: Clock, clockUrl: string): string {
+	const move = `platform admin: POST ${clockUrl}`;
+	const leadMs = clock.now().getTime() - Date.now();
+	if (leadMs < 60_000) return `on (${move})`;
+	const hours = Math.round(leadMs / 3_600_000);
+	const days = Math.floor(hours / 24);
+	const ahead =
+		days > 0 ? `${days} d ${hours % 24} h` : `${Math.max(1, hours)} h`;
+	return `on, ${ahead} ahead of real time (${clock.now().toISOString()}); ${move}`;
+}
 
 const ENV_HELP = `
 Environment variables (flags win):
@@ -210,7 +226,7 @@ program
 			];
 			if (flags.sandbox)
 				lines.push(
-					`  Sandbox clock: on (platform admin: POST ${url}/api/v1/admin/clock)${devMailbox ? `\n  Dev mailbox (email is kept, not sent): ${url}/dev/mailbox` : ""}`,
+					`  Sandbox clock: ${sandboxState(clock, `${url}/api/v1/admin/clock`)}${devMailbox ? `\n  Dev mailbox (email is kept, not sent): ${url}/dev/mailbox` : ""}`,
 				);
 			if (flags.demo) {
 				lines.push(`  Demo sign-ins (password: ${c.demoPassword}):`);

@@ -651,3 +651,17 @@ export const webhooks = pgTable(
 		index("webhooks_org_created_idx").on(t.organizationId, t.createdAt, t.id),
 	],
 );
+
+/**
+ * The sandbox clock's lead over real time (`cpor serve --sandbox`; API.md "Bootstrap and
+ * sandbox"): one row, written when an admin moves the clock, read at start, so that a
+ * restart goes on from where the clock was instead of going back to the real time.
+ */
+export const sandboxClock = pgTable("sandbox_clock", {
+	/** Always 1: the database has one sandbox clock. */
+	id: integer("id").primaryKey(),
+	/** Sandbox time minus real time, in milliseconds (never negative). */
+	offsetMs: bigint("offset_ms", { mode: "number" }).notNull(),
+	/** When the clock was last moved (real time). */
+	movedAt: ts("moved_at").notNull(),
+});

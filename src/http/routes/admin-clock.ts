@@ -1,10 +1,12 @@
 /**
  * The sandbox clock (API.md "Bootstrap and sandbox"): only registered with --sandbox.
- * Moving it runs every due timer before answering.
+ * Moving it stores its lead over real time (a restart goes on from there) and runs every
+ * due timer before answering.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
+import { saveSandboxLead } from "../../db/sandbox-clock.ts";
 import { ClockRewindError, type SandboxClock } from "../../domain/clock.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { runBackgroundWork } from "../../jobs/sweeper.ts";
@@ -62,6 +64,8 @@ export function adminClockRoutes(
 					}
 					throw err;
 				}
+				// Kept before the timers run: a restart goes on from here.
+				await saveSandboxLead(ctx.db, clock);
 				const work = await runBackgroundWork(ctx);
 				return { now: clock.now().toISOString(), sandbox: true, ...work };
 			},

@@ -1,0 +1,47 @@
+/**
+ * The sandbox clock's lead over real time, kept in the database (`sandbox_clock`,
+ * migration 0027), so that `cpor serve --sandbox` goes on after a restart from where an
+ * admin had moved the clock (API.md "Bootstrap and sandbox": it only moves forward).
+ */
+import { eq } from "drizzle-orm";
+import { SandboxClock } from "../domain/clock.ts";
+import type { Db } from "./client.ts";
+import { sandboxClock } from "./schema.ts";
+
+/** The stored lead of sandbox time over real time, in ms: 0 when never moved. */
+export async function readSandboxLead(db: Db): Promise<number> {
+	const [row] = await db
+		.select({ offsetMs: sandboxClock.offsetMs })
+		.from(sandboxClock)
+		.where(eq(sandboxClock.id, 1));
+	return Math.max(0, row?.offsetMs ?? 0);
+}
+
+/**
+ * A ticking sandbox clock that starts at the real time plus the stored lead (the real
+ * time on a database whose clock was never moved).
+ */
+export async function openSandboxClock(db: Db): Promise<SandboxClock> {
+	const lead = await readSandboxLead(db);
+	return new SandboxClock(new Date(Date.now() + lead), { ticking: true });
+}
+
+/**
+ * Stores `clock`'s current lead over real time (after a move), replacing the last one.
+ * Returns the lead in ms.
+ */
+export async function saveSandboxLead(
+	db: Db,
+	clock: SandboxClock,
+): Promise<number> {
+	const movedAt = new Date();
+	const offsetMs = Math.max(0, clock.now().getTime() - movedAt.getTime());
+	await db
+		.insert(sandboxClock)
+		.values({ id: 1, offsetMs, movedAt })
+		.onConflictDoUpdate({
+			target: sandboxClock.id,
+			set: { offsetMs, movedAt },
+		});
+	return offsetMs;
+}

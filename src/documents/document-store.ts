@@ -136,7 +136,7 @@ export class DocumentStore {
 	/**
 	 * Streams a document into the store. Throws {@link DocumentTooLargeError} (reading
 	 * stops at the limit) or {@link UnsupportedDocumentTypeError}; no temp file is left
-	 * behind on any failure. Storing bytes that are already stored is a no-op (dedup).
+	 * behind on any failure. Bytes that are already stored keep one copy (dedup).
 	 */
 	async put(
 		source: AsyncIterable<Uint8Array> | Readable,

@@ -273,20 +273,20 @@ export async function listApiTokens(
 	actor: Actor,
 	page: NewestFirstQuery = {},
 ): Promise<ApiTokenPage> {
+	const owned = eq(apiTokens.userId, actor.userId as string);
 	const { after, orderBy, read, limit } = newestFirst(
-		{ table: apiTokens, createdAt: apiTokens.createdAt, id: apiTokens.id },
+		{
+			table: apiTokens,
+			createdAt: apiTokens.createdAt,
+			id: apiTokens.id,
+			owned,
+		},
 		page,
 	);
 	const rows = await ctx.db
 		.select()
 		.from(apiTokens)
-		.where(
-			and(
-				eq(apiTokens.userId, actor.userId as string),
-				isNull(apiTokens.revokedAt),
-				after,
-			),
-		)
+		.where(and(owned, isNull(apiTokens.revokedAt), after))
 		.orderBy(...orderBy)
 		.limit(read);
 	const { rows: listed, nextCursor } = newestFirstPage(rows, limit);

@@ -6,7 +6,8 @@
  * The cursor names the last listed row's ID; its position is read from that row in the
  * same statement, so the timestamp keeps PostgreSQL's microseconds (a JavaScript date
  * would round it to milliseconds and list a row twice). The rows are never deleted, only
- * marked (revoked, deleted), so a cursor's row is always there to be read.
+ * marked (revoked, deleted), so a cursor's row is always there to be read; a cursor that
+ * names no row of the caller's reads an empty last page.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
@@ -15,11 +16,16 @@ import { decodeCursor, encodeCursor, stringsOf } from "../domain/cursor.ts";
 /** Rows per page when the client gives no `limit`. */
 export const NEWEST_FIRST_PAGE = 50;
 
-/** A table with the columns {@link newestFirst} orders by. */
+/** A table with the columns {@link newestFirst} orders by, and whose rows the caller owns. */
 export interface NewestFirstTable {
 	table: PgTable;
 	createdAt: PgColumn;
 	id: PgColumn;
+	/**
+	 * The caller's rows (e.g. its user's): the cursor's row is looked up among them only,
+	 * so a cursor naming another owner's row reads nothing and tells nothing of it.
+	 */
+	owned: SQL;
 }
 
 /** What a client asks for: `limit` rows (1–200, default 50) after `cursor`. */
@@ -36,7 +42,7 @@ export interface NewestFirstQuery {
  *   issue.
  */
 export function newestFirst(
-	{ table, createdAt, id }: NewestFirstTable,
+	{ table, createdAt, id, owned }: NewestFirstTable,
 	query: NewestFirstQuery,
 ): { after: SQL | undefined; orderBy: SQL[]; read: number; limit: number } {
 	const limit = query.limit ?? NEWEST_FIRST_PAGE;
@@ -44,7 +50,7 @@ export function newestFirst(
 	if (query.cursor !== undefined) {
 		const [cursorId] = decodeCursor(query.cursor, stringsOf(1));
 		// The inner table's name shadows the outer one's: its columns are the cursor row's.
-		after = sql`(${createdAt}, ${id}) < (select ${createdAt}, ${id} from ${table} where ${id} = ${cursorId})`;
+		after = sql`(${createdAt}, ${id}) < (select ${createdAt}, ${id} from ${table} where ${id} = ${cursorId} and ${owned})`;
 	}
 	return {
 		after,

@@ -3,7 +3,7 @@
  * migration 0027), so that `cpor serve --sandbox` goes on after a restart from where an
  * admin had moved the clock (API.md "Bootstrap and sandbox": it only moves forward).
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { SandboxClock } from "../domain/clock.ts";
 import type { Db } from "./client.ts";
 import { sandboxClock } from "./schema.ts";
@@ -27,8 +27,8 @@ export async function openSandboxClock(db: Db): Promise<SandboxClock> {
 }
 
 /**
- * Stores `clock`'s current lead over real time (after a move), replacing the last one.
- * Returns the lead in ms.
+ * Stores `clock`'s current lead over real time (after a move), replacing a smaller one
+ * (two moves saved out of order keep the later, larger lead). Returns the lead in ms.
  */
 export async function saveSandboxLead(
 	db: Db,
@@ -41,7 +41,11 @@ export async function saveSandboxLead(
 		.values({ id: 1, offsetMs, movedAt })
 		.onConflictDoUpdate({
 			target: sandboxClock.id,
-			set: { offsetMs, movedAt },
+			// A lead only grows: of two moves saved out of order, the larger stays.
+			set: {
+				offsetMs: sql`greatest(${sandboxClock.offsetMs}, excluded.offset_ms)`,
+				movedAt,
+			},
 		});
 	return offsetMs;
 }

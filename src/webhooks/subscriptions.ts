@@ -113,20 +113,20 @@ export async function listWebhooks(
 	page: NewestFirstQuery = {},
 ): Promise<WebhookPage> {
 	const organizationId = organizationOf(actor);
+	const owned = eq(webhooks.organizationId, organizationId);
 	const { after, orderBy, read, limit } = newestFirst(
-		{ table: webhooks, createdAt: webhooks.createdAt, id: webhooks.id },
+		{
+			table: webhooks,
+			createdAt: webhooks.createdAt,
+			id: webhooks.id,
+			owned,
+		},
 		page,
 	);
 	const rows = await ctx.db
 		.select()
 		.from(webhooks)
-		.where(
-			and(
-				eq(webhooks.organizationId, organizationId),
-				isNull(webhooks.deletedAt),
-				after,
-			),
-		)
+		.where(and(owned, isNull(webhooks.deletedAt), after))
 		.orderBy(...orderBy)
 		.limit(read);
 	const { rows: listed, nextCursor } = newestFirstPage(rows, limit);

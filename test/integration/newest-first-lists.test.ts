@@ -110,6 +110,19 @@ for (const kind of ["pglite", "postgres"] as DbKind[]) {
 				).toEqual(expected);
 				expect(pages.slice(0, -1).every((p) => p.length === limit)).toBe(true);
 			}
+			// A cursor naming another organization's row reads nothing of Northwind's (its one
+			// subscription is older than that row) and says nothing of Fabrikam's.
+			const foreign = Buffer.from(JSON.stringify([sameMsB])).toString(
+				"base64url",
+			);
+			const probe = await nora.get(`${API}/webhooks?cursor=${foreign}`);
+			expect(probe.statusCode, probe.body).toBe(200);
+			expect(probe.json()).toEqual({ items: [], nextCursor: null });
+			expect(
+				(await nora.get(`${API}/webhooks`))
+					.json()
+					.items.map((w: Listed) => w.id),
+			).toEqual([other.json().id]);
 			// Without a limit: 50 a page, and a last page says there is no next.
 			const first = (await ana.get(`${API}/webhooks`)).json();
 			expect(first.items.map((w: Listed) => w.id)).toEqual(expected);

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
+import { saveSandboxLead } from "../../src/db/sandbox-clock.ts";
 import { SandboxClock } from "../../src/domain/clock.ts";
 import { adminClockRoutes } from "../../src/http/routes/admin-clock.ts";
 import { buildServer } from "../../src/http/server.ts";
@@ -98,6 +99,12 @@ for (const kind of ["pglite", "postgres"] as DbKind[]) {
 			expect(back.status).toBe(409);
 			expect(back.json.code).toBe("clock_rewind");
 			expect((await moveClock(second, { advanceBy: "P1D" })).status).toBe(200);
+
+			// A move saved out of order (a smaller lead after a larger one) leaves the larger.
+			await saveSandboxLead(
+				second.ctx.db,
+				new SandboxClock(new Date(Date.now() + DAY_MS)),
+			);
 			await second.close();
 
 			const third = await start(true);

@@ -66,6 +66,38 @@ describe("a session that ends while the app is open", () => {
 		await context.close();
 	});
 
+	it("an idle tab whose session ended meanwhile: the notice shows however its answers arrive", async () => {
+		const { context, page } = await e.signIn(ANA);
+		await page.clock.install();
+		await page.goto("/claims");
+		await page.getByTestId("signed-in-user").waitFor(WAIT);
+		const other = await context.newPage();
+		await other.goto("/claims");
+		await other.getByRole("button", { name: "Sign out" }).click();
+		await other.waitForURL("**/login**", WAIT);
+		await other.close();
+		// Idle for two minutes: the next page asks again who is signed in, beside its own
+		// requests, and either answer may come first.
+		await page.clock.fastForward("02:00");
+		// The page's own request answers late, so GET /me's 401 comes first.
+		await page.route("**/api/v1/reports/earnings**", async (route) => {
+			await new Promise((r) => setTimeout(r, 1500));
+			await route.continue();
+		});
+		const answered: string[] = [];
+		page.on("response", (r) => {
+			if (r.status() === 401) answered.push(new URL(r.url()).pathname);
+		});
+		await page
+			.getByRole("navigation", { name: "Main" })
+			.getByRole("link", { name: "Insights" })
+			.click();
+		await page.waitForURL("**/login?next=%2Finsights", WAIT);
+		await page.getByTestId("session-ended").waitFor(WAIT);
+		expect(answered).toContain("/api/v1/me");
+		await context.close();
+	});
+
 	it("a wrong password on a fresh visit shows the sign-in error only", async () => {
 		const context = await e.browser.newContext({ baseURL: e.baseUrl });
 		const page = await context.newPage();

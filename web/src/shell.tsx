@@ -160,7 +160,9 @@ export function Shell() {
 	if (!me.data) {
 		// Back to the page on its way when the session ended while it loaded; fixed at the
 		// first such render, as later ones see the way to the sign-in page itself.
-		const next = navigation.location ?? location;
+		const pending = navigation.location;
+		const next =
+			pending && !pending.pathname.startsWith("/login") ? pending : location;
 		returnTo.current ??= next.pathname + next.search;
 		return (
 			<Navigate

@@ -31,6 +31,9 @@ function wasSignedIn(): boolean {
 	}
 }
 
+/** A signed-in user's session ended on the server ({@link sessionEnded}). */
+let ended = false;
+
 /** The query of the current user (GET /me): the user, or null when signed out. */
 export const meQuery = queryOptions({
 	queryKey: sessionKeys.me,
@@ -42,6 +45,9 @@ export const meQuery = queryOptions({
 			return me;
 		} catch (err) {
 			if (err instanceof ApiError && err.status === 401) {
+				// Someone was signed in: their session ended (this answer may come before the
+				// page's own 401s, which then find nobody signed in).
+				if (queryClient.getQueryData<Me | null>(sessionKeys.me)) ended = true;
 				rememberSignedIn(false);
 				return null;
 			}
@@ -50,8 +56,6 @@ export const meQuery = queryOptions({
 	},
 	staleTime: 60_000,
 });
-
-let ended = false;
 
 /**
  * A request of a signed-in user answered 401: the session ended on the server (it expired,

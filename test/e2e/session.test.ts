@@ -4,6 +4,7 @@
  * sign-in page, which says why, and back to that page after signing in; a wrong password
  * on the sign-in page is not taken for an ended session.
  */
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
 	type E2E,
@@ -15,6 +16,40 @@ import {
 const ANA = "ana.global@fabrikam.example";
 const WAIT = { timeout: 30_000 };
 
+/**
+ * Ana signed in with the dashboard open (`prepare` runs on its page first, e.g. to fake
+ * its clock), then signed out in a second tab of the same browser, which shows no
+ * notice: that was her own doing. Returns the first tab, 401s recorded by path.
+ */
+async function signedOutInAnotherTab(
+	e: E2E,
+	prepare: (page: Page) => Promise<void> = async () => {},
+): Promise<{ context: BrowserContext; page: Page; unauthorized: string[] }> {
+	const { context, page } = await e.signIn(ANA);
+	await prepare(page);
+	await page.goto("/claims");
+	await page.getByTestId("signed-in-user").waitFor(WAIT);
+	const other = await context.newPage();
+	await other.goto("/claims");
+	await other.getByRole("button", { name: "Sign out" }).click();
+	await other.waitForURL("**/login**", WAIT);
+	expect(await other.getByTestId("session-ended").count()).toBe(0);
+	await other.close();
+	const unauthorized: string[] = [];
+	page.on("response", (r) => {
+		if (r.status() === 401) unauthorized.push(new URL(r.url()).pathname);
+	});
+	return { context, page, unauthorized };
+}
+
+/** Clicks Insights in the main navigation. */
+async function openInsights(page: Page): Promise<void> {
+	await page
+		.getByRole("navigation", { name: "Main" })
+		.getByRole("link", { name: "Insights" })
+		.click();
+}
+
 describe("a session that ends while the app is open", () => {
 	let e: E2E;
 	beforeAll(async () => {
@@ -23,26 +58,8 @@ describe("a session that ends while the app is open", () => {
 	afterAll(async () => e?.close());
 
 	it("signed out in another tab: the next page goes to sign-in, which says the session ended, then back to that page", async () => {
-		const { context, page } = await e.signIn(ANA);
-		await page.goto("/claims");
-		await page.getByTestId("signed-in-user").waitFor(WAIT);
-
-		const other = await context.newPage();
-		await other.goto("/claims");
-		await other.getByRole("button", { name: "Sign out" }).click();
-		await other.waitForURL("**/login**", WAIT);
-		// The other tab signed out without a notice: that was the user's own doing.
-		expect(await other.getByTestId("session-ended").count()).toBe(0);
-		await other.close();
-
-		const unauthorized: string[] = [];
-		page.on("response", (r) => {
-			if (r.status() === 401) unauthorized.push(new URL(r.url()).pathname);
-		});
-		await page
-			.getByRole("navigation", { name: "Main" })
-			.getByRole("link", { name: "Insights" })
-			.click();
+		const { context, page, unauthorized } = await signedOutInAnotherTab(e);
+		await openInsights(page);
 		await page.waitForURL("**/login?next=%2Finsights", WAIT);
 		const notice = page.getByTestId("session-ended");
 		await notice.waitFor(WAIT);
@@ -67,34 +84,22 @@ describe("a session that ends while the app is open", () => {
 	});
 
 	it("an idle tab whose session ended meanwhile: the notice shows however its answers arrive", async () => {
-		const { context, page } = await e.signIn(ANA);
-		await page.clock.install();
-		await page.goto("/claims");
-		await page.getByTestId("signed-in-user").waitFor(WAIT);
-		const other = await context.newPage();
-		await other.goto("/claims");
-		await other.getByRole("button", { name: "Sign out" }).click();
-		await other.waitForURL("**/login**", WAIT);
-		await other.close();
+		const { context, page, unauthorized } = await signedOutInAnotherTab(
+			e,
+			(p) => p.clock.install(),
+		);
 		// Idle for two minutes: the next page asks again who is signed in, beside its own
-		// requests, and either answer may come first.
+		// requests, and either answer may come first. Here the page's own request answers
+		// late, so GET /me's 401 comes first.
 		await page.clock.fastForward("02:00");
-		// The page's own request answers late, so GET /me's 401 comes first.
 		await page.route("**/api/v1/reports/earnings**", async (route) => {
 			await new Promise((r) => setTimeout(r, 1500));
 			await route.continue();
 		});
-		const answered: string[] = [];
-		page.on("response", (r) => {
-			if (r.status() === 401) answered.push(new URL(r.url()).pathname);
-		});
-		await page
-			.getByRole("navigation", { name: "Main" })
-			.getByRole("link", { name: "Insights" })
-			.click();
+		await openInsights(page);
 		await page.waitForURL("**/login?next=%2Finsights", WAIT);
 		await page.getByTestId("session-ended").waitFor(WAIT);
-		expect(answered).toContain("/api/v1/me");
+		expect(unauthorized).toContain("/api/v1/me");
 		await context.close();
 	});
 

@@ -8,6 +8,7 @@ import { customerRoutes } from "./pages/customer/routes.tsx";
 import { integrationRoutes } from "./pages/integrations/routes.tsx";
 import { partnerRoutes } from "./pages/partner/routes.tsx";
 import { reviewRoutes } from "./pages/review/routes.tsx";
+import { registerRouter } from "./router-address.ts";
 import { homeFor, NotFound, Shell } from "./shell.tsx";
 
 function Home() {
@@ -51,3 +52,4 @@ const routes: RouteObject[] = [
 ];
 
 export const router = createBrowserRouter(routes);
+registerRouter(router);

@@ -20,13 +20,13 @@ import {
 	Outlet,
 	useLocation,
 	useNavigate,
-	useNavigation,
 } from "react-router";
 import { canManageIntegrations } from "./api/integrations.ts";
 import { useLogout, useMe } from "./api/session.ts";
 import type { Me } from "./api/types.ts";
 import { ErrorMessage, Loading } from "./components/states.tsx";
 import { LANGUAGES, type Language, setLanguage } from "./i18n/index.ts";
+import { routerAddress } from "./router-address.ts";
 
 const useStyles = makeStyles({
 	skip: {
@@ -152,7 +152,6 @@ export function Shell() {
 	const logout = useLogout();
 	const navigate = useNavigate();
 	const location = useLocation();
-	const navigation = useNavigation();
 	const returnTo = useRef<string | null>(null);
 	if (me.isLoading) return <Loading />;
 	if (me.isError)
@@ -160,10 +159,7 @@ export function Shell() {
 	if (!me.data) {
 		// Back to the page on its way when the session ended while it loaded; fixed at the
 		// first such render, as later ones see the way to the sign-in page itself.
-		const pending = navigation.location;
-		const next =
-			pending && !pending.pathname.startsWith("/login") ? pending : location;
-		returnTo.current ??= next.pathname + next.search;
+		returnTo.current ??= routerAddress() ?? location.pathname + location.search;
 		return (
 			<Navigate
 				to={`/login?next=${encodeURIComponent(returnTo.current)}`}

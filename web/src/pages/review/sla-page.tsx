@@ -142,6 +142,40 @@ const useStyles = makeStyles({
 	},
 });
 
+/**
+ * An SLA's name under its bars, a word per line: at a phone's width (390 px) three names
+ * side by side do not fit on one line each ("Antwort auf Einspruch").
+ */
+function WordPerLineTick({
+	x,
+	y,
+	payload,
+}: {
+	x?: number | string;
+	y?: number | string;
+	payload?: { value?: unknown };
+}) {
+	// Keys: a word with the words before it (a name may repeat a word).
+	const words = String(payload?.value ?? "")
+		.split(/\s+/)
+		.map((word, i, all) => ({ word, key: all.slice(0, i + 1).join(" ") }));
+	return (
+		<text
+			x={x}
+			y={y}
+			textAnchor="middle"
+			fontSize={11}
+			fill={tokens.colorNeutralForeground2}
+		>
+			{words.map(({ word, key }) => (
+				<tspan key={key} x={x} dy={13}>
+					{word}
+				</tspan>
+			))}
+		</text>
+	);
+}
+
 export function SlaPage() {
 	const styles = useStyles();
 	const { t, i18n } = useTranslation("review");
@@ -306,8 +340,13 @@ export function SlaPage() {
 									margin={{ top: 8, right: 8, bottom: 8, left: 0 }}
 								>
 									<CartesianGrid strokeDasharray="3 3" vertical={false} />
-									<XAxis dataKey="name" />
-									<YAxis allowDecimals={false} />
+									<XAxis
+										dataKey="name"
+										interval={0}
+										height={56}
+										tick={<WordPerLineTick />}
+									/>
+									<YAxis allowDecimals={false} width={36} />
 									<Tooltip />
 									<Legend itemSorter={null} />
 									{MEASURES.map((m) => (

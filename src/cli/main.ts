@@ -23,7 +23,8 @@ import { addSimulateCommand } from "../simulate/command.ts";
 
 /**
  * What the banner says of the sandbox clock: "on" at the real time, or how far ahead it
- * runs (moved earlier and kept across restarts: db/sandbox-clock.ts), in days and hours;
+ * runs (moved earlier and kept across restarts: db/sandbox-clock.ts), in days and hours
+ * (minutes under half an hour);
  * then where a platform admin moves it (`clockUrl`).
  */
 function sandboxState(clock: Clock, clockUrl: string): string {
@@ -33,7 +34,11 @@ function sandboxState(clock: Clock, clockUrl: string): string {
 	const hours = Math.round(leadMs / 3_600_000);
 	const days = Math.floor(hours / 24);
 	const ahead =
-		days > 0 ? `${days} d ${hours % 24} h` : `${Math.max(1, hours)} h`;
+		days > 0
+			? `${days} d ${hours % 24} h`
+			: hours > 0
+				? `${hours} h`
+				: `${Math.round(leadMs / 60_000)} min`;
 	return `on, ${ahead} ahead of real time (${clock.now().toISOString()}); ${move}`;
 }
 

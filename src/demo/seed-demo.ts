@@ -1,28 +1,28 @@
 /**
  * The demo: the generated directory (generate-directory.ts) plus claims in every status,
- * created through the real use cases on a private sandbox clock that walks the last four
- * weeks, so deadlines, overdue SLAs and history look like a live system. Deterministic
+ * created through the real use cases on a private sandbox clock that walks the last
+ * month, so deadlines, overdue SLAs and history look like a live system. Deterministic
  * for a seed.
  */
 import { Readable } from "node:stream";
-import { Faker, en } from "@faker-js/faker";
+import { en, Faker } from "@faker-js/faker";
 import type { Actor, Role } from "../auth/actor.ts";
+import type { CreateClaimInput } from "../claims/claim-input.ts";
 import type { ClaimView } from "../claims/claim-view.ts";
 import { addComment } from "../claims/comments.ts";
 import { createClaim } from "../claims/create-claim.ts";
-import type { CreateClaimInput } from "../claims/claim-input.ts";
-import { submitClaim } from "../claims/submit-claim.ts";
 import { resubmitClaim } from "../claims/resubmit-claim.ts";
+import { submitClaim } from "../claims/submit-claim.ts";
 import { uploadDocument } from "../claims/upload-document.ts";
 import { withdrawClaim } from "../claims/withdraw-claim.ts";
 import type { AppContext } from "../context.ts";
 import {
-	importDirectory,
 	type ImportSummary,
+	importDirectory,
 } from "../directory/import-directory.ts";
 import { disputeClaim } from "../disputes/dispute-claim.ts";
-import { SandboxClock } from "../domain/clock.ts";
 import { renderSimplePdf } from "../documents/simple-pdf.ts";
+import { SandboxClock } from "../domain/clock.ts";
 import { approveClaim } from "../review/approve-claim.ts";
 import { rejectClaim } from "../review/reject-claim.ts";
 import { requestInformation } from "../review/request-information.ts";
@@ -59,7 +59,10 @@ const reviewer: Actor = {
 
 /**
  * Loads the demo directory and claims into an empty database. `onProgress` reports
- * steps. Uses `ctx`'s database but its own clock (now − 28 days → now).
+ * steps. Uses `ctx`'s database but its own clock, which walks from 31 days before
+ * `ctx`'s now to now; the reviewer's actions on the ecosystem's claims come hours to days
+ * after each submission, so the SLA report has times to show and the queue has work both
+ * due and overdue.
  */
 export async function seedDemo(
 	ctx: AppContext,
@@ -76,7 +79,7 @@ export async function seedDemo(
 	const doc = generateDemoDirectory(seed, opts.demoPassword);
 	const directory = await importDirectory(ctx.db, doc);
 	const end = ctx.clock.now();
-	const clock = new SandboxClock(new Date(end.getTime() - 40 * 86_400_000));
+	const clock = new SandboxClock(new Date(end.getTime() - 31 * 86_400_000));
 	const c: AppContext = { ...ctx, clock };
 	const faker = new Faker({ locale: [en] });
 	faker.seed(seed + 1);
@@ -318,32 +321,53 @@ export async function seedDemo(
 		try {
 			const outcome = faker.number.int(9);
 			v = await make(actor, input, outcome !== 0);
-			if (outcome >= 3)
-				v = await startReview(c, { actor: reviewer, claimId: v.id });
+			// What follows the submission happens later, on a clock of this claim's own
+			// (`clock` walks on with the next claims): the review starts 2-97 hours after
+			// it (every seventh a week later: a breach), the decision 2-49 hours after that,
+			// never after `end`. The waits come from the claim's index, not from faker, so
+			// the claims drawn stay the same.
+			const later = new SandboxClock(clock.now());
+			const wait = (hours: number) =>
+				later.setTo(
+					new Date(
+						Math.min(
+							later.now().getTime() + hours * 3_600_000,
+							end.getTime() - 3_600_000,
+						),
+					),
+				);
+			const l: AppContext = { ...ctx, clock: later };
+			if (outcome >= 3) {
+				wait(2 + ((i * 37) % 96) + (i % 7 === 0 ? 168 : 0));
+				v = await startReview(l, { actor: reviewer, claimId: v.id });
+				wait(2 + ((i * 53) % 48));
+			}
 			if (outcome === 4 || outcome === 5)
-				v = await requestInformation(c, {
+				v = await requestInformation(l, {
 					actor: reviewer,
 					claimId: v.id,
 					reasons: ["missing_products"],
 					comment: "The PoE does not name the claimed workload.",
 				});
-			if (outcome === 5)
-				v = await resubmitClaim(c, {
+			if (outcome === 5) {
+				wait(1 + (i % 30));
+				v = await resubmitClaim(l, {
 					actor,
 					claimId: v.id,
 					comment: "Updated PoE now lists the workload.",
 				});
+			}
 			if (outcome === 6 || outcome === 7)
-				v = await approveClaim(c, { actor: reviewer, claimId: v.id });
+				v = await approveClaim(l, { actor: reviewer, claimId: v.id });
 			if (outcome === 8)
-				v = await rejectClaim(c, {
+				v = await rejectClaim(l, {
 					actor: reviewer,
 					claimId: v.id,
 					reason: "insufficient_poe",
 					comment: "The PoE does not show work for this customer.",
 				});
 			if (outcome === 9)
-				v = await withdrawClaim(c, {
+				v = await withdrawClaim(l, {
 					actor,
 					claimId: v.id,
 					comment: "Entered by mistake.",

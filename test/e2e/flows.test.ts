@@ -753,4 +753,40 @@ describe("flows through the browser", () => {
 			);
 		}
 	});
+	it("R-TIME-2 the SLA report's date fields show the range in use: the last 90 days, then the one applied, then the default again", async () => {
+		const { context, page } = await e.signIn(RITA);
+		await page.goto("/review/sla");
+		const window = page.getByTestId("sla-window");
+		await window.waitFor(WAIT);
+		const from = page.getByLabel("From");
+		const to = page.getByLabel("To");
+		const report = (await (
+			await context.request.get("/api/v1/reports/sla")
+		).json()) as { from: string; to: string };
+		// Never an empty field while a range applies.
+		await expect
+			.poll(() => from.inputValue(), WAIT)
+			.toBe(report.from.slice(0, 10));
+		expect(await to.inputValue()).toBe(report.to.slice(0, 10));
+		expect(
+			await page.getByRole("button", { name: "Last 90 days" }).count(),
+		).toBe(0);
+
+		await from.fill("2026-10-01");
+		await page.getByRole("button", { name: "Apply" }).click();
+		await page.waitForURL(/from=2026-10-01/, WAIT);
+		await expect
+			.poll(() => window.textContent(), WAIT)
+			.toContain("Oct 1, 2026");
+		expect(new URL(page.url()).searchParams.get("to")).toBe(
+			report.to.slice(0, 10),
+		);
+
+		await page.getByRole("button", { name: "Last 90 days" }).click();
+		await expect.poll(() => page.url(), WAIT).not.toContain("from=");
+		await expect
+			.poll(() => from.inputValue(), WAIT)
+			.toBe(report.from.slice(0, 10));
+		await context.close();
+	});
 });

@@ -182,12 +182,11 @@ export function SlaPage() {
 	const [params, setParams] = useSearchParams();
 	const from = params.get("from") ?? "";
 	const to = params.get("to") ?? "";
-	const [draftFrom, setDraftFrom] = useState(from);
-	const [draftTo, setDraftTo] = useState(to);
-	const fromInvalid = draftFrom !== "" && !DATE.test(draftFrom);
-	const toInvalid = draftTo !== "" && !DATE.test(draftTo);
-	const orderInvalid =
-		!fromInvalid && !toInvalid && draftFrom && draftTo && draftFrom > draftTo;
+	// What the user typed; null until they type, when the fields show the range in the
+	// address or, without one, the report's default window (its UTC dates, as the server
+	// reads a date), so that they never show an empty "mm/dd/yyyy" for a range in use.
+	const [typedFrom, setDraftFrom] = useState<string | null>(null);
+	const [typedTo, setDraftTo] = useState<string | null>(null);
 
 	const report = useQuery({
 		queryKey: ["reports", "sla", { from, to }],
@@ -197,18 +196,27 @@ export function SlaPage() {
 			),
 		placeholderData: keepPreviousData,
 	});
+	const shown = from || to || report.isPlaceholderData ? null : report.data;
+	const draftFrom = typedFrom ?? (from || shown?.from.slice(0, 10) || "");
+	const draftTo = typedTo ?? (to || shown?.to.slice(0, 10) || "");
+	const fromInvalid = draftFrom !== "" && !DATE.test(draftFrom);
+	const toInvalid = draftTo !== "" && !DATE.test(draftTo);
+	const orderInvalid =
+		!fromInvalid && !toInvalid && draftFrom && draftTo && draftFrom > draftTo;
 
 	const apply = (e: FormEvent) => {
 		e.preventDefault();
 		if (fromInvalid || toInvalid || orderInvalid) return;
+		// The default window, untouched: nothing to apply.
+		if (typedFrom === null && typedTo === null) return;
 		const next = new URLSearchParams();
 		if (draftFrom) next.set("from", draftFrom);
 		if (draftTo) next.set("to", draftTo);
 		setParams(next, { replace: true });
 	};
 	const reset = () => {
-		setDraftFrom("");
-		setDraftTo("");
+		setDraftFrom(null);
+		setDraftTo(null);
 		setParams({}, { replace: true });
 	};
 

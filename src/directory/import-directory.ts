@@ -187,17 +187,33 @@ function validateShape(doc: unknown): ImportDocument {
 	return parsed.document;
 }
 
-/** The `validation_failed` error for a list of problems ("The import has N invalid rows; …"). */
+/**
+ * The `validation_failed` error for a list of problems: "The import has N invalid rows;
+ * nothing was loaded." A problem names a row when its path has one (`subscriptions[3]`)
+ * or it is a CSV line that could not be read; the others (an unknown section, a header's
+ * column, an empty file) are the file's and are counted apart ("… and 1 other problem"),
+ * not as rows.
+ */
 function validationFailed(errors: FieldProblem[]): DomainError {
-	const rows = new Set(
-		errors.map((error) => {
-			const row = /^[A-Za-z]+\[\d+\]/.exec(error.path)?.[0];
-			return (
-				row ?? (error.line !== undefined ? `line ${error.line}` : error.path)
-			);
-		}),
-	);
-	const n = Math.max(rows.size, 1);
+	const rows = new Set<string>();
+	let others = 0;
+	for (const error of errors) {
+		const row =
+			/^[A-Za-z]+\[\d+\]/.exec(error.path)?.[0] ??
+			(error.code === "invalid_csv" && error.line !== undefined
+				? `line ${error.line}`
+				: undefined);
+		if (row === undefined) others++;
+		else rows.add(row);
+	}
+	const count = (n: number, one: string, many: string) =>
+		`${n} ${n === 1 ? one : many}`;
+	const what =
+		rows.size === 0
+			? count(Math.max(others, 1), "problem", "problems")
+			: others === 0
+				? count(rows.size, "invalid row", "invalid rows")
+				: `${count(rows.size, "invalid row", "invalid rows")} and ${count(others, "other problem", "other problems")}`;
 	let shown = errors;
 	if (errors.length > MAX_IMPORT_ERRORS) {
 		shown = errors.slice(0, MAX_IMPORT_ERRORS - 1);
@@ -209,7 +225,7 @@ function validationFailed(errors: FieldProblem[]): DomainError {
 	}
 	return new DomainError(
 		"validation_failed",
-		`The import has ${n} invalid ${n === 1 ? "row" : "rows"}; nothing was loaded.`,
+		`The import has ${what}; nothing was loaded.`,
 		shown,
 	);
 }

@@ -384,6 +384,31 @@ describe("directory import", () => {
 		expect(Object.values(await rowCounts(db)).every((n) => n === 0)).toBe(true);
 	});
 
+	it("R-DIR-6 an unknown section is counted as a problem of the file, not as an invalid row", async () => {
+		const db = await freshDb();
+		const doc = {
+			...smallDocument(),
+			widgets: [{ id: 1 }],
+			subscriptions: [subscription(1, { channel: "retail" })],
+		};
+		const both = await rejection(importDirectory(db, doc));
+		expect(both.message).toBe(
+			"The import has 1 invalid row and 1 other problem; nothing was loaded.",
+		);
+		expect(both.errors.map((e) => e.code).sort()).toEqual([
+			"invalid_value",
+			"unrecognized_keys",
+		]);
+		expect(
+			both.errors.find((e) => e.code !== "invalid_value")?.message,
+		).toMatch(/unknown section "widgets"/);
+		const alone = await rejection(
+			importDirectory(db, { ...smallDocument(), widgets: [] }),
+		);
+		expect(alone.message).toBe("The import has 1 problem; nothing was loaded.");
+		expect(Object.values(await rowCounts(db)).every((n) => n === 0)).toBe(true);
+	});
+
 	it("R-DIR-6 a failure during the load rolls back every section already written", async () => {
 		const db = await freshDb();
 		const error = await importDirectory(db, smallDocument(), {

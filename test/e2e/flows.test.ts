@@ -789,4 +789,22 @@ describe("flows through the browser", () => {
 			.toBe(report.from.slice(0, 10));
 		await context.close();
 	});
+	it("the admin's dev mailbox opens a message from a click anywhere on its row, not only on the subject", async () => {
+		await e.work();
+		const { context, page } = await e.signIn("paula.platform@cpor.example");
+		await page.goto("/admin?tab=mailbox");
+		const row = page.getByTestId("mail-row").first();
+		await row.waitFor(WAIT);
+		const id = await row.getAttribute("data-mail-id");
+		// The row's recipient line, away from the subject's button.
+		await row.locator("td").first().locator("span").last().click();
+		const message = page.getByTestId("mail-message");
+		await message.getByRole("heading").first().waitFor(WAIT);
+		expect(
+			await page
+				.locator(`[data-mail-id="${id}"] button[aria-current="true"]`)
+				.count(),
+		).toBe(1);
+		await context.close();
+	});
 });

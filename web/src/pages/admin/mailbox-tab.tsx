@@ -88,6 +88,9 @@ const useStyles = makeStyles({
 		"@media (max-width: 1100px)": { gridTemplateColumns: "minmax(0, 1fr)" },
 	},
 	selected: { backgroundColor: tokens.colorBrandBackground2 },
+	// The table's rows highlight on hover: a click anywhere on one opens its message (the
+	// subject stays the button that keyboards and screen readers use).
+	row: { cursor: "pointer" },
 	subject: { textAlign: "start", overflowWrap: "anywhere" },
 	mono: {
 		fontFamily: tokens.fontFamilyMonospace,
@@ -241,8 +244,10 @@ export function MailboxTab() {
 												data-testid="mail-row"
 												data-mail-id={m.id}
 												className={mergeClasses(
+													styles.row,
 													openId === m.id && styles.selected,
 												)}
+												onClick={() => setOpenId(m.id)}
 											>
 												<TableCell>
 													<Link

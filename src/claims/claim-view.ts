@@ -79,6 +79,10 @@ export interface Association {
 	status: "pending_consent" | "active" | "declined";
 	approvedAt: string;
 	consentEndsAt: string;
+	/**
+	 * When the association became active: the consent window's end (R-TIME-6), also when
+	 * the timer ran later (after downtime); the history row says when that was. UTC ISO.
+	 */
 	activatedAt: string | null;
 	declinedAt: string | null;
 }

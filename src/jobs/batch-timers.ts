@@ -339,7 +339,8 @@ export async function activateAssociations(
 					association: {
 						...association,
 						status: "active",
-						activatedAt: now.toISOString(),
+						// Active from the window's end (R-TIME-6), however late this runs.
+						activatedAt: (row.consentEndsAt as Date).toISOString(),
 					},
 					eligibility,
 				},

@@ -7,7 +7,7 @@
  * - R-TIME-6: approved past the consent window with no opt-out → association active,
  *   then eligibility evaluated (R-ELG-1), exactly once.
  */
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { SYSTEM_ACTOR } from "../auth/actor.ts";
 import { performClaimAction } from "../claims/claim-action.ts";
 import type { Association, ClaimRow } from "../claims/claim-view.ts";
@@ -21,7 +21,6 @@ import type {
 } from "../domain/claim-validation.ts";
 import { evaluateEligibility } from "../domain/eligibility.ts";
 import { rejectionChanges } from "../review/reject-claim.ts";
-import { eq } from "drizzle-orm";
 
 /** R-TIME-4: rejects one claim whose partner-response deadline passed. Re-checks under the lock. */
 export async function expirePartnerResponse(
@@ -123,7 +122,9 @@ export async function activateAssociation(
 					association: {
 						...association,
 						status: "active",
-						activatedAt: scope.now.toISOString(),
+						// Active from the window's end (R-TIME-6), however late this runs:
+						// the "partner of record since" and the reports' date associated.
+						activatedAt: ends.toISOString(),
 					},
 					eligibility,
 				};

@@ -145,6 +145,10 @@ describe.each(DB_KINDS)("the batched sweeper on %s", (kind) => {
 		expect(wa.history).toHaveLength(1);
 		expect(wa.events).toHaveLength(2);
 		expect(wb).toEqual(wa);
-		expect(wb.row?.association).toMatchObject({ status: "active" });
+		// Active from the window's end, not from when the sweep ran (R-TIME-6).
+		expect(wb.row?.association).toMatchObject({
+			status: "active",
+			activatedAt: ends,
+		});
 	});
 });

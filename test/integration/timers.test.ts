@@ -4,10 +4,10 @@ import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
 	DB_KINDS,
-	type TestApp,
-	USERS,
 	m365ClaimBody,
 	startTestApp,
+	type TestApp,
+	USERS,
 } from "../support/test-app.ts";
 
 /** Creates, uploads, submits and starts review of an M365 claim on a workload; returns its id. */
@@ -120,6 +120,31 @@ describe.each(DB_KINDS)("timers driven by the sandbox clock on %s", (kind) => {
 			(await paula.post("/api/v1/admin/clock", { advanceBy: "PT1H" })).json()
 				.timers.activated,
 		).toBe(0);
+	});
+
+	it("R-TIME-6 an association whose timer runs late (after downtime) is active from the consent window's end", async () => {
+		const id = await underReview(ana, rita, "exchange-online");
+		const approved = (
+			await rita.post(`/api/v1/claims/${id}/approve`, {})
+		).json();
+		const ends = approved.deadlines.consentEndsAt as string;
+		// The timers first run two days and three hours after the window ended.
+		const late = new Date(new Date(ends).getTime() + 51 * 3_600_000);
+		const moved = await paula.post("/api/v1/admin/clock", {
+			to: late.toISOString(),
+		});
+		expect(moved.json().timers.activated).toBe(1);
+		const claim = (await ana.get(`/api/v1/claims/${id}`)).json();
+		expect(claim.association).toMatchObject({
+			status: "active",
+			activatedAt: ends,
+		});
+		// The history says when it was recorded.
+		const history = (await ana.get(`/api/v1/claims/${id}/history`)).json()
+			.items as { action: string; at: string }[];
+		expect(history.find((h) => h.action === "activate_association")?.at).toBe(
+			late.toISOString(),
+		);
 	});
 
 	it("R-TIME-9 the sandbox clock only moves forward and is for platform admins", async () => {

@@ -9,6 +9,8 @@ import { claimColumns, isoText } from "./claim-view.ts";
 import { postComment, recordHistory } from "./history.ts";
 import {
 	claimVisibilityColumns,
+	type EntryPage,
+	type EntryPageQuery,
 	readVisibleClaimEntries,
 } from "./list-claims.ts";
 
@@ -82,27 +84,50 @@ export function toCommentView(
 }
 
 /**
- * The thread, oldest first; partners never see internal notes (R-HIS-1). One named
- * statement: the claim's visibility columns and its comments. @throws `not_found`.
+ * A page of the thread, oldest first; partners never see internal notes (R-HIS-1). One
+ * named statement: the claim's visibility columns and the page's comments.
+ * @throws `not_found`; `validation_failed` (`invalid_cursor`) for a cursor this API did
+ * not issue.
  */
 export async function listComments(
 	ctx: AppContext,
-	opts: { actor: Actor; claimId: string },
-): Promise<CommentView[]> {
-	return readVisibleClaimEntries(runComments, ctx, opts.actor, opts.claimId);
+	opts: { actor: Actor; claimId: string } & EntryPageQuery,
+): Promise<EntryPage<CommentView>> {
+	const page = await readVisibleClaimEntries(
+		runComments,
+		ctx,
+		opts.actor,
+		opts.claimId,
+		opts,
+		(c) => c.seq,
+	);
+	return {
+		items: page.items.map(({ seq: _, ...comment }) => comment),
+		nextCursor: page.nextCursor,
+	};
 }
 
-/** The thread's statement (R-REV-3), built once and named ({@link preparedOnce}). */
+/**
+ * The thread's statement (R-REV-3), built once and named ({@link preparedOnce}). Each
+ * comment carries its place in the thread (`seq`, the cursor's position), which the
+ * answer leaves out.
+ */
 const runComments = preparedOnce("cpor_claim_comments", (db, name) =>
 	db
 		.select({
 			...claimVisibilityColumns,
-			items: sql<CommentView[]>`coalesce((select json_agg(json_build_object(
+			items: sql<
+				(CommentView & { seq: number })[]
+			>`coalesce((select json_agg(json_build_object(
 					'id', c.id, 'authorName', c.author_name, 'authorRole', c.author_role,
-					'kind', c.kind, 'body', c.body, 'createdAt', ${isoText(sql`c.created_at`)})
+					'kind', c.kind, 'body', c.body, 'createdAt', ${isoText(sql`c.created_at`)},
+					'seq', c.seq)
 					order by c.seq)
-				from claim_comments c
-				where c.claim_id = "claims"."id" and (not c.internal or ${sql.placeholder("internal")})), '[]'::json)`,
+				from (select * from claim_comments c
+					where c.claim_id = "claims"."id" and (not c.internal or ${sql.placeholder("internal")})
+						and c.seq > ${sql.placeholder("after")}
+					order by c.seq
+					limit ${sql.placeholder("take")}) c), '[]'::json)`,
 		})
 		.from(claims)
 		.where(eq(claims.id, sql.placeholder("id")))

@@ -20,7 +20,7 @@ import { NAMED_READ_MARKER } from "../db/pglite-statements.ts";
 import { preparedOnce } from "../db/prepared.ts";
 import { claimSearch, claims, REVIEW_QUEUE_PREDICATE } from "../db/schema.ts";
 import { CLAIM_STATUSES, type ClaimStatus } from "../domain/claim-lifecycle.ts";
-import { decodeCursor, encodeCursor } from "../domain/cursor.ts";
+import { decodeCursor, encodeCursor, stringsOf } from "../domain/cursor.ts";
 import { REVIEWER_SLA_OF_STATUS } from "../domain/deadlines.ts";
 import { notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
@@ -609,16 +609,18 @@ export interface HistoryEntry {
 }
 
 /**
- * The claim's history, oldest first; internal entries only for reviewers (R-HIS-1).
- * One named statement: the claim's visibility columns and its entries (see
- * {@link readVisibleClaimEntries}). @throws `not_found`.
+ * A page of the claim's history, oldest first; internal entries only for reviewers
+ * (R-HIS-1). One named statement: the claim's visibility columns and the page's entries
+ * (see {@link readVisibleClaimEntries}). @throws `not_found`; `validation_failed`
+ * (`invalid_cursor`) for a cursor this API did not issue.
  */
 export async function getHistory(
 	ctx: AppContext,
 	actor: Actor,
 	id: string,
-): Promise<HistoryEntry[]> {
-	return readVisibleClaimEntries(runHistory, ctx, actor, id);
+	page: EntryPageQuery = {},
+): Promise<EntryPage<HistoryEntry>> {
+	return readVisibleClaimEntries(runHistory, ctx, actor, id, page, (e) => e.id);
 }
 
 /** The columns {@link canSeeClaim} reads, for statements that check visibility only. */
@@ -634,24 +636,68 @@ export type VisibleClaimEntries<T> = Pick<
 	"partnerOrganizationId" | "tenantId" | "status"
 > & { items: T[] };
 
+/** `?limit` (1-200, default {@link ENTRY_PAGE_SIZE}) and `?cursor` of a claim's entries. */
+export interface EntryPageQuery {
+	limit?: number | undefined;
+	cursor?: string | undefined;
+}
+
+/** A page of a claim's entries (API.md: `{ items, nextCursor }`; null on the last page). */
+export interface EntryPage<T> {
+	items: T[];
+	nextCursor: string | null;
+}
+
+/** The entries of a claim per page when `?limit` is not given (API.md's example). */
+export const ENTRY_PAGE_SIZE = 50;
+
 /**
- * Runs a statement of {@link VisibleClaimEntries} for claim `id` (`internal`: whether
- * internal entries are read, for reviewers only) and returns the entries when `actor`
- * may see the claim. One round trip, where reading the claim row first took two.
- * @throws `not_found` (missing or invisible).
+ * Runs a statement of {@link VisibleClaimEntries} for claim `id` and returns a page of
+ * the entries when `actor` may see the claim. The statement reads the entries whose
+ * position (`positionOf`: the history's id, the thread's sequence) is after `after`, in
+ * that order, at most `take` of them, and whether internal ones (`internal`: reviewers
+ * only). It is asked for one more than the page, to tell whether a next page exists;
+ * the cursor is the page's last position. One round trip, where reading the claim row
+ * first took two.
+ * @throws `not_found` (missing or invisible); `validation_failed` (`invalid_cursor`).
  */
 export async function readVisibleClaimEntries<T>(
 	run: (
 		q: Queryable,
-		params: { id: string; internal: boolean },
+		params: { id: string; internal: boolean; after: number; take: number },
 	) => Promise<VisibleClaimEntries<T>[]>,
 	ctx: AppContext,
 	actor: Actor,
 	id: string,
-): Promise<T[]> {
-	const [row] = await run(ctx.db, { id, internal: actor.kind === "reviewer" });
+	page: EntryPageQuery,
+	positionOf: (entry: T) => number,
+): Promise<EntryPage<T>> {
+	const limit = page.limit ?? ENTRY_PAGE_SIZE;
+	const after =
+		page.cursor === undefined
+			? 0
+			: Number(decodeCursor(page.cursor, positionCursor)[0]);
+	const [row] = await run(ctx.db, {
+		id,
+		internal: actor.kind === "reviewer",
+		after,
+		take: limit + 1,
+	});
 	if (!row || !canSeeClaim(actor, row)) throw notFound();
-	return row.items;
+	const items = row.items.slice(0, limit);
+	const last = items.at(-1);
+	return {
+		items,
+		nextCursor:
+			row.items.length > limit && last !== undefined
+				? encodeCursor([String(positionOf(last))])
+				: null,
+	};
+}
+
+/** An `accept` of {@link decodeCursor}: one position, a whole number as text. */
+function positionCursor(position: unknown): position is [string] {
+	return stringsOf(1)(position) && /^\d{1,15}$/.test(position[0] as string);
 }
 
 /** The history statement (R-HIS-1), built once and named ({@link preparedOnce}). */
@@ -663,8 +709,11 @@ const runHistory = preparedOnce("cpor_claim_history", (db, name) =>
 					'id', h.id, 'at', ${isoText(sql`h.at`)}, 'actorName', h.actor_name,
 					'actorRole', h.actor_role, 'action', h.action, 'before', h.before,
 					'after', h.after) order by h.id)
-				from claim_history h
-				where h.claim_id = "claims"."id" and (not h.internal or ${sql.placeholder("internal")})), '[]'::json)`,
+				from (select * from claim_history h
+					where h.claim_id = "claims"."id" and (not h.internal or ${sql.placeholder("internal")})
+						and h.id > ${sql.placeholder("after")}
+					order by h.id
+					limit ${sql.placeholder("take")}) h), '[]'::json)`,
 		})
 		.from(claims)
 		.where(eq(claims.id, sql.placeholder("id")))

@@ -578,18 +578,18 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 					listComments(t.ctx, { actor: reviewer, claimId: id }),
 				).rejects.toMatchObject({ code: "not_found" });
 			} else {
-				expect(await getHistory(t.ctx, reviewer, id)).toStrictEqual(
+				expect((await getHistory(t.ctx, reviewer, id)).items).toStrictEqual(
 					historyView(true),
 				);
 				expect(
-					await listComments(t.ctx, { actor: reviewer, claimId: id }),
+					(await listComments(t.ctx, { actor: reviewer, claimId: id })).items,
 				).toStrictEqual(commentsView(true));
 			}
-			expect(await getHistory(t.ctx, partner, id)).toStrictEqual(
+			expect((await getHistory(t.ctx, partner, id)).items).toStrictEqual(
 				historyView(false),
 			);
 			expect(
-				await listComments(t.ctx, { actor: partner, claimId: id }),
+				(await listComments(t.ctx, { actor: partner, claimId: id })).items,
 			).toStrictEqual(commentsView(false));
 			// The customer: past draft, what the partner sees.
 			const customer: Actor = {
@@ -604,11 +604,11 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 					code: "not_found",
 				});
 			else {
-				expect(await getHistory(t.ctx, customer, id)).toStrictEqual(
+				expect((await getHistory(t.ctx, customer, id)).items).toStrictEqual(
 					historyView(false),
 				);
 				expect(
-					await listComments(t.ctx, { actor: customer, claimId: id }),
+					(await listComments(t.ctx, { actor: customer, claimId: id })).items,
 				).toStrictEqual(commentsView(false));
 			}
 			// Another organization's partner: as if the claim did not exist.

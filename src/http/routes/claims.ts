@@ -51,6 +51,11 @@ import { abandonedSignal } from "../abandoned.ts";
 import { authorize } from "../auth-hooks.ts";
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
+/** `?limit&cursor` of a claim's comments and history (API.md: lists are cursor-paginated). */
+const entryPageQuery = z.object({
+	limit: z.coerce.number().int().min(1).max(200).optional(),
+	cursor: z.string().max(200).optional(),
+});
 const ifMatchHeaders = z
 	.object({ "if-match": z.string().max(100).optional() })
 	.passthrough();
@@ -310,15 +315,19 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			{
 				schema: {
 					tags: ["comments"],
-					summary: "The comment thread (R-REV-3)",
+					summary:
+						"The comment thread (R-REV-3), oldest first, a page at a time (limit 1-200, default 50)",
 					params: idParams,
+					querystring: entryPageQuery,
 				},
 			},
 			async (req) => {
 				const actor = authorize(req, "viewClaims");
-				return {
-					items: await listComments(ctx, { actor, claimId: req.params.id }),
-				};
+				return listComments(ctx, {
+					actor,
+					claimId: req.params.id,
+					...req.query,
+				});
 			},
 		);
 
@@ -349,13 +358,15 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			{
 				schema: {
 					tags: ["claims"],
-					summary: "The history (R-HIS-1)",
+					summary:
+						"The history (R-HIS-1), oldest first, a page at a time (limit 1-200, default 50)",
 					params: idParams,
+					querystring: entryPageQuery,
 				},
 			},
 			async (req) => {
 				const actor = authorize(req, "viewClaims");
-				return { items: await getHistory(ctx, actor, req.params.id) };
+				return getHistory(ctx, actor, req.params.id, req.query);
 			},
 		);
 

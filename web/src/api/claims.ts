@@ -9,7 +9,7 @@ import {
 	useQuery,
 	useQueryClient,
 } from "@tanstack/react-query";
-import { api } from "./client.ts";
+import { api, everyPage } from "./client.ts";
 import { PREFETCHED_FRESH_MS, queryClient } from "./query-client.ts";
 import { whenSignedIn } from "./session.ts";
 import type { Claim, Comment, HistoryEntry, Page, QueueItem } from "./types.ts";
@@ -63,8 +63,8 @@ const claimQuery = (id: string) =>
 const commentsQuery = (id: string) =>
 	queryOptions({
 		queryKey: claimKeys.comments(id),
-		queryFn: async () =>
-			(await api<{ items: Comment[] }>(`/claims/${id}/comments`)).items,
+		queryFn: ({ signal }) =>
+			everyPage<Comment>(`/claims/${id}/comments`, { signal }),
 		staleTime: PREFETCHED_FRESH_MS,
 	});
 
@@ -72,8 +72,8 @@ const commentsQuery = (id: string) =>
 const historyQuery = (id: string) =>
 	queryOptions({
 		queryKey: claimKeys.history(id),
-		queryFn: async () =>
-			(await api<{ items: HistoryEntry[] }>(`/claims/${id}/history`)).items,
+		queryFn: ({ signal }) =>
+			everyPage<HistoryEntry>(`/claims/${id}/history`, { signal }),
 		staleTime: PREFETCHED_FRESH_MS,
 	});
 

@@ -87,6 +87,30 @@ export async function api<T = unknown>(
 }
 
 /**
+ * Every item of a list that is bounded by one claim or one tenant (a claim's comments and
+ * history): follows `nextCursor` from page to page, 200 items a page (the API's most), and
+ * resolves with the items in order. Throws ApiError as {@link api}.
+ */
+export async function everyPage<T>(
+	path: string,
+	opts: Pick<ApiOptions, "signal"> = {},
+): Promise<T[]> {
+	const items: T[] = [];
+	let cursor: string | null = null;
+	do {
+		const q = new URLSearchParams({ limit: "200" });
+		if (cursor) q.set("cursor", cursor);
+		const page: { items: T[]; nextCursor?: string | null } = await api(
+			`${path}${path.includes("?") ? "&" : "?"}${q}`,
+			opts,
+		);
+		items.push(...page.items);
+		cursor = page.nextCursor ?? null;
+	} while (cursor);
+	return items;
+}
+
+/**
  * Uploads a file with progress (XMLHttpRequest: fetch has no upload progress).
  * `onProgress` gets 0..1. Resolves with the JSON answer; rejects with ApiError.
  */

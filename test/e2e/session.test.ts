@@ -115,4 +115,44 @@ describe("a session that ends while the app is open", () => {
 		expect(await page.getByTestId("session-ended").count()).toBe(0);
 		await context.close();
 	});
+	it("a sign-in link whose next address leaves the app goes to the user's home page instead, and one inside the app is kept", async () => {
+		for (const next of [
+			"//example.com/claims",
+			"https://example.com/",
+			"/\\example.com",
+			"javascript:alert(1)",
+			"/login?next=/claims",
+		]) {
+			const context = await e.browser.newContext({ baseURL: e.baseUrl });
+			const page = await context.newPage();
+			const errors: string[] = [];
+			page.on("pageerror", (err) => errors.push(err.message));
+			await page.goto(`/login?next=${encodeURIComponent(next)}`);
+			await page.getByLabel(/email/i).fill(ANA);
+			await page.getByLabel(/password/i).fill(E2E_PASSWORD);
+			await page.getByRole("button", { name: /sign in/i }).click();
+			await page.getByTestId("signed-in-user").waitFor(WAIT);
+			expect(new URL(page.url()).origin, next).toBe(e.baseUrl);
+			// Home: the app's root, which shows a partner the claims ("Customer associations").
+			expect(new URL(page.url()).pathname, next).toMatch(/^\/(claims)?$/);
+			await page
+				.getByRole("heading", {
+					level: 1,
+					name: "Customer associations",
+					exact: true,
+				})
+				.waitFor(WAIT);
+			expect(errors, next).toEqual([]);
+			// Coming back to the sign-in page with the link while signed in: the same.
+			await page.goto(`/login?next=${encodeURIComponent(next)}`);
+			await page.waitForURL((u) => u.pathname === "/claims", WAIT);
+			await context.close();
+		}
+		const { context, page } = await e.signIn(ANA);
+		await page.goto(
+			`/login?next=${encodeURIComponent("/insights?tab=usage#top")}`,
+		);
+		await page.waitForURL("**/insights?tab=usage#top", WAIT);
+		await context.close();
+	});
 });

@@ -28,3 +28,22 @@ export function routerAddress(): string | null {
 		pending && !pending.pathname.startsWith("/login") ? pending : location;
 	return at.pathname + at.search;
 }
+
+/**
+ * The page of a `?next=` address to go to after signing in: a path of this app (with its
+ * query and fragment), else null. Anything that would leave the app, `//host/…`,
+ * `https://…`, `/\host`, `javascript:`, or is not a path, is refused, so that a crafted
+ * sign-in link can neither send the user elsewhere nor break the page.
+ */
+export function returnPath(next: string | null): string | null {
+	if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\"))
+		return null;
+	try {
+		const url = new URL(next, window.location.origin);
+		if (url.origin !== window.location.origin) return null;
+		if (url.pathname.startsWith("/login")) return null;
+		return url.pathname + url.search + url.hash;
+	} catch {
+		return null;
+	}
+}

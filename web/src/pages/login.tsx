@@ -18,6 +18,7 @@ import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { sessionEnded, useLogin, useMe } from "../api/session.ts";
+import { returnPath } from "../router-address.ts";
 import { homeFor, LanguageSwitch } from "../shell.tsx";
 
 const useStyles = makeStyles({
@@ -57,10 +58,16 @@ export function LoginPage() {
 		document.title = `${t("signIn")} · CPOR`;
 	}, [t]);
 	if (me.data)
-		return <Navigate to={params.get("next") || homeFor(me.data)} replace />;
+		return (
+			<Navigate
+				to={returnPath(params.get("next")) ?? homeFor(me.data)}
+				replace
+			/>
+		);
 	const onSubmit = form.handleSubmit((values) =>
 		login.mutate(values, {
-			onSuccess: () => navigate(params.get("next") || "/", { replace: true }),
+			onSuccess: () =>
+				navigate(returnPath(params.get("next")) ?? "/", { replace: true }),
 		}),
 	);
 	return (

@@ -57,22 +57,27 @@ export function renderConsentPage(
 	const ends = f?.consentEndsAt
 		? formatInstant(f.consentEndsAt, opts.locale, opts.timeZone)
 		: "";
-	const factsBlock: Block[] = f
-		? [
-				{
-					kind: "facts",
-					rows: [
-						[t.label.partner, f.partnerName],
-						[t.label.customer, f.customerName],
-						[t.label.products, f.products.join(", ")],
-						[t.label.dataShared, t.dataSharedShort],
-						...(ends
-							? ([[t.label.consentEnds, ends]] as [string, string][])
-							: []),
-					],
-				},
-			]
-		: [];
+	// After an opt-out the partner sees nothing and the window no longer matters: those
+	// two rows are left out.
+	const factsBlock = (optedOut = false): Block[] =>
+		f
+			? [
+					{
+						kind: "facts",
+						rows: [
+							[t.label.partner, f.partnerName],
+							[t.label.customer, f.customerName],
+							[t.label.products, f.products.join(", ")],
+							...(optedOut
+								? []
+								: ([
+										[t.label.dataShared, t.dataSharedShort],
+										...(ends ? [[t.label.consentEnds, ends]] : []),
+									] as [string, string][])),
+						],
+					},
+				]
+			: [];
 	let title: string;
 	let blocks: Block[];
 	let form = "";
@@ -84,7 +89,7 @@ export function renderConsentPage(
 					kind: "p",
 					text: p.intro(f?.partnerName ?? "", f?.customerName ?? ""),
 				},
-				...factsBlock,
+				...factsBlock(),
 				...(f
 					? [{ kind: "p", text: t.consentNotice.data(f.partnerName) } as Block]
 					: []),
@@ -97,7 +102,7 @@ export function renderConsentPage(
 			title = kind === "done" ? p.doneTitle : p.alreadyTitle;
 			blocks = [
 				{ kind: "p", text: p.doneBody(f?.partnerName ?? "") },
-				...factsBlock,
+				...factsBlock(true),
 			];
 			break;
 		case "invalid":
@@ -111,7 +116,7 @@ export function renderConsentPage(
 			title = p.expiredTitle;
 			blocks = [
 				{ kind: "p", text: p.expiredBody(ends || "—") },
-				...factsBlock,
+				...factsBlock(),
 				{ kind: "note", text: p.signInHint },
 			];
 			break;
@@ -119,7 +124,7 @@ export function renderConsentPage(
 			title = p.closedTitle;
 			blocks = [
 				{ kind: "p", text: p.closedBody },
-				...factsBlock,
+				...factsBlock(),
 				{ kind: "note", text: p.signInHint },
 			];
 			break;

@@ -171,7 +171,7 @@ const en: Texts = {
 			`You do not need to do anything if you agree. If you do not want ${partner} to be your partner of record for these products, opt out before ${ends}:`,
 		button: "Opt out",
 		note: (ends) =>
-			`This link can only be used to opt out of this association, and only until ${ends}. A customer admin can also opt out in CPOR under Customer associations.`,
+			`This link can only be used to opt out of this association, and only until ${ends}. A customer admin can also opt out in CPOR under Partner associations.`,
 	},
 	rejected: {
 		subject: (c) => `Claim rejected: ${c}`,
@@ -301,7 +301,7 @@ const nl: Texts = {
 			`Gaat u akkoord, dan hoeft u niets te doen. Wilt u niet dat ${partner} uw partner of record voor deze producten wordt, meld u dan af vóór ${ends}:`,
 		button: "Afmelden",
 		note: (ends) =>
-			`Deze link kan alleen worden gebruikt om u voor deze koppeling af te melden, en alleen tot ${ends}. Een klantbeheerder kan zich ook afmelden in CPOR onder Klantkoppelingen.`,
+			`Deze link kan alleen worden gebruikt om u voor deze koppeling af te melden, en alleen tot ${ends}. Een klantbeheerder kan zich ook afmelden in CPOR onder Partnerkoppelingen.`,
 	},
 	rejected: {
 		subject: (c) => `Claim afgewezen: ${c}`,
@@ -431,7 +431,7 @@ const sv: Texts = {
 			`Om ni godkänner behöver ni inte göra något. Om ni inte vill att ${partner} ska vara er partner of record för dessa produkter, avanmäl er före ${ends}:`,
 		button: "Avanmäl",
 		note: (ends) =>
-			`Länken kan bara användas för att avanmäla sig från den här kopplingen, och bara till ${ends}. En kundadministratör kan också avanmäla sig i CPOR under Kundkopplingar.`,
+			`Länken kan bara användas för att avanmäla sig från den här kopplingen, och bara till ${ends}. En kundadministratör kan också avanmäla sig i CPOR under Partnerassociationer.`,
 	},
 	rejected: {
 		subject: (c) => `Anspråk avslaget: ${c}`,
@@ -560,7 +560,7 @@ const de: Texts = {
 			`Wenn Sie einverstanden sind, müssen Sie nichts tun. Wenn ${partner} nicht Ihr Partner of Record für diese Produkte werden soll, melden Sie sich bis ${ends} ab:`,
 		button: "Abmelden",
 		note: (ends) =>
-			`Dieser Link kann nur zur Abmeldung von dieser Zuordnung verwendet werden, und nur bis ${ends}. Kundenadministratoren können sich auch in CPOR unter „Kundenzuordnungen“ abmelden.`,
+			`Dieser Link kann nur zur Abmeldung von dieser Zuordnung verwendet werden, und nur bis ${ends}. Kundenadministratoren können sich auch in CPOR unter „Partnerzuordnungen“ abmelden.`,
 	},
 	rejected: {
 		subject: (c) => `Antrag abgelehnt: ${c}`,

@@ -807,4 +807,32 @@ describe("flows through the browser", () => {
 		).toBe(1);
 		await context.close();
 	});
+	it("R-CON-2 a customer admin who opts out is told the partner sees nothing, and the dialog says the partner could still dispute", async () => {
+		const { context, page } = await e.signIn("carl.customer@contoso.example");
+		await page.goto("/customer");
+		const open = page
+			.getByTestId("association-row")
+			.filter({ has: page.getByRole("button", { name: "Opt out" }) })
+			.first();
+		await open.waitFor(WAIT);
+		const claimId = await open.getAttribute("data-claim-id");
+		expect(await open.getByTestId("data-shared").textContent()).toContain(
+			"Usage and seat data of",
+		);
+		await open.getByRole("button", { name: "Opt out" }).click();
+		const dialog = page.getByRole("alertdialog").or(page.getByRole("dialog"));
+		await dialog.waitFor(WAIT);
+		expect(await dialog.textContent()).toContain(
+			"or dispute the rejection for a reviewer to decide",
+		);
+		await dialog.getByRole("button", { name: "Opt out" }).click();
+		await dialog.waitFor({ ...WAIT, state: "detached" });
+		const declined = page.locator(
+			`[data-testid="association-row"][data-claim-id="${claimId}"]`,
+		);
+		await expect
+			.poll(() => declined.getByTestId("data-shared").textContent(), WAIT)
+			.toBe("Nothing: you opted out.");
+		await context.close();
+	});
 });

@@ -196,6 +196,9 @@ async function optOutFlow(
 	const done = await form(t, token);
 	expect(done.statusCode, done.body).toBe(200);
 	expect(done.body).toContain("You have opted out");
+	// What the partner would have seen, and until when, no longer apply.
+	expect(done.body).not.toContain("Data the partner will see");
+	expect(done.body).not.toContain("Opt-out possible until");
 	const after = (await ana.get(`/api/v1/claims/${claim.id}`)).json();
 	expect(after.status).toBe("rejected");
 	expect(after.rejection.reason).toBe("customer_declined");
@@ -230,6 +233,7 @@ async function optOutFlow(
 	const again = await form(t, token);
 	expect(again.statusCode).toBe(200);
 	expect(again.body).toContain("You have already opted out");
+	expect(again.body).not.toContain("Data the partner will see");
 	expect((await ana.get(`/api/v1/claims/${claim.id}`)).json().version).toBe(
 		after.version,
 	);

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { TEXTS } from "../../src/notifications/texts.ts";
 
 const LOCALES = path.resolve("web/src/i18n/locales");
 
@@ -56,5 +57,12 @@ describe("web app translations", () => {
 				const empty = [...other].filter(([, v]) => v.trim() === "");
 				expect(empty, `${lng}/${ns}`).toEqual([]);
 			}
+		});
+	for (const lng of languages)
+		it(`R-CON-1 ${lng}: the consent notice names the customer's page as the web app's menu does`, () => {
+			const menu = load(lng, "common").get("nav.customer") as string;
+			expect(menu.length).toBeGreaterThan(3);
+			const texts = TEXTS[lng as keyof typeof TEXTS];
+			expect(texts.consentNotice.note("1 Dec")).toContain(menu);
 		});
 });

@@ -280,7 +280,9 @@ function AssociationCard({
 				</dd>
 				<dt className={styles.term}>{t("dataShared")}</dt>
 				<dd className={styles.definition} data-testid="data-shared">
-					{t("dataSharedText", { products: productNames })}
+					{state === "declined"
+						? t("dataSharedNone")
+						: t("dataSharedText", { products: productNames })}
 				</dd>
 				<dt className={styles.term}>{t("claimStatus")}</dt>
 				<dd className={styles.definition}>

@@ -835,4 +835,31 @@ describe("flows through the browser", () => {
 			.toBe("Nothing: you opted out.");
 		await context.close();
 	});
+	it("a claim page's dialogs give the keyboard focus back to the button that opened them when closed with Esc or Cancel", async () => {
+		const draft = await e.ctx.db.query.claims.findFirst({
+			where: (c, { and, eq }) =>
+				and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, "draft")),
+		});
+		if (!draft) throw new Error("no Fabrikam draft in the demo");
+		const { context, page } = await e.signIn(ANA);
+		await page.goto(`/claims/${draft.id}`);
+		const focused = () =>
+			page.evaluate(() => document.activeElement?.textContent ?? "");
+		for (const [name, close] of [
+			["Edit", "Escape"],
+			["Delete draft", "Cancel"],
+		] as const) {
+			const button = page.getByRole("button", { name, exact: true });
+			await button.waitFor(WAIT);
+			await button.focus();
+			await page.keyboard.press("Enter");
+			const dialog = page.getByRole("dialog").or(page.getByRole("alertdialog"));
+			await dialog.waitFor(WAIT);
+			if (close === "Escape") await page.keyboard.press("Escape");
+			else await dialog.getByRole("button", { name: "Cancel" }).click();
+			await dialog.waitFor({ ...WAIT, state: "detached" });
+			await expect.poll(focused, WAIT).toBe(name);
+		}
+		await context.close();
+	});
 });

@@ -38,6 +38,7 @@ import {
 } from "../../../api/claims.ts";
 import { ApiError } from "../../../api/client.ts";
 import type { Claim, Me } from "../../../api/types.ts";
+import { useReturnFocus } from "../../../components/return-focus.ts";
 import { formatDateTime } from "../../../format.ts";
 import { EditClaimDialog } from "./edit-dialog.tsx";
 import { ActionError } from "./errors.tsx";
@@ -187,7 +188,9 @@ export function ClaimActions({
 		)
 			void invalidate(claim.id);
 	};
+	const rememberOpener = useReturnFocus(dialog !== null);
 	const open = (name: DialogName) => {
+		rememberOpener();
 		setText("");
 		for (const m of [resubmit, withdraw, dispute, remove]) m.reset();
 		setDialog(name);

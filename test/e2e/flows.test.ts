@@ -862,4 +862,31 @@ describe("flows through the browser", () => {
 		}
 		await context.close();
 	});
+	it("R-HIS-1 the history shows a deadline once, not again as the association's, rejection's or request's copy of it", async () => {
+		const { context, page } = await e.signIn(ANA);
+		const cases = [
+			["approved", "approve", "Consent window ends"],
+			[
+				"partner_action_required",
+				"request_information",
+				"Partner response due",
+			],
+		] as const;
+		for (const [status, action, label] of cases) {
+			const claim = await e.ctx.db.query.claims.findFirst({
+				where: (c, { and, eq }) =>
+					and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, status)),
+			});
+			if (!claim) throw new Error(`no Fabrikam ${status} claim in the demo`);
+			await page.goto(`/claims/${claim.id}`);
+			const entry = page
+				.locator(`[data-testid="history-entry"][data-action="${action}"]`)
+				.first();
+			await entry.waitFor(WAIT);
+			const text = (await entry.textContent()) ?? "";
+			expect(text.split(label).length - 1, `${action}: ${text}`).toBe(1);
+			expect(text).not.toContain("Respond by");
+		}
+		await context.close();
+	});
 });

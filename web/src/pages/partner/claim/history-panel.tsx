@@ -75,6 +75,13 @@ const SKIP = new Set([
 
 type Row = { path: string; before: unknown; after: unknown };
 
+/** Fields that repeat a deadline (R-TIME-9), by the deadline's path. */
+const COPIED_DEADLINES: Record<string, string> = {
+	"association.consentEndsAt": "deadlines.consentEndsAt",
+	"rejection.disputeUntil": "deadlines.disputeUntil",
+	"informationRequest.respondBy": "deadlines.partnerResponseDue",
+};
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
 	return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -129,8 +136,21 @@ export function changedRows(entry: HistoryEntry): Row[] {
 		}
 		rows.push({ path, before: b, after: a });
 	}
+	// A copy of a deadline elsewhere in the claim (the association's window end, the
+	// rejection's dispute limit, the request's answer date) is shown once, as the deadline.
+	const shown = rows.filter((row) => {
+		const original = COPIED_DEADLINES[row.path];
+		if (!original) return true;
+		const twin = rows.find((r) => r.path === original);
+		return !(
+			twin &&
+			JSON.stringify(twin.before ?? null) ===
+				JSON.stringify(row.before ?? null) &&
+			JSON.stringify(twin.after ?? null) === JSON.stringify(row.after ?? null)
+		);
+	});
 	// The status first: it is what a reader looks for.
-	return rows.sort(
+	return shown.sort(
 		(x, y) => Number(y.path === "status") - Number(x.path === "status"),
 	);
 }

@@ -889,4 +889,26 @@ describe("flows through the browser", () => {
 		}
 		await context.close();
 	});
+	it("R-ROL-1 R-ROL-2 R-ROL-3 a partner who opens a reviewer's or a customer admin's page is told whom it is for, and taken to their own start page", async () => {
+		const { context, page } = await e.signIn(BEA);
+		const refused: string[] = [];
+		page.on("response", (r) => {
+			if (r.status() === 403) refused.push(new URL(r.url()).pathname);
+		});
+		for (const [path, text] of [
+			["/customer", "This page is for customer admins."],
+			["/review/sla", "This page is for reviewers."],
+			["/review", "This page is for reviewers."],
+		] as const) {
+			await page.goto(path);
+			await page.getByRole("heading", { name: text }).waitFor(WAIT);
+			expect(
+				await page.getByRole("button", { name: /retry|try again/i }).count(),
+			).toBe(0);
+		}
+		expect(refused.filter((p) => p !== "/api/v1/review-queue")).toEqual([]);
+		await page.getByRole("link", { name: "Go to your start page" }).click();
+		await page.waitForURL((u) => u.pathname === "/claims", WAIT);
+		await context.close();
+	});
 });

@@ -1,30 +1,57 @@
 /** The reviewer workbench's routes; pages load on demand. */
+import type { ComponentType } from "react";
 import type { RouteObject } from "react-router";
 import { prefetchClaim } from "../../api/claims.ts";
+import { ForKind } from "../../components/for-kinds.tsx";
+
+/** A reviewer's page; anyone else is told whom it is for (ForKind). */
+function forReviewers(Page: ComponentType, title: string): ComponentType {
+	return function ReviewerPage() {
+		return (
+			<ForKind kind="reviewer" title={title}>
+				<Page />
+			</ForKind>
+		);
+	};
+}
 
 export const reviewRoutes: RouteObject[] = [
 	{
 		path: "review",
 		lazy: async () => {
 			const { QueuePage, prefetchQueue } = await import("./queue-page.tsx");
-			return { Component: QueuePage, loader: prefetchQueue };
+			return {
+				Component: forReviewers(QueuePage, "nav.queue"),
+				loader: prefetchQueue,
+			};
 		},
 	},
 	{
 		path: "review/claims/:id",
 		loader: prefetchClaim,
 		lazy: async () => ({
-			Component: (await import("./review-claim-page.tsx")).ReviewClaimPage,
+			Component: forReviewers(
+				(await import("./review-claim-page.tsx")).ReviewClaimPage,
+				"nav.queue",
+			),
 		}),
 	},
 	{
 		path: "review/arbitration/:id",
 		lazy: async () => ({
-			Component: (await import("./arbitration-page.tsx")).ArbitrationPage,
+			Component: forReviewers(
+				(await import("./arbitration-page.tsx")).ArbitrationPage,
+				"nav.queue",
+			),
 		}),
 	},
 	{
 		path: "review/sla",
-		lazy: async () => ({ Component: (await import("./sla-page.tsx")).SlaPage }),
+		lazy: async () => ({
+			Component: forReviewers(
+				(await import("./sla-page.tsx")).SlaPage,
+				"nav.sla",
+			),
+		}),
 	},
 ];

@@ -1,0 +1,57 @@
+/**
+ * A page for some kinds of user only (reviewers, customer admins): anyone else who opens
+ * its address gets a page that says whom it is for, with a link to their own start page,
+ * instead of the page's filters over an error that a retry cannot mend. The server
+ * refuses them anyway (403); this only says so before asking.
+ */
+import { Button } from "@fluentui/react-components";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { useMe } from "../api/session.ts";
+import type { Me } from "../api/types.ts";
+import { homeFor } from "../shell.tsx";
+import { Page } from "./page.tsx";
+import { EmptyState } from "./states.tsx";
+
+/** The kinds of user a page can be for. */
+export type PageKind = Extract<Me["kind"], "reviewer" | "customer">;
+
+/**
+ * Renders `children` when the signed-in user is of `kind` (or not known yet: the shell
+ * deals with signing in); otherwise a page titled `title` (a key of `common`) that says
+ * it is for that kind of user.
+ */
+export function ForKind({
+	kind,
+	title,
+	children,
+}: {
+	kind: PageKind;
+	title: string;
+	children: ReactNode;
+}) {
+	const { t } = useTranslation();
+	const me = useMe();
+	const navigate = useNavigate();
+	if (!me.data || me.data.kind === kind) return children;
+	const home = homeFor(me.data);
+	return (
+		<Page title={t(title)}>
+			<EmptyState title={t(`notFor.${kind}`)}>
+				<Button
+					as="a"
+					appearance="primary"
+					href={home}
+					onClick={(e) => {
+						if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+						e.preventDefault();
+						void navigate(home);
+					}}
+				>
+					{t("notFor.home")}
+				</Button>
+			</EmptyState>
+		</Page>
+	);
+}

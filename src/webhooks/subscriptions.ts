@@ -60,7 +60,10 @@ function organizationOf(actor: Actor): string {
 /**
  * Subscribes the actor's organization. Returns the subscription with its secret (shown
  * once). @throws `validation_failed` (`url`, `private_address`) for a URL whose host is
- * this machine or a private address, unless the configuration allows private networks.
+ * this machine or a private address, unless the configuration allows private networks;
+ * (`url`, `https_required`) for an http:// URL of a public host: the events carry the
+ * claim, its customer contacts included, which do not travel in the clear. Plain http
+ * is for receivers on an allowed private network only.
  */
 export async function createWebhook(
 	ctx: AppContext,
@@ -80,6 +83,19 @@ export async function createWebhook(
 					path: "url",
 					code: "private_address",
 					message: `${privateHost}.`,
+				},
+			],
+		);
+	const url = new URL(input.url);
+	if (url.protocol === "http:" && !privateHostOf(url))
+		throw new DomainError(
+			"validation_failed",
+			"Webhooks to a public address go over HTTPS: they carry the claim with its customer contacts. Use your endpoint's https:// URL.",
+			[
+				{
+					path: "url",
+					code: "https_required",
+					message: "Use an https:// URL.",
 				},
 			],
 		);

@@ -760,6 +760,27 @@ describe("R-NTF-1 webhooks go to public addresses only (server-side request forg
 		);
 	});
 
+	it("R-NTF-1 a subscription to a public host over plain http is refused, saying to use https", async () => {
+		for (const url of [
+			"http://hooks.fabrikam.example/cpor",
+			"HTTP://Hooks.Fabrikam.example:8080/cpor",
+		]) {
+			const res = await ana.post(`${API}/webhooks`, { url });
+			expect(res.statusCode, `${url}: ${res.body}`).toBe(422);
+			const body = res.json() as {
+				detail: string;
+				errors: { path: string; code: string }[];
+			};
+			expect(body.errors).toEqual([
+				expect.objectContaining({ path: "url", code: "https_required" }),
+			]);
+			expect(body.detail).toContain("https://");
+		}
+		expect(
+			((await ana.get(`${API}/webhooks`)).json() as { items: unknown[] }).items,
+		).toEqual([]);
+	});
+
 	it("R-NTF-1 a delivery to a subscription whose host is, or resolves to, a private address is not sent", async () => {
 		// Subscriptions written before the check, or whose name now resolves to a
 		// private address: one by address, one by this machine's name (which resolves

@@ -108,6 +108,7 @@ function urlMessage(
 	if (p.code === "private_address")
 		return t("webhooks.urlPrivate", { host: hostOf(sent) });
 	if (p.code === "too_big") return t("webhooks.urlTooLong", { max: URL_MAX });
+	if (p.code === "https_required") return t("webhooks.urlHttps");
 	return t("webhooks.urlInvalid");
 }
 

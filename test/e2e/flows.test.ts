@@ -911,4 +911,23 @@ describe("flows through the browser", () => {
 		await page.waitForURL((u) => u.pathname === "/claims", WAIT);
 		await context.close();
 	});
+	it("the dashboard's deadline icons and a claim's document icons keep their size beside text that wraps", async () => {
+		const { context, page } = await e.signIn(ANA);
+		await page.goto("/claims");
+		const icons = page.getByTestId("partner-deadline").locator("svg");
+		await icons.first().waitFor(WAIT);
+		for (const box of await Promise.all(
+			(await icons.all()).map((i) => i.boundingBox()),
+		))
+			expect(box?.width).toBeGreaterThanOrEqual(15);
+		const withPoe = await e.ctx.db.query.claims.findFirst({
+			where: (c, { and, eq }) =>
+				and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, "approved")),
+		});
+		await page.goto(`/claims/${withPoe?.id}`);
+		const doc = page.getByTestId("document-row").first().locator("svg").first();
+		await doc.waitFor(WAIT);
+		expect((await doc.boundingBox())?.width).toBeGreaterThanOrEqual(19);
+		await context.close();
+	});
 });

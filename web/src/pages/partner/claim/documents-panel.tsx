@@ -73,6 +73,8 @@ const useStyles = makeStyles({
 		display: "flex",
 		alignItems: "center",
 		gap: tokens.spacingHorizontalXS,
+		// The icon keeps its size beside a long file name.
+		"& > svg": { flexShrink: 0 },
 	},
 });
 

@@ -53,6 +53,8 @@ const useStyles = makeStyles({
 		display: "inline-flex",
 		alignItems: "center",
 		gap: tokens.spacingHorizontalXS,
+		// The icon keeps its size when the date wraps in a narrow column.
+		"& > svg": { flexShrink: 0 },
 		color: tokens.colorPaletteDarkOrangeForeground1,
 		fontWeight: tokens.fontWeightSemibold,
 	},

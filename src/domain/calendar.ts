@@ -378,6 +378,48 @@ export class BusinessCalendar {
 		return this.#atLocal(local.day + n, local);
 	}
 
+	/**
+	 * The public holidays of the configured calendar on the local dates of the `days` days
+	 * from `from`'s local date on (that date included), in date order: `{ date:
+	 * "YYYY-MM-DD", name }`, the name in `language` where date-holidays has it, else in the
+	 * calendar's own. Empty with no holiday calendar. SPEC R-TIME-1.
+	 * @throws RangeError for an invalid Date or a negative or fractional `days`.
+	 */
+	publicHolidaysFrom(
+		from: Date,
+		days: number,
+		language?: string,
+	): { date: string; name: string }[] {
+		assertInstant(from, "from");
+		assertInteger(days, "days", 0);
+		const source = this.#source;
+		if (!source || days === 0) return [];
+		const first = this.#local(from).day;
+		const last = first + days - 1;
+		const out = new Map<string, string>();
+		for (let y = civilOf(first).year; y <= civilOf(last).year; y++) {
+			const named = new Map<string, string>();
+			for (const h of language
+				? source.getHolidays(y, language)
+				: source.getHolidays(y))
+				if (h.type === "public") named.set(h.date.slice(0, 10), h.name);
+			for (const date of this.#holidaysOf(y)) {
+				const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+				if (!m) continue;
+				const day = dayNumberOf(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+				if (day < first || day > last) continue;
+				// A holiday of several days is named by its first.
+				let name = named.get(date);
+				for (let back = 1; name === undefined && back < 7; back++)
+					name = named.get(isoDateOf(day - back));
+				out.set(date, name ?? date);
+			}
+		}
+		return [...out]
+			.sort(([a], [b]) => a.localeCompare(b))
+			.map(([date, name]) => ({ date, name }));
+	}
+
 	/** Count of business days d with from < d <= to (from <= to). */
 	#countBusinessDays(from: DayNumber, to: DayNumber): number {
 		let count = 0;

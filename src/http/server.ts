@@ -31,6 +31,7 @@ import { registerAuth } from "./auth-hooks.ts";
 import { registerIdempotency } from "./idempotency.ts";
 import { sendProblem, toDomainError } from "./problem.ts";
 import { accountRoutes } from "./routes/account.ts";
+import { adminCalendarRoutes } from "./routes/admin-calendar.ts";
 import { claimRoutes } from "./routes/claims.ts";
 import { consentLinkRoutes } from "./routes/consent-link.ts";
 import { customerRoutes } from "./routes/customer.ts";
@@ -259,6 +260,7 @@ export async function buildServer(
 			await api.register(accountRoutes(ctx));
 			await api.register(claimRoutes(ctx));
 			await api.register(directoryRoutes(ctx));
+			await api.register(adminCalendarRoutes(ctx));
 			await api.register(customerRoutes(ctx));
 			await api.register(mailboxRoutes(ctx));
 			await api.register(poeTemplateRoutes(ctx));

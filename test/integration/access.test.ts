@@ -325,6 +325,11 @@ const ROUTES: RouteCase[] = [
 		forbidden: but("paula"),
 	},
 	{
+		name: "GET /api/v1/admin/calendar",
+		url: () => `${API}/admin/calendar`,
+		forbidden: but("paula"),
+	},
+	{
 		name: "GET /api/v1/admin/clock",
 		url: () => `${API}/admin/clock`,
 		forbidden: but("paula"),

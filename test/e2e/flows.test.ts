@@ -930,4 +930,27 @@ describe("flows through the browser", () => {
 		expect((await doc.boundingBox())?.width).toBeGreaterThanOrEqual(19);
 		await context.close();
 	});
+	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, and that no holidays are configured", async () => {
+		const { context, page } = await e.signIn("paula.platform@cpor.example");
+		await page.goto("/admin");
+		await page.getByRole("tab", { name: "Business calendar" }).click();
+		await page.waitForURL(/tab=calendar/, WAIT);
+		const calendar = page.getByTestId("calendar");
+		await calendar.waitFor(WAIT);
+		expect(await calendar.textContent()).toContain("UTC");
+		expect(await page.getByTestId("calendar-holidays").textContent()).toBe(
+			"None: only Saturdays and Sundays are not business days",
+		);
+		const weekday = new Intl.DateTimeFormat("en-US", {
+			weekday: "short",
+			timeZone: "UTC",
+		}).format(e.clock.now());
+		expect(await page.getByTestId("calendar-today").textContent()).toContain(
+			weekday,
+		);
+		await page
+			.getByRole("heading", { name: "No public holidays" })
+			.waitFor(WAIT);
+		await context.close();
+	});
 });

@@ -18,6 +18,21 @@ export function formatDate(iso: string | null | undefined): string {
 	);
 }
 
+/**
+ * A calendar date given as "YYYY-MM-DD" (a holiday, a local date of the business
+ * calendar), with its weekday, e.g. "Fri, 25 Dec 2026": the same date in every browser
+ * zone (read and written in UTC).
+ */
+export function formatCalendarDate(isoDate: string): string {
+	return new Intl.DateTimeFormat(i18n.language, {
+		weekday: "short",
+		day: "numeric",
+		month: "short",
+		year: "numeric",
+		timeZone: "UTC",
+	}).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
 /** A number with the locale's grouping. */
 export function formatNumber(n: number): string {
 	return new Intl.NumberFormat(i18n.language).format(n);

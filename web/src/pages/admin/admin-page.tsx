@@ -1,9 +1,11 @@
 /**
- * The platform admin's page (R-ROL-2): directory import, the sandbox clock and the dev
- * mailbox, one tab each (`?tab=import|clock|mailbox`, so a tab can be linked).
+ * The platform admin's page (R-ROL-2): directory import, the business calendar, the
+ * sandbox clock and the dev mailbox, one tab each (`?tab=import|calendar|clock|mailbox`,
+ * so a tab can be linked).
  */
 import {
 	ArrowUploadRegular,
+	CalendarLtrRegular,
 	ClockRegular,
 	MailInboxRegular,
 } from "@fluentui/react-icons";
@@ -11,12 +13,13 @@ import { useTranslation } from "react-i18next";
 import { useMe } from "../../api/session.ts";
 import { Page } from "../../components/page.tsx";
 import { EmptyState } from "../../components/states.tsx";
+import { CalendarTab } from "./calendar-tab.tsx";
 import { ClockTab } from "./clock-tab.tsx";
 import { ImportTab } from "./import-tab.tsx";
 import { MailboxTab } from "./mailbox-tab.tsx";
 import { Tabs, useTabParam } from "./tabs.tsx";
 
-const TABS = ["import", "clock", "mailbox"] as const;
+const TABS = ["import", "calendar", "clock", "mailbox"] as const;
 type TabKey = (typeof TABS)[number];
 
 export function AdminPage() {
@@ -47,6 +50,11 @@ export function AdminPage() {
 						label: t("tabs.import"),
 						icon: <ArrowUploadRegular />,
 					},
+					{
+						value: "calendar",
+						label: t("tabs.calendar"),
+						icon: <CalendarLtrRegular />,
+					},
 					{ value: "clock", label: t("tabs.clock"), icon: <ClockRegular /> },
 					{
 						value: "mailbox",
@@ -56,6 +64,7 @@ export function AdminPage() {
 				]}
 			>
 				{tab === "import" && <ImportTab />}
+				{tab === "calendar" && <CalendarTab />}
 				{tab === "clock" && <ClockTab />}
 				{tab === "mailbox" && <MailboxTab />}
 			</Tabs>

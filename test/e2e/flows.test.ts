@@ -200,12 +200,23 @@ describe("flows through the browser", () => {
 		// Step 4: the CSP subscription is refused with its message (R-CRT-5).
 		await wizardStep(page, "products");
 		const line = page.getByLabel("Subscription ID 1");
-		await line.fill(customer.csp);
-		// Straight from the field to Next, as a person would: one click is enough.
-		await next(page);
 		const refused = page.locator(
 			'[data-testid="subscription-line"][data-code="subscription_is_csp"]',
 		);
+		// By keyboard: Tab from the field (to "Add subscription ID") checks the ID, as the
+		// step says, before Next (it was only checked on Next).
+		await line.fill(customer.csp);
+		await line.press("Tab");
+		await refused.waitFor(WAIT);
+		// The refused ID takes the focus back, for the keyboard user to mend it.
+		await expect
+			.poll(() => line.evaluate((el) => el === document.activeElement), WAIT)
+			.toBe(true);
+		await line.fill("");
+		await refused.waitFor({ ...WAIT, state: "detached" });
+		await line.fill(customer.csp);
+		// Straight from the field to Next, as a person would: one click is enough.
+		await next(page);
 		await refused.waitFor(WAIT);
 		expect(await refused.textContent()).toMatch(/bought through CSP/);
 		await screenshot(page, "flow-wizard-csp-refused");
@@ -323,6 +334,16 @@ describe("flows through the browser", () => {
 
 		await page.getByRole("button", { name: "Resubmit", exact: true }).click();
 		const dialog = page.getByRole("dialog");
+		// Without an answer nothing is sent: the field says what to write.
+		const sent: string[] = [];
+		page.on("request", (r) => {
+			if (r.method() === "POST") sent.push(new URL(r.url()).pathname);
+		});
+		await dialog.getByRole("button", { name: "Resubmit", exact: true }).click();
+		await dialog
+			.getByText("Write your answer: say what you changed or uploaded")
+			.waitFor(WAIT);
+		expect(sent).toEqual([]);
 		await dialog
 			.getByLabel("Your answer to the reviewer")
 			.fill(

@@ -161,6 +161,8 @@ export function ClaimActions({
 	const invalidate = useInvalidateClaim();
 	const [dialog, setDialog] = useState<DialogName>(null);
 	const [text, setText] = useState("");
+	/** Resubmit was confirmed without an answer (R-REV-3: the partner answers). */
+	const [answerMissing, setAnswerMissing] = useState(false);
 	const submit = useClaimAction("submit");
 	const resubmit = useClaimAction("resubmit");
 	const withdraw = useClaimAction("withdraw");
@@ -192,6 +194,7 @@ export function ClaimActions({
 	const open = (name: DialogName) => {
 		rememberOpener();
 		setText("");
+		setAnswerMissing(false);
 		for (const m of [resubmit, withdraw, dispute, remove]) m.reset();
 		setDialog(name);
 	};
@@ -299,12 +302,17 @@ export function ClaimActions({
 				confirmIcon={<Send20Regular />}
 				pending={resubmit.isPending}
 				error={resubmit.error}
-				onConfirm={() =>
+				onConfirm={() => {
+					if (!text.trim()) {
+						setAnswerMissing(true);
+						document.getElementById("resubmit-answer")?.focus();
+						return;
+					}
 					resubmit.mutate(
 						{
 							id: claim.id,
 							version: claim.version,
-							body: text.trim() ? { comment: text.trim() } : {},
+							body: { comment: text.trim() },
 						},
 						{
 							onSuccess: () => {
@@ -313,8 +321,8 @@ export function ClaimActions({
 							},
 							onError: onActionError,
 						},
-					)
-				}
+					);
+				}}
 			>
 				<Text>{t("resubmit.intro")}</Text>
 				{claim.informationRequest && (
@@ -328,8 +336,18 @@ export function ClaimActions({
 						</MessageBarBody>
 					</MessageBar>
 				)}
-				<Field label={t("resubmit.answer")} hint={t("resubmit.answerHint")}>
+				<Field
+					label={t("resubmit.answer")}
+					hint={t("resubmit.answerHint")}
+					required
+					validationMessage={
+						answerMissing && !text.trim()
+							? t("resubmit.answerRequired")
+							: undefined
+					}
+				>
 					<Textarea
+						id="resubmit-answer"
 						value={text}
 						onChange={(_, d) => setText(d.value)}
 						resize="vertical"

@@ -340,11 +340,40 @@ function SubscriptionsForm() {
 		if (keyOf(entries().map((e) => e.value)) !== last.current.key) void check();
 	};
 
+	// The element a pointer is pressing (between pointerdown and click), if any.
+	const pressed = useRef<EventTarget | null>(null);
+	useEffect(() => {
+		const down = (e: PointerEvent) => {
+			pressed.current = e.target;
+		};
+		const up = () => {
+			setTimeout(() => {
+				pressed.current = null;
+			}, 0);
+		};
+		document.addEventListener("pointerdown", down, true);
+		document.addEventListener("pointerup", up, true);
+		return () => {
+			document.removeEventListener("pointerdown", down, true);
+			document.removeEventListener("pointerup", up, true);
+		};
+	}, []);
+
 	const onBlurLine = (i: number, e: FocusEvent<HTMLInputElement>) => {
-		// Leaving for Add, Remove or Next: they check themselves (Next on submit), and a
-		// check started here would disable the button being clicked.
-		const to = (e.relatedTarget as HTMLElement | null)?.dataset;
-		if (to?.lineAction !== undefined || to?.wizardNext !== undefined) return;
+		// Clicking Add, Remove or Next: they check themselves (Next on submit), and a
+		// check started here would disable the button being clicked. Tabbing to them is
+		// no click: the ID is checked as the step promises.
+		const target = e.relatedTarget as HTMLElement | null;
+		const to = target?.dataset;
+		const clicking =
+			target !== null &&
+			pressed.current instanceof Node &&
+			target.contains(pressed.current);
+		if (
+			clicking &&
+			(to?.lineAction !== undefined || to?.wizardNext !== undefined)
+		)
+			return;
 		if (!norm(form.getValues(`lines.${i}.value`) ?? "")) return;
 		checkIfChanged();
 	};

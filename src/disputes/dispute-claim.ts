@@ -1,13 +1,13 @@
 import { and, eq, gte } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
-import { claimDocuments } from "../db/schema.ts";
 import { performClaimAction } from "../claims/claim-action.ts";
 import type { ClaimView, Dispute, Rejection } from "../claims/claim-view.ts";
+import type { AppContext } from "../context.ts";
+import { claimDocuments } from "../db/schema.ts";
 import {
 	type Activity,
-	type SolutionArea,
 	programsForActivity,
+	type SolutionArea,
 } from "../domain/claim-validation.ts";
 import { DomainError } from "../domain/errors.ts";
 
@@ -119,7 +119,7 @@ export async function disputeClaim(
 				rejectionReason: rejection.reason,
 			};
 			await comment(
-				`Dispute filed.${justification ? `\n\n${justification}` : ""}${newDocs.length ? `\n\nUpdated PoE: ${newDocs.length} document(s).` : ""}`,
+				`Dispute filed.${justification ? `\n\n${justification}` : ""}${newDocs.length ? `\n\nUpdated PoE: ${newDocs.length === 1 ? "1 document" : `${newDocs.length} documents`}.` : ""}`,
 				"dispute",
 			);
 			return {

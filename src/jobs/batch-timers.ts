@@ -38,7 +38,8 @@ import type {
 } from "../domain/claim-validation.ts";
 import { currentDueAt } from "../domain/deadlines.ts";
 import { evaluateEligibility } from "../domain/eligibility.ts";
-import { REASON_DESCRIPTIONS } from "../domain/reasons.ts";
+import { rejectionComment } from "../review/reject-claim.ts";
+import { activationComment } from "./timers.ts";
 
 /** The due-at of a claim row after its changes (as performClaimAction computes it). */
 function dueAtOf(next: ClaimRow): Date | null {
@@ -236,7 +237,12 @@ export async function expirePartnerResponses(
 			events: ["claim.rejected"],
 			comment: {
 				kind: "decision",
-				body: `Rejected: ${REASON_DESCRIPTIONS.no_partner_response}\n\n${text}\n\nYou can dispute this decision from the claim page until ${disputeUntil.toISOString()}, with a business justification and/or updated PoE.`,
+				body: rejectionComment(
+					"no_partner_response",
+					text,
+					disputeUntil,
+					ctx.calendar.timeZone,
+				),
 			},
 		});
 	}
@@ -350,9 +356,7 @@ export async function activateAssociations(
 			events: ["association.activated", "eligibility.evaluated"],
 			comment: {
 				kind: "system",
-				body: `The consent window ended without an opt-out: the association is active. Eligibility: ${eligibility
-					.map((e) => `${e.program} ${e.result}`)
-					.join(", ")}.`,
+				body: activationComment(eligibility),
 			},
 		};
 	});

@@ -19,7 +19,11 @@ import type {
 	SolutionArea,
 	SubscriptionFacts,
 } from "../domain/claim-validation.ts";
-import { evaluateEligibility } from "../domain/eligibility.ts";
+import {
+	type EligibilityResult,
+	eligibilitySummary,
+	evaluateEligibility,
+} from "../domain/eligibility.ts";
 import { rejectionChanges } from "../review/reject-claim.ts";
 
 /** R-TIME-4: rejects one claim whose partner-response deadline passed. Re-checks under the lock. */
@@ -90,6 +94,13 @@ async function eligibilityFor(tx: Tx, claim: ClaimRow) {
 	};
 }
 
+/** The comment of an activation (R-TIME-6) with its eligibility (R-ELG-1). */
+export function activationComment(
+	eligibility: readonly EligibilityResult[],
+): string {
+	return `The consent window ended without an opt-out: the association is active. Eligibility: ${eligibilitySummary(eligibility)}.`;
+}
+
 /** R-TIME-6 and R-ELG-1: activates one association whose consent window ended. Re-checks under the lock. */
 export async function activateAssociation(
 	ctx: AppContext,
@@ -112,12 +123,7 @@ export async function activateAssociation(
 					await eligibilityFor(scope.tx, scope.claim),
 					scope.now,
 				);
-				await scope.comment(
-					`The consent window ended without an opt-out: the association is active. Eligibility: ${eligibility
-						.map((e) => `${e.program} ${e.result}`)
-						.join(", ")}.`,
-					"system",
-				);
+				await scope.comment(activationComment(eligibility), "system");
 				return {
 					association: {
 						...association,

@@ -1,12 +1,13 @@
 import type { Actor } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
 import {
 	type ActionScope,
 	performClaimAction,
 } from "../claims/claim-action.ts";
 import { findCompetitors, setLineFlags } from "../claims/claim-products.ts";
 import type { Association, ClaimRow, ClaimView } from "../claims/claim-view.ts";
+import type { AppContext } from "../context.ts";
 import type { ReviewerRejectionReason } from "../domain/reasons.ts";
+import { formatInstant } from "../notifications/i18n.ts";
 import { rejectionChanges } from "./reject-claim.ts";
 
 /** Options of {@link approveClaim}. */
@@ -43,7 +44,7 @@ export async function approvalChanges(
 	);
 	const consentEndsAt = ctx.deadlines.consentEndsAt(now);
 	await scope.comment(
-		`Approved.${opts.comment?.trim() ? `\n\n${opts.comment.trim()}` : ""}\n\nThe customer is notified and can opt out until ${consentEndsAt.toISOString()}.`,
+		`Approved.${opts.comment?.trim() ? `\n\n${opts.comment.trim()}` : ""}\n\nThe customer is notified and can opt out until ${formatInstant(consentEndsAt, "en", ctx.calendar.timeZone)}.`,
 		"decision",
 	);
 	const losers = await findCompetitors(tx, claim.id);

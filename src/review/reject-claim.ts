@@ -1,15 +1,16 @@
 import type { Actor } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
-import type { Tx } from "../db/client.ts";
 import type { ActionScope } from "../claims/claim-action.ts";
 import { performClaimAction } from "../claims/claim-action.ts";
 import { setLineFlags } from "../claims/claim-products.ts";
 import type { ClaimRow, ClaimView, Rejection } from "../claims/claim-view.ts";
+import type { AppContext } from "../context.ts";
+import type { Tx } from "../db/client.ts";
 import {
 	REASON_DESCRIPTIONS,
 	type RejectionReason,
 	type ReviewerRejectionReason,
 } from "../domain/reasons.ts";
+import { formatInstant } from "../notifications/i18n.ts";
 
 /** Options of {@link rejectClaim}. */
 export interface RejectClaimOptions {
@@ -26,6 +27,23 @@ export interface RejectClaimOptions {
  * opens unless the partner asked (R-TIME-7, R-DSP-1), and the rejection notice comment
  * says the reason and how to dispute (R-DSP-2).
  */
+/**
+ * The comment of a rejection (R-REV-2, R-DSP-2): the reason, the reviewer's text and,
+ * when it can be disputed, until when (in the calendar's `timeZone`).
+ */
+export function rejectionComment(
+	reason: RejectionReason,
+	text: string,
+	disputeUntil: Date | null,
+	timeZone: string,
+): string {
+	return `Rejected: ${REASON_DESCRIPTIONS[reason]}\n\n${text}${
+		disputeUntil
+			? `\n\nYou can dispute this decision from the claim page until ${formatInstant(disputeUntil, "en", timeZone)}, with a business justification and/or updated PoE.`
+			: ""
+	}`;
+}
+
 export async function rejectionChanges(
 	scope: Pick<
 		ActionScope,
@@ -45,11 +63,7 @@ export async function rejectionChanges(
 		scope.claim.solutionArea,
 	);
 	await scope.comment(
-		`Rejected: ${REASON_DESCRIPTIONS[reason]}\n\n${text}${
-			disputeUntil
-				? `\n\nYou can dispute this decision from the claim page until ${disputeUntil.toISOString()}, with a business justification and/or updated PoE.`
-				: ""
-		}`,
+		rejectionComment(reason, text, disputeUntil, scope.ctx.calendar.timeZone),
 		"decision",
 	);
 	const rejection: Rejection = {

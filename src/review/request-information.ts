@@ -13,6 +13,7 @@ import {
 	type InformationRequestReason,
 	REASON_DESCRIPTIONS,
 } from "../domain/reasons.ts";
+import { formatInstant } from "../notifications/i18n.ts";
 
 /** Options of {@link requestInformation}. */
 export interface RequestInformationOptions {
@@ -57,7 +58,7 @@ export async function informationRequestChanges(
 	const due = scope.ctx.deadlines.partnerResponseDue(scope.now);
 	const reasons = [...new Set(reasonList)];
 	await scope.comment(
-		`${heading} (respond by ${due.toISOString()}):\n${reasons
+		`${heading} (respond by ${formatInstant(due, "en", scope.ctx.calendar.timeZone)}):\n${reasons
 			.map((r) => `- ${REASON_DESCRIPTIONS[r]}`)
 			.join("\n")}\n\n${text}`,
 		"information_request",

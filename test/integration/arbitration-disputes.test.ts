@@ -4,6 +4,7 @@
  */
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatInstant } from "../../src/notifications/i18n.ts";
 import { samplePdf, samplePng } from "../support/poe-fixtures.ts";
 import {
 	baClaimBody,
@@ -458,7 +459,8 @@ describe.each(DB_KINDS)(
 			);
 			expect(notice.body).toContain("The customer did not sign the PoE.");
 			expect(notice.body).toMatch(/dispute/i);
-			expect(notice.body).toContain(until);
+			// Until when, as a person reads it, in the calendar's zone.
+			expect(notice.body).toContain(formatInstant(until, "en", "UTC"));
 
 			// A rejection at the partner's own request offers no dispute.
 			const w = await m365Claim("submitted", freshTenant());

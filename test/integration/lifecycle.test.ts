@@ -6,6 +6,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../src/demo/generate-directory.ts";
+import { formatInstant } from "../../src/notifications/i18n.ts";
 import { samplePdf, samplePng } from "../support/poe-fixtures.ts";
 import {
 	type Client,
@@ -325,7 +326,9 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		});
 		expect(comment.body).toContain("signature");
 		expect(comment.body).toContain("project dates");
-		expect(comment.body).toContain(addBusinessDays(t2, 5));
+		expect(comment.body).toContain(
+			formatInstant(addBusinessDays(t2, 5), "en", "UTC"),
+		);
 
 		// R-EDIT-1: the partner edits (If-Match) and adds PoE, then resubmits.
 		const t3 = t.clock.advanceBy("P1D").toISOString();
@@ -407,7 +410,9 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		expect(comment).toMatchObject({ kind: "decision", authorRole: "reviewer" });
 		expect(comment.body).toContain("Approved");
 		expect(comment.body).toContain("PoE is complete.");
-		expect(comment.body).toContain(addCalendarDays(t4, 7));
+		expect(comment.body).toContain(
+			formatInstant(addCalendarDays(t4, 7), "en", "UTC"),
+		);
 
 		// approved, window open → customer opts out → rejected (customer_declined).
 		const t5 = t.clock.advanceBy("P2D").toISOString();
@@ -507,7 +512,9 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		comment = await lastComment(rid);
 		expect(comment).toMatchObject({ kind: "decision", authorRole: "reviewer" });
 		expect(comment.body).toContain("The PoE shows no Intune work.");
-		expect(comment.body).toContain(addCalendarDays(t6, 30));
+		expect(comment.body).toContain(
+			formatInstant(addCalendarDays(t6, 30), "en", "UTC"),
+		);
 
 		const t7 = t.clock.advanceBy("P1D").toISOString();
 		claim = await act(
@@ -568,7 +575,9 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		expect(comment.body).toContain(
 			"Describe the Intune configuration you delivered.",
 		);
-		expect(comment.body).toContain(addBusinessDays(t8, 5));
+		expect(comment.body).toContain(
+			formatInstant(addBusinessDays(t8, 5), "en", "UTC"),
+		);
 
 		claim = await act(
 			ana,

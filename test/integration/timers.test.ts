@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatInstant } from "../../src/notifications/i18n.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
@@ -120,6 +121,20 @@ describe.each(DB_KINDS)("timers driven by the sandbox clock on %s", (kind) => {
 			(await paula.post("/api/v1/admin/clock", { advanceBy: "PT1H" })).json()
 				.timers.activated,
 		).toBe(0);
+		// The thread says it in words a person reads: a date, and the programs' names.
+		const thread = (await ana.get(`/api/v1/claims/${id}/comments`)).json()
+			.items as { body: string }[];
+		const bodies = thread.map((c) => c.body).join("\n");
+		expect(bodies).toContain(
+			`can opt out until ${formatInstant(ends, "en", "UTC")}.`,
+		);
+		expect(formatInstant(ends, "en", "UTC")).toMatch(
+			/^\w+day, \d{1,2} \w+ \d{4} at \d{2}:\d{2} \(UTC\)$/,
+		);
+		expect(bodies).toContain(
+			"Eligibility: OSA Sell: not eligible, OSU-M365: eligible, OSU-BizApps: not eligible.",
+		);
+		expect(bodies).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
 	});
 
 	it("R-TIME-6 an association whose timer runs late (after downtime) is active from the consent window's end", async () => {

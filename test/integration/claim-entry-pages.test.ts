@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followPages } from "../support/follow-pages.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
 	type Client,
@@ -19,27 +20,6 @@ import {
 const API = "/api/v1";
 
 type Entry = { id: string | number; body?: string; action?: string };
-
-/** Every page of `path` at `limit` entries a page, following `nextCursor`. */
-async function pages(
-	client: Client,
-	path: string,
-	limit: number,
-): Promise<Entry[][]> {
-	const all: Entry[][] = [];
-	let cursor: string | null = null;
-	do {
-		const q = new URLSearchParams({ limit: String(limit) });
-		if (cursor) q.set("cursor", cursor);
-		const res = await client.get(`${API}${path}?${q}`);
-		expect(res.statusCode, res.body).toBe(200);
-		const body = res.json() as { items: Entry[]; nextCursor: string | null };
-		all.push(body.items);
-		cursor = body.nextCursor;
-		expect(all.length).toBeLessThan(30);
-	} while (cursor);
-	return all;
-}
 
 describe.each(DB_KINDS)(
 	"a claim's comments and history by page on %s",
@@ -97,10 +77,18 @@ describe.each(DB_KINDS)(
 			expect(whole.items.map((c: Entry) => c.body)).toEqual(
 				Array.from({ length: 9 }, (_, i) => `comment ${i + 1}`),
 			);
-			const partnerPages = await pages(ana, `/claims/${id}/comments`, 4);
+			const partnerPages = await followPages<Entry>(
+				ana,
+				`/claims/${id}/comments`,
+				4,
+			);
 			expect(partnerPages.map((p) => p.length)).toEqual([4, 4, 1]);
 			expect(partnerPages.flat()).toEqual(whole.items);
-			const reviewerPages = await pages(rita, `/claims/${id}/comments`, 3);
+			const reviewerPages = await followPages<Entry>(
+				rita,
+				`/claims/${id}/comments`,
+				3,
+			);
 			expect(reviewerPages.map((p) => p.length)).toEqual([3, 3, 3, 1]);
 			expect(reviewerPages.flat().map((c) => c.body)).toEqual([
 				...whole.items.slice(0, 7).map((c: Entry) => c.body),
@@ -109,7 +97,7 @@ describe.each(DB_KINDS)(
 				"comment 9",
 			]);
 			// A page that ends at the last comment says there is no next one.
-			const exact = await pages(ana, `/claims/${id}/comments`, 9);
+			const exact = await followPages<Entry>(ana, `/claims/${id}/comments`, 9);
 			expect(exact).toEqual([whole.items]);
 		});
 
@@ -118,10 +106,12 @@ describe.each(DB_KINDS)(
 			expect(whole.nextCursor).toBeNull();
 			const ids = whole.items.map((h: Entry) => h.id);
 			expect(ids).toEqual([...ids].sort((a, b) => Number(a) - Number(b)));
-			expect((await pages(rita, `/claims/${id}/history`, 2)).flat()).toEqual(
-				whole.items,
-			);
-			const partner = (await pages(ana, `/claims/${id}/history`, 5)).flat();
+			expect(
+				(await followPages<Entry>(rita, `/claims/${id}/history`, 2)).flat(),
+			).toEqual(whole.items);
+			const partner = (
+				await followPages<Entry>(ana, `/claims/${id}/history`, 5)
+			).flat();
 			expect(partner).toEqual(
 				whole.items.filter(
 					(h: { after: unknown }) =>

@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followPages } from "../support/follow-pages.ts";
 import {
 	type DbKind,
 	startTestApp,
@@ -14,27 +15,6 @@ import {
 const API = "/api/v1";
 
 type Listed = { id: string; createdAt: string };
-
-/** Every page of `path` at `limit` rows a page, following `nextCursor`. */
-async function allPages(
-	client: Awaited<ReturnType<TestApp["login"]>>,
-	path: string,
-	limit: number,
-): Promise<Listed[][]> {
-	const pages: Listed[][] = [];
-	let cursor: string | null = null;
-	do {
-		const q = new URLSearchParams({ limit: String(limit) });
-		if (cursor) q.set("cursor", cursor);
-		const res = await client.get(`${API}${path}?${q}`);
-		expect(res.statusCode, res.body).toBe(200);
-		const body = res.json() as { items: Listed[]; nextCursor: string | null };
-		pages.push(body.items);
-		cursor = body.nextCursor;
-		expect(pages.length).toBeLessThan(20);
-	} while (cursor);
-	return pages;
-}
 
 /** The rows' IDs in the order the database holds for newest first (its microseconds). */
 async function newestFirstIds(
@@ -103,7 +83,7 @@ for (const kind of ["pglite", "postgres"] as DbKind[]) {
 			expect(expected.slice(0, 2)).toEqual([sameMsB, sameMsA]);
 			expect(expected.at(-1)).toBe(oldest);
 			for (const limit of [1, 2, 4, 50]) {
-				const pages = await allPages(ana, "/webhooks", limit);
+				const pages = await followPages<Listed>(ana, "/webhooks", limit);
 				expect(
 					pages.flat().map((w) => w.id),
 					`limit ${limit}`,
@@ -159,7 +139,7 @@ for (const kind of ["pglite", "postgres"] as DbKind[]) {
 			);
 			expect(expected.slice(0, 2)).toEqual([ids[0], ids[1]]);
 			for (const limit of [1, 3, 200]) {
-				const pages = await allPages(daan, "/api-tokens", limit);
+				const pages = await followPages<Listed>(daan, "/api-tokens", limit);
 				expect(
 					pages.flat().map((k) => k.id),
 					`limit ${limit}`,

@@ -118,6 +118,8 @@ describe("a session that ends while the app is open", () => {
 	it("a sign-in link whose next address leaves the app goes to the user's home page instead, and one inside the app is kept", async () => {
 		for (const next of [
 			"//example.com/claims",
+			"/.//example.com",
+			"/a/..//example.com",
 			"https://example.com/",
 			"/\\example.com",
 			"javascript:alert(1)",

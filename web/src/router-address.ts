@@ -41,6 +41,9 @@ export function returnPath(next: string | null): string | null {
 	try {
 		const url = new URL(next, window.location.origin);
 		if (url.origin !== window.location.origin) return null;
+		// Dot segments can make one again ("/.//host" → "//host"), which the router would
+		// take for another site.
+		if (/^\/[/\\]/.test(url.pathname)) return null;
 		if (url.pathname.startsWith("/login")) return null;
 		return url.pathname + url.search + url.hash;
 	} catch {

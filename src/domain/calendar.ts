@@ -396,28 +396,19 @@ export class BusinessCalendar {
 		if (!source || days === 0) return [];
 		const first = this.#local(from).day;
 		const last = first + days - 1;
-		const out = new Map<string, string>();
-		for (let y = civilOf(first).year; y <= civilOf(last).year; y++) {
-			const named = new Map<string, string>();
-			for (const h of language
-				? source.getHolidays(y, language)
-				: source.getHolidays(y))
-				if (h.type === "public") named.set(h.date.slice(0, 10), h.name);
-			for (const date of this.#holidaysOf(y)) {
-				const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-				if (!m) continue;
-				const day = dayNumberOf(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+		// A date may be in two holidays (both named) or in one of several days.
+		const out = new Map<string, string[]>();
+		for (let y = civilOf(first).year; y <= civilOf(last).year; y++)
+			for (const { day, name } of this.#publicHolidayDays(y, language)) {
 				if (day < first || day > last) continue;
-				// A holiday of several days is named by its first.
-				let name = named.get(date);
-				for (let back = 1; name === undefined && back < 7; back++)
-					name = named.get(isoDateOf(day - back));
-				out.set(date, name ?? date);
+				const iso = isoDateOf(day);
+				const names = out.get(iso) ?? [];
+				if (!names.includes(name)) names.push(name);
+				out.set(iso, names);
 			}
-		}
 		return [...out]
 			.sort(([a], [b]) => a.localeCompare(b))
-			.map(([date, name]) => ({ date, name }));
+			.map(([date, names]) => ({ date, name: names.join(" / ") }));
 	}
 
 	/** Count of business days d with from < d <= to (from <= to). */
@@ -454,34 +445,43 @@ export class BusinessCalendar {
 		const cached = this.#holidayCache.get(year);
 		if (cached) return cached;
 		const dates = new Set<string>();
-		const source = this.#source;
-		if (source) {
-			for (const y of [year - 1, year]) {
-				for (const holiday of source.getHolidays(y)) {
-					if (holiday.type !== "public") continue;
-					const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(holiday.date);
-					if (!m) continue;
-					const first = dayNumberOf(
-						Number(m[1]),
-						Number(m[2]) - 1,
-						Number(m[3]),
-					);
-					const span = Math.max(
-						1,
-						Math.round(
-							(holiday.end.getTime() - holiday.start.getTime()) / MS_PER_DAY,
-						),
-					);
-					for (let i = 0; i < span; i++) {
-						const iso = isoDateOf(first + i);
-						if (iso.startsWith(`${String(year).padStart(4, "0")}-`))
-							dates.add(iso);
-					}
-				}
-			}
-		}
+		for (const { day } of this.#publicHolidayDays(year))
+			dates.add(isoDateOf(day));
 		this.#holidayCache.set(year, dates);
 		return dates;
+	}
+
+	/**
+	 * Every day of `year` that a public holiday covers, with that holiday's name (in
+	 * `language` where date-holidays has it): a holiday of several days gives each of its
+	 * days, one that began in `year - 1` its days in `year`.
+	 */
+	*#publicHolidayDays(
+		year: number,
+		language?: string,
+	): Generator<{ day: DayNumber; name: string }> {
+		const source = this.#source;
+		if (!source) return;
+		const prefix = `${String(year).padStart(4, "0")}-`;
+		for (const y of [year - 1, year]) {
+			for (const holiday of language
+				? source.getHolidays(y, language)
+				: source.getHolidays(y)) {
+				if (holiday.type !== "public") continue;
+				const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(holiday.date);
+				if (!m) continue;
+				const first = dayNumberOf(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+				const span = Math.max(
+					1,
+					Math.round(
+						(holiday.end.getTime() - holiday.start.getTime()) / MS_PER_DAY,
+					),
+				);
+				for (let i = 0; i < span; i++)
+					if (isoDateOf(first + i).startsWith(prefix))
+						yield { day: first + i, name: holiday.name };
+			}
+		}
 	}
 
 	#local(instant: Date): LocalDateTime {

@@ -427,3 +427,42 @@ describe("BusinessCalendar: properties", () => {
 		);
 	});
 });
+
+describe("the public holidays listed for the platform admin", () => {
+	it("R-TIME-1 a holiday of several days names each of its days, a date in two holidays names both, and one begun last year is named", () => {
+		const tr = new BusinessCalendar({
+			timeZone: "UTC",
+			holidays: { country: "TR" },
+		});
+		const list = tr.publicHolidaysFrom(
+			new Date("2027-05-10T12:00:00Z"),
+			20,
+			"en",
+		);
+		const eid = "Feast of the Sacrifice (Eid al-Adha)";
+		expect(list.map((h) => h.date)).toEqual([
+			"2027-05-16",
+			"2027-05-17",
+			"2027-05-18",
+			"2027-05-19",
+			"2027-05-20",
+		]);
+		expect(list.find((h) => h.date === "2027-05-20")?.name).toBe(eid);
+		expect(list.find((h) => h.date === "2027-05-19")?.name).toBe(
+			`${eid} / Commemoration of Atatürk, Youth and Sports Day`,
+		);
+		// Every listed date is one the deadlines skip, and only those.
+		for (const h of list) expect(tr.isPublicHoliday(h.date)).toBe(true);
+		expect(tr.isPublicHoliday("2027-05-15")).toBe(false);
+		const sz = new BusinessCalendar({
+			timeZone: "UTC",
+			holidays: { country: "SZ" },
+		});
+		expect(
+			sz.publicHolidaysFrom(new Date("2025-01-02T00:00:00Z"), 1, "en"),
+		).toEqual([{ date: "2025-01-02", name: "Incwala Festival" }]);
+		expect(tr.publicHolidaysFrom(new Date("2027-05-10T12:00:00Z"), 0)).toEqual(
+			[],
+		);
+	});
+});

@@ -38,7 +38,7 @@ import type {
 } from "../domain/claim-validation.ts";
 import { currentDueAt } from "../domain/deadlines.ts";
 import { evaluateEligibility } from "../domain/eligibility.ts";
-import { rejectionComment } from "../review/reject-claim.ts";
+import { noResponseText, rejectionComment } from "../review/reject-claim.ts";
 import { activationComment } from "./timers.ts";
 
 /** The due-at of a claim row after its changes (as performClaimAction computes it). */
@@ -211,7 +211,7 @@ export async function expirePartnerResponses(
 		assertTransition("expire_partner_response", "system", factsOf(row, now));
 		const due = row.partnerResponseDue;
 		if (!due || due.getTime() > now.getTime()) continue;
-		const text = `The partner did not answer the information request by ${due.toISOString()}.`;
+		const text = noResponseText(due, ctx.calendar.timeZone);
 		const rejection: Rejection = {
 			reason: "no_partner_response",
 			comment: text,

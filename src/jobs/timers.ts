@@ -24,7 +24,7 @@ import {
 	eligibilitySummary,
 	evaluateEligibility,
 } from "../domain/eligibility.ts";
-import { rejectionChanges } from "../review/reject-claim.ts";
+import { noResponseText, rejectionChanges } from "../review/reject-claim.ts";
 
 /** R-TIME-4: rejects one claim whose partner-response deadline passed. Re-checks under the lock. */
 export async function expirePartnerResponse(
@@ -47,7 +47,7 @@ export async function expirePartnerResponse(
 				return rejectionChanges(
 					scope,
 					"no_partner_response",
-					`The partner did not answer the information request by ${due.toISOString()}.`,
+					noResponseText(due, ctx.calendar.timeZone),
 				);
 			},
 		},

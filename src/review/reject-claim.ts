@@ -23,10 +23,13 @@ export interface RejectClaimOptions {
 }
 
 /**
- * The changes of any rejection: the claim stops being live (R-CMP-1), the dispute window
- * opens unless the partner asked (R-TIME-7, R-DSP-1), and the rejection notice comment
- * says the reason and how to dispute (R-DSP-2).
+ * The text of a rejection for no partner response (R-TIME-4): the deadline that passed,
+ * in the calendar's `timeZone`.
  */
+export function noResponseText(due: Date, timeZone: string): string {
+	return `The partner did not answer the information request by ${formatInstant(due, "en", timeZone)}.`;
+}
+
 /**
  * The comment of a rejection (R-REV-2, R-DSP-2): the reason, the reviewer's text and,
  * when it can be disputed, until when (in the calendar's `timeZone`).
@@ -44,6 +47,11 @@ export function rejectionComment(
 	}`;
 }
 
+/**
+ * The changes of any rejection: the claim stops being live (R-CMP-1), the dispute window
+ * opens unless the partner asked (R-TIME-7, R-DSP-1), and the rejection notice comment
+ * says the reason and how to dispute (R-DSP-2).
+ */
 export async function rejectionChanges(
 	scope: Pick<
 		ActionScope,

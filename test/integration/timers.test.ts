@@ -85,6 +85,16 @@ describe.each(DB_KINDS)("timers driven by the sandbox clock on %s", (kind) => {
 			sql`select count(*)::int as n from outbox where claim_id = ${id} and type = 'claim.rejected'`,
 		);
 		expect((events as unknown as { rows: { n: number }[] }).rows[0]?.n).toBe(1);
+		// The notice names the deadline that passed as a person reads it.
+		const notice = (
+			(await ana.get(`/api/v1/claims/${id}/comments`)).json().items as {
+				body: string;
+			}[]
+		).at(-1);
+		expect(notice?.body).toContain(
+			`did not answer the information request by ${formatInstant(due, "en", "UTC")}.`,
+		);
+		expect(notice?.body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
 	});
 
 	it("R-TIME-6 when the consent window passes the association becomes active and eligibility is evaluated, once", async () => {

@@ -200,7 +200,9 @@ function validationFailed(errors: FieldProblem[]): DomainError {
 	for (const error of errors) {
 		const row =
 			/^[A-Za-z]+\[\d+\]/.exec(error.path)?.[0] ??
-			(error.code === "invalid_csv" && error.line !== undefined
+			(error.code === "invalid_csv" &&
+			error.line !== undefined &&
+			error.path !== ""
 				? `line ${error.line}`
 				: undefined);
 		if (row === undefined) others++;

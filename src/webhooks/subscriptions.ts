@@ -63,7 +63,8 @@ function organizationOf(actor: Actor): string {
  * this machine or a private address, unless the configuration allows private networks;
  * (`url`, `https_required`) for an http:// URL of a public host: the events carry the
  * claim, its customer contacts included, which do not travel in the clear. Plain http
- * is for receivers on an allowed private network only.
+ * is taken only for a URL that names `localhost` or a private address (allowed with
+ * private networks); a name is public here, whatever it later resolves to.
  */
 export async function createWebhook(
 	ctx: AppContext,

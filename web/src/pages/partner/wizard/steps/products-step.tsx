@@ -360,20 +360,17 @@ function SubscriptionsForm() {
 	}, []);
 
 	const onBlurLine = (i: number, e: FocusEvent<HTMLInputElement>) => {
-		// Clicking Add, Remove or Next: they check themselves (Next on submit), and a
-		// check started here would disable the button being clicked. Tabbing to them is
-		// no click: the ID is checked as the step promises.
+		// Next checks on submit, and a check started here would make it busy for the
+		// Enter or click that follows. Clicking Add or Remove: they check themselves.
+		// Tabbing to Add or Remove is no click: the ID is checked as the step promises.
 		const target = e.relatedTarget as HTMLElement | null;
 		const to = target?.dataset;
+		if (to?.wizardNext !== undefined) return;
 		const clicking =
 			target !== null &&
 			pressed.current instanceof Node &&
 			target.contains(pressed.current);
-		if (
-			clicking &&
-			(to?.lineAction !== undefined || to?.wizardNext !== undefined)
-		)
-			return;
+		if (clicking && to?.lineAction !== undefined) return;
 		if (!norm(form.getValues(`lines.${i}.value`) ?? "")) return;
 		checkIfChanged();
 	};

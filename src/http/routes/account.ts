@@ -13,6 +13,7 @@ import { ROLES } from "../../auth/actor.ts";
 import type { AppContext } from "../../context.ts";
 import { organizations, tenants } from "../../db/schema.ts";
 import { authorize, requireActor, SESSION_COOKIE } from "../auth-hooks.ts";
+import { pageQuery } from "../page-query.ts";
 
 /** Registers /auth/login, /auth/logout, /me and /api-tokens. */
 export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -131,10 +132,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					tags: ["auth"],
 					summary:
 						"Your API tokens, newest first, a page at a time (never their secrets)",
-					querystring: z.object({
-						limit: z.coerce.number().int().min(1).max(200).optional(),
-						cursor: z.string().max(200).optional(),
-					}),
+					querystring: pageQuery,
 				},
 			},
 			async (req) => {

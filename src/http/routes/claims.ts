@@ -49,13 +49,9 @@ import { requestInformation } from "../../review/request-information.ts";
 import { startReview } from "../../review/start-review.ts";
 import { abandonedSignal } from "../abandoned.ts";
 import { authorize } from "../auth-hooks.ts";
+import { pageQuery } from "../page-query.ts";
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
-/** `?limit&cursor` of a claim's comments and history (API.md: lists are cursor-paginated). */
-const entryPageQuery = z.object({
-	limit: z.coerce.number().int().min(1).max(200).optional(),
-	cursor: z.string().max(200).optional(),
-});
 const ifMatchHeaders = z
 	.object({ "if-match": z.string().max(100).optional() })
 	.passthrough();
@@ -318,7 +314,7 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					summary:
 						"The comment thread (R-REV-3), oldest first, a page at a time (limit 1-200, default 50)",
 					params: idParams,
-					querystring: entryPageQuery,
+					querystring: pageQuery,
 				},
 			},
 			async (req) => {
@@ -361,7 +357,7 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					summary:
 						"The history (R-HIS-1), oldest first, a page at a time (limit 1-200, default 50)",
 					params: idParams,
-					querystring: entryPageQuery,
+					querystring: pageQuery,
 				},
 			},
 			async (req) => {

@@ -9,6 +9,7 @@ import {
 	listWebhooks,
 } from "../../webhooks/subscriptions.ts";
 import { authorize } from "../auth-hooks.ts";
+import { pageQuery } from "../page-query.ts";
 
 /** Registers POST/GET /webhooks and DELETE /webhooks/{id}. */
 export function webhookRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -59,10 +60,7 @@ export function webhookRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					tags: ["webhooks"],
 					summary:
 						"The organization's webhook subscriptions, newest first, a page at a time (never their secrets)",
-					querystring: z.object({
-						limit: z.coerce.number().int().min(1).max(200).optional(),
-						cursor: z.string().max(200).optional(),
-					}),
+					querystring: pageQuery,
 				},
 			},
 			async (req) => {

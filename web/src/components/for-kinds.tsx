@@ -7,11 +7,11 @@
 import { Button } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router";
 import { useMe } from "../api/session.ts";
 import type { Me } from "../api/types.ts";
 import { homeFor } from "../shell.tsx";
 import { Page } from "./page.tsx";
+import { useRouterClick } from "./router-click.ts";
 import { EmptyState } from "./states.tsx";
 
 /** The kinds of user a page can be for. */
@@ -33,22 +33,13 @@ export function ForKind({
 }) {
 	const { t } = useTranslation();
 	const me = useMe();
-	const navigate = useNavigate();
+	const home = me.data ? homeFor(me.data) : "/";
+	const goHome = useRouterClick(home);
 	if (!me.data || me.data.kind === kind) return children;
-	const home = homeFor(me.data);
 	return (
 		<Page title={t(title)}>
 			<EmptyState title={t(`notFor.${kind}`)}>
-				<Button
-					as="a"
-					appearance="primary"
-					href={home}
-					onClick={(e) => {
-						if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
-						e.preventDefault();
-						void navigate(home);
-					}}
-				>
+				<Button as="a" appearance="primary" href={home} onClick={goHome}>
 					{t("notFor.home")}
 				</Button>
 			</EmptyState>

@@ -45,6 +45,7 @@ import { PREFETCHED_FRESH_MS, queryClient } from "../../api/query-client.ts";
 import { useMe, whenSignedIn } from "../../api/session.ts";
 import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
+import { useRouterClick } from "../../components/router-click.ts";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime, formatNumber } from "../../format.ts";
@@ -56,7 +57,6 @@ import {
 	PartnerDeadlineText,
 	RouterLink,
 	useNarrow,
-	useRouterClick,
 	VisuallyHidden,
 } from "./claim/parts.tsx";
 

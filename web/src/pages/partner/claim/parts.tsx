@@ -12,15 +12,10 @@ import {
 	DismissCircle16Regular,
 	PeopleSwap16Regular,
 } from "@fluentui/react-icons";
-import {
-	type MouseEvent,
-	type ReactNode,
-	useCallback,
-	useSyncExternalStore,
-} from "react";
+import { type ReactNode, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router";
 import type { Claim, Eligibility } from "../../../api/types.ts";
+import { useRouterClick } from "../../../components/router-click.ts";
 import { formatDateTime } from "../../../format.ts";
 import { partnerDeadline } from "./model.ts";
 
@@ -77,16 +72,7 @@ export function RouterLink({
 	className?: string;
 	appearance?: LinkProps["appearance"];
 }) {
-	const navigate = useNavigate();
-	const onClick = useCallback(
-		(e: MouseEvent<HTMLAnchorElement>) => {
-			if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
-				return;
-			e.preventDefault();
-			void navigate(to);
-		},
-		[navigate, to],
-	);
+	const onClick = useRouterClick(to);
 	return (
 		<FluentLink
 			className={className}
@@ -96,20 +82,6 @@ export function RouterLink({
 		>
 			{children}
 		</FluentLink>
-	);
-}
-
-/** Makes a link-looking button navigate inside the app. */
-export function useRouterClick(to: string) {
-	const navigate = useNavigate();
-	return useCallback(
-		(e: MouseEvent<HTMLElement>) => {
-			if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
-				return;
-			e.preventDefault();
-			void navigate(to);
-		},
-		[navigate, to],
 	);
 }
 

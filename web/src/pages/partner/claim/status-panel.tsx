@@ -15,9 +15,9 @@ import {
 } from "@fluentui/react-components";
 import { useTranslation } from "react-i18next";
 import type { Claim } from "../../../api/types.ts";
+import { useRouterClick } from "../../../components/router-click.ts";
 import { formatDateTime } from "../../../format.ts";
 import { canDispute } from "./model.ts";
-import { useRouterClick } from "./parts.tsx";
 
 const useStyles = makeStyles({
 	stack: {

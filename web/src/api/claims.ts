@@ -96,7 +96,7 @@ export function prefetchClaim({
 			void queryClient.prefetchQuery(claimQuery(id));
 			void queryClient.prefetchQuery(commentsQuery(id));
 			void queryClient.prefetchQuery(historyQuery(id));
-		});
+		}, ["partner", "reviewer"]);
 	return null;
 }
 

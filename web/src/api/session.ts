@@ -11,23 +11,27 @@ import type { Me } from "./types.ts";
 
 export const sessionKeys = { me: ["me"] as const };
 
-/** localStorage: "1" while this browser's last `GET /me` found someone signed in. */
+/**
+ * localStorage: the kind of user (`Me["kind"]`) this browser's last `GET /me` found signed
+ * in; absent when it found nobody.
+ */
 const SIGNED_IN_HINT = "cpor.signedIn";
 
-function rememberSignedIn(signedIn: boolean): void {
+function rememberSignedIn(me: Me | null): void {
 	try {
-		if (signedIn) localStorage.setItem(SIGNED_IN_HINT, "1");
+		if (me) localStorage.setItem(SIGNED_IN_HINT, me.kind);
 		else localStorage.removeItem(SIGNED_IN_HINT);
 	} catch {
 		// Storage may be unavailable (private mode); the loaders then wait for GET /me.
 	}
 }
 
-function wasSignedIn(): boolean {
+/** The kind of user signed in at this browser's last visit, or null (none, or unknown). */
+function lastSignedInKind(): string | null {
 	try {
-		return localStorage.getItem(SIGNED_IN_HINT) === "1";
+		return localStorage.getItem(SIGNED_IN_HINT);
 	} catch {
-		return false;
+		return null;
 	}
 }
 
@@ -41,14 +45,14 @@ export const meQuery = queryOptions({
 		try {
 			const me = await api<Me>("/me");
 			setCsrfToken(me.csrfToken);
-			rememberSignedIn(true);
+			rememberSignedIn(me);
 			return me;
 		} catch (err) {
 			if (err instanceof ApiError && err.status === 401) {
 				// Someone was signed in: their session ended (this answer may come before the
 				// page's own 401s, which then find nobody signed in).
 				if (queryClient.getQueryData<Me | null>(sessionKeys.me)) ended = true;
-				rememberSignedIn(false);
+				rememberSignedIn(null);
 				return null;
 			}
 			throw err;
@@ -68,7 +72,7 @@ onUnauthenticated(() => {
 	if (!queryClient.getQueryData<Me | null>(sessionKeys.me)) return;
 	ended = true;
 	setCsrfToken(null);
-	rememberSignedIn(false);
+	rememberSignedIn(null);
 	queryClient.setQueryData(sessionKeys.me, null);
 });
 
@@ -82,16 +86,28 @@ export function sessionEnded(): boolean {
  * once when `GET /me` said so, or, while it is on its way, when this browser was signed
  * in at its last visit (the page's requests then go alongside it, a round trip sooner);
  * otherwise after `GET /me` answers, and never when nobody is signed in (the app shows
- * the sign-in page, and no request is sent only to be answered 401).
+ * the sign-in page, and no request is sent only to be answered 401). With `kinds`, only
+ * for those kinds of user: a page for reviewers prefetches nothing for a partner, whom
+ * the server would refuse (403) and the page tells whom it is for.
  */
-export function whenSignedIn(start: () => void): void {
+export function whenSignedIn(
+	start: () => void,
+	kinds?: readonly Me["kind"][],
+): void {
+	const fits = (kind: string) =>
+		!kinds || (kinds as readonly string[]).includes(kind);
 	const known = queryClient.getQueryData(meQuery.queryKey);
-	if (known) start();
-	else if (known === undefined && wasSignedIn()) start();
-	else if (known === undefined)
+	if (known) {
+		if (fits(known.kind)) start();
+		return;
+	}
+	if (known !== undefined) return;
+	const last = lastSignedInKind();
+	if (last && fits(last)) start();
+	else
 		void queryClient.ensureQueryData(meQuery).then(
 			(me) => {
-				if (me) start();
+				if (me && fits(me.kind)) start();
 			},
 			() => undefined,
 		);
@@ -124,7 +140,7 @@ export function useLogout() {
 		onSuccess: () => {
 			ended = false;
 			setCsrfToken(null);
-			rememberSignedIn(false);
+			rememberSignedIn(null);
 			qc.clear();
 		},
 	});

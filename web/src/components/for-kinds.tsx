@@ -1,5 +1,5 @@
 /**
- * A page for some kinds of user only (reviewers, customer admins): anyone else who opens
+ * A page for one kind of user only (partners, reviewers, customer admins): anyone else who opens
  * its address gets a page that says whom it is for, with a link to their own start page,
  * instead of the page's filters over an error that a retry cannot mend. The server
  * refuses them anyway (403); this only says so before asking.
@@ -7,6 +7,7 @@
 import { Button } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { Navigate } from "react-router";
 import { useMe } from "../api/session.ts";
 import type { Me } from "../api/types.ts";
 import { homeFor } from "../shell.tsx";
@@ -15,20 +16,24 @@ import { useRouterClick } from "./router-click.ts";
 import { EmptyState } from "./states.tsx";
 
 /** The kinds of user a page can be for. */
-export type PageKind = Extract<Me["kind"], "reviewer" | "customer">;
+export type PageKind = Extract<Me["kind"], "partner" | "reviewer" | "customer">;
 
 /**
  * Renders `children` when the signed-in user is of `kind` (or not known yet: the shell
- * deals with signing in); otherwise a page titled `title` (a key of `common`) that says
- * it is for that kind of user.
+ * deals with signing in); sends a user of a kind in `elsewhere` to its address (the same
+ * thing on their own page, e.g. a claim's review page for a reviewer who opened the
+ * partner's); otherwise shows a page titled `title` (a key of `common`) that says it is
+ * for that kind of user.
  */
 export function ForKind({
 	kind,
 	title,
+	elsewhere,
 	children,
 }: {
 	kind: PageKind;
 	title: string;
+	elsewhere?: Partial<Record<Me["kind"], string>>;
 	children: ReactNode;
 }) {
 	const { t } = useTranslation();
@@ -36,6 +41,8 @@ export function ForKind({
 	const home = me.data ? homeFor(me.data) : "/";
 	const goHome = useRouterClick(home);
 	if (!me.data || me.data.kind === kind) return children;
+	const there = elsewhere?.[me.data.kind];
+	if (there) return <Navigate to={there} replace />;
 	return (
 		<Page title={t(title)}>
 			<EmptyState title={t(`notFor.${kind}`)}>

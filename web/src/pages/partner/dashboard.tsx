@@ -297,7 +297,7 @@ export function prefetchDashboard({ request }: { request: Request }): null {
 		void queryClient.prefetchInfiniteQuery(listQuery(filters));
 		void queryClient.prefetchQuery(countsQuery(filters));
 		void queryClient.prefetchQuery(mpnIdsQuery);
-	});
+	}, ["partner"]);
 	return null;
 }
 

@@ -1,7 +1,32 @@
 /** The partner area's routes; pages load on demand (smaller first page). */
-import type { RouteObject } from "react-router";
+import type { ComponentType } from "react";
+import { type RouteObject, useParams } from "react-router";
 import { prefetchClaim } from "../../api/claims.ts";
 import { prefetchInsights } from "../../api/reports.ts";
+import { ForKind } from "../../components/for-kinds.tsx";
+
+/**
+ * A partner's page; anyone else is told whom it is for (ForKind). `review` names the
+ * reviewer's page of the same claim, where a reviewer who opens the partner's is sent.
+ */
+function forPartners(
+	Page: ComponentType,
+	title: string,
+	review?: (id: string) => string,
+): ComponentType {
+	return function PartnerPage() {
+		const { id } = useParams();
+		return (
+			<ForKind
+				kind="partner"
+				title={title}
+				elsewhere={review && id ? { reviewer: review(id) } : undefined}
+			>
+				<Page />
+			</ForKind>
+		);
+	};
+}
 
 export const partnerRoutes: RouteObject[] = [
 	{
@@ -10,27 +35,40 @@ export const partnerRoutes: RouteObject[] = [
 			const { DashboardPage, prefetchDashboard } = await import(
 				"./dashboard.tsx"
 			);
-			return { Component: DashboardPage, loader: prefetchDashboard };
+			return {
+				Component: forPartners(DashboardPage, "nav.claims"),
+				loader: prefetchDashboard,
+			};
 		},
 	},
 	{
 		path: "claims/new",
 		lazy: async () => ({
-			Component: (await import("./wizard/wizard-page.tsx")).WizardPage,
+			Component: forPartners(
+				(await import("./wizard/wizard-page.tsx")).WizardPage,
+				"nav.newClaim",
+			),
 		}),
 	},
 	{
 		path: "claims/:id",
 		loader: prefetchClaim,
 		lazy: async () => ({
-			Component: (await import("./claim-page.tsx")).ClaimPage,
+			Component: forPartners(
+				(await import("./claim-page.tsx")).ClaimPage,
+				"nav.claims",
+				(id) => `/review/claims/${encodeURIComponent(id)}`,
+			),
 		}),
 	},
 	{
 		path: "insights",
 		loader: prefetchInsights,
 		lazy: async () => ({
-			Component: (await import("./insights.tsx")).InsightsPage,
+			Component: forPartners(
+				(await import("./insights.tsx")).InsightsPage,
+				"nav.insights",
+			),
 		}),
 	},
 ];

@@ -138,6 +138,7 @@ export function prefetchQueue({ request }: { request: Request }): null {
 			void queryClient.prefetchQuery(
 				reviewQueueQuery({ ...filters, limit: PAGE_SIZE }),
 			),
+		["reviewer"],
 	);
 	return null;
 }

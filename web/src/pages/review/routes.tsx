@@ -1,14 +1,26 @@
 /** The reviewer workbench's routes; pages load on demand. */
 import type { ComponentType } from "react";
-import type { RouteObject } from "react-router";
+import { type RouteObject, useParams } from "react-router";
 import { prefetchClaim } from "../../api/claims.ts";
 import { ForKind } from "../../components/for-kinds.tsx";
 
-/** A reviewer's page; anyone else is told whom it is for (ForKind). */
-function forReviewers(Page: ComponentType, title: string): ComponentType {
+/**
+ * A reviewer's page; anyone else is told whom it is for (ForKind). `partner` names the
+ * partner's page of the same claim, where a partner who opens the reviewer's is sent.
+ */
+function forReviewers(
+	Page: ComponentType,
+	title: string,
+	partner?: (id: string) => string,
+): ComponentType {
 	return function ReviewerPage() {
+		const { id } = useParams();
 		return (
-			<ForKind kind="reviewer" title={title}>
+			<ForKind
+				kind="reviewer"
+				title={title}
+				elsewhere={partner && id ? { partner: partner(id) } : undefined}
+			>
 				<Page />
 			</ForKind>
 		);
@@ -33,6 +45,7 @@ export const reviewRoutes: RouteObject[] = [
 			Component: forReviewers(
 				(await import("./review-claim-page.tsx")).ReviewClaimPage,
 				"nav.queue",
+				(id) => `/claims/${encodeURIComponent(id)}`,
 			),
 		}),
 	},

@@ -767,6 +767,19 @@ describe("flows through the browser", () => {
 				.getByText(`${picked.toLocaleString("en-US")} rows`)
 				.waitFor(WAIT);
 			expect(await box.inputValue()).toContain(named.customerName);
+
+			// Months that make no range say so where the rows were, with a way back.
+			await page.getByLabel("From month").fill("2024-06");
+			await page.getByLabel("To month").fill("2024-03");
+			await page
+				.getByRole("heading", {
+					name: "The first month must not be after the last.",
+				})
+				.waitFor(WAIT);
+			await page.getByRole("button", { name: "Clear the months" }).click();
+			await page
+				.getByText(`${picked.toLocaleString("en-US")} rows`)
+				.waitFor(WAIT);
 			await context.close();
 		} finally {
 			await e.ctx.db.execute(

@@ -90,7 +90,8 @@ const useStyles = makeStyles({
 		gap: tokens.spacingHorizontalM,
 		alignItems: "flex-end",
 	},
-	filter: { minWidth: "min(100%, 220px)" },
+	// Wide enough for the customer search's placeholder in every language.
+	filter: { width: "min(100%, 340px)" },
 	month: { width: "min(100%, 190px)" },
 	tiles: {
 		display: "grid",
@@ -514,6 +515,10 @@ function Usage() {
 	const monthInvalid =
 		(!!from && !MONTH.test(from)) || (!!to && !MONTH.test(to));
 	const filters = { tenantId, from, to };
+	const clearMonths = () => {
+		setFrom("");
+		setTo("");
+	};
 	// The first rows, the total and the charts' sums (a large partner's whole report is
 	// hundreds of MB; the CSV export has it); "show more" reads the next rows by cursor.
 	const report = useInfiniteQuery({
@@ -545,7 +550,13 @@ function Usage() {
 				<Field
 					className={styles.month}
 					label={t("usage.from")}
-					validationMessage={rangeInvalid ? t("usage.rangeInvalid") : undefined}
+					validationMessage={
+						rangeInvalid
+							? t("usage.rangeInvalid")
+							: from && !MONTH.test(from)
+								? t("usage.monthInvalid")
+								: undefined
+					}
 				>
 					<Input
 						type="month"
@@ -555,7 +566,13 @@ function Usage() {
 						onChange={(_, d) => setFrom(d.value)}
 					/>
 				</Field>
-				<Field className={styles.month} label={t("usage.to")}>
+				<Field
+					className={styles.month}
+					label={t("usage.to")}
+					validationMessage={
+						to && !MONTH.test(to) ? t("usage.monthInvalid") : undefined
+					}
+				>
 					<Input
 						type="month"
 						value={to}
@@ -567,8 +584,7 @@ function Usage() {
 				{(from || to || tenantId) && (
 					<Button
 						onClick={() => {
-							setFrom("");
-							setTo("");
+							clearMonths();
 							setCustomer(ALL_CUSTOMERS);
 						}}
 					>
@@ -583,7 +599,17 @@ function Usage() {
 				)}
 			</div>
 
-			{rangeInvalid || monthInvalid ? null : report.isLoading ? (
+			{rangeInvalid || monthInvalid ? (
+				// The months cannot be asked for: say so where the rows were, with a way out.
+				<EmptyState
+					title={t(rangeInvalid ? "usage.rangeInvalid" : "usage.monthInvalid")}
+				>
+					<Body1>{t("usage.fixMonths")}</Body1>
+					<div style={{ marginTop: 8 }}>
+						<Button onClick={clearMonths}>{t("usage.clearMonths")}</Button>
+					</div>
+				</EmptyState>
+			) : report.isLoading ? (
 				<Loading />
 			) : report.isError && !report.isFetchNextPageError ? (
 				<ErrorMessage error={report.error} onRetry={() => report.refetch()} />

@@ -1001,7 +1001,7 @@ describe("flows through the browser", () => {
 		expect((await doc.boundingBox())?.width).toBeGreaterThanOrEqual(19);
 		await context.close();
 	});
-	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, and that no holidays are configured", async () => {
+	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {
 		const { context, page } = await e.signIn("paula.platform@cpor.example");
 		await page.goto("/admin");
 		await page.getByRole("tab", { name: "Business calendar" }).click();
@@ -1022,6 +1022,19 @@ describe("flows through the browser", () => {
 		await page
 			.getByRole("heading", { name: "No public holidays" })
 			.waitFor(WAIT);
+		// Each SLA with its configured length, by name (the defaults here).
+		const review = page
+			.getByTestId("calendar-deadlines")
+			.locator('[data-deadline="reviewStartDue"]');
+		expect(await review.textContent()).toContain(
+			"Review start due5 business days",
+		);
+		expect(
+			await page
+				.getByTestId("calendar-deadlines")
+				.locator('[data-deadline="disputeUntil"]')
+				.textContent(),
+		).toContain("30 calendar days");
 		await context.close();
 	});
 });

@@ -1,8 +1,9 @@
 /**
  * GET /admin/calendar: the business calendar the platform admin manages by configuration
  * (SPEC R-ROL-2 "calendars", R-TIME-1), on both databases' apps: the time zone, the
- * holiday calendar, whether today is a business day, five business days from now, and the
- * coming year's public holidays with their names in the asked language.
+ * holiday calendar, whether today is a business day, when each SLA started now would be
+ * due with its configured length, and the coming year's public holidays with their names
+ * in the asked language.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -19,7 +20,12 @@ type Calendar = {
 	holidays: string | null;
 	today: string;
 	todayIsBusinessDay: boolean;
-	fiveBusinessDaysFromNow: string;
+	deadlinesFromNow: {
+		deadline: string;
+		days: number;
+		unit: string;
+		dueAt: string;
+	}[];
 	publicHolidays: { date: string; name: string }[];
 };
 
@@ -29,7 +35,12 @@ describe("the business calendar for the platform admin", () => {
 	let paula: Client;
 	beforeAll(async () => {
 		nl = await startTestApp("pglite", {
-			env: { CPOR_HOLIDAYS: "NL", CPOR_TIME_ZONE: "Europe/Amsterdam" },
+			env: {
+				CPOR_HOLIDAYS: "NL",
+				CPOR_TIME_ZONE: "Europe/Amsterdam",
+				CPOR_REVIEW_START_DAYS: "3",
+				CPOR_CONSENT_WINDOW_UNIT: "business",
+			},
 		});
 		plain = await startTestApp("postgres");
 		paula = await nl.login(USERS.paula);
@@ -39,7 +50,7 @@ describe("the business calendar for the platform admin", () => {
 		await plain?.close();
 	});
 
-	it("R-TIME-1 R-ROL-2 shows the Dutch calendar: the zone, today, five business days on past the weekend, and the year's holidays by name", async () => {
+	it("R-TIME-1 R-TIME-2 R-TIME-5 R-ROL-2 shows the Dutch calendar: the zone, today, each SLA's configured length and when it would fall due, past the weekend, and the year's holidays by name", async () => {
 		expect(nl.clock.now().toISOString()).toBe("2026-11-23T09:00:00.000Z");
 		const res = await paula.get(`${API}/admin/calendar?lang=nl`);
 		expect(res.statusCode, res.body).toBe(200);
@@ -49,8 +60,48 @@ describe("the business calendar for the platform admin", () => {
 			holidays: "NL",
 			today: "2026-11-23",
 			todayIsBusinessDay: true,
-			fiveBusinessDaysFromNow: "2026-11-30T09:00:00.000Z",
 		});
+		// Monday 09:00 UTC: three business days (as configured) end on Thursday, five on
+		// the next Monday; the consent window counts business days here, the dispute window
+		// always calendar days.
+		expect(c.deadlinesFromNow).toEqual([
+			{
+				deadline: "reviewStartDue",
+				days: 3,
+				unit: "business",
+				dueAt: "2026-11-26T09:00:00.000Z",
+			},
+			{
+				deadline: "decisionDue",
+				days: 5,
+				unit: "business",
+				dueAt: "2026-11-30T09:00:00.000Z",
+			},
+			{
+				deadline: "partnerResponseDue",
+				days: 5,
+				unit: "business",
+				dueAt: "2026-11-30T09:00:00.000Z",
+			},
+			{
+				deadline: "consentEndsAt",
+				days: 7,
+				unit: "business",
+				dueAt: "2026-12-02T09:00:00.000Z",
+			},
+			{
+				deadline: "disputeUntil",
+				days: 30,
+				unit: "calendar",
+				dueAt: "2026-12-23T09:00:00.000Z",
+			},
+			{
+				deadline: "disputeDecisionDue",
+				days: 5,
+				unit: "business",
+				dueAt: "2026-11-30T09:00:00.000Z",
+			},
+		]);
 		expect(c.publicHolidays.slice(0, 3)).toEqual([
 			{ date: "2026-12-25", name: "Kerstmis" },
 			{ date: "2026-12-26", name: "Tweede kerstdag" },

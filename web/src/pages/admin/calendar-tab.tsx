@@ -31,7 +31,12 @@ interface CalendarView {
 	now: string;
 	today: string;
 	todayIsBusinessDay: boolean;
-	fiveBusinessDaysFromNow: string;
+	deadlinesFromNow: {
+		deadline: string;
+		days: number;
+		unit: "business" | "calendar";
+		dueAt: string;
+	}[];
 	publicHolidays: { date: string; name: string }[];
 }
 
@@ -56,7 +61,7 @@ const useStyles = makeStyles({
 });
 
 export function CalendarTab() {
-	const { t, i18n } = useTranslation("admin");
+	const { t, i18n } = useTranslation(["admin", "review"]);
 	const styles = useStyles();
 	const lang = ["en", "nl", "sv", "de"].includes(i18n.language)
 		? i18n.language
@@ -100,12 +105,49 @@ export function CalendarTab() {
 							? t("calendar.businessDay")
 							: t("calendar.notBusinessDay")}
 					</dd>
-					<dt className={styles.term}>{t("calendar.fiveDays")}</dt>
-					<dd className={styles.definition}>
-						{formatDateTime(c.fiveBusinessDaysFromNow)}
-					</dd>
 				</dl>
 			</Card>
+			<section aria-labelledby="calendar-deadlines-title">
+				<Text
+					as="h2"
+					size={500}
+					weight="semibold"
+					block
+					id="calendar-deadlines-title"
+				>
+					{t("calendar.slaTitle")}
+				</Text>
+				<Body1 as="p" block>
+					{t("calendar.slaIntro")}
+				</Body1>
+				<ScrollRegion label={t("calendar.slaTitle")}>
+					<Table size="small" data-testid="calendar-deadlines">
+						<TableHeader>
+							<TableRow>
+								<TableHeaderCell>{t("calendar.deadline")}</TableHeaderCell>
+								<TableHeaderCell>{t("calendar.length")}</TableHeaderCell>
+								<TableHeaderCell>{t("calendar.dueAt")}</TableHeaderCell>
+							</TableRow>
+						</TableHeader>
+						<TableBody>
+							{c.deadlinesFromNow.map((d) => (
+								<TableRow key={d.deadline} data-deadline={d.deadline}>
+									<TableCell>{t(`review:deadline.${d.deadline}`)}</TableCell>
+									<TableCell>
+										{t(
+											d.unit === "business"
+												? "calendar.businessDays"
+												: "calendar.calendarDays",
+											{ count: d.days },
+										)}
+									</TableCell>
+									<TableCell>{formatDateTime(d.dueAt)}</TableCell>
+								</TableRow>
+							))}
+						</TableBody>
+					</Table>
+				</ScrollRegion>
+			</section>
 			<section aria-labelledby="calendar-holidays-title">
 				<Text
 					as="h2"

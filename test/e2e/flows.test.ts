@@ -1001,6 +1001,42 @@ describe("flows through the browser", () => {
 		expect((await doc.boundingBox())?.width).toBeGreaterThanOrEqual(19);
 		await context.close();
 	});
+	it("R-DIR-6 on a phone, an import's problems show as cards that fit the screen, each with its line, path, code and message", async () => {
+		const { context, page } = await e.signIn("paula.platform@cpor.example", {
+			viewport: { width: 390, height: 844 },
+		});
+		await page.goto("/admin");
+		const doc = {
+			tenants: [
+				{
+					tenantId: "22222222-3333-4444-8555-666666666666",
+					name: "Contoso Imposter",
+					domains: ["imposter.onmicrosoft.com", "contoso.com"],
+				},
+			],
+		};
+		await page.getByTestId("import-file").setInputFiles({
+			name: "directory.json",
+			mimeType: "application/json",
+			buffer: Buffer.from(JSON.stringify(doc)),
+		});
+		await page.getByRole("button", { name: "Preview import" }).click();
+		const card = page.getByTestId("import-error-row").first();
+		await card.waitFor(WAIT);
+		const text = (await card.textContent()) ?? "";
+		expect(text).toContain("tenants[0].domains[1]");
+		expect(text).toContain("domain_taken");
+		// The whole card, message included, is on the screen: no sideways scrolling.
+		const box = await card.boundingBox();
+		expect(box?.x).toBeGreaterThanOrEqual(0);
+		expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+		expect(
+			await page.evaluate(
+				() => document.documentElement.scrollWidth <= window.innerWidth,
+			),
+		).toBe(true);
+		await context.close();
+	});
 	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {
 		const { context, page } = await e.signIn("paula.platform@cpor.example");
 		await page.goto("/admin");

@@ -34,6 +34,7 @@ import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, type FieldProblem } from "../../api/client.ts";
 import { useMe } from "../../api/session.ts";
+import { useNarrow } from "../../components/narrow.ts";
 import { ScrollRegion } from "../../components/scroll-region.tsx";
 import { ErrorMessage } from "../../components/states.tsx";
 import { formatBytes, formatNumber } from "../../format.ts";
@@ -93,6 +94,20 @@ const useStyles = makeStyles({
 		overflowWrap: "anywhere",
 	},
 	total: { fontWeight: tokens.fontWeightSemibold },
+	errorCards: {
+		listStyleType: "none",
+		padding: 0,
+		margin: 0,
+		display: "flex",
+		flexDirection: "column",
+		gap: tokens.spacingVerticalS,
+	},
+	errorCard: {
+		padding: tokens.spacingVerticalS,
+		borderRadius: tokens.borderRadiusMedium,
+		border: `1px solid ${tokens.colorNeutralStroke2}`,
+		overflowWrap: "anywhere",
+	},
 	progress: {
 		display: "flex",
 		flexDirection: "column",
@@ -522,6 +537,7 @@ function ErrorReport({ error, mode }: { error: ApiError; mode: Mode }) {
 	const { t } = useTranslation("admin");
 	const styles = useStyles();
 	const [all, setAll] = useState(false);
+	const narrow = useNarrow();
 	const errors: FieldProblem[] = error.errors;
 	const shown = all ? errors : errors.slice(0, ERRORS_SHOWN);
 	const download = () => {
@@ -553,44 +569,76 @@ function ErrorReport({ error, mode }: { error: ApiError; mode: Mode }) {
 					{t("import.downloadErrors")}
 				</Button>
 			</div>
-			<ScrollRegion label={t("import.errorsLabel")}>
-				<Table
-					size="small"
+			{narrow ? (
+				// A phone: one card per problem, the message at full width.
+				<ul
+					className={styles.errorCards}
 					data-testid="import-errors"
-					style={{ minWidth: "640px" }}
+					aria-label={t("import.errorsLabel")}
 				>
-					<TableHeader>
-						<TableRow>
-							<TableHeaderCell style={{ width: "72px" }}>
-								{t("import.line")}
-							</TableHeaderCell>
-							<TableHeaderCell style={{ width: "28%" }}>
-								{t("import.path")}
-							</TableHeaderCell>
-							<TableHeaderCell style={{ width: "18%" }}>
-								{t("import.code")}
-							</TableHeaderCell>
-							<TableHeaderCell>{t("import.message")}</TableHeaderCell>
-						</TableRow>
-					</TableHeader>
-					<TableBody>
-						{shown.map((e, i) => (
-							<TableRow
-								// biome-ignore lint/suspicious/noArrayIndexKey: errors may repeat a path and code
-								key={i}
-								data-testid="import-error-row"
-							>
-								<TableCell className={styles.line}>
-									{e.line === undefined ? "—" : formatNumber(e.line)}
-								</TableCell>
-								<TableCell className={styles.mono}>{e.path || "—"}</TableCell>
-								<TableCell className={styles.mono}>{e.code}</TableCell>
-								<TableCell>{e.message}</TableCell>
+					{shown.map((e, i) => (
+						<li
+							// biome-ignore lint/suspicious/noArrayIndexKey: errors may repeat a path and code
+							key={i}
+							data-testid="import-error-row"
+							className={styles.errorCard}
+						>
+							<Caption1 block>
+								{t("import.line")}{" "}
+								{e.line === undefined ? "—" : formatNumber(e.line)}
+								{e.path && (
+									<>
+										{" · "}
+										<span className={styles.mono}>{e.path}</span>
+									</>
+								)}
+								{" · "}
+								<span className={styles.mono}>{e.code}</span>
+							</Caption1>
+							<Text block>{e.message}</Text>
+						</li>
+					))}
+				</ul>
+			) : (
+				<ScrollRegion label={t("import.errorsLabel")}>
+					<Table
+						size="small"
+						data-testid="import-errors"
+						style={{ minWidth: "640px" }}
+					>
+						<TableHeader>
+							<TableRow>
+								<TableHeaderCell style={{ width: "72px" }}>
+									{t("import.line")}
+								</TableHeaderCell>
+								<TableHeaderCell style={{ width: "28%" }}>
+									{t("import.path")}
+								</TableHeaderCell>
+								<TableHeaderCell style={{ width: "18%" }}>
+									{t("import.code")}
+								</TableHeaderCell>
+								<TableHeaderCell>{t("import.message")}</TableHeaderCell>
 							</TableRow>
-						))}
-					</TableBody>
-				</Table>
-			</ScrollRegion>
+						</TableHeader>
+						<TableBody>
+							{shown.map((e, i) => (
+								<TableRow
+									// biome-ignore lint/suspicious/noArrayIndexKey: errors may repeat a path and code
+									key={i}
+									data-testid="import-error-row"
+								>
+									<TableCell className={styles.line}>
+										{e.line === undefined ? "—" : formatNumber(e.line)}
+									</TableCell>
+									<TableCell className={styles.mono}>{e.path || "—"}</TableCell>
+									<TableCell className={styles.mono}>{e.code}</TableCell>
+									<TableCell>{e.message}</TableCell>
+								</TableRow>
+							))}
+						</TableBody>
+					</Table>
+				</ScrollRegion>
+			)}
 			{!all && errors.length > ERRORS_SHOWN && (
 				<Button
 					appearance="subtle"

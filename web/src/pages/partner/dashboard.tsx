@@ -44,6 +44,7 @@ import { mpnIdsQuery, useMpnIds } from "../../api/directory.ts";
 import { PREFETCHED_FRESH_MS, queryClient } from "../../api/query-client.ts";
 import { useMe, whenSignedIn } from "../../api/session.ts";
 import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
+import { useNarrow } from "../../components/narrow.ts";
 import { Page } from "../../components/page.tsx";
 import { useRouterClick } from "../../components/router-click.ts";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
@@ -56,7 +57,6 @@ import {
 	EligibilityBadges,
 	PartnerDeadlineText,
 	RouterLink,
-	useNarrow,
 	VisuallyHidden,
 } from "./claim/parts.tsx";
 

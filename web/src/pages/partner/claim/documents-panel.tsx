@@ -29,10 +29,10 @@ import { useTranslation } from "react-i18next";
 import { useInvalidateClaim } from "../../../api/claims.ts";
 import { api, uploadWithProgress } from "../../../api/client.ts";
 import type { Claim } from "../../../api/types.ts";
+import { useNarrow } from "../../../components/narrow.ts";
 import { formatBytes, formatDateTime, formatNumber } from "../../../format.ts";
 import { ActionError } from "./errors.tsx";
 import { documentTypeName, POE_ACCEPT } from "./model.ts";
-import { useNarrow } from "./parts.tsx";
 
 const useStyles = makeStyles({
 	tableWrap: { overflowX: "auto" },

@@ -20,10 +20,10 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useHistory } from "../../../api/claims.ts";
 import type { HistoryEntry } from "../../../api/types.ts";
+import { useNarrow } from "../../../components/narrow.ts";
 import { ErrorMessage, Loading } from "../../../components/states.tsx";
 import { formatBytes, formatDateTime } from "../../../format.ts";
 import { fieldLabel } from "./errors.tsx";
-import { useNarrow } from "./parts.tsx";
 
 const useStyles = makeStyles({
 	list: {

@@ -12,7 +12,7 @@ import {
 	DismissCircle16Regular,
 	PeopleSwap16Regular,
 } from "@fluentui/react-icons";
-import { type ReactNode, useSyncExternalStore } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Claim, Eligibility } from "../../../api/types.ts";
 import { useRouterClick } from "../../../components/router-click.ts";
@@ -82,21 +82,6 @@ export function RouterLink({
 		>
 			{children}
 		</FluentLink>
-	);
-}
-
-const NARROW = "(max-width: 760px)";
-
-/** True on phone-sized screens (the layouts switch from tables to cards). */
-export function useNarrow(): boolean {
-	return useSyncExternalStore(
-		(cb) => {
-			const m = window.matchMedia(NARROW);
-			m.addEventListener("change", cb);
-			return () => m.removeEventListener("change", cb);
-		},
-		() => window.matchMedia(NARROW).matches,
-		() => false,
 	);
 }
 

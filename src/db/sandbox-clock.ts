@@ -27,15 +27,14 @@ export async function openSandboxClock(db: Db): Promise<SandboxClock> {
 }
 
 /**
- * Stores `clock`'s current lead over real time (after a move), replacing a smaller one
- * (two moves saved out of order keep the later, larger lead). Returns the lead in ms.
+ * Stores the lead over real time of a sandbox clock moved to `at` (a UTC instant; saved
+ * before the clock moves, so that a failed save leaves both as they were), replacing a
+ * smaller one (two moves saved out of order keep the later, larger lead). Returns the
+ * lead in ms.
  */
-export async function saveSandboxLead(
-	db: Db,
-	clock: SandboxClock,
-): Promise<number> {
+export async function saveSandboxLead(db: Db, at: Date): Promise<number> {
 	const movedAt = new Date();
-	const offsetMs = Math.max(0, clock.now().getTime() - movedAt.getTime());
+	const offsetMs = Math.max(0, at.getTime() - movedAt.getTime());
 	await db
 		.insert(sandboxClock)
 		.values({ id: 1, offsetMs, movedAt })

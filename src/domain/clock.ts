@@ -42,6 +42,32 @@ export class ClockRewindError extends Error {
 	}
 }
 
+/**
+ * The latest instant the sandbox clock may reach: deadlines counted from it (the longest
+ * is a configured number of days, the business calendar looks a year ahead) must still be
+ * instants that JavaScript writes as four-digit years and PostgreSQL stores.
+ */
+export const SANDBOX_LATEST = new Date("9000-01-01T00:00:00.000Z");
+
+/**
+ * Thrown by {@link SandboxClock.setTo} and {@link SandboxClock.advancedBy} for an instant
+ * after {@link SANDBOX_LATEST}; the clock is unchanged. `error.code === "clock_out_of_range"`.
+ */
+export class ClockRangeError extends Error {
+	/** Stable machine-readable code. */
+	readonly code = "clock_out_of_range" as const;
+	/** The instant that was requested. */
+	readonly requested: Date;
+
+	constructor(requested: Date) {
+		super(
+			`The sandbox clock cannot go past ${SANDBOX_LATEST.toISOString()} (asked for ${Number.isNaN(requested.getTime()) ? "an instant beyond any date" : requested.toISOString()}): deadlines counted from it must still be dates the database can store.`,
+		);
+		this.name = "ClockRangeError";
+		this.requested = new Date(requested.getTime());
+	}
+}
+
 const ISO_DURATION =
 	/^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
 
@@ -128,17 +154,28 @@ export class SandboxClock implements Clock {
 	}
 
 	/**
-	 * Moves the clock forward by an ISO 8601 duration (see {@link parseIsoDuration}),
-	 * computed in UTC. Returns the new current instant (a fresh Date).
-	 * @throws RangeError when the duration is invalid (the clock is left unchanged).
+	 * The instant {@link advanceBy} would move to, computed in UTC; changes nothing.
+	 * @throws RangeError when the duration is invalid; ClockRangeError when the instant
+	 *   would be after {@link SANDBOX_LATEST}.
 	 */
-	advanceBy(isoDuration: string): Date {
+	advancedBy(isoDuration: string): Date {
 		const duration = parseIsoDuration(isoDuration);
 		const next = new Date(
 			add(this.now(), duration, { in: tz("UTC") }).getTime(),
 		);
-		assertValidDate(next, `SandboxClock advanced by ${isoDuration}`);
-		this.#set(next.getTime());
+		if (Number.isNaN(next.getTime()) || next > SANDBOX_LATEST)
+			throw new ClockRangeError(next);
+		return next;
+	}
+
+	/**
+	 * Moves the clock forward by an ISO 8601 duration (see {@link parseIsoDuration}),
+	 * computed in UTC. Returns the new current instant (a fresh Date).
+	 * @throws RangeError when the duration is invalid, ClockRangeError when it would go
+	 *   past {@link SANDBOX_LATEST} (either way the clock is left unchanged).
+	 */
+	advanceBy(isoDuration: string): Date {
+		this.#set(this.advancedBy(isoDuration).getTime());
 		return this.now();
 	}
 
@@ -146,15 +183,25 @@ export class SandboxClock implements Clock {
 	 * Sets the clock to `date` (a UTC instant), which must not be before the current time
 	 * (equal is allowed and changes nothing). Returns the new current instant.
 	 * @throws ClockRewindError when `date` is earlier than `now()` (the clock is unchanged).
+	 * @throws ClockRangeError when `date` is after {@link SANDBOX_LATEST} (unchanged).
 	 * @throws RangeError when `date` is an invalid Date.
 	 */
 	setTo(date: Date): Date {
+		this.assertCanMoveTo(date);
+		this.#set(date.getTime());
+		return this.now();
+	}
+
+	/**
+	 * Checks that {@link setTo} would accept `date`, changing nothing.
+	 * @throws ClockRewindError, ClockRangeError or RangeError as {@link setTo} does.
+	 */
+	assertCanMoveTo(date: Date): void {
 		assertValidDate(date, "SandboxClock.setTo date");
+		if (date > SANDBOX_LATEST) throw new ClockRangeError(date);
 		const current = this.now();
 		if (date.getTime() < current.getTime()) {
 			throw new ClockRewindError(current, date);
 		}
-		this.#set(date.getTime());
-		return this.now();
 	}
 }

@@ -57,7 +57,7 @@ async function moveClock(
 }
 
 for (const kind of ["pglite", "postgres"] as DbKind[]) {
-	it(`a moved sandbox clock goes on from where it was after a restart, and only forward (${kind})`, async () => {
+	it(`R-TIME-9 a moved sandbox clock goes on from where it was after a restart, only forward, and never past year 9000 (${kind})`, async () => {
 		const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-sandbox-"));
 		const config = loadConfig({
 			CPOR_DATA_DIR: dataDir,
@@ -99,12 +99,26 @@ for (const kind of ["pglite", "postgres"] as DbKind[]) {
 			expect(back.status).toBe(409);
 			expect(back.json.code).toBe("clock_rewind");
 			expect((await moveClock(second, { advanceBy: "P1D" })).status).toBe(200);
+			// A move past what deadlines can be counted from is refused, and changes
+			// nothing: neither the clock nor the lead a restart goes on from.
+			const before = second.ctx.clock.now().getTime();
+			for (const far of [
+				{ to: "9999-12-31T23:59:59Z" },
+				{ advanceBy: "P7974Y" },
+			] as Record<string, string>[]) {
+				const refused = await moveClock(second, far);
+				expect(refused.status, JSON.stringify(refused.json)).toBe(422);
+				expect(refused.json.errors).toEqual([
+					expect.objectContaining({
+						path: Object.keys(far)[0],
+						code: "clock_out_of_range",
+					}),
+				]);
+			}
+			expect(second.ctx.clock.now().getTime() - before).toBeLessThan(5_000);
 
 			// A move saved out of order (a smaller lead after a larger one) leaves the larger.
-			await saveSandboxLead(
-				second.ctx.db,
-				new SandboxClock(new Date(Date.now() + DAY_MS)),
-			);
+			await saveSandboxLead(second.ctx.db, new Date(Date.now() + DAY_MS));
 			await second.close();
 
 			const third = await start(true);

@@ -1,8 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+	ClockRangeError,
 	ClockRewindError,
 	parseIsoDuration,
+	SANDBOX_LATEST,
 	SandboxClock,
 	systemClock,
 } from "../../src/domain/clock.ts";
@@ -144,6 +146,20 @@ describe("SandboxClock", () => {
 		expect(rewind.requested).toEqual(d("2026-01-09T08:59:59.999Z"));
 		expect(rewind.message).toMatch(/only moves forward/);
 		expect(clock.now()).toEqual(d("2026-01-09T09:00:00Z"));
+	});
+
+	it("R-TIME-9 sandbox clock stops at SANDBOX_LATEST: a later instant or duration throws ClockRangeError and changes nothing", () => {
+		const clock = new SandboxClock(d("2026-11-23T09:00:00Z"));
+		expect(() => clock.setTo(d("9999-12-31T23:59:59Z"))).toThrow(
+			ClockRangeError,
+		);
+		expect(() => clock.advanceBy("P7974Y")).toThrow(ClockRangeError);
+		expect(() => clock.advancedBy("P99999999Y")).toThrow(ClockRangeError);
+		expect(clock.now()).toEqual(d("2026-11-23T09:00:00Z"));
+		expect(clock.advancedBy("P1D")).toEqual(d("2026-11-24T09:00:00Z"));
+		expect(clock.now()).toEqual(d("2026-11-23T09:00:00Z"));
+		clock.setTo(SANDBOX_LATEST);
+		expect(clock.now()).toEqual(SANDBOX_LATEST);
 	});
 
 	it("R-TIME-9 sandbox clock never goes backwards under any sequence of operations", () => {

@@ -7,7 +7,11 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { saveSandboxLead } from "../../db/sandbox-clock.ts";
-import { ClockRewindError, type SandboxClock } from "../../domain/clock.ts";
+import {
+	ClockRangeError,
+	ClockRewindError,
+	type SandboxClock,
+} from "../../domain/clock.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { runBackgroundWork } from "../../jobs/sweeper.ts";
 import { authorize } from "../auth-hooks.ts";
@@ -43,15 +47,24 @@ export function adminClockRoutes(
 			async (req) => {
 				authorize(req, "administer");
 				const body = req.body as { advanceBy?: string; to?: string };
+				let target: Date;
 				try {
-					if (body.advanceBy) clock.advanceBy(body.advanceBy);
-					else clock.setTo(new Date(body.to as string));
+					target = body.advanceBy
+						? clock.advancedBy(body.advanceBy)
+						: new Date(body.to as string);
+					clock.assertCanMoveTo(target);
 				} catch (err) {
 					if (err instanceof ClockRewindError) {
 						throw new DomainError(
 							"clock_rewind",
 							`The sandbox clock only moves forward; it is ${clock.now().toISOString()}.`,
 						);
+					}
+					if (err instanceof ClockRangeError) {
+						const path = body.advanceBy ? "advanceBy" : "to";
+						throw new DomainError("validation_failed", err.message, [
+							{ path, code: "clock_out_of_range", message: err.message },
+						]);
 					}
 					if (err instanceof RangeError) {
 						throw new DomainError("validation_failed", err.message, [
@@ -64,8 +77,11 @@ export function adminClockRoutes(
 					}
 					throw err;
 				}
-				// Kept before the timers run: a restart goes on from here.
-				await saveSandboxLead(ctx.db, clock);
+				// Kept before the clock moves and the timers run: a restart goes on from
+				// here, and a failed save leaves the clock where it was.
+				await saveSandboxLead(ctx.db, target);
+				// A move to "now" may trail the ticking clock by the save's milliseconds.
+				if (target > clock.now()) clock.setTo(target);
 				const work = await runBackgroundWork(ctx);
 				return { now: clock.now().toISOString(), sandbox: true, ...work };
 			},

@@ -25,6 +25,33 @@ export interface SubmitClaimOptions {
 }
 
 /**
+ * R-CRT-2: the MPN ID (enrolled in `programs`) is enrolled in a program the claim's
+ * solution area and activity feed (none needed: nothing to check).
+ * @throws DomainError `mpn_not_enrolled` on `mpnId`.
+ */
+export function assertEnrolled(
+	mpnId: string,
+	programs: readonly string[],
+	solutionArea: SolutionArea,
+	activity: Activity,
+): void {
+	const needed = programsForActivity(solutionArea, activity);
+	if (needed.length > 0 && !needed.some((p) => programs.includes(p))) {
+		throw new DomainError(
+			"mpn_not_enrolled",
+			`MPN ID ${mpnId} is not enrolled in a program this activity feeds (${needed.join(", ")}). Choose an enrolled MPN ID.`,
+			[
+				{
+					path: "mpnId",
+					code: "mpn_not_enrolled",
+					message: `Not enrolled in ${needed.join(" or ")}.`,
+				},
+			],
+		);
+	}
+}
+
+/**
  * Re-runs every submit-time check on a claim, in this order: completeness (R-CRT-6,
  * `claim_incomplete` naming every missing field), PoE (R-CRT-7, `poe_required`), MPN
  * enrollment (R-CRT-2, `mpn_not_enrolled`), domain/tenant (R-CRT-3) and each product
@@ -89,20 +116,7 @@ export async function checkSubmittable(
 		}));
 	const mpn = checkMpnFacts(claim.mpnId, directory.programs);
 	throwIfProblems(mpn.problems);
-	const needed = programsForActivity(solutionArea, activity);
-	if (needed.length > 0 && !needed.some((p) => mpn.programs.includes(p))) {
-		throw new DomainError(
-			"mpn_not_enrolled",
-			`MPN ID ${claim.mpnId} is not enrolled in a program this activity feeds (${needed.join(", ")}). Choose an enrolled MPN ID.`,
-			[
-				{
-					path: "mpnId",
-					code: "mpn_not_enrolled",
-					message: `Not enrolled in ${needed.join(" or ")}.`,
-				},
-			],
-		);
-	}
+	assertEnrolled(claim.mpnId, mpn.programs, solutionArea, activity);
 	const customer = checkCustomerFacts(
 		{ domain: claim.domain, solutionArea, activity },
 		directory.tenant,

@@ -2,6 +2,7 @@ import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import {
 	type Activity,
+	checkComplete,
 	type SolutionArea,
 	throwIfProblems,
 } from "../domain/claim-validation.ts";
@@ -17,6 +18,7 @@ import {
 import { resolveLines, writeLines } from "./claim-products.ts";
 import type { ClaimRow, ClaimView } from "./claim-view.ts";
 import { markCompeting } from "./competing.ts";
+import { assertEnrolled } from "./submit-claim.ts";
 
 /** Options of {@link updateClaim}. */
 export interface UpdateClaimOptions {
@@ -78,6 +80,14 @@ export async function updateClaim(
 			if (input.mpnId !== undefined) {
 				const mpn = await checkMpn(tx, claim.partnerOrganizationId, next.mpnId);
 				throwIfProblems(mpn.problems);
+				// R-CRT-2 held at submit holds after it too (a draft may be anything yet).
+				if (claim.status !== "draft")
+					assertEnrolled(
+						next.mpnId,
+						mpn.programs,
+						next.solutionArea,
+						next.activity,
+					);
 				changes.mpnId = next.mpnId;
 			}
 			const customerChanged =
@@ -96,6 +106,23 @@ export async function updateClaim(
 			}
 			if (input.contacts !== undefined)
 				changes.contacts = normalizeContacts(input.contacts);
+			if (claim.status !== "draft") {
+				// R-CRT-6: what submit required stays given; only the fields edited are held
+				// to it (a claim's other fields were checked when it was submitted).
+				throwIfProblems(
+					checkComplete({
+						solutionArea: next.solutionArea,
+						activity: next.activity,
+						products: input.products ?? [],
+						contacts: (changes.contacts ?? claim.contacts) as never,
+						revenueAssociation: claim.revenueAssociation as never,
+					}).filter((p) =>
+						given.some((k) => p.path === k || p.path.startsWith(`${k}.`)),
+					),
+					"claim_incomplete",
+					"A submitted claim must stay complete; fill in the fields listed in errors[] or leave them as they were.",
+				);
+			}
 			if (
 				input.revenueAssociation !== undefined ||
 				input.activity !== undefined

@@ -503,6 +503,63 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 
 	// ---- R-EDIT-1 and R-EDIT-2 ----------------------------------------------
 
+	it("R-EDIT-1 R-CRT-2 R-CRT-6 an edit after submission keeps what submit required: no products, blank contacts or an unenrolled MPN ID are refused, the claim unchanged", async () => {
+		const claim = await create(m365ClaimBody());
+		await uploadPoe(claim.id);
+		const sub = await ana.post(`/api/v1/claims/${claim.id}/submit`, {});
+		expect(sub.statusCode, sub.body).toBe(200);
+		const v = sub.json().version as number;
+		const edit = (body: Record<string, unknown>) =>
+			refused(() =>
+				ana.patch(`/api/v1/claims/${claim.id}`, body, {
+					"if-match": `"${v}"`,
+				}),
+			);
+
+		expectProblem(await edit({ products: [] }), 422, "claim_incomplete", [
+			"products",
+		]);
+		const blank = expectProblem(
+			await edit({
+				contacts: {
+					customer: { name: "", title: "", email: "" },
+					customerTechnical: null,
+					partner: null,
+				},
+			}),
+			422,
+			"claim_incomplete",
+		);
+		expect(blank.errors.map((e) => e.path).sort()).toEqual([
+			"contacts.customer.email",
+			"contacts.customer.name",
+			"contacts.customer.title",
+			"contacts.partner.email",
+			"contacts.partner.name",
+		]);
+		expectProblem(
+			await edit({ mpnId: DEMO_IDS.mpnIds.fabrikamUnenrolled }),
+			422,
+			"mpn_not_enrolled",
+			["mpnId"],
+		);
+		expect(await version(claim.id)).toBe(v);
+		const after = (await ana.get(`/api/v1/claims/${claim.id}`)).json();
+		expect(after.mpnId).toBe(DEMO_IDS.mpnIds.fabrikamEnrolled);
+		expect(after.products.length).toBeGreaterThan(0);
+		expect(after.contacts.customer.email).toBe(
+			sub.json().contacts.customer.email,
+		);
+		// A draft may still be anything while it is being filled in.
+		const draft = await create(baClaimBody());
+		const emptied = await ana.patch(
+			`/api/v1/claims/${draft.id}`,
+			{ products: [] },
+			{ "if-match": `"${draft.version}"` },
+		);
+		expect(emptied.statusCode, emptied.body).toBe(200);
+	});
+
 	it("R-EDIT-1 claim_not_editable: PATCH under review, and PATCH of the tenant after submit", async () => {
 		const claim = await create(m365ClaimBody());
 		await uploadPoe(claim.id);

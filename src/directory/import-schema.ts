@@ -238,6 +238,9 @@ export const importUserSchema = z
 		}
 	});
 
+/** The largest count of users or units a usage row holds (PostgreSQL's `integer`). */
+const MAX_COUNT = 2_147_483_647;
+
 /** Monthly usage and seat data of one product on one tenant (SPEC R-ACC-2). */
 export const importUsageSchema = z.strictObject({
 	tenantId: guidSchema("tenantId"),
@@ -246,11 +249,17 @@ export const importUsageSchema = z.strictObject({
 	monthlyActiveUsers: z
 		.number({ error: whenPresent("monthlyActiveUsers must be a whole number") })
 		.int({ message: "monthlyActiveUsers must be a whole number" })
-		.min(0),
+		.min(0)
+		.max(MAX_COUNT, {
+			message: `monthlyActiveUsers must be at most ${MAX_COUNT.toLocaleString("en-US")}`,
+		}),
 	paidAvailableUnits: z
 		.number({ error: whenPresent("paidAvailableUnits must be a whole number") })
 		.int({ message: "paidAvailableUnits must be a whole number" })
-		.min(0),
+		.min(0)
+		.max(MAX_COUNT, {
+			message: `paidAvailableUnits must be at most ${MAX_COUNT.toLocaleString("en-US")}`,
+		}),
 });
 
 /** The whole import document; every section is optional (API.md "Directory import format"). */

@@ -149,6 +149,14 @@ export function toDomainError(err: unknown): DomainError | null {
 			"The database took too long to answer and the request was stopped; nothing was changed. Narrow it (a longer search text, a status or another filter) or try again later.",
 		);
 	}
+	// 22003: a number beyond its column's type; 22009: a time zone displacement out of
+	// range (an instant past year 9999). The input's own checks should catch both first.
+	if (pg === "22003" || pg === "22009") {
+		return new DomainError(
+			"validation_failed",
+			"A number or date in the request is out of range.",
+		);
+	}
 	// 22021: a NUL character (or invalid UTF-8) in a text value; 22P05: untranslatable.
 	if (
 		pg === "22P02" ||

@@ -384,6 +384,42 @@ describe("directory import", () => {
 		expect(Object.values(await rowCounts(db)).every((n) => n === 0)).toBe(true);
 	});
 
+	it("R-DIR-6 R-ACC-2 a usage count beyond what a row holds names its row, in JSON and in CSV, and loads nothing", async () => {
+		const db = await freshDb();
+		const doc = smallDocument();
+		const usage = doc.usage ?? [];
+		doc.usage = [
+			usage[0] as (typeof usage)[number],
+			{ ...(usage[1] as (typeof usage)[number]), monthlyActiveUsers: 2 ** 31 },
+		];
+		const error = await rejection(importDirectory(db, doc));
+		expect(error.status).toBe(422);
+		expect(error.errors).toEqual([
+			expect.objectContaining({
+				path: "usage[1].monthlyActiveUsers",
+				message: "monthlyActiveUsers must be at most 2,147,483,647",
+			}),
+		]);
+		expect(Object.values(await rowCounts(db)).every((n) => n === 0)).toBe(true);
+
+		await importDirectory(db, { tenants: doc.tenants, products: doc.products });
+		const csv = [
+			"tenantId,productId,month,monthlyActiveUsers,paidAvailableUnits",
+			`${CONTOSO},microsoft-teams,2026-10,812,99999999999`,
+		].join("\n");
+		const fromFile = await rejection(
+			importDirectoryFile(db, {
+				content: Buffer.from(csv),
+				fileName: "usage.csv",
+			}),
+		);
+		expect(fromFile.errors[0]).toMatchObject({
+			path: "usage[0].paidAvailableUnits",
+			line: 2,
+		});
+		expect(await db.$count(usageRecords)).toBe(0);
+	});
+
 	it("R-DIR-6 an unknown section is counted as a problem of the file, not as an invalid row", async () => {
 		const db = await freshDb();
 		const doc = {

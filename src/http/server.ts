@@ -174,13 +174,6 @@ export async function buildServer(
 		);
 	});
 
-	// Accept CSV bodies for the directory import.
-	app.addContentTypeParser(
-		"text/csv",
-		{ parseAs: "string", bodyLimit: 100 * 1024 * 1024 },
-		(_req, body, done) => done(null, body),
-	);
-
 	await app.register(cookie);
 	await app.register(multipart, {
 		limits: { fileSize: ctx.config.maxUploadBytes + 1, files: 1, fields: 10 },

@@ -712,6 +712,23 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		);
 		expectProblem(broken, 422, "validation_failed", ["body"]);
 
+		// A CSV body is for the directory import only: elsewhere it is refused unread,
+		// not taken in up to the import's 100 MB (here 2 MB, twice the JSON limit).
+		const csv = await refused(() =>
+			injectRaw("POST", "/api/v1/claims", "a,b\n".repeat(512 * 1024), {
+				"content-type": "text/csv",
+			}),
+		);
+		expect(csv.statusCode, csv.body).toBe(415);
+		expect(csv.headers["content-type"]).toContain("application/problem+json");
+		const signIn = await t.app.inject({
+			method: "POST",
+			url: "/api/v1/auth/login",
+			headers: { "content-type": "text/csv" },
+			payload: "email,password\n",
+		});
+		expect(signIn.statusCode, signIn.body).toBe(415);
+
 		const cursor = await ana.get("/api/v1/claims?cursor=not-a-cursor");
 		expectProblem(cursor, 422, "validation_failed", ["cursor"]);
 		const limit = await ana.get("/api/v1/claims?limit=0");

@@ -8,13 +8,21 @@ import {
 	importDirectory,
 	importDirectoryFile,
 } from "../../directory/import-directory.ts";
-import { DomainError } from "../../domain/errors.ts";
 import { ALLOWED_ACTIVITIES } from "../../domain/claim-validation.ts";
+import { DomainError } from "../../domain/errors.ts";
 import { authorize, requireActor } from "../auth-hooks.ts";
 
 /** Registers /mpn-ids, /products, /activities and /admin/directory/import. */
 export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 	return async (app) => {
+		// CSV bodies for the directory import only (this plugin's routes): elsewhere a
+		// CSV body is refused (415) before it is read, and its size limit is the import
+		// route's own, not 100 MB on every route.
+		app.addContentTypeParser(
+			"text/csv",
+			{ parseAs: "string" },
+			(_req, body, done) => done(null, body),
+		);
 		app.get(
 			"/mpn-ids",
 			{

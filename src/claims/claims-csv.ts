@@ -3,9 +3,9 @@
  * dashboard's filters and sort, every claim the actor may list, written page by page as
  * it is read, so an export of any size starts at once and holds one page in memory.
  */
-import { stringify } from "csv-stringify/sync";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { csvLines } from "../csv.ts";
 import type { ClaimView } from "./claim-view.ts";
 import { type ListClaimsQuery, listClaims } from "./list-claims.ts";
 
@@ -75,9 +75,9 @@ export async function claimsCsv(
 		listClaims(ctx, actor, { ...query, limit: pageSize, cursor });
 	const first = await read(query.cursor);
 	return (async function* () {
-		yield stringify([CLAIMS_CSV_COLUMNS]);
+		yield csvLines([CLAIMS_CSV_COLUMNS]);
 		for (let page = first; ; page = await read(page.nextCursor)) {
-			if (page.items.length > 0) yield stringify(page.items.map(csvRow));
+			if (page.items.length > 0) yield csvLines(page.items.map(csvRow));
 			if (!page.nextCursor) return;
 		}
 	})();

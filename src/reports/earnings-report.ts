@@ -5,10 +5,10 @@
  * IDs (Business Applications) or workloads (Microsoft 365), so the partner can validate
  * them. Only the caller's own organization (R-ACC-1).
  */
-import { stringify } from "csv-stringify/sync";
 import { sql } from "drizzle-orm";
 import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { csvLines } from "../csv.ts";
 import { executeCancellable } from "../db/cancellable.ts";
 import { activeAssociation } from "../db/schema.ts";
 import { PROGRAMS, type Program } from "../domain/catalog.ts";
@@ -410,9 +410,9 @@ export const EARNINGS_CSV_COLUMNS = [
 export async function* earningsCsv(
 	pages: AsyncIterable<readonly EarningsRow[]>,
 ): AsyncGenerator<string> {
-	yield stringify([EARNINGS_CSV_COLUMNS as unknown as string[]]);
+	yield csvLines([EARNINGS_CSV_COLUMNS as unknown as string[]]);
 	for await (const page of pages)
-		yield stringify(
+		yield csvLines(
 			page.map((r) => {
 				const a = JSON.parse(r.json) as EarningsAssociation;
 				return [

@@ -9,10 +9,10 @@
  * organization's associations, and nothing while the association is pending consent,
  * declined, or the claim is no longer approved.
  */
-import { stringify } from "csv-stringify/sync";
 import { type SQL, sql } from "drizzle-orm";
 import { type Actor, partnerOrganizationOf } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { csvLines } from "../csv.ts";
 import { executeCancellable } from "../db/cancellable.ts";
 import { containsPattern } from "../db/like.ts";
 import { rowPages } from "../db/row-pages.ts";
@@ -350,7 +350,7 @@ export const USAGE_CSV_COLUMNS = [
 export async function* usageCsv(
 	pages: AsyncIterable<readonly UsageRow[]>,
 ): AsyncGenerator<string> {
-	yield stringify([USAGE_CSV_COLUMNS as unknown as string[]]);
+	yield csvLines([USAGE_CSV_COLUMNS as unknown as string[]]);
 	for await (const page of pages)
-		yield stringify(page.map((r) => USAGE_CSV_COLUMNS.map((c) => r[c] ?? "")));
+		yield csvLines(page.map((r) => USAGE_CSV_COLUMNS.map((c) => r[c] ?? "")));
 }

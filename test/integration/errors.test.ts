@@ -4,6 +4,7 @@
  * that a rejected write leaves nothing half-written.
  */
 import { randomUUID } from "node:crypto";
+import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -499,6 +500,20 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		);
 		expectProblem(res, 422, "poe_required", ["documents"]);
 		expect(await version(draft.id)).toBe(1);
+	});
+
+	it("R-DSH-1 a claim name that a spreadsheet would run as a formula is exported as text", async () => {
+		const name = '=HYPERLINK("http://evil.example","x")';
+		const claim = await create(m365ClaimBody({ name }));
+		const res = await ana.get("/api/v1/claims?format=csv&status=draft");
+		expect(res.statusCode, res.body).toBe(200);
+		const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+		expect(rows.find((r) => r.id === claim.id)?.name).toBe(`'${name}`);
+		expect(res.body).not.toContain(`,${name.replaceAll('"', '""')}`);
+		// The claim itself keeps the name as given.
+		expect((await ana.get(`/api/v1/claims/${claim.id}`)).json().name).toBe(
+			name,
+		);
 	});
 
 	// ---- R-EDIT-1 and R-EDIT-2 ----------------------------------------------

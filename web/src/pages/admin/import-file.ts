@@ -176,8 +176,11 @@ export async function loadFile(file: File): Promise<LoadedFile> {
 export function errorsCsv(
 	errors: { line?: number; path: string; code: string; message: string }[],
 ): string {
-	const cell = (v: string) =>
-		/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+	// A cell a spreadsheet would run as a formula opens as text ("CSV injection").
+	const cell = (raw: string) => {
+		const v = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+		return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+	};
 	return [
 		"line,path,code,message",
 		...errors.map((e) =>

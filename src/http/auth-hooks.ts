@@ -3,12 +3,12 @@
  * `Authorization: Bearer` (API tokens). Routes then ask for a capability (R-ROL-1..3).
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { resolveApiToken, resolveSession } from "../auth/accounts.ts";
 import {
 	type Actor,
 	type Capability,
 	requireCapability,
 } from "../auth/actor.ts";
-import { resolveApiToken, resolveSession } from "../auth/accounts.ts";
 import type { AppContext } from "../context.ts";
 import { DomainError } from "../domain/errors.ts";
 
@@ -25,12 +25,16 @@ declare module "fastify" {
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Registers the authentication and CSRF hooks. */
+/**
+ * Registers the authentication and CSRF hooks. They run before the request's schema is
+ * checked (`preValidation`), so that a request without a valid token or CSRF header is
+ * told so, not what is wrong with a body it may not send.
+ */
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
 	app.decorateRequest("actor", null);
 	app.decorateRequest("authVia", null);
 	app.decorateRequest("csrfToken", null);
-	app.addHook("preHandler", async (req) => {
+	app.addHook("preValidation", async (req) => {
 		const auth = req.headers.authorization;
 		if (auth?.startsWith("Bearer ")) {
 			const actor = await resolveApiToken(ctx, auth.slice(7).trim());
@@ -64,7 +68,20 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
 declare module "fastify" {
 	interface FastifyContextConfig {
 		skipCsrf?: boolean;
+		/** A route of the API that answers without anyone signed in (sign-in, sign-out). */
+		anonymous?: boolean;
 	}
+}
+
+/**
+ * Registers, on the API's routes, the answer `401 unauthenticated` to a request from
+ * nobody signed in, before its schema is checked (a route marked `anonymous` excepted):
+ * not a `422` that lists what is wrong with a body that could not be accepted anyway.
+ */
+export function registerSignInRequired(api: FastifyInstance): void {
+	api.addHook("preValidation", async (req) => {
+		if (!req.routeOptions.config?.anonymous) requireActor(req);
+	});
 }
 
 /** The signed-in actor, or 401 `unauthenticated`. */

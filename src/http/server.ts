@@ -27,7 +27,7 @@ import { loggableError } from "../db/client.ts";
 import { DomainError } from "../domain/errors.ts";
 import { PACKAGE_ROOT } from "../paths.ts";
 import { registerSlaMetrics } from "../reports/sla-metrics.ts";
-import { registerAuth } from "./auth-hooks.ts";
+import { registerAuth, registerSignInRequired } from "./auth-hooks.ts";
 import { registerIdempotency } from "./idempotency.ts";
 import { sendProblem, toDomainError } from "./problem.ts";
 import { accountRoutes } from "./routes/account.ts";
@@ -250,6 +250,7 @@ export async function buildServer(
 	await app.register(consentLinkRoutes(ctx));
 	await app.register(
 		async (api) => {
+			registerSignInRequired(api);
 			await api.register(accountRoutes(ctx));
 			await api.register(claimRoutes(ctx));
 			await api.register(directoryRoutes(ctx));

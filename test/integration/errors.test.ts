@@ -727,6 +727,29 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		);
 		expectProblem(broken, 422, "validation_failed", ["body"]);
 
+		// Nobody signed in, or no CSRF header: told so first, not what the body lacks.
+		for (const [url, body] of [
+			["/api/v1/claims", {}],
+			["/api/v1/claims/x/reject", {}],
+			["/api/v1/admin/directory/import", { usage: "?" }],
+		] as const) {
+			const anonymous = await t.app.inject({
+				method: "POST",
+				url,
+				payload: body,
+			});
+			expect(anonymous.statusCode, `${url}: ${anonymous.body}`).toBe(401);
+			expect(anonymous.json().code).toBe("unauthenticated");
+		}
+		anaSession ??= await session();
+		const noCsrf = await t.app.inject({
+			method: "POST",
+			url: "/api/v1/claims",
+			headers: { cookie: anaSession.cookie },
+			payload: {},
+		});
+		expect(noCsrf.statusCode, noCsrf.body).toBe(403);
+
 		// A CSV body is for the directory import only: elsewhere it is refused unread,
 		// not taken in up to the import's 100 MB (here 2 MB, twice the JSON limit).
 		const csv = await refused(() =>

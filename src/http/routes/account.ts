@@ -23,6 +23,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			{
 				config: {
 					skipCsrf: true,
+					anonymous: true,
 					rateLimit: { max: 20, timeWindow: "1 minute" },
 				},
 				schema: {
@@ -50,7 +51,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 		app.post(
 			"/auth/logout",
 			{
-				config: { skipCsrf: true },
+				config: { skipCsrf: true, anonymous: true },
 				schema: { tags: ["auth"], summary: "Sign out" },
 			},
 			async (req, reply) => {

@@ -25,6 +25,8 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 		app.post(
 			"/customer/associations/:claimId/opt-out",
 			{
+				// The signed link's token stands in for a session (checked in the handler).
+				config: { anonymous: true },
 				// A POST without a body is `{}` (the comment is optional).
 				preValidation: async (req) => {
 					req.body ??= {};

@@ -89,6 +89,8 @@ export const envSchema = z.object({
 	CPOR_AUTH_CACHE_SECONDS: int(10, 0).pipe(
 		z.number().max(3600, "at most 3600 (an hour)"),
 	),
+	/** Sign-in attempts per minute from one client address (brute-force guard). */
+	CPOR_LOGIN_RATE_LIMIT: int(20, 1),
 	CPOR_MAX_UPLOAD_MB: int(25, 1),
 	/** Page cache of the embedded database (PGlite's shared_buffers), in MB. */
 	CPOR_PGLITE_CACHE_MB: int(16, 1).pipe(
@@ -176,6 +178,11 @@ export interface Config {
 	 * request looks it up). Changes are pushed to every process; this bounds the rest.
 	 */
 	authCacheSeconds: number;
+	/**
+	 * Sign-in attempts (POST /auth/login) allowed per minute from one client address;
+	 * more get 429. Raise it where many users share an address (an office's NAT).
+	 */
+	loginRateLimit: number;
 	publicUrl: string | undefined;
 	/** SMTP URL for email; undefined keeps messages in the dev mailbox. */
 	smtpUrl: string | undefined;
@@ -261,6 +268,7 @@ export function loadConfig(
 			e.CPOR_STATEMENT_TIMEOUT_MS ?? DEFAULT_STATEMENT_TIMEOUT_MS,
 		pgliteCacheMb: e.CPOR_PGLITE_CACHE_MB,
 		authCacheSeconds: e.CPOR_AUTH_CACHE_SECONDS,
+		loginRateLimit: e.CPOR_LOGIN_RATE_LIMIT,
 		publicUrl: e.CPOR_PUBLIC_URL,
 		smtpUrl: e.SMTP_URL,
 		smtpFrom: e.SMTP_FROM,

@@ -24,7 +24,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				config: {
 					skipCsrf: true,
 					anonymous: true,
-					rateLimit: { max: 20, timeWindow: "1 minute" },
+					rateLimit: { max: ctx.config.loginRateLimit, timeWindow: "1 minute" },
 				},
 				schema: {
 					tags: ["auth"],

@@ -286,8 +286,18 @@ describe("flows through the browser", () => {
 		await page.waitForURL(`**/review/claims/${claimId}`);
 		expect(await reviewerStatus(page, "submitted")).toBe("Submitted");
 
-		await page.getByRole("button", { name: "Start review" }).click();
+		// From the keyboard: the focus goes to the notice, not to the page's body, when
+		// the button goes with the new status.
+		const focusOnNotice = () =>
+			page.evaluate(
+				() =>
+					document.activeElement?.closest('[data-testid="action-notice"]') !==
+					null,
+			);
+		await page.getByRole("button", { name: "Start review" }).focus();
+		await page.keyboard.press("Enter");
 		expect(await reviewerStatus(page, "under_review")).toBe("Under review");
+		await expect.poll(focusOnNotice, WAIT).toBe(true);
 
 		await page.getByRole("button", { name: "Request information" }).click();
 		const dialog = page.getByRole("dialog");
@@ -306,6 +316,17 @@ describe("flows through the browser", () => {
 		expect(await reviewerStatus(page, "partner_action_required")).toBe(
 			"Partner action required",
 		);
+		await expect.poll(focusOnNotice, WAIT).toBe(true);
+		// The history reads as on the partner's page: fields and values in words.
+		const requested = page
+			.getByTestId("history")
+			.locator('[data-action="request_information"]')
+			.first();
+		await requested.waitFor(WAIT);
+		const said = (await requested.textContent()) ?? "";
+		expect(said).toContain("Partner action required");
+		expect(said).not.toContain("partner_action_required");
+		expect(said).not.toContain("dueAt");
 		await screenshot(page, "flow-information-requested");
 		await context.close();
 	});
@@ -1035,6 +1056,63 @@ describe("flows through the browser", () => {
 				() => document.documentElement.scrollWidth <= window.innerWidth,
 			),
 		).toBe(true);
+		await context.close();
+	});
+	it("R-CMP-2 R-DSP-3 a dispute whose competitor is approved cannot be approved: the dialog says which claim holds the association; the page fits a phone", async () => {
+		const { context, page } = await e.signIn(RITA, {
+			viewport: { width: 390, height: 844 },
+		});
+		// A rejected claim with an open dispute whose competitor holds the association.
+		const disputed = await e.ctx.db.query.claims.findMany({
+			where: (c, { and, eq, sql }) =>
+				and(
+					eq(c.status, "rejected"),
+					eq(c.competing, true),
+					sql`${c.dispute}->>'status' = 'open'`,
+				),
+		});
+		let found: { id: string; holder: string } | undefined;
+		for (const c of disputed) {
+			const competing = (await (
+				await context.request.get(`/api/v1/claims/${c.id}/competing`)
+			).json()) as { items: { status: string; name: string }[] };
+			const holder = competing.items.find((x) => x.status === "approved");
+			if (holder) found = { id: c.id, holder: holder.name };
+		}
+		if (!found)
+			throw new Error("no disputed claim with an approved competitor");
+		await page.goto(`/review/claims/${found.id}`);
+		await page.getByRole("button", { name: "Decide dispute" }).click();
+		const dialog = page.getByRole("dialog");
+		await dialog.getByTestId("dispute-held-by").waitFor(WAIT);
+		expect(await dialog.getByTestId("dispute-held-by").textContent()).toContain(
+			found.holder,
+		);
+		expect(
+			await dialog
+				.getByRole("radio", { name: /Approve the claim/ })
+				.isDisabled(),
+		).toBe(true);
+		await page.keyboard.press("Escape");
+		// No sideways scrolling on a phone, whatever the PoE files are called.
+		expect(
+			await page.evaluate(
+				() => document.documentElement.scrollWidth <= window.innerWidth,
+			),
+		).toBe(true);
+		await context.close();
+	});
+	it("R-ROL-2 a reviewer who opens the admin page is told whom it is for; an unknown claim's review page says so, with nothing to retry", async () => {
+		const { context, page } = await e.signIn(RITA);
+		await page.goto("/admin");
+		await page
+			.getByRole("heading", { name: "This page is for platform admins." })
+			.waitFor(WAIT);
+		await page.goto("/review/claims/00000000-0000-4000-8000-000000000000");
+		await page.getByText("No claim has this address").waitFor(WAIT);
+		expect(
+			await page.getByRole("button", { name: /retry|try again/i }).count(),
+		).toBe(0);
 		await context.close();
 	});
 	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {

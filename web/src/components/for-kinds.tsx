@@ -1,5 +1,6 @@
 /**
- * A page for one kind of user only (partners, reviewers, customer admins): anyone else who opens
+ * A page for one kind of user only (partners, reviewers, customer admins, platform
+ * admins): anyone else who opens
  * its address gets a page that says whom it is for, with a link to their own start page,
  * instead of the page's filters over an error that a retry cannot mend. The server
  * refuses them anyway (403); this only says so before asking.
@@ -16,7 +17,10 @@ import { useRouterClick } from "./router-click.ts";
 import { EmptyState } from "./states.tsx";
 
 /** The kinds of user a page can be for. */
-export type PageKind = Extract<Me["kind"], "partner" | "reviewer" | "customer">;
+export type PageKind = Extract<
+	Me["kind"],
+	"partner" | "reviewer" | "customer" | "platform_admin"
+>;
 
 /**
  * Renders `children` when the signed-in user is of `kind` (or not known yet: the shell

@@ -35,3 +35,19 @@ export function useReturnFocus(open: boolean): () => void {
 	}, [open]);
 	return remember;
 }
+
+/**
+ * Puts the focus on the element given the returned ref (made focusable with
+ * `tabIndex={-1}`) each time `shown` changes to something (an action's success notice):
+ * the action's button or dialog has gone with the claim's new status, and without this
+ * the focus fell to the page's body. Runs after a closing dialog's own focus handling.
+ */
+export function useFocusWhenShown<T extends HTMLElement>(shown: unknown) {
+	const ref = useRef<T>(null);
+	useEffect(() => {
+		if (!shown) return;
+		const timer = setTimeout(() => ref.current?.focus(), 0);
+		return () => clearTimeout(timer);
+	}, [shown]);
+	return ref;
+}

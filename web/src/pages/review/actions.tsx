@@ -65,6 +65,7 @@ import {
 	type InformationReason,
 	REVIEWER_REJECTION_REASONS,
 	type ReviewerRejectionReason,
+	RouterLink,
 } from "./shared.tsx";
 
 const useStyles = makeStyles({
@@ -259,7 +260,7 @@ function ActionDialog({
 							<Button
 								appearance="primary"
 								type="submit"
-								disabled={submitting}
+								disabledFocusable={submitting}
 								icon={submitting ? <Spinner size="tiny" /> : undefined}
 							>
 								{submitLabel}
@@ -290,7 +291,7 @@ export function StartReviewButton({
 		<Button
 			appearance="primary"
 			icon={start.isPending ? <Spinner size="tiny" /> : <PlayRegular />}
-			disabled={start.isPending}
+			disabledFocusable={start.isPending}
 			aria-label={label}
 			onClick={() => {
 				onError(null);
@@ -306,13 +307,18 @@ export function StartReviewButton({
 	);
 }
 
-/** under_review → partner_action_required with R-REV-1 reasons and a comment. */
+/**
+ * under_review → partner_action_required with R-REV-1 reasons and a comment.
+ * `triggerAriaLabel` names the claim where several claims' buttons share a page.
+ */
 export function RequestInformationAction({
 	claim,
 	onDone,
+	triggerAriaLabel,
 }: {
 	claim: Claim;
 	onDone: OnDone;
+	triggerAriaLabel?: string;
 }) {
 	const { t } = useTranslation("review");
 	const [open, setOpen] = useState(false);
@@ -352,7 +358,7 @@ export function RequestInformationAction({
 			open={open}
 			setOpen={setOpenAndReset}
 			trigger={
-				<Button icon={<QuestionCircleRegular />}>
+				<Button icon={<QuestionCircleRegular />} aria-label={triggerAriaLabel}>
 					{t("actions.requestInformation")}
 				</Button>
 			}
@@ -744,6 +750,10 @@ export function DecideDisputeAction({
 		}
 	};
 	const decision = form.watch("decision");
+	// R-CMP-2: another partner's approved claim holds the association, so this one
+	// cannot be approved: say so before the reviewer picks it, not after the server's 409.
+	const competitors = useCompeting(claim.id, open && claim.competing);
+	const holder = competitors.data?.find((c) => c.status === "approved");
 	const onSubmit = form.handleSubmit((v) =>
 		run(
 			action.mutateAsync({
@@ -818,6 +828,7 @@ export function DecideDisputeAction({
 								<Radio
 									key={d}
 									value={d}
+									disabled={d === "approve" && !!holder}
 									label={
 										<span className={styles.reasonLabel}>
 											<Text weight="semibold">
@@ -834,7 +845,21 @@ export function DecideDisputeAction({
 					</Field>
 				)}
 			/>
-			{decision === "approve" && claim.competing && (
+			{holder && (
+				<MessageBar
+					intent="info"
+					layout="multiline"
+					data-testid="dispute-held-by"
+				>
+					<MessageBarBody>
+						{t("actions.disputeHeldBy", { name: holder.name })}{" "}
+						<RouterLink to={`/review/claims/${holder.id}`}>
+							{t("actions.disputeHeldByOpen")}
+						</RouterLink>
+					</MessageBarBody>
+				</MessageBar>
+			)}
+			{decision === "approve" && claim.competing && !holder && (
 				<MessageBar intent="warning" layout="multiline">
 					<MessageBarBody>
 						{t("actions.disputeApproveCompeting")}

@@ -16,13 +16,14 @@ import {
 } from "@fluentui/react-components";
 import { ArrowLeftRegular } from "@fluentui/react-icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { claimKeys, useClaim, useCompeting } from "../../api/claims.ts";
 import type { Claim } from "../../api/types.ts";
 import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
+import { useFocusWhenShown } from "../../components/return-focus.ts";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime } from "../../format.ts";
@@ -100,6 +101,11 @@ interface Outcome {
 	loserIds: string[];
 }
 
+/** What tells two competing claims' buttons apart for a screen reader: name and partner. */
+function claimWho(c: Claim): { name: string; partner: string } {
+	return { name: c.name, partner: c.partnerOrganizationId };
+}
+
 export function ArbitrationPage() {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
@@ -110,10 +116,9 @@ export function ArbitrationPage() {
 	const [ids, setIds] = useState<string[]>([]);
 	const [outcome, setOutcome] = useState<Outcome | null>(null);
 	const [notice, setNotice] = useState<string | null>(null);
-	const outcomeRef = useRef<HTMLDivElement>(null);
-	useEffect(() => {
-		if (notice) outcomeRef.current?.scrollIntoView({ block: "nearest" });
-	}, [notice]);
+	// The outcome takes the focus (and so comes into view): the decided claims'
+	// buttons are gone.
+	const outcomeRef = useFocusWhenShown<HTMLDivElement>(notice);
 
 	// Keep every claim seen in this arbitration on screen, also after approval
 	// drops the losers from the competing list.
@@ -180,6 +185,7 @@ export function ArbitrationPage() {
 						layout="multiline"
 						data-testid="arbitration-outcome"
 						ref={outcomeRef}
+						tabIndex={-1}
 					>
 						<MessageBarBody>
 							<MessageBarTitle>{t("arbitration.outcomeTitle")}</MessageBarTitle>
@@ -334,6 +340,7 @@ function ClaimColumn({
 						</Text>
 						<StartReviewButton
 							claim={c}
+							label={t("arbitration.startLabel", claimWho(c))}
 							onDone={(m) => {
 								setError(null);
 								setNotice(m);
@@ -348,9 +355,11 @@ function ClaimColumn({
 							claim={c}
 							onDone={onApproved}
 							triggerLabel={t("actions.approveThis")}
+							triggerAriaLabel={t("arbitration.approveLabel", claimWho(c))}
 						/>
 						<RequestInformationAction
 							claim={c}
+							triggerAriaLabel={t("arbitration.requestLabel", claimWho(c))}
 							onDone={(m) => {
 								setError(null);
 								setNotice(m);

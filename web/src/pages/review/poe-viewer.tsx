@@ -61,6 +61,11 @@ const useStyles = makeStyles({
 		gap: tokens.spacingHorizontalS,
 	},
 	name: { overflowWrap: "anywhere" },
+	// A long file name must not widen the page on a phone: the picker shrinks, and its
+	// text ends with an ellipsis.
+	pickerField: { minWidth: 0, maxWidth: "100%" },
+	picker: { maxWidth: "100%", minWidth: 0 },
+	pickerSelect: { width: "100%", minWidth: 0, textOverflow: "ellipsis" },
 	frame: {
 		width: "100%",
 		height: "70vh",
@@ -186,8 +191,13 @@ export function PoeViewer({
 	return (
 		<div className={styles.root} data-testid="poe-viewer">
 			{documents.length > 1 && (
-				<Field label={t("poe.pick", { count: documents.length })}>
+				<Field
+					className={styles.pickerField}
+					label={t("poe.pick", { count: documents.length })}
+				>
 					<Select
+						className={styles.picker}
+						select={{ className: styles.pickerSelect }}
 						value={doc.id}
 						onChange={(_, d) => setSelectedId(d.value)}
 						data-testid="poe-picker"

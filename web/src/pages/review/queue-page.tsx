@@ -201,7 +201,7 @@ export function QueuePage() {
 						void first.refetch();
 						for (const m of more) void m.refetch();
 					}}
-					disabled={first.isFetching}
+					disabledFocusable={first.isFetching}
 				>
 					{t("queue.refresh")}
 				</Button>
@@ -306,7 +306,7 @@ export function QueuePage() {
 						{nextCursor && (
 							<Button
 								onClick={() => setCursors((c) => [...c, nextCursor])}
-								disabled={loadingMore}
+								disabledFocusable={loadingMore}
 								icon={loadingMore ? <Spinner size="tiny" /> : undefined}
 							>
 								{t("queue.loadMore")}

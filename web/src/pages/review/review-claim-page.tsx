@@ -18,9 +18,11 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { useClaim } from "../../api/claims.ts";
+import { ApiError } from "../../api/client.ts";
 import type { Claim } from "../../api/types.ts";
 import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
+import { useFocusWhenShown } from "../../components/return-focus.ts";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDateTime } from "../../format.ts";
 import {
@@ -111,7 +113,10 @@ export function ReviewClaimPage() {
 	const { t } = useTranslation("review");
 	const { id = "" } = useParams();
 	const claim = useClaim(id);
-	const [notice, setNotice] = useState<string | null>(null);
+	// Each action's notice is new (an object), so the focus goes to it again after a
+	// second action with the same text.
+	const [notice, setNotice] = useState<{ text: string } | null>(null);
+	const noticeRef = useFocusWhenShown<HTMLDivElement>(notice);
 	const [error, setError] = useState<unknown>(null);
 	const navigate = useNavigate();
 
@@ -119,10 +124,17 @@ export function ReviewClaimPage() {
 	if (claim.isError || !claim.data)
 		return (
 			<Page title={t("claim.notFoundTitle")}>
-				<ErrorMessage
-					error={claim.error}
-					onRetry={() => void claim.refetch()}
-				/>
+				{claim.error instanceof ApiError && claim.error.status === 404 ? (
+					// Nothing to retry: the address names no claim (or a deleted draft).
+					<Text as="p" block>
+						{t("claim.notFoundText")}
+					</Text>
+				) : (
+					<ErrorMessage
+						error={claim.error}
+						onRetry={() => void claim.refetch()}
+					/>
+				)}
 				<p>
 					<RouterLink to="/review">{t("claim.backToQueue")}</RouterLink>
 				</p>
@@ -131,7 +143,7 @@ export function ReviewClaimPage() {
 	const c = claim.data;
 	const onDone = (message: string) => {
 		setError(null);
-		setNotice(message);
+		setNotice({ text: message });
 	};
 	const disputeOpen = c.status === "rejected" && c.dispute?.status === "open";
 	// The server's clock (the sandbox's) only runs ahead of real time, so a deadline
@@ -163,8 +175,10 @@ export function ReviewClaimPage() {
 						intent="success"
 						role="status"
 						data-testid="action-notice"
+						ref={noticeRef}
+						tabIndex={-1}
 					>
-						<MessageBarBody>{notice}</MessageBarBody>
+						<MessageBarBody>{notice.text}</MessageBarBody>
 						<MessageBarClose onClose={() => setNotice(null)} />
 					</MessageBar>
 				)}

@@ -241,7 +241,7 @@ export function SlaPage() {
 							<ArrowClockwiseRegular />
 						)
 					}
-					disabled={report.isFetching}
+					disabledFocusable={report.isFetching}
 					onClick={() => void report.refetch()}
 				>
 					{t("queue.refresh")}

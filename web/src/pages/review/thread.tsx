@@ -17,9 +17,9 @@ import { SendRegular } from "@fluentui/react-icons";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAddComment, useComments, useHistory } from "../../api/claims.ts";
-import type { HistoryEntry } from "../../api/types.ts";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDateTime } from "../../format.ts";
+import { HistoryEntryItem } from "../partner/claim/history-panel.tsx";
 import { Section } from "./shared.tsx";
 
 const useStyles = makeStyles({
@@ -53,27 +53,6 @@ const useStyles = makeStyles({
 		alignItems: "flex-start",
 	},
 	scroll: { maxHeight: "560px", overflowY: "auto", paddingRight: "4px" },
-	changes: {
-		width: "100%",
-		borderCollapse: "collapse",
-		fontSize: tokens.fontSizeBase200,
-		tableLayout: "fixed",
-		"& th, & td": {
-			textAlign: "left",
-			verticalAlign: "top",
-			padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`,
-			borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
-			overflowWrap: "anywhere",
-		},
-	},
-	summary: {
-		cursor: "pointer",
-		marginTop: tokens.spacingVerticalXS,
-		":focus-visible": {
-			outline: `2px solid ${tokens.colorStrokeFocus2}`,
-			borderRadius: tokens.borderRadiusSmall,
-		},
-	},
 });
 
 /** The thread with a form to post to it. */
@@ -156,7 +135,7 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 					type="submit"
 					appearance="secondary"
 					icon={add.isPending ? <Spinner size="tiny" /> : <SendRegular />}
-					disabled={add.isPending}
+					disabledFocusable={add.isPending}
 				>
 					{t("comments.post")}
 				</Button>
@@ -165,55 +144,10 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 	);
 }
 
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-
-/** A before/after value, short and readable. */
-function show(v: unknown): string {
-	if (v === null || v === undefined) return "—";
-	if (typeof v === "string") return ISO.test(v) ? formatDateTime(v) : v;
-	if (typeof v === "number" || typeof v === "boolean") return String(v);
-	const json = JSON.stringify(v);
-	return json.length > 400 ? `${json.slice(0, 400)}…` : json;
-}
-
-function Changes({ entry }: { entry: HistoryEntry }) {
-	const styles = useStyles();
-	const { t } = useTranslation("review");
-	const keys = [
-		...new Set([
-			...Object.keys(entry.before ?? {}),
-			...Object.keys(entry.after ?? {}),
-		]),
-	];
-	if (keys.length === 0) return null;
-	return (
-		<details>
-			<summary className={styles.summary}>
-				{t("history.changes", { count: keys.length })}
-			</summary>
-			<table className={styles.changes}>
-				<thead>
-					<tr>
-						<th scope="col">{t("history.field")}</th>
-						<th scope="col">{t("history.before")}</th>
-						<th scope="col">{t("history.after")}</th>
-					</tr>
-				</thead>
-				<tbody>
-					{keys.map((k) => (
-						<tr key={k}>
-							<th scope="row">{k}</th>
-							<td>{entry.before ? show(entry.before[k]) : "—"}</td>
-							<td>{entry.after ? show(entry.after[k]) : "—"}</td>
-						</tr>
-					))}
-				</tbody>
-			</table>
-		</details>
-	);
-}
-
-/** The history, oldest first. */
+/**
+ * The history, oldest first, each entry as the partner's page shows it (R-HIS-1: who, in
+ * which role, when, and the changed fields before and after, in readable form).
+ */
 export function HistoryPanel({ claimId }: { claimId: string }) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
@@ -232,23 +166,8 @@ export function HistoryPanel({ claimId }: { claimId: string }) {
 			) : (
 				<ol className={`${styles.list} ${styles.scroll}`}>
 					{(history.data ?? []).map((h) => (
-						<li key={h.id} className={styles.item} data-testid="history-entry">
-							<div className={styles.head}>
-								<Text weight="semibold">
-									{t(`history.action.${h.action}`, { defaultValue: h.action })}
-								</Text>
-								<Caption1>
-									<time dateTime={h.at}>{formatDateTime(h.at)}</time>
-								</Caption1>
-							</div>
-							<Caption1 block>
-								{h.actorName}
-								{h.actorRole
-									? ` · ${t(`common:roles.${h.actorRole}`, { defaultValue: t("comments.system") })}`
-									: ""}
-							</Caption1>
-							{h.action !== "create" && <Changes entry={h} />}
-						</li>
+						// The partner's entry: field names and values in the reader's language.
+						<HistoryEntryItem key={h.id} entry={h} />
 					))}
 				</ol>
 			)}

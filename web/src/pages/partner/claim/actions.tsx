@@ -109,7 +109,7 @@ function ActionDialog({
 								type="submit"
 								appearance="primary"
 								icon={confirmIcon}
-								disabled={pending}
+								disabledFocusable={pending}
 								style={
 									danger
 										? {
@@ -207,7 +207,7 @@ export function ClaimActions({
 				key="submit"
 				appearance="primary"
 				icon={<Send20Regular />}
-				disabled={submit.isPending}
+				disabledFocusable={submit.isPending}
 				onClick={() => {
 					onError(null);
 					submit.mutate(

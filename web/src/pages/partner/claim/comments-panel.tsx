@@ -165,7 +165,7 @@ export function CommentsPanel({
 							type="submit"
 							appearance="primary"
 							icon={<Send20Regular />}
-							disabled={add.isPending}
+							disabledFocusable={add.isPending}
 						>
 							{t("comments.post")}
 						</Button>

@@ -711,7 +711,7 @@ export function EditClaimDialog({
 							<Button
 								type="submit"
 								appearance="primary"
-								disabled={update.isPending}
+								disabledFocusable={update.isPending}
 							>
 								{t("edit.save")}
 							</Button>

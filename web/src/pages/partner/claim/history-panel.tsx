@@ -218,7 +218,8 @@ function fieldName(t: TFunction, path: string): string {
 	);
 }
 
-function Entry({ entry }: { entry: HistoryEntry }) {
+/** One history entry: action, actor and role, time, and its changes or comment. */
+export function HistoryEntryItem({ entry }: { entry: HistoryEntry }) {
 	const { t } = useTranslation("claim");
 	const styles = useStyles();
 	const rows = changedRows(entry);
@@ -346,7 +347,7 @@ export function HistoryPanel({ claimId }: { claimId: string }) {
 			aria-label={t("history.title")}
 		>
 			{items.map((e) => (
-				<Entry key={e.id} entry={e} />
+				<HistoryEntryItem key={e.id} entry={e} />
 			))}
 		</ol>
 	);

@@ -1115,6 +1115,31 @@ describe("flows through the browser", () => {
 		).toBe(0);
 		await context.close();
 	});
+	it("R-ROL-2 R-DSH-1 a reviewer finds a claim that left the queue (waiting for the partner) under All claims, by status and by search", async () => {
+		const waiting = await e.ctx.db.query.claims.findFirst({
+			where: (c, { eq }) => eq(c.status, "partner_action_required"),
+		});
+		if (!waiting) throw new Error("no claim waiting for a partner in the demo");
+		const { context, page } = await e.signIn(RITA);
+		await page.getByRole("link", { name: "All claims" }).click();
+		await page.waitForURL((u) => u.pathname === "/review/claims", WAIT);
+		await page
+			.getByTestId("review-claims-status")
+			.selectOption("partner_action_required");
+		await page.waitForURL(/status=partner_action_required/, WAIT);
+		const rows = page.getByTestId("review-claims-row");
+		await rows.first().waitFor(WAIT);
+		for (const text of await rows.allTextContents())
+			expect(text).toContain("Partner action required");
+		await page.getByTestId("review-claims-search").fill(waiting.name);
+		await page.waitForURL(/q=/, WAIT);
+		await page.getByRole("link", { name: waiting.name }).first().click();
+		await page.waitForURL(
+			(u) => u.pathname === `/review/claims/${waiting.id}`,
+			WAIT,
+		);
+		await context.close();
+	});
 	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {
 		const { context, page } = await e.signIn("paula.platform@cpor.example");
 		await page.goto("/admin");

@@ -39,6 +39,11 @@ const PAGES: {
 		path: () => "/review",
 	},
 	{
+		name: "reviewer-claims",
+		user: "rita.reviewer@cpor.example",
+		path: () => "/review/claims",
+	},
+	{
 		name: "reviewer-claim",
 		user: "rita.reviewer@cpor.example",
 		path: async (e) =>

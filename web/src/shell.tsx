@@ -108,6 +108,7 @@ function navOfKind(me: Me): { to: string; label: string }[] {
 		case "reviewer":
 			return [
 				{ to: "/review", label: "nav.queue" },
+				{ to: "/review/claims", label: "nav.reviewClaims" },
 				{ to: "/review/sla", label: "nav.sla" },
 			];
 		case "customer":

@@ -39,6 +39,15 @@ export const reviewRoutes: RouteObject[] = [
 		},
 	},
 	{
+		path: "review/claims",
+		lazy: async () => ({
+			Component: forReviewers(
+				(await import("./claims-page.tsx")).ReviewClaimsPage,
+				"nav.reviewClaims",
+			),
+		}),
+	},
+	{
 		path: "review/claims/:id",
 		loader: prefetchClaim,
 		lazy: async () => ({

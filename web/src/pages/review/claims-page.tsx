@@ -1,0 +1,290 @@
+/**
+ * Every claim a reviewer may see (`/review/claims`), not only the open work of the
+ * queue: found by a search (name, customer domain, tenant ID) and a status,
+ * newest change first, with "Load more" (GET /claims, cursor-paginated). A claim that
+ * left the queue (information requested, approved, rejected) is found again here.
+ */
+import {
+	Button,
+	Caption1,
+	Field,
+	Input,
+	makeStyles,
+	Select,
+	Spinner,
+	Table,
+	TableBody,
+	TableCell,
+	TableHeader,
+	TableHeaderCell,
+	TableRow,
+	Text,
+	tokens,
+} from "@fluentui/react-components";
+import { Search20Regular } from "@fluentui/react-icons";
+import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
+import { claimKeys, query } from "../../api/claims.ts";
+import { api } from "../../api/client.ts";
+import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
+import { useNarrow } from "../../components/narrow.ts";
+import { Page } from "../../components/page.tsx";
+import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
+import { StatusBadge } from "../../components/status-badge.tsx";
+import { formatDateTime, formatNumber } from "../../format.ts";
+import { RouterLink } from "./shared.tsx";
+
+const PAGE_SIZE = 50;
+/** The search asks the server from this many characters on (as the partner's list). */
+const SEARCH_MIN_LENGTH = 3;
+/** The statuses a reviewer sees (drafts are the partner's own). */
+const STATUSES: ClaimStatus[] = [
+	"submitted",
+	"under_review",
+	"partner_action_required",
+	"approved",
+	"rejected",
+];
+
+const useStyles = makeStyles({
+	filters: {
+		display: "flex",
+		flexWrap: "wrap",
+		alignItems: "flex-start",
+		gap: tokens.spacingHorizontalL,
+		marginBottom: tokens.spacingVerticalL,
+	},
+	search: { width: "min(100%, 420px)" },
+	status: { width: "min(100%, 240px)" },
+	name: { fontWeight: tokens.fontWeightSemibold, overflowWrap: "anywhere" },
+	mono: { overflowWrap: "anywhere" },
+	cards: {
+		listStyleType: "none",
+		margin: 0,
+		padding: 0,
+		display: "flex",
+		flexDirection: "column",
+		gap: tokens.spacingVerticalS,
+	},
+	card: {
+		padding: tokens.spacingVerticalS,
+		border: `1px solid ${tokens.colorNeutralStroke2}`,
+		borderRadius: tokens.borderRadiusMedium,
+		display: "flex",
+		flexDirection: "column",
+		gap: tokens.spacingVerticalXXS,
+	},
+	footer: {
+		display: "flex",
+		flexWrap: "wrap",
+		gap: tokens.spacingHorizontalM,
+		alignItems: "center",
+		marginTop: tokens.spacingVerticalM,
+	},
+});
+
+/** The list's filters in the page's address: `q` (the search) and `status`. */
+function filtersOf(params: URLSearchParams) {
+	const status = params.get("status");
+	return {
+		q: params.get("q") ?? undefined,
+		status: STATUSES.find((s) => s === status),
+	};
+}
+
+/** The pages of GET /claims for `filters`, newest change first. */
+function claimsQuery(filters: ReturnType<typeof filtersOf>) {
+	const params = { ...filters, limit: PAGE_SIZE };
+	return infiniteQueryOptions({
+		queryKey: [...claimKeys.lists(), "review", params],
+		queryFn: ({ pageParam }) =>
+			api<ApiPage<Claim>>(`/claims${query({ ...params, cursor: pageParam })}`),
+		initialPageParam: undefined as string | undefined,
+		getNextPageParam: (last) => last.nextCursor ?? undefined,
+	});
+}
+
+export function ReviewClaimsPage() {
+	const styles = useStyles();
+	const { t } = useTranslation("review");
+	const narrow = useNarrow();
+	const [params, setParams] = useSearchParams();
+	const filters = filtersOf(params);
+	const set = (key: "q" | "status", value: string | undefined) => {
+		const next = new URLSearchParams(params);
+		if (value) next.set(key, value);
+		else next.delete(key);
+		setParams(next, { replace: true });
+	};
+
+	// The search updates the address after a pause, from SEARCH_MIN_LENGTH characters.
+	const [search, setSearch] = useState(filters.q ?? "");
+	const typed = search
+		.replace(/\s+/g, " ")
+		.replace(/\p{Cc}/gu, "")
+		.trim();
+	const tooShort = typed.length > 0 && typed.length < SEARCH_MIN_LENGTH;
+	// biome-ignore lint/correctness/useExhaustiveDependencies: only typing starts the timer
+	useEffect(() => {
+		const q = typed.length >= SEARCH_MIN_LENGTH ? typed : undefined;
+		if ((q ?? "") === (filters.q ?? "")) return;
+		const id = setTimeout(() => set("q", q), 350);
+		return () => clearTimeout(id);
+	}, [search]);
+
+	const list = useInfiniteQuery(claimsQuery(filters));
+	const claims = list.data?.pages.flatMap((p) => p.items) ?? [];
+	const filtered = !!filters.q || !!filters.status;
+
+	return (
+		<Page title={t("claims.title")}>
+			<Text block style={{ marginBottom: 12 }}>
+				{t("claims.intro")}
+			</Text>
+			<search className={styles.filters} aria-label={t("claims.filtersLabel")}>
+				<Field
+					label={t("claims.search")}
+					className={styles.search}
+					hint={
+						tooShort
+							? t("claims.searchMinLength", { count: SEARCH_MIN_LENGTH })
+							: undefined
+					}
+				>
+					<Input
+						type="search"
+						value={search}
+						onChange={(_, d) => setSearch(d.value)}
+						contentBefore={<Search20Regular aria-hidden />}
+						placeholder={t("claims.searchPlaceholder")}
+						data-testid="review-claims-search"
+					/>
+				</Field>
+				<Field label={t("claims.status")} className={styles.status}>
+					<Select
+						value={filters.status ?? ""}
+						onChange={(_, d) => set("status", d.value || undefined)}
+						data-testid="review-claims-status"
+					>
+						<option value="">{t("claims.allStatuses")}</option>
+						{STATUSES.map((s) => (
+							<option key={s} value={s}>
+								{t(`common:status.${s}`)}
+							</option>
+						))}
+					</Select>
+				</Field>
+			</search>
+
+			{list.isLoading ? (
+				<Loading />
+			) : list.isError && !list.isFetchNextPageError ? (
+				<ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
+			) : claims.length === 0 ? (
+				<EmptyState
+					title={filtered ? t("claims.emptyFiltered") : t("claims.empty")}
+				>
+					{filtered && (
+						<Button
+							onClick={() => {
+								setSearch("");
+								setParams({}, { replace: true });
+							}}
+						>
+							{t("queue.clearFilters")}
+						</Button>
+					)}
+				</EmptyState>
+			) : (
+				<>
+					{narrow ? (
+						<ul className={styles.cards} data-testid="review-claims">
+							{claims.map((c) => (
+								<li
+									key={c.id}
+									className={styles.card}
+									data-testid="review-claims-row"
+								>
+									<span className={styles.name}>
+										<RouterLink to={`/review/claims/${c.id}`}>
+											{c.name}
+										</RouterLink>
+									</span>
+									<span>
+										<StatusBadge status={c.status} />
+									</span>
+									<Caption1 className={styles.mono}>
+										{c.partnerOrganizationId} · {c.customer.domain}
+									</Caption1>
+									<Caption1>
+										{t("claims.updated", { at: formatDateTime(c.updatedAt) })}
+									</Caption1>
+								</li>
+							))}
+						</ul>
+					) : (
+						<Table size="small" data-testid="review-claims">
+							<TableHeader>
+								<TableRow>
+									<TableHeaderCell>{t("queue.col.claim")}</TableHeaderCell>
+									<TableHeaderCell>{t("queue.col.partner")}</TableHeaderCell>
+									<TableHeaderCell>{t("queue.col.customer")}</TableHeaderCell>
+									<TableHeaderCell>{t("queue.col.status")}</TableHeaderCell>
+									<TableHeaderCell>{t("claims.col.updated")}</TableHeaderCell>
+								</TableRow>
+							</TableHeader>
+							<TableBody>
+								{claims.map((c) => (
+									<TableRow key={c.id} data-testid="review-claims-row">
+										<TableCell className={styles.name}>
+											<RouterLink to={`/review/claims/${c.id}`}>
+												{c.name}
+											</RouterLink>
+										</TableCell>
+										<TableCell className={styles.mono}>
+											{c.partnerOrganizationId}
+										</TableCell>
+										<TableCell className={styles.mono}>
+											{c.customer.domain}
+										</TableCell>
+										<TableCell>
+											<StatusBadge status={c.status} />
+										</TableCell>
+										<TableCell>{formatDateTime(c.updatedAt)}</TableCell>
+									</TableRow>
+								))}
+							</TableBody>
+						</Table>
+					)}
+					<div className={styles.footer}>
+						<Caption1 aria-live="polite">
+							{t("queue.shown", {
+								count: claims.length,
+								n: formatNumber(claims.length),
+							})}
+						</Caption1>
+						{list.hasNextPage && (
+							<Button
+								onClick={() => void list.fetchNextPage()}
+								disabledFocusable={list.isFetchingNextPage}
+								icon={
+									list.isFetchingNextPage ? <Spinner size="tiny" /> : undefined
+								}
+							>
+								{t("queue.loadMore")}
+							</Button>
+						)}
+					</div>
+					{list.isFetchNextPageError && (
+						<ErrorMessage
+							error={list.error}
+							onRetry={() => void list.fetchNextPage()}
+						/>
+					)}
+				</>
+			)}
+		</Page>
+	);
+}

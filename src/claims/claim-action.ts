@@ -5,6 +5,7 @@
  * statements can instead run `optimistic`: read without a lock, then one statement that
  * writes everything only if the claim's version is still the one read.
  */
+
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
@@ -40,6 +41,7 @@ import {
 	splitClaimParts,
 	toClaimView,
 } from "./claim-view.ts";
+import { type CommentTemplate, commentBody } from "./comment-template.ts";
 import {
 	claimDirectoryFacts,
 	claimDirectoryFactsColumn,
@@ -129,8 +131,12 @@ export interface ActionScope {
 	 * claim (`withDirectoryFacts`, optimistic tries only; undefined under the row lock).
 	 */
 	directoryFacts?: DirectoryFacts | undefined;
-	/** Post a comment to the thread (R-REV-3), written with the claim (see `defer`). */
-	comment(body: string, kind?: string): Promise<string>;
+	/**
+	 * Post a comment to the thread (R-REV-3), written with the claim (see `defer`): a
+	 * person's words, or a comment CPOR writes as a {@link CommentTemplate} (its English
+	 * body in the business calendar's time zone).
+	 */
+	comment(body: string | CommentTemplate, kind?: string): Promise<string>;
 	/**
 	 * Writes `statement` (a shaped part: src/db/shaped-statement.ts, e.g. `shapedInsert`)
 	 * in the same statement as the claim's update, its history row and
@@ -510,7 +516,12 @@ async function applyAndWrite(
 				claimId: row.id,
 				actor: opts.actor,
 				at: now,
-				body,
+				...(typeof body === "string"
+					? { body }
+					: {
+							body: commentBody(body, ctx.calendar.timeZone),
+							template: body,
+						}),
 				kind,
 			});
 			return id;

@@ -6,6 +6,7 @@ import { claimComments, claims } from "../db/schema.ts";
 import { notFound } from "../domain/errors.ts";
 import { canSeeClaim } from "./claim-action.ts";
 import { claimColumns, isoText } from "./claim-view.ts";
+import type { CommentTemplate } from "./comment-template.ts";
 import { postComment, recordHistory } from "./history.ts";
 import {
 	claimVisibilityColumns,
@@ -20,7 +21,14 @@ export interface CommentView {
 	authorName: string;
 	authorRole: string;
 	kind: string;
+	/** The text; for a comment CPOR wrote, in English (`template` words it otherwise). */
 	body: string;
+	/**
+	 * A comment CPOR wrote, as data (comment-template.ts), for a client to word in its
+	 * reader's language; null for a person's comment and for comments written before
+	 * migration 0028.
+	 */
+	template: CommentTemplate | null;
 	createdAt: string;
 }
 
@@ -79,6 +87,7 @@ export function toCommentView(
 		authorRole: c.authorRole,
 		kind: c.kind,
 		body: c.body,
+		template: c.template ?? null,
 		createdAt: c.createdAt.toISOString(),
 	};
 }
@@ -120,7 +129,8 @@ const runComments = preparedOnce("cpor_claim_comments", (db, name) =>
 				(CommentView & { seq: number })[]
 			>`coalesce((select json_agg(json_build_object(
 					'id', c.id, 'authorName', c.author_name, 'authorRole', c.author_role,
-					'kind', c.kind, 'body', c.body, 'createdAt', ${isoText(sql`c.created_at`)},
+					'kind', c.kind, 'body', c.body, 'template', c.template,
+					'createdAt', ${isoText(sql`c.created_at`)},
 					'seq', c.seq)
 					order by c.seq)
 				from (select * from claim_comments c

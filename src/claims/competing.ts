@@ -2,16 +2,18 @@
  * R-CMP-2 / R-CMP-3: marking competing claims and telling each party that arbitration
  * is under way.
  */
+
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { Tx } from "../db/client.ts";
 import { claims } from "../db/schema.ts";
 import { findCompetitors } from "./claim-products.ts";
 import { carryPartsVersion } from "./claim-view.ts";
+import { type CommentTemplate, commentBody } from "./comment-template.ts";
 import { postComment, recordHistory } from "./history.ts";
 
-const ARBITRATION_NOTE =
-	"Another partner has claimed the same customer, product and activity. The claims go to arbitration: a reviewer compares the proof of execution of each and approves at most one.";
+/** The note each competing claim gets (R-CMP-2): no instant in it, so any zone. */
+const ARBITRATION_NOTE: CommentTemplate = { key: "arbitration" };
 
 /**
  * Takes this transaction's advisory locks on the claim's compete keys (R-CMP-2 under
@@ -82,7 +84,8 @@ export async function markCompeting(
 				roles: [],
 			},
 			at: now,
-			body: ARBITRATION_NOTE,
+			body: commentBody(ARBITRATION_NOTE, "UTC"),
+			template: ARBITRATION_NOTE,
 			kind: "arbitration",
 		});
 	}

@@ -2,6 +2,7 @@
  * R-HIS-1 history rows and R-REV-3 comments, written inside the caller's transaction,
  * and the outbox events (R-NTF-1) that leave after commit.
  */
+
 import { randomUUID } from "node:crypto";
 import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import { stringify as canonicalJson } from "safe-stable-stringify";
@@ -15,6 +16,7 @@ import {
 	shapedInsert,
 } from "../db/shaped-statement.ts";
 import type { ClaimView } from "./claim-view.ts";
+import type { CommentTemplate } from "./comment-template.ts";
 
 /** Event types of API.md "Events". */
 export const EVENT_TYPES = [
@@ -151,6 +153,8 @@ export interface NewComment {
 	actor: Actor;
 	at: Date;
 	body: string;
+	/** A comment CPOR wrote, as data (its English is `body`). */
+	template?: CommentTemplate;
 	kind?: string;
 	internal?: boolean;
 }
@@ -178,6 +182,7 @@ export function commentRows(comments: readonly NewComment[]) {
 		authorRole: primaryRole(c.actor),
 		kind: c.kind ?? "comment",
 		body: c.body,
+		template: c.template,
 		internal: c.internal ?? false,
 		createdAt: c.at,
 	}));

@@ -3,6 +3,7 @@ import type { AppContext } from "../context.ts";
 import { performClaimAction } from "./claim-action.ts";
 import { setLineFlags } from "./claim-products.ts";
 import type { Association, ClaimView, Rejection } from "./claim-view.ts";
+import { type CommentTemplate, commentBody } from "./comment-template.ts";
 
 /** Options of {@link withdrawClaim}. */
 export interface WithdrawClaimOptions {
@@ -29,10 +30,10 @@ export async function withdrawClaim(
 		expectedVersion: opts.expectedVersion,
 		events: ["claim.rejected"],
 		apply: async ({ tx, claim, now, comment, actor }) => {
-			const text =
-				opts.comment?.trim() ||
-				"The partner asked for this claim to be rejected.";
-			await comment(text, "decision");
+			const given = opts.comment?.trim();
+			const template: CommentTemplate = { key: "rejection_requested" };
+			const text = given || commentBody(template, ctx.calendar.timeZone);
+			await comment(given || template, "decision");
 			await setLineFlags(
 				tx,
 				claim.id,

@@ -1,7 +1,7 @@
 import type { Actor } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
 import { performClaimAction } from "../claims/claim-action.ts";
 import type { Association, ClaimView } from "../claims/claim-view.ts";
+import type { AppContext } from "../context.ts";
 import { rejectionChanges } from "../review/reject-claim.ts";
 
 /** Options of {@link optOut}. */
@@ -30,8 +30,7 @@ export async function optOut(
 			const changes = await rejectionChanges(
 				scope,
 				"customer_declined",
-				opts.comment?.trim() ||
-					"The customer opted out of this partner association.",
+				opts.comment?.trim() || { key: "customer_opted_out" },
 			);
 			return {
 				...changes,

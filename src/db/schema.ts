@@ -18,6 +18,7 @@ import {
 	timestamp,
 	uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { CommentTemplate } from "../claims/comment-template.ts";
 
 const ts = (name: string) =>
 	timestamp(name, { withTimezone: true, mode: "date" });
@@ -499,6 +500,11 @@ export const claimComments = pgTable(
 		authorRole: text("author_role").notNull(),
 		kind: text("kind").notNull().default("comment"),
 		body: text("body").notNull(),
+		/**
+		 * A comment CPOR wrote, as data (comment-template.ts), for the web app to word in
+		 * the reader's language; null for a person's comment (migration 0028).
+		 */
+		template: jsonb("template").$type<CommentTemplate>(),
 		internal: boolean("internal").notNull().default(false),
 		createdAt: ts("created_at").notNull(),
 	},

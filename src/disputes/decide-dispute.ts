@@ -69,7 +69,7 @@ export async function decideDispute(
 			const closed: Partial<ClaimRow> = { dispute, disputeDecisionDue: null };
 			if (opts.decision === "uphold") {
 				await comment(
-					`Dispute decided: the rejection is upheld.\n\n${opts.comment}`,
+					{ key: "dispute_upheld", text: opts.comment },
 					"decision",
 				);
 				return closed;
@@ -77,7 +77,8 @@ export async function decideDispute(
 			if (opts.decision === "approve") {
 				return {
 					...(await approvalChanges(scope, {
-						comment: `Dispute accepted. ${opts.comment}`,
+						comment: opts.comment,
+						disputeAccepted: true,
 					})),
 					...closed,
 					rejection: null,
@@ -89,7 +90,7 @@ export async function decideDispute(
 				scope,
 				opts.reasons ?? [],
 				opts.comment,
-				"Dispute: information requested",
+				true,
 			);
 			return {
 				...closed,

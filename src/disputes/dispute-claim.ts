@@ -119,7 +119,11 @@ export async function disputeClaim(
 				rejectionReason: rejection.reason,
 			};
 			await comment(
-				`Dispute filed.${justification ? `\n\n${justification}` : ""}${newDocs.length ? `\n\nUpdated PoE: ${newDocs.length === 1 ? "1 document" : `${newDocs.length} documents`}.` : ""}`,
+				{
+					key: "dispute_filed",
+					text: justification || null,
+					documents: newDocs.length,
+				},
 				"dispute",
 			);
 			return {

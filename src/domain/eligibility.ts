@@ -3,7 +3,6 @@
  * incentive program. Pure: takes the facts, returns one result per program with reasons.
  */
 
-import { PROGRAM_LABELS } from "./catalog.ts";
 import type {
 	Activity,
 	Program,
@@ -21,21 +20,6 @@ export interface EligibilityResult {
 	result: "eligible" | "not_eligible";
 	reasons: string[];
 	evaluatedAt: string;
-}
-
-/**
- * The results as a person reads them, e.g. "OSA Sell: not eligible, OSU-M365: eligible"
- * (the activation's comment, R-ELG-1), in the order given.
- */
-export function eligibilitySummary(
-	results: readonly EligibilityResult[],
-): string {
-	return results
-		.map(
-			(e) =>
-				`${PROGRAM_LABELS[e.program]}: ${e.result === "eligible" ? "eligible" : "not eligible"}`,
-		)
-		.join(", ");
 }
 
 /** What eligibility looks at. `subscriptions` are the directory's rows for the claimed subscriptions (now). */

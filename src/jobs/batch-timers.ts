@@ -5,6 +5,7 @@
  * same before/after, the comments and the outbox events in the caller's transaction), but
  * with a fixed number of statements per batch instead of ~10 per claim.
  */
+
 import { randomUUID } from "node:crypto";
 import { inArray, sql } from "drizzle-orm";
 import { primaryRole, SYSTEM_ACTOR } from "../auth/actor.ts";
@@ -18,6 +19,12 @@ import {
 	type Rejection,
 	toClaimView,
 } from "../claims/claim-view.ts";
+import {
+	type CommentTemplate,
+	type CommentText,
+	commentBody,
+	commentTextBody,
+} from "../claims/comment-template.ts";
 import { diff, type EventType, historySnapshot } from "../claims/history.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
@@ -38,7 +45,6 @@ import type {
 } from "../domain/claim-validation.ts";
 import { currentDueAt } from "../domain/deadlines.ts";
 import { evaluateEligibility } from "../domain/eligibility.ts";
-import { noResponseText, rejectionComment } from "../review/reject-claim.ts";
 import { activationComment } from "./timers.ts";
 
 /** The due-at of a claim row after its changes (as performClaimAction computes it). */
@@ -68,7 +74,8 @@ interface Planned {
 	next: ClaimRow;
 	action: string;
 	events: EventType[];
-	comment: { body: string; kind: string };
+	/** The comment CPOR writes (as data, and its English body). */
+	comment: { template: CommentTemplate; body: string; kind: string };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -103,7 +110,7 @@ async function writePlanned(
 	await insertRecords(
 		tx,
 		"claim_comments",
-		"id text, claim_id text, author_id text, author_name text, author_role text, kind text, body text, internal boolean, created_at timestamptz",
+		"id text, claim_id text, author_id text, author_name text, author_role text, kind text, body text, template jsonb, internal boolean, created_at timestamptz",
 		planned.map((p) => ({
 			id: randomUUID(),
 			claim_id: p.row.id,
@@ -112,6 +119,7 @@ async function writePlanned(
 			author_role: role,
 			kind: p.comment.kind,
 			body: p.comment.body,
+			template: p.comment.template,
 			internal: false,
 			created_at: now.toISOString(),
 		})),
@@ -211,10 +219,19 @@ export async function expirePartnerResponses(
 		assertTransition("expire_partner_response", "system", factsOf(row, now));
 		const due = row.partnerResponseDue;
 		if (!due || due.getTime() > now.getTime()) continue;
-		const text = noResponseText(due, ctx.calendar.timeZone);
+		const text: CommentText = {
+			key: "no_partner_response",
+			due: due.toISOString(),
+		};
+		const template: CommentTemplate = {
+			key: "rejected",
+			reason: "no_partner_response",
+			text,
+			disputeUntil: disputeUntil.toISOString(),
+		};
 		const rejection: Rejection = {
 			reason: "no_partner_response",
-			comment: text,
+			comment: commentTextBody(text, ctx.calendar.timeZone),
 			rejectedAt: now.toISOString(),
 			rejectedBy: SYSTEM_ACTOR.name,
 			disputeUntil: disputeUntil.toISOString(),
@@ -237,12 +254,8 @@ export async function expirePartnerResponses(
 			events: ["claim.rejected"],
 			comment: {
 				kind: "decision",
-				body: rejectionComment(
-					"no_partner_response",
-					text,
-					disputeUntil,
-					ctx.calendar.timeZone,
-				),
+				template,
+				body: commentBody(template, ctx.calendar.timeZone),
 			},
 		});
 	}
@@ -356,7 +369,9 @@ export async function activateAssociations(
 			events: ["association.activated", "eligibility.evaluated"],
 			comment: {
 				kind: "system",
-				body: activationComment(eligibility),
+				template: activationComment(eligibility),
+				// No instant in this comment: the calendar's zone does not matter.
+				body: commentBody(activationComment(eligibility), "UTC"),
 			},
 		};
 	});

@@ -7,10 +7,12 @@
  * - R-TIME-6: approved past the consent window with no opt-out → association active,
  *   then eligibility evaluated (R-ELG-1), exactly once.
  */
+
 import { eq, inArray } from "drizzle-orm";
 import { SYSTEM_ACTOR } from "../auth/actor.ts";
 import { performClaimAction } from "../claims/claim-action.ts";
 import type { Association, ClaimRow } from "../claims/claim-view.ts";
+import type { CommentTemplate } from "../claims/comment-template.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { mpnIds, products, subscriptions } from "../db/schema.ts";
@@ -21,10 +23,9 @@ import type {
 } from "../domain/claim-validation.ts";
 import {
 	type EligibilityResult,
-	eligibilitySummary,
 	evaluateEligibility,
 } from "../domain/eligibility.ts";
-import { noResponseText, rejectionChanges } from "../review/reject-claim.ts";
+import { rejectionChanges } from "../review/reject-claim.ts";
 
 /** R-TIME-4: rejects one claim whose partner-response deadline passed. Re-checks under the lock. */
 export async function expirePartnerResponse(
@@ -44,11 +45,10 @@ export async function expirePartnerResponse(
 				if (!due || due.getTime() > scope.now.getTime()) {
 					throw new TimerNotDueError(claimId);
 				}
-				return rejectionChanges(
-					scope,
-					"no_partner_response",
-					noResponseText(due, ctx.calendar.timeZone),
-				);
+				return rejectionChanges(scope, "no_partner_response", {
+					key: "no_partner_response",
+					due: due.toISOString(),
+				});
 			},
 		},
 		tx,
@@ -97,8 +97,14 @@ async function eligibilityFor(tx: Tx, claim: ClaimRow) {
 /** The comment of an activation (R-TIME-6) with its eligibility (R-ELG-1). */
 export function activationComment(
 	eligibility: readonly EligibilityResult[],
-): string {
-	return `The consent window ended without an opt-out: the association is active. Eligibility: ${eligibilitySummary(eligibility)}.`;
+): CommentTemplate {
+	return {
+		key: "activated",
+		eligibility: eligibility.map((e) => ({
+			program: e.program,
+			result: e.result,
+		})),
+	};
 }
 
 /** R-TIME-6 and R-ELG-1: activates one association whose consent window ended. Re-checks under the lock. */

@@ -7,7 +7,6 @@ import { findCompetitors, setLineFlags } from "../claims/claim-products.ts";
 import type { Association, ClaimRow, ClaimView } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
 import type { ReviewerRejectionReason } from "../domain/reasons.ts";
-import { formatInstant } from "../notifications/i18n.ts";
 import { rejectionChanges } from "./reject-claim.ts";
 
 /** Options of {@link approveClaim}. */
@@ -33,7 +32,10 @@ export async function approvalChanges(
 	opts: Pick<
 		ApproveClaimOptions,
 		"comment" | "competingRejectionReason" | "competingRejectionComment"
-	>,
+	> & {
+		/** R-DSP-3: the approval decides a dispute (the comment says so). */
+		disputeAccepted?: boolean;
+	},
 ): Promise<Partial<ClaimRow>> {
 	const { tx, claim, now, ctx, actor } = scope;
 	await setLineFlags(
@@ -44,7 +46,12 @@ export async function approvalChanges(
 	);
 	const consentEndsAt = ctx.deadlines.consentEndsAt(now);
 	await scope.comment(
-		`Approved.${opts.comment?.trim() ? `\n\n${opts.comment.trim()}` : ""}\n\nThe customer is notified and can opt out until ${formatInstant(consentEndsAt, "en", ctx.calendar.timeZone)}.`,
+		{
+			key: "approved",
+			text: opts.comment?.trim() || null,
+			consentEndsAt: consentEndsAt.toISOString(),
+			...(opts.disputeAccepted ? { disputeAccepted: true as const } : {}),
+		},
 		"decision",
 	);
 	const losers = await findCompetitors(tx, claim.id);
@@ -69,8 +76,10 @@ export async function approvalChanges(
 						...(await rejectionChanges(
 							s,
 							opts.competingRejectionReason ?? "insufficient_poe",
-							opts.competingRejectionComment?.trim() ||
-								`Arbitration: another partner's claim (${claim.id}) for the same customer, product and activity was approved.`,
+							opts.competingRejectionComment?.trim() || {
+								key: "arbitration_lost",
+								winnerClaimId: claim.id,
+							},
 						)),
 						competing: true,
 					};

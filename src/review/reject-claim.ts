@@ -3,14 +3,16 @@ import type { ActionScope } from "../claims/claim-action.ts";
 import { performClaimAction } from "../claims/claim-action.ts";
 import { setLineFlags } from "../claims/claim-products.ts";
 import type { ClaimRow, ClaimView, Rejection } from "../claims/claim-view.ts";
+import {
+	type CommentText,
+	commentTextBody,
+} from "../claims/comment-template.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
-import {
-	REASON_DESCRIPTIONS,
-	type RejectionReason,
-	type ReviewerRejectionReason,
+import type {
+	RejectionReason,
+	ReviewerRejectionReason,
 } from "../domain/reasons.ts";
-import { formatInstant } from "../notifications/i18n.ts";
 
 /** Options of {@link rejectClaim}. */
 export interface RejectClaimOptions {
@@ -20,31 +22,6 @@ export interface RejectClaimOptions {
 	reason: ReviewerRejectionReason;
 	comment: string;
 	expectedVersion?: number | undefined;
-}
-
-/**
- * The text of a rejection for no partner response (R-TIME-4): the deadline that passed,
- * in the calendar's `timeZone`.
- */
-export function noResponseText(due: Date, timeZone: string): string {
-	return `The partner did not answer the information request by ${formatInstant(due, "en", timeZone)}.`;
-}
-
-/**
- * The comment of a rejection (R-REV-2, R-DSP-2): the reason, the reviewer's text and,
- * when it can be disputed, until when (in the calendar's `timeZone`).
- */
-export function rejectionComment(
-	reason: RejectionReason,
-	text: string,
-	disputeUntil: Date | null,
-	timeZone: string,
-): string {
-	return `Rejected: ${REASON_DESCRIPTIONS[reason]}\n\n${text}${
-		disputeUntil
-			? `\n\nYou can dispute this decision from the claim page until ${formatInstant(disputeUntil, "en", timeZone)}, with a business justification and/or updated PoE.`
-			: ""
-	}`;
 }
 
 /**
@@ -58,7 +35,7 @@ export async function rejectionChanges(
 		"tx" | "claim" | "now" | "actor" | "ctx" | "comment"
 	>,
 	reason: RejectionReason,
-	text: string,
+	text: CommentText,
 ): Promise<Partial<ClaimRow>> {
 	const disputable = reason !== "partner_request";
 	const disputeUntil = disputable
@@ -71,12 +48,17 @@ export async function rejectionChanges(
 		scope.claim.solutionArea,
 	);
 	await scope.comment(
-		rejectionComment(reason, text, disputeUntil, scope.ctx.calendar.timeZone),
+		{
+			key: "rejected",
+			reason,
+			text,
+			disputeUntil: disputeUntil?.toISOString() ?? null,
+		},
 		"decision",
 	);
 	const rejection: Rejection = {
 		reason,
-		comment: text,
+		comment: commentTextBody(text, scope.ctx.calendar.timeZone),
 		rejectedAt: scope.now.toISOString(),
 		rejectedBy: scope.actor.name,
 		disputeUntil: disputeUntil?.toISOString() ?? null,

@@ -9,11 +9,7 @@ import type {
 	InformationRequest,
 } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
-import {
-	type InformationRequestReason,
-	REASON_DESCRIPTIONS,
-} from "../domain/reasons.ts";
-import { formatInstant } from "../notifications/i18n.ts";
+import type { InformationRequestReason } from "../domain/reasons.ts";
 
 /** Options of {@link requestInformation}. */
 export interface RequestInformationOptions {
@@ -48,19 +44,24 @@ export async function requestInformation(
 /**
  * The changes of any information request (R-REV-1, R-TIME-4): the reasons and comment
  * posted to the thread, the request stored, the partner's response deadline started.
+ * `dispute`: asked as a dispute's decision (R-DSP-3; the comment says so).
  */
 export async function informationRequestChanges(
 	scope: Pick<ActionScope, "now" | "actor" | "ctx" | "comment">,
 	reasonList: InformationRequestReason[],
 	text: string,
-	heading = "Information requested",
+	dispute = false,
 ): Promise<Partial<ClaimRow>> {
 	const due = scope.ctx.deadlines.partnerResponseDue(scope.now);
 	const reasons = [...new Set(reasonList)];
 	await scope.comment(
-		`${heading} (respond by ${formatInstant(due, "en", scope.ctx.calendar.timeZone)}):\n${reasons
-			.map((r) => `- ${REASON_DESCRIPTIONS[r]}`)
-			.join("\n")}\n\n${text}`,
+		{
+			key: "information_requested",
+			reasons,
+			text,
+			respondBy: due.toISOString(),
+			...(dispute ? { dispute: true as const } : {}),
+		},
 		"information_request",
 	);
 	const request: InformationRequest = {

@@ -5,6 +5,7 @@
  * (R-CON-2), arbitration (R-CMP-3), a dispute (R-DSP-1) and the Dutch dashboard
  * (R-DSH-1). One demo server for all; the tests build on each other in order.
  */
+import { readFileSync } from "node:fs";
 import { eq, sql } from "drizzle-orm";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -1136,6 +1137,93 @@ describe("flows through the browser", () => {
 		await page.getByRole("link", { name: waiting.name }).first().click();
 		await page.waitForURL(
 			(u) => u.pathname === `/review/claims/${waiting.id}`,
+			WAIT,
+		);
+		await context.close();
+	});
+	it("R-REV-3 the comments CPOR writes read in the reader's language: a Dutch partner sees the information request in Dutch, its reasons too", async () => {
+		const waiting = await e.ctx.db.query.claims.findFirst({
+			where: (c, { and, eq }) =>
+				and(
+					eq(c.partnerOrganizationId, "fabrikam"),
+					eq(c.status, "partner_action_required"),
+				),
+		});
+		if (!waiting) throw new Error("no Fabrikam claim waiting in the demo");
+		const { context, page } = await e.signIn(ANA, { locale: "nl-NL" });
+		await page.goto(`/claims/${waiting.id}`);
+		const request = page
+			.locator('[data-testid="comment"][data-kind="information_request"]')
+			.last();
+		await request.waitFor(WAIT);
+		const text = (await request.textContent()) ?? "";
+		expect(text).toContain("Informatie gevraagd (antwoord uiterlijk");
+		expect(text).not.toContain("Information requested");
+		expect(text).not.toContain("respond by");
+		// A person's own words stay as written; the API keeps the English body.
+		const api = (await (
+			await context.request.get(`/api/v1/claims/${waiting.id}/comments`)
+		).json()) as {
+			items: {
+				kind: string;
+				body: string;
+				template: { reasons: string[] } | null;
+			}[];
+		};
+		const asked = api.items.findLast((c) => c.kind === "information_request");
+		expect(asked?.body).toMatch(/^Information requested \(respond by /);
+		const dutch = JSON.parse(
+			readFileSync("web/src/i18n/locales/nl/claim.json", "utf8"),
+		) as { reason: Record<string, string> };
+		expect(asked?.template?.reasons.length).toBeGreaterThan(0);
+		for (const r of asked?.template?.reasons ?? [])
+			expect(text).toContain(dutch.reason[r]);
+		await context.close();
+	});
+	it("R-EDIT-2 a reviewer who acts after a colleague is told so in words, the dialog and its text kept; the way back keeps the queue's filters", async () => {
+		const { context, page } = await e.signIn(RITA);
+		await page.goto("/review?sla=decision");
+		const row = page.getByTestId("queue-row").first();
+		await row.waitFor(WAIT);
+		const id = (await row.getAttribute("data-claim-id")) as string;
+		await row.getByRole("link").first().click();
+		await page.waitForURL((u) => u.pathname === `/review/claims/${id}`, WAIT);
+		await page.getByRole("button", { name: "Request information" }).click();
+		const dialog = page.getByRole("dialog");
+		await dialog
+			.getByRole("checkbox", { name: /Dates missing or old/ })
+			.check();
+		await dialog.getByLabel("Comment to the partner").fill("Dates, please.");
+		// Meanwhile a colleague approves the claim (through the API, as Rita).
+		const claim = (await (
+			await context.request.get(`/api/v1/claims/${id}`)
+		).json()) as { version: number };
+		const me = (await (await context.request.get("/api/v1/me")).json()) as {
+			csrfToken: string;
+		};
+		const approved = await context.request.post(
+			`/api/v1/claims/${id}/approve`,
+			{
+				data: {},
+				headers: {
+					"if-match": `"${claim.version}"`,
+					"x-csrf-token": me.csrfToken,
+				},
+			},
+		);
+		expect(approved.status()).toBe(200);
+		await dialog.getByRole("button", { name: "Request information" }).click();
+		await dialog.getByText("Someone acted on this claim first").waitFor(WAIT);
+		expect(await dialog.getByLabel("Comment to the partner").inputValue()).toBe(
+			"Dates, please.",
+		);
+		await page.keyboard.press("Escape");
+		await page
+			.getByRole("link", { name: "Back to the review queue" })
+			.first()
+			.click();
+		await page.waitForURL(
+			(u) => u.pathname === "/review" && u.search === "?sla=decision",
 			WAIT,
 		);
 		await context.close();

@@ -35,6 +35,7 @@ interface CommentEntry {
 	authorRole: string;
 	kind: string;
 	body: string;
+	template: Record<string, unknown> | null;
 	createdAt: string;
 }
 
@@ -326,6 +327,13 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		});
 		expect(comment.body).toContain("signature");
 		expect(comment.body).toContain("project dates");
+		// The same comment as data, for the web app to word in the reader's language.
+		expect(comment.template).toEqual({
+			key: "information_requested",
+			reasons: ["missing_customer_acknowledgement", "missing_or_old_dates"],
+			text: "Please add the customer's signature and the project dates.",
+			respondBy: addBusinessDays(t2, 5),
+		});
 		expect(comment.body).toContain(
 			formatInstant(addBusinessDays(t2, 5), "en", "UTC"),
 		);
@@ -410,6 +418,10 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		expect(comment).toMatchObject({ kind: "decision", authorRole: "reviewer" });
 		expect(comment.body).toContain("Approved");
 		expect(comment.body).toContain("PoE is complete.");
+		expect(comment.template).toMatchObject({
+			key: "approved",
+			consentEndsAt: addCalendarDays(t4, 7),
+		});
 		expect(comment.body).toContain(
 			formatInstant(addCalendarDays(t4, 7), "en", "UTC"),
 		);
@@ -435,6 +447,11 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		comment = await lastComment(id);
 		expect(comment.kind).toBe("decision");
 		expect(comment.body).toContain("opted out");
+		expect(comment.template).toMatchObject({
+			key: "rejected",
+			reason: "customer_declined",
+			disputeUntil: addCalendarDays(t5, 30),
+		});
 
 		// ---- draft → (gone) ----
 		const gone = await createDraft(freshTenant());
@@ -627,6 +644,10 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 		expect(comment).toMatchObject({ kind: "decision", authorRole: "reviewer" });
 		expect(comment.body).toContain("upheld");
 		expect(comment.body).toContain("The SOW is not signed.");
+		expect(comment.template).toEqual({
+			key: "dispute_upheld",
+			text: "The SOW is not signed.",
+		});
 
 		// ---- rejected → dispute → approve → approved; then withdraw from approved ----
 		const aid = await claimIn("rejected", freshTenant(), "entra-id-p1");

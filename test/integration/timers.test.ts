@@ -95,6 +95,14 @@ describe.each(DB_KINDS)("timers driven by the sandbox clock on %s", (kind) => {
 			`did not answer the information request by ${formatInstant(due, "en", "UTC")}.`,
 		);
 		expect(notice?.body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+		// And as data, for the web app to word in the reader's language and zone.
+		expect(
+			(notice as unknown as { template: Record<string, unknown> }).template,
+		).toMatchObject({
+			key: "rejected",
+			reason: "no_partner_response",
+			text: { key: "no_partner_response", due },
+		});
 	});
 
 	it("R-TIME-6 when the consent window passes the association becomes active and eligibility is evaluated, once", async () => {
@@ -144,6 +152,18 @@ describe.each(DB_KINDS)("timers driven by the sandbox clock on %s", (kind) => {
 		expect(bodies).toContain(
 			"Eligibility: OSA Sell: not eligible, OSU-M365: eligible, OSU-BizApps: not eligible.",
 		);
+		expect(
+			(thread as unknown as { template: { key: string } | null }[]).find(
+				(c) => c.template?.key === "activated",
+			)?.template,
+		).toEqual({
+			key: "activated",
+			eligibility: [
+				{ program: "osa_sell", result: "not_eligible" },
+				{ program: "osu_m365", result: "eligible" },
+				{ program: "osu_bizapps", result: "not_eligible" },
+			],
+		});
 		expect(bodies).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
 	});
 

@@ -126,12 +126,52 @@ export interface Page<T> {
 	nextCursor: string | null;
 }
 
+/** Words CPOR put where a person's would go (server: comment-template.ts). */
+export type CommentText =
+	| string
+	| { key: "no_partner_response"; due: string }
+	| { key: "arbitration_lost"; winnerClaimId: string }
+	| { key: "customer_opted_out" };
+
+/** A comment CPOR wrote, as data (server: comment-template.ts); instants in UTC ISO. */
+export type CommentTemplate =
+	| {
+			key: "approved";
+			text: string | null;
+			consentEndsAt: string;
+			disputeAccepted?: true;
+	  }
+	| {
+			key: "information_requested";
+			reasons: string[];
+			text: string;
+			respondBy: string;
+			dispute?: true;
+	  }
+	| {
+			key: "rejected";
+			reason: string;
+			text: CommentText;
+			disputeUntil: string | null;
+	  }
+	| { key: "dispute_filed"; text: string | null; documents: number }
+	| { key: "dispute_upheld"; text: string }
+	| { key: "rejection_requested" }
+	| {
+			key: "activated";
+			eligibility: { program: string; result: string }[];
+	  }
+	| { key: "arbitration" };
+
 export interface Comment {
 	id: string;
 	authorName: string;
 	authorRole: string;
 	kind: string;
+	/** The text as written; for CPOR's own comments, English (see `template`). */
 	body: string;
+	/** CPOR's own comment as data, worded in the reader's language; null for a person's. */
+	template?: CommentTemplate | null;
 	createdAt: string;
 }
 

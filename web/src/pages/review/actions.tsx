@@ -127,7 +127,18 @@ export function ActionError({
 	const stale = error instanceof ApiError && error.code === "version_conflict";
 	return (
 		<div>
-			<ErrorMessage error={error} />
+			{stale ? (
+				// Someone else acted first: say so in words, and reload the claim under the
+				// open dialog (what was typed stays) instead of "something went wrong".
+				<MessageBar intent="warning" layout="multiline" role="alert">
+					<MessageBarBody>
+						<MessageBarTitle>{t("actions.staleTitle")}</MessageBarTitle>
+						{t("actions.staleText")}
+					</MessageBarBody>
+				</MessageBar>
+			) : (
+				<ErrorMessage error={error} />
+			)}
 			{stale && (
 				<Button
 					appearance="secondary"
@@ -387,7 +398,7 @@ export function RequestInformationAction({
 			<ActionError
 				error={action.error}
 				claimId={claim.id}
-				onReset={() => setOpenAndReset(false)}
+				onReset={() => action.reset()}
 			/>
 		</ActionDialog>
 	);
@@ -591,7 +602,7 @@ export function ApproveAction({
 			<ActionError
 				error={action.error}
 				claimId={claim.id}
-				onReset={() => setOpenAndReset(false)}
+				onReset={() => action.reset()}
 			/>
 		</ActionDialog>
 	);
@@ -695,7 +706,7 @@ export function RejectAction({
 			<ActionError
 				error={action.error}
 				claimId={claim.id}
-				onReset={() => setOpenAndReset(false)}
+				onReset={() => action.reset()}
 			/>
 		</ActionDialog>
 	);
@@ -886,7 +897,7 @@ export function DecideDisputeAction({
 			<ActionError
 				error={action.error}
 				claimId={claim.id}
-				onReset={() => setOpenAndReset(false)}
+				onReset={() => action.reset()}
 			/>
 		</ActionDialog>
 	);

@@ -35,7 +35,7 @@ import {
 } from "./actions.tsx";
 import { claimFacts, deadlineFacts, ProductList } from "./claim-details.tsx";
 import { PoeViewer } from "./poe-viewer.tsx";
-import { Facts, RouterLink } from "./shared.tsx";
+import { Facts, queueAddress, RouterLink } from "./shared.tsx";
 
 const useStyles = makeStyles({
 	back: { display: "inline-flex", gap: "4px", alignItems: "center" },
@@ -143,7 +143,7 @@ export function ArbitrationPage() {
 					onRetry={() => void claim.refetch()}
 				/>
 				<p>
-					<RouterLink to="/review">{t("claim.backToQueue")}</RouterLink>
+					<RouterLink to={queueAddress()}>{t("claim.backToQueue")}</RouterLink>
 				</p>
 			</Page>
 		);

@@ -31,6 +31,7 @@ import {
 	CompetingBadge,
 	OverdueBadge,
 	RouterLink,
+	rememberQueueSearch,
 	SLA_KINDS,
 	SLA_RULES,
 } from "./shared.tsx";
@@ -149,6 +150,9 @@ export function QueuePage() {
 	const [params, setParams] = useSearchParams();
 	const filters = filtersOf(params);
 	const { sla, competing } = filters;
+	// The claim page's way back returns to these filters.
+	const search = params.toString();
+	useEffect(() => rememberQueueSearch(search ? `?${search}` : ""), [search]);
 	const [cursors, setCursors] = useState<string[]>([]);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: a filter change starts over at the first page
 	useEffect(() => setCursors([]), [sla, competing]);

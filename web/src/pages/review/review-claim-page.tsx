@@ -35,7 +35,7 @@ import {
 } from "./actions.tsx";
 import { ClaimDetails } from "./claim-details.tsx";
 import { PoeViewer } from "./poe-viewer.tsx";
-import { OverdueBadge, RouterLink, Section } from "./shared.tsx";
+import { OverdueBadge, queueAddress, RouterLink, Section } from "./shared.tsx";
 import { CommentsPanel, HistoryPanel } from "./thread.tsx";
 
 const useStyles = makeStyles({
@@ -136,7 +136,7 @@ export function ReviewClaimPage() {
 					/>
 				)}
 				<p>
-					<RouterLink to="/review">{t("claim.backToQueue")}</RouterLink>
+					<RouterLink to={queueAddress()}>{t("claim.backToQueue")}</RouterLink>
 				</p>
 			</Page>
 		);
@@ -163,7 +163,7 @@ export function ReviewClaimPage() {
 	return (
 		<Page title={c.name}>
 			<div className={styles.top}>
-				<RouterLink to="/review">
+				<RouterLink to={queueAddress()}>
 					<span className={styles.back}>
 						<ArrowLeftRegular aria-hidden />
 						{t("claim.backToQueue")}

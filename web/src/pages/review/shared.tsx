@@ -50,6 +50,28 @@ export const REVIEWER_REJECTION_REASONS = [
 export type ReviewerRejectionReason =
 	(typeof REVIEWER_REJECTION_REASONS)[number];
 
+/** sessionStorage: the review queue's filters (its address's query) as last used. */
+const QUEUE_SEARCH = "cpor.reviewQueueSearch";
+
+/** Keeps the queue's filters (`search`, e.g. "?sla=decision"), for the way back to it. */
+export function rememberQueueSearch(search: string): void {
+	try {
+		sessionStorage.setItem(QUEUE_SEARCH, search);
+	} catch {
+		// No storage (private mode): the way back shows the whole queue.
+	}
+}
+
+/** The queue's address with the filters last used in this tab: "/review?sla=…". */
+export function queueAddress(): string {
+	try {
+		const search = sessionStorage.getItem(QUEUE_SEARCH) ?? "";
+		return search.startsWith("?") ? `/review${search}` : "/review";
+	} catch {
+		return "/review";
+	}
+}
+
 /** A client-side link rendered as a Fluent link (keeps Fluent focus styles). */
 export function RouterLink({
 	to,

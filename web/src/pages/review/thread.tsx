@@ -2,6 +2,7 @@
  * The claim's comment thread (R-REV-3: read and post) and its history (R-HIS-1:
  * append-only, with actor, role, time and before/after values).
  */
+
 import {
 	Badge,
 	Button,
@@ -17,6 +18,7 @@ import { SendRegular } from "@fluentui/react-icons";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAddComment, useComments, useHistory } from "../../api/claims.ts";
+import { useCommentText } from "../../components/comment-text.tsx";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDateTime } from "../../format.ts";
 import { HistoryEntryItem } from "../partner/claim/history-panel.tsx";
@@ -60,6 +62,7 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
 	const comments = useComments(claimId);
+	const commentText = useCommentText();
 	const add = useAddComment(claimId);
 	const [body, setBody] = useState("");
 	const [missing, setMissing] = useState(false);
@@ -111,7 +114,7 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 									</time>
 								</Caption1>
 							</div>
-							<p className={styles.body}>{c.body}</p>
+							<p className={styles.body}>{commentText(c)}</p>
 						</li>
 					))}
 				</ol>

@@ -1,4 +1,5 @@
 /** The claim's comment thread (R-REV-3) with a form to post (partners who can write). */
+
 import {
 	Badge,
 	Button,
@@ -13,6 +14,7 @@ import { Send20Regular } from "@fluentui/react-icons";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAddComment, useComments } from "../../../api/claims.ts";
+import { useCommentText } from "../../../components/comment-text.tsx";
 import { ErrorMessage, Loading } from "../../../components/states.tsx";
 import { formatDateTime } from "../../../format.ts";
 import { ActionError } from "./errors.tsx";
@@ -76,6 +78,7 @@ export function CommentsPanel({
 	const { t } = useTranslation("claim");
 	const styles = useStyles();
 	const comments = useComments(claimId);
+	const commentText = useCommentText();
 	const add = useAddComment(claimId);
 	const [body, setBody] = useState("");
 	const [empty, setEmpty] = useState(false);
@@ -134,7 +137,7 @@ export function CommentsPanel({
 									</time>
 								</Caption1>
 							</div>
-							<Text className={styles.body}>{c.body}</Text>
+							<Text className={styles.body}>{commentText(c)}</Text>
 						</li>
 					))}
 				</ol>

@@ -2,6 +2,7 @@
  * The Fastify server: API under /api/v1 (API.md), OpenAPI 3.1 at /api/v1/openapi.json,
  * the reference at /api/docs, and /healthz, /readyz, /metrics.
  */
+
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { constants as zlibConstants } from "node:zlib";
@@ -40,6 +41,7 @@ import { mailboxRoutes } from "./routes/mailbox.ts";
 import { poeTemplateRoutes } from "./routes/poe-template.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { registerTextInputCheck } from "./text-input.ts";
 
 /** web/dist of this repository. */
 const DEFAULT_WEB_ROOT = path.join(PACKAGE_ROOT, "web", "dist");
@@ -201,6 +203,7 @@ export async function buildServer(
 	await app.register(swaggerUi, { routePrefix: "/api/docs" });
 
 	registerAuth(app, ctx);
+	registerTextInputCheck(app);
 	registerIdempotency(app, ctx);
 
 	// Metrics

@@ -516,6 +516,62 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		);
 	});
 
+	it("API validation_failed: a NUL character or an unpaired surrogate names its field (body, query, path, a CSV import's line), and nothing is written", async () => {
+		const before = await listedCount();
+		const nul = await refused(() =>
+			injectRaw(
+				"POST",
+				"/api/v1/claims",
+				JSON.stringify(m365ClaimBody({ name: "Contoso\u0000 Teams" })),
+				{ "content-type": "application/json" },
+			),
+		);
+		const n = expectProblem(nul, 422, "validation_failed", ["body.name"]);
+		expect(n.errors[0]?.code).toBe("invalid_character");
+		expect(n.detail).toContain("NUL");
+		const contact = await refused(() =>
+			injectRaw(
+				"POST",
+				"/api/v1/claims",
+				JSON.stringify(m365ClaimBody()).replace(
+					'"chris@contoso.example"',
+					'"chris\\ud800@contoso.example"',
+				),
+				{ "content-type": "application/json" },
+			),
+		);
+		expectProblem(contact, 422, "validation_failed", [
+			"body.contacts.customer.email",
+		]);
+		expect(await listedCount()).toBe(before);
+		expectProblem(
+			await ana.get("/api/v1/claims?tenantId=%00"),
+			422,
+			"validation_failed",
+			["querystring.tenantId"],
+		);
+		expectProblem(
+			await ana.get("/api/v1/claims/x%00y"),
+			422,
+			"validation_failed",
+			["params.id"],
+		);
+		const paula = await session(USERS.paula);
+		const csv = await t.app.inject({
+			method: "POST",
+			url: "/api/v1/admin/directory/import?section=tenants&dryRun=true",
+			headers: {
+				cookie: paula.cookie,
+				"x-csrf-token": paula.csrf,
+				"content-type": "text/csv",
+			},
+			payload:
+				"tenantId,name,domains\n11111111-2222-4333-8444-555555555555,A\u0000B,a.example\n",
+		});
+		const c = expectProblem(csv, 422, "validation_failed", ["body"]);
+		expect(c.errors[0]).toMatchObject({ line: 2, code: "invalid_character" });
+	});
+
 	// ---- R-EDIT-1 and R-EDIT-2 ----------------------------------------------
 
 	it("R-EDIT-1 R-CRT-2 R-CRT-6 an edit after submission keeps what submit required: no products, blank contacts or an unenrolled MPN ID are refused, the claim unchanged", async () => {

@@ -1,0 +1,76 @@
+/**
+ * Text that PostgreSQL cannot store, refused where it arrives: a NUL character (U+0000)
+ * or half of a UTF-16 surrogate pair ("\ud800" in JSON) in any string of a request's
+ * body, query or path. Before, such a value reached the database and came back as
+ * "A value in the request has the wrong format." with no field named; now the answer is
+ * `422 validation_failed` naming the field, as the schema's own checks do.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { DomainError } from "../domain/errors.ts";
+
+/** A NUL, or a surrogate without its pair. */
+const UNSTORABLE =
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what it looks for
+	/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path (`body.contacts.customer.name`, `querystring.q`; array items by index) of a
+ * string in `value` that holds unstorable text, what it holds and on which line of the
+ * string; null when none. Walks without recursion, at most `maxDepth` levels deep (the
+ * API's bodies nest a few; deeper ones fail their schema anyway) and `budget` values.
+ */
+export function findUnstorableText(
+	value: unknown,
+	path: string,
+	budget = 200_000,
+	maxDepth = 32,
+): { path: string; what: "nul" | "surrogate"; line: number } | null {
+	const stack: [unknown, string, number][] = [[value, path, 0]];
+	for (let left = budget; stack.length > 0 && left > 0; left--) {
+		const [v, at, depth] = stack.pop() as [unknown, string, number];
+		if (typeof v === "string") {
+			const m = UNSTORABLE.exec(v);
+			if (!m) continue;
+			// The line within the string (a CSV body's row; 1 for a one-line value).
+			const line = v.slice(0, m.index).split("\n").length;
+			return { path: at, what: m[0] === "\u0000" ? "nul" : "surrogate", line };
+		}
+		if (depth >= maxDepth) continue;
+		if (Array.isArray(v)) {
+			for (let i = v.length - 1; i >= 0; i--)
+				stack.push([v[i], `${at}.${i}`, depth + 1]);
+		} else if (v !== null && typeof v === "object") {
+			const entries = Object.entries(v);
+			for (let i = entries.length - 1; i >= 0; i--) {
+				const [k, item] = entries[i] as [string, unknown];
+				stack.push([item, `${at}.${k}`, depth + 1]);
+			}
+		}
+	}
+	return null;
+}
+
+/** Registers the check on every route, before the route's schema (`preValidation`). */
+export function registerTextInputCheck(app: FastifyInstance): void {
+	app.addHook("preValidation", async (req: FastifyRequest) => {
+		const found =
+			findUnstorableText(req.params, "params") ??
+			findUnstorableText(req.query, "querystring") ??
+			(req.isMultipart() ? null : findUnstorableText(req.body, "body"));
+		if (!found) return;
+		const where =
+			found.line > 1 ? `${found.path} (line ${found.line})` : found.path;
+		const message =
+			found.what === "nul"
+				? `${where} holds a NUL character (\\u0000), which cannot be stored: remove it.`
+				: `${where} holds half of a UTF-16 surrogate pair (an unpaired \\ud800–\\udfff), which is not text: send the whole character.`;
+		throw new DomainError("validation_failed", message, [
+			{
+				path: found.path,
+				code: "invalid_character",
+				message,
+				...(found.line > 1 ? { line: found.line } : {}),
+			},
+		]);
+	});
+}

@@ -102,6 +102,15 @@ describe("the business calendar for the platform admin", () => {
 				dueAt: "2026-11-30T09:00:00.000Z",
 			},
 		]);
+		// Every signed-in user gets the lengths with GET /me, for the app's texts.
+		expect((await paula.get(`${API}/me`)).json().deadlinePolicy).toEqual({
+			reviewStartDays: 3,
+			decisionDays: 5,
+			partnerResponseDays: 5,
+			consentWindow: { days: 7, unit: "business" },
+			disputeWindowDays: 30,
+			disputeDecisionDays: 5,
+		});
 		expect(c.publicHolidays.slice(0, 3)).toEqual([
 			{ date: "2026-12-25", name: "Kerstmis" },
 			{ date: "2026-12-26", name: "Tweede kerstdag" },

@@ -101,6 +101,11 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					csrfToken: req.csrfToken,
 					/** The server's current time (the sandbox clock in sandbox mode), for "overdue" and windows. */
 					now: ctx.clock.now().toISOString(),
+					/**
+					 * The SLA lengths of SPEC section 5 as configured (CPOR_*_DAYS), for texts
+					 * such as "a reviewer starts the review within N business days".
+					 */
+					deadlinePolicy: ctx.config.deadlines,
 				};
 			},
 		);

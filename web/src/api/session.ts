@@ -118,6 +118,18 @@ export function useMe() {
 	return useQuery(meQuery);
 }
 
+/**
+ * The server's current time in ms (the sandbox clock, which an admin may have moved days
+ * ahead), from GET /me's `now` and how long ago it answered; this browser's clock until
+ * then. For "overdue" marks that agree with the server's (the queue's) judgement.
+ */
+export function serverNow(): number {
+	const state = queryClient.getQueryState<Me | null>(sessionKeys.me);
+	const now = state?.data?.now;
+	if (!now || !state?.dataUpdatedAt) return Date.now();
+	return Date.parse(now) + (Date.now() - state.dataUpdatedAt);
+}
+
 /** Signs in with email and password; refreshes everything. */
 export function useLogin() {
 	const qc = useQueryClient();

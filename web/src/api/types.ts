@@ -25,6 +25,20 @@ export interface Me {
 	organization: { id: string; name: string } | null;
 	tenant: { tenantId: string; name: string } | null;
 	csrfToken: string | null;
+	/** The server's time when it answered (the sandbox clock in sandbox mode), UTC ISO. */
+	now?: string;
+	/** The SLA lengths as configured (SPEC section 5), in days. */
+	deadlinePolicy?: DeadlinePolicy;
+}
+
+/** The configured deadline lengths (GET /me `deadlinePolicy`), in days. */
+export interface DeadlinePolicy {
+	reviewStartDays: number;
+	decisionDays: number;
+	partnerResponseDays: number;
+	consentWindow: { days: number; unit: "calendar" | "business" };
+	disputeWindowDays: number;
+	disputeDecisionDays: number;
 }
 
 export interface Contact {

@@ -58,6 +58,7 @@ import {
 } from "../../api/claims.ts";
 import { ApiError } from "../../api/client.ts";
 import type { Claim } from "../../api/types.ts";
+import { usePolicyText } from "../../components/policy.ts";
 import { ErrorMessage } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import {
@@ -297,6 +298,7 @@ export function StartReviewButton({
 	label?: string;
 }) {
 	const { t } = useTranslation("review");
+	const { policy, within } = usePolicyText();
 	const start = useClaimAction("start-review");
 	return (
 		<Button
@@ -308,7 +310,14 @@ export function StartReviewButton({
 				onError(null);
 				run(
 					start.mutateAsync({ id: claim.id, version: claim.version }),
-					(c) => onDone(t("done.startReview", { name: c.name }), c),
+					(c) =>
+						onDone(
+							t("done.startReview", {
+								name: c.name,
+								within: within(policy.decisionDays),
+							}),
+							c,
+						),
 					onError,
 				);
 			}}
@@ -332,6 +341,7 @@ export function RequestInformationAction({
 	triggerAriaLabel?: string;
 }) {
 	const { t } = useTranslation("review");
+	const policyText = usePolicyText();
 	const [open, setOpen] = useState(false);
 	const action = useClaimAction("request-information");
 	const schema = useMemo(
@@ -379,7 +389,11 @@ export function RequestInformationAction({
 			onSubmit={onSubmit}
 			testId="request-information-dialog"
 		>
-			<Text>{t("actions.requestInformationHelp")}</Text>
+			<Text>
+				{t("actions.requestInformationHelp", {
+					days: policyText.days(policyText.policy.partnerResponseDays),
+				})}
+			</Text>
 			<Controller
 				control={form.control}
 				name="reasons"

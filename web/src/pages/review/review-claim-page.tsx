@@ -19,6 +19,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { useClaim } from "../../api/claims.ts";
 import { ApiError } from "../../api/client.ts";
+import { serverNow } from "../../api/session.ts";
 import type { Claim } from "../../api/types.ts";
 import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
@@ -146,8 +147,7 @@ export function ReviewClaimPage() {
 		setNotice({ text: message });
 	};
 	const disputeOpen = c.status === "rejected" && c.dispute?.status === "open";
-	// The server's clock (the sandbox's) only runs ahead of real time, so a deadline
-	// already past by this browser's clock is past for the server too.
+	// By the server's clock (the sandbox's may run days ahead), as the queue judges it.
 	const reviewerDue =
 		c.status === "submitted"
 			? c.deadlines.reviewStartDue
@@ -157,7 +157,7 @@ export function ReviewClaimPage() {
 					? c.deadlines.disputeDecisionDue
 					: null;
 	const overdue =
-		!!reviewerDue && new Date(reviewerDue).getTime() <= Date.now();
+		!!reviewerDue && new Date(reviewerDue).getTime() <= serverNow();
 	const disputeDocs = c.documents.filter((d) => d.purpose === "dispute");
 
 	return (

@@ -33,6 +33,7 @@ import {
 import { query } from "../../api/claims.ts";
 import { api } from "../../api/client.ts";
 import { Page } from "../../components/page.tsx";
+import { usePolicyText } from "../../components/policy.ts";
 import { ScrollRegion } from "../../components/scroll-region.tsx";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDate, formatDateTime, formatNumber } from "../../format.ts";
@@ -179,6 +180,7 @@ function WordPerLineTick({
 export function SlaPage() {
 	const styles = useStyles();
 	const { t, i18n } = useTranslation("review");
+	const { policy, within } = usePolicyText();
 	const [params, setParams] = useSearchParams();
 	const from = params.get("from") ?? "";
 	const to = params.get("to") ?? "";
@@ -249,7 +251,11 @@ export function SlaPage() {
 			}
 		>
 			<Text block style={{ marginBottom: 12 }}>
-				{t("slaReport.intro")}
+				{t("slaReport.intro", {
+					reviewStart: within(policy.reviewStartDays),
+					decision: within(policy.decisionDays),
+					disputeDecision: within(policy.disputeDecisionDays),
+				})}
 			</Text>
 			<form
 				className={styles.filters}

@@ -4,6 +4,7 @@
  * Request rejection (admins, with a confirmation) and Dispute (with a justification).
  * Every action sends the version read (If-Match); errors are shown as the API gave them.
  */
+
 import {
 	Button,
 	Dialog,
@@ -38,6 +39,7 @@ import {
 } from "../../../api/claims.ts";
 import { ApiError } from "../../../api/client.ts";
 import type { Claim, Me } from "../../../api/types.ts";
+import { usePolicyText } from "../../../components/policy.ts";
 import { useReturnFocus } from "../../../components/return-focus.ts";
 import { formatDateTime } from "../../../format.ts";
 import { EditClaimDialog } from "./edit-dialog.tsx";
@@ -156,6 +158,7 @@ export function ClaimActions({
 	onError: (error: unknown) => void;
 }) {
 	const { t } = useTranslation("claim");
+	const { policy, within } = usePolicyText();
 	const styles = useStyles();
 	const navigate = useNavigate();
 	const invalidate = useInvalidateClaim();
@@ -213,7 +216,12 @@ export function ClaimActions({
 					submit.mutate(
 						{ id: claim.id, version: claim.version },
 						{
-							onSuccess: () => onDone(t("done.submit")),
+							onSuccess: () =>
+								onDone(
+									t("done.submit", {
+										within: within(policy.reviewStartDays),
+									}),
+								),
 							onError: (err) => {
 								onActionError(err);
 								onError(err);
@@ -419,7 +427,11 @@ export function ClaimActions({
 						{
 							onSuccess: () => {
 								close();
-								onDone(t("done.dispute"));
+								onDone(
+									t("done.dispute", {
+										within: within(policy.disputeDecisionDays),
+									}),
+								);
 							},
 							onError: onActionError,
 						},

@@ -3,6 +3,7 @@
  * comment with the deadline (R-REV-1, R-TIME-9), the rejection reason and how to dispute
  * (R-DSP-2), the dispute's state, and the association and consent window (R-CON-1, R-TIME-6).
  */
+
 import {
 	Button,
 	MessageBar,
@@ -14,6 +15,7 @@ import {
 	tokens,
 } from "@fluentui/react-components";
 import { useTranslation } from "react-i18next";
+import { serverNow } from "../../../api/session.ts";
 import type { Claim } from "../../../api/types.ts";
 import { useRouterClick } from "../../../components/router-click.ts";
 import { formatDateTime } from "../../../format.ts";
@@ -38,9 +40,9 @@ const useStyles = makeStyles({
 	list: { margin: `${tokens.spacingVerticalXS} 0`, paddingLeft: "20px" },
 });
 
-/** True when the time has passed (by this browser's clock). */
+/** True when the time has passed (by the server's clock: the sandbox's may run ahead). */
 function past(iso: string | null | undefined): boolean {
-	return !!iso && Date.parse(iso) < Date.now();
+	return !!iso && Date.parse(iso) < serverNow();
 }
 
 export function StatusPanel({

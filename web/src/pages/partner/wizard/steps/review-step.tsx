@@ -2,6 +2,7 @@
  * Step 7: everything on one page, then Submit (draft → submitted). The API re-checks
  * everything (R-CRT-2, -3, -5, -6, -7); its answer shows here, with a way to each step.
  */
+
 import {
 	Badge,
 	Button,
@@ -20,6 +21,7 @@ import { useNavigate } from "react-router";
 import { useClaimAction } from "../../../../api/claims.ts";
 import { ApiError, type FieldProblem } from "../../../../api/client.ts";
 import type { Claim, Contact } from "../../../../api/types.ts";
+import { usePolicyText } from "../../../../components/policy.ts";
 import { StatusBadge } from "../../../../components/status-badge.tsx";
 import { formatBytes } from "../../../../format.ts";
 import { useWizard } from "../context.ts";
@@ -73,6 +75,7 @@ const useStyles = makeStyles({
 export function ReviewStep() {
 	const styles = useStyles();
 	const { t } = useTranslation("wizard");
+	const { policy, within } = usePolicyText();
 	const w = useWizard();
 	const navigate = useNavigate();
 	const submit = useClaimAction("submit");
@@ -344,7 +347,9 @@ export function ReviewStep() {
 				],
 				"review-poe",
 			)}
-			<Text>{t("review.afterSubmit")}</Text>
+			<Text>
+				{t("review.afterSubmit", { within: within(policy.reviewStartDays) })}
+			</Text>
 			<StepFooter
 				busy={w.busy || submit.isPending}
 				onBack={() => w.back({})}

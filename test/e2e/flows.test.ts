@@ -1228,6 +1228,26 @@ describe("flows through the browser", () => {
 		);
 		await context.close();
 	});
+	it("R-TIME-9 a decided claim's review page shows no deadline that no longer runs (review start, decision)", async () => {
+		const rejected = await e.ctx.db.query.claims.findFirst({
+			where: (c, { and, eq, isNotNull, isNull }) =>
+				and(
+					eq(c.status, "rejected"),
+					isNotNull(c.decisionDue),
+					isNull(c.dispute),
+				),
+		});
+		if (!rejected)
+			throw new Error("no rejected claim with a decision in the demo");
+		const { context, page } = await e.signIn(RITA);
+		await page.goto(`/review/claims/${rejected.id}`);
+		const details = page.getByTestId("claim-details");
+		await details.waitFor(WAIT);
+		const text = (await details.textContent()) ?? "";
+		expect(text).not.toContain("Decision due");
+		expect(text).not.toContain("Review start due");
+		await context.close();
+	});
 	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {
 		const { context, page } = await e.signIn("paula.platform@cpor.example");
 		await page.goto("/admin");

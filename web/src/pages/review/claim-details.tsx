@@ -118,6 +118,26 @@ export function claimFacts(
 	];
 }
 
+/** The deadlines in the order a claim meets them. */
+const DEADLINE_KEYS: (keyof Claim["deadlines"])[] = [
+	"reviewStartDue",
+	"decisionDue",
+	"partnerResponseDue",
+	"consentEndsAt",
+	"disputeUntil",
+	"disputeDecisionDue",
+];
+
+/** Which deadlines run in each status (SPEC section 5). */
+const RUNNING: Partial<Record<Claim["status"], (keyof Claim["deadlines"])[]>> =
+	{
+		submitted: ["reviewStartDue"],
+		under_review: ["decisionDue"],
+		partner_action_required: ["partnerResponseDue"],
+		approved: ["consentEndsAt"],
+		rejected: ["disputeUntil", "disputeDecisionDue"],
+	};
+
 /** The deadlines that are set, labelled (R-TIME-9). */
 export function deadlineFacts(
 	claim: Claim,
@@ -125,14 +145,25 @@ export function deadlineFacts(
 ): [string, string | null][] {
 	const d = claim.deadlines;
 	const at = (v: string | null) => (v ? formatDateTime(v) : null);
+	// Only the deadlines that run in the claim's status (R-TIME-9): a decision's due date
+	// once decided, or a review start's once started, would read as still pending.
+	const runs = RUNNING[claim.status] ?? [];
+	const disputeOpen = claim.dispute?.status === "open";
+	const shown = (key: keyof Claim["deadlines"]) =>
+		runs.includes(key) &&
+		(key === "disputeDecisionDue"
+			? disputeOpen
+			: key === "disputeUntil"
+				? !claim.dispute
+				: key === "consentEndsAt"
+					? claim.association?.status === "pending_consent"
+					: true);
 	return [
 		[t("review:details.submittedAt"), at(claim.submittedAt)],
-		[t("review:deadline.reviewStartDue"), at(d.reviewStartDue)],
-		[t("review:deadline.decisionDue"), at(d.decisionDue)],
-		[t("review:deadline.partnerResponseDue"), at(d.partnerResponseDue)],
-		[t("review:deadline.consentEndsAt"), at(d.consentEndsAt)],
-		[t("review:deadline.disputeUntil"), at(d.disputeUntil)],
-		[t("review:deadline.disputeDecisionDue"), at(d.disputeDecisionDue)],
+		...DEADLINE_KEYS.filter(shown).map(
+			(key) =>
+				[t(`review:deadline.${key}`), at(d[key])] as [string, string | null],
+		),
 	];
 }
 

@@ -24,6 +24,11 @@ export interface UploadDocumentOptions {
 	/** The name the partner's computer gave the file (sanitized; never trusted for the type). */
 	fileName: string;
 	expectedVersion?: number | undefined;
+	/**
+	 * Runs after the file is stored and before the claim is written; a throw leaves the
+	 * claim unchanged (the HTTP route refuses a second file in the request there).
+	 */
+	afterStored?: () => Promise<void>;
 }
 
 /**
@@ -54,6 +59,7 @@ export async function uploadDocument(
 					throw new DomainError(err.code, err.message);
 				throw err;
 			}
+			await opts.afterStored?.();
 		},
 		apply: async ({ tx, claim, now, actor, docs, setDocs, defer }) => {
 			const file = stored as NonNullable<typeof stored>;

@@ -246,6 +246,47 @@ describe.each(DB_KINDS)("R-CRT-7 PoE documents over HTTP on %s", (kind) => {
 		).toBe(false);
 	});
 
+	it("R-CRT-7 two files in one upload are refused (one file per request), and the claim keeps no document", async () => {
+		const claim = await newDraft();
+		const boundary = "----cporTwoFiles";
+		const part = (name: string, bytes: Uint8Array) =>
+			Buffer.concat([
+				Buffer.from(
+					`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`,
+				),
+				Buffer.from(bytes),
+				Buffer.from("\r\n"),
+			]);
+		const csrf = (await ana.get(`${API}/me`)).json().csrfToken as string;
+		const res = await t.app.inject({
+			method: "POST",
+			url: `${API}/claims/${claim.id}/documents`,
+			headers: {
+				cookie: ana.cookie as string,
+				"x-csrf-token": csrf,
+				"content-type": `multipart/form-data; boundary=${boundary}`,
+			},
+			payload: Buffer.concat([
+				part("sow.pdf", samplePdf()),
+				part("second.pdf", samplePdf()),
+				Buffer.from(`--${boundary}--\r\n`),
+			]),
+		});
+		expect(res.statusCode, res.body).toBe(422);
+		expect(res.json().errors).toEqual([
+			expect.objectContaining({ path: "file", code: "too_many_files" }),
+		]);
+		expect(await documentRows(claim.id)).toEqual([]);
+		const now = (
+			await ana.get(`${API}/claims/${claim.id}`)
+		).json() as ClaimView;
+		expect(now.version).toBe(claim.version);
+		// One file is still welcome.
+		expect((await upload(claim.id, samplePdf(), "sow.pdf")).statusCode).toBe(
+			201,
+		);
+	});
+
 	it("R-CRT-7 a path-traversal file name is stored as a safe name, inside the store", async () => {
 		const claim = await newDraft();
 		const bytes = samplePdf("traversal");

@@ -2,6 +2,7 @@
  * Claim routes (API.md "Claims"): thin — schema → authorize → use case → shape.
  */
 import { Readable } from "node:stream";
+import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -227,7 +228,17 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 						"Upload the file as multipart/form-data in a field named `file`.",
 					);
 				}
-				const file = await req.file();
+				// The parts in order: the file, then nothing more (a second file was dropped
+				// without a word; now it is refused before the claim changes).
+				const parts = req.parts()[Symbol.asyncIterator]();
+				let file: MultipartFile | undefined;
+				for (let next = await parts.next(); !next.done; ) {
+					if (next.value.type === "file") {
+						file = next.value;
+						break;
+					}
+					next = await parts.next();
+				}
 				if (file?.fieldname !== "file") {
 					throw new DomainError(
 						"validation_failed",
@@ -248,6 +259,32 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					stream: file.file,
 					fileName: file.filename,
 					expectedVersion: parseIfMatch(req.headers["if-match"]),
+					afterStored: async () => {
+						let more = false;
+						try {
+							for (let next = await parts.next(); !next.done; ) {
+								if (next.value.type === "file") more = true;
+								next = await parts.next();
+							}
+						} catch (err) {
+							// The multipart limit of one file stops at a second one.
+							if ((err as { code?: string }).code !== "FST_FILES_LIMIT")
+								throw err;
+							more = true;
+						}
+						if (more)
+							throw new DomainError(
+								"validation_failed",
+								"Upload one file per request: this one holds more than one. Send each document in its own request.",
+								[
+									{
+										path: "file",
+										code: "too_many_files",
+										message: "One file per upload.",
+									},
+								],
+							);
+					},
 				});
 				const document = claim.documents.find((d) => d.id === documentId);
 				reply.header(

@@ -843,6 +843,16 @@ describe("flows through the browser", () => {
 		await expect
 			.poll(() => from.inputValue(), WAIT)
 			.toBe(report.from.slice(0, 10));
+		// Each SLA's card leads to its open work in the queue.
+		await page
+			.getByTestId("sla-card-decision")
+			.getByRole("link", { name: "Open in the review queue" })
+			.click();
+		await page.waitForURL(
+			(u) => u.pathname === "/review" && u.search === "?sla=decision",
+			WAIT,
+		);
+		await page.getByTestId("queue-row").first().waitFor(WAIT);
 		await context.close();
 	});
 	it("the admin's dev mailbox opens a message from a click anywhere on its row, not only on the subject", async () => {

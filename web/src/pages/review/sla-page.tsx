@@ -39,6 +39,7 @@ import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDate, formatDateTime, formatNumber } from "../../format.ts";
 import {
 	formatHours,
+	RouterLink,
 	Section,
 	SLA_KINDS,
 	SLA_RULES,
@@ -337,6 +338,12 @@ export function SlaPage() {
 										due: formatNumber(data.slas[s].due),
 									})}
 								</Caption1>
+								{data.slas[s].due + data.slas[s].overdue > 0 && (
+									// The work itself, soonest due (the overdue) first.
+									<RouterLink to={`/review?sla=${s}`}>
+										{t("slaReport.openInQueue")}
+									</RouterLink>
+								)}
 							</div>
 						))}
 					</div>

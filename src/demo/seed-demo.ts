@@ -30,6 +30,7 @@ import { startReview } from "../review/start-review.ts";
 import {
 	DEMO_IDS,
 	DEMO_SEED,
+	DEMO_USERS,
 	generateDemoDirectory,
 } from "./generate-directory.ts";
 
@@ -50,9 +51,12 @@ const partnerActor = (
 	kind: "partner",
 	organizationId,
 });
+/** The demo's reviewer, named as her account (the history shows the name she signs in with). */
 const reviewer: Actor = {
 	userId: "demo:reviewer",
-	name: "Rita Reviewer",
+	name:
+		DEMO_USERS.find((u) => u.email === "rita.reviewer@cpor.example")?.name ??
+		"Rita Okafor",
 	roles: ["reviewer"],
 	kind: "reviewer",
 };

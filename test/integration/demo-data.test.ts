@@ -1,7 +1,8 @@
 /**
  * The demo (`cpor serve --demo`) as a reviewer first sees it: the SLA report of the
  * reviewer SLAs (R-TIME-2, R-TIME-3) has open work both due and overdue, breaches and
- * met deadlines, and times that are not all zero; and no history entry lies in the future.
+ * met deadlines, and times that are not all zero; no history entry lies in the future; and
+ * the reviewer's actions carry the demo reviewer's own name.
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,5 +48,13 @@ describe("the demo data", () => {
 		expect(row?.entries).toBeGreaterThan(300);
 		expect(row?.future).toBe(0);
 		expect(row?.out_of_order).toBe(0);
+	});
+
+	it("R-HIS-1 the demo's reviewer actions are signed with the name of the reviewer who signs in (Rita Okafor)", async () => {
+		const result = (await t.ctx.db.execute(sql`
+			select distinct actor_name from claim_history where actor_role = 'reviewer'`)) as unknown as {
+			rows: { actor_name: string }[];
+		};
+		expect(result.rows.map((r) => r.actor_name)).toEqual(["Rita Okafor"]);
 	});
 });

@@ -16,19 +16,85 @@ declare module "fastify" {
 	}
 }
 
-function requestHash(req: FastifyRequest): string {
-	const body = req.isMultipart()
-		? "multipart"
-		: JSON.stringify(req.body ?? null);
+function requestHash(req: FastifyRequest, body: string): string {
 	return createHash("sha256")
 		.update(`${req.method} ${req.url}\n${body}`)
 		.digest("hex");
+}
+
+/** A finished earlier answer to replay (a row of `idempotency_keys`). */
+type Prior = typeof idempotencyKeys.$inferSelect;
+
+/**
+ * Claims the request's Idempotency-Key for a request whose content hashes to `content`,
+ * or finds the finished answer of the same request to replay. Returns null when there is
+ * no key (or it is now this request's: `req.idempotency` is set), else the prior answer.
+ * @throws `validation_failed` for a key over 255 characters, `idempotency_key_reused`
+ *   for a different request under the key, `idempotency_key_in_use` while it runs.
+ */
+export async function claimIdempotencyKey(
+	ctx: AppContext,
+	req: FastifyRequest,
+	content: string,
+): Promise<Prior | null> {
+	const key = req.headers["idempotency-key"];
+	if (req.method !== "POST" || typeof key !== "string" || !key || !req.actor)
+		return null;
+	if (key.length > 255)
+		throw new DomainError(
+			"validation_failed",
+			"Idempotency-Key is at most 255 characters.",
+		);
+	const principal = req.actor.userId ?? "anonymous";
+	const hash = requestHash(req, content);
+	const inserted = await ctx.db
+		.insert(idempotencyKeys)
+		.values({ principal, key, requestHash: hash, createdAt: new Date() })
+		.onConflictDoNothing()
+		.returning({ key: idempotencyKeys.key });
+	if (inserted.length) {
+		req.idempotency = { principal, key };
+		return null;
+	}
+	const [prior] = await ctx.db
+		.select()
+		.from(idempotencyKeys)
+		.where(
+			and(
+				eq(idempotencyKeys.principal, principal),
+				eq(idempotencyKeys.key, key),
+			),
+		);
+	if (!prior) return null;
+	if (prior.requestHash !== hash) {
+		throw new DomainError(
+			"idempotency_key_reused",
+			"This Idempotency-Key was used for a different request; use a new key.",
+		);
+	}
+	if (prior.statusCode == null) {
+		throw new DomainError(
+			"idempotency_key_in_use",
+			"A request with this Idempotency-Key is still being processed; retry shortly.",
+		);
+	}
+	return prior;
+}
+
+/** Sends the earlier answer again, marked `idempotent-replayed: true`. */
+export function sendReplay(reply: FastifyReply, prior: Prior): FastifyReply {
+	const headers = (prior.responseHeaders ?? {}) as Record<string, string>;
+	for (const [h, v] of Object.entries(headers)) reply.header(h, v);
+	reply.header("idempotent-replayed", "true");
+	return reply.status(prior.statusCode ?? 200).send(prior.responseBody ?? "");
 }
 
 /**
  * Registers the hooks. Must run after authentication (the principal is the user or
  * token). Answers `409 idempotency_key_in_use` while the first request is still
  * running and `422 idempotency_key_reused` for a different request under the same key.
+ * A multipart upload is left to its route, which knows its file only once it has read
+ * it: two uploads under one key with different files are different requests.
  */
 export function registerIdempotency(
 	app: FastifyInstance,
@@ -37,56 +103,13 @@ export function registerIdempotency(
 	app.addHook(
 		"preHandler",
 		async (req: FastifyRequest, reply: FastifyReply) => {
-			const key = req.headers["idempotency-key"];
-			if (
-				req.method !== "POST" ||
-				typeof key !== "string" ||
-				!key ||
-				!req.actor
-			)
-				return;
-			if (key.length > 255)
-				throw new DomainError(
-					"validation_failed",
-					"Idempotency-Key is at most 255 characters.",
-				);
-			const principal = req.actor.userId ?? "anonymous";
-			const hash = requestHash(req);
-			const inserted = await ctx.db
-				.insert(idempotencyKeys)
-				.values({ principal, key, requestHash: hash, createdAt: new Date() })
-				.onConflictDoNothing()
-				.returning({ key: idempotencyKeys.key });
-			if (inserted.length) {
-				req.idempotency = { principal, key };
-				return;
-			}
-			const [prior] = await ctx.db
-				.select()
-				.from(idempotencyKeys)
-				.where(
-					and(
-						eq(idempotencyKeys.principal, principal),
-						eq(idempotencyKeys.key, key),
-					),
-				);
-			if (!prior) return;
-			if (prior.requestHash !== hash) {
-				throw new DomainError(
-					"idempotency_key_reused",
-					"This Idempotency-Key was used for a different request; use a new key.",
-				);
-			}
-			if (prior.statusCode == null) {
-				throw new DomainError(
-					"idempotency_key_in_use",
-					"A request with this Idempotency-Key is still being processed; retry shortly.",
-				);
-			}
-			const headers = (prior.responseHeaders ?? {}) as Record<string, string>;
-			for (const [h, v] of Object.entries(headers)) reply.header(h, v);
-			reply.header("idempotent-replayed", "true");
-			return reply.status(prior.statusCode).send(prior.responseBody ?? "");
+			if (req.isMultipart()) return;
+			const prior = await claimIdempotencyKey(
+				ctx,
+				req,
+				JSON.stringify(req.body ?? null),
+			);
+			if (prior) return sendReplay(reply, prior);
 		},
 	);
 

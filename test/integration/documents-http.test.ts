@@ -287,6 +287,22 @@ describe.each(DB_KINDS)("R-CRT-7 PoE documents over HTTP on %s", (kind) => {
 		);
 	});
 
+	it("API idempotency: an upload retried with its Idempotency-Key is answered as before and stored once; another file under the key is refused", async () => {
+		const claim = await newDraft();
+		const key = { "idempotency-key": `upload-${claim.id}` };
+		const url = `${API}/claims/${claim.id}/documents`;
+		const first = await ana.upload(url, samplePdf("One"), "sow.pdf", key);
+		expect(first.statusCode, first.body).toBe(201);
+		const again = await ana.upload(url, samplePdf("One"), "sow.pdf", key);
+		expect(again.statusCode, again.body).toBe(201);
+		expect(again.headers["idempotent-replayed"]).toBe("true");
+		expect(again.json().document.id).toBe(first.json().document.id);
+		const other = await ana.upload(url, samplePdf("Two"), "sow.pdf", key);
+		expect(other.statusCode, other.body).toBe(422);
+		expect(other.json().code).toBe("idempotency_key_reused");
+		expect(await documentRows(claim.id)).toHaveLength(1);
+	});
+
 	it("R-CRT-7 a path-traversal file name is stored as a safe name, inside the store", async () => {
 		const claim = await newDraft();
 		const bytes = samplePdf("traversal");

@@ -1,6 +1,8 @@
 /**
  * Claim routes (API.md "Claims"): thin — schema → authorize → use case → shape.
  */
+
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -50,6 +52,7 @@ import { requestInformation } from "../../review/request-information.ts";
 import { startReview } from "../../review/start-review.ts";
 import { abandonedSignal } from "../abandoned.ts";
 import { authorize } from "../auth-hooks.ts";
+import { claimIdempotencyKey, sendReplay } from "../idempotency.ts";
 import { pageQuery } from "../page-query.ts";
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -253,10 +256,25 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 						],
 					);
 				}
+				// With an Idempotency-Key the file is read first (at most the upload limit):
+				// a retry of the same file and name is answered as before, another file
+				// under the key is another request (422). Without one it streams to the store.
+				let stream: Readable | AsyncIterable<Uint8Array> = file.file;
+				if (req.headers["idempotency-key"]) {
+					const bytes = await file.toBuffer();
+					const sha256 = createHash("sha256").update(bytes).digest("hex");
+					const prior = await claimIdempotencyKey(
+						ctx,
+						req,
+						`multipart ${sha256} ${file.filename}`,
+					);
+					if (prior) return sendReplay(reply, prior);
+					stream = Readable.from([bytes]);
+				}
 				const { claim, documentId } = await uploadDocument(ctx, {
 					actor,
 					claimId: req.params.id,
-					stream: file.file,
+					stream,
 					fileName: file.filename,
 					expectedVersion: parseIfMatch(req.headers["if-match"]),
 					afterStored: async () => {

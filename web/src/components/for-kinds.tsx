@@ -6,9 +6,9 @@
  * refuses them anyway (403); this only says so before asking.
  */
 import { Button } from "@fluentui/react-components";
-import type { ReactNode } from "react";
+import type { ComponentType, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { Navigate } from "react-router";
+import { Navigate, useParams } from "react-router";
 import { useMe } from "../api/session.ts";
 import type { Me } from "../api/types.ts";
 import { homeFor } from "../shell.tsx";
@@ -56,4 +56,32 @@ export function ForKind({
 			</EmptyState>
 		</Page>
 	);
+}
+
+/**
+ * A route's page for `kind` only (see {@link ForKind}), titled `title` for anyone else.
+ * `elsewhere` gives, per other kind of user, the address of the same thing on their own
+ * page from the route's `:id` (a claim's review page for a reviewer who opened the
+ * partner's).
+ */
+export function forKind(
+	kind: PageKind,
+	Page: ComponentType,
+	title: string,
+	elsewhere?: Partial<Record<Me["kind"], (id: string) => string>>,
+): ComponentType {
+	return function PageForKind() {
+		const { id } = useParams();
+		const there =
+			elsewhere && id
+				? Object.fromEntries(
+						Object.entries(elsewhere).map(([k, to]) => [k, to(id)]),
+					)
+				: undefined;
+		return (
+			<ForKind kind={kind} title={title} elsewhere={there}>
+				<Page />
+			</ForKind>
+		);
+	};
 }

@@ -1,25 +1,15 @@
 /** The platform admin's routes; the page loads on demand. */
-import type { ComponentType } from "react";
 import type { RouteObject } from "react-router";
-import { ForKind } from "../../components/for-kinds.tsx";
-
-/** The admin page; anyone else is told whom it is for (ForKind), with a link home. */
-function forPlatformAdmins(Page: ComponentType): ComponentType {
-	return function PlatformAdminPage() {
-		return (
-			<ForKind kind="platform_admin" title="nav.admin">
-				<Page />
-			</ForKind>
-		);
-	};
-}
+import { forKind } from "../../components/for-kinds.tsx";
 
 export const adminRoutes: RouteObject[] = [
 	{
 		path: "admin",
 		lazy: async () => ({
-			Component: forPlatformAdmins(
+			Component: forKind(
+				"platform_admin",
 				(await import("./admin-page.tsx")).AdminPage,
+				"nav.admin",
 			),
 		}),
 	},

@@ -3,6 +3,7 @@
  * the deadline that needs the partner, competing and eligibility; counts per status that
  * filter; filters, search, sort, "load more" pagination and CSV export of the same filters.
  */
+
 import {
 	Badge,
 	Button,
@@ -35,7 +36,7 @@ import {
 	useInfiniteQuery,
 	useQuery,
 } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useSearchParams } from "react-router";
 import { type ClaimFilters, claimKeys, query } from "../../api/claims.ts";
@@ -47,6 +48,10 @@ import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
 import { useNarrow } from "../../components/narrow.ts";
 import { Page } from "../../components/page.tsx";
 import { useRouterClick } from "../../components/router-click.ts";
+import {
+	SEARCH_MIN_LENGTH,
+	useSearchText,
+} from "../../components/search-text.ts";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime, formatNumber } from "../../format.ts";
@@ -70,12 +75,6 @@ const STATUSES: ClaimStatus[] = [
 ];
 const SORTS = ["-updatedAt", "updatedAt", "dueAt", "-dueAt"] as const;
 
-/**
- * The search box asks the server from this many characters on. Shorter text has no
- * trigram for the search's index (migration 0017), so a rare pair of letters made the
- * server read every claim in the list (Fabrikam, 170,120 claims: 12 s warm, 39 s cold).
- */
-const SEARCH_MIN_LENGTH = 3;
 type Sort = (typeof SORTS)[number];
 const PAGE_SIZE = 50;
 /** How many claims the counters look at (the API has no count endpoint). */
@@ -311,21 +310,13 @@ export function DashboardPage() {
 	const newClaimClick = useRouterClick("/claims/new");
 
 	// The search box updates the address after a pause (debounced), from
-	// SEARCH_MIN_LENGTH characters on; shorter text searches nothing and says so.
-	const [search, setSearch] = useState(filters.q ?? "");
-	// Pasted tabs and line breaks become spaces (the API refuses control characters).
-	const typed = search
-		.replace(/\s+/g, " ")
-		.replace(/\p{Cc}/gu, "")
-		.trim();
-	const searchTooShort = typed.length > 0 && typed.length < SEARCH_MIN_LENGTH;
-	// biome-ignore lint/correctness/useExhaustiveDependencies: only typing starts the timer
-	useEffect(() => {
-		const q = typed.length >= SEARCH_MIN_LENGTH ? typed : undefined;
-		if ((q ?? "") === (filters.q ?? "")) return;
-		const id = setTimeout(() => set("q", q), 350);
-		return () => clearTimeout(id);
-	}, [search]);
+	// SEARCH_MIN_LENGTH characters on; shorter text searches nothing and says so (a rare
+	// pair of letters had the server read Fabrikam's 170,120 claims: 12 s warm, 39 s cold).
+	const {
+		search,
+		setSearch,
+		tooShort: searchTooShort,
+	} = useSearchText(filters.q, (q) => set("q", q));
 
 	const list = useInfiniteQuery({
 		...listQuery(filters),

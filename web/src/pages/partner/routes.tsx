@@ -1,32 +1,16 @@
 /** The partner area's routes; pages load on demand (smaller first page). */
 import type { ComponentType } from "react";
-import { type RouteObject, useParams } from "react-router";
+import type { RouteObject } from "react-router";
 import { prefetchClaim } from "../../api/claims.ts";
 import { prefetchInsights } from "../../api/reports.ts";
-import { ForKind } from "../../components/for-kinds.tsx";
+import { forKind } from "../../components/for-kinds.tsx";
 
-/**
- * A partner's page; anyone else is told whom it is for (ForKind). `review` names the
- * reviewer's page of the same claim, where a reviewer who opens the partner's is sent.
- */
-function forPartners(
+/** A partner's page; anyone else is told whom it is for (forKind). */
+const forPartners = (
 	Page: ComponentType,
 	title: string,
 	review?: (id: string) => string,
-): ComponentType {
-	return function PartnerPage() {
-		const { id } = useParams();
-		return (
-			<ForKind
-				kind="partner"
-				title={title}
-				elsewhere={review && id ? { reviewer: review(id) } : undefined}
-			>
-				<Page />
-			</ForKind>
-		);
-	};
-}
+) => forKind("partner", Page, title, review ? { reviewer: review } : undefined);
 
 export const partnerRoutes: RouteObject[] = [
 	{

@@ -4,6 +4,7 @@
  * newest change first, with "Load more" (GET /claims, cursor-paginated). A claim that
  * left the queue (information requested, approved, rejected) is found again here.
  */
+
 import {
 	Button,
 	Caption1,
@@ -23,7 +24,6 @@ import {
 } from "@fluentui/react-components";
 import { Search20Regular } from "@fluentui/react-icons";
 import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { claimKeys, query } from "../../api/claims.ts";
@@ -31,14 +31,16 @@ import { api } from "../../api/client.ts";
 import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
 import { useNarrow } from "../../components/narrow.ts";
 import { Page } from "../../components/page.tsx";
+import {
+	SEARCH_MIN_LENGTH,
+	useSearchText,
+} from "../../components/search-text.ts";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime, formatNumber } from "../../format.ts";
 import { RouterLink } from "./shared.tsx";
 
 const PAGE_SIZE = 50;
-/** The search asks the server from this many characters on (as the partner's list). */
-const SEARCH_MIN_LENGTH = 3;
 /** The statuses a reviewer sees (drafts are the partner's own). */
 const STATUSES: ClaimStatus[] = [
 	"submitted",
@@ -120,19 +122,9 @@ export function ReviewClaimsPage() {
 	};
 
 	// The search updates the address after a pause, from SEARCH_MIN_LENGTH characters.
-	const [search, setSearch] = useState(filters.q ?? "");
-	const typed = search
-		.replace(/\s+/g, " ")
-		.replace(/\p{Cc}/gu, "")
-		.trim();
-	const tooShort = typed.length > 0 && typed.length < SEARCH_MIN_LENGTH;
-	// biome-ignore lint/correctness/useExhaustiveDependencies: only typing starts the timer
-	useEffect(() => {
-		const q = typed.length >= SEARCH_MIN_LENGTH ? typed : undefined;
-		if ((q ?? "") === (filters.q ?? "")) return;
-		const id = setTimeout(() => set("q", q), 350);
-		return () => clearTimeout(id);
-	}, [search]);
+	const { search, setSearch, tooShort } = useSearchText(filters.q, (q) =>
+		set("q", q),
+	);
 
 	const list = useInfiniteQuery(claimsQuery(filters));
 	const claims = list.data?.pages.flatMap((p) => p.items) ?? [];

@@ -1,31 +1,15 @@
 /** The reviewer workbench's routes; pages load on demand. */
 import type { ComponentType } from "react";
-import { type RouteObject, useParams } from "react-router";
+import type { RouteObject } from "react-router";
 import { prefetchClaim } from "../../api/claims.ts";
-import { ForKind } from "../../components/for-kinds.tsx";
+import { forKind } from "../../components/for-kinds.tsx";
 
-/**
- * A reviewer's page; anyone else is told whom it is for (ForKind). `partner` names the
- * partner's page of the same claim, where a partner who opens the reviewer's is sent.
- */
-function forReviewers(
+/** A reviewer's page; anyone else is told whom it is for (forKind). */
+const forReviewers = (
 	Page: ComponentType,
 	title: string,
 	partner?: (id: string) => string,
-): ComponentType {
-	return function ReviewerPage() {
-		const { id } = useParams();
-		return (
-			<ForKind
-				kind="reviewer"
-				title={title}
-				elsewhere={partner && id ? { partner: partner(id) } : undefined}
-			>
-				<Page />
-			</ForKind>
-		);
-	};
-}
+) => forKind("reviewer", Page, title, partner ? { partner } : undefined);
 
 export const reviewRoutes: RouteObject[] = [
 	{

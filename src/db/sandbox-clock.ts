@@ -4,7 +4,7 @@
  * admin had moved the clock (API.md "Bootstrap and sandbox": it only moves forward).
  */
 import { eq, sql } from "drizzle-orm";
-import { SandboxClock } from "../domain/clock.ts";
+import { SANDBOX_LATEST, SandboxClock } from "../domain/clock.ts";
 import type { Db } from "./client.ts";
 import { sandboxClock } from "./schema.ts";
 
@@ -23,7 +23,9 @@ export async function readSandboxLead(db: Db): Promise<number> {
  */
 export async function openSandboxClock(db: Db): Promise<SandboxClock> {
 	const lead = await readSandboxLead(db);
-	return new SandboxClock(new Date(Date.now() + lead), { ticking: true });
+	// A lead saved before moves were capped (the clock at year 10000) starts at the cap.
+	const start = Math.min(Date.now() + lead, SANDBOX_LATEST.getTime());
+	return new SandboxClock(new Date(start), { ticking: true });
 }
 
 /**

@@ -203,7 +203,6 @@ export async function buildServer(
 	await app.register(swaggerUi, { routePrefix: "/api/docs" });
 
 	registerAuth(app, ctx);
-	registerTextInputCheck(app);
 	registerIdempotency(app, ctx);
 
 	// Metrics
@@ -254,6 +253,7 @@ export async function buildServer(
 	await app.register(
 		async (api) => {
 			registerSignInRequired(api);
+			registerTextInputCheck(api);
 			await api.register(accountRoutes(ctx));
 			await api.register(claimRoutes(ctx));
 			await api.register(directoryRoutes(ctx));

@@ -17,7 +17,9 @@ const UNSTORABLE =
  * The path (`body.contacts.customer.name`, `querystring.q`; array items by index) of a
  * string in `value` that holds unstorable text, what it holds and on which line of the
  * string; null when none. Walks without recursion, at most `maxDepth` levels deep (the
- * API's bodies nest a few; deeper ones fail their schema anyway) and `budget` values.
+ * API's bodies nest a few; deeper ones fail their schema anyway) and `budget` values
+ * (a larger body, a directory import of a million rows, is left to its rows' checks and
+ * PostgreSQL's, which also answer 422).
  */
 export function findUnstorableText(
 	value: unknown,
@@ -26,7 +28,9 @@ export function findUnstorableText(
 	maxDepth = 32,
 ): { path: string; what: "nul" | "surrogate"; line: number } | null {
 	const stack: [unknown, string, number][] = [[value, path, 0]];
-	for (let left = budget; stack.length > 0 && left > 0; left--) {
+	// Every value pushed is charged, so that the stack stays within the budget too.
+	let left = budget;
+	while (stack.length > 0) {
 		const [v, at, depth] = stack.pop() as [unknown, string, number];
 		if (typeof v === "string") {
 			const m = UNSTORABLE.exec(v);
@@ -36,21 +40,25 @@ export function findUnstorableText(
 			return { path: at, what: m[0] === "\u0000" ? "nul" : "surrogate", line };
 		}
 		if (depth >= maxDepth) continue;
-		if (Array.isArray(v)) {
-			for (let i = v.length - 1; i >= 0; i--)
-				stack.push([v[i], `${at}.${i}`, depth + 1]);
-		} else if (v !== null && typeof v === "object") {
-			const entries = Object.entries(v);
-			for (let i = entries.length - 1; i >= 0; i--) {
-				const [k, item] = entries[i] as [string, unknown];
-				stack.push([item, `${at}.${k}`, depth + 1]);
-			}
+		const items: [string, unknown][] = Array.isArray(v)
+			? v.map((item, i) => [String(i), item])
+			: v !== null && typeof v === "object"
+				? Object.entries(v)
+				: [];
+		left -= items.length;
+		if (left < 0) return null;
+		for (let i = items.length - 1; i >= 0; i--) {
+			const [k, item] = items[i] as [string, unknown];
+			stack.push([item, `${at}.${k}`, depth + 1]);
 		}
 	}
 	return null;
 }
 
-/** Registers the check on every route, before the route's schema (`preValidation`). */
+/**
+ * Registers the check on the routes of `app` (the API's), before the route's schema
+ * (`preValidation`) and after the sign-in check: nobody signed in is told that first.
+ */
 export function registerTextInputCheck(app: FastifyInstance): void {
 	app.addHook("preValidation", async (req: FastifyRequest) => {
 		const found =

@@ -989,12 +989,18 @@ describe("flows through the browser", () => {
 		reviewer.page.on("response", (r) => {
 			if (r.status() === 403) refused.push(new URL(r.url()).pathname);
 		});
-		for (const path of ["/claims", "/insights", "/claims/new"]) {
+		for (const path of ["/insights", "/claims/new"]) {
 			await reviewer.page.goto(path);
 			await reviewer.page
 				.getByRole("heading", { name: "This page is for partners." })
 				.waitFor(WAIT);
 		}
+		// The partner's list of claims opens as the reviewer's.
+		await reviewer.page.goto("/claims");
+		await reviewer.page.waitForURL(
+			(u) => u.pathname === "/review/claims",
+			WAIT,
+		);
 		await reviewer.page.goto(`/claims/${claim.id}`);
 		await reviewer.page.waitForURL(
 			(u) => u.pathname === `/review/claims/${claim.id}`,
@@ -1256,6 +1262,33 @@ describe("flows through the browser", () => {
 		const text = (await details.textContent()) ?? "";
 		expect(text).not.toContain("Decision due");
 		expect(text).not.toContain("Review start due");
+		await context.close();
+	});
+	it("R-REV-3 a comment posted with a double click is posted once", async () => {
+		const claim = await e.ctx.db.query.claims.findFirst({
+			where: (c, { and, eq }) =>
+				and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, "submitted")),
+		});
+		if (!claim) throw new Error("no submitted Fabrikam claim in the demo");
+		const { context, page } = await e.signIn(ANA);
+		await page.goto(`/claims/${claim.id}`);
+		const comments = page.getByTestId("comment");
+		await page
+			.getByTestId("comments")
+			.or(page.getByText("No comments yet."))
+			.first()
+			.waitFor(WAIT);
+		const before = await comments.count();
+		const text = `Posted once ${Date.now()}`;
+		await page.getByLabel("Your comment").fill(text);
+		await page.getByRole("button", { name: "Post comment" }).dblclick();
+		await page.getByText(text).waitFor(WAIT);
+		await page.waitForLoadState("networkidle");
+		const thread = (await (
+			await context.request.get(`/api/v1/claims/${claim.id}/comments?limit=200`)
+		).json()) as { items: { body: string }[] };
+		expect(thread.items.filter((c) => c.body === text)).toHaveLength(1);
+		expect(await comments.count()).toBe(before + 1);
 		await context.close();
 	});
 	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {

@@ -9,6 +9,9 @@ import { useTranslation } from "react-i18next";
 import type { Comment, CommentTemplate, CommentText } from "../api/types.ts";
 import { formatDateTime } from "../format.ts";
 
+/** A template (or part) this version of the app cannot word. */
+class UnknownTemplate extends Error {}
+
 /** CPOR's words where a person gave none, or the person's own. */
 function textOf(t: TFunction, text: CommentText): string {
 	if (typeof text === "string") return text;
@@ -20,7 +23,8 @@ function textOf(t: TFunction, text: CommentText): string {
 		case "customer_opted_out":
 			return t("generated.customerOptedOut");
 		default:
-			return "";
+			// A kind this app does not know yet: the comment shows its English body.
+			throw new UnknownTemplate();
 	}
 }
 
@@ -90,6 +94,8 @@ export function templateText(t: TFunction, c: CommentTemplate): string {
 		case "arbitration":
 			parts.push(t("generated.arbitration"));
 			break;
+		default:
+			throw new UnknownTemplate();
 	}
 	return parts.filter(Boolean).join("\n\n");
 }
@@ -102,6 +108,11 @@ export function useCommentText(): (c: Comment) => string {
 	const { t } = useTranslation(["common", "claim"]);
 	return (c) => {
 		if (!c.template) return c.body;
-		return templateText(t, c.template) || c.body;
+		try {
+			return templateText(t, c.template) || c.body;
+		} catch (err) {
+			if (err instanceof UnknownTemplate) return c.body;
+			throw err;
+		}
 	};
 }

@@ -61,8 +61,8 @@ export function ForKind({
 /**
  * A route's page for `kind` only (see {@link ForKind}), titled `title` for anyone else.
  * `elsewhere` gives, per other kind of user, the address of the same thing on their own
- * page from the route's `:id` (a claim's review page for a reviewer who opened the
- * partner's).
+ * page, from the route's `:id` where it has one (a claim's review page for a reviewer
+ * who opened the partner's; the reviewer's list for the partner's).
  */
 export function forKind(
 	kind: PageKind,
@@ -72,12 +72,11 @@ export function forKind(
 ): ComponentType {
 	return function PageForKind() {
 		const { id } = useParams();
-		const there =
-			elsewhere && id
-				? Object.fromEntries(
-						Object.entries(elsewhere).map(([k, to]) => [k, to(id)]),
-					)
-				: undefined;
+		const there = elsewhere
+			? Object.fromEntries(
+					Object.entries(elsewhere).map(([k, to]) => [k, to(id ?? "")]),
+				)
+			: undefined;
 		return (
 			<ForKind kind={kind} title={title} elsewhere={there}>
 				<Page />

@@ -18,13 +18,15 @@ const DEFAULT_POLICY: DeadlinePolicy = {
 };
 
 /**
- * The configured policy, and two phrases of a number of business days in the UI's
- * language: `within(n)` ("within 5 business days") and `days(n)` ("5 business days").
+ * The configured policy, and phrases of a number of days in the UI's language:
+ * `within(n)` ("within 5 business days"), `days(n)` ("5 business days") and
+ * `calendarDays(n)` ("30 days", as after "within" in German: "30 Tagen").
  */
 export function usePolicyText(): {
 	policy: DeadlinePolicy;
 	within: (n: number) => string;
 	days: (n: number) => string;
+	calendarDays: (n: number) => string;
 } {
 	const { t } = useTranslation("common");
 	const me = useMe();
@@ -32,5 +34,6 @@ export function usePolicyText(): {
 		policy: me.data?.deadlinePolicy ?? DEFAULT_POLICY,
 		within: (n) => t("withinBusinessDays", { count: n }),
 		days: (n) => t("businessDays", { count: n }),
+		calendarDays: (n) => t("calendarDays", { count: n }),
 	};
 }

@@ -20,7 +20,12 @@ export const partnerRoutes: RouteObject[] = [
 				"./dashboard.tsx"
 			);
 			return {
-				Component: forPartners(DashboardPage, "nav.claims"),
+				// A reviewer finds claims in the reviewer's list of them.
+				Component: forPartners(
+					DashboardPage,
+					"nav.claims",
+					() => "/review/claims",
+				),
 				loader: prefetchDashboard,
 			};
 		},

@@ -58,6 +58,7 @@ import {
 } from "../../api/claims.ts";
 import { ApiError } from "../../api/client.ts";
 import type { Claim } from "../../api/types.ts";
+import { useInFlight } from "../../components/in-flight.ts";
 import { usePolicyText } from "../../components/policy.ts";
 import { ErrorMessage } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
@@ -105,8 +106,8 @@ function run<T>(
 	p: Promise<T>,
 	done: (v: T) => void,
 	fail: (e: unknown) => void = () => {},
-): void {
-	p.then(done, fail);
+): Promise<void> {
+	return p.then(done, fail);
 }
 
 /** Called after a successful action with a sentence saying what happened. */
@@ -251,17 +252,30 @@ function ActionDialog({
 	title: string;
 	submitLabel: string;
 	submitting: boolean;
-	onSubmit: (e: FormEvent) => void;
+	/** The form's submit; its promise settles with the request (one runs at a time). */
+	onSubmit: (e: FormEvent) => unknown;
 	children: ReactNode;
 	testId: string;
 }) {
+	const flight = useInFlight();
 	const styles = useStyles();
 	const { t } = useTranslation("review");
 	return (
 		<Dialog open={open} onOpenChange={(_, d) => setOpen(d.open)}>
 			<DialogTrigger disableButtonEnhancement>{trigger}</DialogTrigger>
 			<DialogSurface className={styles.surface} data-testid={testId}>
-				<form onSubmit={onSubmit} noValidate>
+				<form
+					onSubmit={(e) => {
+						// One request at a time: a double click, or the busy button that stays
+						// focusable, would submit again.
+						if (!flight.take()) {
+							e.preventDefault();
+							return;
+						}
+						void Promise.resolve(onSubmit(e)).finally(flight.release);
+					}}
+					noValidate
+				>
 					<DialogBody>
 						<DialogTitle>{title}</DialogTitle>
 						<DialogContent className={styles.form}>{children}</DialogContent>
@@ -308,7 +322,7 @@ export function StartReviewButton({
 			aria-label={label}
 			onClick={() => {
 				onError(null);
-				run(
+				void run(
 					start.mutateAsync({ id: claim.id, version: claim.version }),
 					(c) =>
 						onDone(
@@ -511,7 +525,7 @@ export function ApproveAction({
 			if (v.competingRejectionComment)
 				body.competingRejectionComment = v.competingRejectionComment;
 		}
-		run(
+		return run(
 			action.mutateAsync({ id: claim.id, version: claim.version, body }),
 			(c) => {
 				setOpenAndReset(false);
@@ -632,6 +646,7 @@ export function RejectAction({
 }) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
+	const policyText = usePolicyText();
 	const [open, setOpen] = useState(false);
 	const action = useClaimAction("reject");
 	const schema = useMemo(
@@ -679,7 +694,11 @@ export function RejectAction({
 			onSubmit={onSubmit}
 			testId="reject-dialog"
 		>
-			<Text>{t("actions.rejectHelp")}</Text>
+			<Text>
+				{t("actions.rejectHelp", {
+					days: policyText.calendarDays(policyText.policy.disputeWindowDays),
+				})}
+			</Text>
 			<Controller
 				control={form.control}
 				name="reason"

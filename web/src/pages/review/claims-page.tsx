@@ -114,12 +114,17 @@ export function ReviewClaimsPage() {
 	const narrow = useNarrow();
 	const [params, setParams] = useSearchParams();
 	const filters = filtersOf(params);
-	const set = (key: "q" | "status", value: string | undefined) => {
-		const next = new URLSearchParams(params);
-		if (value) next.set(key, value);
-		else next.delete(key);
-		setParams(next, { replace: true });
-	};
+	// From the address as it is then (a search that lands after a status pick keeps it).
+	const set = (key: "q" | "status", value: string | undefined) =>
+		setParams(
+			(current) => {
+				const next = new URLSearchParams(current);
+				if (value) next.set(key, value);
+				else next.delete(key);
+				return next;
+			},
+			{ replace: true },
+		);
 
 	// The search updates the address after a pause, from SEARCH_MIN_LENGTH characters.
 	const { search, setSearch, tooShort } = useSearchText(filters.q, (q) =>
@@ -151,6 +156,7 @@ export function ReviewClaimsPage() {
 						onChange={(_, d) => setSearch(d.value)}
 						contentBefore={<Search20Regular aria-hidden />}
 						placeholder={t("claims.searchPlaceholder")}
+						maxLength={200}
 						data-testid="review-claims-search"
 					/>
 				</Field>

@@ -19,6 +19,7 @@ import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAddComment, useComments, useHistory } from "../../api/claims.ts";
 import { useCommentText } from "../../components/comment-text.tsx";
+import { useInFlight } from "../../components/in-flight.ts";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDateTime } from "../../format.ts";
 import { HistoryEntryItem } from "../partner/claim/history-panel.tsx";
@@ -64,6 +65,7 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 	const comments = useComments(claimId);
 	const commentText = useCommentText();
 	const add = useAddComment(claimId);
+	const flight = useInFlight();
 	const [body, setBody] = useState("");
 	const [missing, setMissing] = useState(false);
 	const post = (e: FormEvent) => {
@@ -73,7 +75,11 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 			return;
 		}
 		setMissing(false);
-		add.mutate(body.trim(), { onSuccess: () => setBody("") });
+		if (!flight.take()) return;
+		add.mutate(body.trim(), {
+			onSuccess: () => setBody(""),
+			onSettled: flight.release,
+		});
 	};
 	return (
 		<Section id="comments" title={t("comments.title")} testId="comments">

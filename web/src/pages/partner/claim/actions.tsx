@@ -29,7 +29,14 @@ import {
 	Send20Regular,
 	Warning20Regular,
 } from "@fluentui/react-icons";
-import { type FormEvent, type JSX, type ReactNode, useState } from "react";
+import {
+	type FormEvent,
+	type JSX,
+	type ReactNode,
+	useEffect,
+	useRef,
+	useState,
+} from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import {
@@ -92,8 +99,17 @@ function ActionDialog({
 }) {
 	const { t } = useTranslation("claim");
 	const styles = useStyles();
+	// One request at a time: a double click submits twice before the button renders
+	// busy (and the busy button stays focusable). Taken on submit; freed by any render
+	// without a request running (after it settled, or when the form refused the input).
+	const sent = useRef(false);
+	useEffect(() => {
+		if (!pending) sent.current = false;
+	});
 	const onSubmit = (e: FormEvent) => {
 		e.preventDefault();
+		if (pending || sent.current) return;
+		sent.current = true;
 		onConfirm();
 	};
 	return (

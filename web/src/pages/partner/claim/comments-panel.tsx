@@ -15,6 +15,7 @@ import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAddComment, useComments } from "../../../api/claims.ts";
 import { useCommentText } from "../../../components/comment-text.tsx";
+import { useInFlight } from "../../../components/in-flight.ts";
 import { ErrorMessage, Loading } from "../../../components/states.tsx";
 import { formatDateTime } from "../../../format.ts";
 import { ActionError } from "./errors.tsx";
@@ -80,6 +81,7 @@ export function CommentsPanel({
 	const comments = useComments(claimId);
 	const commentText = useCommentText();
 	const add = useAddComment(claimId);
+	const flight = useInFlight();
 	const [body, setBody] = useState("");
 	const [empty, setEmpty] = useState(false);
 
@@ -89,7 +91,11 @@ export function CommentsPanel({
 			setEmpty(true);
 			return;
 		}
-		add.mutate(body.trim(), { onSuccess: () => setBody("") });
+		if (!flight.take()) return;
+		add.mutate(body.trim(), {
+			onSuccess: () => setBody(""),
+			onSettled: flight.release,
+		});
 	};
 
 	return (

@@ -43,6 +43,7 @@ import {
 	useProducts,
 } from "../../../api/directory.ts";
 import type { Activity, Claim, SolutionArea } from "../../../api/types.ts";
+import { useInFlight } from "../../../components/in-flight.ts";
 import { ActionError } from "./errors.tsx";
 
 const useStyles = makeStyles({
@@ -265,6 +266,7 @@ export function EditClaimDialog({
 	const errors = formState.errors;
 	const lines = useFieldArray({ control, name: "products" });
 	const update = useUpdateClaim();
+	const flight = useInFlight();
 	const invalidate = useInvalidateClaim();
 	const [conflict, setConflict] = useState(false);
 	const [nothing, setNothing] = useState(false);
@@ -341,9 +343,12 @@ export function EditClaimDialog({
 			return;
 		}
 		setConflict(false);
+		// One request at a time (a double click, or the busy button that stays focusable).
+		if (!flight.take()) return;
 		update.mutate(
 			{ id: claim.id, version: claim.version, body },
 			{
+				onSettled: flight.release,
 				onSuccess: () => {
 					onOpenChange(false);
 					onSaved();

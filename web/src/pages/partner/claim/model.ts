@@ -3,6 +3,7 @@
  * status (SPEC section 4), the user's roles (R-ROL-1) and the time. The API decides in the
  * end; these only keep the UI from offering actions it would refuse.
  */
+import { serverNow } from "../../../api/session.ts";
 import type { Claim, Me, Role } from "../../../api/types.ts";
 
 const WRITERS: Role[] = ["global_admin", "incentives_admin", "incentives_user"];
@@ -31,7 +32,7 @@ export function disputeOpen(claim: Claim): boolean {
  * R-DSP-1, R-TIME-7: a rejected claim can be disputed before `deadlines.disputeUntil`,
  * unless it was rejected at the partner's own request or a dispute is already open.
  */
-export function canDispute(claim: Claim, now = Date.now()): boolean {
+export function canDispute(claim: Claim, now = serverNow()): boolean {
 	const until = claim.deadlines.disputeUntil ?? claim.rejection?.disputeUntil;
 	return (
 		claim.status === "rejected" &&
@@ -51,7 +52,7 @@ export function canEdit(claim: Claim): boolean {
 }
 
 /** R-CRT-7, R-DSP-1: PoE can be added while editable, and after a rejection for a dispute. */
-export function canUpload(claim: Claim, now = Date.now()): boolean {
+export function canUpload(claim: Claim, now = serverNow()): boolean {
 	return canEdit(claim) || canDispute(claim, now);
 }
 
@@ -72,7 +73,7 @@ export type PartnerDeadline =
 
 export function partnerDeadline(
 	claim: Claim,
-	now = Date.now(),
+	now = serverNow(),
 ): PartnerDeadline | null {
 	if (claim.status === "partner_action_required") {
 		const at =

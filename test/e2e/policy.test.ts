@@ -66,4 +66,29 @@ describe("SLA lengths in the app's texts", () => {
 		await actions.getByText("Overdue").waitFor(WAIT);
 		await context.close();
 	});
+
+	it("R-TIME-7 a partner is offered a dispute only while the window runs by the server's clock", async () => {
+		// Rejected claims whose dispute window is still open by the browser's clock but
+		// closed by the sandbox clock, which the test before moved a month ahead.
+		const now = e.clock.now();
+		const closed = await e.ctx.db.query.claims.findFirst({
+			where: (c, { and, eq, gt, lt, isNull }) =>
+				and(
+					eq(c.partnerOrganizationId, "fabrikam"),
+					eq(c.status, "rejected"),
+					isNull(c.dispute),
+					gt(c.disputeUntil, new Date(Date.now() + 60_000)),
+					lt(c.disputeUntil, now),
+				),
+		});
+		if (!closed)
+			throw new Error("no Fabrikam claim whose window the clock closed");
+		const { context, page } = await e.signIn("ana.global@fabrikam.example");
+		await page.goto(`/claims/${closed.id}`);
+		await page.getByTestId("history-entry").first().waitFor(WAIT);
+		expect(
+			await page.getByRole("button", { name: "Dispute", exact: true }).count(),
+		).toBe(0);
+		await context.close();
+	});
 });

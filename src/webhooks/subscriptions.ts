@@ -61,6 +61,8 @@ function organizationOf(actor: Actor): string {
  * Subscribes the actor's organization. Returns the subscription with its secret (shown
  * once). @throws `validation_failed` (`url`, `private_address`) for a URL whose host is
  * this machine or a private address, unless the configuration allows private networks;
+ * (`url`, `credentials_in_url`) for a URL with a user name or password, which every
+ * admin of the organization would see in the list;
  * (`url`, `https_required`) for an http:// URL of a public host: the events carry the
  * claim, its customer contacts included, which do not travel in the clear. Plain http
  * is taken only for a URL that names `localhost` or a private address (allowed with
@@ -88,6 +90,18 @@ export async function createWebhook(
 			],
 		);
 	const url = new URL(input.url);
+	if (url.username || url.password)
+		throw new DomainError(
+			"validation_failed",
+			"A webhook URL cannot hold a user name or password: it is shown to every admin of your organization. Verify deliveries with their signature (the `webhook-signature` header, signed with the subscription's secret) instead.",
+			[
+				{
+					path: "url",
+					code: "credentials_in_url",
+					message: "Remove the user:password@ part.",
+				},
+			],
+		);
 	if (url.protocol === "http:" && !privateHostOf(url))
 		throw new DomainError(
 			"validation_failed",

@@ -781,6 +781,20 @@ describe("R-NTF-1 webhooks go to public addresses only (server-side request forg
 		).toEqual([]);
 	});
 
+	it("R-NTF-1 a subscription URL with a user name or password is refused: every admin of the organization would see it", async () => {
+		const res = await ana.post(`${API}/webhooks`, {
+			url: "https://cpor:s3cret@hooks.fabrikam.example/cpor",
+		});
+		expect(res.statusCode, res.body).toBe(422);
+		expect(res.json().errors).toEqual([
+			expect.objectContaining({ path: "url", code: "credentials_in_url" }),
+		]);
+		expect(res.body).not.toContain("s3cret@");
+		expect(
+			((await ana.get(`${API}/webhooks`)).json() as { items: unknown[] }).items,
+		).toEqual([]);
+	});
+
 	it("R-NTF-1 a delivery to a subscription whose host is, or resolves to, a private address is not sent", async () => {
 		// Subscriptions written before the check, or whose name now resolves to a
 		// private address: one by address, one by this machine's name (which resolves

@@ -362,6 +362,17 @@ describe.each(DB_KINDS)("earnings and usage reports on %s", (kind) => {
 			422,
 			"validation_failed",
 		);
+		// A date is taken as its month, but only a date of the calendar.
+		expectProblem(
+			await ana.get(`${API}/reports/usage?to=2026-02-30`),
+			422,
+			"validation_failed",
+		);
+		expect(
+			(await ana.get(`${API}/reports/usage?from=2026-09-15&to=2026-10-31`))
+				.json()
+				.items.map((r: { month: string }) => r.month),
+		).toEqual(ranged.map((r: { month: string }) => r.month));
 
 		const res = await ana.get(`${API}/reports/usage?format=csv`);
 		expect(res.statusCode, res.body).toBe(200);

@@ -41,9 +41,16 @@ const instant = z
 const month = z
 	.string()
 	.regex(/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/, "Expected a month, YYYY-MM")
+	// A date is taken as its month, but it must be one (not 2026-02-30).
+	.refine(
+		(s) => s.length === 7 || z.iso.date().safeParse(s).success,
+		"Expected a month, YYYY-MM, or a date of the calendar",
+	)
 	.transform((s) => s.slice(0, 7))
 	.optional()
-	.describe("A month, YYYY-MM (inclusive)");
+	.describe(
+		"A month, YYYY-MM (inclusive); a date YYYY-MM-DD is taken as its month",
+	);
 
 /** How long (ms) a client may leave a streamed export's next page unread. */
 export const EXPORT_IDLE_MS = 60_000;

@@ -43,6 +43,23 @@ export async function updateClaim(
 	opts: UpdateClaimOptions,
 ): Promise<ClaimView> {
 	const input = updateClaimSchema.parse(opts.input);
+	// Nothing to change is not an edit: no new version, no history entry of nothing.
+	if (
+		Object.values(input as Record<string, unknown>).every(
+			(v) => v === undefined,
+		)
+	)
+		throw new DomainError(
+			"validation_failed",
+			"The request changes nothing: send the fields to change (name, mpnId, customer, solutionArea, activity, products, contacts, revenueAssociation).",
+			[
+				{
+					path: "body",
+					code: "empty_update",
+					message: "Send at least one field to change.",
+				},
+			],
+		);
 	return performClaimAction(ctx, {
 		claimId: opts.claimId,
 		actor: opts.actor,

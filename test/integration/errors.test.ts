@@ -576,7 +576,7 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 
 	// ---- R-EDIT-1 and R-EDIT-2 ----------------------------------------------
 
-	it("R-EDIT-1 R-CRT-2 R-CRT-6 an edit after submission keeps what submit required: no products, blank contacts or an unenrolled MPN ID are refused, the claim unchanged", async () => {
+	it("R-EDIT-1 R-CRT-2 R-CRT-6 R-HIS-1 an edit after submission keeps what submit required: no products, blank contacts or an unenrolled MPN ID are refused, and so is an edit of nothing, the claim unchanged", async () => {
 		const claim = await create(m365ClaimBody());
 		await uploadPoe(claim.id);
 		const sub = await ana.post(`/api/v1/claims/${claim.id}/submit`, {});
@@ -623,6 +623,15 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		expect(after.contacts.customer.email).toBe(
 			sub.json().contacts.customer.email,
 		);
+		// A PATCH that changes nothing is refused: no new version, no empty history entry.
+		const historyBefore = (
+			await ana.get(`/api/v1/claims/${claim.id}/history`)
+		).json().items.length;
+		expectProblem(await edit({}), 422, "validation_failed", ["body"]);
+		expect(await version(claim.id)).toBe(v);
+		expect(
+			(await ana.get(`/api/v1/claims/${claim.id}/history`)).json().items,
+		).toHaveLength(historyBefore);
 		// A draft may still be anything while it is being filled in.
 		const draft = await create(baClaimBody());
 		const emptied = await ana.patch(

@@ -1,6 +1,7 @@
 /**
  * The claim resource of API.md, built from the claim row and its products and documents.
  */
+
 import {
 	asc,
 	eq,
@@ -18,6 +19,7 @@ import {
 	products,
 } from "../db/schema.ts";
 import { shapeConstant } from "../db/shaped-statement.ts";
+import type { GeneratedText } from "./comment-template.ts";
 
 /**
  * The claim row's columns that hold copies for the reads (its whole resource, its parts:
@@ -56,7 +58,10 @@ export interface InformationRequest {
 /** A rejection (R-REV-2). */
 export interface Rejection {
 	reason: string;
+	/** The reviewer's (or partner's, customer's) words; CPOR's English when they gave none. */
 	comment: string;
+	/** When `comment` is CPOR's words: the same as data, for a client to word (comment-template.ts). */
+	generated?: GeneratedText;
 	rejectedAt: string;
 	rejectedBy: string;
 	disputeUntil: string | null;

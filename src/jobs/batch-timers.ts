@@ -232,6 +232,7 @@ export async function expirePartnerResponses(
 		const rejection: Rejection = {
 			reason: "no_partner_response",
 			comment: commentTextBody(text, ctx.calendar.timeZone),
+			generated: text,
 			rejectedAt: now.toISOString(),
 			rejectedBy: SYSTEM_ACTOR.name,
 			disputeUntil: disputeUntil.toISOString(),

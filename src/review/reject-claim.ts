@@ -59,6 +59,7 @@ export async function rejectionChanges(
 	const rejection: Rejection = {
 		reason,
 		comment: commentTextBody(text, scope.ctx.calendar.timeZone),
+		...(typeof text === "string" ? {} : { generated: text }),
 		rejectedAt: scope.now.toISOString(),
 		rejectedBy: scope.actor.name,
 		disputeUntil: disputeUntil?.toISOString() ?? null,

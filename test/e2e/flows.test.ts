@@ -1291,6 +1291,27 @@ describe("flows through the browser", () => {
 		expect(await comments.count()).toBe(before + 1);
 		await context.close();
 	});
+	it("R-REV-2 a rejection's reason in CPOR's words reads in the reader's language in the claim's details", async () => {
+		const rejected = await e.ctx.db.query.claims.findFirst({
+			where: (c, { and, eq, sql }) =>
+				and(
+					eq(c.status, "rejected"),
+					sql`${c.rejection}->'generated' is not null`,
+				),
+		});
+		if (!rejected) throw new Error("no rejection in CPOR's words in the demo");
+		const { context, page } = await e.signIn(RITA, { locale: "de-DE" });
+		await page.goto(`/review/claims/${rejected.id}`);
+		const english = (rejected.rejection as { comment: string }).comment;
+		const details = page.locator(
+			'section[aria-labelledby="details-rejection"]',
+		);
+		await details.waitFor(WAIT);
+		const text = (await details.textContent()) ?? "";
+		expect(text).not.toContain(english);
+		expect(text).toMatch(/Partner|Kunde|Schlichtung/);
+		await context.close();
+	});
 	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {
 		const { context, page } = await e.signIn("paula.platform@cpor.example");
 		await page.goto("/admin");

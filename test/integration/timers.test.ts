@@ -95,6 +95,10 @@ describe.each(DB_KINDS)("timers driven by the sandbox clock on %s", (kind) => {
 			`did not answer the information request by ${formatInstant(due, "en", "UTC")}.`,
 		);
 		expect(notice?.body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+		// The claim's rejection carries CPOR's words as data too.
+		expect(
+			(await ana.get(`/api/v1/claims/${id}`)).json().rejection.generated,
+		).toEqual({ key: "no_partner_response", due });
 		// And as data, for the web app to word in the reader's language and zone.
 		expect(
 			(notice as unknown as { template: Record<string, unknown> }).template,

@@ -109,7 +109,10 @@ export interface Claim {
 	} | null;
 	rejection: {
 		reason: string;
+		/** The person's words; CPOR's English when they gave none (see `generated`). */
 		comment: string;
+		/** When `comment` is CPOR's words, the same as data, to word in the UI's language. */
+		generated?: Exclude<CommentText, string>;
 		rejectedAt: string;
 		rejectedBy: string;
 		disputeUntil: string | null;

@@ -101,6 +101,26 @@ export function templateText(t: TFunction, c: CommentTemplate): string {
 }
 
 /**
+ * A rejection's comment as its reader reads it: CPOR's words (`generated`) in the UI's
+ * language, else the comment as written.
+ */
+export function useRejectionComment(): (rejection: {
+	comment: string;
+	generated?: Exclude<CommentText, string>;
+}) => string {
+	const { t } = useTranslation(["common", "claim"]);
+	return (r) => {
+		if (!r.generated) return r.comment;
+		try {
+			return textOf(t, r.generated) || r.comment;
+		} catch (err) {
+			if (err instanceof UnknownTemplate) return r.comment;
+			throw err;
+		}
+	};
+}
+
+/**
  * The text of comment `c` as its reader reads it (see the module's comment); a template
  * of a kind this app does not know shows the English `body`.
  */

@@ -3,10 +3,12 @@
  * subscription IDs (R-CRT-8), contacts, deadlines (R-TIME-9), the information request,
  * rejection, dispute, association and eligibility.
  */
+
 import { Badge, makeStyles, Text, tokens } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Claim, Contact } from "../../api/types.ts";
+import { useRejectionComment } from "../../components/comment-text.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime } from "../../format.ts";
 import { CompetingBadge, Facts, Section } from "./shared.tsx";
@@ -171,6 +173,7 @@ export function deadlineFacts(
 export function ClaimDetails({ claim }: { claim: Claim }) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
+	const rejectionComment = useRejectionComment();
 	const ir = claim.informationRequest;
 	const rej = claim.rejection;
 	const dsp = claim.dispute;
@@ -295,7 +298,7 @@ export function ClaimDetails({ claim }: { claim: Claim }) {
 							[
 								t("details.comment"),
 								<p key="c" className={styles.pre}>
-									{rej.comment}
+									{rejectionComment(rej)}
 								</p>,
 							],
 							[

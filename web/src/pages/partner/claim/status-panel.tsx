@@ -17,6 +17,7 @@ import {
 import { useTranslation } from "react-i18next";
 import { serverNow } from "../../../api/session.ts";
 import type { Claim } from "../../../api/types.ts";
+import { useRejectionComment } from "../../../components/comment-text.tsx";
 import { useRouterClick } from "../../../components/router-click.ts";
 import { formatDateTime } from "../../../format.ts";
 import { canDispute } from "./model.ts";
@@ -53,6 +54,7 @@ export function StatusPanel({
 	writer: boolean;
 }) {
 	const { t } = useTranslation("claim");
+	const rejectionComment = useRejectionComment();
 	const styles = useStyles();
 	const bars = [];
 	const ir = claim.informationRequest;
@@ -183,7 +185,9 @@ export function StatusPanel({
 							date: formatDateTime(rej.rejectedAt),
 						})}
 					</Text>
-					{rej.comment && <Text className={styles.quote}>{rej.comment}</Text>}
+					{rej.comment && (
+						<Text className={styles.quote}>{rejectionComment(rej)}</Text>
+					)}
 					<Text block data-testid="dispute-hint">
 						{next}
 					</Text>

@@ -1312,6 +1312,25 @@ describe("flows through the browser", () => {
 		expect(text).toMatch(/Partner|Kunde|Schlichtung/);
 		await context.close();
 	});
+	it("R-REV-2 a reviewer's dialog closed with Esc keeps what was typed for when it opens again", async () => {
+		const claim = await e.ctx.db.query.claims.findFirst({
+			where: (c, { eq }) => eq(c.status, "under_review"),
+		});
+		if (!claim) throw new Error("no claim under review in the demo");
+		const { context, page } = await e.signIn(RITA);
+		await page.goto(`/review/claims/${claim.id}`);
+		await page.getByRole("button", { name: "Reject", exact: true }).click();
+		const dialog = page.getByRole("dialog");
+		const comment = dialog.getByLabel("Comment to the partner");
+		await comment.fill("The PoE names another customer.");
+		await page.keyboard.press("Escape");
+		await dialog.waitFor({ state: "hidden", ...WAIT });
+		await page.getByRole("button", { name: "Reject", exact: true }).click();
+		expect(await dialog.getByLabel("Comment to the partner").inputValue()).toBe(
+			"The PoE names another customer.",
+		);
+		await context.close();
+	});
 	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {
 		const { context, page } = await e.signIn("paula.platform@cpor.example");
 		await page.goto("/admin");

@@ -372,18 +372,21 @@ export function RequestInformationAction({
 		resolver: zodResolver(schema),
 		defaultValues: { reasons: [], comment: "" },
 	});
+	// Closed with Esc or Cancel, the dialog keeps what was typed for when it opens again;
+	// after the action it starts empty.
 	const setOpenAndReset = (o: boolean) => {
 		setOpen(o);
-		if (!o) {
-			form.reset();
-			action.reset();
-		}
+		if (!o) action.reset();
+	};
+	const finish = () => {
+		setOpenAndReset(false);
+		form.reset();
 	};
 	const onSubmit = form.handleSubmit((v) =>
 		run(
 			action.mutateAsync({ id: claim.id, version: claim.version, body: v }),
 			(c) => {
-				setOpenAndReset(false);
+				finish();
 				onDone(t("done.requestInformation", { name: c.name }), c);
 			},
 		),
@@ -509,12 +512,15 @@ export function ApproveAction({
 			competingRejectionComment: "",
 		},
 	});
+	// Closed with Esc or Cancel, the dialog keeps what was typed for when it opens again;
+	// after the action it starts empty.
 	const setOpenAndReset = (o: boolean) => {
 		setOpen(o);
-		if (!o) {
-			form.reset();
-			action.reset();
-		}
+		if (!o) action.reset();
+	};
+	const finish = () => {
+		setOpenAndReset(false);
+		form.reset();
 	};
 	const rejecting = claim.competing ? others : [];
 	const onSubmit = form.handleSubmit((v) => {
@@ -528,7 +534,7 @@ export function ApproveAction({
 		return run(
 			action.mutateAsync({ id: claim.id, version: claim.version, body }),
 			(c) => {
-				setOpenAndReset(false);
+				finish();
 				onDone(
 					rejecting.length > 0
 						? t("done.approveCompeting", {
@@ -667,18 +673,21 @@ export function RejectAction({
 		resolver: zodResolver(schema) as any,
 		defaultValues: { reason: "", comment: "" },
 	});
+	// Closed with Esc or Cancel, the dialog keeps what was typed for when it opens again;
+	// after the action it starts empty.
 	const setOpenAndReset = (o: boolean) => {
 		setOpen(o);
-		if (!o) {
-			form.reset();
-			action.reset();
-		}
+		if (!o) action.reset();
+	};
+	const finish = () => {
+		setOpenAndReset(false);
+		form.reset();
 	};
 	const onSubmit = form.handleSubmit((v) =>
 		run(
 			action.mutateAsync({ id: claim.id, version: claim.version, body: v }),
 			(c) => {
-				setOpenAndReset(false);
+				finish();
 				onDone(t("done.reject", { name: c.name }), c);
 			},
 		),
@@ -786,12 +795,15 @@ export function DecideDisputeAction({
 		resolver: zodResolver(schema) as any,
 		defaultValues: { decision: "", reasons: [], comment: "" },
 	});
+	// Closed with Esc or Cancel, the dialog keeps what was typed for when it opens again;
+	// after the action it starts empty.
 	const setOpenAndReset = (o: boolean) => {
 		setOpen(o);
-		if (!o) {
-			form.reset();
-			action.reset();
-		}
+		if (!o) action.reset();
+	};
+	const finish = () => {
+		setOpenAndReset(false);
+		form.reset();
 	};
 	const decision = form.watch("decision");
 	// R-CMP-2: another partner's approved claim holds the association, so this one
@@ -812,7 +824,7 @@ export function DecideDisputeAction({
 				},
 			}),
 			(c) => {
-				setOpenAndReset(false);
+				finish();
 				onDone(
 					t(`done.dispute.${v.decision as (typeof DECISIONS)[number]}`, {
 						name: c.name,

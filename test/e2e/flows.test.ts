@@ -383,6 +383,12 @@ describe("flows through the browser", () => {
 		const { context, page } = await e.signIn(RITA);
 		await page.goto(`/review/claims/${claimId}`);
 		expect(await reviewerStatus(page, "under_review")).toBe("Under review");
+		// The request shows when the partner answered, not a "respond by" long past.
+		const request = page.locator(
+			'section[aria-labelledby="details-information-request"]',
+		);
+		expect(await request.textContent()).toContain("Answered (resubmitted)");
+		expect(await request.textContent()).not.toContain("Respond by");
 		await page.getByRole("button", { name: "Approve", exact: true }).click();
 		const dialog = page.getByRole("dialog");
 		await dialog

@@ -106,6 +106,8 @@ export interface Claim {
 		requestedAt: string;
 		requestedBy: string;
 		respondBy: string;
+		/** When the partner resubmitted with an answer (UTC). */
+		answeredAt?: string;
 	} | null;
 	rejection: {
 		reason: string;

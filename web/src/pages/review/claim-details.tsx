@@ -284,7 +284,10 @@ export function ClaimDetails({ claim }: { claim: Claim }) {
 									at: formatDateTime(ir.requestedAt),
 								}),
 							],
-							[t("details.respondBy"), formatDateTime(ir.respondBy)],
+							// Once the partner resubmitted, when they answered; until then, by when.
+							ir.answeredAt
+								? [t("details.answered"), formatDateTime(ir.answeredAt)]
+								: [t("details.respondBy"), formatDateTime(ir.respondBy)],
 						]}
 					/>
 				</Section>

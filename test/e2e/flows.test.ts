@@ -354,6 +354,16 @@ describe("flows through the browser", () => {
 		expect(await page.getByTestId("respond-by").textContent()).not.toBe("");
 		await screenshot(page, "flow-partner-action-required");
 
+		// The signed statement of work, added before resubmitting.
+		const rows = page.getByTestId("document-row");
+		const documentsBefore = await rows.count();
+		await page.getByLabel("Choose PoE documents to upload").setInputFiles({
+			name: "Signed statement of work.pdf",
+			mimeType: "application/pdf",
+			buffer: Buffer.from(samplePdf("Statement of work, signed by Contoso")),
+		});
+		await expect.poll(() => rows.count(), WAIT).toBe(documentsBefore + 1);
+
 		await page.getByRole("button", { name: "Resubmit", exact: true }).click();
 		const dialog = page.getByRole("dialog");
 		// Without an answer nothing is sent: the field says what to write.
@@ -389,6 +399,14 @@ describe("flows through the browser", () => {
 		);
 		expect(await request.textContent()).toContain("Answered (resubmitted)");
 		expect(await request.textContent()).not.toContain("Respond by");
+		// The PoE added since opens first, marked new.
+		const picker = page.getByTestId("poe-picker");
+		const selected = await picker.evaluate(
+			(el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent,
+		);
+		expect(selected).toBe(
+			"Signed statement of work.pdf · new since the information request",
+		);
 		await page.getByRole("button", { name: "Approve", exact: true }).click();
 		const dialog = page.getByRole("dialog");
 		await dialog

@@ -164,11 +164,14 @@ export function PoeViewer({
 	documents,
 	compact = false,
 	initialDocumentId,
+	newSince,
 }: {
 	claimId: string;
 	documents: ClaimDocument[];
 	compact?: boolean;
 	initialDocumentId?: string;
+	/** Documents uploaded after this instant (UTC ISO) are marked new (an answered request). */
+	newSince?: string | undefined;
 }) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
@@ -206,7 +209,9 @@ export function PoeViewer({
 							<option key={d.id} value={d.id}>
 								{d.purpose === "dispute"
 									? `${d.name} · ${t("poe.purpose.dispute")}`
-									: d.name}
+									: newSince && d.uploadedAt > newSince
+										? `${d.name} · ${t("poe.new")}`
+										: d.name}
 							</option>
 						))}
 					</Select>

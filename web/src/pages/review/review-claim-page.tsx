@@ -159,6 +159,13 @@ export function ReviewClaimPage() {
 	const overdue =
 		!!reviewerDue && new Date(reviewerDue).getTime() <= serverNow();
 	const disputeDocs = c.documents.filter((d) => d.purpose === "dispute");
+	// After the partner answered an information request: the PoE they added since, which
+	// the viewer opens first and marks as new.
+	const requestedAt = c.informationRequest?.requestedAt;
+	const answeredDocs =
+		requestedAt && c.informationRequest?.answeredAt
+			? c.documents.filter((d) => d.uploadedAt > requestedAt)
+			: [];
 
 	return (
 		<Page title={c.name}>
@@ -272,7 +279,12 @@ export function ReviewClaimPage() {
 						key={c.id}
 						claimId={c.id}
 						documents={c.documents}
-						initialDocumentId={disputeOpen ? disputeDocs[0]?.id : undefined}
+						initialDocumentId={
+							disputeOpen ? disputeDocs[0]?.id : answeredDocs.at(-1)?.id
+						}
+						newSince={
+							c.informationRequest?.answeredAt ? requestedAt : undefined
+						}
 					/>
 				</Section>
 			</div>

@@ -391,6 +391,20 @@ describe("flows through the browser", () => {
 
 	it("R-CON-1 the reviewer approves", async () => {
 		const { context, page } = await e.signIn(RITA);
+		// In the queue the claim is marked as back from the partner.
+		await page.goto("/review?sla=decision");
+		const row = page.locator(
+			`[data-testid="queue-row"][data-claim-id="${claimId}"]`,
+		);
+		const more = page.getByRole("button", { name: "Load more" });
+		await page.getByTestId("review-queue").waitFor(WAIT);
+		for (let i = 0; i < 20 && (await row.count()) === 0; i++) {
+			if (await more.isVisible()) await more.click();
+			await page.waitForLoadState("networkidle");
+		}
+		expect(await row.getByTestId("resubmitted-badge").textContent()).toBe(
+			"Resubmitted",
+		);
 		await page.goto(`/review/claims/${claimId}`);
 		expect(await reviewerStatus(page, "under_review")).toBe("Under review");
 		// The request shows when the partner answered, not a "respond by" long past.

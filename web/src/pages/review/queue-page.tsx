@@ -5,6 +5,7 @@
  * cursor pagination with "Load more".
  */
 import {
+	Badge,
 	Button,
 	Caption1,
 	Field,
@@ -335,6 +336,9 @@ function QueueRow({ item }: { item: QueueItem }) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
 	const c = item.claim;
+	// Back from the partner with an answer (and perhaps new PoE): worth a look first.
+	const resubmitted =
+		c.status === "under_review" && !!c.informationRequest?.answeredAt;
 	return (
 		<tr
 			data-testid="queue-row"
@@ -348,9 +352,18 @@ function QueueRow({ item }: { item: QueueItem }) {
 					<span className={styles.name}>
 						<RouterLink to={`/review/claims/${c.id}`}>{c.name}</RouterLink>
 					</span>
-					{c.competing && (
+					{(c.competing || resubmitted) && (
 						<span className={styles.flags}>
-							<CompetingBadge claimId={c.id} />
+							{c.competing && <CompetingBadge claimId={c.id} />}
+							{resubmitted && (
+								<Badge
+									appearance="tint"
+									color="informative"
+									data-testid="resubmitted-badge"
+								>
+									{t("queue.resubmitted")}
+								</Badge>
+							)}
 						</span>
 					)}
 				</div>

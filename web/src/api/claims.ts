@@ -3,6 +3,7 @@
  * mutations invalidate the claim's detail and every list).
  */
 import {
+	infiniteQueryOptions,
 	keepPreviousData,
 	queryOptions,
 	useMutation,
@@ -39,6 +40,31 @@ export const claimKeys = {
 	queue: (f: Record<string, string | undefined>) =>
 		["review-queue", f] as const,
 };
+
+/** `filters` without the empty ones (one cache entry per list, whatever was left blank). */
+export function cleanFilters(f: ClaimFilters): ClaimFilters {
+	return Object.fromEntries(
+		Object.entries(f).filter(([, v]) => v !== undefined && v !== ""),
+	) as ClaimFilters;
+}
+
+/**
+ * The claims under `filters`, `pageSize` at a time (GET /claims, cursor pages): the
+ * partner's dashboard and the reviewer's list of all claims.
+ */
+export function claimPagesQuery(filters: ClaimFilters, pageSize: number) {
+	const listFilters = cleanFilters({ ...filters, limit: pageSize });
+	return infiniteQueryOptions({
+		queryKey: [...claimKeys.lists(), "pages", listFilters],
+		queryFn: ({ pageParam }) =>
+			api<Page<Claim>>(
+				`/claims${query({ ...listFilters, cursor: pageParam })}`,
+			),
+		initialPageParam: undefined as string | undefined,
+		getNextPageParam: (last) => last.nextCursor ?? undefined,
+		staleTime: PREFETCHED_FRESH_MS,
+	});
+}
 
 /** Builds a query string from defined values. */
 export function query(

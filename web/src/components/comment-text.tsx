@@ -100,6 +100,16 @@ export function templateText(t: TFunction, c: CommentTemplate): string {
 	return parts.filter(Boolean).join("\n\n");
 }
 
+/** `word()`, or `asWritten` when it is empty or of a kind this app cannot word. */
+function wordedOr(asWritten: string, word: () => string): string {
+	try {
+		return word() || asWritten;
+	} catch (err) {
+		if (err instanceof UnknownTemplate) return asWritten;
+		throw err;
+	}
+}
+
 /**
  * A rejection's comment as its reader reads it: CPOR's words (`generated`) in the UI's
  * language, else the comment as written.
@@ -109,15 +119,8 @@ export function useRejectionComment(): (rejection: {
 	generated?: Exclude<CommentText, string>;
 }) => string {
 	const { t } = useTranslation(["common", "claim"]);
-	return (r) => {
-		if (!r.generated) return r.comment;
-		try {
-			return textOf(t, r.generated) || r.comment;
-		} catch (err) {
-			if (err instanceof UnknownTemplate) return r.comment;
-			throw err;
-		}
-	};
+	return ({ comment, generated }) =>
+		generated ? wordedOr(comment, () => textOf(t, generated)) : comment;
 }
 
 /**
@@ -126,13 +129,6 @@ export function useRejectionComment(): (rejection: {
  */
 export function useCommentText(): (c: Comment) => string {
 	const { t } = useTranslation(["common", "claim"]);
-	return (c) => {
-		if (!c.template) return c.body;
-		try {
-			return templateText(t, c.template) || c.body;
-		} catch (err) {
-			if (err instanceof UnknownTemplate) return c.body;
-			throw err;
-		}
-	};
+	return ({ body, template }) =>
+		template ? wordedOr(body, () => templateText(t, template)) : body;
 }

@@ -31,7 +31,6 @@ import {
 	Search20Regular,
 } from "@fluentui/react-icons";
 import {
-	infiniteQueryOptions,
 	queryOptions,
 	useInfiniteQuery,
 	useQuery,
@@ -39,12 +38,18 @@ import {
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useSearchParams } from "react-router";
-import { type ClaimFilters, claimKeys, query } from "../../api/claims.ts";
+import {
+	type ClaimFilters,
+	claimKeys,
+	claimPagesQuery,
+	cleanFilters,
+	query,
+} from "../../api/claims.ts";
 import { api } from "../../api/client.ts";
 import { mpnIdsQuery, useMpnIds } from "../../api/directory.ts";
 import { PREFETCHED_FRESH_MS, queryClient } from "../../api/query-client.ts";
 import { useMe, whenSignedIn } from "../../api/session.ts";
-import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
+import type { Claim, ClaimStatus } from "../../api/types.ts";
 import { useNarrow } from "../../components/narrow.ts";
 import { Page } from "../../components/page.tsx";
 import { useRouterClick } from "../../components/router-click.ts";
@@ -245,30 +250,13 @@ function useFilterParams() {
 	return { filters, set, clear };
 }
 
-function clean(f: ClaimFilters): ClaimFilters {
-	return Object.fromEntries(
-		Object.entries(f).filter(([, v]) => v !== undefined && v !== ""),
-	) as ClaimFilters;
-}
-
 /** The dashboard's list of claims under `filters`, page by page (GET /claims). */
-function listQuery(filters: ClaimFilters) {
-	const listFilters = clean({ ...filters, limit: PAGE_SIZE });
-	return infiniteQueryOptions({
-		queryKey: [...claimKeys.lists(), "pages", listFilters],
-		queryFn: ({ pageParam }) =>
-			api<ApiPage<Claim>>(
-				`/claims${query({ ...listFilters, cursor: pageParam })}`,
-			),
-		initialPageParam: undefined as string | undefined,
-		getNextPageParam: (last) => last.nextCursor ?? undefined,
-		staleTime: PREFETCHED_FRESH_MS,
-	});
-}
+const listQuery = (filters: ClaimFilters) =>
+	claimPagesQuery(filters, PAGE_SIZE);
 
 /** The counts per status over `filters` other than the status itself (GET /claims/counts). */
 function countsQuery(filters: ClaimFilters) {
-	const countFilters = clean({
+	const countFilters = cleanFilters({
 		...filters,
 		status: undefined,
 		sort: undefined,
@@ -333,7 +321,7 @@ export function DashboardPage() {
 	);
 
 	const { data: mpnIds } = useMpnIds();
-	const csvHref = `/api/v1/claims${query({ ...clean({ ...filters }), format: "csv" })}`;
+	const csvHref = `/api/v1/claims${query({ ...cleanFilters({ ...filters }), format: "csv" })}`;
 	const anyFilter = Object.values(filters).some(Boolean);
 	const activeFilters = [
 		filters.solutionArea,

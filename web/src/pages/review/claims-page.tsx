@@ -12,7 +12,6 @@ import {
 	Input,
 	makeStyles,
 	Select,
-	Spinner,
 	Table,
 	TableBody,
 	TableCell,
@@ -23,12 +22,11 @@ import {
 	tokens,
 } from "@fluentui/react-components";
 import { Search20Regular } from "@fluentui/react-icons";
-import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import { claimKeys, query } from "../../api/claims.ts";
-import { api } from "../../api/client.ts";
-import type { Page as ApiPage, Claim, ClaimStatus } from "../../api/types.ts";
+import { claimPagesQuery } from "../../api/claims.ts";
+import type { ClaimStatus } from "../../api/types.ts";
 import { useNarrow } from "../../components/narrow.ts";
 import { Page } from "../../components/page.tsx";
 import {
@@ -37,8 +35,8 @@ import {
 } from "../../components/search-text.ts";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
-import { formatDateTime, formatNumber } from "../../format.ts";
-import { RouterLink } from "./shared.tsx";
+import { formatDateTime } from "../../format.ts";
+import { LoadMore, RouterLink } from "./shared.tsx";
 
 const PAGE_SIZE = 50;
 /** The statuses a reviewer sees (drafts are the partner's own). */
@@ -78,13 +76,6 @@ const useStyles = makeStyles({
 		flexDirection: "column",
 		gap: tokens.spacingVerticalXXS,
 	},
-	footer: {
-		display: "flex",
-		flexWrap: "wrap",
-		gap: tokens.spacingHorizontalM,
-		alignItems: "center",
-		marginTop: tokens.spacingVerticalM,
-	},
 });
 
 /** The list's filters in the page's address: `q` (the search) and `status`. */
@@ -94,18 +85,6 @@ function filtersOf(params: URLSearchParams) {
 		q: params.get("q") ?? undefined,
 		status: STATUSES.find((s) => s === status),
 	};
-}
-
-/** The pages of GET /claims for `filters`, newest change first. */
-function claimsQuery(filters: ReturnType<typeof filtersOf>) {
-	const params = { ...filters, limit: PAGE_SIZE };
-	return infiniteQueryOptions({
-		queryKey: [...claimKeys.lists(), "review", params],
-		queryFn: ({ pageParam }) =>
-			api<ApiPage<Claim>>(`/claims${query({ ...params, cursor: pageParam })}`),
-		initialPageParam: undefined as string | undefined,
-		getNextPageParam: (last) => last.nextCursor ?? undefined,
-	});
 }
 
 export function ReviewClaimsPage() {
@@ -131,7 +110,7 @@ export function ReviewClaimsPage() {
 		set("q", q),
 	);
 
-	const list = useInfiniteQuery(claimsQuery(filters));
+	const list = useInfiniteQuery(claimPagesQuery(filters, PAGE_SIZE));
 	const claims = list.data?.pages.flatMap((p) => p.items) ?? [];
 	const filtered = !!filters.q || !!filters.status;
 
@@ -256,25 +235,12 @@ export function ReviewClaimsPage() {
 							</TableBody>
 						</Table>
 					)}
-					<div className={styles.footer}>
-						<Caption1 aria-live="polite">
-							{t("queue.shown", {
-								count: claims.length,
-								n: formatNumber(claims.length),
-							})}
-						</Caption1>
-						{list.hasNextPage && (
-							<Button
-								onClick={() => void list.fetchNextPage()}
-								disabledFocusable={list.isFetchingNextPage}
-								icon={
-									list.isFetchingNextPage ? <Spinner size="tiny" /> : undefined
-								}
-							>
-								{t("queue.loadMore")}
-							</Button>
-						)}
-					</div>
+					<LoadMore
+						shown={claims.length}
+						more={list.hasNextPage}
+						loading={list.isFetchingNextPage}
+						onMore={() => void list.fetchNextPage()}
+					/>
 					{list.isFetchNextPageError && (
 						<ErrorMessage
 							error={list.error}

@@ -27,9 +27,10 @@ import type { QueueItem } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
-import { formatDateTime, formatNumber } from "../../format.ts";
+import { formatDateTime } from "../../format.ts";
 import {
 	CompetingBadge,
+	LoadMore,
 	OverdueBadge,
 	RouterLink,
 	rememberQueueSearch,
@@ -106,13 +107,6 @@ const useStyles = makeStyles({
 	},
 	mono: { overflowWrap: "anywhere" },
 	nowrap: { whiteSpace: "nowrap" },
-	footer: {
-		display: "flex",
-		flexWrap: "wrap",
-		gap: tokens.spacingHorizontalM,
-		alignItems: "center",
-		marginTop: tokens.spacingVerticalM,
-	},
 });
 
 type Filters = { sla?: string; competing?: string };
@@ -301,23 +295,12 @@ export function QueuePage() {
 							))}
 						</tbody>
 					</table>
-					<div className={styles.footer}>
-						<Caption1 aria-live="polite">
-							{t("queue.shown", {
-								count: items.length,
-								n: formatNumber(items.length),
-							})}
-						</Caption1>
-						{nextCursor && (
-							<Button
-								onClick={() => setCursors((c) => [...c, nextCursor])}
-								disabledFocusable={loadingMore}
-								icon={loadingMore ? <Spinner size="tiny" /> : undefined}
-							>
-								{t("queue.loadMore")}
-							</Button>
-						)}
-					</div>
+					<LoadMore
+						shown={items.length}
+						more={!!nextCursor}
+						loading={loadingMore}
+						onMore={() => nextCursor && setCursors((c) => [...c, nextCursor])}
+					/>
 					{moreError && (
 						<ErrorMessage
 							error={moreError}

@@ -5,8 +5,11 @@
  */
 import {
 	Badge,
+	Button,
+	Caption1,
 	Link as FluentLink,
 	makeStyles,
+	Spinner,
 	Text,
 	tokens,
 } from "@fluentui/react-components";
@@ -15,6 +18,7 @@ import type { MouseEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import type { QueueItem } from "../../api/types.ts";
+import { formatNumber } from "../../format.ts";
 
 /** The review SLAs and the rule each implements (SPEC section 5). */
 export const SLA_KINDS = [
@@ -251,5 +255,50 @@ export function Section({
 			</div>
 			{children}
 		</section>
+	);
+}
+
+const useFooterStyles = makeStyles({
+	footer: {
+		display: "flex",
+		flexWrap: "wrap",
+		gap: tokens.spacingHorizontalM,
+		alignItems: "center",
+		marginTop: tokens.spacingVerticalM,
+	},
+});
+
+/**
+ * A reviewer list's footer: how many rows are shown (announced as it grows) and, while
+ * there are more, "Load more" (busy while `loading`).
+ */
+export function LoadMore({
+	shown,
+	more,
+	loading,
+	onMore,
+}: {
+	shown: number;
+	more: boolean;
+	loading: boolean;
+	onMore: () => void;
+}) {
+	const styles = useFooterStyles();
+	const { t } = useTranslation("review");
+	return (
+		<div className={styles.footer}>
+			<Caption1 aria-live="polite">
+				{t("queue.shown", { count: shown, n: formatNumber(shown) })}
+			</Caption1>
+			{more && (
+				<Button
+					onClick={onMore}
+					disabledFocusable={loading}
+					icon={loading ? <Spinner size="tiny" /> : undefined}
+				>
+					{t("queue.loadMore")}
+				</Button>
+			)}
+		</div>
 	);
 }

@@ -1195,6 +1195,41 @@ describe("flows through the browser", () => {
 		);
 		await context.close();
 	});
+	it("a reviewer sees partners by their organization's name: in the queue, in All claims and on the claim page", async () => {
+		const { context, page } = await e.signIn(RITA);
+		const row = page.getByTestId("queue-row").first();
+		await row.waitFor(WAIT);
+		const claimId = (await row.getAttribute("data-claim-id")) as string;
+		const claim = await e.ctx.db.query.claims.findFirst({
+			where: (c, { eq }) => eq(c.id, claimId),
+		});
+		const org = await e.ctx.db.query.organizations.findFirst({
+			where: (o, { eq }) => eq(o.id, claim?.partnerOrganizationId ?? ""),
+		});
+		if (!org) throw new Error(`no organization for claim ${claimId}`);
+		expect(org.name).not.toBe(org.id);
+		await expect
+			.poll(() => row.getByTestId("queue-partner").textContent(), WAIT)
+			.toBe(org.name);
+		await row.getByRole("link").first().click();
+		await page.waitForURL(
+			(u) => u.pathname === `/review/claims/${claimId}`,
+			WAIT,
+		);
+		await expect
+			.poll(() => page.getByTestId("partner-name").first().textContent(), WAIT)
+			.toBe(`${org.name} (${org.id})`);
+		await page.getByRole("link", { name: "All claims" }).click();
+		await page.getByTestId("review-claims-search").fill(claim?.name ?? "");
+		await page.waitForURL(/q=/, WAIT);
+		await expect
+			.poll(
+				() => page.getByTestId("review-claims-row").first().textContent(),
+				WAIT,
+			)
+			.toContain(org.name);
+		await context.close();
+	});
 	it("R-REV-3 the comments CPOR writes read in the reader's language: a Dutch partner sees the information request in Dutch, its reasons too", async () => {
 		const waiting = await e.ctx.db.query.claims.findFirst({
 			where: (c, { and, eq }) =>

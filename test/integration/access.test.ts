@@ -309,6 +309,11 @@ const ROUTES: RouteCase[] = [
 		forbidden: [],
 	},
 	{
+		name: "GET /api/v1/partners",
+		url: () => `${API}/partners?ids=fabrikam`,
+		forbidden: but(...REVIEWERS),
+	},
+	{
 		name: "GET /api/v1/activities",
 		url: () => `${API}/activities`,
 		forbidden: [],
@@ -567,6 +572,25 @@ describe("R-ACC-1 access control over every route (pglite)", () => {
 			const csv = await as.nora.get(`${API}/claims?format=csv`);
 			expect(csv.statusCode).toBe(200);
 			expect(csv.body).not.toContain(f.submitted.id);
+		});
+
+		it("R-ROL-2 a reviewer reads partner organizations' names by ID: unknown IDs left out, a bad list refused", async () => {
+			const res = await as.rita.get(
+				`${API}/partners?ids=northwind,fabrikam,nobody,fabrikam`,
+			);
+			expect(res.statusCode, res.body).toBe(200);
+			expect(res.json().items).toEqual([
+				{ organizationId: "fabrikam", name: "Fabrikam Consulting" },
+				{ organizationId: "northwind", name: "Northwind Traders Advisory" },
+			]);
+			const tooMany = Array.from({ length: 201 }, (_, i) => `org-${i}`);
+			for (const ids of ["", ",", tooMany.join(",")]) {
+				const bad = await as.rita.get(`${API}/partners?ids=${ids}`);
+				expect(bad.statusCode, bad.body).toBe(422);
+				expect(bad.json().code).toBe("validation_failed");
+			}
+			const missing = await as.rita.get(`${API}/partners`);
+			expect(missing.statusCode).toBe(422);
 		});
 
 		it("R-ACC-1 a reviewer does not see a partner's draft, its documents or comments", async () => {

@@ -1,9 +1,9 @@
 /** Directory routes: MPN IDs, the catalog, tenant lookup and the admin import (SPEC section 2). */
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
-import { mpnIds, products } from "../../db/schema.ts";
+import { mpnIds, organizations, products } from "../../db/schema.ts";
 import {
 	importDirectory,
 	importDirectoryFile,
@@ -12,7 +12,10 @@ import { ALLOWED_ACTIVITIES } from "../../domain/claim-validation.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { authorize, requireActor } from "../auth-hooks.ts";
 
-/** Registers /mpn-ids, /products, /activities and /admin/directory/import. */
+/** How many organization IDs one `GET /partners` may name. */
+export const PARTNER_LOOKUP_MAX = 200;
+
+/** Registers /mpn-ids, /products, /activities, /partners and /admin/directory/import. */
 export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 	return async (app) => {
 		// CSV bodies for the directory import only (this plugin's routes): elsewhere a
@@ -102,6 +105,53 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 							})),
 					),
 				};
+			},
+		);
+
+		app.get(
+			"/partners",
+			{
+				schema: {
+					tags: ["directory"],
+					summary:
+						"Partner organizations' names by ID, for reviewers (R-ROL-2); unknown IDs are left out",
+					querystring: z.object({
+						ids: z
+							.string()
+							.transform((s) => [
+								...new Set(
+									s
+										.split(",")
+										.map((id) => id.trim())
+										.filter(Boolean),
+								),
+							])
+							.pipe(
+								z
+									.array(z.string().max(64))
+									.min(1, "Give at least one organization ID.")
+									.max(
+										PARTNER_LOOKUP_MAX,
+										`At most ${PARTNER_LOOKUP_MAX} organization IDs at once.`,
+									),
+							)
+							.describe(
+								`Comma-separated partner organization IDs (at most ${PARTNER_LOOKUP_MAX})`,
+							),
+					}),
+				},
+			},
+			async (req) => {
+				authorize(req, "review");
+				const rows = await ctx.db
+					.select({
+						organizationId: organizations.id,
+						name: organizations.name,
+					})
+					.from(organizations)
+					.where(inArray(organizations.id, req.query.ids))
+					.orderBy(asc(organizations.id));
+				return { items: rows };
 			},
 		);
 

@@ -57,6 +57,7 @@ import {
 	useInvalidateClaim,
 } from "../../api/claims.ts";
 import { ApiError } from "../../api/client.ts";
+import { usePartnerNames } from "../../api/directory.ts";
 import type { Claim } from "../../api/types.ts";
 import { useInFlight } from "../../components/in-flight.ts";
 import { usePolicyText } from "../../components/policy.ts";
@@ -439,6 +440,9 @@ export function RequestInformationAction({
 function CompetitorList({ claims }: { claims: Claim[] }) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
+	const partnerName = usePartnerNames(
+		claims.map((c) => c.partnerOrganizationId),
+	);
 	return (
 		<ul className={styles.list} data-testid="competitors-to-reject">
 			{claims.map((c) => (
@@ -446,7 +450,7 @@ function CompetitorList({ claims }: { claims: Claim[] }) {
 					<Text weight="semibold">{c.name}</Text>{" "}
 					<Text>
 						{t("actions.byPartner", {
-							partner: c.partnerOrganizationId,
+							partner: partnerName(c.partnerOrganizationId),
 							mpn: c.mpnId,
 						})}
 					</Text>{" "}
@@ -549,6 +553,7 @@ export function ApproveAction({
 		);
 	});
 	const label = triggerLabel ?? t("actions.approve");
+	const partnerName = usePartnerNames([claim.partnerOrganizationId]);
 	return (
 		<ActionDialog
 			open={open}
@@ -569,7 +574,9 @@ export function ApproveAction({
 			testId="approve-dialog"
 		>
 			<Text>
-				{t("actions.approveHelp", { partner: claim.partnerOrganizationId })}
+				{t("actions.approveHelp", {
+					partner: partnerName(claim.partnerOrganizationId),
+				})}
 			</Text>
 			{claim.competing &&
 				(fetched.isLoading ? (

@@ -5,6 +5,7 @@
  * and rejects the others in the same transaction. A claim still submitted is started
  * first. The outcome is shown afterwards.
  */
+
 import {
 	Badge,
 	MessageBar,
@@ -20,6 +21,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { claimKeys, useClaim, useCompeting } from "../../api/claims.ts";
+import { usePartnerNames } from "../../api/directory.ts";
 import type { Claim } from "../../api/types.ts";
 import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
@@ -102,8 +104,11 @@ interface Outcome {
 }
 
 /** What tells two competing claims' buttons apart for a screen reader: name and partner. */
-function claimWho(c: Claim): { name: string; partner: string } {
-	return { name: c.name, partner: c.partnerOrganizationId };
+function claimWho(
+	c: Claim,
+	partnerName: (organizationId: string) => string,
+): { name: string; partner: string } {
+	return { name: c.name, partner: partnerName(c.partnerOrganizationId) };
 }
 
 export function ArbitrationPage() {
@@ -232,12 +237,15 @@ function OutcomeList({ outcome }: { outcome: Outcome }) {
 function OutcomeItem({ claimId }: { claimId: string }) {
 	const { t } = useTranslation("review");
 	const c = useClaim(claimId);
+	const partnerName = usePartnerNames(
+		c.data ? [c.data.partnerOrganizationId] : [],
+	);
 	if (!c.data) return null;
 	return (
 		<li>
 			<Text weight="semibold">{c.data.name}</Text>{" "}
 			{t("actions.byPartner", {
-				partner: c.data.partnerOrganizationId,
+				partner: partnerName(c.data.partnerOrganizationId),
 				mpn: c.data.mpnId,
 			})}{" "}
 			<StatusBadge status={c.data.status} />
@@ -270,6 +278,7 @@ function ClaimColumn({
 	const [error, setError] = useState<unknown>(null);
 	const [notice, setNotice] = useState<string | null>(null);
 	const c = fresh.data ?? initial;
+	const partnerName = usePartnerNames(c ? [c.partnerOrganizationId] : []);
 	const headingId = `arb-${claimId}`;
 	if (!c)
 		return (
@@ -340,7 +349,7 @@ function ClaimColumn({
 						</Text>
 						<StartReviewButton
 							claim={c}
-							label={t("arbitration.startLabel", claimWho(c))}
+							label={t("arbitration.startLabel", claimWho(c, partnerName))}
 							onDone={(m) => {
 								setError(null);
 								setNotice(m);
@@ -355,11 +364,17 @@ function ClaimColumn({
 							claim={c}
 							onDone={onApproved}
 							triggerLabel={t("actions.approveThis")}
-							triggerAriaLabel={t("arbitration.approveLabel", claimWho(c))}
+							triggerAriaLabel={t(
+								"arbitration.approveLabel",
+								claimWho(c, partnerName),
+							)}
 						/>
 						<RequestInformationAction
 							claim={c}
-							triggerAriaLabel={t("arbitration.requestLabel", claimWho(c))}
+							triggerAriaLabel={t(
+								"arbitration.requestLabel",
+								claimWho(c, partnerName),
+							)}
 							onDone={(m) => {
 								setError(null);
 								setNotice(m);

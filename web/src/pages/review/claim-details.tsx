@@ -9,6 +9,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Claim, Contact } from "../../api/types.ts";
 import { useRejectionComment } from "../../components/comment-text.tsx";
+import { PartnerName } from "../../components/partner-name.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime } from "../../format.ts";
 import { CompetingBadge, Facts, Section } from "./shared.tsx";
@@ -104,7 +105,14 @@ export function claimFacts(
 	monoClass?: string,
 ): [string, ReactNode][] {
 	return [
-		[t("review:details.partner"), claim.partnerOrganizationId],
+		[
+			t("review:details.partner"),
+			<PartnerName
+				key="partner"
+				organizationId={claim.partnerOrganizationId}
+				withId
+			/>,
+		],
 		[t("review:details.mpnId"), claim.mpnId],
 		[t("review:details.domain"), claim.customer.domain],
 		[

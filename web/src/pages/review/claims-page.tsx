@@ -26,6 +26,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { claimPagesQuery } from "../../api/claims.ts";
+import { usePartnerNames } from "../../api/directory.ts";
 import type { ClaimStatus } from "../../api/types.ts";
 import { useNarrow } from "../../components/narrow.ts";
 import { Page } from "../../components/page.tsx";
@@ -112,6 +113,9 @@ export function ReviewClaimsPage() {
 
 	const list = useInfiniteQuery(claimPagesQuery(filters, PAGE_SIZE));
 	const claims = list.data?.pages.flatMap((p) => p.items) ?? [];
+	const partnerName = usePartnerNames(
+		claims.map((c) => c.partnerOrganizationId),
+	);
 	const filtered = !!filters.q || !!filters.status;
 
 	return (
@@ -193,7 +197,7 @@ export function ReviewClaimsPage() {
 										<StatusBadge status={c.status} />
 									</span>
 									<Caption1 className={styles.mono}>
-										{c.partnerOrganizationId} · {c.customer.domain}
+										{partnerName(c.partnerOrganizationId)} · {c.customer.domain}
 									</Caption1>
 									<Caption1>
 										{t("claims.updated", { at: formatDateTime(c.updatedAt) })}
@@ -220,8 +224,8 @@ export function ReviewClaimsPage() {
 												{c.name}
 											</RouterLink>
 										</TableCell>
-										<TableCell className={styles.mono}>
-											{c.partnerOrganizationId}
+										<TableCell>
+											{partnerName(c.partnerOrganizationId)}
 										</TableCell>
 										<TableCell className={styles.mono}>
 											{c.customer.domain}

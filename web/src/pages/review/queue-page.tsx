@@ -4,6 +4,7 @@
  * its due time, overdue and competing flags (R-CMP-2). Filters by SLA and competing;
  * cursor pagination with "Load more".
  */
+
 import {
 	Badge,
 	Button,
@@ -21,6 +22,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { reviewQueueQuery, useReviewQueue } from "../../api/claims.ts";
+import { usePartnerNames } from "../../api/directory.ts";
 import { queryClient } from "../../api/query-client.ts";
 import { whenSignedIn } from "../../api/session.ts";
 import type { QueueItem } from "../../api/types.ts";
@@ -178,6 +180,9 @@ export function QueuePage() {
 			seen.add(key);
 			items.push(item);
 		}
+	const partnerName = usePartnerNames(
+		items.map((i) => i.claim.partnerOrganizationId),
+	);
 	const last = more.length > 0 ? more[more.length - 1] : undefined;
 	const nextCursor = last ? last.data?.nextCursor : first.data?.nextCursor;
 	const loadingMore = more.some((m) => m.isLoading);
@@ -291,7 +296,11 @@ export function QueuePage() {
 						</thead>
 						<tbody>
 							{items.map((item) => (
-								<QueueRow key={`${item.claim.id}:${item.sla}`} item={item} />
+								<QueueRow
+									key={`${item.claim.id}:${item.sla}`}
+									item={item}
+									partnerName={partnerName}
+								/>
 							))}
 						</tbody>
 					</table>
@@ -315,7 +324,13 @@ export function QueuePage() {
 	);
 }
 
-function QueueRow({ item }: { item: QueueItem }) {
+function QueueRow({
+	item,
+	partnerName,
+}: {
+	item: QueueItem;
+	partnerName: (organizationId: string) => string;
+}) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
 	const c = item.claim;
@@ -353,7 +368,9 @@ function QueueRow({ item }: { item: QueueItem }) {
 			</td>
 			<td data-label={t("queue.col.partner")}>
 				<div className={styles.cell}>
-					<Text className={styles.mono}>{c.partnerOrganizationId}</Text>
+					<Text data-testid="queue-partner">
+						{partnerName(c.partnerOrganizationId)}
+					</Text>
 					<Caption1>{t("queue.mpn", { mpn: c.mpnId })}</Caption1>
 				</div>
 			</td>

@@ -812,7 +812,8 @@ ins_lines as (
     org_id, tenant_id, activity,
     case when area = 'business_applications' then ${sqlGuid(`'bench-sub:${seed}:' || ti || ':' || l.product_id`)}
       else tenant_id || ':' || l.product_id end,
-    tenant_id || ':' || l.product_id,
+    case when area = 'business_applications' then tenant_id || ':' || ${subscriptionSql}
+      else tenant_id || ':' || l.product_id end,
     status <> 'rejected', status = 'approved'
   from b, unnest(lines) with ordinality l(product_id, ord)
 ),

@@ -123,7 +123,9 @@ export async function resolveLines(
 						name,
 						subscriptionId,
 						claimKey: subscriptionId,
-						competeKey: `${tenant}:${productId}`,
+						// R-CMP-0: one partner of record per subscription (a successor
+						// subscription, R-CRT-8, is claimed and approved on its own).
+						competeKey: `${tenant}:${subscriptionId}`,
 					}
 				: {
 						productId,

@@ -426,7 +426,10 @@ export const claimStatusDeltas = pgTable(
 /**
  * A claim's products. `claimKey` is what one partner of record holds (R-CMP-0): the
  * subscription ID (Business Applications) or `tenant:workload` (Microsoft 365).
- * `competeKey` is `tenant:product` (R-CMP-2). `live` is false once the claim is rejected;
+ * `competeKey` is what competes (R-CMP-2): `tenant:subscription` (Business Applications,
+ * claimed per subscription, R-DIR-4, so that a successor subscription's claim can be
+ * approved beside the ended one's, R-CRT-8; migration 0029) or `tenant:workload`
+ * (Microsoft 365). `live` is false once the claim is rejected;
  * `holdsAssociation` is true while approved.
  */
 export const claimProducts = pgTable(

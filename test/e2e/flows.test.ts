@@ -71,7 +71,7 @@ async function findCustomer(e: E2E): Promise<Customer> {
 			s.channel === "csp" ||
 			!s.provisioned ||
 			s.status !== "active" ||
-			claimed.has(`${s.tenantId}:${s.productId}`)
+			claimed.has(`${s.tenantId}:${s.subscriptionId}`)
 		)
 			continue;
 		const csp = subs.find(

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
+	baClaimBody,
 	type Client,
 	DEMO_IDS,
-	type TestApp,
-	USERS,
-	baClaimBody,
 	m365ClaimBody,
 	startTestApp,
+	type TestApp,
+	USERS,
 } from "../support/test-app.ts";
 
 describe("products on claims and associations", () => {
@@ -88,7 +88,7 @@ describe("products on claims and associations", () => {
 		);
 	});
 
-	it("R-CRT-8 the claim shows its subscription IDs; a successor subscription needs a new claim", async () => {
+	it("R-CRT-8 the claim shows its subscription IDs; when the approved subscription ends, a new claim for its successor is approved beside it", async () => {
 		const id = await toReview(ana, baClaimBody());
 		const approved = (
 			await rita.post(`/api/v1/claims/${id}/approve`, {})
@@ -111,21 +111,57 @@ describe("products on claims and associations", () => {
 		);
 		expect(swap.statusCode).toBe(409);
 		expect(swap.json().code).toBe("claim_not_editable");
-		// A new claim for the successor subscription is accepted.
-		const successor = await ana.post(
-			"/api/v1/claims",
+		// The subscription ends and the customer buys its successor: same tenant, same product.
+		const successorId = "5e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
+		const paula = await t.login(USERS.paula);
+		const sub = (subscriptionId: string, status: string) => ({
+			subscriptionId,
+			tenantId: DEMO_IDS.tenants.contoso,
+			productId: "dynamics-365-sales",
+			channel: "volume_licensing",
+			status,
+			provisioned: true,
+		});
+		const imported = await paula.post("/api/v1/admin/directory/import", {
+			subscriptions: [
+				sub(DEMO_IDS.subscriptions.contosoSales, "deleted"),
+				sub(successorId, "active"),
+			],
+		});
+		expect(imported.statusCode, imported.body).toBe(200);
+		// A new claim for the successor is accepted, does not compete with the ended
+		// subscription's claim, and is approved beside it.
+		const successor = await toReview(
+			ana,
 			baClaimBody({
-				name: "Successor",
-				customer: {
-					tenantId: DEMO_IDS.tenants.adventureWorks,
-					domain: "adventure-works.com",
-				},
-				products: [
-					{ subscriptionId: DEMO_IDS.subscriptions.adventureWorksSales },
-				],
+				name: "Contoso Sales, successor subscription",
+				products: [{ subscriptionId: successorId }],
 			}),
 		);
-		expect(successor.statusCode, successor.body).toBe(201);
+		const seen = (await rita.get(`/api/v1/claims/${successor}`)).json();
+		expect(seen.competing).toBe(false);
+		const decided = await rita.post(`/api/v1/claims/${successor}/approve`, {});
+		expect(decided.statusCode, decided.body).toBe(200);
+		expect(decided.json().products).toEqual([
+			expect.objectContaining({ subscriptionId: successorId }),
+		]);
+		expect((await rita.get(`/api/v1/claims/${id}`)).json().status).toBe(
+			"approved",
+		);
+		// Another partner's claim on the successor subscription competes with it (R-CMP-2).
+		const rival = await toReview(
+			nora,
+			baClaimBody({
+				name: "Contoso Sales by Northwind",
+				mpnId: DEMO_IDS.mpnIds.northwind,
+				products: [{ subscriptionId: successorId }],
+			}),
+		);
+		expect((await rita.get(`/api/v1/claims/${rival}`)).json().competing).toBe(
+			true,
+		);
+		const refused = await rita.post(`/api/v1/claims/${rival}/approve`, {});
+		expect(refused.json().code).toBe("association_already_approved");
 	});
 
 	it("R-REV-4 a reviewer asks to remove a workload; the partner removes it by editing and resubmits", async () => {

@@ -86,12 +86,26 @@ export function canSeeClaim(
 
 /** The state-machine facts of a claim row at `now`. */
 export function factsOf(
-	row: Pick<ClaimRow, "status" | "dispute" | "association" | "consentEndsAt">,
+	row: Pick<
+		ClaimRow,
+		| "status"
+		| "dispute"
+		| "association"
+		| "consentEndsAt"
+		| "rejection"
+		| "disputeUntil"
+	>,
 	now: Date,
 ): TransitionFacts {
 	const dispute = row.dispute as { status?: string } | null;
 	const association = row.association as { status?: string } | null;
+	const rejection = row.rejection as { reason?: string } | null;
 	return {
+		disputeWindowOpen:
+			!!rejection &&
+			rejection.reason !== "partner_request" &&
+			!!row.disputeUntil &&
+			now.getTime() < row.disputeUntil.getTime(),
 		status: row.status as TransitionFacts["status"],
 		disputeOpen: dispute?.status === "open",
 		consentWindowOpen:

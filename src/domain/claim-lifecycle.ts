@@ -94,6 +94,11 @@ export interface TransitionFacts {
 	consentWindowOpen: boolean;
 	/** The association is pending consent (not yet active or declined). */
 	associationPending: boolean;
+	/**
+	 * The rejection can still be disputed: its reason allows a dispute (not
+	 * `partner_request`, R-DSP-1) and its window (R-TIME-7) has not closed.
+	 */
+	disputeWindowOpen: boolean;
 }
 
 interface Rule {
@@ -118,7 +123,8 @@ export const TRANSITIONS: Record<ClaimAction, Rule> = {
 		actor: "partner",
 		from: (f) =>
 			["draft", "submitted", "partner_action_required"].includes(f.status) ||
-			(f.status === "rejected" && !f.disputeOpen),
+			// Updated PoE for a dispute (R-DSP-1): only while one can still be filed.
+			(f.status === "rejected" && !f.disputeOpen && f.disputeWindowOpen),
 	},
 	remove_document: { actor: "partner", from: is("draft") },
 	start_review: { actor: "reviewer", from: is("submitted") },
@@ -173,7 +179,7 @@ export function canTransition(
  * Throws `invalid_transition` (409) unless the action is allowed from this state.
  * The actor's kind is checked by the routes (wrong role → 403/404); here a wrong actor
  * kind is also refused, so a use case can never be driven by the wrong party.
- * Editing outside its states throws `claim_not_editable` (R-EDIT-1).
+ * Editing, or adding PoE, outside its states throws `claim_not_editable` (R-EDIT-1).
  */
 export function assertTransition(
 	action: ClaimAction,
@@ -185,6 +191,17 @@ export function assertTransition(
 		throw new DomainError(
 			"claim_not_editable",
 			`A claim can be edited only while In progress, Submitted or Partner action required; this one is ${facts.status}.`,
+		);
+	}
+	// Adding PoE is an edit (R-EDIT-1), and updated PoE for a dispute (R-DSP-1).
+	if (action === "upload_document" && actor === "partner") {
+		throw new DomainError(
+			"claim_not_editable",
+			facts.status === "rejected"
+				? facts.disputeOpen
+					? "This claim's dispute is open: the reviewer decides on the PoE it has. Add more if the reviewer asks for it."
+					: "This rejection can no longer be disputed (its dispute window has closed, or the claim was withdrawn), so it takes no more PoE: create a new claim with the updated PoE."
+				: `PoE can be added only while a claim is In progress, Submitted or Partner action required, or to dispute its rejection; this one is ${facts.status}.`,
 		);
 	}
 	throw new DomainError(

@@ -307,7 +307,7 @@ describe("SPEC section 5 time rules through HTTP and the sandbox clock", () => {
 		).toBe("active");
 	});
 
-	it("R-TIME-7 a rejection can be disputed for 30 calendar days, then dispute_window_closed", async () => {
+	it("R-TIME-7 a rejection can be disputed for 30 calendar days, then dispute_window_closed; updated PoE is taken only while it can be", async () => {
 		const { ana, rita, clockTo } = await start("2026-11-23T09:00:00.000Z");
 		const rejectOne = async (productId: string) => {
 			const c = await submit(ana, productId);
@@ -330,12 +330,27 @@ describe("SPEC section 5 time rules through HTTP and the sandbox clock", () => {
 				justification: "The statement of work names Teams.",
 			}),
 		);
+		// Updated PoE for a dispute (R-DSP-1) is taken while the window is open.
+		const poe = (id: string) =>
+			ana.upload(`${API}/claims/${id}/documents`, samplePdf(), "update.pdf");
+		expect((await poe(b.id)).statusCode).toBe(201);
+		// A withdrawn claim cannot be disputed, so it takes no PoE either.
+		const w = await submit(ana, "sharepoint-online");
+		ok(await ana.post(`${API}/claims/${w.id}/withdraw`, {}));
 		await clockTo(until);
 		const late = await ana.post(`${API}/claims/${b.id}/dispute`, {
 			justification: "Too late.",
 		});
 		expect(late.statusCode, late.body).toBe(409);
 		expect(late.json().code).toBe("dispute_window_closed");
+		for (const id of [b.id, w.id]) {
+			const before = ok(await ana.get(`${API}/claims/${id}`)) as Claim;
+			const refused = await poe(id);
+			expect(refused.statusCode, refused.body).toBe(409);
+			expect(refused.json().code).toBe("claim_not_editable");
+			const after = ok(await ana.get(`${API}/claims/${id}`)) as Claim;
+			expect(after.version).toBe(before.version);
+		}
 	});
 
 	it("R-TIME-8 a dispute is due 5 business days after it is filed, overdue at the boundary, a late answer is a breach", async () => {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
 	type ActorKind,
-	type ClaimAction,
-	CLAIM_STATUSES,
-	type TransitionFacts,
-	TRANSITIONS,
 	allowedActions,
 	assertTransition,
+	CLAIM_STATUSES,
+	type ClaimAction,
 	canTransition,
+	TRANSITIONS,
+	type TransitionFacts,
 } from "../../src/domain/claim-lifecycle.ts";
-import { DomainError } from "../../src/domain/errors.ts";
+import type { DomainError } from "../../src/domain/errors.ts";
 
 const facts = (
 	status: TransitionFacts["status"],
@@ -19,6 +19,7 @@ const facts = (
 	disputeOpen: false,
 	consentWindowOpen: false,
 	associationPending: false,
+	disputeWindowOpen: false,
 	...extra,
 });
 
@@ -133,6 +134,21 @@ describe("SPEC section 4: the claim state machine", () => {
 		expect(
 			canTransition("remove_document", "partner", facts("submitted")),
 		).toBe(false);
+	});
+
+	it("R-DSP-1 R-CRT-7 a rejected claim takes updated PoE only while it can still be disputed", () => {
+		const upload = (f: TransitionFacts) =>
+			canTransition("upload_document", "partner", f);
+		expect(upload(facts("rejected", { disputeWindowOpen: true }))).toBe(true);
+		// Window closed, a withdrawal (no dispute), or a dispute already open.
+		expect(upload(facts("rejected"))).toBe(false);
+		expect(
+			upload(facts("rejected", { disputeWindowOpen: true, disputeOpen: true })),
+		).toBe(false);
+		for (const s of ["under_review", "approved"] as const)
+			expect(upload(facts(s, { disputeWindowOpen: true }))).toBe(false);
+		for (const s of ["draft", "submitted", "partner_action_required"] as const)
+			expect(upload(facts(s))).toBe(true);
 	});
 
 	it("R-DSP-1 one open dispute per claim", () => {

@@ -126,6 +126,10 @@ export const users = pgTable(
 		index("users_reviewer_idx")
 			.on(t.id)
 			.where(sql`'reviewer' = any(${t.roles})`),
+		// A tenant's customer admins (the consent notice's recipients, R-CON-1).
+		index("users_customer_admin_idx")
+			.on(t.tenantId)
+			.where(sql`'customer_admin' = any(${t.roles})`),
 	],
 );
 

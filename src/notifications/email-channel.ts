@@ -16,6 +16,7 @@ import type {
 import { consentOptOutUrl } from "./consent-url.ts";
 import {
 	claimFacts,
+	loadCustomerAdmins,
 	loadNames,
 	loadRecipients,
 	type RecipientInfo,
@@ -48,6 +49,63 @@ function partner(claim: ClaimView, spec: MessageSpec): Planned[] {
 	return c?.email ? [{ to: c.email, name: c.name || null, spec }] : [];
 }
 
+function consentEnds(claim: ClaimView): string | null {
+	return (
+		claim.deadlines.consentEndsAt ?? claim.association?.consentEndsAt ?? null
+	);
+}
+
+/** R-CON-1: the consent notice with the signed opt-out link, valid until the window ends. */
+function consentNotice(
+	ctx: AppContext,
+	claim: ClaimView,
+	ends: string,
+): MessageSpec {
+	return {
+		kind: "consent_notice",
+		consentEndsAt: ends,
+		optOutUrl: consentOptOutUrl(ctx, {
+			claimId: claim.id,
+			expiresAt: new Date(ends),
+			approvedAt: claim.association?.approvedAt ?? null,
+		}),
+	};
+}
+
+/**
+ * R-CON-1 / R-ROL-3: the consent notice also goes to the tenant's customer admins, who
+ * see and opt out of its associations, whatever contact the partner named (a partner
+ * could name itself). Adds to each approval's group a notice per admin not already a
+ * recipient. One query for the whole batch.
+ */
+async function addCustomerAdmins(
+	tx: Tx,
+	ctx: AppContext,
+	groups: PlannedGroup[],
+): Promise<void> {
+	const approvals = groups.filter(
+		(g) => g.eventType === "claim.approved" && consentEnds(g.view),
+	);
+	if (approvals.length === 0) return;
+	const admins = await loadCustomerAdmins(
+		tx,
+		approvals.map((g) => g.view.customer.tenantId),
+	);
+	for (const g of approvals) {
+		const ends = consentEnds(g.view) as string;
+		const already = new Set(g.planned.map((p) => p.to.trim().toLowerCase()));
+		for (const admin of admins.get(g.view.customer.tenantId) ?? []) {
+			if (already.has(admin.email)) continue;
+			already.add(admin.email);
+			g.planned.push({
+				to: admin.email,
+				name: admin.name,
+				spec: consentNotice(ctx, g.view, ends),
+			});
+		}
+	}
+}
+
 /** The messages an event causes (before language and rendering). */
 export function messagesFor(
 	ctx: AppContext,
@@ -72,27 +130,20 @@ export function messagesFor(
 			});
 		}
 		case "claim.approved": {
-			const ends =
-				claim.deadlines.consentEndsAt ?? claim.association?.consentEndsAt;
+			const ends = consentEnds(claim);
 			if (!ends) return [];
 			const customer = claim.contacts?.customer;
 			return [
 				...partner(claim, { kind: "approved", consentEndsAt: ends }),
-				// R-CON-1: the customer's consent notice with the signed opt-out link.
+				// R-CON-1: the customer's consent notice with the signed opt-out link, to
+				// the contact the partner named (the tenant's customer admins are added
+				// by the channel's plan, which reads them).
 				...(customer?.email
 					? [
 							{
 								to: customer.email,
 								name: customer.name || null,
-								spec: {
-									kind: "consent_notice",
-									consentEndsAt: ends,
-									optOutUrl: consentOptOutUrl(ctx, {
-										claimId: claim.id,
-										expiresAt: new Date(ends),
-										approvedAt: claim.association?.approvedAt ?? null,
-									}),
-								} as MessageSpec,
+								spec: consentNotice(ctx, claim, ends),
 							},
 						]
 					: []),
@@ -202,6 +253,7 @@ export function emailChannel(): Channel {
 						`email:${event.eventId}:${p.to.trim().toLowerCase()}:${p.spec.kind}`,
 				});
 			}
+			await addCustomerAdmins(tx, ctx, groups);
 			// One load of names and recipients for the whole batch (three queries).
 			return toDeliveries(tx, ctx, groups);
 		},

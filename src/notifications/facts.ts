@@ -3,7 +3,7 @@
  * languages (a user with that email has a `locale`; else English), and the public URL
  * that links point to.
  */
-import { inArray } from "drizzle-orm";
+import { and, inArray, sql } from "drizzle-orm";
 import type { ClaimView } from "../claims/claim-view.ts";
 import type { Config } from "../config.ts";
 import { equalsAnyText } from "../db/any-text.ts";
@@ -110,5 +110,36 @@ export async function loadRecipients(
 		});
 	for (const e of lowered)
 		if (!out.has(e)) out.set(e, { locale: "en", name: null });
+	return out;
+}
+
+/**
+ * The customer admins of these tenants (R-ROL-3: they see and opt out of their tenant's
+ * associations), by tenant ID: each with its email in lower case and its name. One
+ * query, on the partial index of customer admins by tenant (migration 0030).
+ */
+export async function loadCustomerAdmins(
+	q: Queryable,
+	tenantIds: string[],
+): Promise<Map<string, { email: string; name: string }[]>> {
+	const out = new Map<string, { email: string; name: string }[]>();
+	const ids = [...new Set(tenantIds)];
+	if (ids.length === 0) return out;
+	const rows = await q
+		.select({ tenantId: users.tenantId, email: users.email, name: users.name })
+		.from(users)
+		.where(
+			and(
+				equalsAnyText(users.tenantId, ids),
+				sql`'customer_admin' = any(${users.roles})`,
+			),
+		)
+		.orderBy(users.email);
+	for (const r of rows) {
+		if (!r.tenantId) continue;
+		const list = out.get(r.tenantId) ?? [];
+		list.push({ email: r.email.toLowerCase(), name: r.name });
+		out.set(r.tenantId, list);
+	}
 	return out;
 }

@@ -258,6 +258,51 @@ describe("notifications and the consent link on pglite", () => {
 		await optOutFlow(t, ana, rita, paula, "microsoft-teams", "Microsoft Teams");
 	});
 
+	it("R-CON-1 R-ROL-3 the consent notice also goes to the tenant's customer admins, once each, whatever contact the partner named", async () => {
+		const contacts = (email: string) => ({
+			contacts: {
+				customer: { name: "Named contact", title: "CIO", email },
+				partner: { name: "Ana Garcia", email: USERS.ana },
+			},
+		});
+		// The partner names itself as the customer's contact.
+		const self = await underReview(
+			ana,
+			rita,
+			"defender-for-office-365",
+			contacts(USERS.ana),
+		);
+		// The partner names the customer admin, in another case.
+		const named = await underReview(
+			ana,
+			rita,
+			"purview-information-protection",
+			contacts(USERS.carl.toUpperCase()),
+		);
+		for (const id of [self, named])
+			expect(
+				(await rita.post(`/api/v1/claims/${id}/approve`, {})).statusCode,
+			).toBe(200);
+		await work(paula);
+		const notices = (await mailbox(paula, USERS.carl)).filter(
+			(m) => m.kind === "consent_notice",
+		);
+		expect(notices.filter((m) => m.claimId === self)).toHaveLength(1);
+		expect(notices.filter((m) => m.claimId === named)).toHaveLength(1);
+		const msg = await message(
+			paula,
+			(notices.find((m) => m.claimId === self) as MailItem).id,
+		);
+		expect(msg.text).toContain("Hello Carl");
+		expect(msg.text).toMatch(/\/consent\/opt-out\?token=/);
+		// The named contact still gets it too.
+		expect(
+			(await mailbox(paula, USERS.ana)).filter(
+				(m) => m.claimId === self && m.kind === "consent_notice",
+			),
+		).toHaveLength(1);
+	});
+
 	it("R-NTF-1 a Dutch-locale partner contact gets Dutch messages", async () => {
 		const id = await underReview(ana, rita, "intune", {
 			contacts: {

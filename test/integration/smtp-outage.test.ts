@@ -122,7 +122,8 @@ describe.each(DB_KINDS)("email during an SMTP outage on %s", (kind) => {
 
 	it("R-NTF-1 no email is lost while the mail server is down, and none is sent twice after it recovers", async () => {
 		smtp.state.mode = "refuse_connect";
-		// Two claims: submitted (partner mail) and one approved (partner + customer notice).
+		// Two claims: submitted (partner mail) and one approved (partner + customer notice
+		// to the contact and to the tenant's customer admin).
 		for (const productId of ["microsoft-teams", "intune"]) {
 			const c = (
 				await ana.post(
@@ -152,7 +153,7 @@ describe.each(DB_KINDS)("email during an SMTP outage on %s", (kind) => {
 		expect(first.sent).toBe(0);
 		expect(first.retried).toBeGreaterThan(0);
 		let rows = await emailRows();
-		expect(rows).toHaveLength(4);
+		expect(rows).toHaveLength(5);
 		expect(rows.every((r) => r.outcome === null)).toBe(true);
 		expect(rows.some((r) => /421/.test(r.last_error ?? ""))).toBe(true);
 		expect(smtp.state.received).toHaveLength(0);
@@ -167,7 +168,7 @@ describe.each(DB_KINDS)("email during an SMTP outage on %s", (kind) => {
 		expect(rows.every((r) => r.outcome === null)).toBe(true);
 		expect(rows.some((r) => /451/.test(r.last_error ?? ""))).toBe(true);
 		expect(smtp.state.received).toHaveLength(0);
-		expect(smtp.state.refused).toBeGreaterThanOrEqual(4);
+		expect(smtp.state.refused).toBeGreaterThanOrEqual(5);
 
 		// The server recovers: the next retries deliver everything.
 		smtp.state.mode = "up";
@@ -178,10 +179,11 @@ describe.each(DB_KINDS)("email during an SMTP outage on %s", (kind) => {
 			"sent",
 			"sent",
 			"sent",
+			"sent",
 		]);
 		const ids = smtp.state.received.map((m) => m.messageId);
-		expect(ids).toHaveLength(4);
-		expect(new Set(ids).size).toBe(4);
+		expect(ids).toHaveLength(5);
+		expect(new Set(ids).size).toBe(5);
 		for (const id of ids) expect(id).toMatch(/^<cpor\.\d+\.[0-9a-f]{16}@/);
 		// Each delivery row's message arrived exactly once, to its recipient.
 		for (const r of rows) {
@@ -198,6 +200,6 @@ describe.each(DB_KINDS)("email during an SMTP outage on %s", (kind) => {
 		// Later rounds send nothing again.
 		await clock("PT2H");
 		await clock("P1D");
-		expect(smtp.state.received).toHaveLength(4);
+		expect(smtp.state.received).toHaveLength(5);
 	});
 });

@@ -18,8 +18,12 @@ import { formatInstant } from "../notifications/i18n.ts";
 export type GeneratedText =
 	/** R-TIME-4: the partner's response deadline passed. */
 	| { key: "no_partner_response"; due: string }
-	/** R-CMP-3: another partner's claim won arbitration. */
-	| { key: "arbitration_lost"; winnerClaimId: string }
+	/**
+	 * A competing claim lost arbitration (R-CMP-3). The winner is not named: no other
+	 * partner's claim is visible to a partner (R-ACC-1). Comments written by
+	 * earlier versions carry its ID as `winnerClaimId`.
+	 */
+	| { key: "arbitration_lost"; winnerClaimId?: string }
 	/** R-CON-2: the customer opted out without a comment. */
 	| { key: "customer_opted_out" };
 
@@ -76,7 +80,7 @@ export function commentTextBody(text: CommentText, timeZone: string): string {
 		case "no_partner_response":
 			return `The partner did not answer the information request by ${formatInstant(text.due, "en", timeZone)}.`;
 		case "arbitration_lost":
-			return `Arbitration: another partner's claim (${text.winnerClaimId}) for the same customer, product and activity was approved.`;
+			return "Arbitration: another partner's claim for the same customer, product and activity was approved.";
 		case "customer_opted_out":
 			return "The customer opted out of this partner association.";
 	}

@@ -78,7 +78,6 @@ export async function approvalChanges(
 							opts.competingRejectionReason ?? "insufficient_poe",
 							opts.competingRejectionComment?.trim() || {
 								key: "arbitration_lost",
-								winnerClaimId: claim.id,
 							},
 						)),
 						competing: true,

@@ -32,6 +32,7 @@ interface CommentEntry {
 	authorRole: string;
 	kind: string;
 	body: string;
+	template: unknown;
 	createdAt: string;
 }
 type Customer = { tenantId: string; domain: string };
@@ -239,7 +240,7 @@ describe.each(DB_KINDS)(
 			);
 		});
 
-		it("R-CMP-3 approving one competing claim rejects the other in the same transaction, with a reason and a comment naming the approved claim", async () => {
+		it("R-CMP-3 R-ACC-1 approving one competing claim rejects the other in the same transaction, with a reason and a comment that does not name the approved claim", async () => {
 			const sub = DEMO_IDS.subscriptions.contosoSales;
 			const a = await submitBa(ana, sub);
 			const b = await submitBa(nora, sub);
@@ -265,15 +266,25 @@ describe.each(DB_KINDS)(
 				rejectedAt: at,
 				disputeUntil: addCalendarDays(at, 30),
 			});
-			expect(loser.rejection.comment).toContain(a.id);
+			expect(loser.rejection.comment).toContain("Arbitration");
 			const loserComment = (await commentsOf(b.id, nora)).at(-1);
 			expect(loserComment).toMatchObject({
 				kind: "decision",
 				authorRole: "reviewer",
 				createdAt: at,
 			});
-			expect(loserComment?.body).toContain(a.id);
 			expect(loserComment?.body).toContain("Arbitration");
+			expect(loserComment?.template).toMatchObject({
+				key: "rejected",
+				reason: "insufficient_poe",
+				text: { key: "arbitration_lost" },
+			});
+			// Nothing the losing partner reads names the other partner's claim.
+			for (const path of ["", "/comments", "/history"]) {
+				const seen = await nora.get(`${API}/claims/${b.id}${path}`);
+				expect(seen.statusCode).toBe(200);
+				expect(seen.body).not.toContain(a.id);
+			}
 
 			// Both changes are in the history, at the same instant, by the reviewer.
 			const bHistory = await historyOf(b.id, nora);

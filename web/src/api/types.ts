@@ -149,7 +149,12 @@ export interface Page<T> {
 export type CommentText =
 	| string
 	| { key: "no_partner_response"; due: string }
-	| { key: "arbitration_lost"; winnerClaimId: string }
+	/**
+	 * A competing claim lost arbitration (R-CMP-3). The winner is not named: no other
+	 * partner's claim is visible to a partner (R-ACC-1). Comments written by
+	 * earlier versions carry its ID as `winnerClaimId`.
+	 */
+	| { key: "arbitration_lost"; winnerClaimId?: string }
 	| { key: "customer_opted_out" };
 
 /** A comment CPOR wrote, as data (server: comment-template.ts); instants in UTC ISO. */

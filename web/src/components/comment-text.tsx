@@ -19,7 +19,7 @@ function textOf(t: TFunction, text: CommentText): string {
 		case "no_partner_response":
 			return t("generated.noPartnerResponse", { at: formatDateTime(text.due) });
 		case "arbitration_lost":
-			return t("generated.arbitrationLost", { id: text.winnerClaimId });
+			return t("generated.arbitrationLost");
 		case "customer_opted_out":
 			return t("generated.customerOptedOut");
 		default:

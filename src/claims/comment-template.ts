@@ -25,7 +25,9 @@ export type GeneratedText =
 	 */
 	| { key: "arbitration_lost"; winnerClaimId?: string }
 	/** R-CON-2: the customer opted out without a comment. */
-	| { key: "customer_opted_out" };
+	| { key: "customer_opted_out" }
+	/** Section 4: the partner requested rejection without a comment (its rejection's words). */
+	| { key: "rejection_requested" };
 
 /** A person's words, or CPOR's when they gave none. */
 export type CommentText = string | GeneratedText;
@@ -83,6 +85,8 @@ export function commentTextBody(text: CommentText, timeZone: string): string {
 			return "Arbitration: another partner's claim for the same customer, product and activity was approved.";
 		case "customer_opted_out":
 			return "The customer opted out of this partner association.";
+		case "rejection_requested":
+			return "The partner asked for this claim to be rejected.";
 	}
 }
 

@@ -44,6 +44,7 @@ export async function withdrawClaim(
 			const rejection: Rejection = {
 				reason: "partner_request",
 				comment: text,
+				...(given ? {} : { generated: { key: "rejection_requested" } }),
 				rejectedAt: now.toISOString(),
 				rejectedBy: actor.name,
 				disputeUntil: null,

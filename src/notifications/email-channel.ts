@@ -157,6 +157,7 @@ export function messagesFor(
 				kind: "rejected",
 				reason: r.reason,
 				comment: r.comment,
+				generated: r.generated,
 				disputeUntil: claim.deadlines.disputeUntil ?? r.disputeUntil,
 			});
 		}

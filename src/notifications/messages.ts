@@ -3,10 +3,11 @@
  * HTML from the same blocks. Pure: callers gather the facts.
  */
 
+import type { GeneratedText } from "../claims/comment-template.ts";
 import type { ReviewerSla } from "../domain/deadlines.ts";
 import { formatInstant, type Locale, reasonText, statusLabel } from "./i18n.ts";
 import { type Block, type Message, renderHtml, renderText } from "./render.ts";
-import { type DisputeDecision, TEXTS } from "./texts.ts";
+import { type DisputeDecision, TEXTS, type Texts } from "./texts.ts";
 
 /** What every claim message says about the claim. */
 export interface ClaimFacts {
@@ -35,7 +36,10 @@ export type MessageSpec =
 	| {
 			kind: "rejected";
 			reason: string;
+			/** The person's words, or CPOR's English when `generated` is set. */
 			comment: string;
+			/** CPOR's words as data, worded in the recipient's language. */
+			generated?: GeneratedText | undefined;
 			disputeUntil: string | null;
 	  }
 	| { kind: "consent_declined"; disputeUntil: string | null }
@@ -51,6 +55,24 @@ export interface ComposedMessage {
 	subject: string;
 	text: string;
 	html: string;
+}
+
+/** CPOR's words where a person's would go (comment-template.ts), in `t`'s language. */
+function generatedText(
+	t: Texts,
+	g: GeneratedText,
+	date: (iso: string) => string,
+): string {
+	switch (g.key) {
+		case "no_partner_response":
+			return t.generated.noPartnerResponse(date(g.due));
+		case "arbitration_lost":
+			return t.generated.arbitrationLost;
+		case "rejection_requested":
+			return t.generated.rejectionRequested;
+		case "customer_opted_out":
+			return t.generated.customerOptedOut;
+	}
 }
 
 /** Builds the message for a recipient. */
@@ -204,9 +226,18 @@ export function composeMessage(
 						kind: "facts",
 						rows: [
 							[t.label.reason, reasonText(spec.reason, locale)],
-							...(spec.comment
-								? ([[t.label.comment, spec.comment]] as [string, string][])
-								: []),
+							...((spec.generated
+								? [[t.label.note, generatedText(t, spec.generated, date)]]
+								: spec.comment
+									? [
+											[
+												spec.reason === "partner_request"
+													? t.label.requestComment
+													: t.label.comment,
+												spec.comment,
+											],
+										]
+									: []) as [string, string][]),
 							...(spec.disputeUntil
 								? ([[t.label.disputeUntil, date(spec.disputeUntil)]] as [
 										string,

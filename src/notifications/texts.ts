@@ -25,12 +25,24 @@ export interface Texts {
 		consentEnds: string;
 		disputeUntil: string;
 		reason: string;
+		/** A reviewer's own words on a decision. */
 		comment: string;
+		/** The partner's own words on its request for rejection. */
+		requestComment: string;
+		/** CPOR's words where a person gave none (R-TIME-4, R-CMP-3, R-CON-2). */
+		note: string;
 		dataShared: string;
 		decision: string;
 		due: string;
 	};
 	openClaim: string;
+	/** CPOR's words where a person's would go (comment-template.ts `GeneratedText`). */
+	generated: {
+		noPartnerResponse(due: string): string;
+		arbitrationLost: string;
+		rejectionRequested: string;
+		customerOptedOut: string;
+	};
 	/** The short "what the partner sees" fact (R-CON-1, R-ACC-1). */
 	dataSharedShort: string;
 	submitted: {
@@ -135,11 +147,21 @@ const en: Texts = {
 		disputeUntil: "Dispute possible until",
 		reason: "Reason",
 		comment: "Reviewer's comment",
+		requestComment: "Comment",
+		note: "Details",
 		dataShared: "Data the partner will see",
 		decision: "Decision",
 		due: "Due",
 	},
 	openClaim: "Open the claim",
+	generated: {
+		noPartnerResponse: (due) =>
+			`The partner did not answer the information request by ${due}.`,
+		arbitrationLost:
+			"Arbitration: another partner's claim for the same customer, product and activity was approved.",
+		rejectionRequested: "The partner asked for this claim to be rejected.",
+		customerOptedOut: "The customer opted out of this partner association.",
+	},
 	dataSharedShort:
 		"Usage and seat data of these products only (monthly active users, paid available units)",
 	submitted: {
@@ -176,8 +198,7 @@ const en: Texts = {
 	rejected: {
 		subject: (c) => `Claim rejected: ${c}`,
 		body: (c, customer) => `Your claim "${c}" for ${customer} was rejected.`,
-		where:
-			"You can see the decision, with the reviewer's comments, on the claim page:",
+		where: "You can see the decision and its comments on the claim page:",
 		dispute: (until) =>
 			`If you disagree, you can dispute the rejection from the claim page (choose "Dispute") with a business justification and/or updated proof of execution, until ${until}. After that, only a new claim with updated proof of execution is possible.`,
 		noDispute:
@@ -192,7 +213,7 @@ const en: Texts = {
 		subject: (c) => `Dispute decided: ${c}`,
 		body: (d, c) =>
 			({
-				approve: `Your dispute was accepted and the claim "${c}" is approved again. The customer is notified and may opt out.`,
+				approve: `Your dispute was accepted and the claim "${c}" is now approved. The customer is notified and may opt out.`,
 				request_information: `The reviewer needs more information before deciding on the claim "${c}"; you will receive a separate message with the details and the deadline.`,
 				uphold: `The rejection of the claim "${c}" is upheld. The claim stays rejected; a new claim with updated proof of execution is still possible.`,
 			})[d],
@@ -265,11 +286,22 @@ const nl: Texts = {
 		disputeUntil: "Bezwaar mogelijk tot",
 		reason: "Reden",
 		comment: "Toelichting van de beoordelaar",
+		requestComment: "Toelichting",
+		note: "Details",
 		dataShared: "Gegevens die de partner ziet",
 		decision: "Besluit",
 		due: "Uiterlijk",
 	},
 	openClaim: "Claim openen",
+	generated: {
+		noPartnerResponse: (due) =>
+			`De partner heeft de informatievraag niet beantwoord vóór ${due}.`,
+		arbitrationLost:
+			"Arbitrage: de claim van een andere partner voor dezelfde klant, hetzelfde product en dezelfde activiteit is goedgekeurd.",
+		rejectionRequested: "De partner heeft gevraagd deze claim af te wijzen.",
+		customerOptedOut:
+			"De klant heeft zich afgemeld voor deze partnerkoppeling.",
+	},
 	dataSharedShort:
 		"Alleen gebruiks- en licentiegegevens van deze producten (maandelijks actieve gebruikers, betaalde beschikbare licenties)",
 	submitted: {
@@ -306,8 +338,7 @@ const nl: Texts = {
 	rejected: {
 		subject: (c) => `Claim afgewezen: ${c}`,
 		body: (c, customer) => `Uw claim "${c}" voor ${customer} is afgewezen.`,
-		where:
-			"Het besluit en de opmerkingen van de beoordelaar vindt u op de claimpagina:",
+		where: "Het besluit en de opmerkingen vindt u op de claimpagina:",
 		dispute: (until) =>
 			`Bent u het er niet mee eens, dan kunt u tot ${until} bezwaar maken via de claimpagina (kies "Bezwaar maken"), met een zakelijke onderbouwing en/of bijgewerkt bewijs van uitvoering. Daarna is alleen een nieuwe claim met bijgewerkt bewijs mogelijk.`,
 		noDispute:
@@ -322,7 +353,7 @@ const nl: Texts = {
 		subject: (c) => `Besluit over bezwaar: ${c}`,
 		body: (d, c) =>
 			({
-				approve: `Uw bezwaar is toegewezen en de claim "${c}" is opnieuw goedgekeurd. De klant wordt op de hoogte gebracht en kan zich afmelden.`,
+				approve: `Uw bezwaar is toegewezen en de claim "${c}" is nu goedgekeurd. De klant wordt op de hoogte gebracht en kan zich afmelden.`,
 				request_information: `De beoordelaar heeft meer informatie nodig voordat over de claim "${c}" wordt beslist; u ontvangt een apart bericht met de details en de termijn.`,
 				uphold: `De afwijzing van de claim "${c}" blijft van kracht. De claim blijft afgewezen; een nieuwe claim met bijgewerkt bewijs van uitvoering is nog mogelijk.`,
 			})[d],
@@ -392,14 +423,24 @@ const sv: Texts = {
 		respondBy: "Svara senast",
 		reviewStartDue: "Granskningen börjar senast",
 		consentEnds: "Avanmälan möjlig till",
-		disputeUntil: "Invändning möjlig till",
+		disputeUntil: "Bestridande möjligt till",
 		reason: "Orsak",
 		comment: "Granskarens kommentar",
+		requestComment: "Kommentar",
+		note: "Detaljer",
 		dataShared: "Data som partnern ser",
 		decision: "Beslut",
 		due: "Senast",
 	},
 	openClaim: "Öppna anspråket",
+	generated: {
+		noPartnerResponse: (due) =>
+			`Partnern besvarade inte informationsbegäran senast ${due}.`,
+		arbitrationLost:
+			"Skiljeförfarande: en annan partners anspråk för samma kund, produkt och aktivitet godkändes.",
+		rejectionRequested: "Partnern bad om att anspråket skulle avslås.",
+		customerOptedOut: "Kunden avanmälde sig från den här partnerkopplingen.",
+	},
 	dataSharedShort:
 		"Endast användnings- och licensdata för dessa produkter (aktiva användare per månad, betalda tillgängliga licenser)",
 	submitted: {
@@ -436,11 +477,11 @@ const sv: Texts = {
 	rejected: {
 		subject: (c) => `Anspråk avslaget: ${c}`,
 		body: (c, customer) => `Ditt anspråk "${c}" för ${customer} har avslagits.`,
-		where: "Beslutet och granskarens kommentarer finns på anspråkets sida:",
+		where: "Beslutet och kommentarerna finns på anspråkets sida:",
 		dispute: (until) =>
-			`Om du inte håller med kan du invända mot avslaget från anspråkets sida (välj "Invänd") med en affärsmässig motivering och/eller uppdaterat genomförandebevis, senast ${until}. Därefter är endast ett nytt anspråk med uppdaterat bevis möjligt.`,
+			`Om du inte håller med kan du bestrida avslaget från anspråkets sida (välj "Bestrid") med en affärsmässig motivering och/eller uppdaterat genomförandebevis, senast ${until}. Därefter är endast ett nytt anspråk med uppdaterat bevis möjligt.`,
 		noDispute:
-			"Avslaget gjordes på din organisations begäran och går inte att invända mot.",
+			"Avslaget gjordes på din organisations begäran och går inte att bestrida.",
 	},
 	consentDeclined: {
 		subject: (c) => `Kunden har avanmält sig: ${c}`,
@@ -448,15 +489,15 @@ const sv: Texts = {
 			`${customer} har avanmält sig från kopplingen med ${partner} för ${products}. Anspråket "${c}" är nu avslaget (kunden avböjde) och ${partner} får ingen åtkomst till kundens data.`,
 	},
 	disputeDecided: {
-		subject: (c) => `Beslut om invändning: ${c}`,
+		subject: (c) => `Beslut om bestridande: ${c}`,
 		body: (d, c) =>
 			({
-				approve: `Din invändning har godkänts och anspråket "${c}" är godkänt igen. Kunden informeras och kan avanmäla sig.`,
+				approve: `Ditt bestridande har godkänts och anspråket "${c}" är nu godkänt. Kunden informeras och kan avanmäla sig.`,
 				request_information: `Granskaren behöver mer information innan anspråket "${c}" avgörs; du får ett separat meddelande med detaljer och tidsfrist.`,
 				uphold: `Avslaget av anspråket "${c}" står fast. Anspråket förblir avslaget; ett nytt anspråk med uppdaterat genomförandebevis är fortfarande möjligt.`,
 			})[d],
 		decision: {
-			approve: "Invändningen godkänd",
+			approve: "Bestridandet godkänt",
 			request_information: "Mer information behövs",
 			uphold: "Avslaget står fast",
 		},
@@ -479,7 +520,7 @@ const sv: Texts = {
 				{
 					review_start: "start av granskningen",
 					decision: "beslutet",
-					dispute_decision: "beslutet om invändningen",
+					dispute_decision: "beslutet om tvisten",
 				}[d]
 			} ut ${due}, om 1 arbetsdag.`,
 	},
@@ -500,7 +541,7 @@ const sv: Texts = {
 			"En kundadministratör kan också hantera kopplingar genom att logga in i CPOR.",
 		expiredTitle: "Avanmälningsperioden har löpt ut",
 		expiredBody: (ends) =>
-			`Länken kunde användas till ${ends}. Ingenting har ändrats. Kontakta partnern eller partnersupporten om ni vill invända.`,
+			`Länken kunde användas till ${ends}. Ingenting har ändrats. Kontakta partnern eller partnersupporten om ni vill bestrida.`,
 		closedTitle: "Det finns inget att avanmäla",
 		closedBody:
 			"Kopplingen väntar inte längre på ert samtycke (den har dragits tillbaka, avslagits eller redan avgjorts). Ingenting har ändrats.",
@@ -512,8 +553,8 @@ const de: Texts = {
 	footer:
 		"Dies ist eine automatische Nachricht von CPOR (Claimed Partner of Record). Bitte antworten Sie nicht darauf.",
 	label: {
-		claim: "Antrag",
-		claimId: "Antrags-ID",
+		claim: "Anspruch",
+		claimId: "Anspruchs-ID",
 		customer: "Kunde",
 		partner: "Partner",
 		products: "Produkte",
@@ -521,33 +562,46 @@ const de: Texts = {
 		respondBy: "Antworten bis",
 		reviewStartDue: "Prüfung beginnt spätestens",
 		consentEnds: "Abmeldung möglich bis",
-		disputeUntil: "Einspruch möglich bis",
+		disputeUntil: "Widerspruch möglich bis",
 		reason: "Grund",
 		comment: "Kommentar der Prüfung",
+		requestComment: "Kommentar",
+		note: "Details",
 		dataShared: "Daten, die der Partner sieht",
 		decision: "Entscheidung",
 		due: "Fällig",
 	},
-	openClaim: "Antrag öffnen",
+	openClaim: "Anspruch öffnen",
+	generated: {
+		noPartnerResponse: (due) =>
+			`Der Partner hat die Informationsanforderung nicht bis ${due} beantwortet.`,
+		arbitrationLost:
+			"Schlichtung: Der Anspruch eines anderen Partners für denselben Kunden, dasselbe Produkt und dieselbe Aktivität wurde genehmigt.",
+		rejectionRequested:
+			"Der Partner hat die Ablehnung dieses Anspruchs beantragt.",
+		customerOptedOut:
+			"Der Kunde hat sich von dieser Partnerzuordnung abgemeldet.",
+	},
 	dataSharedShort:
 		"Nur Nutzungs- und Lizenzdaten dieser Produkte (monatlich aktive Benutzer, bezahlte verfügbare Lizenzen)",
 	submitted: {
-		subject: (c) => `Antrag eingereicht: ${c}`,
+		subject: (c) => `Anspruch eingereicht: ${c}`,
 		body: (c, customer, due) =>
-			`Ihr Antrag „${c}“ für ${customer} wurde eingereicht.${due ? ` Die Prüfung Ihres Ausführungsnachweises beginnt spätestens am ${due}.` : ""}`,
+			`Ihr Anspruch „${c}“ für ${customer} wurde eingereicht.${due ? ` Die Prüfung Ihres Ausführungsnachweises beginnt spätestens am ${due}.` : ""}`,
 	},
 	informationRequested: {
 		subject: (c) => `Aktion erforderlich: weitere Informationen für „${c}“`,
 		intro: (c) =>
-			`Für die Entscheidung über Ihren Antrag „${c}“ werden weitere Informationen benötigt:`,
+			`Für die Entscheidung über Ihren Anspruch „${c}“ werden weitere Informationen benötigt:`,
 		respond: (due) =>
-			`Bitte aktualisieren Sie den Antrag und reichen Sie ihn bis ${due} erneut ein. Wenn Sie nicht rechtzeitig antworten, wird der Antrag abgelehnt (keine Antwort des Partners).`,
+			`Bitte aktualisieren Sie den Anspruch und reichen Sie ihn bis ${due} erneut ein. Wenn Sie nicht rechtzeitig antworten, wird der Anspruch abgelehnt (keine Antwort des Partners).`,
 	},
 	approved: {
-		subject: (c) => `Antrag genehmigt: ${c}`,
-		body: (c, customer) => `Ihr Antrag „${c}“ für ${customer} wurde genehmigt.`,
+		subject: (c) => `Anspruch genehmigt: ${c}`,
+		body: (c, customer) =>
+			`Ihr Anspruch „${c}“ für ${customer} wurde genehmigt.`,
 		window: (partner, ends) =>
-			`Der Kunde wurde informiert und kann sich bis ${ends} abmelden. Tut er das nicht, wird ${partner} nach Ablauf dieser Frist Partner of Record für diese Produkte, und der Antrag wird auf Incentive-Berechtigung geprüft.`,
+			`Der Kunde wurde informiert und kann sich bis ${ends} abmelden. Tut er das nicht, wird ${partner} nach Ablauf dieser Frist Partner of Record für diese Produkte, und der Anspruch wird auf Incentive-Berechtigung geprüft.`,
 	},
 	consentNotice: {
 		subject: (partner, customer, ends) =>
@@ -563,30 +617,31 @@ const de: Texts = {
 			`Dieser Link kann nur zur Abmeldung von dieser Zuordnung verwendet werden, und nur bis ${ends}. Kundenadministratoren können sich auch in CPOR unter „Partnerzuordnungen“ abmelden.`,
 	},
 	rejected: {
-		subject: (c) => `Antrag abgelehnt: ${c}`,
-		body: (c, customer) => `Ihr Antrag „${c}“ für ${customer} wurde abgelehnt.`,
+		subject: (c) => `Anspruch abgelehnt: ${c}`,
+		body: (c, customer) =>
+			`Ihr Anspruch „${c}“ für ${customer} wurde abgelehnt.`,
 		where:
-			"Die Entscheidung und die Kommentare der Prüfung finden Sie auf der Antragsseite:",
+			"Die Entscheidung und die Kommentare finden Sie auf der Anspruchsseite:",
 		dispute: (until) =>
-			`Wenn Sie nicht einverstanden sind, können Sie bis ${until} auf der Antragsseite Einspruch einlegen („Einspruch einlegen“), mit einer geschäftlichen Begründung und/oder einem aktualisierten Ausführungsnachweis. Danach ist nur noch ein neuer Antrag mit aktualisiertem Nachweis möglich.`,
+			`Wenn Sie nicht einverstanden sind, können Sie bis ${until} auf der Anspruchsseite Widerspruch einlegen („Widersprechen“), mit einer geschäftlichen Begründung und/oder einem aktualisierten Ausführungsnachweis. Danach ist nur noch ein neuer Anspruch mit aktualisiertem Nachweis möglich.`,
 		noDispute:
-			"Die Ablehnung erfolgte auf Wunsch Ihrer Organisation; ein Einspruch ist nicht möglich.",
+			"Die Ablehnung erfolgte auf Wunsch Ihrer Organisation; ein Widerspruch ist nicht möglich.",
 	},
 	consentDeclined: {
 		subject: (c) => `Kunde hat sich abgemeldet: ${c}`,
 		body: (c, customer, partner, products) =>
-			`${customer} hat sich von der Zuordnung zu ${partner} für ${products} abgemeldet. Der Antrag „${c}“ ist jetzt abgelehnt (Kunde hat abgelehnt), und ${partner} erhält keinen Zugriff auf die Daten des Kunden.`,
+			`${customer} hat sich von der Zuordnung zu ${partner} für ${products} abgemeldet. Der Anspruch „${c}“ ist jetzt abgelehnt (Kunde hat abgelehnt), und ${partner} erhält keinen Zugriff auf die Daten des Kunden.`,
 	},
 	disputeDecided: {
-		subject: (c) => `Entscheidung über Einspruch: ${c}`,
+		subject: (c) => `Entscheidung über Widerspruch: ${c}`,
 		body: (d, c) =>
 			({
-				approve: `Ihrem Einspruch wurde stattgegeben, und der Antrag „${c}“ ist wieder genehmigt. Der Kunde wird informiert und kann sich abmelden.`,
-				request_information: `Für die Entscheidung über den Antrag „${c}“ werden weitere Informationen benötigt; Sie erhalten eine separate Nachricht mit den Einzelheiten und der Frist.`,
-				uphold: `Die Ablehnung des Antrags „${c}“ bleibt bestehen. Der Antrag bleibt abgelehnt; ein neuer Antrag mit aktualisiertem Ausführungsnachweis ist weiterhin möglich.`,
+				approve: `Ihrem Widerspruch wurde stattgegeben, und der Anspruch „${c}“ ist jetzt genehmigt. Der Kunde wird informiert und kann sich abmelden.`,
+				request_information: `Für die Entscheidung über den Anspruch „${c}“ werden weitere Informationen benötigt; Sie erhalten eine separate Nachricht mit den Einzelheiten und der Frist.`,
+				uphold: `Die Ablehnung des Anspruchs „${c}“ bleibt bestehen. Der Anspruch bleibt abgelehnt; ein neuer Anspruch mit aktualisiertem Ausführungsnachweis ist weiterhin möglich.`,
 			})[d],
 		decision: {
-			approve: "Einspruch stattgegeben",
+			approve: "Widerspruch stattgegeben",
 			request_information: "Weitere Informationen benötigt",
 			uphold: "Ablehnung bestätigt",
 		},
@@ -595,17 +650,17 @@ const de: Texts = {
 		subject: (c) => `Sie sind jetzt Partner of Record: ${c}`,
 		body: (partner, customer, products) =>
 			`Die Abmeldefrist des Kunden ist ohne Abmeldung abgelaufen. ${partner} ist jetzt Partner of Record von ${customer} für ${products} und kann die Nutzungs- und Lizenzdaten dieser Produkte einsehen.`,
-		next: "Als Nächstes wird der Antrag auf Incentive-Berechtigung geprüft; das Ergebnis steht auf der Antragsseite.",
+		next: "Als Nächstes wird der Anspruch auf Incentive-Berechtigung geprüft; das Ergebnis steht auf der Anspruchsseite.",
 	},
 	partnerReminder: {
 		subject: (c, due) => `Erinnerung: Antwort bis ${due}: ${c}`,
 		body: (c, due, n) =>
-			`Die Prüfung wartet noch auf Ihre Antwort zum Antrag „${c}“. ${n === 1 ? "Es bleibt 1 Werktag" : `Es bleiben ${n} Werktage`}: Aktualisieren Sie den Antrag und reichen Sie ihn bis ${due} erneut ein, sonst wird er abgelehnt (keine Antwort des Partners).`,
+			`Die Prüfung wartet noch auf Ihre Antwort zum Anspruch „${c}“. ${n === 1 ? "Es bleibt 1 Werktag" : `Es bleiben ${n} Werktage`}: Aktualisieren Sie den Anspruch und reichen Sie ihn bis ${due} erneut ein, sonst wird er abgelehnt (keine Antwort des Partners).`,
 	},
 	reviewerReminder: {
 		subject: (c, due) => `Erinnerung: Frist ${due}: ${c}`,
 		body: (d, c, partner, customer, due) =>
-			`Beim Antrag „${c}“ (${partner}, Kunde ${customer}) läuft die Frist für ${
+			`Beim Anspruch „${c}“ (${partner}, Kunde ${customer}) läuft die Frist für ${
 				{
 					review_start: "den Beginn der Prüfung",
 					decision: "die Entscheidung",

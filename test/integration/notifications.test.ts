@@ -480,6 +480,76 @@ describe("notifications and the consent link on pglite", () => {
 	});
 });
 
+describe("CPOR's own words in the recipient's language on pglite", () => {
+	let t: TestApp;
+	let ana: Client;
+	let rita: Client;
+	let paula: Client;
+	beforeAll(async () => {
+		t = await startTestApp("pglite");
+		[ana, rita, paula] = await Promise.all([
+			t.login(USERS.ana),
+			t.login(USERS.rita),
+			t.login(USERS.paula),
+		]);
+	});
+	afterAll(async () => t?.close());
+
+	const daanContact = {
+		contacts: {
+			...m365ClaimBody().contacts,
+			partner: { name: "Daan de Vries", email: USERS.daan },
+		},
+	};
+	const rejectionMail = async (id: string) => {
+		const item = (await mailbox(paula, USERS.daan)).find(
+			(m) => m.claimId === id && m.kind === "rejected",
+		);
+		expect(item, "rejection in the mailbox").toBeDefined();
+		return message(paula, (item as MailItem).id);
+	};
+
+	it("R-NTF-1 R-TIME-4 R-DSP-2 a rejection in CPOR's words reaches a Dutch partner in Dutch, not as a reviewer's English comment", async () => {
+		// Withdrawn without a comment (section 4: the partner's request).
+		const withdrawn = await underReview(ana, rita, "intune", daanContact);
+		expect(
+			(await ana.post(`/api/v1/claims/${withdrawn}/withdraw`, {})).statusCode,
+		).toBe(200);
+		// No answer to an information request (R-TIME-4).
+		const silent = await underReview(ana, rita, "exchange-online", daanContact);
+		const asked = await rita.post(
+			`/api/v1/claims/${silent}/request-information`,
+			{ reasons: ["missing_all_poe"], comment: "Graag de juiste PoE." },
+		);
+		expect(asked.statusCode, asked.body).toBe(200);
+		const due = asked.json().deadlines.partnerResponseDue as string;
+		await work(paula, "P14D");
+
+		const a = await rejectionMail(withdrawn);
+		expect(a.locale).toBe("nl");
+		expect(a.text).toContain(
+			"Details: De partner heeft gevraagd deze claim af te wijzen.",
+		);
+		const b = await rejectionMail(silent);
+		expect(b.text).toContain(
+			`Details: De partner heeft de informatievraag niet beantwoord vóór ${formatInstant(due, "nl", "UTC")}.`,
+		);
+		for (const m of [a, b]) {
+			expect(m.text).not.toContain("Toelichting van de beoordelaar");
+			expect(m.text).not.toMatch(/The partner|did not answer|asked for/);
+		}
+		// A partner's own words on its request are its comment, not a reviewer's.
+		const said = await underReview(ana, rita, "sharepoint-online", daanContact);
+		await ana.post(`/api/v1/claims/${said}/withdraw`, {
+			comment: "Klant gaat met een andere partner verder.",
+		});
+		await work(paula);
+		expect((await rejectionMail(said)).text).toContain(
+			"Toelichting: Klant gaat met een andere partner verder.",
+		);
+	});
+});
+
 describe("reminders before deadlines on pglite", () => {
 	let t: TestApp;
 	let ana: Client;

@@ -155,7 +155,8 @@ export type CommentText =
 	 * earlier versions carry its ID as `winnerClaimId`.
 	 */
 	| { key: "arbitration_lost"; winnerClaimId?: string }
-	| { key: "customer_opted_out" };
+	| { key: "customer_opted_out" }
+	| { key: "rejection_requested" };
 
 /** A comment CPOR wrote, as data (server: comment-template.ts); instants in UTC ISO. */
 export type CommentTemplate =

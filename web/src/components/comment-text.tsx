@@ -22,6 +22,8 @@ function textOf(t: TFunction, text: CommentText): string {
 			return t("generated.arbitrationLost");
 		case "customer_opted_out":
 			return t("generated.customerOptedOut");
+		case "rejection_requested":
+			return t("generated.rejectionRequested");
 		default:
 			// A kind this app does not know yet: the comment shows its English body.
 			throw new UnknownTemplate();

@@ -62,18 +62,38 @@ export const createClaimSchema = z.object({
 });
 export type CreateClaimInput = z.input<typeof createClaimSchema>;
 
+/** A contact in a PATCH: the fields given replace those stored, the rest stay. */
+const contactPatch = z.object({
+	name: z.string().trim().max(200).optional(),
+	title: z.string().trim().max(200).optional(),
+	email: z
+		.union([z.literal(""), z.string().trim().email().max(320)])
+		.optional(),
+});
+
+/** Contacts in a PATCH: each contact given is merged into the stored one; `null` clears it. */
+export const contactsPatchSchema = z.object({
+	customer: contactPatch.nullish(),
+	customerTechnical: contactPatch.nullish(),
+	partner: contactPatch.omit({ title: true }).nullish(),
+});
+
 /**
  * PATCH /claims/{id} body: any subset of the create fields. Without the create defaults
  * (zod applies `.default()` even inside `.partial()`), so a field left out is left alone
- * rather than reset to `[]` / `{}`.
+ * rather than reset to `[]` / `{}`. `contacts` merges (a JSON merge patch, RFC 7396):
+ * a contact or field left out keeps its value.
  */
 export const updateClaimSchema = createClaimSchema
 	.extend({
 		products: z.array(productLineSchema).max(100),
-		contacts: contactsSchema,
+		contacts: contactsPatchSchema,
 	})
 	.partial();
 export type UpdateClaimInput = z.input<typeof updateClaimSchema>;
+
+/** A stored contact: every field a string (empty when not given). */
+export type StoredContact = { name: string; title?: string; email: string };
 
 /** Normalized contacts as stored. */
 export function normalizeContacts(c: z.infer<typeof contactsSchema>) {
@@ -82,6 +102,40 @@ export function normalizeContacts(c: z.infer<typeof contactsSchema>) {
 		customerTechnical: c.customerTechnical ?? null,
 		partner: c.partner ?? null,
 	};
+}
+
+/**
+ * R-EDIT-1: the stored contacts with a PATCH's merged in. A contact left out (or
+ * `undefined`) stays; `null` clears it; an object's fields replace the stored contact's
+ * fields one by one (a new contact starts from empty strings).
+ */
+export function mergeContacts(
+	stored: Record<string, StoredContact | null> | null,
+	patch: z.infer<typeof contactsPatchSchema>,
+): Record<"customer" | "customerTechnical" | "partner", StoredContact | null> {
+	const out = {
+		customer: stored?.customer ?? null,
+		customerTechnical: stored?.customerTechnical ?? null,
+		partner: stored?.partner ?? null,
+	};
+	for (const role of ["customer", "customerTechnical", "partner"] as const) {
+		const given = patch[role];
+		if (given === undefined) continue;
+		if (given === null) {
+			out[role] = null;
+			continue;
+		}
+		const base: StoredContact =
+			out[role] ??
+			(role === "partner"
+				? { name: "", email: "" }
+				: { name: "", title: "", email: "" });
+		const fields = Object.fromEntries(
+			Object.entries(given).filter(([, v]) => v !== undefined),
+		);
+		out[role] = { ...base, ...fields };
+	}
+	return out;
 }
 
 /**

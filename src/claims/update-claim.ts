@@ -11,7 +11,8 @@ import { performClaimAction } from "./claim-action.ts";
 import {
 	checkCustomer,
 	checkMpn,
-	normalizeContacts,
+	mergeContacts,
+	type StoredContact,
 	type UpdateClaimInput,
 	updateClaimSchema,
 } from "./claim-input.ts";
@@ -122,7 +123,10 @@ export async function updateClaim(
 				});
 			}
 			if (input.contacts !== undefined)
-				changes.contacts = normalizeContacts(input.contacts);
+				changes.contacts = mergeContacts(
+					claim.contacts as Record<string, StoredContact | null> | null,
+					input.contacts,
+				);
 			if (claim.status !== "draft") {
 				// R-CRT-6: what submit required stays given; only the fields edited are held
 				// to it (a claim's other fields were checked when it was submitted).

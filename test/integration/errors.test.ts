@@ -642,6 +642,49 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		expect(emptied.statusCode, emptied.body).toBe(200);
 	});
 
+	it("R-EDIT-1 a PATCH of one contact, or of one of its fields, leaves the others as they were (a merge patch)", async () => {
+		const claim = await create(m365ClaimBody());
+		await uploadPoe(claim.id);
+		const sub = await ana.post(`/api/v1/claims/${claim.id}/submit`, {});
+		expect(sub.statusCode, sub.body).toBe(200);
+		const before = sub.json();
+		const partnerOnly = await ana.patch(
+			`/api/v1/claims/${claim.id}`,
+			{
+				contacts: { partner: { name: "P Two", email: "p2@fabrikam.example" } },
+			},
+			{ "if-match": `"${before.version}"` },
+		);
+		expect(partnerOnly.statusCode, partnerOnly.body).toBe(200);
+		expect(partnerOnly.json().contacts).toEqual({
+			...before.contacts,
+			partner: { name: "P Two", email: "p2@fabrikam.example" },
+		});
+		const titleOnly = await ana.patch(
+			`/api/v1/claims/${claim.id}`,
+			{ contacts: { customer: { title: "CTO" } } },
+			{ "if-match": `"${partnerOnly.json().version}"` },
+		);
+		expect(titleOnly.statusCode, titleOnly.body).toBe(200);
+		expect(titleOnly.json().contacts).toEqual({
+			...before.contacts,
+			customer: { ...before.contacts.customer, title: "CTO" },
+			partner: { name: "P Two", email: "p2@fabrikam.example" },
+		});
+		// null clears a contact; after submission that is refused when submit needs it.
+		expectProblem(
+			await refused(() =>
+				ana.patch(
+					`/api/v1/claims/${claim.id}`,
+					{ contacts: { customer: null } },
+					{ "if-match": `"${titleOnly.json().version}"` },
+				),
+			),
+			422,
+			"claim_incomplete",
+		);
+	});
+
 	it("R-EDIT-1 claim_not_editable: PATCH under review, and PATCH of the tenant after submit", async () => {
 		const claim = await create(m365ClaimBody());
 		await uploadPoe(claim.id);

@@ -52,8 +52,23 @@ export function retryDelayMs(attempts: number): number {
 	return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 }
 
-/** After this many failed attempts a delivery is given up (`outcome = failed`). */
+/**
+ * A delivery is given up (`outcome = failed`) after this many failed attempts, and only
+ * once it is {@link MAX_DELIVERY_AGE_MS} old: a mail server or receiver down for days
+ * loses nothing (R-NTF-1), as a mail server's own queue keeps a message for days.
+ */
 export const MAX_ATTEMPTS = 20;
+
+/** How long a failing delivery is retried at least (5 days, as postfix's queue lifetime). */
+export const MAX_DELIVERY_AGE_MS = 5 * 86_400_000;
+
+/** True when a delivery that failed `attempts` times, created at `createdAt`, is given up at `now`. */
+export function givesUp(attempts: number, createdAt: Date, now: Date): boolean {
+	return (
+		attempts >= MAX_ATTEMPTS &&
+		now.getTime() - createdAt.getTime() >= MAX_DELIVERY_AGE_MS
+	);
+}
 
 /** Inserts deliveries, skipping any whose dedupe key exists. Returns how many were new. */
 export async function insertDeliveries(
@@ -175,8 +190,8 @@ export const LOST_ATTEMPTS_ERROR =
  * LOCKED)` subquery may run more than once and take more than n), then reserved for
  * {@link DELIVERY_LEASE_MS} (`reserved_until`) with its `attempts` counted (so an
  * attempt whose process died counts, and a late outcome of it is recognised). One that
- * already had {@link MAX_ATTEMPTS} attempts (the outcomes of the last ones lost with
- * their process) is given up as `failed` instead, so it stops holding back the later
+ * already had {@link MAX_ATTEMPTS} attempts and is {@link MAX_DELIVERY_AGE_MS} old (the
+ * outcomes of the last ones lost with their process) is given up as `failed` instead, so it stops holding back the later
  * deliveries of its claim and target. Returns the taken deliveries (read by id in a
  * second query, mapped by Drizzle) in id order and how many were given up.
  */
@@ -185,11 +200,12 @@ async function takeDue(
 	batchSize: number,
 ): Promise<{ taken: Delivery[]; givenUp: number }> {
 	const now = ctx.clock.now();
+	const oldEnough = new Date(now.getTime() - MAX_DELIVERY_AGE_MS);
 	// Due deliveries in deliveries_due_idx order, each only when no earlier one to the
 	// same target for the same claim is undelivered (deliveries_undelivered_queue_idx).
 	const result = (await ctx.db.execute(sql`
     with due as materialized (
-      select id, attempts from deliveries
+      select id, attempts, created_at <= ${oldEnough} as old from deliveries
       where delivered_at is null and next_attempt_at <= ${now}
         and (reserved_until is null or reserved_until < clock_timestamp())
         and not exists (select 1 from deliveries d2 where d2.target = deliveries.target
@@ -202,13 +218,13 @@ async function takeDue(
       update deliveries d
       set delivered_at = ${now}, outcome = 'failed', last_error = ${LOST_ATTEMPTS_ERROR},
         reserved_until = null
-      from due where d.id = due.id and due.attempts >= ${MAX_ATTEMPTS}
+      from due where d.id = due.id and due.attempts >= ${MAX_ATTEMPTS} and due.old
       returning d.id),
     taken as (
       update deliveries d
       set reserved_until = clock_timestamp() + ${`${DELIVERY_LEASE_MS} milliseconds`}::interval,
         attempts = d.attempts + 1
-      from due where d.id = due.id and due.attempts < ${MAX_ATTEMPTS}
+      from due where d.id = due.id and not (due.attempts >= ${MAX_ATTEMPTS} and due.old)
       returning d.id)
     select id, false as given_up from taken
     union all select id, true from given_up`)) as unknown as {
@@ -232,8 +248,9 @@ async function takeDue(
  * in order, R-NTF-1), sends them `concurrency` at a time with no transaction open (a
  * slow receiver holds no connection, and on PGlite does not hold the one connection
  * every request needs), then marks each delivered or schedules its retry with backoff
- * ({@link retryDelayMs}) in one statement; after {@link MAX_ATTEMPTS} it is given up as
- * `failed` (also when the outcomes of its last attempts were lost). An outcome does not reopen a delivery closed meanwhile (its webhook
+ * ({@link retryDelayMs}) in one statement; after {@link MAX_ATTEMPTS} attempts and
+ * {@link MAX_DELIVERY_AGE_MS} ({@link givesUp}) it is given up as `failed` (also when the
+ * outcomes of its last attempts were lost). An outcome does not reopen a delivery closed meanwhile (its webhook
  * subscription deleted), except that a call that went through records `sent`. Returns
  * the counts of the outcomes written; a channel's error never escapes (it is the
  * retry's `lastError`).
@@ -280,7 +297,7 @@ export async function deliverDue(
 				};
 			}
 			// `attempts` already counts this one (takeDue).
-			const giveUp = d.attempts >= MAX_ATTEMPTS;
+			const giveUp = givesUp(d.attempts, d.createdAt, at);
 			kinds.set(d.id, giveUp ? "failed" : "retried");
 			return {
 				id: d.id,

@@ -202,4 +202,44 @@ describe.each(DB_KINDS)("email during an SMTP outage on %s", (kind) => {
 		await clock("P1D");
 		expect(smtp.state.received).toHaveLength(5);
 	});
+
+	it("R-NTF-1 an outage of two days loses no email: past 20 attempts it is still retried, and sent once the server is back", async () => {
+		smtp.state.mode = "refuse_connect";
+		const before = smtp.state.received.length;
+		const c = (
+			await ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({
+					name: "Outage of days",
+					products: [{ productId: "exchange-online" }],
+				}),
+			)
+		).json();
+		await ana.upload(
+			`/api/v1/claims/${c.id}/documents`,
+			samplePdf(),
+			"poe.pdf",
+		);
+		expect((await ana.post(`/api/v1/claims/${c.id}/submit`)).statusCode).toBe(
+			200,
+		);
+		for (let hour = 0; hour < 48; hour++) await clock("PT1H");
+		const mine = async () =>
+			(
+				(await t.ctx.db.execute(
+					sql`select outcome, attempts from deliveries where channel = 'email' and claim_id = ${c.id}`,
+				)) as unknown as {
+					rows: { outcome: string | null; attempts: number }[];
+				}
+			).rows;
+		const waiting = await mine();
+		expect(waiting).toHaveLength(1);
+		expect(waiting[0]?.outcome).toBeNull();
+		expect(waiting[0]?.attempts).toBeGreaterThan(20);
+		smtp.state.mode = "up";
+		await clock("PT1H");
+		expect((await mine())[0]?.outcome).toBe("sent");
+		expect(smtp.state.received.slice(before)).toHaveLength(1);
+		expect(smtp.state.received.at(-1)?.subject).toContain("Outage of days");
+	});
 });

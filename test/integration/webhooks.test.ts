@@ -16,6 +16,7 @@ import {
 	fanOutEvents,
 	LOST_ATTEMPTS_ERROR,
 	MAX_ATTEMPTS,
+	MAX_DELIVERY_AGE_MS,
 } from "../../src/jobs/dispatcher.ts";
 import { runBackgroundWork } from "../../src/jobs/sweeper.ts";
 import { isPublicAddress } from "../../src/webhooks/network-policy.ts";
@@ -635,19 +636,35 @@ describe("R-NTF-1 webhooks on pglite", () => {
 		await expectNothingWaitsForASend(t, ana, rita, "viva-engage");
 	});
 
-	it("R-NTF-1 a delivery whose last attempts left no outcome is given up at the maximum, and the claim's next event to that target goes out", async () => {
+	it("R-NTF-1 a delivery whose last attempts left no outcome is given up at the maximum once it is days old, and the claim's next event to that target goes out", async () => {
 		const receiver = await startReceiver();
 		try {
 			const subId = await subscribe(ana, receiver);
 			const id = await submitted(ana, "intune");
 			await fanOutEvents(t.ctx, defaultChannels(t.ctx.config));
 			// Its senders stopped mid-call MAX_ATTEMPTS times: no outcome was written, and
-			// the last reservation has run out.
+			// the last reservation has run out. While it is younger than the maximum age
+			// it is taken again, not given up.
+			const lost = {
+				attempts: MAX_ATTEMPTS,
+				reservedUntil: new Date(Date.now() - 60_000),
+			};
+			await t.ctx.db
+				.update(deliveries)
+				.set(lost)
+				.where(eq(deliveries.target, subId));
+			receiver.failNext = 1;
+			expect(
+				await deliverDue(t.ctx, defaultChannels(t.ctx.config)),
+			).toMatchObject({ sent: 0, retried: 1, failed: 0 });
 			await t.ctx.db
 				.update(deliveries)
 				.set({
-					attempts: MAX_ATTEMPTS,
-					reservedUntil: new Date(Date.now() - 60_000),
+					...lost,
+					nextAttemptAt: t.ctx.clock.now(),
+					createdAt: new Date(
+						t.ctx.clock.now().getTime() - MAX_DELIVERY_AGE_MS,
+					),
 				})
 				.where(eq(deliveries.target, subId));
 			await ok(rita.post(`${API}/claims/${id}/start-review`));

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
+import { toClaimViews } from "../claims/claim-view.ts";
 import type { AppContext } from "../context.ts";
 import { claims, organizations } from "../db/schema.ts";
-import { toClaimViews } from "../claims/claim-view.ts";
 
 /** What an association on the customer's tenant looks like to its admin (R-ROL-3, R-CON-1). */
 export interface CustomerAssociationView {
@@ -25,7 +25,8 @@ export interface CustomerAssociationView {
 
 /**
  * The claims past review on the customer admin's own tenant (approved, and rejected ones
- * that had an association), newest first. Customer admins see nothing else (R-ROL-3).
+ * that had an association): those still open to an opt-out first, then newest first, at
+ * most 500. Customer admins see nothing else (R-ROL-3).
  */
 export async function listCustomerAssociations(
 	ctx: AppContext,
@@ -43,17 +44,23 @@ export async function listCustomerAssociations(
 			and(
 				eq(claims.tenantId, (actor.tenantId ?? "").toLowerCase()),
 				inArray(claims.status, ["approved", "rejected"]),
+				// Only claims that had an association, before the limit: claims rejected
+				// before approval must not push a pending one out of the list.
+				isNotNull(claims.association),
 			),
 		)
-		.orderBy(desc(claims.updatedAt))
+		// Those still open to an opt-out first (R-CON-2), then the newest.
+		.orderBy(
+			sql`(${claims.association}->>'status' = 'pending_consent') desc`,
+			desc(claims.updatedAt),
+		)
 		.limit(500);
-	const withAssociation = rows.filter((r) => r.claim.association !== null);
 	const views = await toClaimViews(
 		ctx.db,
-		withAssociation.map((r) => r.claim),
+		rows.map((r) => r.claim),
 	);
 	return views.map((v, i) => {
-		const row = withAssociation[i] as (typeof withAssociation)[number];
+		const row = rows[i] as (typeof rows)[number];
 		const pending = v.association?.status === "pending_consent";
 		return {
 			claimId: v.id,

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyClaim, deleteClaimCopies } from "../support/claim-copies.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
+	baClaimBody,
 	type Client,
 	DB_KINDS,
 	DEMO_IDS,
-	type TestApp,
-	USERS,
-	baClaimBody,
 	m365ClaimBody,
 	startTestApp,
+	type TestApp,
+	USERS,
 } from "../support/test-app.ts";
 
 /** The whole journey as the four parties would take it, through HTTP only. */
@@ -206,6 +207,63 @@ describe.each(DB_KINDS)(
 			expect(comments).toEqual(
 				expect.arrayContaining(["decision", "dispute", "system"]),
 			);
+		});
+
+		it("R-ROL-3 R-CON-2 a customer admin sees its pending association among many newer rejected claims without one", async () => {
+			const c = ok(
+				await ana.post(
+					"/api/v1/claims",
+					m365ClaimBody({
+						name: "Pending among many",
+						products: [{ productId: "viva-engage" }],
+					}),
+				),
+				201,
+			);
+			ok(
+				await ana.upload(
+					`/api/v1/claims/${c.id}/documents`,
+					samplePdf(),
+					"poe.pdf",
+				),
+				201,
+			);
+			ok(await ana.post(`/api/v1/claims/${c.id}/submit`));
+			ok(await rita.post(`/api/v1/claims/${c.id}/start-review`));
+			ok(await rita.post(`/api/v1/claims/${c.id}/approve`, {}));
+			// 600 newer claims on the same tenant, withdrawn before any association.
+			const w = ok(
+				await ana.post(
+					"/api/v1/claims",
+					m365ClaimBody({
+						name: "Withdrawn",
+						products: [{ productId: "intune" }],
+					}),
+				),
+				201,
+			);
+			ok(
+				await ana.upload(
+					`/api/v1/claims/${w.id}/documents`,
+					samplePdf(),
+					"poe.pdf",
+				),
+				201,
+			);
+			ok(await ana.post(`/api/v1/claims/${w.id}/submit`));
+			t.clock.advanceBy("PT1M");
+			ok(await ana.post(`/api/v1/claims/${w.id}/withdraw`, {}));
+			await copyClaim(t.ctx.db, w.id, 600, "withdrawn-copy-");
+			try {
+				const items = ok(await carl.get("/api/v1/customer/associations"))
+					.items as { claimId: string; canOptOut: boolean }[];
+				expect(items.find((a) => a.claimId === c.id)?.canOptOut).toBe(true);
+				expect(items.some((a) => a.claimId.startsWith("withdrawn-copy-"))).toBe(
+					false,
+				);
+			} finally {
+				await deleteClaimCopies(t.ctx.db, "withdrawn-copy-");
+			}
 		});
 	},
 );

@@ -94,6 +94,7 @@ export function factsOf(
 		| "consentEndsAt"
 		| "rejection"
 		| "disputeUntil"
+		| "partnerResponseDue"
 	>,
 	now: Date,
 ): TransitionFacts {
@@ -101,6 +102,9 @@ export function factsOf(
 	const association = row.association as { status?: string } | null;
 	const rejection = row.rejection as { reason?: string } | null;
 	return {
+		partnerResponseOpen:
+			!row.partnerResponseDue ||
+			now.getTime() < row.partnerResponseDue.getTime(),
 		disputeWindowOpen:
 			!!rejection &&
 			rejection.reason !== "partner_request" &&

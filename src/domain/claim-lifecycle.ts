@@ -99,6 +99,8 @@ export interface TransitionFacts {
 	 * `partner_request`, R-DSP-1) and its window (R-TIME-7) has not closed.
 	 */
 	disputeWindowOpen: boolean;
+	/** The partner's response deadline (R-TIME-4) has not passed, or there is none. */
+	partnerResponseOpen: boolean;
 }
 
 interface Rule {
@@ -129,7 +131,12 @@ export const TRANSITIONS: Record<ClaimAction, Rule> = {
 	remove_document: { actor: "partner", from: is("draft") },
 	start_review: { actor: "reviewer", from: is("submitted") },
 	request_information: { actor: "reviewer", from: is("under_review") },
-	resubmit: { actor: "partner", from: is("partner_action_required") },
+	// R-TIME-4: once the response deadline passed, only its expiry (the system) acts.
+	resubmit: {
+		actor: "partner",
+		from: (f) =>
+			f.status === "partner_action_required" && f.partnerResponseOpen,
+	},
 	expire_partner_response: {
 		actor: "system",
 		from: is("partner_action_required"),
@@ -204,6 +211,17 @@ export function assertTransition(
 				: `PoE can be added only while a claim is In progress, Submitted or Partner action required, or to dispute its rejection; this one is ${facts.status}.`,
 		);
 	}
+	if (
+		action === "resubmit" &&
+		facts.status === "partner_action_required" &&
+		!facts.partnerResponseOpen
+	)
+		throw new DomainError(
+			"invalid_transition",
+			"The response deadline has passed, so the claim can no longer be resubmitted: it is rejected with no partner response (R-TIME-4). Create a new claim with the updated PoE.",
+			[],
+			{ claimStatus: facts.status, action },
+		);
 	throw new DomainError(
 		"invalid_transition",
 		`The action "${action}" is not allowed for a claim in status "${facts.status}"${

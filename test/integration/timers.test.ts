@@ -212,4 +212,28 @@ describe.each(DB_KINDS)("timers driven by the sandbox clock on %s", (kind) => {
 			(await ana.post("/api/v1/admin/clock", { advanceBy: "P1D" })).statusCode,
 		).toBe(403);
 	});
+
+	it("R-TIME-4 once the response deadline has passed the partner cannot resubmit, even before the timer has run; the expiry then rejects it", async () => {
+		const id = await underReview(ana, rita, "onedrive-for-business");
+		const req = await rita.post(`/api/v1/claims/${id}/request-information`, {
+			reasons: ["missing_all_poe"],
+			comment: "Upload the signed statement of work.",
+		});
+		const due = req.json().deadlines.partnerResponseDue as string;
+		// The clock reaches the deadline; no background work has run yet.
+		t.clock.setTo(new Date(due));
+		const late = await ana.post(`/api/v1/claims/${id}/resubmit`, {
+			comment: "Here it is.",
+		});
+		expect(late.statusCode, late.body).toBe(409);
+		expect(late.json().code).toBe("invalid_transition");
+		expect(late.json().detail).toContain("response deadline has passed");
+		expect((await ana.get(`/api/v1/claims/${id}`)).json().status).toBe(
+			"partner_action_required",
+		);
+		const run = await paula.post("/api/v1/admin/clock", { advanceBy: "PT1S" });
+		expect(run.json().timers.expired).toBe(1);
+		const claim = (await ana.get(`/api/v1/claims/${id}`)).json();
+		expect(claim.rejection.reason).toBe("no_partner_response");
+	});
 });

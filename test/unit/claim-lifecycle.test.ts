@@ -20,6 +20,7 @@ const facts = (
 	consentWindowOpen: false,
 	associationPending: false,
 	disputeWindowOpen: false,
+	partnerResponseOpen: true,
 	...extra,
 });
 

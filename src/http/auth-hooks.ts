@@ -84,6 +84,25 @@ export function registerSignInRequired(api: FastifyInstance): void {
 	});
 }
 
+/**
+ * Registers, on the API's routes, JSON as the only body type except where a route's
+ * schema `consumes` another (PoE uploads and the directory import take multipart files,
+ * the import CSV too): a text/plain or multipart body elsewhere gets `415
+ * unsupported_media_type`, not a `422` saying a string is not an object. Runs after the
+ * sign-in check (401 first).
+ */
+export function registerJsonOnly(api: FastifyInstance): void {
+	api.removeContentTypeParser("text/plain");
+	api.addHook("preValidation", async (req) => {
+		const consumes = req.routeOptions.schema?.consumes as string[] | undefined;
+		if (req.isMultipart() && !consumes?.includes("multipart/form-data"))
+			throw new DomainError(
+				"unsupported_media_type",
+				"Send the body as JSON (application/json); multipart/form-data is for PoE uploads and the directory import.",
+			);
+	});
+}
+
 /** The signed-in actor, or 401 `unauthenticated`. */
 export function requireActor(req: FastifyRequest): Actor {
 	if (!req.actor)

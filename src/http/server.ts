@@ -28,7 +28,11 @@ import { loggableError } from "../db/client.ts";
 import { DomainError } from "../domain/errors.ts";
 import { PACKAGE_ROOT } from "../paths.ts";
 import { registerSlaMetrics } from "../reports/sla-metrics.ts";
-import { registerAuth, registerSignInRequired } from "./auth-hooks.ts";
+import {
+	registerAuth,
+	registerJsonOnly,
+	registerSignInRequired,
+} from "./auth-hooks.ts";
 import { registerIdempotency } from "./idempotency.ts";
 import { sendProblem, toDomainError } from "./problem.ts";
 import { accountRoutes } from "./routes/account.ts";
@@ -253,6 +257,7 @@ export async function buildServer(
 	await app.register(
 		async (api) => {
 			registerSignInRequired(api);
+			registerJsonOnly(api);
 			registerTextInputCheck(api);
 			await api.register(accountRoutes(ctx));
 			await api.register(claimRoutes(ctx));

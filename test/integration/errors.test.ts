@@ -1019,7 +1019,7 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		);
 	});
 
-	it("API unsupported_media_type: an EXE named .pdf, and JSON sent to the upload route", async () => {
+	it("API unsupported_media_type: an EXE named .pdf, JSON sent to the upload route, text or a form sent to a JSON route", async () => {
 		const draft = await create(m365ClaimBody());
 		const exe = await refused(() =>
 			ana.upload(
@@ -1039,6 +1039,27 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 			}),
 		);
 		expectProblem(xml, 415, "unsupported_media_type");
+		// Text, or a multipart form, where a JSON body is expected: 415, not a 422 about
+		// the body's shape.
+		const text = await refused(() =>
+			injectRaw("POST", "/api/v1/claims", JSON.stringify(m365ClaimBody()), {
+				"content-type": "text/plain",
+			}),
+		);
+		expectProblem(text, 415, "unsupported_media_type");
+		const boundary = "cpor-test-boundary";
+		const form = await refused(() =>
+			injectRaw(
+				"PATCH",
+				`/api/v1/claims/${draft.id}`,
+				`--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nRenamed\r\n--${boundary}--\r\n`,
+				{
+					"content-type": `multipart/form-data; boundary=${boundary}`,
+					"if-match": '"1"',
+				},
+			),
+		);
+		expectProblem(form, 415, "unsupported_media_type");
 		const after = (await ana.get(`/api/v1/claims/${draft.id}`)).json();
 		expect(after.documents).toEqual([]);
 		expect(after.version).toBe(1);

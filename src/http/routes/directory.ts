@@ -163,6 +163,7 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					tags: ["admin"],
 					summary:
 						"Import the directory: JSON document, one CSV section (text/csv with ?section=), or a multipart file",
+					consumes: ["application/json", "text/csv", "multipart/form-data"],
 					querystring: z.object({
 						section: z
 							.enum([

@@ -438,10 +438,13 @@ describe("notifications and the consent link on pglite", () => {
 		await work(paula);
 		const { token } = await consentNotice(paula, claim.id);
 		const anon = t.anonymous();
-		const bad = await anon.post(
-			`/api/v1/customer/associations/${claim.id}/opt-out?token=${encodeURIComponent(`${token}x`)}`,
-		);
-		expect(bad.statusCode).toBe(401);
+		for (const wrong of [`${token}x`, "bogus"]) {
+			const bad = await anon.post(
+				`/api/v1/customer/associations/${claim.id}/opt-out?token=${encodeURIComponent(wrong)}`,
+			);
+			expect(bad.statusCode, bad.body).toBe(401);
+			expect(bad.json().code).toBe("unauthenticated");
+		}
 		expect((await ana.get(`/api/v1/claims/${claim.id}`)).json().status).toBe(
 			"approved",
 		);

@@ -599,7 +599,8 @@ export async function getVisibleClaimRow(
 
 /** A history entry as the API returns it (R-HIS-1). */
 export interface HistoryEntry {
-	id: number;
+	/** Opaque, as every ID of the API (the entries' order: a decimal string). */
+	id: string;
 	at: string;
 	actorName: string;
 	actorRole: string;
@@ -620,7 +621,9 @@ export async function getHistory(
 	id: string,
 	page: EntryPageQuery = {},
 ): Promise<EntryPage<HistoryEntry>> {
-	return readVisibleClaimEntries(runHistory, ctx, actor, id, page, (e) => e.id);
+	return readVisibleClaimEntries(runHistory, ctx, actor, id, page, (e) =>
+		Number(e.id),
+	);
 }
 
 /** The columns {@link canSeeClaim} reads, for statements that check visibility only. */
@@ -706,7 +709,7 @@ const runHistory = preparedOnce("cpor_claim_history", (db, name) =>
 		.select({
 			...claimVisibilityColumns,
 			items: sql<HistoryEntry[]>`coalesce((select json_agg(json_build_object(
-					'id', h.id, 'at', ${isoText(sql`h.at`)}, 'actorName', h.actor_name,
+					'id', h.id::text, 'at', ${isoText(sql`h.at`)}, 'actorName', h.actor_name,
 					'actorRole', h.actor_role, 'action', h.action, 'before', h.before,
 					'after', h.after) order by h.id)
 				from (select * from claim_history h

@@ -559,7 +559,7 @@ describe.each(DB_KINDS)("the claim resource as JSON text (%s)", (kind) => {
 				history
 					.filter((h) => internal || !h.internal)
 					.map((h) => ({
-						id: h.id,
+						id: String(h.id),
 						at: h.at.toISOString(),
 						actorName: h.actorName,
 						actorRole: h.actorRole,

@@ -22,7 +22,7 @@ import {
 const API = "/api/v1";
 
 interface HistoryEntry {
-	id: number;
+	id: string;
 	at: string;
 	actorName: string;
 	actorRole: string;
@@ -1091,8 +1091,10 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 			})),
 		);
 		// Append-only and ordered.
+		// IDs are opaque strings (API.md); their order is the history's.
 		const ids = history.map((h) => h.id);
-		expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+		for (const id of ids) expect(typeof id).toBe("string");
+		expect([...ids].sort((a, b) => Number(a) - Number(b))).toEqual(ids);
 
 		const row = (action: string) =>
 			history.find((h) => h.action === action) as HistoryEntry;

@@ -201,7 +201,7 @@ export interface Comment {
 }
 
 export interface HistoryEntry {
-	id: number;
+	id: string;
 	at: string;
 	actorName: string;
 	actorRole: string;

@@ -98,7 +98,8 @@ class DryRunRollback extends Error {
 /** An import file as uploaded or read from disk. */
 export interface ImportFile {
 	content: Buffer;
-	fileName: string;
+	/** Names a CSV file's section (`subscriptions.csv`); without one, the header does. */
+	fileName?: string | undefined;
 	/** Defaults to the file name's extension (`.json`, `.csv`), else to what the content looks like. */
 	format?: ImportFormat;
 }
@@ -153,8 +154,8 @@ export async function importDirectoryFile(
 }
 
 /** The format named by a file's extension, else `json` when the content starts with `{` or `[`. */
-function formatOf(fileName: string, content: Buffer): ImportFormat {
-	const extension = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
+function formatOf(fileName: string | undefined, content: Buffer): ImportFormat {
+	const extension = /\.([^./\\]+)$/.exec(fileName ?? "")?.[1]?.toLowerCase();
 	if (extension === "json") return "json";
 	if (extension === "csv") return "csv";
 	const start = content

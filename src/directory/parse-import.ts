@@ -278,7 +278,7 @@ function parseCsvImport(
 				path: "",
 				line: headerLine,
 				code: "unknown_section",
-				message: `cannot tell which section this CSV holds; name the file after its section (${IMPORT_SECTIONS.map((s) => `${s}.csv`).join(", ")}) or use that section's columns`,
+				message: `cannot tell which section this CSV holds; name the file after its section (${IMPORT_SECTIONS.map((s) => `${s}.csv`).join(", ")}), send ?section= with a text/csv body, or use that section's columns`,
 			},
 		]);
 	}

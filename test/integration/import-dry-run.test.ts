@@ -189,7 +189,7 @@ describe.each(DB_KINDS)("directory import dry run (%s)", (kind) => {
 		});
 	});
 
-	it("R-DIR-6 a CSV section's dry run counts rows, gives lines, and writes nothing", async () => {
+	it("R-DIR-6 a CSV section's dry run counts rows, gives lines, and writes nothing; its section is ?section= or its header's", async () => {
 		const before = await stored();
 		const csv = [
 			"subscriptionId,tenantId,productId,channel,status,provisioned",
@@ -202,6 +202,17 @@ describe.each(DB_KINDS)("directory import dry run (%s)", (kind) => {
 			updated: 0,
 			unchanged: 0,
 		});
+		// Without ?section= the header's columns name it.
+		const named = await postCsv("dryRun=true", csv);
+		expect(named.statusCode, named.body).toBe(200);
+		expect(named.json().subscriptions).toEqual(dry.json().subscriptions);
+		const unknown = await postCsv("dryRun=true", "colour,shape\nred,round");
+		expect(unknown.statusCode, unknown.body).toBe(422);
+		expect(unknown.json().errors[0]).toMatchObject({
+			code: "unknown_section",
+			line: 1,
+		});
+		expect(unknown.json().errors[0].message).toContain("?section=");
 		expect(await stored()).toEqual(before);
 
 		const bad = await postCsv(

@@ -213,17 +213,13 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					}
 					const type = String(req.headers["content-type"] ?? "");
 					if (type.startsWith("text/csv")) {
+						// The section: ?section=, else the one whose columns the header has.
 						const section = req.query.section;
-						if (!section)
-							throw new DomainError(
-								"validation_failed",
-								"Name the CSV's section: ?section=subscriptions (or partners, tenants, …).",
-							);
 						return importDirectoryFile(
 							ctx.db,
 							{
 								content: Buffer.from(String(req.body)),
-								fileName: `${section}.csv`,
+								...(section ? { fileName: `${section}.csv` } : {}),
 								format: "csv",
 							},
 							opts,

@@ -52,6 +52,29 @@ function zodProblems(issues: ZodError["issues"], prefix = ""): FieldProblem[] {
 	}));
 }
 
+/**
+ * The `errors[].path` of a request field, in the form of API.md's
+ * (`products[0].productId`): a body field by its path in the body, array items by index
+ * in brackets (the body itself: `body`); a query or path parameter after its place
+ * (`querystring.limit`, `params.id`).
+ */
+export function fieldPath(
+	where: string,
+	segments: readonly (string | number)[],
+): string {
+	const inner = segments.reduce<string>(
+		(out, s) =>
+			typeof s === "number" || /^\d+$/.test(s)
+				? `${out}[${s}]`
+				: out
+					? `${out}.${s}`
+					: s,
+		"",
+	);
+	if (where === "body") return inner || "body";
+	return inner ? `${where}.${inner}` : where;
+}
+
 /** Maps any thrown error to a DomainError (or null for a genuine server fault). */
 export function toDomainError(err: unknown): DomainError | null {
 	if (err instanceof DomainError) return err;
@@ -66,12 +89,13 @@ export function toDomainError(err: unknown): DomainError | null {
 	if (hasZodFastifySchemaValidationErrors(fe)) {
 		const where = fe.validationContext ?? "body";
 		const problems = fe.validation.map((v) => ({
-			path: [
+			path: fieldPath(
 				where,
-				...String(v.instancePath ?? "")
+				String(v.instancePath ?? "")
 					.split("/")
-					.filter(Boolean),
-			].join("."),
+					.filter(Boolean)
+					.map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")),
+			),
 			code: String(
 				(v.params as { issue?: { code?: string } })?.issue?.code ??
 					v.keyword ??

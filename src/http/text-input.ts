@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { DomainError } from "../domain/errors.ts";
+import { fieldPath } from "./problem.ts";
 
 /** A NUL, or a surrogate without its pair. */
 const UNSTORABLE =
@@ -14,7 +15,7 @@ const UNSTORABLE =
 	/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * The path (`body.contacts.customer.name`, `querystring.q`; array items by index) of a
+ * The path (`contacts.customer.name` in a body, `querystring.q`; {@link fieldPath}) of a
  * string in `value` that holds unstorable text, what it holds and on which line of the
  * string; null when none. Walks without recursion, at most `maxDepth` levels deep (the
  * API's bodies nest a few; deeper ones fail their schema anyway) and `budget` values
@@ -27,17 +28,21 @@ export function findUnstorableText(
 	budget = 200_000,
 	maxDepth = 32,
 ): { path: string; what: "nul" | "surrogate"; line: number } | null {
-	const stack: [unknown, string, number][] = [[value, path, 0]];
+	const stack: [unknown, string[], number][] = [[value, [], 0]];
 	// Every value pushed is charged, so that the stack stays within the budget too.
 	let left = budget;
 	while (stack.length > 0) {
-		const [v, at, depth] = stack.pop() as [unknown, string, number];
+		const [v, at, depth] = stack.pop() as [unknown, string[], number];
 		if (typeof v === "string") {
 			const m = UNSTORABLE.exec(v);
 			if (!m) continue;
 			// The line within the string (a CSV body's row; 1 for a one-line value).
 			const line = v.slice(0, m.index).split("\n").length;
-			return { path: at, what: m[0] === "\u0000" ? "nul" : "surrogate", line };
+			return {
+				path: fieldPath(path, at),
+				what: m[0] === "\u0000" ? "nul" : "surrogate",
+				line,
+			};
 		}
 		if (depth >= maxDepth) continue;
 		const items: [string, unknown][] = Array.isArray(v)
@@ -49,7 +54,7 @@ export function findUnstorableText(
 		if (left < 0) return null;
 		for (let i = items.length - 1; i >= 0; i--) {
 			const [k, item] = items[i] as [string, unknown];
-			stack.push([item, `${at}.${k}`, depth + 1]);
+			stack.push([item, [...at, k], depth + 1]);
 		}
 	}
 	return null;

@@ -301,7 +301,7 @@ describe("integrations page: API tokens and webhooks", () => {
 			errors: { path: string; code: string }[];
 		};
 		expect(invalid.code).toBe("validation_failed");
-		expect(invalid.errors.map((x) => x.path)).toEqual(["body.url"]);
+		expect(invalid.errors.map((x) => x.path)).toEqual(["url"]);
 		await expect.poll(() => url.getAttribute("aria-invalid")).toBe("true");
 		expect(await descriptionOf(url)).toContain(
 			"This is not a full web address",

@@ -528,7 +528,7 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 				{ "content-type": "application/json" },
 			),
 		);
-		const n = expectProblem(nul, 422, "validation_failed", ["body.name"]);
+		const n = expectProblem(nul, 422, "validation_failed", ["name"]);
 		expect(n.errors[0]?.code).toBe("invalid_character");
 		expect(n.detail).toContain("NUL");
 		const contact = await refused(() =>
@@ -543,7 +543,7 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 			),
 		);
 		expectProblem(contact, 422, "validation_failed", [
-			"body.contacts.customer.email",
+			"contacts.customer.email",
 		]);
 		expect(await listedCount()).toBe(before);
 		expectProblem(
@@ -796,7 +796,7 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 
 	// ---- generic codes of API.md --------------------------------------------
 
-	it("API validation_failed: a bad body, bad JSON and a bad cursor", async () => {
+	it("API validation_failed: a bad body (its fields named by their path in it), bad JSON and a bad cursor", async () => {
 		const badBody = await refused(() =>
 			ana.post(
 				"/api/v1/claims",
@@ -805,21 +805,29 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		);
 		const b = expectProblem(badBody, 422, "validation_failed");
 		expect(b.errors.map((e) => e.path).sort()).toEqual([
-			"body.mpnId",
-			"body.solutionArea",
+			"mpnId",
+			"solutionArea",
 		]);
+
+		// A field in an array item is named as API.md names them: `products[1].productId`.
+		const item = await refused(() =>
+			ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({
+					products: [{ productId: "intune" }, { productId: 42 }],
+				}),
+			),
+		);
+		expect(
+			expectProblem(item, 422, "validation_failed").errors.map((e) => e.path),
+		).toEqual(["products[1].productId"]);
 
 		const missing = await refused(() =>
 			ana.post("/api/v1/claims", { name: "Only a name" }),
 		);
 		const m = expectProblem(missing, 422, "validation_failed");
 		expect(m.errors.map((e) => e.path)).toEqual(
-			expect.arrayContaining([
-				"body.mpnId",
-				"body.customer",
-				"body.solutionArea",
-				"body.activity",
-			]),
+			expect.arrayContaining(["mpnId", "customer", "solutionArea", "activity"]),
 		);
 
 		const badJson = await refused(() =>

@@ -221,9 +221,9 @@ function isForbidden(error: unknown): boolean {
 	return error instanceof ApiError && error.status === 403;
 }
 
-/** True when a field problem is of `field` (the server names it `body.<field>` or `<field>`). */
+/** True when a field problem is of `field` (named by its path in the body). */
 function isOf(problem: FieldProblem, field: string): boolean {
-	return problem.path === field || problem.path === `body.${field}`;
+	return problem.path === field;
 }
 
 /** The field problems of a failed request for `field`. */

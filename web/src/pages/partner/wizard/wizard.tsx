@@ -209,11 +209,8 @@ export function Wizard({
 	}, []);
 
 	const fail = useCallback((err: unknown) => {
-		// Schema problems name the body (`body.contacts.customer.email`): drop it.
-		const list = (err instanceof ApiError ? err.errors : []).map((p) => ({
-			...p,
-			path: p.path.replace(/^body\./, ""),
-		}));
+		// Problems name their field by its path in the body (`contacts.customer.email`).
+		const list = err instanceof ApiError ? err.errors : [];
 		setError(err);
 		setProblems(list);
 		// A problem of an earlier step (e.g. the domain, found when the draft is created):

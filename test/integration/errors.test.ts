@@ -574,6 +574,41 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		expect(c.errors[0]).toMatchObject({ line: 2, code: "invalid_character" });
 	});
 
+	// ---- R-REV-1 and R-REV-2 ------------------------------------------------
+
+	it("R-REV-1 R-REV-2 a reviewer's information request names known reasons, and a rejection a reviewer's reason: partner_request and customer_declined are the parties' own, refused, the claim unchanged", async () => {
+		const claim = await create(m365ClaimBody());
+		await uploadPoe(claim.id);
+		expect(
+			(await ana.post(`/api/v1/claims/${claim.id}/submit`, {})).statusCode,
+		).toBe(200);
+		const started = await rita.post(`/api/v1/claims/${claim.id}/start-review`);
+		expect(started.statusCode, started.body).toBe(200);
+		const v = started.json().version as number;
+		for (const reason of ["partner_request", "customer_declined", "rude"]) {
+			const res = await refused(() =>
+				rita.post(`/api/v1/claims/${claim.id}/reject`, {
+					reason,
+					comment: "No.",
+				}),
+			);
+			expectProblem(res, 422, "validation_failed", ["reason"]);
+		}
+		for (const reasons of [[], ["missing_everything"]]) {
+			const res = await refused(() =>
+				rita.post(`/api/v1/claims/${claim.id}/request-information`, {
+					reasons,
+					comment: "More, please.",
+				}),
+			);
+			expect(res.statusCode, res.body).toBe(422);
+			expect(res.json().errors[0].path).toMatch(/^reasons/);
+		}
+		expect(await version(claim.id)).toBe(v);
+		const after = (await rita.get(`/api/v1/claims/${claim.id}`)).json();
+		expect(after.status).toBe("under_review");
+	});
+
 	// ---- R-EDIT-1 and R-EDIT-2 ----------------------------------------------
 
 	it("R-EDIT-1 R-CRT-2 R-CRT-6 R-HIS-1 an edit after submission keeps what submit required: no products, blank contacts or an unenrolled MPN ID are refused, and so is an edit of nothing, the claim unchanged", async () => {

@@ -1137,9 +1137,22 @@ describe("flows through the browser", () => {
 		if (!found)
 			throw new Error("no disputed claim with an approved competitor");
 		await page.goto(`/review/claims/${found.id}`);
-		await page.getByRole("button", { name: "Decide dispute" }).click();
+		// By keyboard: the dialog takes the focus although its first choice is disabled.
+		const decide = page.getByRole("button", { name: "Decide dispute" });
+		await decide.focus();
+		await page.keyboard.press("Enter");
 		const dialog = page.getByRole("dialog");
 		await dialog.getByTestId("dispute-held-by").waitFor(WAIT);
+		await expect
+			.poll(
+				() => dialog.evaluate((el) => el.contains(document.activeElement)),
+				WAIT,
+			)
+			.toBe(true);
+		await page.keyboard.press("Tab");
+		expect(
+			await dialog.evaluate((el) => el.contains(document.activeElement)),
+		).toBe(true);
 		expect(await dialog.getByTestId("dispute-held-by").textContent()).toContain(
 			found.holder,
 		);
@@ -1149,6 +1162,10 @@ describe("flows through the browser", () => {
 				.isDisabled(),
 		).toBe(true);
 		await page.keyboard.press("Escape");
+		await dialog.waitFor({ state: "hidden", ...WAIT });
+		await expect
+			.poll(() => decide.evaluate((el) => el === document.activeElement), WAIT)
+			.toBe(true);
 		// No sideways scrolling on a phone, whatever the PoE files are called.
 		expect(
 			await page.evaluate(

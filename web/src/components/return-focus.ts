@@ -51,3 +51,40 @@ export function useFocusWhenShown<T extends HTMLElement>(shown: unknown) {
 	}, [shown]);
 	return ref;
 }
+
+/** What a keyboard can reach inside a dialog, in document order. */
+const FOCUSABLE =
+	'input:not([disabled]), textarea:not([disabled]), select:not([disabled]), button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keeps the focus inside an open dialog (the element given the returned ref) when its
+ * own first choice is disabled, or becomes disabled while it has the focus (a choice
+ * ruled out by data that arrives after the dialog opened): without this the focus fell
+ * to the page's body, outside the dialog, and a keyboard user could neither reach the
+ * dialog nor close it with Esc. Checks when the dialog opens and whenever `recheck`
+ * changes; moves the focus to the first element a keyboard can reach, if it is elsewhere.
+ */
+export function useKeepFocusInside<T extends HTMLElement>(
+	open: boolean,
+	recheck?: unknown,
+) {
+	const ref = useRef<T>(null);
+	// biome-ignore lint/correctness/useExhaustiveDependencies: `recheck` is when to look again
+	useEffect(() => {
+		if (!open) return;
+		const timer = setTimeout(() => {
+			const surface = ref.current;
+			if (!surface) return;
+			const active = document.activeElement;
+			if (
+				active instanceof HTMLElement &&
+				surface.contains(active) &&
+				!(active as HTMLInputElement).disabled
+			)
+				return;
+			surface.querySelector<HTMLElement>(FOCUSABLE)?.focus();
+		}, 50);
+		return () => clearTimeout(timer);
+	}, [open, recheck]);
+	return ref;
+}

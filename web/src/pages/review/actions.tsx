@@ -61,6 +61,7 @@ import { usePartnerNames } from "../../api/directory.ts";
 import type { Claim } from "../../api/types.ts";
 import { useInFlight } from "../../components/in-flight.ts";
 import { usePolicyText } from "../../components/policy.ts";
+import { useKeepFocusInside } from "../../components/return-focus.ts";
 import { ErrorMessage } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import {
@@ -246,6 +247,7 @@ function ActionDialog({
 	onSubmit,
 	children,
 	testId,
+	recheckFocus,
 }: {
 	open: boolean;
 	setOpen: (open: boolean) => void;
@@ -257,14 +259,21 @@ function ActionDialog({
 	onSubmit: (e: FormEvent) => unknown;
 	children: ReactNode;
 	testId: string;
+	/** When data that can disable the dialog's choices arrives (see useKeepFocusInside). */
+	recheckFocus?: unknown;
 }) {
 	const flight = useInFlight();
 	const styles = useStyles();
 	const { t } = useTranslation("review");
+	const surface = useKeepFocusInside<HTMLDivElement>(open, recheckFocus);
 	return (
 		<Dialog open={open} onOpenChange={(_, d) => setOpen(d.open)}>
 			<DialogTrigger disableButtonEnhancement>{trigger}</DialogTrigger>
-			<DialogSurface className={styles.surface} data-testid={testId}>
+			<DialogSurface
+				ref={surface}
+				className={styles.surface}
+				data-testid={testId}
+			>
 				<form
 					onSubmit={(e) => {
 						// One request at a time: a double click, or the busy button that stays
@@ -815,8 +824,14 @@ export function DecideDisputeAction({
 	const decision = form.watch("decision");
 	// R-CMP-2: another partner's approved claim holds the association, so this one
 	// cannot be approved: say so before the reviewer picks it, not after the server's 409.
-	const competitors = useCompeting(claim.id, open && claim.competing);
+	// Read with the page (not when the dialog opens), so that the dialog opens with its
+	// choices settled: a keyboard user's focus lands on an enabled one.
+	const competitors = useCompeting(claim.id, claim.competing);
 	const holder = competitors.data?.find((c) => c.status === "approved");
+	// A choice ruled out goes last: the dialog's first choice is one that can be made.
+	const decisions = holder
+		? [...DECISIONS.filter((d) => d !== "approve"), "approve" as const]
+		: DECISIONS;
 	const onSubmit = form.handleSubmit((v) =>
 		run(
 			action.mutateAsync({
@@ -857,6 +872,7 @@ export function DecideDisputeAction({
 			submitting={action.isPending}
 			onSubmit={onSubmit}
 			testId="dispute-dialog"
+			recheckFocus={holder?.id}
 		>
 			{dispute && (
 				<div>
@@ -887,7 +903,7 @@ export function DecideDisputeAction({
 							value={field.value}
 							onChange={(_, d) => field.onChange(d.value)}
 						>
-							{DECISIONS.map((d) => (
+							{decisions.map((d) => (
 								<Radio
 									key={d}
 									value={d}

@@ -157,4 +157,26 @@ describe("a session that ends while the app is open", () => {
 		await page.waitForURL("**/insights?tab=usage#top", WAIT);
 		await context.close();
 	});
+	it("the sign-in form says what is missing in the page's language, and a refused sign-in leaves the focus on its button", async () => {
+		const context = await e.browser.newContext({ baseURL: e.baseUrl });
+		const page = await context.newPage();
+		await page.addInitScript(() => localStorage.setItem("cpor.lang", "nl"));
+		await page.goto("/login");
+		const submit = page.getByRole("button", { name: "Aanmelden" });
+		await submit.click();
+		await page
+			.getByText("Vul het e-mailadres in waarmee u zich aanmeldt.")
+			.waitFor(WAIT);
+		await page.getByText("Vul uw wachtwoord in.").waitFor(WAIT);
+		expect(await page.getByText(/Too small|expected string/).count()).toBe(0);
+		await page.getByLabel(/e-mail/i).fill(ANA);
+		await page.getByLabel(/wachtwoord/i).fill("not-the-password");
+		await submit.focus();
+		await page.keyboard.press("Enter");
+		await page.getByRole("alert").first().waitFor(WAIT);
+		expect(await submit.evaluate((el) => el === document.activeElement)).toBe(
+			true,
+		);
+		await context.close();
+	});
 });

@@ -85,7 +85,15 @@ const useStyles = makeStyles({
 		maxWidth: "1400px",
 		margin: "0 auto",
 	},
-	lang: { minWidth: "130px" },
+	lang: {
+		minWidth: "130px",
+		// The dropdown's own focus mark is a brand-coloured underline, unseen on the
+		// brand-coloured header: a light ring around it instead (WCAG 2.4.7).
+		":focus-within": {
+			outline: `2px solid ${tokens.colorNeutralForegroundOnBrand}`,
+			outlineOffset: "2px",
+		},
+	},
 });
 
 /** The navigation entries per kind of user (and Integrations for those who manage them). */

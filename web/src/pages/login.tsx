@@ -12,7 +12,7 @@ import {
 	tokens,
 } from "@fluentui/react-components";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect } from "react";
+import { useEffect, useMemo } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
@@ -38,10 +38,13 @@ const useStyles = makeStyles({
 	},
 });
 
-const schema = z.object({
-	email: z.string().trim().min(3),
-	password: z.string().min(1),
-});
+/** The sign-in form, its messages in the UI's language. */
+function signInSchema(t: (key: string) => string) {
+	return z.object({
+		email: z.string().trim().min(3, t("emailRequired")),
+		password: z.string().min(1, t("passwordRequired")),
+	});
+}
 
 export function LoginPage() {
 	const styles = useStyles();
@@ -50,6 +53,7 @@ export function LoginPage() {
 	const login = useLogin();
 	const navigate = useNavigate();
 	const [params] = useSearchParams();
+	const schema = useMemo(() => signInSchema(t), [t]);
 	const form = useForm<z.infer<typeof schema>>({
 		resolver: zodResolver(schema),
 		defaultValues: { email: "", password: "" },
@@ -64,12 +68,15 @@ export function LoginPage() {
 				replace
 			/>
 		);
-	const onSubmit = form.handleSubmit((values) =>
+	const onSubmit = form.handleSubmit((values) => {
+		// The busy button stays focusable (a keyboard user keeps their place): one
+		// sign-in at a time.
+		if (login.isPending) return;
 		login.mutate(values, {
 			onSuccess: () =>
 				navigate(returnPath(params.get("next")) ?? "/", { replace: true }),
-		}),
-	);
+		});
+	});
 	return (
 		<main className={styles.wrap}>
 			<Card className={styles.card}>
@@ -114,7 +121,11 @@ export function LoginPage() {
 							{...form.register("password")}
 						/>
 					</Field>
-					<Button appearance="primary" type="submit" disabled={login.isPending}>
+					<Button
+						appearance="primary"
+						type="submit"
+						disabledFocusable={login.isPending}
+					>
 						{t("signIn")}
 					</Button>
 				</form>

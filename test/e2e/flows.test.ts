@@ -385,6 +385,16 @@ describe("flows through the browser", () => {
 		await dialog.waitFor({ state: "hidden", ...WAIT });
 		expect(await partnerStatus(page, "under_review")).toBe("Under review");
 		await page.getByTestId("action-done").waitFor(WAIT);
+		// The Resubmit button has gone: the focus is on the notice, not the page's body.
+		await expect
+			.poll(
+				() =>
+					page
+						.getByTestId("action-done")
+						.evaluate((el) => el === document.activeElement),
+				WAIT,
+			)
+			.toBe(true);
 		await screenshot(page, "flow-resubmitted");
 		await context.close();
 	});

@@ -4,6 +4,7 @@
  * R-DSP-2), eligibility per program (R-ELG-1), PoE documents with upload (R-CRT-7), the
  * comment thread (R-REV-3), the history (R-HIS-1) and the actions the status allows.
  */
+
 import {
 	Badge,
 	Button,
@@ -31,6 +32,7 @@ import { ApiError } from "../../api/client.ts";
 import { useMe } from "../../api/session.ts";
 import type { Claim, Contact } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
+import { useFocusWhenShown } from "../../components/return-focus.ts";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime } from "../../format.ts";
@@ -292,6 +294,8 @@ export function ClaimPage() {
 	const me = useMe();
 	const claim = useClaim(id);
 	const [done, setDone] = useState<string | null>(null);
+	// The action's button has gone with the claim's new status: the focus goes to its notice.
+	const doneRef = useFocusWhenShown<HTMLDivElement>(done);
 	const [actionError, setActionError] = useState<unknown>(null);
 
 	// A message belongs to the claim it was about.
@@ -380,6 +384,8 @@ export function ClaimPage() {
 								intent="success"
 								role="status"
 								data-testid="action-done"
+								ref={doneRef}
+								tabIndex={-1}
 							>
 								<MessageBarBody>{done}</MessageBarBody>
 								<MessageBarActions>

@@ -1213,6 +1213,14 @@ describe("flows through the browser", () => {
 		await rows.first().waitFor(WAIT);
 		for (const text of await rows.allTextContents())
 			expect(text).toContain("Partner action required");
+		// What the list shows is said to screen readers, nothing found included.
+		await expect
+			.poll(() => page.getByTestId("results-status").textContent(), WAIT)
+			.toMatch(/^\d+ items? shown$/);
+		await page.getByTestId("review-claims-search").fill("zzqx-nothing-like-it");
+		await expect
+			.poll(() => page.getByTestId("results-status").textContent(), WAIT)
+			.toBe("No claim matches");
 		await page.getByTestId("review-claims-search").fill(waiting.name);
 		await page.waitForURL(/q=/, WAIT);
 		await page.getByRole("link", { name: waiting.name }).first().click();

@@ -78,3 +78,34 @@ export function EmptyState({
 		</div>
 	);
 }
+
+const VISUALLY_HIDDEN = {
+	position: "absolute",
+	width: "1px",
+	height: "1px",
+	margin: "-1px",
+	padding: 0,
+	overflow: "hidden",
+	clip: "rect(0 0 0 0)",
+	whiteSpace: "nowrap",
+	border: 0,
+} as const;
+
+/**
+ * What a list or search now shows, said to screen readers (WCAG 4.1.3): a polite live
+ * region that stays on the page while the list changes, so that "No claims match" is
+ * heard as well as "12 claims shown" (an empty state put in the list's place is not
+ * announced). `text` is empty while the list loads. Unseen: the page shows the same.
+ */
+export function ResultsStatus({ text }: { text: string }) {
+	return (
+		<span
+			role="status"
+			aria-live="polite"
+			style={VISUALLY_HIDDEN}
+			data-testid="results-status"
+		>
+			{text}
+		</span>
+	);
+}

@@ -57,7 +57,12 @@ import {
 	SEARCH_MIN_LENGTH,
 	useSearchText,
 } from "../../components/search-text.ts";
-import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
+import {
+	EmptyState,
+	ErrorMessage,
+	Loading,
+	ResultsStatus,
+} from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime, formatNumber } from "../../format.ts";
 import { homeFor } from "../../shell.tsx";
@@ -537,6 +542,20 @@ export function DashboardPage() {
 				)}
 			</search>
 
+			<ResultsStatus
+				text={
+					list.isLoading || list.isError
+						? ""
+						: claims.length === 0
+							? anyFilter
+								? t("noMatchTitle")
+								: t("emptyTitle")
+							: t("showing", {
+									count: claims.length,
+									n: formatNumber(claims.length),
+								})
+				}
+			/>
 			{list.isLoading ? (
 				<Loading label={t("loadingClaims")} />
 			) : list.isError ? (
@@ -573,7 +592,7 @@ export function DashboardPage() {
 
 			{claims.length > 0 && (
 				<div className={styles.footer}>
-					<Text aria-live="polite">
+					<Text>
 						{t("showing", {
 							count: claims.length,
 							n: formatNumber(claims.length),

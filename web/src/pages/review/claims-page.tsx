@@ -34,9 +34,14 @@ import {
 	SEARCH_MIN_LENGTH,
 	useSearchText,
 } from "../../components/search-text.ts";
-import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
+import {
+	EmptyState,
+	ErrorMessage,
+	Loading,
+	ResultsStatus,
+} from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
-import { formatDateTime } from "../../format.ts";
+import { formatDateTime, formatNumber } from "../../format.ts";
 import { LoadMore, RouterLink } from "./shared.tsx";
 
 const PAGE_SIZE = 50;
@@ -159,6 +164,20 @@ export function ReviewClaimsPage() {
 				</Field>
 			</search>
 
+			<ResultsStatus
+				text={
+					list.isLoading || list.isError
+						? ""
+						: claims.length === 0
+							? filtered
+								? t("claims.emptyFiltered")
+								: t("claims.empty")
+							: t("queue.shown", {
+									count: claims.length,
+									n: formatNumber(claims.length),
+								})
+				}
+			/>
 			{list.isLoading ? (
 				<Loading />
 			) : list.isError && !list.isFetchNextPageError ? (

@@ -27,9 +27,14 @@ import { queryClient } from "../../api/query-client.ts";
 import { whenSignedIn } from "../../api/session.ts";
 import type { QueueItem } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
-import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
+import {
+	EmptyState,
+	ErrorMessage,
+	Loading,
+	ResultsStatus,
+} from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
-import { formatDateTime } from "../../format.ts";
+import { formatDateTime, formatNumber } from "../../format.ts";
 import {
 	CompetingBadge,
 	LoadMore,
@@ -247,6 +252,20 @@ export function QueuePage() {
 				)}
 			</search>
 
+			<ResultsStatus
+				text={
+					first.isLoading || first.isError
+						? ""
+						: items.length === 0
+							? filtered
+								? t("queue.emptyFiltered")
+								: t("queue.empty")
+							: t("queue.shown", {
+									count: items.length,
+									n: formatNumber(items.length),
+								})
+				}
+			/>
 			{first.isLoading ? (
 				<Loading />
 			) : first.isError ? (

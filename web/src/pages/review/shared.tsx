@@ -269,8 +269,8 @@ const useFooterStyles = makeStyles({
 });
 
 /**
- * A reviewer list's footer: how many rows are shown (announced as it grows) and, while
- * there are more, "Load more" (busy while `loading`).
+ * A reviewer list's footer: how many rows are shown (announced by the page's
+ * ResultsStatus) and, while there are more, "Load more" (busy while `loading`).
  */
 export function LoadMore({
 	shown,
@@ -287,7 +287,7 @@ export function LoadMore({
 	const { t } = useTranslation("review");
 	return (
 		<div className={styles.footer}>
-			<Caption1 aria-live="polite">
+			<Caption1>
 				{t("queue.shown", { count: shown, n: formatNumber(shown) })}
 			</Caption1>
 			{more && (

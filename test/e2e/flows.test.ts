@@ -903,7 +903,7 @@ describe("flows through the browser", () => {
 		await page.getByTestId("queue-row").first().waitFor(WAIT);
 		await context.close();
 	});
-	it("the admin's dev mailbox opens a message from a click anywhere on its row, not only on the subject", async () => {
+	it("the admin's dev mailbox opens a message from a click anywhere on its row, not only on the subject, and gives the focus back to it when closed", async () => {
 		await e.work();
 		const { context, page } = await e.signIn("paula.platform@cpor.example");
 		await page.goto("/admin?tab=mailbox");
@@ -919,6 +919,21 @@ describe("flows through the browser", () => {
 				.locator(`[data-mail-id="${id}"] button[aria-current="true"]`)
 				.count(),
 		).toBe(1);
+		// Closed, the focus goes back to the message's subject in the list.
+		await message
+			.getByRole("button", { name: "Close the message" })
+			.press("Enter");
+		await message.waitFor({ state: "detached", ...WAIT });
+		await expect
+			.poll(
+				() =>
+					page
+						.locator(`[data-mail-id="${id}"] button`)
+						.first()
+						.evaluate((el) => el === document.activeElement),
+				WAIT,
+			)
+			.toBe(true);
 		await context.close();
 	});
 	it("R-CON-2 a customer admin who opts out is told the partner sees nothing, and the dialog says the partner could still dispute", async () => {
@@ -933,6 +948,24 @@ describe("flows through the browser", () => {
 		expect(await open.getByTestId("data-shared").textContent()).toContain(
 			"Usage and seat data of",
 		);
+		// The card and its button are named by partner and products, so two cards of
+		// one partner can be told apart by a screen reader.
+		const products = (await open.locator("dd ul").textContent()) ?? "";
+		const named = await open.getAttribute("aria-labelledby");
+		const label = await page.evaluate(
+			(ids) =>
+				(ids ?? "")
+					.split(" ")
+					.map((id) => document.getElementById(id)?.textContent ?? "")
+					.join(" "),
+			named,
+		);
+		expect(label).toContain(products.slice(0, 20));
+		expect(
+			await open
+				.getByRole("button", { name: "Opt out" })
+				.getAttribute("aria-describedby"),
+		).toBe(named);
 		await open.getByRole("button", { name: "Opt out" }).click();
 		const dialog = page.getByRole("alertdialog").or(page.getByRole("dialog"));
 		await dialog.waitFor(WAIT);
@@ -1195,6 +1228,21 @@ describe("flows through the browser", () => {
 		expect(
 			await page.getByRole("button", { name: /retry|try again/i }).count(),
 		).toBe(0);
+		await context.close();
+	});
+	it("an unknown claim's page and an unknown address each have a level-1 heading and a title of their own", async () => {
+		const { context, page } = await e.signIn(ANA);
+		await page.goto("/claims/00000000-0000-4000-8000-000000000000");
+		const heading = page.getByRole("heading", { level: 1 });
+		await heading.waitFor(WAIT);
+		const claimTitle = (await heading.textContent()) ?? "";
+		expect(claimTitle).toMatch(/not found/i);
+		await expect.poll(() => page.title(), WAIT).toBe(`${claimTitle} · CPOR`);
+		await page.goto("/no-such-page");
+		await page
+			.getByRole("heading", { level: 1, name: "Not found" })
+			.waitFor(WAIT);
+		await expect.poll(() => page.title(), WAIT).toBe("Not found · CPOR");
 		await context.close();
 	});
 	it("R-ROL-2 R-DSH-1 a reviewer finds a claim that left the queue (waiting for the partner) under All claims, by status and by search", async () => {

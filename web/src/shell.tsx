@@ -12,7 +12,7 @@ import {
 	Text,
 	tokens,
 } from "@fluentui/react-components";
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import {
 	Navigate,
@@ -233,6 +233,9 @@ export function Shell() {
 
 export function NotFound() {
 	const { t } = useTranslation();
+	useEffect(() => {
+		document.title = `${t("notFound")} · CPOR`;
+	}, [t]);
 	return (
 		<div style={{ padding: 32 }}>
 			<Text as="h1" size={700} weight="semibold" block>

@@ -17,7 +17,7 @@ export function RefreshButton({
 			appearance="subtle"
 			icon={<ArrowClockwiseRegular />}
 			onClick={() => query.refetch()}
-			disabled={query.isFetching}
+			disabledFocusable={query.isFetching}
 		>
 			{children}
 		</Button>

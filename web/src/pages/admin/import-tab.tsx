@@ -322,7 +322,9 @@ export function ImportTab() {
 				<Button
 					appearance={canImport ? "secondary" : "primary"}
 					icon={<DocumentSearchRegular />}
-					disabled={!canPreview}
+					// Busy, it keeps the focus (a keyboard user keeps their place).
+					disabled={!canPreview && !running}
+					disabledFocusable={running}
 					onClick={() => void send("preview")}
 				>
 					{t("import.preview")}
@@ -330,7 +332,8 @@ export function ImportTab() {
 				<Button
 					appearance={canImport ? "primary" : "secondary"}
 					icon={<ArrowUploadRegular />}
-					disabled={!canImport}
+					disabled={!canImport && !running}
+					disabledFocusable={running}
 					onClick={() => void send("import")}
 				>
 					{t("import.import")}

@@ -295,7 +295,7 @@ export function MailboxTab() {
 								<Button
 									style={{ marginTop: 8 }}
 									onClick={() => list.fetchNextPage()}
-									disabled={list.isFetchingNextPage}
+									disabledFocusable={list.isFetchingNextPage}
 								>
 									{t("mailbox.more")}
 								</Button>
@@ -303,7 +303,24 @@ export function MailboxTab() {
 						</>
 					)}
 				</div>
-				{openId && <MessageView id={openId} onClose={() => setOpenId(null)} />}
+				{openId && (
+					<MessageView
+						id={openId}
+						onClose={() => {
+							setOpenId(null);
+							// Back to the message's subject in the list, where the reader was.
+							setTimeout(
+								() =>
+									document
+										.querySelector<HTMLElement>(
+											`[data-mail-id="${CSS.escape(openId)}"] button`,
+										)
+										?.focus(),
+								0,
+							);
+						}}
+					/>
+				)}
 			</div>
 		</div>
 	);

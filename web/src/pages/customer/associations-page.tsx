@@ -220,6 +220,10 @@ function AssociationCard({
 	const state = a.association?.status ?? "declined";
 	const badge = ASSOCIATION_BADGE[state];
 	const headingId = `association-${a.claimId}`;
+	// Partner and products name the card and its Opt out button: one partner can hold
+	// several associations of the customer (WCAG 2.4.6).
+	const productsId = `${headingId}-products`;
+	const named = `${headingId} ${productsId}`;
 	const productNames = a.products.map((p) => p.name).join(", ");
 	return (
 		<Card
@@ -227,7 +231,7 @@ function AssociationCard({
 			data-testid="association-row"
 			data-claim-id={a.claimId}
 			data-association-status={state}
-			aria-labelledby={headingId}
+			aria-labelledby={named}
 			role="group"
 		>
 			<div className={styles.head}>
@@ -260,7 +264,7 @@ function AssociationCard({
 			</div>
 			<dl className={styles.facts}>
 				<dt className={styles.term}>{t("products")}</dt>
-				<dd className={styles.definition}>
+				<dd className={styles.definition} id={productsId}>
 					<ul className={styles.products}>
 						{a.products.map((p) => (
 							<li key={`${p.productId}-${p.subscriptionId ?? ""}`}>
@@ -319,7 +323,7 @@ function AssociationCard({
 					<Button
 						appearance="primary"
 						onClick={onOptOut}
-						aria-describedby={headingId}
+						aria-describedby={named}
 					>
 						{t("optOut")}
 					</Button>

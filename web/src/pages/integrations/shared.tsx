@@ -699,7 +699,7 @@ export function ItemsTab<T extends { id: string }, N extends T, I>({
 							<Button
 								type="submit"
 								appearance="primary"
-								disabled={create.isPending}
+								disabledFocusable={create.isPending}
 								icon={
 									create.isPending ? <Spinner size="tiny" /> : <AddRegular />
 								}
@@ -772,7 +772,7 @@ export function ItemsTab<T extends { id: string }, N extends T, I>({
 								<div>
 									<Button
 										onClick={() => list.fetchNextPage()}
-										disabled={list.isFetchingNextPage}
+										disabledFocusable={list.isFetchingNextPage}
 									>
 										{t(`${k}.more`)}
 									</Button>

@@ -33,7 +33,7 @@ import { useMe } from "../../api/session.ts";
 import type { Claim, Contact } from "../../api/types.ts";
 import { Page } from "../../components/page.tsx";
 import { useFocusWhenShown } from "../../components/return-focus.ts";
-import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
+import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime } from "../../format.ts";
 import { homeFor } from "../../shell.tsx";
@@ -323,9 +323,11 @@ export function ClaimPage() {
 			return (
 				<>
 					{back}
-					<EmptyState title={t("notFoundTitle")}>
-						<Text>{t("notFoundText")}</Text>
-					</EmptyState>
+					<Page title={t("notFoundTitle")}>
+						<Text as="p" block>
+							{t("notFoundText")}
+						</Text>
+					</Page>
 				</>
 			);
 		return (

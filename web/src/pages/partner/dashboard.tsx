@@ -601,7 +601,7 @@ export function DashboardPage() {
 					{list.hasNextPage && (
 						<Button
 							onClick={() => list.fetchNextPage()}
-							disabled={list.isFetchingNextPage}
+							disabledFocusable={list.isFetchingNextPage}
 							icon={
 								list.isFetchingNextPage ? <Spinner size="tiny" /> : undefined
 							}

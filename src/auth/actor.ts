@@ -59,6 +59,8 @@ export const CAPABILITIES = {
 	writeClaims: ["global_admin", "incentives_admin", "incentives_user"],
 	/** R-ROL-1: only admins request rejection. */
 	withdrawClaims: ["global_admin", "incentives_admin"],
+	/** R-ROL-1: only admins (Global, Incentives) manage which MPN IDs are used. */
+	manageMpnIds: ["global_admin", "incentives_admin"],
 	/** R-ROL-1: Billing admin (and the admins) see earnings and payout reporting. */
 	viewEarnings: ["global_admin", "billing_admin", "incentives_admin"],
 	/** Organization admins manage integrations (API tokens, webhooks). */

@@ -141,12 +141,26 @@ export function mergeContacts(
 /**
  * R-CRT-2: the MPN ID must belong to the partner's own organization. `programs` are the
  * MPN ID's programs as read for that organization (null: not one of its MPN IDs).
- * Returns the problems and the programs.
+ * R-ROL-1: and be one the organization uses for claims (`inUse` false: its admins set
+ * it aside; `mpn_not_in_use`). Returns the problems and the programs.
  */
 export function checkMpnFacts(
 	mpnId: string,
 	programs: string[] | null,
+	inUse: boolean | null = true,
 ): { problems: FieldProblem[]; programs: string[] } {
+	if (programs !== null && inUse === false) {
+		return {
+			problems: [
+				{
+					path: "mpnId",
+					code: "mpn_not_in_use",
+					message: `Your organization does not use MPN ID ${mpnId} for claims (its Global or Incentives admin set it aside under MPN IDs): choose another, or ask an admin to use it again.`,
+				},
+			],
+			programs,
+		};
+	}
 	if (programs === null) {
 		return {
 			problems: [
@@ -169,12 +183,12 @@ export async function checkMpn(
 	mpnId: string,
 ): Promise<{ problems: FieldProblem[]; programs: string[] }> {
 	const [row] = await q
-		.select({ programs: mpnIds.programs })
+		.select({ programs: mpnIds.programs, inUse: mpnIds.inUse })
 		.from(mpnIds)
 		.where(
 			and(eq(mpnIds.mpnId, mpnId), eq(mpnIds.organizationId, organizationId)),
 		);
-	return checkMpnFacts(mpnId, row ? row.programs : null);
+	return checkMpnFacts(mpnId, row ? row.programs : null, row?.inUse ?? null);
 }
 
 /**

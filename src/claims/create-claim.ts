@@ -62,7 +62,11 @@ export async function createClaim(
 			activity: input.activity,
 		},
 	});
-	const mpn = checkMpnFacts(input.mpnId, directory.programs);
+	const mpn = checkMpnFacts(
+		input.mpnId,
+		directory.programs,
+		directory.mpnInUse,
+	);
 	const customer = checkCustomerFacts(
 		{
 			domain: input.customer.domain,

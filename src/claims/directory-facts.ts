@@ -21,6 +21,8 @@ import { lineClaimKey, lineSubscriptionIds } from "./claim-products.ts";
 export interface DirectoryFacts {
 	/** The MPN ID's programs when it belongs to the organization, else null. */
 	programs: string[] | null;
+	/** R-ROL-1: whether the organization uses the MPN ID for claims (null: not its MPN ID). */
+	mpnInUse: boolean | null;
 	/** The tenant's name and verified domains (lower case), or null when unknown. */
 	tenant: { name: string; domains: string[] } | null;
 	/** Catalog entries of the lines' products and of their subscriptions' products. */
@@ -56,6 +58,7 @@ type FactsParams = {
 /** The one row the directory-facts statement returns (JSON columns parsed by the driver). */
 interface FactsRow {
 	programs: string[] | null;
+	mpn_in_use: boolean | null;
 	tenant: { name: string; domains: string[] } | null;
 	catalog: CatalogProduct[];
 	subscriptions: Omit<SubscriptionFacts, "dynamics">[];
@@ -66,7 +69,7 @@ interface FactsRow {
 const param = <K extends keyof FactsParams>(name: K) => sql.placeholder(name);
 
 /**
- * The call of `cpor_directory_facts` (migration 0006), built once per process and run
+ * The call of `cpor_directory_facts` (migrations 0006 and 0031), built once per process and run
  * as a named statement on both databases ({@link preparedOnce}). The function holds the
  * statement so that PostgreSQL plans it once per connection instead of on every call.
  */
@@ -76,6 +79,7 @@ const runFacts = preparedOnce<FactsParams, FactsRow[]>(
 		q
 			.select({
 				programs: sql<string[] | null>`f.programs`,
+				mpn_in_use: sql<boolean | null>`f.mpn_in_use`,
 				tenant: sql<FactsRow["tenant"]>`f.tenant`,
 				catalog: sql<FactsRow["catalog"]>`f.catalog`,
 				subscriptions: sql<FactsRow["subscriptions"]>`f.subscriptions`,
@@ -145,6 +149,7 @@ function toDirectoryFacts(
 		taken: r.taken,
 		...(withCompetitors ? { competitors: r.competitors } : {}),
 		programs: r.programs,
+		mpnInUse: r.mpn_in_use,
 		tenant: r.tenant,
 		catalog,
 		subscriptions: new Map(

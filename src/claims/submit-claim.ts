@@ -114,7 +114,11 @@ export async function checkSubmittable(
 			duplicates: { solutionArea, activity, claimId: claim.id },
 			...(opts.withCompetitors ? { competitorsOf: claim.id } : {}),
 		}));
-	const mpn = checkMpnFacts(claim.mpnId, directory.programs);
+	const mpn = checkMpnFacts(
+		claim.mpnId,
+		directory.programs,
+		directory.mpnInUse,
+	);
 	throwIfProblems(mpn.problems);
 	assertEnrolled(claim.mpnId, mpn.programs, solutionArea, activity);
 	const customer = checkCustomerFacts(

@@ -43,6 +43,11 @@ export const mpnIds = pgTable(
 			.array()
 			.notNull()
 			.default(sql`'{}'::text[]`),
+		/**
+		 * R-ROL-1: whether the organization uses this MPN ID for claims (its Global and
+		 * Incentives admins decide; new claims and submits need one in use).
+		 */
+		inUse: boolean("in_use").notNull().default(true),
 	},
 	(t) => [index("mpn_ids_org_idx").on(t.organizationId)],
 );

@@ -40,6 +40,7 @@ export const ERROR_STATUS: Record<string, number> = {
 	// R-CRT-2..7 validation codes
 	mpn_not_enrolled: 422,
 	mpn_not_in_organization: 422,
+	mpn_not_in_use: 422,
 	domain_tenant_mismatch: 422,
 	activity_not_allowed: 422,
 	not_a_subscription_id: 422,

@@ -1230,6 +1230,57 @@ describe("flows through the browser", () => {
 		).toBe(0);
 		await context.close();
 	});
+	it("R-ROL-1 a Global admin sets an MPN ID aside and the new-claim wizard no longer offers it; a Billing admin only sees which are in use", async () => {
+		const aside = "4471024";
+		const { context, page } = await e.signIn(ANA);
+		await page.getByRole("link", { name: "MPN IDs" }).click();
+		await page.waitForURL((u) => u.pathname === "/mpn-ids", WAIT);
+		const toggle = page.getByRole("switch", {
+			name: `Use MPN ID ${aside} for claims`,
+		});
+		await toggle.waitFor(WAIT);
+		expect(await toggle.isChecked()).toBe(true);
+		await toggle.press("Space");
+		const notice = page.getByTestId("mpn-notice");
+		await notice.waitFor(WAIT);
+		expect(await notice.textContent()).toContain(
+			`MPN ID ${aside} is set aside`,
+		);
+		await expect
+			.poll(() => notice.evaluate((el) => el === document.activeElement), WAIT)
+			.toBe(true);
+		await screenshot(page, "partner-mpn-ids");
+		try {
+			await page.goto("/claims/new");
+			await page.getByTestId("mpn-option").first().waitFor(WAIT);
+			const offered = await page
+				.getByTestId("mpn-option")
+				.evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value));
+			expect(offered).not.toContain(aside);
+			expect(offered).toContain("4471023");
+			// The Billing admin sees it set aside, with nothing to change.
+			const bea = await e.signIn(BEA);
+			await bea.page.goto("/mpn-ids");
+			const row = bea.page.locator(
+				`[data-testid="mpn-row"][data-mpn-id="${aside}"]`,
+			);
+			await row.waitFor(WAIT);
+			expect(await row.textContent()).toContain("Set aside");
+			expect(await bea.page.getByRole("switch").count()).toBe(0);
+			await bea.context.close();
+		} finally {
+			const res = await context.request.patch(`/api/v1/mpn-ids/${aside}`, {
+				data: { inUse: true },
+				headers: {
+					"x-csrf-token": (
+						await (await context.request.get("/api/v1/me")).json()
+					).csrfToken,
+				},
+			});
+			expect(res.status()).toBe(200);
+		}
+		await context.close();
+	});
 	it("an unknown claim's page and an unknown address each have a level-1 heading and a title of their own", async () => {
 		const { context, page } = await e.signIn(ANA);
 		await page.goto("/claims/00000000-0000-4000-8000-000000000000");

@@ -304,6 +304,12 @@ const ROUTES: RouteCase[] = [
 		forbidden: but("ana", "ivan", "bea", "daan", "nora"),
 	},
 	{
+		name: "PATCH /api/v1/mpn-ids/{mpnId}",
+		url: () => `${API}/mpn-ids/${DEMO_IDS.mpnIds.fabrikamUnenrolled}`,
+		body: () => ({ inUse: true }),
+		forbidden: but("ana", "daan", "nora"),
+	},
+	{
 		name: "GET /api/v1/products",
 		url: () => `${API}/products`,
 		forbidden: [],

@@ -203,4 +203,63 @@ describe("products on claims and associations", () => {
 		expect(edit?.before?.products).toHaveLength(2);
 		expect(edit?.after?.products).toHaveLength(1);
 	});
+
+	it("R-ROL-1 only Global and Incentives admins set an MPN ID aside; then new claims and submits with it are refused (mpn_not_in_use) until it is used again", async () => {
+		const mpnId = DEMO_IDS.mpnIds.fabrikamEnrolled;
+		const [ivan, daan] = await Promise.all([
+			t.login(USERS.ivan),
+			t.login(USERS.daan),
+		]);
+		const draft = (
+			await ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({
+					name: "Drafted before",
+					products: [{ productId: "onedrive-for-business" }],
+				}),
+			)
+		).json();
+		await ana.upload(
+			`/api/v1/claims/${draft.id}/documents`,
+			samplePdf(),
+			"poe.pdf",
+		);
+		// An incentives user may not; another organization's admin sees no such MPN ID.
+		expect(
+			(await ivan.patch(`/api/v1/mpn-ids/${mpnId}`, { inUse: false }))
+				.statusCode,
+		).toBe(403);
+		const other = await nora.patch(`/api/v1/mpn-ids/${mpnId}`, {
+			inUse: false,
+		});
+		expect([other.statusCode, other.json().code]).toEqual([404, "not_found"]);
+		const aside = await daan.patch(`/api/v1/mpn-ids/${mpnId}`, {
+			inUse: false,
+		});
+		expect(aside.statusCode, aside.body).toBe(200);
+		expect(aside.json()).toMatchObject({ mpnId, inUse: false });
+		const listed = (await ivan.get("/api/v1/mpn-ids")).json().items;
+		expect(
+			listed.find((m: { mpnId: string }) => m.mpnId === mpnId),
+		).toMatchObject({ inUse: false });
+		try {
+			const refused = await ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({ products: [{ productId: "intune" }] }),
+			);
+			expect(refused.statusCode, refused.body).toBe(422);
+			expect(refused.json().code).toBe("mpn_not_in_use");
+			expect(refused.json().errors[0].path).toBe("mpnId");
+			const submit = await ana.post(`/api/v1/claims/${draft.id}/submit`);
+			expect(submit.statusCode, submit.body).toBe(422);
+			expect(submit.json().code).toBe("mpn_not_in_use");
+		} finally {
+			const back = await ana.patch(`/api/v1/mpn-ids/${mpnId}`, {
+				inUse: true,
+			});
+			expect(back.statusCode, back.body).toBe(200);
+		}
+		const submit = await ana.post(`/api/v1/claims/${draft.id}/submit`);
+		expect(submit.statusCode, submit.body).toBe(200);
+	});
 });

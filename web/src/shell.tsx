@@ -111,6 +111,7 @@ function navOfKind(me: Me): { to: string; label: string }[] {
 			if (!me.roles.every((r) => r === "billing_admin"))
 				items.push({ to: "/claims/new", label: "nav.newClaim" });
 			items.push({ to: "/insights", label: "nav.insights" });
+			items.push({ to: "/mpn-ids", label: "nav.mpnIds" });
 			return items;
 		}
 		case "reviewer":

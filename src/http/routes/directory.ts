@@ -1,5 +1,5 @@
 /** Directory routes: MPN IDs, the catalog, tenant lookup and the admin import (SPEC section 2). */
-import { asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -9,8 +9,18 @@ import {
 	importDirectoryFile,
 } from "../../directory/import-directory.ts";
 import { ALLOWED_ACTIVITIES } from "../../domain/claim-validation.ts";
-import { DomainError } from "../../domain/errors.ts";
+import { DomainError, notFound } from "../../domain/errors.ts";
 import { authorize, requireActor } from "../auth-hooks.ts";
+
+/** An MPN ID as GET /mpn-ids lists it (R-CRT-2, R-ROL-1). */
+function mpnIdView(r: typeof mpnIds.$inferSelect) {
+	return {
+		mpnId: r.mpnId,
+		programs: r.programs,
+		enrolled: r.programs.length > 0,
+		inUse: r.inUse,
+	};
+}
 
 /** How many organization IDs one `GET /partners` may name. */
 export const PARTNER_LOOKUP_MAX = 200;
@@ -47,13 +57,41 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					.from(mpnIds)
 					.where(eq(mpnIds.organizationId, actor.organizationId ?? ""))
 					.orderBy(asc(mpnIds.mpnId));
-				return {
-					items: rows.map((r) => ({
-						mpnId: r.mpnId,
-						programs: r.programs,
-						enrolled: r.programs.length > 0,
-					})),
-				};
+				return { items: rows.map(mpnIdView) };
+			},
+		);
+
+		app.patch(
+			"/mpn-ids/:mpnId",
+			{
+				schema: {
+					tags: ["directory"],
+					summary:
+						"Use an MPN ID for claims, or set it aside (R-ROL-1: Global and Incentives admins)",
+					params: z.object({ mpnId: z.string().trim().min(1).max(20) }),
+					body: z.object({
+						inUse: z
+							.boolean()
+							.describe(
+								"false: new claims and submits with this MPN ID are refused (mpn_not_in_use); claims already submitted go on",
+							),
+					}),
+				},
+			},
+			async (req) => {
+				const actor = authorize(req, "manageMpnIds");
+				const [row] = await ctx.db
+					.update(mpnIds)
+					.set({ inUse: req.body.inUse })
+					.where(
+						and(
+							eq(mpnIds.mpnId, req.params.mpnId),
+							eq(mpnIds.organizationId, actor.organizationId ?? ""),
+						),
+					)
+					.returning();
+				if (!row) throw notFound("MPN ID");
+				return mpnIdView(row);
 			},
 		);
 

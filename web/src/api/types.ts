@@ -228,4 +228,6 @@ export interface MpnId {
 	mpnId: string;
 	programs: string[];
 	enrolled: boolean;
+	/** R-ROL-1: whether the organization uses it for claims. */
+	inUse: boolean;
 }

@@ -51,6 +51,15 @@ export const partnerRoutes: RouteObject[] = [
 		}),
 	},
 	{
+		path: "mpn-ids",
+		lazy: async () => ({
+			Component: forPartners(
+				(await import("./mpn-ids-page.tsx")).MpnIdsPage,
+				"nav.mpnIds",
+			),
+		}),
+	},
+	{
 		path: "insights",
 		loader: prefetchInsights,
 		lazy: async () => ({

@@ -480,18 +480,21 @@ export function EditClaimDialog({
 									{!(mpnIds.data ?? []).some(
 										(m) => m.mpnId === claim.mpnId,
 									) && <option value={claim.mpnId}>{claim.mpnId}</option>}
-									{(mpnIds.data ?? []).map((m) => (
-										<option key={m.mpnId} value={m.mpnId}>
-											{m.enrolled
-												? t("edit.mpnEnrolled", {
-														mpnId: m.mpnId,
-														programs: m.programs
-															.map((p) => t(`common:program.${p}`))
-															.join(", "),
-													})
-												: t("edit.mpnNotEnrolled", { mpnId: m.mpnId })}
-										</option>
-									))}
+									{(mpnIds.data ?? [])
+										// R-ROL-1: the MPN IDs in use, and the claim's own.
+										.filter((m) => m.inUse || m.mpnId === claim.mpnId)
+										.map((m) => (
+											<option key={m.mpnId} value={m.mpnId}>
+												{m.enrolled
+													? t("edit.mpnEnrolled", {
+															mpnId: m.mpnId,
+															programs: m.programs
+																.map((p) => t(`common:program.${p}`))
+																.join(", "),
+														})
+													: t("edit.mpnNotEnrolled", { mpnId: m.mpnId })}
+											</option>
+										))}
 								</Select>
 							</Field>
 

@@ -112,7 +112,8 @@ export function WizardPage() {
 			<Wizard
 				key={instance}
 				me={me.data}
-				mpnIds={mpnIds.data ?? []}
+				// R-ROL-1: only the MPN IDs the organization uses for claims.
+				mpnIds={(mpnIds.data ?? []).filter((m) => m.inUse)}
 				activities={activities.data ?? []}
 				initialClaim={initial}
 				onCreated={(id) => {

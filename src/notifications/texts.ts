@@ -227,7 +227,7 @@ const en: Texts = {
 		subject: (c) => `You are now partner of record: ${c}`,
 		body: (partner, customer, products) =>
 			`The customer's opt-out window ended without an opt-out. ${partner} is now partner of record of ${customer} for ${products}, and can see the usage and seat data of these products.`,
-		next: "The claim is evaluated for incentive eligibility next; see the result on the claim page.",
+		next: "The claim has been evaluated for incentive eligibility: see the result per program on the claim page.",
 	},
 	partnerReminder: {
 		subject: (c, due) => `Reminder: respond by ${due}: ${c}`,
@@ -367,7 +367,7 @@ const nl: Texts = {
 		subject: (c) => `U bent nu partner of record: ${c}`,
 		body: (partner, customer, products) =>
 			`De afmeldtermijn van de klant is verstreken zonder afmelding. ${partner} is nu partner of record van ${customer} voor ${products} en kan de gebruiks- en licentiegegevens van deze producten inzien.`,
-		next: "De claim wordt nu beoordeeld op geschiktheid voor incentives; het resultaat staat op de claimpagina.",
+		next: "De claim is beoordeeld op geschiktheid voor incentives: het resultaat per programma staat op de claimpagina.",
 	},
 	partnerReminder: {
 		subject: (c, due) => `Herinnering: reageer vóór ${due}: ${c}`,
@@ -506,7 +506,7 @@ const sv: Texts = {
 		subject: (c) => `Du är nu partner of record: ${c}`,
 		body: (partner, customer, products) =>
 			`Kundens avanmälningsperiod har löpt ut utan avanmälan. ${partner} är nu partner of record för ${customer} för ${products} och kan se användnings- och licensdata för dessa produkter.`,
-		next: "Anspråket utvärderas nu för incitamentsberättigande; resultatet visas på anspråkets sida.",
+		next: "Anspråket har utvärderats för incitamentsberättigande: resultatet per program visas på anspråkets sida.",
 	},
 	partnerReminder: {
 		subject: (c, due) => `Påminnelse: svara senast ${due}: ${c}`,
@@ -650,7 +650,7 @@ const de: Texts = {
 		subject: (c) => `Sie sind jetzt Partner of Record: ${c}`,
 		body: (partner, customer, products) =>
 			`Die Abmeldefrist des Kunden ist ohne Abmeldung abgelaufen. ${partner} ist jetzt Partner of Record von ${customer} für ${products} und kann die Nutzungs- und Lizenzdaten dieser Produkte einsehen.`,
-		next: "Als Nächstes wird der Anspruch auf Incentive-Berechtigung geprüft; das Ergebnis steht auf der Anspruchsseite.",
+		next: "Der Anspruch wurde auf Incentive-Berechtigung geprüft: Das Ergebnis je Programm steht auf der Anspruchsseite.",
 	},
 	partnerReminder: {
 		subject: (c, due) => `Erinnerung: Antwort bis ${due}: ${c}`,

@@ -205,7 +205,12 @@ async function takeDue(
 	// same target for the same claim is undelivered (deliveries_undelivered_queue_idx).
 	const result = (await ctx.db.execute(sql`
     with due as materialized (
-      select id, attempts, created_at <= ${oldEnough} as old from deliveries
+      select id, attempts,
+        -- Given up here only when the outcomes of its last attempts were lost (its
+        -- reservation ran out, never cleared); one whose last attempt failed and was
+        -- written is tried once more, and given up after that try (deliverDue).
+        created_at <= ${oldEnough} and reserved_until is not null as lost_and_old
+      from deliveries
       where delivered_at is null and next_attempt_at <= ${now}
         and (reserved_until is null or reserved_until < clock_timestamp())
         and not exists (select 1 from deliveries d2 where d2.target = deliveries.target
@@ -218,13 +223,13 @@ async function takeDue(
       update deliveries d
       set delivered_at = ${now}, outcome = 'failed', last_error = ${LOST_ATTEMPTS_ERROR},
         reserved_until = null
-      from due where d.id = due.id and due.attempts >= ${MAX_ATTEMPTS} and due.old
+      from due where d.id = due.id and due.attempts >= ${MAX_ATTEMPTS} and due.lost_and_old
       returning d.id),
     taken as (
       update deliveries d
       set reserved_until = clock_timestamp() + ${`${DELIVERY_LEASE_MS} milliseconds`}::interval,
         attempts = d.attempts + 1
-      from due where d.id = due.id and not (due.attempts >= ${MAX_ATTEMPTS} and due.old)
+      from due where d.id = due.id and not (due.attempts >= ${MAX_ATTEMPTS} and due.lost_and_old)
       returning d.id)
     select id, false as given_up from taken
     union all select id, true from given_up`)) as unknown as {

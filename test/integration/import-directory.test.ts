@@ -245,6 +245,7 @@ describe("directory import", () => {
 			organizationId: "fabrikam",
 			programs: ["osa_sell", "osu_bizapps"],
 			partnerTypes: ["FRP FastTrack"],
+			inUse: true,
 		});
 		const domains = await db
 			.select()

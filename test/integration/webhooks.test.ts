@@ -687,6 +687,35 @@ describe("R-NTF-1 webhooks on pglite", () => {
 		}
 	});
 
+	it("R-NTF-1 a delivery past the maximum attempts and age whose last failure was written gets one more try, and is sent when the receiver is back", async () => {
+		const receiver = await startReceiver();
+		try {
+			const subId = await subscribe(ana, receiver);
+			const id = await submitted(ana, "microsoft-365-apps");
+			await fanOutEvents(t.ctx, defaultChannels(t.ctx.config));
+			// Failed MAX_ATTEMPTS times over more than the maximum age, each failure
+			// written (no reservation left); the receiver is back now.
+			await t.ctx.db
+				.update(deliveries)
+				.set({
+					attempts: MAX_ATTEMPTS + 100,
+					reservedUntil: null,
+					lastError: "HTTP 503",
+					nextAttemptAt: t.ctx.clock.now(),
+					createdAt: new Date(
+						t.ctx.clock.now().getTime() - MAX_DELIVERY_AGE_MS - 60_000,
+					),
+				})
+				.where(eq(deliveries.target, subId));
+			const result = await deliverDue(t.ctx, defaultChannels(t.ctx.config));
+			expect(result).toMatchObject({ sent: 1, failed: 0 });
+			expect(receiver.of(id).map((r) => r.type)).toEqual(["claim.submitted"]);
+			await ok(ana.del(`${API}/webhooks/${subId}`));
+		} finally {
+			await receiver.close();
+		}
+	});
+
 	it("R-NTF-1 a deleted subscription receives nothing more, and its unsent deliveries are dropped", async () => {
 		const receiver = await startReceiver();
 		try {

@@ -88,11 +88,26 @@ export function registerSignInRequired(api: FastifyInstance): void {
  * Registers, on the API's routes, JSON as the only body type except where a route's
  * schema `consumes` another (PoE uploads and the directory import take multipart files,
  * the import CSV too): a text/plain or multipart body elsewhere gets `415
- * unsupported_media_type`, not a `422` saying a string is not an object. Runs after the
- * sign-in check (401 first).
+ * unsupported_media_type`, not a `422` saying a string is not an object. An empty
+ * text/plain body (what some HTTP clients send with a POST that has none) is no body.
+ * A multipart body is refused after the sign-in check (401 first); a text/plain one
+ * when it is read, before it.
  */
 export function registerJsonOnly(api: FastifyInstance): void {
 	api.removeContentTypeParser("text/plain");
+	api.addContentTypeParser(
+		"text/plain",
+		{ parseAs: "string" },
+		(_req, body, done) => {
+			if (body === "") return done(null, undefined);
+			done(
+				new DomainError(
+					"unsupported_media_type",
+					"Send the body as JSON (application/json), not as text/plain.",
+				),
+			);
+		},
+	);
 	api.addHook("preValidation", async (req) => {
 		const consumes = req.routeOptions.schema?.consumes as string[] | undefined;
 		if (req.isMultipart() && !consumes?.includes("multipart/form-data"))

@@ -81,8 +81,8 @@ export const contactsPatchSchema = z.object({
 /**
  * PATCH /claims/{id} body: any subset of the create fields. Without the create defaults
  * (zod applies `.default()` even inside `.partial()`), so a field left out is left alone
- * rather than reset to `[]` / `{}`. `contacts` merges (a JSON merge patch, RFC 7396):
- * a contact or field left out keeps its value.
+ * rather than reset to `[]` / `{}`. `contacts` merges: a contact or field left out keeps
+ * its value; `null` clears a whole contact.
  */
 export const updateClaimSchema = createClaimSchema
 	.extend({

@@ -541,7 +541,7 @@ const sv: Texts = {
 			"En kundadministratör kan också hantera kopplingar genom att logga in i CPOR.",
 		expiredTitle: "Avanmälningsperioden har löpt ut",
 		expiredBody: (ends) =>
-			`Länken kunde användas till ${ends}. Ingenting har ändrats. Kontakta partnern eller partnersupporten om ni vill bestrida.`,
+			`Länken kunde användas till ${ends}. Ingenting har ändrats. Kontakta partnern eller partnersupporten om ni vill invända.`,
 		closedTitle: "Det finns inget att avanmäla",
 		closedBody:
 			"Kopplingen väntar inte längre på ert samtycke (den har dragits tillbaka, avslagits eller redan avgjorts). Ingenting har ändrats.",

@@ -152,6 +152,20 @@ describe("SPEC section 4: the claim state machine", () => {
 			expect(upload(facts(s))).toBe(true);
 	});
 
+	it("R-TIME-4 once the response deadline has passed the partner cannot resubmit; the expiry still can", () => {
+		const late = facts("partner_action_required", {
+			partnerResponseOpen: false,
+		});
+		expect(canTransition("resubmit", "partner", late)).toBe(false);
+		expect(() => assertTransition("resubmit", "partner", late)).toThrow(
+			/response deadline has passed/,
+		);
+		expect(canTransition("expire_partner_response", "system", late)).toBe(true);
+		expect(
+			canTransition("resubmit", "partner", facts("partner_action_required")),
+		).toBe(true);
+	});
+
 	it("R-DSP-1 one open dispute per claim", () => {
 		expect(
 			canTransition(

@@ -37,7 +37,8 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 						"Opt out during the consent window (R-CON-2): as the tenant's customer admin, or with the signed link's token (?token=…)",
 					params: z.object({ claimId: z.string().min(1).max(100) }),
 					querystring: z.object({
-						// Any wrong token, short or long, is a 401 (checked in the handler).
+						// A wrong token is a 401 (checked in the handler); one over 2,000
+						// characters is no token at all (422).
 						token: z.string().max(2000).optional(),
 					}),
 					body: z

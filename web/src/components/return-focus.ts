@@ -53,8 +53,17 @@ export function useFocusWhenShown<T extends HTMLElement>(shown: unknown) {
 }
 
 /** What a keyboard can reach inside a dialog, in document order. */
-const FOCUSABLE =
-	'input:not([disabled]), textarea:not([disabled]), select:not([disabled]), button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE = [
+	"input:not([disabled])",
+	"textarea:not([disabled])",
+	"select:not([disabled])",
+	"button:not([disabled])",
+	"a[href]",
+	'[tabindex]:not([tabindex="-1"])',
+]
+	// Not Fluent's focus-trap sentinels (tabster's dummies), nor anything hidden.
+	.map((s) => `${s}:not([data-tabster-dummy]):not([aria-hidden="true"])`)
+	.join(", ");
 
 /**
  * Keeps the focus inside an open dialog (the element given the returned ref) when its

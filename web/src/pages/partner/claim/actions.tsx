@@ -55,6 +55,7 @@ import {
 	canDispute,
 	canEdit,
 	canRequestRejection,
+	canResubmit,
 	canWithdraw,
 	canWrite,
 } from "./model.ts";
@@ -250,7 +251,7 @@ export function ClaimActions({
 			</Button>,
 		);
 	}
-	if (writer && status === "partner_action_required") {
+	if (writer && canResubmit(claim)) {
 		buttons.push(
 			<Button
 				key="resubmit"

@@ -44,6 +44,16 @@ export function canDispute(claim: Claim, now = serverNow()): boolean {
 	);
 }
 
+/** R-TIME-4: a claim waiting for the partner can be resubmitted until its response deadline. */
+export function canResubmit(claim: Claim, now = serverNow()): boolean {
+	const due =
+		claim.deadlines.partnerResponseDue ?? claim.informationRequest?.respondBy;
+	return (
+		claim.status === "partner_action_required" &&
+		(!due || Date.parse(due) > now)
+	);
+}
+
 /** R-EDIT-1: editable while In progress (freely), Submitted or Partner action required. */
 export function canEdit(claim: Claim): boolean {
 	return ["draft", "submitted", "partner_action_required"].includes(

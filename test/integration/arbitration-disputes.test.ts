@@ -2,6 +2,8 @@
  * Competing claims and arbitration (SPEC section 8), disputes (section 10, R-TIME-7) and
  * the customer's opt-out (R-CON-2), end to end through HTTP on both databases.
  */
+import { readFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatInstant } from "../../src/notifications/i18n.ts";
@@ -355,6 +357,55 @@ describe.each(DB_KINDS)(
 				rita.post(`${API}/claims/${c.id}/approve`, {}),
 			);
 			expect(cApproved.status).toBe("approved");
+		});
+
+		it("R-ACC-1 R-CMP-3 migration 0032 takes the winner's claim ID out of an arbitration loss written before: comment, template, rejection and history", async () => {
+			const [loss] = (
+				(await t.ctx.db.execute(
+					sql`select id from claims where rejection->'generated'->>'key' = 'arbitration_lost' limit 1`,
+				)) as unknown as { rows: { id: string }[] }
+			).rows;
+			if (!loss) throw new Error("no arbitration loss from the test before");
+			const winner = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+			const said = `Arbitration: another partner's claim (${winner}) for the same customer, product and activity was approved.`;
+			// As the losses were written before session 28.
+			await t.ctx.db.execute(sql`update claim_comments
+				set body = regexp_replace(body, 'another partner''s claim for', ${`another partner's claim (${winner}) for`}),
+					template = jsonb_set(template, '{text,winnerClaimId}', to_jsonb(${winner}::text))
+				where claim_id = ${loss.id} and template->'text'->>'key' = 'arbitration_lost'`);
+			await t.ctx.db.execute(sql`update claims
+				set rejection = jsonb_set(jsonb_set(rejection, '{generated,winnerClaimId}', to_jsonb(${winner}::text)), '{comment}', to_jsonb(${said}::text)),
+					resource_version = null
+				where id = ${loss.id}`);
+			await t.ctx.db.execute(sql`update claim_history
+				set after = jsonb_set(after, '{rejection}', (select rejection from claims where id = ${loss.id}))
+				where claim_id = ${loss.id} and action = 'reject_in_arbitration'`);
+			const seen = async () =>
+				(
+					await Promise.all(
+						["", "/comments", "/history"].map(
+							async (path) =>
+								(
+									await nora.get(`${API}/claims/${loss.id}${path}`)
+								).body,
+						),
+					)
+				).join("\n");
+			expect(await seen()).toContain(winner);
+			const migration = readFileSync(
+				"src/db/migrations/0032_arbitration_loss_without_winner.sql",
+				"utf8",
+			);
+			for (const statement of migration.split("--> statement-breakpoint"))
+				await t.ctx.db.execute(sql.raw(statement));
+			const after = await seen();
+			expect(after).not.toContain(winner);
+			expect(after).toContain(
+				"Arbitration: another partner's claim for the same customer, product and activity was approved.",
+			);
+			expect((await getClaim(loss.id)).rejection.generated).toEqual({
+				key: "arbitration_lost",
+			});
 		});
 
 		it("R-DSP-1 a rejection is disputed with a justification and/or new PoE, one open dispute at a time, never after a partner's own request", async () => {

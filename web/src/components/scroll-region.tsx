@@ -14,14 +14,18 @@ export function ScrollRegion({
 	children: ReactNode;
 }) {
 	const styles = useStyles();
+	// A labelled group, not a landmark: it sits inside the page's sections, often under
+	// the same name, and two landmarks of one name are ambiguous (axe landmark-unique).
 	return (
-		<section
+		// biome-ignore lint/a11y/useSemanticElements: a fieldset is for form controls; this groups a table
+		<div
+			role="group"
 			className={styles.scroll}
 			aria-label={label}
 			// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
 			tabIndex={0}
 		>
 			{children}
-		</section>
+		</div>
 	);
 }

@@ -306,8 +306,11 @@ export function ClaimActions({
 	}
 	if (buttons.length === 0) return null;
 
+	// A labelled group of buttons, each its own Tab stop (a toolbar would promise arrow
+	// keys between them).
 	return (
-		<div className={styles.bar} role="toolbar" aria-label={t("action.label")}>
+		// biome-ignore lint/a11y/useSemanticElements: a fieldset is for form controls; these are actions
+		<div className={styles.bar} role="group" aria-label={t("action.label")}>
 			{buttons}
 
 			{dialog === "edit" && (

@@ -580,11 +580,25 @@ describe("flows through the browser", () => {
 			.getByRole("button", { name: "Dispute", exact: true })
 			.click();
 		const dialog = partner.page.getByRole("dialog");
-		await dialog
-			.getByLabel("Business justification")
-			.fill(
-				"The PoE covers the current engagement; the dates on page 2 are this year's.",
+		const justification = dialog.getByLabel("Business justification");
+		// Sent with neither a justification nor new PoE: the field says so and takes the focus.
+		if ((await dialog.textContent())?.includes("No updated PoE")) {
+			await dialog
+				.getByRole("button", { name: "Dispute", exact: true })
+				.click();
+			await expect
+				.poll(() => justification.getAttribute("aria-invalid"), WAIT)
+				.toBe("true");
+			expect(await dialog.textContent()).toContain(
+				"Write the business justification, or upload updated PoE first.",
 			);
+			expect(
+				await justification.evaluate((el) => el === document.activeElement),
+			).toBe(true);
+		}
+		await justification.fill(
+			"The PoE covers the current engagement; the dates on page 2 are this year's.",
+		);
 		await dialog.getByRole("button", { name: "Dispute", exact: true }).click();
 		await dialog.waitFor({ state: "hidden", ...WAIT });
 		const dispute = partner.page.locator(

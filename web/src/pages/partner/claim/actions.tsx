@@ -187,6 +187,14 @@ export function ClaimActions({
 	const resubmit = useClaimAction("resubmit");
 	const withdraw = useClaimAction("withdraw");
 	const dispute = useClaimAction("dispute");
+	// R-DSP-1: a dispute needs a justification or updated PoE; the server names the field.
+	const justificationMissing =
+		dispute.error instanceof ApiError &&
+		dispute.error.errors.some((p) => p.path === "justification");
+	const justification = useRef<HTMLTextAreaElement>(null);
+	useEffect(() => {
+		if (justificationMissing) justification.current?.focus();
+	}, [justificationMissing]);
 	const remove = useDeleteClaim();
 
 	const writer = canWrite(me);
@@ -474,8 +482,13 @@ export function ClaimActions({
 					label={t("dispute.justification")}
 					hint={t("dispute.justificationHint")}
 					required={newPoe === 0}
+					// The server's answer when neither was given, on the field itself.
+					validationMessage={
+						justificationMissing ? t("dispute.justificationMissing") : undefined
+					}
 				>
 					<Textarea
+						ref={justification}
 						value={text}
 						onChange={(_, d) => setText(d.value)}
 						resize="vertical"

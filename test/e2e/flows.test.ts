@@ -302,6 +302,19 @@ describe("flows through the browser", () => {
 
 		await page.getByRole("button", { name: "Request information" }).click();
 		const dialog = page.getByRole("dialog");
+		// Sent empty: the focus goes to the first of the reasons (the first problem), whose
+		// group names its error.
+		await dialog.getByRole("button", { name: "Request information" }).click();
+		const reasons = dialog.getByTestId("information-reasons");
+		await expect
+			.poll(() => reasons.getAttribute("aria-describedby"), WAIT)
+			.toBeTruthy();
+		await expect
+			.poll(
+				() => reasons.evaluate((el) => el.contains(document.activeElement)),
+				WAIT,
+			)
+			.toBe(true);
 		await dialog
 			.getByRole("checkbox", { name: /Customer acknowledgement missing/ })
 			.check();
@@ -1503,7 +1516,8 @@ describe("flows through the browser", () => {
 		const text = `Posted once ${Date.now()}`;
 		await page.getByLabel("Your comment").fill(text);
 		await page.getByRole("button", { name: "Post comment" }).dblclick();
-		await page.getByText(text).waitFor(WAIT);
+		// In the thread (the history lists the comment too, once it has been read again).
+		await page.getByTestId("comments").getByText(text).waitFor(WAIT);
 		await page.waitForLoadState("networkidle");
 		const thread = (await (
 			await context.request.get(`/api/v1/claims/${claim.id}/comments?limit=200`)

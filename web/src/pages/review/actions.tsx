@@ -41,7 +41,10 @@ import {
 	type FormEvent,
 	type ReactElement,
 	type ReactNode,
+	useEffect,
+	useId,
 	useMemo,
+	useRef,
 	useState,
 } from "react";
 import {
@@ -164,17 +167,31 @@ function ReasonChecks({
 	value,
 	onChange,
 	error,
+	firstRef,
 }: {
 	value: InformationReason[];
 	onChange: (v: InformationReason[]) => void;
 	error?: string;
+	/** The form's ref (react-hook-form's `field.ref`), given the first box. */
+	firstRef?: (el: HTMLInputElement | null) => void;
 }) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
+	const errorId = useId();
+	// A missing reason is the form's first problem: the focus goes to the first box (the
+	// form's own focus goes to the first field it can focus, the comment below).
+	const first = useRef<HTMLInputElement | null>(null);
+	useEffect(() => {
+		if (!error) return;
+		// After the form's own focus on its first registered field.
+		const timer = setTimeout(() => first.current?.focus(), 0);
+		return () => clearTimeout(timer);
+	}, [error]);
 	return (
 		<fieldset
 			className={styles.reasons}
 			aria-invalid={error ? true : undefined}
+			aria-describedby={error ? errorId : undefined}
 			data-testid="information-reasons"
 		>
 			<legend className={styles.legend}>
@@ -183,9 +200,20 @@ function ReasonChecks({
 					*
 				</span>
 			</legend>
-			{INFORMATION_REASONS.map((r) => (
+			{INFORMATION_REASONS.map((r, i) => (
 				<Checkbox
 					key={r}
+					// The box itself (a Checkbox's own ref is its wrapper).
+					input={
+						i === 0
+							? {
+									ref: (el: HTMLInputElement | null) => {
+										first.current = el;
+										firstRef?.(el);
+									},
+								}
+							: undefined
+					}
 					value={r}
 					checked={value.includes(r)}
 					onChange={(_, d) =>
@@ -208,7 +236,7 @@ function ReasonChecks({
 				/>
 			))}
 			{error && (
-				<Text role="alert" className={styles.error}>
+				<Text role="alert" id={errorId} className={styles.error}>
 					{error}
 				</Text>
 			)}
@@ -429,6 +457,7 @@ export function RequestInformationAction({
 						value={field.value}
 						onChange={field.onChange}
 						error={fieldState.error?.message}
+						firstRef={field.ref}
 					/>
 				)}
 			/>
@@ -954,6 +983,7 @@ export function DecideDisputeAction({
 							value={field.value}
 							onChange={field.onChange}
 							error={fieldState.error?.message}
+							firstRef={field.ref}
 						/>
 					)}
 				/>

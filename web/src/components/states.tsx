@@ -79,7 +79,8 @@ export function EmptyState({
 	);
 }
 
-const VISUALLY_HIDDEN = {
+/** Styles that hide an element from sight but not from screen readers. */
+export const VISUALLY_HIDDEN = {
 	position: "absolute",
 	width: "1px",
 	height: "1px",
@@ -93,11 +94,23 @@ const VISUALLY_HIDDEN = {
 
 /**
  * What a list or search now shows, said to screen readers (WCAG 4.1.3): a polite live
- * region that stays on the page while the list changes, so that "No claims match" is
- * heard as well as "12 claims shown" (an empty state put in the list's place is not
- * announced). `text` is empty while the list loads. Unseen: the page shows the same.
+ * region that stays on the page while the list changes, so that "No claims match"
+ * (`empty`, when `count` is 0) is heard as well as "12 claims shown" (`shown`); an empty
+ * state put in the list's place is not announced. Says nothing until `ready` (loaded,
+ * not failed). Unseen: the page shows the same.
  */
-export function ResultsStatus({ text }: { text: string }) {
+export function ResultsStatus({
+	ready,
+	count,
+	empty,
+	shown,
+}: {
+	ready: boolean;
+	count: number;
+	empty: string;
+	shown: string;
+}) {
+	const text = !ready ? "" : count === 0 ? empty : shown;
 	return (
 		<span
 			role="status"

@@ -543,18 +543,13 @@ export function DashboardPage() {
 			</search>
 
 			<ResultsStatus
-				text={
-					list.isLoading || list.isError
-						? ""
-						: claims.length === 0
-							? anyFilter
-								? t("noMatchTitle")
-								: t("emptyTitle")
-							: t("showing", {
-									count: claims.length,
-									n: formatNumber(claims.length),
-								})
-				}
+				ready={!list.isLoading && !list.isError}
+				count={claims.length}
+				empty={anyFilter ? t("noMatchTitle") : t("emptyTitle")}
+				shown={t("showing", {
+					count: claims.length,
+					n: formatNumber(claims.length),
+				})}
 			/>
 			{list.isLoading ? (
 				<Loading label={t("loadingClaims")} />

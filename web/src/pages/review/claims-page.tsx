@@ -165,18 +165,13 @@ export function ReviewClaimsPage() {
 			</search>
 
 			<ResultsStatus
-				text={
-					list.isLoading || list.isError
-						? ""
-						: claims.length === 0
-							? filtered
-								? t("claims.emptyFiltered")
-								: t("claims.empty")
-							: t("queue.shown", {
-									count: claims.length,
-									n: formatNumber(claims.length),
-								})
-				}
+				ready={!list.isLoading && !list.isError}
+				count={claims.length}
+				empty={filtered ? t("claims.emptyFiltered") : t("claims.empty")}
+				shown={t("queue.shown", {
+					count: claims.length,
+					n: formatNumber(claims.length),
+				})}
 			/>
 			{list.isLoading ? (
 				<Loading />

@@ -253,18 +253,13 @@ export function QueuePage() {
 			</search>
 
 			<ResultsStatus
-				text={
-					first.isLoading || first.isError
-						? ""
-						: items.length === 0
-							? filtered
-								? t("queue.emptyFiltered")
-								: t("queue.empty")
-							: t("queue.shown", {
-									count: items.length,
-									n: formatNumber(items.length),
-								})
-				}
+				ready={!first.isLoading && !first.isError}
+				count={items.length}
+				empty={filtered ? t("queue.emptyFiltered") : t("queue.empty")}
+				shown={t("queue.shown", {
+					count: items.length,
+					n: formatNumber(items.length),
+				})}
 			/>
 			{first.isLoading ? (
 				<Loading />

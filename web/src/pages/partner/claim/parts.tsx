@@ -16,21 +16,12 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Claim, Eligibility } from "../../../api/types.ts";
 import { useRouterClick } from "../../../components/router-click.ts";
+import { VISUALLY_HIDDEN } from "../../../components/states.tsx";
 import { formatDateTime } from "../../../format.ts";
 import { partnerDeadline } from "./model.ts";
 
 const useStyles = makeStyles({
-	hidden: {
-		position: "absolute",
-		width: "1px",
-		height: "1px",
-		margin: "-1px",
-		padding: 0,
-		overflow: "hidden",
-		clip: "rect(0 0 0 0)",
-		whiteSpace: "nowrap",
-		border: 0,
-	},
+	hidden: VISUALLY_HIDDEN,
 	badges: {
 		display: "flex",
 		flexWrap: "wrap",

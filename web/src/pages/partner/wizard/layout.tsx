@@ -8,6 +8,7 @@ import {
 } from "@fluentui/react-components";
 import { CheckmarkRegular } from "@fluentui/react-icons";
 import { useTranslation } from "react-i18next";
+import { VISUALLY_HIDDEN } from "../../../components/states.tsx";
 import { STEPS } from "./model.ts";
 
 const useStyles = makeStyles({
@@ -86,14 +87,7 @@ const useStyles = makeStyles({
 			clip: "auto",
 		},
 	},
-	srOnly: {
-		position: "absolute",
-		width: "1px",
-		height: "1px",
-		overflow: "hidden",
-		clip: "rect(0 0 0 0)",
-		whiteSpace: "nowrap",
-	},
+	srOnly: VISUALLY_HIDDEN,
 	footer: {
 		display: "flex",
 		flexWrap: "wrap",

@@ -25,6 +25,7 @@ import { type DragEvent, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, uploadWithProgress } from "../../../../api/client.ts";
 import type { Claim } from "../../../../api/types.ts";
+import { VISUALLY_HIDDEN } from "../../../../components/states.tsx";
 import { formatBytes, formatDateTime } from "../../../../format.ts";
 import { useWizard } from "../context.ts";
 import { useAnyErrorText } from "../errors.tsx";
@@ -82,14 +83,7 @@ const useStyles = makeStyles({
 		backgroundColor: tokens.colorBrandBackground2,
 	},
 	icon: { fontSize: "32px", color: tokens.colorBrandForeground1 },
-	srOnly: {
-		position: "absolute",
-		width: "1px",
-		height: "1px",
-		overflow: "hidden",
-		clip: "rect(0 0 0 0)",
-		whiteSpace: "nowrap",
-	},
+	srOnly: VISUALLY_HIDDEN,
 	choose: {
 		display: "inline-flex",
 		alignItems: "center",

@@ -49,6 +49,16 @@ function partner(claim: ClaimView, spec: MessageSpec): Planned[] {
 	return c?.email ? [{ to: c.email, name: c.name || null, spec }] : [];
 }
 
+/** True when the claim's dispute was decided with `decision` at `at` (that action's instant). */
+function decidedDisputeAt(
+	claim: ClaimView,
+	decision: "approve" | "request_information",
+	at: string | null | undefined,
+): boolean {
+	const d = claim.dispute;
+	return !!at && d?.decision === decision && d.decidedAt === at;
+}
+
 function consentEnds(claim: ClaimView): string | null {
 	return (
 		claim.deadlines.consentEndsAt ?? claim.association?.consentEndsAt ?? null
@@ -127,6 +137,7 @@ export function messagesFor(
 				reasons: ir.reasons,
 				comment: ir.comment,
 				respondBy,
+				dispute: decidedDisputeAt(claim, "request_information", ir.requestedAt),
 			});
 		}
 		case "claim.approved": {
@@ -134,7 +145,15 @@ export function messagesFor(
 			if (!ends) return [];
 			const customer = claim.contacts?.customer;
 			return [
-				...partner(claim, { kind: "approved", consentEndsAt: ends }),
+				...partner(claim, {
+					kind: "approved",
+					consentEndsAt: ends,
+					disputeAccepted: decidedDisputeAt(
+						claim,
+						"approve",
+						claim.association?.approvedAt,
+					),
+				}),
 				// R-CON-1: the customer's consent notice with the signed opt-out link, to
 				// the contact the partner named (the tenant's customer admins are added
 				// by the channel's plan, which reads them).
@@ -169,7 +188,9 @@ export function messagesFor(
 			});
 		case "claim.dispute_decided": {
 			const d = claim.dispute;
-			if (!d?.decision) return [];
+			// An approval or an information request is told by its own message, which says
+			// it answers the dispute (one message for one decision, not two).
+			if (!d?.decision || d.decision !== "uphold") return [];
 			return partner(claim, {
 				kind: "dispute_decided",
 				decision: d.decision as DisputeDecision,

@@ -30,8 +30,15 @@ export type MessageSpec =
 			reasons: string[];
 			comment: string;
 			respondBy: string;
+			/** The request is a dispute's decision (R-DSP-1). */
+			dispute?: boolean;
 	  }
-	| { kind: "approved"; consentEndsAt: string }
+	| {
+			kind: "approved";
+			consentEndsAt: string;
+			/** The approval is a dispute's decision (R-DSP-1). */
+			disputeAccepted?: boolean;
+	  }
 	| { kind: "consent_notice"; consentEndsAt: string; optOutUrl: string }
 	| {
 			kind: "rejected";
@@ -127,7 +134,12 @@ export function composeMessage(
 				subject: t.informationRequested.subject(facts.claimName),
 				blocks: [
 					hello,
-					{ kind: "p", text: t.informationRequested.intro(facts.claimName) },
+					{
+						kind: "p",
+						text: spec.dispute
+							? t.informationRequested.disputeIntro(facts.claimName)
+							: t.informationRequested.intro(facts.claimName),
+					},
 					{
 						kind: "list",
 						items: spec.reasons.map((r) => reasonText(r, locale)),
@@ -160,7 +172,9 @@ export function composeMessage(
 					hello,
 					{
 						kind: "p",
-						text: t.approved.body(facts.claimName, facts.customerName),
+						text: (spec.disputeAccepted
+							? t.approved.disputeBody
+							: t.approved.body)(facts.claimName, facts.customerName),
 					},
 					{
 						kind: "p",

@@ -56,11 +56,15 @@ export interface Texts {
 	informationRequested: {
 		subject(claim: string): string;
 		intro(claim: string): string;
+		/** The intro when the request is a dispute's decision (R-DSP-1). */
+		disputeIntro(claim: string): string;
 		respond(due: string): string;
 	};
 	approved: {
 		subject(claim: string): string;
 		body(claim: string, customer: string): string;
+		/** The body when the approval is a dispute's decision (R-DSP-1). */
+		disputeBody(claim: string, customer: string): string;
 		window(partner: string, ends: string): string;
 	};
 	consentNotice: {
@@ -173,12 +177,16 @@ const en: Texts = {
 		subject: (c) => `Action required: more information for "${c}"`,
 		intro: (c) =>
 			`A reviewer needs more information before deciding on your claim "${c}":`,
+		disputeIntro: (c) =>
+			`A reviewer needs more information before deciding on your dispute of the rejection of "${c}":`,
 		respond: (due) =>
 			`Please update the claim and resubmit it by ${due}. If you do not respond in time, the claim is rejected (no partner response).`,
 	},
 	approved: {
 		subject: (c) => `Claim approved: ${c}`,
 		body: (c, customer) => `Your claim "${c}" for ${customer} was approved.`,
+		disputeBody: (c, customer) =>
+			`Your dispute was accepted: your claim "${c}" for ${customer} is approved.`,
 		window: (partner, ends) =>
 			`We have told the customer, who may opt out until ${ends}. If they do not, ${partner} becomes partner of record for these products when that window ends, and the claim is evaluated for incentive eligibility.`,
 	},
@@ -313,12 +321,16 @@ const nl: Texts = {
 		subject: (c) => `Actie vereist: meer informatie nodig voor "${c}"`,
 		intro: (c) =>
 			`Een beoordelaar heeft meer informatie nodig voordat over uw claim "${c}" kan worden beslist:`,
+		disputeIntro: (c) =>
+			`Een beoordelaar heeft meer informatie nodig voordat over uw bezwaar tegen de afwijzing van "${c}" kan worden beslist:`,
 		respond: (due) =>
 			`Werk de claim bij en dien deze uiterlijk ${due} opnieuw in. Als u niet op tijd reageert, wordt de claim afgewezen (geen reactie van de partner).`,
 	},
 	approved: {
 		subject: (c) => `Claim goedgekeurd: ${c}`,
 		body: (c, customer) => `Uw claim "${c}" voor ${customer} is goedgekeurd.`,
+		disputeBody: (c, customer) =>
+			`Uw bezwaar is toegewezen: uw claim "${c}" voor ${customer} is goedgekeurd.`,
 		window: (partner, ends) =>
 			`De klant is op de hoogte gebracht en kan zich tot ${ends} afmelden. Doet de klant dat niet, dan wordt ${partner} na afloop van die termijn partner of record voor deze producten en wordt de claim beoordeeld op geschiktheid voor incentives.`,
 	},
@@ -452,12 +464,16 @@ const sv: Texts = {
 		subject: (c) => `Åtgärd krävs: mer information behövs för "${c}"`,
 		intro: (c) =>
 			`En granskare behöver mer information innan ditt anspråk "${c}" kan avgöras:`,
+		disputeIntro: (c) =>
+			`En granskare behöver mer information innan ditt bestridande av avslaget av "${c}" kan avgöras:`,
 		respond: (due) =>
 			`Uppdatera anspråket och skicka in det igen senast ${due}. Om du inte svarar i tid avslås anspråket (inget svar från partnern).`,
 	},
 	approved: {
 		subject: (c) => `Anspråk godkänt: ${c}`,
 		body: (c, customer) => `Ditt anspråk "${c}" för ${customer} har godkänts.`,
+		disputeBody: (c, customer) =>
+			`Ditt bestridande har godkänts: ditt anspråk "${c}" för ${customer} är godkänt.`,
 		window: (partner, ends) =>
 			`Kunden har informerats och kan avanmäla sig till ${ends}. Gör kunden inte det blir ${partner} partner of record för dessa produkter när perioden är slut, och anspråket utvärderas för incitamentsberättigande.`,
 	},
@@ -593,6 +609,8 @@ const de: Texts = {
 		subject: (c) => `Aktion erforderlich: weitere Informationen für „${c}“`,
 		intro: (c) =>
 			`Für die Entscheidung über Ihren Anspruch „${c}“ werden weitere Informationen benötigt:`,
+		disputeIntro: (c) =>
+			`Für die Entscheidung über Ihren Widerspruch gegen die Ablehnung von „${c}“ werden weitere Informationen benötigt:`,
 		respond: (due) =>
 			`Bitte aktualisieren Sie den Anspruch und reichen Sie ihn bis ${due} erneut ein. Wenn Sie nicht rechtzeitig antworten, wird der Anspruch abgelehnt (keine Antwort des Partners).`,
 	},
@@ -600,6 +618,8 @@ const de: Texts = {
 		subject: (c) => `Anspruch genehmigt: ${c}`,
 		body: (c, customer) =>
 			`Ihr Anspruch „${c}“ für ${customer} wurde genehmigt.`,
+		disputeBody: (c, customer) =>
+			`Ihrem Widerspruch wurde stattgegeben: Ihr Anspruch „${c}“ für ${customer} ist genehmigt.`,
 		window: (partner, ends) =>
 			`Der Kunde wurde informiert und kann sich bis ${ends} abmelden. Tut er das nicht, wird ${partner} nach Ablauf dieser Frist Partner of Record für diese Produkte, und der Anspruch wird auf Incentive-Berechtigung geprüft.`,
 	},

@@ -551,6 +551,70 @@ describe("CPOR's own words in the recipient's language on pglite", () => {
 			"Toelichting: Klant gaat met een andere partner verder.",
 		);
 	});
+
+	it("R-NTF-1 R-DSP-1 one dispute decision is one email: an approval or an information request says it answers the dispute; an upheld rejection is told as such", async () => {
+		const disputed = async (productId: string) => {
+			const id = await underReview(ana, rita, productId, daanContact);
+			const rejected = await rita.post(`/api/v1/claims/${id}/reject`, {
+				reason: "insufficient_poe",
+				comment: "De PoE noemt de workload niet.",
+			});
+			expect(rejected.statusCode, rejected.body).toBe(200);
+			const filed = await ana.post(`/api/v1/claims/${id}/dispute`, {
+				justification: "Pagina 2 noemt de workload.",
+			});
+			expect(filed.statusCode, filed.body).toBe(200);
+			return id;
+		};
+		const approved = await disputed("microsoft-teams");
+		const asked = await disputed("onedrive-for-business");
+		const upheld = await disputed("entra-id-p1");
+		const decide = (id: string, body: Record<string, unknown>) =>
+			rita.post(`/api/v1/claims/${id}/dispute-decision`, body);
+		expect(
+			(await decide(approved, { decision: "approve", comment: "Klopt." }))
+				.statusCode,
+		).toBe(200);
+		expect(
+			(
+				await decide(asked, {
+					decision: "request_information",
+					comment: "Graag de getekende versie.",
+					reasons: ["missing_customer_acknowledgement"],
+				})
+			).statusCode,
+		).toBe(200);
+		expect(
+			(await decide(upheld, { decision: "uphold", comment: "Blijft staan." }))
+				.statusCode,
+		).toBe(200);
+		await work(paula);
+		const mail = await mailbox(paula, USERS.daan);
+		const kindsAfter = (id: string) =>
+			mail
+				.filter(
+					(m) =>
+						m.claimId === id && !["submitted", "rejected"].includes(m.kind),
+				)
+				.map((m) => m.kind);
+		expect(kindsAfter(approved)).toEqual(["approved"]);
+		expect(kindsAfter(asked)).toEqual(["information_requested"]);
+		expect(kindsAfter(upheld)).toEqual(["dispute_decided"]);
+		const text = async (id: string, kind: string) =>
+			(
+				await message(
+					paula,
+					(mail.find((m) => m.claimId === id && m.kind === kind) as MailItem)
+						.id,
+				)
+			).text;
+		expect(await text(approved, "approved")).toContain(
+			"Uw bezwaar is toegewezen",
+		);
+		expect(await text(asked, "information_requested")).toContain(
+			"over uw bezwaar tegen de afwijzing",
+		);
+	});
 });
 
 describe("reminders before deadlines on pglite", () => {

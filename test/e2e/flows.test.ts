@@ -376,6 +376,10 @@ describe("flows through the browser", () => {
 			buffer: Buffer.from(samplePdf("Statement of work, signed by Contoso")),
 		});
 		await expect.poll(() => rows.count(), WAIT).toBe(documentsBefore + 1);
+		// Said to screen readers once it is done.
+		await expect
+			.poll(() => page.getByTestId("uploads-status").textContent(), WAIT)
+			.toBe("Signed statement of work.pdf uploaded.");
 
 		await page.getByRole("button", { name: "Resubmit", exact: true }).click();
 		const dialog = page.getByRole("dialog");

@@ -30,6 +30,7 @@ import { useInvalidateClaim } from "../../../api/claims.ts";
 import { api, uploadWithProgress } from "../../../api/client.ts";
 import type { Claim } from "../../../api/types.ts";
 import { useNarrow } from "../../../components/narrow.ts";
+import { VISUALLY_HIDDEN } from "../../../components/states.tsx";
 import { formatBytes, formatDateTime, formatNumber } from "../../../format.ts";
 import { ActionError } from "./errors.tsx";
 import { documentTypeName, POE_ACCEPT } from "./model.ts";
@@ -289,6 +290,26 @@ export function DocumentsPanel({
 							? t("documents.hintDispute")
 							: t("documents.hint")}
 					</Caption1>
+					{/* Each finished upload said once to screen readers (the list's percentages
+					    would chatter). */}
+					<span
+						role="status"
+						aria-live="polite"
+						style={VISUALLY_HIDDEN}
+						data-testid="uploads-status"
+					>
+						{uploads
+							.filter((u) => u.state !== "uploading")
+							.map((u) =>
+								t(
+									u.state === "done"
+										? "documents.uploadedNamed"
+										: "documents.failedNamed",
+									{ name: u.name },
+								),
+							)
+							.join(" ")}
+					</span>
 					{uploads.length > 0 && (
 						<ul className={styles.uploads} aria-label={t("documents.uploads")}>
 							{uploads.map((u) => (

@@ -105,6 +105,24 @@ describe.each(DB_KINDS)("email during an SMTP outage on %s", (kind) => {
 			failed: number;
 		};
 	};
+	/** A submitted M365 claim of Ana's with PoE (its submit mails the partner). */
+	const submitted = async (name: string, productId: string) => {
+		const c = (
+			await ana.post(
+				"/api/v1/claims",
+				m365ClaimBody({ name, products: [{ productId }] }),
+			)
+		).json() as { id: string };
+		await ana.upload(
+			`/api/v1/claims/${c.id}/documents`,
+			samplePdf(),
+			"poe.pdf",
+		);
+		expect((await ana.post(`/api/v1/claims/${c.id}/submit`)).statusCode).toBe(
+			200,
+		);
+		return c;
+	};
 	const emailRows = async () =>
 		(
 			(await t.ctx.db.execute(
@@ -125,23 +143,7 @@ describe.each(DB_KINDS)("email during an SMTP outage on %s", (kind) => {
 		// Two claims: submitted (partner mail) and one approved (partner + customer notice
 		// to the contact and to the tenant's customer admin).
 		for (const productId of ["microsoft-teams", "intune"]) {
-			const c = (
-				await ana.post(
-					"/api/v1/claims",
-					m365ClaimBody({
-						name: `Outage ${productId}`,
-						products: [{ productId }],
-					}),
-				)
-			).json();
-			await ana.upload(
-				`/api/v1/claims/${c.id}/documents`,
-				samplePdf(),
-				"poe.pdf",
-			);
-			expect((await ana.post(`/api/v1/claims/${c.id}/submit`)).statusCode).toBe(
-				200,
-			);
+			const c = await submitted(`Outage ${productId}`, productId);
 			if (productId === "intune") {
 				await rita.post(`/api/v1/claims/${c.id}/start-review`);
 				expect(
@@ -206,23 +208,7 @@ describe.each(DB_KINDS)("email during an SMTP outage on %s", (kind) => {
 	it("R-NTF-1 an outage of two days loses no email: past 20 attempts it is still retried, and sent once the server is back", async () => {
 		smtp.state.mode = "refuse_connect";
 		const before = smtp.state.received.length;
-		const c = (
-			await ana.post(
-				"/api/v1/claims",
-				m365ClaimBody({
-					name: "Outage of days",
-					products: [{ productId: "exchange-online" }],
-				}),
-			)
-		).json();
-		await ana.upload(
-			`/api/v1/claims/${c.id}/documents`,
-			samplePdf(),
-			"poe.pdf",
-		);
-		expect((await ana.post(`/api/v1/claims/${c.id}/submit`)).statusCode).toBe(
-			200,
-		);
+		const c = await submitted("Outage of days", "exchange-online");
 		for (let hour = 0; hour < 48; hour++) await clock("PT1H");
 		const mine = async () =>
 			(

@@ -167,13 +167,10 @@ function ReasonChecks({
 	value,
 	onChange,
 	error,
-	firstRef,
 }: {
 	value: InformationReason[];
 	onChange: (v: InformationReason[]) => void;
 	error?: string;
-	/** The form's ref (react-hook-form's `field.ref`), given the first box. */
-	firstRef?: (el: HTMLInputElement | null) => void;
 }) {
 	const styles = useStyles();
 	const { t } = useTranslation("review");
@@ -204,16 +201,7 @@ function ReasonChecks({
 				<Checkbox
 					key={r}
 					// The box itself (a Checkbox's own ref is its wrapper).
-					input={
-						i === 0
-							? {
-									ref: (el: HTMLInputElement | null) => {
-										first.current = el;
-										firstRef?.(el);
-									},
-								}
-							: undefined
-					}
+					input={i === 0 ? { ref: first } : undefined}
 					value={r}
 					checked={value.includes(r)}
 					onChange={(_, d) =>
@@ -457,7 +445,6 @@ export function RequestInformationAction({
 						value={field.value}
 						onChange={field.onChange}
 						error={fieldState.error?.message}
-						firstRef={field.ref}
 					/>
 				)}
 			/>
@@ -983,7 +970,6 @@ export function DecideDisputeAction({
 							value={field.value}
 							onChange={field.onChange}
 							error={fieldState.error?.message}
-							firstRef={field.ref}
 						/>
 					)}
 				/>

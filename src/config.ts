@@ -228,9 +228,11 @@ export function defaultDbPoolSize(): number {
  */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
-/** Parses `CC[-STATE[-REGION]]` holiday codes; empty → null. */
-export function parseHolidayCode(code: string): CalendarSettings["holidays"] {
-	const trimmed = code.trim();
+/** Parses `CC[-STATE[-REGION]]` holiday codes (any case); empty or null → null (none). */
+export function parseHolidayCode(
+	code: string | null | undefined,
+): CalendarSettings["holidays"] {
+	const trimmed = (code ?? "").trim();
 	if (!trimmed) return null;
 	const [country, state, region] = trimmed.split("-");
 	return {

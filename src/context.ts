@@ -17,7 +17,13 @@ export interface AppContext {
 	db: Db;
 	dbKind: "pglite" | "postgres";
 	clock: Clock;
+	/**
+	 * The business calendar in force (R-TIME-1): the configuration's, or the one the
+	 * platform admin set (db/stored-calendar.ts), which replaces it and `deadlines`.
+	 */
 	calendar: BusinessCalendar;
+	/** The `calendar_changes` row whose calendar is in force; 0 for the configuration's. */
+	calendarVersion: number;
 	deadlines: DeadlineCalculator;
 	documents: DocumentStore;
 	config: Config;
@@ -44,6 +50,7 @@ export function createContext(opts: {
 		dbKind: opts.dbKind,
 		clock: opts.clock,
 		calendar,
+		calendarVersion: 0,
 		deadlines: new DeadlineCalculator(calendar, opts.config.deadlines),
 		documents: new DocumentStore(
 			path.resolve(opts.config.dataDir, "documents"),

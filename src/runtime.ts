@@ -10,7 +10,18 @@ import type { Config } from "./config.ts";
 import { type AppContext, createContext } from "./context.ts";
 import { type Database, migrateDatabase, openDatabase } from "./db/client.ts";
 import { openSandboxClock } from "./db/sandbox-clock.ts";
+import {
+	loadStoredCalendar,
+	watchStoredCalendar,
+} from "./db/stored-calendar.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
+
+/** True when the environment names a calendar other than the default (UTC, no holidays). */
+function configuresCalendar(config: Config): boolean {
+	return (
+		config.calendar.timeZone !== "UTC" || config.calendar.holidays !== null
+	);
+}
 
 /** A running context with its database handle. */
 export interface Runtime {
@@ -27,7 +38,18 @@ export interface Runtime {
  */
 export async function startRuntime(
 	config: Config,
-	opts: { sandbox?: boolean; clock?: Clock; serving?: boolean } = {},
+	opts: {
+		sandbox?: boolean;
+		clock?: Clock;
+		serving?: boolean;
+		/**
+		 * A long-running server or worker: on PostgreSQL, follow calendar changes made by
+		 * other processes (db/stored-calendar.ts).
+		 */
+		watchCalendar?: boolean;
+		/** Where warnings go (default: standard error). */
+		warn?: (message: string) => void;
+	} = {},
 ): Promise<Runtime> {
 	const database = await openDatabase({
 		databaseUrl: config.databaseUrl,
@@ -46,6 +68,18 @@ export async function startRuntime(
 		clock,
 		config,
 	});
+	const warn =
+		opts.warn ?? ((m: string) => process.stderr.write(`Warning: ${m}\n`));
+	const change = await loadStoredCalendar(ctx, { warn });
+	if (change && configuresCalendar(config)) {
+		warn(
+			`CPOR_TIME_ZONE and CPOR_HOLIDAYS are ignored: the platform admin set the business calendar (${change.timeZone}, holidays ${change.holidays ?? "none"}) on ${change.at.toISOString()}; change it on the Admin page's Business calendar tab (PUT /api/v1/admin/calendar).`,
+		);
+	}
+	const stopWatching =
+		opts.watchCalendar && database.kind === "postgres"
+			? watchStoredCalendar(ctx, { warn })
+			: () => {};
 	if (config.adminEmail && config.adminPassword) {
 		await ensureUser(ctx, {
 			email: config.adminEmail,
@@ -54,7 +88,14 @@ export async function startRuntime(
 			roles: ["platform_admin"],
 		});
 	}
-	return { ctx, database, close: () => database.close() };
+	return {
+		ctx,
+		database,
+		close: () => {
+			stopWatching();
+			return database.close();
+		},
+	};
 }
 
 /**

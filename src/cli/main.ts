@@ -56,7 +56,8 @@ Environment variables (flags win):
   CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS
                               true: webhooks may go to this machine and private addresses (default false)
   CPOR_TIME_ZONE              business-day time zone, IANA name (default UTC)
-  CPOR_HOLIDAYS               public-holiday calendar, date-holidays code like NL or DE-BY (default none)
+  CPOR_HOLIDAYS               public-holiday calendar, date-holidays code like NL or DE-BY (default none);
+                              with CPOR_TIME_ZONE, the calendar until a platform admin sets one
   CPOR_REVIEW_START_DAYS, CPOR_DECISION_DAYS, CPOR_PARTNER_RESPONSE_DAYS, CPOR_DISPUTE_DECISION_DAYS
                               business-day SLAs and deadlines (default 5 each)
   CPOR_CONSENT_WINDOW_DAYS    customer opt-out window (default 7), unit CPOR_CONSENT_WINDOW_UNIT calendar|business
@@ -162,6 +163,7 @@ program
 			const rt = await startRuntime(c, {
 				sandbox: flags.sandbox,
 				serving: true,
+				watchCalendar: true,
 			});
 			if (!clusterWorker && flags.demo && (await isEmpty(rt.ctx))) {
 				process.stdout.write("Loading the demo (first start only)…\n");
@@ -339,7 +341,7 @@ program
 	)
 	.action(async (flags: CommonFlags & { interval: string; once?: boolean }) => {
 		const c = config(flags);
-		const rt = await startRuntime(c);
+		const rt = await startRuntime(c, { watchCalendar: !flags.once });
 		if (flags.once) {
 			const started = Date.now();
 			const { timers, events, deliveries } = await runBackgroundWork(rt.ctx);

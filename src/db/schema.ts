@@ -683,3 +683,22 @@ export const sandboxClock = pgTable("sandbox_clock", {
 	/** When the clock was last moved (real time). */
 	movedAt: ts("moved_at").notNull(),
 });
+
+/**
+ * The business calendar as the platform admin set it (SPEC R-ROL-2 "configures
+ * calendars", R-TIME-1), one row per change, newest last: the newest row is the calendar
+ * in force, and the rows before it are its history. With no row the configuration's
+ * calendar (`CPOR_TIME_ZONE`, `CPOR_HOLIDAYS`) is in force. `at` is the (sandbox) clock's
+ * UTC instant of the change.
+ */
+export const calendarChanges = pgTable("calendar_changes", {
+	id: bigserial("id", { mode: "number" }).primaryKey(),
+	at: ts("at").notNull(),
+	/** The platform admin who changed it (a user ID; null for a change by the CLI). */
+	actorId: text("actor_id"),
+	actorName: text("actor_name").notNull(),
+	/** IANA time zone name, as validated (e.g. `Europe/Amsterdam`). */
+	timeZone: text("time_zone").notNull(),
+	/** date-holidays code in canonical case (`NL`, `DE-BY`), or null for no holidays. */
+	holidays: text("holidays"),
+});

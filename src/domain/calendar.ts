@@ -161,8 +161,11 @@ function findCode(
 	return Object.keys(available).find((k) => k.toUpperCase() === wanted);
 }
 
-/** date-holidays, loaded when a holiday calendar is configured (~24 MB, 0.2 s otherwise paid by every start). */
-function holidaysClass(): typeof Holidays {
+/**
+ * The date-holidays class, loaded when first needed: when a holiday calendar is
+ * configured, or its choices are listed (~24 MB, 0.2 s otherwise paid by every start).
+ */
+export function holidaysClass(): typeof Holidays {
 	const mod = createRequire(import.meta.url)("date-holidays");
 	return (mod.default ?? mod) as typeof Holidays;
 }

@@ -341,6 +341,17 @@ const ROUTES: RouteCase[] = [
 		forbidden: but("paula"),
 	},
 	{
+		name: "PUT /api/v1/admin/calendar",
+		url: () => `${API}/admin/calendar`,
+		body: () => ({ timeZone: "UTC", holidays: null }),
+		forbidden: but("paula"),
+	},
+	{
+		name: "GET /api/v1/admin/calendar/choices",
+		url: () => `${API}/admin/calendar/choices`,
+		forbidden: but("paula"),
+	},
+	{
 		name: "GET /api/v1/admin/clock",
 		url: () => `${API}/admin/clock`,
 		forbidden: but("paula"),

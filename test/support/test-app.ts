@@ -25,6 +25,7 @@ import {
 	openDatabase,
 } from "../../src/db/client.ts";
 import * as schema from "../../src/db/schema.ts";
+import { loadStoredCalendar } from "../../src/db/stored-calendar.ts";
 import {
 	DEMO_IDS,
 	generateDemoDirectory,
@@ -210,6 +211,8 @@ export async function startTestApp(
 		clock,
 		config,
 	});
+	// A second app on another's database starts with the calendar an admin set there.
+	await loadStoredCalendar(ctx);
 	if (opts.directory !== false && !opts.databaseUrl)
 		await importDirectory(ctx.db, testDirectory());
 	const app = await buildServer(ctx, {

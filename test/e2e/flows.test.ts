@@ -1606,4 +1606,48 @@ describe("flows through the browser", () => {
 		).toContain("30 calendar days");
 		await context.close();
 	});
+	it("R-ROL-2 R-TIME-1 the platform admin sets the business calendar: searches a zone and a country, saves, sees the holidays and the change, and sets it back", async () => {
+		const { context, page } = await e.signIn("paula.platform@cpor.example");
+		await page.goto("/admin?tab=calendar");
+		const form = page.getByTestId("calendar-form");
+		await form.waitFor(WAIT);
+		const save = page.getByRole("button", { name: "Save calendar" });
+		// Nothing to save until something changes.
+		expect(await save.getAttribute("aria-disabled")).toBe("true");
+		const zone = page.getByRole("combobox", { name: /Time zone/ });
+		await zone.click();
+		await zone.fill("amster");
+		await page.getByRole("option", { name: "Europe/Amsterdam" }).click();
+		const country = page.getByRole("combobox", { name: /Public holidays/ });
+		await country.click();
+		await country.fill("nether");
+		await page.getByRole("option", { name: "Netherlands (NL)" }).click();
+		await save.click();
+		await page.getByTestId("calendar-saved").waitFor(WAIT);
+		expect(await page.getByTestId("calendar-holidays").textContent()).toBe(
+			"Netherlands (NL)",
+		);
+		expect(await page.getByTestId("calendar-source").textContent()).toContain(
+			"Paula Mendes",
+		);
+		await page
+			.getByTestId("calendar-holiday-list")
+			.getByText("Christmas Day")
+			.waitFor(WAIT);
+		const change = page.getByTestId("calendar-changes").getByRole("row");
+		expect(await change.nth(1).textContent()).toContain("Europe/AmsterdamNL");
+		await screenshot(page, "admin-business-calendar");
+		// Back to the configuration's calendar, for the tests after this one.
+		await zone.click();
+		await zone.fill("UTC");
+		await page.getByRole("option", { name: "UTC", exact: true }).click();
+		await country.click();
+		await page.getByRole("option", { name: "No public holidays" }).click();
+		await save.click();
+		await page
+			.getByRole("heading", { name: "No public holidays" })
+			.waitFor(WAIT);
+		expect(await change.count()).toBe(3);
+		await context.close();
+	});
 });

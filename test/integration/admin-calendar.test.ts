@@ -207,6 +207,7 @@ describe.each(DB_KINDS)(
 				changed: true,
 				timeZone: "America/New_York",
 				holidays: "US",
+				holidaysName: "United States of America",
 				source: "admin",
 				today: "2026-11-23",
 			});

@@ -75,6 +75,9 @@ async function calendarView(ctx: AppContext, lang: string | undefined) {
 	return {
 		timeZone: calendar.timeZone,
 		holidays: holidayCodeOf(calendar),
+		holidaysName: calendar.holidays
+			? holidayCalendarName(calendar.holidays, lang ?? "en")
+			: null,
 		source: ctx.calendarVersion > 0 ? "admin" : "configuration",
 		now: now.toISOString(),
 		today: new Intl.DateTimeFormat("en-CA", {
@@ -94,6 +97,25 @@ async function calendarView(ctx: AppContext, lang: string | undefined) {
 			holidays: c.holidays,
 		})),
 	};
+}
+
+/**
+ * A holiday calendar's name in `lang` where date-holidays has it (else in the country's
+ * own language): "Germany", "Bayern, Germany".
+ */
+function holidayCalendarName(
+	h: { country: string; state?: string; region?: string },
+	lang: string,
+): string {
+	const catalog = new (holidaysClass())();
+	const names = [
+		h.region && h.state
+			? catalog.getRegions(h.country, h.state, lang)?.[h.region]
+			: undefined,
+		h.state ? catalog.getStates(h.country, lang)?.[h.state] : undefined,
+		catalog.getCountries(lang)?.[h.country],
+	];
+	return names.filter(Boolean).join(", ");
 }
 
 /** How many of the calendar's changes GET /admin/calendar lists, newest first. */

@@ -1,7 +1,8 @@
 /**
- * The business calendar (R-ROL-2 "calendars", R-TIME-1; GET /admin/calendar): the time
- * zone and public holidays that every business-day deadline is counted in, today, and the
- * coming year's holidays. Read-only: the operator sets the calendar in the configuration.
+ * The business calendar (R-ROL-2 "configures calendars", R-TIME-1; GET /admin/calendar):
+ * the time zone and public holidays that every business-day deadline is counted in,
+ * today, the coming year's holidays, the form that changes the calendar
+ * (calendar-form.tsx), and who changed it when.
  */
 import {
 	Body1,
@@ -23,11 +24,13 @@ import { api } from "../../api/client.ts";
 import { ScrollRegion } from "../../components/scroll-region.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatCalendarDate, formatDateTime } from "../../format.ts";
+import { CalendarForm } from "./calendar-form.tsx";
 
 /** GET /admin/calendar (docs/api.md). */
 interface CalendarView {
 	timeZone: string;
 	holidays: string | null;
+	holidaysName: string | null;
 	now: string;
 	today: string;
 	todayIsBusinessDay: boolean;
@@ -38,6 +41,13 @@ interface CalendarView {
 		dueAt: string;
 	}[];
 	publicHolidays: { date: string; name: string }[];
+	source: "configuration" | "admin";
+	changes: {
+		at: string;
+		by: string;
+		timeZone: string;
+		holidays: string | null;
+	}[];
 }
 
 const useStyles = makeStyles({
@@ -93,10 +103,22 @@ export function CalendarTab() {
 					<dt className={styles.term}>{t("calendar.holidays")}</dt>
 					<dd className={styles.definition} data-testid="calendar-holidays">
 						{c.holidays ? (
-							<span className={styles.mono}>{c.holidays}</span>
+							<>
+								{c.holidaysName} (
+								<span className={styles.mono}>{c.holidays}</span>)
+							</>
 						) : (
 							t("calendar.noHolidays")
 						)}
+					</dd>
+					<dt className={styles.term}>{t("calendar.setBy")}</dt>
+					<dd className={styles.definition} data-testid="calendar-source">
+						{c.source === "admin" && c.changes[0]
+							? t("calendar.setByAdmin", {
+									by: c.changes[0].by,
+									date: formatDateTime(c.changes[0].at),
+								})
+							: t("calendar.setByConfiguration")}
 					</dd>
 					<dt className={styles.term}>{t("calendar.today")}</dt>
 					<dd className={styles.definition} data-testid="calendar-today">
@@ -107,6 +129,21 @@ export function CalendarTab() {
 					</dd>
 				</dl>
 			</Card>
+			<section aria-labelledby="calendar-change-title">
+				<Text
+					as="h2"
+					size={500}
+					weight="semibold"
+					block
+					id="calendar-change-title"
+				>
+					{t("calendar.changeTitle")}
+				</Text>
+				<CalendarForm
+					current={{ timeZone: c.timeZone, holidays: c.holidays }}
+					lang={lang}
+				/>
+			</section>
 			<section aria-labelledby="calendar-deadlines-title">
 				<Text
 					as="h2"
@@ -184,9 +221,47 @@ export function CalendarTab() {
 						</Table>
 					</ScrollRegion>
 				)}
-				<Caption1 block style={{ marginTop: 8 }}>
-					{t("calendar.configure")}
-				</Caption1>
+			</section>
+			<section aria-labelledby="calendar-changes-title">
+				<Text
+					as="h2"
+					size={500}
+					weight="semibold"
+					block
+					id="calendar-changes-title"
+				>
+					{t("calendar.changesTitle")}
+				</Text>
+				{c.changes.length === 0 ? (
+					<Caption1 block data-testid="calendar-no-changes">
+						{t("calendar.changesNone")}
+					</Caption1>
+				) : (
+					<ScrollRegion label={t("calendar.changesTitle")}>
+						<Table size="small" data-testid="calendar-changes">
+							<TableHeader>
+								<TableRow>
+									<TableHeaderCell>{t("calendar.changedAt")}</TableHeaderCell>
+									<TableHeaderCell>{t("calendar.changedBy")}</TableHeaderCell>
+									<TableHeaderCell>{t("calendar.timeZone")}</TableHeaderCell>
+									<TableHeaderCell>{t("calendar.holidays")}</TableHeaderCell>
+								</TableRow>
+							</TableHeader>
+							<TableBody>
+								{c.changes.map((ch) => (
+									<TableRow key={ch.at + ch.timeZone + ch.holidays}>
+										<TableCell>{formatDateTime(ch.at)}</TableCell>
+										<TableCell>{ch.by}</TableCell>
+										<TableCell className={styles.mono}>{ch.timeZone}</TableCell>
+										<TableCell className={styles.mono}>
+											{ch.holidays ?? t("calendar.countryNone")}
+										</TableCell>
+									</TableRow>
+								))}
+							</TableBody>
+						</Table>
+					</ScrollRegion>
+				)}
 			</section>
 		</div>
 	);

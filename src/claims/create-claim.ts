@@ -24,6 +24,7 @@ import {
 	toClaimView,
 } from "./claim-view.ts";
 import { readDirectoryFacts } from "./directory-facts.ts";
+import { directorySnapshot } from "./directory-snapshot.ts";
 import { historySnapshot, recordHistoryAndEvents } from "./history.ts";
 
 /** Options of {@link createClaim}. */
@@ -105,11 +106,12 @@ export async function createClaim(
 			input.activity === "revenue_association"
 				? (input.revenueAssociation ?? null)
 				: null,
-		snapshot: {
-			tenantName: customer.tenantName,
-			mpnPrograms: mpn.programs,
-			validatedAt: now.toISOString(),
-		},
+		snapshot: directorySnapshot(
+			directory,
+			{ domain: input.customer.domain },
+			lines,
+			now,
+		),
 		createdBy: opts.actor.userId ?? "system",
 		createdAt: now,
 		updatedAt: now,

@@ -15,7 +15,8 @@ export interface ResubmitClaimOptions {
 
 /**
  * Resubmits after an information request (partner_action_required → under_review).
- * Re-runs the submit checks; the decision SLA (R-TIME-3) is extended by the business
+ * Re-runs the submit checks (and keeps what they read as the claim's R-DIR-6 snapshot);
+ * the decision SLA (R-TIME-3) is extended by the business
  * days the partner took ("10 business days plus the partner's time").
  * Emits `claim.resubmitted`.
  */
@@ -30,7 +31,12 @@ export async function resubmitClaim(
 		expectedVersion: opts.expectedVersion,
 		events: ["claim.resubmitted"],
 		apply: async ({ tx, claim, now, ctx, comment, lines, docs }) => {
-			await checkSubmittable(tx, claim, { lines, docs });
+			const { snapshot } = await checkSubmittable(
+				tx,
+				claim,
+				{ lines, docs },
+				{ now },
+			);
 			if (opts.comment?.trim()) await comment(opts.comment.trim(), "response");
 			const request = claim.informationRequest as InformationRequest | null;
 			let decisionDue = claim.decisionDue;
@@ -45,6 +51,7 @@ export async function resubmitClaim(
 			}
 			return {
 				status: "under_review",
+				snapshot,
 				partnerResponseDue: null,
 				decisionDue,
 				informationRequest: request

@@ -16,6 +16,10 @@ import { resolveLines } from "./claim-products.ts";
 import type { ClaimProductRow, ClaimRow, ClaimView } from "./claim-view.ts";
 import { lockCompeteKeys, markCompeting } from "./competing.ts";
 import { type DirectoryFacts, readDirectoryFacts } from "./directory-facts.ts";
+import {
+	type DirectorySnapshot,
+	directorySnapshot,
+} from "./directory-snapshot.ts";
 
 /** Options of {@link submitClaim}. */
 export interface SubmitClaimOptions {
@@ -56,8 +60,9 @@ export function assertEnrolled(
  * `claim_incomplete` naming every missing field), PoE (R-CRT-7, `poe_required`), MPN
  * enrollment (R-CRT-2, `mpn_not_enrolled`), domain/tenant (R-CRT-3) and each product
  * line again (R-CRT-5, R-CMP-1). `parts` are the claim's lines and documents as read
- * under the row lock. Returns the MPN's programs for the snapshot and, `withCompetitors`,
- * the claim's competitors (R-CMP-2, read in the same statement; sorted IDs; else []).
+ * under the row lock. Returns the MPN's programs, what the claim was validated against
+ * (its R-DIR-6 snapshot) and, `withCompetitors`, the claim's competitors (R-CMP-2, read
+ * in the same statement; sorted IDs; else []).
  */
 export async function checkSubmittable(
 	tx: Tx,
@@ -70,8 +75,15 @@ export async function checkSubmittable(
 		withCompetitors?: boolean;
 		/** The facts already read with the claim (ActionScope.directoryFacts), else read here. */
 		directoryFacts?: DirectoryFacts | undefined;
+		/** The validation's time for the snapshot (the clock's now; default the real time). */
+		now?: Date;
 	} = {},
-): Promise<{ programs: string[]; competitors: string[] }> {
+): Promise<{
+	programs: string[];
+	competitors: string[];
+	/** What the claim was validated against (R-DIR-6), for its snapshot. */
+	snapshot: DirectorySnapshot;
+}> {
 	const { lines } = parts;
 	const solutionArea = claim.solutionArea as SolutionArea;
 	const activity = claim.activity as Activity;
@@ -139,7 +151,16 @@ export async function checkSubmittable(
 		directory,
 	);
 	throwIfProblems(resolved.problems);
-	return { programs: mpn.programs, competitors: directory.competitors ?? [] };
+	return {
+		programs: mpn.programs,
+		competitors: directory.competitors ?? [],
+		snapshot: directorySnapshot(
+			directory,
+			claim,
+			lines,
+			opts.now ?? new Date(),
+		),
+	};
 }
 
 /**
@@ -181,11 +202,11 @@ export async function submitClaim(
 			// none looks again under those locks when it writes, and is undone and tried
 			// again if one appeared.
 			if (!optimistic) await lockCompeteKeys(tx, claim.id);
-			const { programs, competitors } = await checkSubmittable(
+			const { competitors, snapshot } = await checkSubmittable(
 				tx,
 				claim,
 				{ lines, docs },
-				{ withCompetitors: true, directoryFacts },
+				{ withCompetitors: true, directoryFacts, now },
 			);
 			// Marking competitors writes their rows, under their locks and ours.
 			if (optimistic && competitors.length > 0) needLock();
@@ -208,11 +229,7 @@ export async function submitClaim(
 				submittedAt: now,
 				reviewStartDue: ctx.deadlines.reviewStartDue(now),
 				competing,
-				snapshot: {
-					...(claim.snapshot as object),
-					mpnPrograms: programs,
-					validatedAt: now.toISOString(),
-				},
+				snapshot,
 			};
 		},
 	});

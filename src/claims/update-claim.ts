@@ -19,6 +19,8 @@ import {
 import { resolveLines, writeLines } from "./claim-products.ts";
 import type { ClaimRow, ClaimView } from "./claim-view.ts";
 import { markCompeting } from "./competing.ts";
+import { readDirectoryFacts } from "./directory-facts.ts";
+import { directorySnapshot } from "./directory-snapshot.ts";
 import { assertEnrolled } from "./submit-claim.ts";
 
 /** Options of {@link updateClaim}. */
@@ -181,6 +183,34 @@ export async function updateClaim(
 				if (claim.status !== "draft")
 					changes.competing =
 						claim.competing || (await markCompeting(tx, claim.id, actor, now));
+			}
+			if (
+				input.mpnId !== undefined ||
+				input.products !== undefined ||
+				customerChanged
+			) {
+				// R-DIR-6: what the edited claim was validated against, read again (one
+				// statement; an edit of the name or contacts keeps the snapshot as it was).
+				const lines = await tx.query.claimProducts.findMany({
+					columns: { productId: true, subscriptionId: true },
+					where: (p, { eq }) => eq(p.claimId, claim.id),
+					orderBy: (p, { asc }) => asc(p.position),
+				});
+				const directory = await readDirectoryFacts(tx, {
+					organizationId: claim.partnerOrganizationId,
+					mpnId: next.mpnId,
+					tenantId: next.tenantId,
+					lines: lines.map((l) => ({
+						productId: l.productId,
+						subscriptionId: l.subscriptionId ?? undefined,
+					})),
+					duplicates: {
+						solutionArea: next.solutionArea,
+						activity: next.activity,
+						claimId: claim.id,
+					},
+				});
+				changes.snapshot = directorySnapshot(directory, next, lines, now);
 			}
 			return changes;
 		},

@@ -227,6 +227,12 @@ const ROUTES: RouteCase[] = [
 		forbidden: but(...VIEWERS),
 	},
 	{
+		name: "GET /api/v1/claims/{id}/directory-check",
+		url: claimUrl("/directory-check", (f) => f.submitted),
+		claim: (f) => f.submitted,
+		forbidden: but(...VIEWERS),
+	},
+	{
 		name: "POST /api/v1/claims/{id}/submit",
 		url: claimUrl("/submit", (f) => f.draft),
 		claim: (f) => f.draft,

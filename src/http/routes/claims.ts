@@ -18,6 +18,7 @@ import { claimsCsv } from "../../claims/claims-csv.ts";
 import { addComment, listComments } from "../../claims/comments.ts";
 import { createClaim } from "../../claims/create-claim.ts";
 import { deleteClaim } from "../../claims/delete-claim.ts";
+import { checkClaimDirectory } from "../../claims/directory-check.ts";
 import {
 	countClaims,
 	getClaimJson,
@@ -418,6 +419,22 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			async (req) => {
 				const actor = authorize(req, "viewClaims");
 				return getHistory(ctx, actor, req.params.id, req.query);
+			},
+		);
+
+		app.get(
+			"/claims/:id/directory-check",
+			{
+				schema: {
+					tags: ["claims"],
+					summary:
+						"What the claim was validated against (R-DIR-6), the directory now, what changed, and whether the submit checks would pass today",
+					params: idParams,
+				},
+			},
+			async (req) => {
+				const actor = authorize(req, "viewClaims");
+				return checkClaimDirectory(ctx, actor, req.params.id);
 			},
 		);
 

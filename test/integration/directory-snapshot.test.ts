@@ -1,0 +1,177 @@
+/**
+ * SPEC R-DIR-6: "Claims keep a snapshot of what they were validated against." A claim
+ * keeps the directory facts its checks read when it was created, submitted, resubmitted
+ * or edited (tenant, domain, MPN ID, each line's product and subscription), and
+ * `GET /claims/{id}/directory-check` compares them with the directory now, and says
+ * whether the submit checks would still pass, on both databases.
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_IDS } from "../../src/demo/generate-directory.ts";
+import {
+	baClaimBody,
+	type Client,
+	DB_KINDS,
+	queryRows,
+	startTestApp,
+	type TestApp,
+	testDirectory,
+	USERS,
+	uploadPoeAndSubmit,
+} from "../support/test-app.ts";
+
+const API = "/api/v1";
+
+describe.each(DB_KINDS)("R-DIR-6 the directory check (%s)", (kind) => {
+	let t: TestApp;
+	let ana: Client;
+	let rita: Client;
+	let paula: Client;
+	let claimId: string;
+	const sub = () => {
+		const s = (testDirectory().subscriptions ?? []).find(
+			(x) => x.subscriptionId === DEMO_IDS.subscriptions.contosoSales,
+		);
+		if (!s)
+			throw new Error("the test directory has no Contoso Sales subscription");
+		return s;
+	};
+	beforeAll(async () => {
+		t = await startTestApp(kind);
+		[ana, rita, paula] = await Promise.all([
+			t.login(USERS.ana),
+			t.login(USERS.rita),
+			t.login(USERS.paula),
+		]);
+		const created = await ana.post(`${API}/claims`, baClaimBody());
+		expect(created.statusCode, created.body).toBe(201);
+		claimId = created.json().id;
+		await uploadPoeAndSubmit(ana, claimId);
+	});
+	afterAll(async () => {
+		await t?.close();
+	});
+
+	it("R-DIR-6 a submitted claim keeps what it was validated against: tenant, domain, MPN programs and each line's subscription; nothing has changed since", async () => {
+		const res = await rita.get(`${API}/claims/${claimId}/directory-check`);
+		expect(res.statusCode, res.body).toBe(200);
+		const check = res.json();
+		expect(check.validatedAt).toBe("2026-11-23T09:00:00.000Z");
+		expect(check.validated).toMatchObject({
+			tenantName: "Contoso Ltd",
+			domainVerified: true,
+			mpnInUse: true,
+			lines: [
+				{
+					subscriptionId: DEMO_IDS.subscriptions.contosoSales,
+					product: { solutionArea: "business_applications" },
+					subscription: {
+						channel: sub().channel,
+						status: "active",
+						provisioned: true,
+					},
+				},
+			],
+		});
+		expect(check.validated.mpnPrograms.length).toBeGreaterThan(0);
+		expect(check.current).toEqual({
+			...check.validated,
+			validatedAt: check.checkedAt,
+		});
+		expect(check.changes).toEqual([]);
+		expect(check.problems).toEqual([]);
+		// The partner sees its own claim's check too; another partner gets 404.
+		expect(
+			(await ana.get(`${API}/claims/${claimId}/directory-check`)).statusCode,
+		).toBe(200);
+		const nora = await t.login(USERS.nora);
+		expect(
+			(await nora.get(`${API}/claims/${claimId}/directory-check`)).statusCode,
+		).toBe(404);
+	});
+
+	it("R-DIR-6 after the subscription is disabled in the directory, the check names the change and the submit check it would now fail, and the snapshot stays as validated", async () => {
+		const disable = await paula.post(`${API}/admin/directory/import`, {
+			subscriptions: [{ ...sub(), status: "disabled" }],
+		});
+		expect(disable.statusCode, disable.body).toBe(200);
+		try {
+			const check = (
+				await rita.get(`${API}/claims/${claimId}/directory-check`)
+			).json();
+			expect(check.validated.lines[0].subscription.status).toBe("active");
+			expect(check.current.lines[0].subscription.status).toBe("disabled");
+			expect(check.changes).toEqual([
+				{
+					code: "subscription_changed",
+					subject: DEMO_IDS.subscriptions.contosoSales,
+					field: "status",
+					was: "active",
+					now: "disabled",
+				},
+			]);
+			expect(check.problems).toEqual([
+				expect.objectContaining({
+					path: "products[0].subscriptionId",
+					code: "subscription_inactive",
+				}),
+			]);
+		} finally {
+			const restore = await paula.post(`${API}/admin/directory/import`, {
+				subscriptions: [sub()],
+			});
+			expect(restore.statusCode, restore.body).toBe(200);
+		}
+		const again = (
+			await rita.get(`${API}/claims/${claimId}/directory-check`)
+		).json();
+		expect(again.changes).toEqual([]);
+	});
+
+	it("R-DIR-6 an edit of the contacts keeps the snapshot; an edit of the MPN ID validates again", async () => {
+		const before = (
+			await ana.get(`${API}/claims/${claimId}/directory-check`)
+		).json();
+		t.clock.advanceBy("PT1M");
+		const claim = (await ana.get(`${API}/claims/${claimId}`)).json();
+		const contacts = await ana.patch(
+			`${API}/claims/${claimId}`,
+			{ contacts: { partner: { name: "Ana G." } } },
+			{ "if-match": `"${claim.version}"` },
+		);
+		expect(contacts.statusCode, contacts.body).toBe(200);
+		const kept = (
+			await ana.get(`${API}/claims/${claimId}/directory-check`)
+		).json();
+		expect(kept.validatedAt).toBe(before.validatedAt);
+		const mpn = await ana.patch(
+			`${API}/claims/${claimId}`,
+			{ mpnId: claim.mpnId },
+			{ "if-match": `"${contacts.json().version}"` },
+		);
+		expect(mpn.statusCode, mpn.body).toBe(200);
+		const revalidated = (
+			await ana.get(`${API}/claims/${claimId}/directory-check`)
+		).json();
+		expect(revalidated.validatedAt).toBe("2026-11-23T09:01:00.000Z");
+		expect(revalidated.validated.lines).toEqual(before.validated.lines);
+	});
+
+	it("R-DIR-6 a claim validated before lines were kept is compared on what it kept", async () => {
+		await t.ctx.db.execute(
+			sql`update claims set snapshot = jsonb_build_object('validatedAt', '2026-11-01T00:00:00.000Z', 'tenantName', 'Contoso (old name)', 'mpnPrograms', snapshot->'mpnPrograms') where id = ${claimId}`,
+		);
+		const check = (
+			await rita.get(`${API}/claims/${claimId}/directory-check`)
+		).json();
+		expect(check.validatedAt).toBe("2026-11-01T00:00:00.000Z");
+		expect(check.changes).toEqual([
+			{ code: "tenant_renamed", was: "Contoso (old name)", now: "Contoso Ltd" },
+		]);
+		const rows = await queryRows<{ n: number }>(
+			t,
+			sql`select count(*)::int as n from claims where id = ${claimId}`,
+		);
+		expect(rows[0]?.n).toBe(1);
+	});
+});

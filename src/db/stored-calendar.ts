@@ -23,6 +23,9 @@ import { calendarChanges, users } from "./schema.ts";
 /** How often a PostgreSQL process looks for a calendar changed by another (ms). */
 export const CALENDAR_POLL_MS = 5000;
 
+/** A date-holidays code: a country, optionally a state and a region, dash-separated. */
+const HOLIDAY_CODE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]+){0,2}$/;
+
 /** A change of the calendar as stored: who set which calendar, when (UTC). */
 export interface CalendarChange {
 	id: number;
@@ -49,6 +52,13 @@ export function calendarFromInput(input: {
 	timeZone: string;
 	holidays: string | null;
 }): BusinessCalendar {
+	const code = input.holidays?.trim() ?? "";
+	if (code && !HOLIDAY_CODE.test(code)) {
+		const message = `${JSON.stringify(input.holidays)} is not a public-holiday calendar code: give a country code such as "NL", optionally with a state ("DE-BY") and a region ("DE-BY-A"), or null for no holidays.`;
+		throw new DomainError("validation_failed", message, [
+			{ path: "holidays", code: "invalid_calendar", message },
+		]);
+	}
 	try {
 		return new BusinessCalendar({
 			timeZone: input.timeZone.trim(),
@@ -128,8 +138,9 @@ export async function loadStoredCalendar(
 /**
  * Sets the business calendar (SPEC R-ROL-2, R-TIME-1) as `actor` (a platform admin; the
  * route checks the role): validates it, stores the change with its author at the
- * clock's time, and puts it in force in this process. Setting the calendar in force again
- * stores nothing. Returns whether it changed.
+ * clock's time, and puts it in force in this process. Setting the stored calendar in
+ * force again stores nothing (the configuration's is stored: other hosts may have
+ * another). Returns whether it changed.
  * @throws DomainError `validation_failed` for an unknown time zone or holiday code.
  */
 export async function setCalendar(
@@ -141,7 +152,10 @@ export async function setCalendar(
 	const holidays = holidayCodeOf(calendar);
 	// Another process may have changed it since this one last looked.
 	await loadStoredCalendar(ctx);
+	// Only a stored calendar is known to be every process's: the configuration's may
+	// differ between hosts, so setting it stores it all the same.
 	if (
+		ctx.calendarVersion > 0 &&
 		calendar.timeZone === ctx.calendar.timeZone &&
 		holidays === holidayCodeOf(ctx.calendar)
 	)

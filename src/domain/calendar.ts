@@ -141,7 +141,9 @@ function validateTimeZone(timeZone: unknown): string {
 		);
 	}
 	try {
-		new Intl.DateTimeFormat("en-US", { timeZone });
+		// The zone's canonical name: "europe/amsterdam" → "Europe/Amsterdam", "utc" → "UTC".
+		return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions()
+			.timeZone;
 	} catch {
 		throw new CalendarConfigError(
 			"timeZone",
@@ -149,7 +151,6 @@ function validateTimeZone(timeZone: unknown): string {
 			'not a known IANA time zone (e.g. "UTC", "Europe/Amsterdam")',
 		);
 	}
-	return timeZone;
 }
 
 function findCode(

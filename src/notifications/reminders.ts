@@ -43,6 +43,8 @@ interface Candidate {
 const lastPlanned = new WeakMap<AppContext, Date>();
 /** When each context last read every claim due within {@link HORIZON_MS}. */
 const lastFullPass = new WeakMap<AppContext, Date>();
+/** The calendar each context last planned with: a new one (db/stored-calendar.ts) makes a full pass. */
+const lastCalendar = new WeakMap<AppContext, AppContext["calendar"]>();
 /** How often a full pass runs (clock time). */
 const FULL_PASS_EVERY_MS = 3_600_000;
 /** How far the next sweep looks back before the last one (covers commits that raced it). */
@@ -112,12 +114,15 @@ export async function planReminders(
 	const now = ctx.clock.now();
 	const previous = lastPlanned.get(ctx);
 	const full = lastFullPass.get(ctx);
-	// A full pass at the first run and hourly: it also catches deadlines that are not on
-	// a business day (set before the holiday calendar changed), which the windows assume.
+	// A full pass at the first run, hourly, and after the calendar changed: it also
+	// catches deadlines that are not on a business day (set before the holiday calendar
+	// changed), which the windows assume, and the windows' edges, which the new calendar
+	// draws elsewhere than the old one did.
 	const fullPass =
 		!previous ||
 		previous > now ||
 		!full ||
+		lastCalendar.get(ctx) !== ctx.calendar ||
 		now.getTime() - full.getTime() >= FULL_PASS_EVERY_MS;
 	const lookFrom = new Date(
 		fullPass
@@ -129,6 +134,7 @@ export async function planReminders(
 		: dueWindows(ctx.calendar, lookFrom, now);
 	const planned = await planRemindersIn(ctx, now, lookFrom, windows, opts);
 	lastPlanned.set(ctx, now);
+	lastCalendar.set(ctx, ctx.calendar);
 	if (fullPass) lastFullPass.set(ctx, now);
 	return planned;
 }

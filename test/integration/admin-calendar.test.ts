@@ -150,6 +150,29 @@ describe("the business calendar for the platform admin", () => {
 		).toBe("2026-12-28T09:00:00.000Z");
 	});
 
+	it("R-ROL-2 setting the configuration's own calendar stores it (another host may run with another), under the zone's canonical name; the same again changes nothing", async () => {
+		const put = (body: unknown) =>
+			paula.request("PUT", `${API}/admin/calendar`, { body });
+		const first = await put({ timeZone: "europe/amsterdam", holidays: "nl" });
+		expect(first.statusCode, first.body).toBe(200);
+		expect(first.json()).toMatchObject({
+			changed: true,
+			source: "admin",
+			timeZone: "Europe/Amsterdam",
+			holidays: "NL",
+		});
+		const again = await put({ timeZone: "Europe/Amsterdam", holidays: "NL" });
+		expect(again.json()).toMatchObject({ changed: false });
+		expect(again.json().changes).toHaveLength(1);
+		for (const holidays of ["DE-BY-A-ZZ", "NL-", "-BY", "DE--BY"]) {
+			const bad = await put({ timeZone: "UTC", holidays });
+			expect(bad.statusCode, holidays).toBe(422);
+			expect(bad.json().errors).toMatchObject([
+				{ path: "holidays", code: "invalid_calendar" },
+			]);
+		}
+	});
+
 	it("R-TIME-1 without a holiday calendar: UTC, no holidays; only the platform admin may look, and a bad language is refused", async () => {
 		const admin = await plain.login(USERS.paula);
 		const c = (await admin.get(`${API}/admin/calendar`)).json() as Calendar;

@@ -82,7 +82,10 @@ function SearchBox({
 	const matches = search
 		? items.filter((i) => i.text.toLowerCase().includes(search))
 		: all;
+	// The picked item is listed while nothing is typed, so the list opens on it.
 	const shown = matches.slice(0, MATCHES_LISTED);
+	const picked = all.find((i) => i.value === value);
+	if (!search && picked && !shown.includes(picked)) shown.unshift(picked);
 	return (
 		<Combobox
 			id={id}
@@ -122,14 +125,22 @@ function SearchBox({
 
 /**
  * The form: starts at `current`; on save puts the answer (GET /admin/calendar's view, with
- * `changed`) in the calendar's query for `lang`.
+ * `changed`) in the calendar's query for `lang` and tells `onSaved` whether it changed
+ * (null when a field changes after). Its owner keys it by `current`, so that a calendar
+ * changed elsewhere starts it anew, and shows what the save said
+ * ({@link CalendarSavedMessage}), which outlives that.
  */
 export function CalendarForm({
 	current,
+	stored,
 	lang,
+	onSaved,
 }: {
 	current: CalendarSetting;
+	/** An admin set `current` (else it is the configuration's, which Save may store as is). */
+	stored: boolean;
 	lang: string;
+	onSaved: (result: { changed: boolean } | null) => void;
 }) {
 	const { t } = useTranslation("admin");
 	const styles = useStyles();
@@ -142,7 +153,6 @@ export function CalendarForm({
 	const [timeZone, setTimeZone] = useState(current.timeZone);
 	// The holiday code as given (a region kept while the country and state stay).
 	const [holidays, setHolidays] = useState(current.holidays ?? "");
-	const [saved, setSaved] = useState<{ changed: boolean } | null>(null);
 	const save = useMutation({
 		mutationFn: (body: CalendarSetting) =>
 			api<CalendarSetting & { changed: boolean }>(
@@ -150,7 +160,7 @@ export function CalendarForm({
 				{ method: "PUT", body },
 			),
 		onSuccess: (view) => {
-			setSaved({ changed: view.changed });
+			onSaved({ changed: view.changed });
 			qc.setQueryData(["admin", "calendar", lang], view);
 			void qc.invalidateQueries({
 				predicate: (q) =>
@@ -160,6 +170,12 @@ export function CalendarForm({
 			});
 		},
 	});
+
+	// A change of a field clears what the last save said (its message, its field errors).
+	const edited = () => {
+		onSaved(null);
+		save.reset();
+	};
 
 	if (choices.isLoading) return <Loading />;
 	if (choices.isError || !choices.data)
@@ -179,7 +195,9 @@ export function CalendarForm({
 			? save.error.errors.find((e) => e.path === path)?.message
 			: undefined;
 	const unchanged =
-		timeZone === current.timeZone && holidays === (current.holidays ?? "");
+		stored &&
+		timeZone === current.timeZone &&
+		holidays === (current.holidays ?? "");
 
 	return (
 		<form
@@ -187,7 +205,7 @@ export function CalendarForm({
 			data-testid="calendar-form"
 			onSubmit={(e) => {
 				e.preventDefault();
-				setSaved(null);
+				onSaved(null);
 				save.mutate({ timeZone, holidays: holidays || null });
 			}}
 		>
@@ -205,7 +223,7 @@ export function CalendarForm({
 					value={timeZone}
 					onPick={(z) => {
 						setTimeZone(z);
-						setSaved(null);
+						edited();
 					}}
 				/>
 			</Field>
@@ -223,7 +241,7 @@ export function CalendarForm({
 					value={countryCode}
 					onPick={(code) => {
 						setHolidays(code);
-						setSaved(null);
+						edited();
 					}}
 				/>
 			</Field>
@@ -238,7 +256,7 @@ export function CalendarForm({
 						selectedOptions={[state]}
 						onOptionSelect={(_, d) => {
 							setHolidays(d.optionValue || country.code);
-							setSaved(null);
+							edited();
 						}}
 					>
 						<Option value="">{t("calendar.stateWhole")}</Option>
@@ -260,21 +278,32 @@ export function CalendarForm({
 					{save.isPending ? t("calendar.saving") : t("calendar.save")}
 				</Button>
 			</div>
-			<div aria-live="polite">
-				{saved && !save.isPending && (
-					<MessageBar intent="success" data-testid="calendar-saved">
-						<MessageBarBody>
-							<MessageBarTitle>
-								{saved.changed ? t("calendar.saved") : t("calendar.unchanged")}
-							</MessageBarTitle>
-							{saved.changed && t("calendar.savedText")}
-						</MessageBarBody>
-					</MessageBar>
-				)}
-			</div>
 			{save.isError && !fieldError("timeZone") && !fieldError("holidays") && (
 				<ErrorMessage error={save.error} />
 			)}
 		</form>
+	);
+}
+
+/** What the last save said (`saved` as {@link CalendarForm} reported it), in a live region. */
+export function CalendarSavedMessage({
+	saved,
+}: {
+	saved: { changed: boolean } | null;
+}) {
+	const { t } = useTranslation("admin");
+	return (
+		<div aria-live="polite">
+			{saved && (
+				<MessageBar intent="success" data-testid="calendar-saved">
+					<MessageBarBody>
+						<MessageBarTitle>
+							{saved.changed ? t("calendar.saved") : t("calendar.unchanged")}
+						</MessageBarTitle>
+						{saved.changed && t("calendar.savedText")}
+					</MessageBarBody>
+				</MessageBar>
+			)}
+		</div>
 	);
 }

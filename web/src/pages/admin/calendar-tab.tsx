@@ -19,12 +19,13 @@ import {
 	tokens,
 } from "@fluentui/react-components";
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.ts";
 import { ScrollRegion } from "../../components/scroll-region.tsx";
 import { EmptyState, ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatCalendarDate, formatDateTime } from "../../format.ts";
-import { CalendarForm } from "./calendar-form.tsx";
+import { CalendarForm, CalendarSavedMessage } from "./calendar-form.tsx";
 
 /** GET /admin/calendar (docs/api.md). */
 interface CalendarView {
@@ -76,6 +77,7 @@ export function CalendarTab() {
 	const lang = ["en", "nl", "sv", "de"].includes(i18n.language)
 		? i18n.language
 		: "en";
+	const [saved, setSaved] = useState<{ changed: boolean } | null>(null);
 	const calendar = useQuery({
 		queryKey: ["admin", "calendar", lang],
 		queryFn: () => api<CalendarView>(`/admin/calendar?lang=${lang}`),
@@ -140,9 +142,14 @@ export function CalendarTab() {
 					{t("calendar.changeTitle")}
 				</Text>
 				<CalendarForm
+					// A calendar changed elsewhere (another admin, a refetch) starts the form anew.
+					key={`${c.timeZone}|${c.holidays}`}
 					current={{ timeZone: c.timeZone, holidays: c.holidays }}
+					stored={c.source === "admin"}
 					lang={lang}
+					onSaved={setSaved}
 				/>
+				<CalendarSavedMessage saved={saved} />
 			</section>
 			<section aria-labelledby="calendar-deadlines-title">
 				<Text

@@ -1482,6 +1482,49 @@ describe("flows through the browser", () => {
 		);
 		await context.close();
 	});
+	it("R-DIR-6 a reviewer sees that the directory still says what a claim was validated against, and after its subscription is disabled, what changed and that submit would now refuse it", async () => {
+		const rows = await e.ctx.db.execute(
+			sql`select c.id, p.subscription_id as "subscriptionId" from claims c join claim_products p on p.claim_id = c.id
+				where c.status = 'submitted' and c.solution_area = 'business_applications' and p.subscription_id is not null
+				order by c.id limit 1`,
+		);
+		const claim = (
+			rows as unknown as { rows: { id: string; subscriptionId: string }[] }
+		).rows[0];
+		if (!claim)
+			throw new Error("no submitted Business Applications claim in the demo");
+		const { context, page } = await e.signIn(RITA);
+		await page.goto(`/review/claims/${claim.id}`);
+		const check = page.getByTestId("directory-check");
+		await check.waitFor(WAIT);
+		expect(await check.textContent()).toContain(
+			"The directory still says what this claim was validated against",
+		);
+		await e.ctx.db.execute(
+			sql`update subscriptions set status = 'disabled' where subscription_id = ${claim.subscriptionId}`,
+		);
+		try {
+			await page.reload();
+			await page.getByTestId("directory-changes").waitFor(WAIT);
+			expect(await check.textContent()).toContain(
+				"The directory changed since this claim was validated",
+			);
+			expect(
+				await page.getByTestId("directory-changes").textContent(),
+			).toContain(
+				`Subscription ${claim.subscriptionId}: status active → disabled.`,
+			);
+			expect(
+				await page.getByTestId("directory-problems").textContent(),
+			).toContain("not active");
+			await screenshot(page, "review-directory-changed");
+		} finally {
+			await e.ctx.db.execute(
+				sql`update subscriptions set status = 'active' where subscription_id = ${claim.subscriptionId}`,
+			);
+		}
+		await context.close();
+	});
 	it("R-TIME-9 a decided claim's review page shows no deadline that no longer runs (review start, decision)", async () => {
 		const rejected = await e.ctx.db.query.claims.findFirst({
 			where: (c, { and, eq, isNotNull, isNull }) =>

@@ -13,7 +13,14 @@ import {
 import { api, everyPage } from "./client.ts";
 import { PREFETCHED_FRESH_MS, queryClient } from "./query-client.ts";
 import { whenSignedIn } from "./session.ts";
-import type { Claim, Comment, HistoryEntry, Page, QueueItem } from "./types.ts";
+import type {
+	Claim,
+	Comment,
+	DirectoryCheck,
+	HistoryEntry,
+	Page,
+	QueueItem,
+} from "./types.ts";
 
 /** Filters of GET /claims (docs/api.md). */
 export interface ClaimFilters {
@@ -37,6 +44,8 @@ export const claimKeys = {
 	comments: (id: string) => [...claimKeys.all, "comments", id] as const,
 	history: (id: string) => [...claimKeys.all, "history", id] as const,
 	competing: (id: string) => [...claimKeys.all, "competing", id] as const,
+	directoryCheck: (id: string) =>
+		[...claimKeys.all, "directory-check", id] as const,
 	queue: (f: Record<string, string | undefined>) =>
 		["review-queue", f] as const,
 };
@@ -147,6 +156,15 @@ export function useCompeting(id: string, enabled = true) {
 	});
 }
 
+/** What a claim was validated against and the directory now (GET /claims/{id}/directory-check, R-DIR-6). */
+export function useDirectoryCheck(id: string, enabled = true) {
+	return useQuery({
+		queryKey: claimKeys.directoryCheck(id),
+		queryFn: () => api<DirectoryCheck>(`/claims/${id}/directory-check`),
+		enabled,
+	});
+}
+
 /** Filters of the reviewer queue (GET /review-queue). */
 export type QueueFilters = {
 	sla?: string;
@@ -187,6 +205,9 @@ export function useInvalidateClaim() {
 				: undefined,
 			id
 				? qc.invalidateQueries({ queryKey: claimKeys.competing(id) })
+				: undefined,
+			id
+				? qc.invalidateQueries({ queryKey: claimKeys.directoryCheck(id) })
 				: undefined,
 		]);
 	};

@@ -231,3 +231,42 @@ export interface MpnId {
 	/** R-ROL-1: whether the organization uses it for claims. */
 	inUse: boolean;
 }
+
+/** A claim's product line as validated against the directory (R-DIR-6). */
+export interface SnapshotLine {
+	productId: string;
+	product: { name: string; solutionArea: string } | null;
+	subscriptionId: string | null;
+	subscription: {
+		productId: string;
+		channel: string;
+		status: string;
+		provisioned: boolean;
+	} | null;
+}
+
+/** What a claim was validated against (R-DIR-6); older claims kept only the first three. */
+export interface DirectorySnapshot {
+	validatedAt: string;
+	tenantName: string | null;
+	mpnPrograms: string[] | null;
+	domainVerified?: boolean;
+	mpnInUse?: boolean | null;
+	lines?: SnapshotLine[];
+}
+
+/** GET /claims/{id}/directory-check (docs/api.md). */
+export interface DirectoryCheck {
+	validatedAt: string | null;
+	validated: DirectorySnapshot | null;
+	current: DirectorySnapshot;
+	checkedAt: string;
+	changes: {
+		code: string;
+		subject?: string;
+		field?: string;
+		was: unknown;
+		now: unknown;
+	}[];
+	problems: { path: string; code: string; message: string }[];
+}

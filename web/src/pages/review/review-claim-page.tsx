@@ -2,7 +2,8 @@
  * Reviewing one claim (`/review/claims/:id`): every detail as the partner sees it, the
  * PoE opened in the page, the actions its status allows (SPEC section 4: start review;
  * request information, approve, reject; decide an open dispute), the comment thread
- * (R-REV-3) and the history (R-HIS-1).
+ * (R-REV-3), the history (R-HIS-1), and while a decision is open whether the directory
+ * still says what the claim was validated against (R-DIR-6).
  */
 import {
 	Button,
@@ -35,6 +36,7 @@ import {
 	StartReviewButton,
 } from "./actions.tsx";
 import { ClaimDetails } from "./claim-details.tsx";
+import { DirectoryCheckNotice } from "./directory-check.tsx";
 import { PoeViewer } from "./poe-viewer.tsx";
 import { OverdueBadge, queueAddress, RouterLink, Section } from "./shared.tsx";
 import { CommentsPanel, HistoryPanel } from "./thread.tsx";
@@ -241,6 +243,13 @@ export function ReviewClaimPage() {
 							</MessageBarBody>
 						</MessageBar>
 					)}
+
+				{(c.status === "submitted" ||
+					c.status === "under_review" ||
+					c.status === "partner_action_required" ||
+					disputeOpen) && (
+					<DirectoryCheckNotice claimId={c.id} domain={c.customer.domain} />
+				)}
 
 				{disputeOpen && c.dispute && (
 					<MessageBar

@@ -91,6 +91,8 @@ export const envSchema = z.object({
 	),
 	/** Sign-in attempts per minute from one client address (brute-force guard). */
 	CPOR_LOGIN_RATE_LIMIT: int(20, 1),
+	/** Failed sign-ins per account within 15 minutes before it must wait (0: no limit). */
+	CPOR_LOGIN_FAILURES_PER_ACCOUNT: int(10, 0),
 	CPOR_MAX_UPLOAD_MB: int(25, 1),
 	/** Page cache of the embedded database (PGlite's shared_buffers), in MB. */
 	CPOR_PGLITE_CACHE_MB: int(16, 1).pipe(
@@ -183,6 +185,11 @@ export interface Config {
 	 * more get 429. Raise it where many users share an address (an office's NAT).
 	 */
 	loginRateLimit: number;
+	/**
+	 * Failed sign-ins per account (email) within 15 minutes, from any address, after which
+	 * its sign-ins get 429 until the oldest failure is 15 minutes old; 0 turns it off.
+	 */
+	loginFailuresPerAccount: number;
 	publicUrl: string | undefined;
 	/** SMTP URL for email; undefined keeps messages in the dev mailbox. */
 	smtpUrl: string | undefined;
@@ -271,6 +278,7 @@ export function loadConfig(
 		pgliteCacheMb: e.CPOR_PGLITE_CACHE_MB,
 		authCacheSeconds: e.CPOR_AUTH_CACHE_SECONDS,
 		loginRateLimit: e.CPOR_LOGIN_RATE_LIMIT,
+		loginFailuresPerAccount: e.CPOR_LOGIN_FAILURES_PER_ACCOUNT,
 		publicUrl: e.CPOR_PUBLIC_URL,
 		smtpUrl: e.SMTP_URL,
 		smtpFrom: e.SMTP_FROM,

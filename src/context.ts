@@ -5,6 +5,7 @@
 
 import path from "node:path";
 import { AuthCache } from "./auth/auth-cache.ts";
+import { LoginThrottle } from "./auth/login-throttle.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { DocumentStore } from "./documents/document-store.ts";
@@ -32,6 +33,8 @@ export interface AppContext {
 	 * it serves entries only while `cpor serve` listens for credential changes.
 	 */
 	authCache: AuthCache;
+	/** Failed sign-ins per account of this process (login-throttle.ts). */
+	loginThrottle: LoginThrottle;
 }
 
 /** Builds the context; throws a clear error for a bad calendar configuration. */
@@ -57,6 +60,7 @@ export function createContext(opts: {
 			opts.config.maxUploadBytes,
 		),
 		config: opts.config,
+		loginThrottle: new LoginThrottle(opts.config.loginFailuresPerAccount),
 		authCache: new AuthCache(
 			opts.config.authCacheSeconds,
 			opts.dbKind === "postgres",

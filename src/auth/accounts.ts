@@ -60,20 +60,25 @@ export async function login(
 	expiresAt: Date;
 	actor: Actor;
 }> {
+	const address = email.trim().toLowerCase();
+	ctx.loginThrottle.check(address);
 	const [user] = await ctx.db
 		.select()
 		.from(users)
-		.where(eq(users.email, email.trim().toLowerCase()));
+		.where(eq(users.email, address));
 	dummyHash ??= hash("not-a-password");
 	const ok = await verify(
 		user?.passwordHash ?? (await dummyHash),
 		password,
 	).catch(() => false);
-	if (!user || !ok)
+	if (!user || !ok) {
+		ctx.loginThrottle.failed(address);
 		throw new DomainError(
 			"unauthenticated",
 			"The email or password is not right.",
 		);
+	}
+	ctx.loginThrottle.succeeded(address);
 	const sessionToken = token("cps");
 	const csrfToken = randomBytes(24).toString("base64url");
 	const now = new Date();

@@ -53,6 +53,9 @@ Environment variables (flags win):
   CPOR_MAX_UPLOAD_MB          PoE upload limit in MB (default 25)
   CPOR_PGLITE_CACHE_MB        page cache of the embedded database in MB (default 16; more memory, fewer reads)
   CPOR_AUTH_CACHE_SECONDS     serve: seconds a resolved API token or session is reused (default 10; 0: off)
+  CPOR_LOGIN_RATE_LIMIT       serve: sign-in attempts per minute from one address (default 20)
+  CPOR_LOGIN_FAILURES_PER_ACCOUNT
+                              serve: failed sign-ins per account in 15 minutes before it waits (default 10; 0: off)
   CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS
                               true: webhooks may go to this machine and private addresses (default false)
   CPOR_TIME_ZONE              business-day time zone, IANA name (default UTC)

@@ -115,6 +115,26 @@ describe("a session that ends while the app is open", () => {
 		expect(await page.getByTestId("session-ended").count()).toBe(0);
 		await context.close();
 	});
+	it("after ten wrong passwords for one account the sign-in page says how long to wait, not that the password is wrong", async () => {
+		const context = await e.browser.newContext({ baseURL: e.baseUrl });
+		const page = await context.newPage();
+		await page.goto("/login");
+		const email = "someone.guessed@fabrikam.example";
+		await page.getByLabel(/email/i).fill(email);
+		const error = page.getByTestId("sign-in-error");
+		for (let i = 0; i < 10; i++) {
+			await page.getByLabel(/password/i).fill(`wrong ${i}`);
+			await page.getByRole("button", { name: /sign in/i }).click();
+			await page.getByText("The email or password is not right.").waitFor(WAIT);
+		}
+		await page.getByLabel(/password/i).fill("wrong 10");
+		await page.getByRole("button", { name: /sign in/i }).click();
+		await page
+			.getByText("Too many sign-in attempts: try again in 15 minutes.")
+			.waitFor(WAIT);
+		expect(await error.count()).toBe(1);
+		await context.close();
+	});
 	it("a sign-in link whose next address leaves the app goes to the user's home page instead, and one inside the app is kept", async () => {
 		for (const next of [
 			"//example.com/claims",

@@ -980,12 +980,17 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 	});
 
 	it("API rate_limited: the 21st sign-in from one address within a minute is 429 with Retry-After; other addresses are not held up", async () => {
+		// A different account each time: one account's own limit is the next test's.
+		let n = 0;
 		const attempt = (remoteAddress: string) =>
 			t.app.inject({
 				method: "POST",
 				url: "/api/v1/auth/login",
 				remoteAddress,
-				payload: { email: USERS.ana, password: "wrong password" },
+				payload: {
+					email: `guess${n++}@fabrikam.example`,
+					password: "wrong password",
+				},
 			});
 		for (let i = 0; i < 20; i++)
 			expectProblem(await attempt("192.0.2.7"), 401, "unauthenticated");
@@ -996,6 +1001,42 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		expect(wait).toBeGreaterThan(0);
 		expect(wait).toBeLessThanOrEqual(60);
 		expectProblem(await attempt("192.0.2.8"), 401, "unauthenticated");
+	});
+
+	it("API rate_limited: after 10 failed sign-ins for one account from ten addresses, the next one waits, with the right password too, until the first failure is 15 minutes old; a success clears the count", async () => {
+		const attempt = (remoteAddress: string, password: string) =>
+			t.app.inject({
+				method: "POST",
+				url: "/api/v1/auth/login",
+				remoteAddress,
+				payload: { email: ` ${USERS.ivan.toUpperCase()} `, password },
+			});
+		// A success clears what failed before it.
+		for (let i = 0; i < 9; i++)
+			expectProblem(
+				await attempt(`198.51.100.${i}`, "wrong password"),
+				401,
+				"unauthenticated",
+			);
+		expect((await attempt("198.51.100.99", PASSWORD)).statusCode).toBe(200);
+		for (let i = 0; i < 10; i++)
+			expectProblem(
+				await attempt(`203.0.113.${i}`, "wrong password"),
+				401,
+				"unauthenticated",
+			);
+		try {
+			const limited = await attempt("203.0.113.200", PASSWORD);
+			const body = expectProblem(limited, 429, "rate_limited");
+			expect(body.detail).toMatch(/failed sign-ins for this account/);
+			const wait = Number(limited.headers["retry-after"]);
+			expect(wait).toBeGreaterThan(800);
+			expect(wait).toBeLessThanOrEqual(900);
+			// Another account is not held up.
+			expect((await t.login(USERS.bea)).cookie).toBeTruthy();
+		} finally {
+			t.ctx.loginThrottle.succeeded(USERS.ivan);
+		}
 	});
 
 	it("API forbidden: a billing admin cannot create a claim; a cookie write without X-CSRF-Token is 403", async () => {

@@ -17,12 +17,19 @@ export class ApiError extends Error {
 	readonly code: string;
 	readonly errors: FieldProblem[];
 	readonly body: Record<string, unknown>;
-	constructor(status: number, body: Record<string, unknown>) {
+	/** A 429's or 503's `Retry-After`, in seconds, when the answer gave one. */
+	readonly retryAfter: number | undefined;
+	constructor(
+		status: number,
+		body: Record<string, unknown>,
+		retryAfter?: number,
+	) {
 		super(String(body.detail ?? body.title ?? `HTTP ${status}`));
 		this.status = status;
 		this.code = String(body.code ?? "error");
 		this.errors = (body.errors as FieldProblem[] | undefined) ?? [];
 		this.body = body;
+		this.retryAfter = retryAfter;
 	}
 }
 
@@ -79,7 +86,12 @@ export async function api<T = unknown>(
 		const problem = type.includes("json")
 			? ((await res.json()) as Record<string, unknown>)
 			: { detail: await res.text() };
-		throw new ApiError(res.status, problem);
+		const retryAfter = Number(res.headers.get("retry-after") ?? Number.NaN);
+		throw new ApiError(
+			res.status,
+			problem,
+			Number.isFinite(retryAfter) ? retryAfter : undefined,
+		);
 	}
 	if (res.status === 204) return undefined as T;
 	if (type.includes("json")) return (await res.json()) as T;

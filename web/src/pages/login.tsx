@@ -17,6 +17,7 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
+import { ApiError } from "../api/client.ts";
 import { sessionEnded, useLogin, useMe } from "../api/session.ts";
 import { returnPath } from "../router-address.ts";
 import { homeFor, LanguageSwitch } from "../shell.tsx";
@@ -44,6 +45,23 @@ function signInSchema(t: (key: string) => string) {
 		email: z.string().trim().min(3, t("emailRequired")),
 		password: z.string().min(1, t("passwordRequired")),
 	});
+}
+
+/**
+ * Why a sign-in failed, in the UI's language: wrong credentials, too many attempts (with
+ * the wait the server gave, in minutes), or the server not answering.
+ */
+function signInError(
+	error: unknown,
+	t: (key: string, o?: Record<string, unknown>) => string,
+): string {
+	if (error instanceof ApiError && error.status === 429)
+		return t("signInTooMany", {
+			count: Math.max(1, Math.ceil((error.retryAfter ?? 60) / 60)),
+		});
+	if (error instanceof ApiError && error.status === 401)
+		return t("signInFailed");
+	return t("signInUnavailable");
 }
 
 export function LoginPage() {
@@ -90,8 +108,8 @@ export function LoginPage() {
 					</MessageBar>
 				)}
 				{login.isError && (
-					<MessageBar intent="error" role="alert">
-						<MessageBarBody>{t("signInFailed")}</MessageBarBody>
+					<MessageBar intent="error" role="alert" data-testid="sign-in-error">
+						<MessageBarBody>{signInError(login.error, t)}</MessageBarBody>
 					</MessageBar>
 				)}
 				<form

@@ -8,7 +8,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
-import type { Tx } from "../db/client.ts";
 import { claimDocuments, claimProducts } from "../db/schema.ts";
 import type { Activity, SolutionArea } from "../domain/claim-validation.ts";
 import { DomainError, type FieldProblem } from "../domain/errors.ts";
@@ -49,60 +48,64 @@ export async function checkClaimDirectory(
 	actor: Actor,
 	claimId: string,
 ): Promise<DirectoryCheck> {
-	const claim = await getVisibleClaimRow(ctx, actor, claimId);
-	const [lines, docs] = await Promise.all([
-		ctx.db
-			.select({
-				productId: claimProducts.productId,
-				subscriptionId: claimProducts.subscriptionId,
-			})
-			.from(claimProducts)
-			.where(eq(claimProducts.claimId, claim.id))
-			.orderBy(asc(claimProducts.position)),
-		ctx.db
-			.select({ id: claimDocuments.id })
-			.from(claimDocuments)
-			.where(eq(claimDocuments.claimId, claim.id))
-			.limit(1),
-	]);
-	const directory = await readDirectoryFacts(ctx.db, {
-		organizationId: claim.partnerOrganizationId,
-		mpnId: claim.mpnId,
-		tenantId: claim.tenantId,
-		lines: lines.map((l) => ({
-			productId: l.productId,
-			subscriptionId: l.subscriptionId ?? undefined,
-		})),
-		duplicates: {
-			solutionArea: claim.solutionArea as SolutionArea,
-			activity: claim.activity as Activity,
-			claimId: claim.id,
-		},
+	// One read-only transaction: the claim, its lines and the directory as of one moment
+	// (an edit between them would mix two versions of the claim).
+	return ctx.db.transaction(async (tx) => {
+		const claim = await getVisibleClaimRow({ db: tx }, actor, claimId);
+		const [lines, docs] = [
+			await tx
+				.select({
+					productId: claimProducts.productId,
+					subscriptionId: claimProducts.subscriptionId,
+				})
+				.from(claimProducts)
+				.where(eq(claimProducts.claimId, claim.id))
+				.orderBy(asc(claimProducts.position)),
+			await tx
+				.select({ id: claimDocuments.id })
+				.from(claimDocuments)
+				.where(eq(claimDocuments.claimId, claim.id))
+				.limit(1),
+		];
+		const directory = await readDirectoryFacts(tx, {
+			organizationId: claim.partnerOrganizationId,
+			mpnId: claim.mpnId,
+			tenantId: claim.tenantId,
+			lines: lines.map((l) => ({
+				productId: l.productId,
+				subscriptionId: l.subscriptionId ?? undefined,
+			})),
+			duplicates: {
+				solutionArea: claim.solutionArea as SolutionArea,
+				activity: claim.activity as Activity,
+				claimId: claim.id,
+			},
+		});
+		const now = ctx.clock.now();
+		const current = directorySnapshot(directory, claim, lines, now);
+		const validated = (claim.snapshot as DirectorySnapshot | null) ?? null;
+		let problems: DirectoryCheck["problems"] = [];
+		try {
+			// With the facts given, the checks read nothing more.
+			await checkSubmittable(
+				tx,
+				claim,
+				{ lines, docs },
+				{ directoryFacts: directory },
+			);
+		} catch (err) {
+			if (!(err instanceof DomainError)) throw err;
+			problems = err.errors.length
+				? err.errors
+				: [{ path: "", code: err.code, message: err.message }];
+		}
+		return {
+			validatedAt: validated?.validatedAt ?? null,
+			validated,
+			current,
+			checkedAt: now.toISOString(),
+			changes: validated ? directoryChanges(validated, current) : [],
+			problems,
+		};
 	});
-	const now = ctx.clock.now();
-	const current = directorySnapshot(directory, claim, lines, now);
-	const validated = (claim.snapshot as DirectorySnapshot | null) ?? null;
-	let problems: DirectoryCheck["problems"] = [];
-	try {
-		await checkSubmittable(
-			// Reads only: the checks' statements run on the pool, outside a transaction.
-			ctx.db as unknown as Tx,
-			claim,
-			{ lines, docs },
-			{ directoryFacts: directory },
-		);
-	} catch (err) {
-		if (!(err instanceof DomainError)) throw err;
-		problems = err.errors.length
-			? err.errors
-			: [{ path: "", code: err.code, message: err.message }];
-	}
-	return {
-		validatedAt: validated?.validatedAt ?? null,
-		validated,
-		current,
-		checkedAt: now.toISOString(),
-		changes: validated ? directoryChanges(validated, current) : [],
-		problems,
-	};
 }

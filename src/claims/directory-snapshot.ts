@@ -6,18 +6,27 @@
  * resubmitted (the checks' directory facts, read anyway: no extra statement). The
  * directory check (directory-check.ts) compares it with the same facts read again.
  */
+import { stringify as canonicalJson } from "safe-stable-stringify";
 import type { SolutionArea } from "../domain/claim-validation.ts";
 import type { DirectoryFacts } from "./directory-facts.ts";
 
 /** A product line as validated: the catalog's product and the subscription's facts. */
 export interface SnapshotLine {
 	productId: string;
-	/** The catalog's name and solution area, or null when the catalog has no such product. */
-	product: { name: string; solutionArea: SolutionArea } | null;
+	/**
+	 * The catalog's name, solution area and Dynamics flag, or null when the catalog has no
+	 * such product.
+	 */
+	product: {
+		name: string;
+		solutionArea: SolutionArea;
+		dynamics: boolean;
+	} | null;
 	/** Null for a workload line (no subscription). */
 	subscriptionId: string | null;
 	/** The directory's subscription, or null when it has none by that ID (or a workload line). */
 	subscription: {
+		tenantId: string;
 		productId: string;
 		channel: "volume_licensing" | "web_direct" | "csp";
 		status: "active" | "in_grace" | "disabled" | "deleted";
@@ -66,11 +75,16 @@ export function directorySnapshot(
 			return {
 				productId: l.productId,
 				product: product
-					? { name: product.name, solutionArea: product.solutionArea }
+					? {
+							name: product.name,
+							solutionArea: product.solutionArea,
+							dynamics: product.dynamics,
+						}
 					: null,
 				subscriptionId: l.subscriptionId ?? null,
 				subscription: sub
 					? {
+							tenantId: sub.tenantId,
 							productId: sub.productId,
 							channel: sub.channel,
 							status: sub.status,
@@ -87,7 +101,7 @@ export function directorySnapshot(
  * `tenant_missing`, `domain_unverified`, `domain_verified`, `mpn_programs_changed`,
  * `mpn_in_use_changed`, `product_changed` (name or solution area), `product_missing`,
  * `subscription_missing`, `subscription_changed` (`field`: `status`, `channel`,
- * `provisioned` or `productId`). `subject` names the product or subscription.
+ * `provisioned`, `productId` or `tenantId`). `subject` names the product or subscription.
  */
 export interface DirectoryChange {
 	code: string;
@@ -97,8 +111,9 @@ export interface DirectoryChange {
 	now: unknown;
 }
 
+/** Equal as JSON with sorted keys (a snapshot read back from jsonb has its keys reordered). */
 const same = (a: unknown, b: unknown) =>
-	JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+	canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 /**
  * What differs between `validated` and `current` (both {@link directorySnapshot}s of the
@@ -173,13 +188,18 @@ export function directoryChanges(
 				now: null,
 			});
 		else if (was.subscription && now.subscription)
+			// A field an older snapshot did not keep is not compared.
 			for (const field of [
 				"status",
 				"channel",
 				"provisioned",
 				"productId",
+				"tenantId",
 			] as const)
-				if (was.subscription[field] !== now.subscription[field])
+				if (
+					was.subscription[field] !== undefined &&
+					was.subscription[field] !== now.subscription[field]
+				)
 					out.push({
 						code: "subscription_changed",
 						subject,

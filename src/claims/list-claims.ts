@@ -585,7 +585,7 @@ const runClaimById = preparedOnce(CLAIM_BY_ID_STATEMENT, (db, name) =>
 
 /** The row of one visible claim, without its parts (one query). @throws `not_found`. */
 export async function getVisibleClaimRow(
-	ctx: AppContext,
+	ctx: { db: Queryable },
 	actor: Actor,
 	id: string,
 ): Promise<ClaimRow> {

@@ -20,7 +20,10 @@ import { resolveLines, writeLines } from "./claim-products.ts";
 import type { ClaimRow, ClaimView } from "./claim-view.ts";
 import { markCompeting } from "./competing.ts";
 import { readDirectoryFacts } from "./directory-facts.ts";
-import { directorySnapshot } from "./directory-snapshot.ts";
+import {
+	type DirectorySnapshot,
+	directorySnapshot,
+} from "./directory-snapshot.ts";
 import { assertEnrolled } from "./submit-claim.ts";
 
 /** Options of {@link updateClaim}. */
@@ -155,6 +158,10 @@ export async function updateClaim(
 						? (input.revenueAssociation ?? claim.revenueAssociation ?? null)
 						: null;
 			}
+			// The lines as checked now, when they were (for the snapshot below).
+			let checkedLines:
+				| { productId: string; subscriptionId?: string | null }[]
+				| undefined;
 			if (input.products !== undefined || customerChanged) {
 				const lines =
 					input.products ??
@@ -175,6 +182,7 @@ export async function updateClaim(
 					claimId: claim.id,
 				});
 				throwIfProblems(resolved.problems);
+				checkedLines = resolved.lines;
 				await writeLines(
 					tx,
 					{ ...claim, ...next, id: claim.id },
@@ -184,18 +192,18 @@ export async function updateClaim(
 					changes.competing =
 						claim.competing || (await markCompeting(tx, claim.id, actor, now));
 			}
-			if (
-				input.mpnId !== undefined ||
-				input.products !== undefined ||
-				customerChanged
-			) {
-				// R-DIR-6: what the edited claim was validated against, read again (one
-				// statement; an edit of the name or contacts keeps the snapshot as it was).
-				const lines = await tx.query.claimProducts.findMany({
-					columns: { productId: true, subscriptionId: true },
-					where: (p, { eq }) => eq(p.claimId, claim.id),
-					orderBy: (p, { asc }) => asc(p.position),
-				});
+			if (checkedLines || input.mpnId !== undefined) {
+				// R-DIR-6: the snapshot takes what this edit checked again (one statement). A
+				// draft's is its whole snapshot (submit validates it all again); after
+				// submission only the parts edited are re-validated, so only they change,
+				// and the rest keeps what submit validated.
+				const lines =
+					checkedLines ??
+					(await tx.query.claimProducts.findMany({
+						columns: { productId: true, subscriptionId: true },
+						where: (p, { eq }) => eq(p.claimId, claim.id),
+						orderBy: (p, { asc }) => asc(p.position),
+					}));
 				const directory = await readDirectoryFacts(tx, {
 					organizationId: claim.partnerOrganizationId,
 					mpnId: next.mpnId,
@@ -210,7 +218,21 @@ export async function updateClaim(
 						claimId: claim.id,
 					},
 				});
-				changes.snapshot = directorySnapshot(directory, next, lines, now);
+				const fresh = directorySnapshot(directory, next, lines, now);
+				const old = claim.snapshot as DirectorySnapshot | null;
+				changes.snapshot =
+					claim.status === "draft" || !old
+						? fresh
+						: {
+								...old,
+								...(input.mpnId !== undefined
+									? {
+											mpnPrograms: fresh.mpnPrograms,
+											mpnInUse: fresh.mpnInUse,
+										}
+									: {}),
+								...(checkedLines ? { lines: fresh.lines } : {}),
+							};
 			}
 			return changes;
 		},

@@ -128,7 +128,7 @@ describe.each(DB_KINDS)("R-DIR-6 the directory check (%s)", (kind) => {
 		expect(again.changes).toEqual([]);
 	});
 
-	it("R-DIR-6 an edit of the contacts keeps the snapshot; an edit of the MPN ID validates again", async () => {
+	it("R-DIR-6 an edit of the contacts keeps the snapshot; an edit of the MPN ID after submission re-validates the MPN ID only, so a subscription disabled before it is still a change", async () => {
 		const before = (
 			await ana.get(`${API}/claims/${claimId}/directory-check`)
 		).json();
@@ -143,18 +143,65 @@ describe.each(DB_KINDS)("R-DIR-6 the directory check (%s)", (kind) => {
 		const kept = (
 			await ana.get(`${API}/claims/${claimId}/directory-check`)
 		).json();
-		expect(kept.validatedAt).toBe(before.validatedAt);
-		const mpn = await ana.patch(
-			`${API}/claims/${claimId}`,
-			{ mpnId: claim.mpnId },
-			{ "if-match": `"${contacts.json().version}"` },
-		);
-		expect(mpn.statusCode, mpn.body).toBe(200);
-		const revalidated = (
-			await ana.get(`${API}/claims/${claimId}/directory-check`)
-		).json();
-		expect(revalidated.validatedAt).toBe("2026-11-23T09:01:00.000Z");
-		expect(revalidated.validated.lines).toEqual(before.validated.lines);
+		expect(kept.validated).toEqual(before.validated);
+		const disable = await paula.post(`${API}/admin/directory/import`, {
+			subscriptions: [{ ...sub(), status: "disabled" }],
+		});
+		expect(disable.statusCode, disable.body).toBe(200);
+		try {
+			const mpn = await ana.patch(
+				`${API}/claims/${claimId}`,
+				{ mpnId: claim.mpnId },
+				{ "if-match": `"${contacts.json().version}"` },
+			);
+			expect(mpn.statusCode, mpn.body).toBe(200);
+			const check = (
+				await rita.get(`${API}/claims/${claimId}/directory-check`)
+			).json();
+			expect(check.validated).toEqual(before.validated);
+			expect(check.changes).toEqual([
+				expect.objectContaining({
+					code: "subscription_changed",
+					field: "status",
+					was: "active",
+					now: "disabled",
+				}),
+			]);
+		} finally {
+			const restore = await paula.post(`${API}/admin/directory/import`, {
+				subscriptions: [sub()],
+			});
+			expect(restore.statusCode, restore.body).toBe(200);
+		}
+	});
+
+	it("R-DIR-6 a subscription moved to another tenant is a change, as well as a problem", async () => {
+		const other = DEMO_IDS.tenants.adventureWorks;
+		const moved = await paula.post(`${API}/admin/directory/import`, {
+			subscriptions: [{ ...sub(), tenantId: other }],
+		});
+		expect(moved.statusCode, moved.body).toBe(200);
+		try {
+			const check = (
+				await rita.get(`${API}/claims/${claimId}/directory-check`)
+			).json();
+			expect(check.changes).toEqual([
+				expect.objectContaining({
+					code: "subscription_changed",
+					field: "tenantId",
+					was: DEMO_IDS.tenants.contoso,
+					now: other,
+				}),
+			]);
+			expect(check.problems.map((p: { code: string }) => p.code)).toContain(
+				"product_not_in_tenant",
+			);
+		} finally {
+			const restore = await paula.post(`${API}/admin/directory/import`, {
+				subscriptions: [sub()],
+			});
+			expect(restore.statusCode, restore.body).toBe(200);
+		}
 	});
 
 	it("R-DIR-6 a claim validated before lines were kept is compared on what it kept", async () => {

@@ -30,13 +30,19 @@ const useStyles = makeStyles({
 	list: { margin: `${tokens.spacingVerticalXS} 0`, paddingLeft: "20px" },
 });
 
-/** A value of a change in words: a product as its name, a list joined, yes/no. */
+/**
+ * A value of a change in words: a product as its name and solution area, a list joined,
+ * yes/no, a subscription's status or channel by its label.
+ */
 function valueText(v: unknown, t: TFunction): string {
 	if (v === null || v === undefined) return t("directory.none");
 	if (typeof v === "boolean") return v ? t("directory.yes") : t("directory.no");
 	if (Array.isArray(v)) return v.length ? v.join(", ") : t("directory.none");
-	if (typeof v === "object" && "name" in v) return String(v.name);
-	return String(v);
+	if (typeof v === "object" && "name" in v)
+		return "solutionArea" in v
+			? `${String(v.name)} (${t(`common:solutionArea.${String(v.solutionArea)}`)})`
+			: String(v.name);
+	return t(`directory.value.${String(v)}`, { defaultValue: String(v) });
 }
 
 /** One change of {@link Check.changes} as a sentence. */
@@ -99,7 +105,7 @@ export function DirectoryCheckNotice({
 		>
 			<MessageBarBody>
 				<MessageBarTitle>
-					{validatedAt
+					{validatedAt && c.changes.length > 0
 						? t("directory.changedTitle", { date: validatedAt })
 						: t("directory.problemsTitle")}
 				</MessageBarTitle>

@@ -34,6 +34,11 @@ import {
 	registerSignInRequired,
 } from "./auth-hooks.ts";
 import { registerIdempotency } from "./idempotency.ts";
+import {
+	addProblemResponses,
+	type ProblemIndex,
+	problemTransform,
+} from "./openapi-problems.ts";
 import { sendProblem, toDomainError } from "./problem.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { adminCalendarRoutes } from "./routes/admin-calendar.ts";
@@ -185,6 +190,7 @@ export async function buildServer(
 		limits: { fileSize: ctx.config.maxUploadBytes + 1, files: 1, fields: 10 },
 	});
 	await app.register(rateLimit, { global: false });
+	const problems: ProblemIndex = new Map();
 	await app.register(swagger, {
 		openapi: {
 			openapi: "3.1.0",
@@ -202,7 +208,13 @@ export async function buildServer(
 			},
 			security: [{ session: [] }, { bearer: [] }],
 		},
-		transform: jsonSchemaTransform,
+		// Each operation's problem+json answers, which the route schemas do not declare.
+		transform: problemTransform(jsonSchemaTransform, problems),
+		transformObject: (doc) =>
+			addProblemResponses(
+				"openapiObject" in doc ? doc.openapiObject : doc.swaggerObject,
+				problems,
+			),
 	});
 	await app.register(swaggerUi, { routePrefix: "/api/docs" });
 

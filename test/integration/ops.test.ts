@@ -57,6 +57,35 @@ describe("operational endpoints and the API reference", () => {
 			doc.paths["/api/v1/claims/{id}/request-information"].post.requestBody
 				.content["application/json"].schema.properties.reasons.items.enum;
 		expect(reasons).toContain("missing_customer_acknowledgement");
+		// Each operation's error answers are problem+json, with the statuses it can give.
+		const responses = (path: string, method: string) =>
+			Object.keys(doc.paths[path][method].responses);
+		expect(responses("/api/v1/claims/{id}", "patch")).toEqual([
+			"200",
+			"401",
+			"403",
+			"404",
+			"409",
+			"412",
+			"413",
+			"415",
+			"422",
+			"428",
+		]);
+		expect(responses("/api/v1/auth/login", "post")).toContain("429");
+		expect(responses("/api/v1/auth/login", "post")).not.toContain("401");
+		expect(responses("/api/v1/claims", "get")).toEqual([
+			"200",
+			"401",
+			"403",
+			"422",
+		]);
+		expect(
+			doc.paths["/api/v1/claims/{id}/approve"].post.responses["409"].content[
+				"application/problem+json"
+			].schema,
+		).toEqual({ $ref: "#/components/schemas/Problem" });
+		expect(doc.components.schemas.Problem.required).toContain("code");
 		const page = await t.anonymous().get("/api/docs/");
 		expect(page.statusCode).toBe(200);
 		expect(page.body).toMatch(/swagger/i);

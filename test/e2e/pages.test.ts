@@ -97,6 +97,8 @@ async function settled(page: Page) {
 	await page.waitForTimeout(300);
 }
 
+const WAIT = { timeout: 30_000 };
+
 describe("main pages: accessibility (axe-core) and screenshots", () => {
 	let e: E2E;
 	beforeAll(async () => {
@@ -161,6 +163,34 @@ describe("main pages: accessibility (axe-core) and screenshots", () => {
 		await firstClaim.click();
 		return { context, page, refused: () => refused };
 	}
+
+	it("a new page in the app is said to screen readers by its title, and takes the focus that its link took with it; a header link keeps it; the first page says nothing", async () => {
+		const { context, page } = await e.signIn("ana.global@fabrikam.example");
+		const announcer = page.getByTestId("page-announcer");
+		await page.goto("/claims");
+		const link = page
+			.locator('main a[href^="/claims/"]:not([href="/claims/new"])')
+			.first();
+		await link.waitFor(WAIT);
+		expect(await announcer.textContent()).toBe("");
+		const name = (await link.textContent()) ?? "";
+		await link.click();
+		await page.getByTestId("claim-details").waitFor(WAIT);
+		await expect.poll(() => announcer.textContent(), WAIT).toBe(name.trim());
+		expect(
+			await page.evaluate(() => document.activeElement?.tagName ?? ""),
+		).toBe("H1");
+		// A header link stays in the page: it keeps the focus, and the title is said.
+		const insights = page.getByRole("link", { name: "Insights" });
+		await insights.focus();
+		await page.keyboard.press("Enter");
+		await page.waitForURL("**/insights", WAIT);
+		await expect.poll(() => announcer.textContent(), WAIT).toMatch(/Insights/);
+		expect(
+			await page.evaluate(() => document.activeElement?.textContent ?? ""),
+		).toBe("Insights");
+		await context.close();
+	});
 
 	it("a signed-out visit to a page's address asks only who is signed in, and shows sign-in: no page request is sent to be refused", async () => {
 		const context = await e.browser.newContext({ baseURL: e.baseUrl });

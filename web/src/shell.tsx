@@ -2,6 +2,7 @@
  * The app shell: header with the product, navigation for the user's role, the user with
  * organization or tenant and role, the language switch and sign-out; then the page.
  */
+
 import {
 	Button,
 	Caption1,
@@ -24,6 +25,7 @@ import {
 import { canManageIntegrations } from "./api/integrations.ts";
 import { useLogout, useMe } from "./api/session.ts";
 import type { Me } from "./api/types.ts";
+import { PageAnnouncer } from "./components/page-announcer.tsx";
 import { ErrorMessage, Loading } from "./components/states.tsx";
 import { LANGUAGES, type Language, setLanguage } from "./i18n/index.ts";
 import { routerAddress } from "./router-address.ts";
@@ -228,6 +230,7 @@ export function Shell() {
 			<main id="main" className={styles.main}>
 				<Outlet />
 			</main>
+			<PageAnnouncer />
 		</>
 	);
 }

@@ -1571,6 +1571,38 @@ describe("flows through the browser", () => {
 		).json()) as { items: { body: string }[] };
 		expect(thread.items.filter((c) => c.body === text)).toHaveLength(1);
 		expect(await comments.count()).toBe(before + 1);
+		// Said to screen readers, since the form stays where it was.
+		expect(await page.getByTestId("comment-posted").textContent()).toBe(
+			"Comment posted.",
+		);
+		await context.close();
+	});
+	it("R-CRT-7 a partner who removes a PoE document from a draft hears that it was removed, and the focus goes to the upload button", async () => {
+		const draft = await e.ctx.db.query.claims.findFirst({
+			where: (c, { and, eq }) =>
+				and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, "draft")),
+		});
+		if (!draft) throw new Error("no Fabrikam draft in the demo");
+		const { context, page } = await e.signIn(ANA);
+		await page.goto(`/claims/${draft.id}`);
+		const rows = page.getByTestId("document-row");
+		await page.getByLabel("Choose PoE documents to upload").setInputFiles({
+			name: "To be removed.pdf",
+			mimeType: "application/pdf",
+			buffer: Buffer.from(samplePdf("Removed again")),
+		});
+		const row = rows.filter({ hasText: "To be removed.pdf" });
+		await row.waitFor(WAIT);
+		await page
+			.getByRole("button", { name: "Remove To be removed.pdf" })
+			.click();
+		await row.waitFor({ state: "detached", ...WAIT });
+		await expect
+			.poll(() => page.getByTestId("removed-status").textContent(), WAIT)
+			.toBe("To be removed.pdf removed.");
+		expect(
+			await page.evaluate(() => document.activeElement?.textContent ?? ""),
+		).toBe("Upload documents");
 		await context.close();
 	});
 	it("R-REV-2 a rejection's reason in CPOR's words reads in the reader's language in the claim's details", async () => {

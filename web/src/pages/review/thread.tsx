@@ -20,7 +20,11 @@ import { useTranslation } from "react-i18next";
 import { useAddComment, useComments, useHistory } from "../../api/claims.ts";
 import { useCommentText } from "../../components/comment-text.tsx";
 import { useInFlight } from "../../components/in-flight.ts";
-import { ErrorMessage, Loading } from "../../components/states.tsx";
+import {
+	ErrorMessage,
+	Loading,
+	VISUALLY_HIDDEN,
+} from "../../components/states.tsx";
 import { formatDateTime } from "../../format.ts";
 import { HistoryEntryItem } from "../partner/claim/history-panel.tsx";
 import { Section } from "./shared.tsx";
@@ -68,6 +72,8 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 	const flight = useInFlight();
 	const [body, setBody] = useState("");
 	const [missing, setMissing] = useState(false);
+	// Said to screen readers once a comment is posted (the form stays where it was).
+	const [posted, setPosted] = useState(false);
 	const post = (e: FormEvent) => {
 		e.preventDefault();
 		if (!body.trim()) {
@@ -76,8 +82,12 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 		}
 		setMissing(false);
 		if (!flight.take()) return;
+		setPosted(false);
 		add.mutate(body.trim(), {
-			onSuccess: () => setBody(""),
+			onSuccess: () => {
+				setBody("");
+				setPosted(true);
+			},
 			onSettled: flight.release,
 		});
 	};
@@ -140,6 +150,13 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 					/>
 				</Field>
 				{add.isError && <ErrorMessage error={add.error} />}
+				<span
+					role="status"
+					style={VISUALLY_HIDDEN}
+					data-testid="comment-posted"
+				>
+					{posted ? t("comments.posted") : ""}
+				</span>
 				<Button
 					type="submit"
 					appearance="secondary"

@@ -16,7 +16,11 @@ import { useTranslation } from "react-i18next";
 import { useAddComment, useComments } from "../../../api/claims.ts";
 import { useCommentText } from "../../../components/comment-text.tsx";
 import { useInFlight } from "../../../components/in-flight.ts";
-import { ErrorMessage, Loading } from "../../../components/states.tsx";
+import {
+	ErrorMessage,
+	Loading,
+	VISUALLY_HIDDEN,
+} from "../../../components/states.tsx";
 import { formatDateTime } from "../../../format.ts";
 import { ActionError } from "./errors.tsx";
 
@@ -84,6 +88,8 @@ export function CommentsPanel({
 	const flight = useInFlight();
 	const [body, setBody] = useState("");
 	const [empty, setEmpty] = useState(false);
+	// Said to screen readers once a comment is posted (the form stays where it was).
+	const [posted, setPosted] = useState(false);
 
 	const onSubmit = (e: FormEvent) => {
 		e.preventDefault();
@@ -92,8 +98,12 @@ export function CommentsPanel({
 			return;
 		}
 		if (!flight.take()) return;
+		setPosted(false);
 		add.mutate(body.trim(), {
-			onSuccess: () => setBody(""),
+			onSuccess: () => {
+				setBody("");
+				setPosted(true);
+			},
 			onSettled: flight.release,
 		});
 	};
@@ -169,6 +179,13 @@ export function CommentsPanel({
 					{add.isError && (
 						<ActionError error={add.error} onDismiss={() => add.reset()} />
 					)}
+					<span
+						role="status"
+						style={VISUALLY_HIDDEN}
+						data-testid="comment-posted"
+					>
+						{posted ? t("comments.posted") : ""}
+					</span>
 					<div>
 						<Button
 							type="submit"

@@ -104,12 +104,20 @@ export function DocumentsPanel({
 	const inputId = useId();
 	const [uploads, setUploads] = useState<Upload[]>([]);
 	const narrow = useNarrow();
+	// The document last removed, said to screen readers; its button went with its row, so
+	// the focus goes to the upload button.
+	const [removed, setRemoved] = useState<string | null>(null);
+	const uploadButton = useRef<HTMLButtonElement>(null);
 	const remove = useMutation({
-		mutationFn: (docId: string) =>
-			api<Claim>(`/claims/${claim.id}/documents/${docId}`, {
+		mutationFn: (d: { id: string; name: string }) =>
+			api<Claim>(`/claims/${claim.id}/documents/${d.id}`, {
 				method: "DELETE",
 				version: claim.version,
 			}),
+		onSuccess: (_claim, d) => {
+			setRemoved(d.name);
+			uploadButton.current?.focus();
+		},
 		onSettled: () => invalidate(claim.id),
 	});
 
@@ -180,7 +188,7 @@ export function DocumentsPanel({
 										size="small"
 										icon={<Delete20Regular />}
 										disabled={remove.isPending}
-										onClick={() => remove.mutate(d.id)}
+										onClick={() => remove.mutate({ id: d.id, name: d.name })}
 										aria-label={t("documents.remove", { name: d.name })}
 									>
 										{t("documents.removeShort")}
@@ -242,7 +250,9 @@ export function DocumentsPanel({
 												size="small"
 												icon={<Delete20Regular />}
 												disabled={remove.isPending}
-												onClick={() => remove.mutate(d.id)}
+												onClick={() =>
+													remove.mutate({ id: d.id, name: d.name })
+												}
 												aria-label={t("documents.remove", { name: d.name })}
 											>
 												{t("documents.removeShort")}
@@ -258,6 +268,14 @@ export function DocumentsPanel({
 			{remove.isError && (
 				<ActionError error={remove.error} onDismiss={() => remove.reset()} />
 			)}
+			<span
+				role="status"
+				aria-live="polite"
+				style={VISUALLY_HIDDEN}
+				data-testid="removed-status"
+			>
+				{removed ? t("documents.removedNamed", { name: removed }) : ""}
+			</span>
 			{canUploadNow && (
 				<div className={styles.upload}>
 					<input
@@ -278,6 +296,7 @@ export function DocumentsPanel({
 					/>
 					<div>
 						<Button
+							ref={uploadButton}
 							icon={<ArrowUpload20Regular />}
 							onClick={() => inputRef.current?.click()}
 							disabled={uploads.some((u) => u.state === "uploading")}

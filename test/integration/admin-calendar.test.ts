@@ -6,7 +6,7 @@
  * in the asked language. PUT /admin/calendar: a new zone and holiday calendar, stored
  * with its author, in force for the deadlines set from then on, in every process.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -369,10 +369,11 @@ describe("the business calendar in other processes (postgres)", () => {
 
 	it("R-ROL-2 a process started with a calendar in its environment says that the admin's calendar is in force instead", async () => {
 		const warnings: string[] = [];
+		const dataDir = mkdtempSync(path.join(tmpdir(), "cpor-cal-"));
 		const rt = await startRuntime(
 			loadConfig({
 				DATABASE_URL: first.databaseUrl,
-				CPOR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "cpor-cal-")),
+				CPOR_DATA_DIR: dataDir,
 				CPOR_HOLIDAYS: "NL",
 			}),
 			{ warn: (m) => warnings.push(m) },
@@ -386,6 +387,7 @@ describe("the business calendar in other processes (postgres)", () => {
 			]);
 		} finally {
 			await rt.close();
+			rmSync(dataDir, { recursive: true, force: true });
 		}
 	});
 

@@ -69,6 +69,8 @@ export const CAPABILITIES = {
 	review: ["reviewer"],
 	/** R-ROL-2: platform admins maintain the directory and the sandbox clock. */
 	administer: ["platform_admin"],
+	/** R-DIR-6: the directory's tenants and partners, looked up (platform admins, reviewers). */
+	lookUpDirectory: ["platform_admin", "reviewer"],
 	/** R-ROL-3: customer admins see and opt out of their tenant's associations. */
 	customer: ["customer_admin"],
 	/** Comment on a claim (partners who can write, and reviewers). */

@@ -24,11 +24,21 @@ const ts = (name: string) =>
 	timestamp(name, { withTimezone: true, mode: "date" });
 
 /** R-DIR-1: partner organizations. */
-export const organizations = pgTable("organizations", {
-	id: text("id").primaryKey(),
-	name: text("name").notNull(),
-	createdAt: ts("created_at").notNull().defaultNow(),
-});
+export const organizations = pgTable(
+	"organizations",
+	{
+		id: text("id").primaryKey(),
+		name: text("name").notNull(),
+		createdAt: ts("created_at").notNull().defaultNow(),
+	},
+	(t) => [
+		// The directory's partner list and name search (by prefix), in byte order.
+		index("organizations_name_idx").on(
+			sql`(lower(${t.name}) collate "C")`,
+			t.id,
+		),
+	],
+);
 
 /** R-DIR-1/R-DIR-2: MPN IDs with program enrollments and partner types. */
 export const mpnIds = pgTable(
@@ -53,10 +63,20 @@ export const mpnIds = pgTable(
 );
 
 /** R-DIR-3: customer tenants. */
-export const tenants = pgTable("tenants", {
-	tenantId: text("tenant_id").primaryKey(),
-	name: text("name").notNull(),
-});
+export const tenants = pgTable(
+	"tenants",
+	{
+		tenantId: text("tenant_id").primaryKey(),
+		name: text("name").notNull(),
+	},
+	(t) => [
+		// The directory's customer list and name search (by prefix), in byte order.
+		index("tenants_name_idx").on(
+			sql`(lower(${t.name}) collate "C")`,
+			t.tenantId,
+		),
+	],
+);
 
 /** R-DIR-3: verified domains (lower case), each belonging to one tenant. */
 export const tenantDomains = pgTable(

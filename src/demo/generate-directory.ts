@@ -178,7 +178,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
 		role: "platform_admin",
 		locale: "en",
 		demonstrates:
-			"platform admin: directory import, the business calendar, the sandbox clock and the dev mailbox",
+			"platform admin: the directory (import and look-up), the business calendar, the sandbox clock and the dev mailbox",
 	},
 ];
 

@@ -1485,7 +1485,8 @@ describe("flows through the browser", () => {
 	it("R-DIR-6 a reviewer sees that the directory still says what a claim was validated against, and after its subscription is disabled, what changed and that submit would now refuse it", async () => {
 		const rows = await e.ctx.db.execute(
 			sql`select c.id, p.subscription_id as "subscriptionId" from claims c join claim_products p on p.claim_id = c.id
-				where c.status = 'submitted' and c.solution_area = 'business_applications' and p.subscription_id is not null
+				join subscriptions s on s.subscription_id = p.subscription_id
+				where c.status = 'submitted' and c.solution_area = 'business_applications' and s.status = 'active'
 				order by c.id limit 1`,
 		);
 		const claim = (
@@ -1643,6 +1644,46 @@ describe("flows through the browser", () => {
 		expect(await dialog.getByLabel("Comment to the partner").inputValue()).toBe(
 			"The PoE names another customer.",
 		);
+		await context.close();
+	});
+	it("R-DIR-6 the platform admin looks the directory up: a customer by its name's first letters, with its domains and subscriptions; a partner by an MPN ID, with its programs", async () => {
+		const { context, page } = await e.signIn("paula.platform@cpor.example");
+		await page.goto("/admin");
+		await page.getByRole("tab", { name: "Directory", exact: true }).click();
+		await page.waitForURL(/tab=directory/, WAIT);
+		const results = page.getByTestId("directory-results");
+		await results.waitFor(WAIT);
+		expect(await page.getByTestId("directory-tenant").count()).toBe(20);
+		await page.getByRole("button", { name: "Show more" }).waitFor(WAIT);
+		await page.getByRole("searchbox", { name: "Search" }).fill("conto");
+		const contoso = page
+			.getByTestId("directory-tenant")
+			.filter({ hasText: "Contoso Ltd" });
+		await contoso.waitFor(WAIT);
+		await expect
+			.poll(() => page.getByTestId("directory-tenant").count(), WAIT)
+			.toBe(1);
+		expect(await contoso.textContent()).toContain(DEMO_IDS.domains.contoso);
+		expect(await contoso.textContent()).toContain(
+			DEMO_IDS.subscriptions.contosoSales,
+		);
+		await screenshot(page, "admin-directory");
+		await page.getByRole("radio", { name: "Partners" }).check();
+		await page
+			.getByRole("searchbox", { name: "Search" })
+			.fill(DEMO_IDS.mpnIds.fabrikamEnrolled);
+		const fabrikam = page
+			.getByTestId("directory-partner")
+			.filter({ hasText: "Fabrikam" });
+		await fabrikam.waitFor(WAIT);
+		expect(await fabrikam.textContent()).toContain("OSU-M365");
+		await page
+			.getByRole("searchbox", { name: "Search" })
+			.fill("no such partner");
+		await page
+			.getByText("Nothing matches “no such partner”")
+			.first()
+			.waitFor(WAIT);
 		await context.close();
 	});
 	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {

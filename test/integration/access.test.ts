@@ -358,6 +358,16 @@ const ROUTES: RouteCase[] = [
 		forbidden: but("paula"),
 	},
 	{
+		name: "GET /api/v1/admin/directory/tenants",
+		url: () => `${API}/admin/directory/tenants`,
+		forbidden: but("paula", ...REVIEWERS),
+	},
+	{
+		name: "GET /api/v1/admin/directory/partners",
+		url: () => `${API}/admin/directory/partners`,
+		forbidden: but("paula", ...REVIEWERS),
+	},
+	{
 		name: "GET /api/v1/admin/clock",
 		url: () => `${API}/admin/clock`,
 		forbidden: but("paula"),

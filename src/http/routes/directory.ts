@@ -1,9 +1,16 @@
-/** Directory routes: MPN IDs, the catalog, tenant lookup and the admin import (SPEC section 2). */
+/**
+ * Directory routes: MPN IDs, the catalog, tenant lookup, the directory's tenants and
+ * partners for the platform admin and reviewers, and the admin import (SPEC section 2).
+ */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { mpnIds, organizations, products } from "../../db/schema.ts";
+import {
+	listDirectoryPartners,
+	listDirectoryTenants,
+} from "../../directory/browse-directory.ts";
 import {
 	importDirectory,
 	importDirectoryFile,
@@ -11,6 +18,7 @@ import {
 import { ALLOWED_ACTIVITIES } from "../../domain/claim-validation.ts";
 import { DomainError, notFound } from "../../domain/errors.ts";
 import { authorize, requireActor } from "../auth-hooks.ts";
+import { pageQuery } from "../page-query.ts";
 
 /** An MPN ID as GET /mpn-ids lists it (R-CRT-2, R-ROL-1). */
 function mpnIdView(r: typeof mpnIds.$inferSelect) {
@@ -120,6 +128,46 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					)
 					.orderBy(asc(products.name));
 				return { items: rows };
+			},
+		);
+
+		const directoryQuery = pageQuery.extend({
+			q: z
+				.string()
+				.max(200)
+				.optional()
+				.describe(
+					"A name's first letters (any case), or an exact ID: tenant ID, verified domain or subscription ID; organization ID or MPN ID",
+				),
+		});
+		app.get(
+			"/admin/directory/tenants",
+			{
+				schema: {
+					tags: ["directory"],
+					summary:
+						"Customer tenants with their verified domains and subscriptions (R-DIR-3, R-DIR-5), by name, a page at a time (limit 1-200, default 20)",
+					querystring: directoryQuery,
+				},
+			},
+			async (req) => {
+				authorize(req, "lookUpDirectory");
+				return listDirectoryTenants(ctx, req.query);
+			},
+		);
+		app.get(
+			"/admin/directory/partners",
+			{
+				schema: {
+					tags: ["directory"],
+					summary:
+						"Partner organizations with their MPN IDs, programs and use (R-DIR-1, R-DIR-2, R-ROL-1), by name, a page at a time (limit 1-200, default 20)",
+					querystring: directoryQuery,
+				},
+			},
+			async (req) => {
+				authorize(req, "lookUpDirectory");
+				return listDirectoryPartners(ctx, req.query);
 			},
 		);
 

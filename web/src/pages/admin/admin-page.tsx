@@ -1,10 +1,11 @@
 /**
- * The platform admin's page (R-ROL-2): directory import, the business calendar, the
- * sandbox clock and the dev mailbox, one tab each (`?tab=import|calendar|clock|mailbox`,
- * so a tab can be linked).
+ * The platform admin's page (R-ROL-2): directory import, the directory as it is, the
+ * business calendar, the sandbox clock and the dev mailbox, one tab each
+ * (`?tab=import|directory|calendar|clock|mailbox`, so a tab can be linked).
  */
 import {
 	ArrowUploadRegular,
+	BookSearchRegular,
 	CalendarLtrRegular,
 	ClockRegular,
 	MailInboxRegular,
@@ -15,11 +16,12 @@ import { Page } from "../../components/page.tsx";
 import { EmptyState } from "../../components/states.tsx";
 import { CalendarTab } from "./calendar-tab.tsx";
 import { ClockTab } from "./clock-tab.tsx";
+import { DirectoryTab } from "./directory-tab.tsx";
 import { ImportTab } from "./import-tab.tsx";
 import { MailboxTab } from "./mailbox-tab.tsx";
 import { Tabs, useTabParam } from "./tabs.tsx";
 
-const TABS = ["import", "calendar", "clock", "mailbox"] as const;
+const TABS = ["import", "directory", "calendar", "clock", "mailbox"] as const;
 type TabKey = (typeof TABS)[number];
 
 export function AdminPage() {
@@ -51,6 +53,11 @@ export function AdminPage() {
 						icon: <ArrowUploadRegular />,
 					},
 					{
+						value: "directory",
+						label: t("tabs.directory"),
+						icon: <BookSearchRegular />,
+					},
+					{
 						value: "calendar",
 						label: t("tabs.calendar"),
 						icon: <CalendarLtrRegular />,
@@ -64,6 +71,7 @@ export function AdminPage() {
 				]}
 			>
 				{tab === "import" && <ImportTab />}
+				{tab === "directory" && <DirectoryTab />}
 				{tab === "calendar" && <CalendarTab />}
 				{tab === "clock" && <ClockTab />}
 				{tab === "mailbox" && <MailboxTab />}

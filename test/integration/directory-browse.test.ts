@@ -1,0 +1,143 @@
+/**
+ * The directory as the platform admin and reviewers look it up (SPEC R-DIR-6 "loaded and
+ * maintained by an admin", R-ROL-2): `GET /admin/directory/tenants` and `/partners`, on
+ * both databases: name order a page at a time, found by a name's first letters or an
+ * exact ID, each with what the directory holds of it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_IDS } from "../../src/demo/generate-directory.ts";
+import {
+	type Client,
+	DB_KINDS,
+	startTestApp,
+	type TestApp,
+	USERS,
+} from "../support/test-app.ts";
+
+const API = "/api/v1";
+
+type Page<T> = { items: T[]; nextCursor: string | null };
+type Tenant = {
+	tenantId: string;
+	name: string;
+	domains: string[];
+	subscriptions: {
+		subscriptionId: string;
+		productName: string | null;
+		status: string;
+	}[];
+};
+type Partner = {
+	organizationId: string;
+	name: string;
+	mpnIds: { mpnId: string; programs: string[]; inUse: boolean }[];
+};
+
+describe.each(DB_KINDS)("R-DIR-6 the directory, looked up (%s)", (kind) => {
+	let t: TestApp;
+	let paula: Client;
+	beforeAll(async () => {
+		t = await startTestApp(kind);
+		paula = await t.login(USERS.paula);
+	});
+	afterAll(async () => {
+		await t?.close();
+	});
+	const tenants = async (query: string) => {
+		const res = await paula.get(`${API}/admin/directory/tenants${query}`);
+		expect(res.statusCode, res.body).toBe(200);
+		return res.json() as Page<Tenant>;
+	};
+	const partners = async (query: string) => {
+		const res = await paula.get(`${API}/admin/directory/partners${query}`);
+		expect(res.statusCode, res.body).toBe(200);
+		return res.json() as Page<Partner>;
+	};
+
+	it("R-DIR-6 lists every tenant by name, a page at a time, without a gap or a repeat", async () => {
+		const seen: string[] = [];
+		let cursor: string | null = null;
+		do {
+			const page: Page<Tenant> = await tenants(
+				`?limit=7${cursor ? `&cursor=${cursor}` : ""}`,
+			);
+			expect(page.items.length).toBeLessThanOrEqual(7);
+			seen.push(...page.items.map((x) => x.name));
+			cursor = page.nextCursor;
+		} while (cursor);
+		expect(seen.length).toBeGreaterThan(20);
+		expect(new Set(seen).size).toBe(seen.length);
+		const lower = seen.map((n) => n.toLowerCase());
+		expect(lower).toEqual(
+			[...lower].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+		);
+	});
+
+	it("R-DIR-6 finds a tenant by its name's first letters, its ID in any case, a verified domain or a subscription ID, with its domains and subscriptions", async () => {
+		const [contoso] = (await tenants("?q=CONTO")).items;
+		expect(contoso).toMatchObject({
+			tenantId: DEMO_IDS.tenants.contoso,
+			name: "Contoso Ltd",
+		});
+		expect(contoso?.domains).toEqual(
+			expect.arrayContaining([
+				DEMO_IDS.domains.contoso,
+				DEMO_IDS.domains.contosoInitial,
+			]),
+		);
+		expect(contoso?.subscriptions).toContainEqual(
+			expect.objectContaining({
+				subscriptionId: DEMO_IDS.subscriptions.contosoSales,
+				status: "active",
+				productName: expect.stringContaining("Sales"),
+			}),
+		);
+		for (const q of [
+			DEMO_IDS.tenants.contoso.toUpperCase(),
+			DEMO_IDS.domains.contoso,
+			DEMO_IDS.subscriptions.contosoSales,
+		]) {
+			const found = await tenants(`?q=${encodeURIComponent(q)}`);
+			expect(
+				found.items.map((x) => x.tenantId),
+				q,
+			).toEqual([DEMO_IDS.tenants.contoso]);
+		}
+		// LIKE's own characters are letters like any other.
+		expect((await tenants("?q=%25")).items).toEqual([]);
+		expect((await tenants("?q=_")).items).toEqual([]);
+	});
+
+	it("R-DIR-6 R-ROL-1 finds a partner by name, organization ID or MPN ID, with its MPN IDs, programs and use; reviewers may look, partners may not; a cursor it did not issue is refused", async () => {
+		const byMpn = await partners(`?q=${DEMO_IDS.mpnIds.fabrikamEnrolled}`);
+		expect(byMpn.items.map((p) => p.organizationId)).toEqual(["fabrikam"]);
+		const fabrikam = byMpn.items[0];
+		expect(fabrikam?.mpnIds).toContainEqual(
+			expect.objectContaining({
+				mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
+				inUse: true,
+				programs: expect.arrayContaining(["osu_m365"]),
+			}),
+		);
+		expect((await partners("?q=fabrikam")).items[0]?.organizationId).toBe(
+			"fabrikam",
+		);
+		expect(
+			(await partners("?q=fab")).items.map((p) => p.organizationId),
+		).toContain("fabrikam");
+		const rita = await t.login(USERS.rita);
+		expect(
+			(await rita.get(`${API}/admin/directory/partners?q=fab`)).statusCode,
+		).toBe(200);
+		const ana = await t.login(USERS.ana);
+		expect((await ana.get(`${API}/admin/directory/tenants`)).statusCode).toBe(
+			403,
+		);
+		const bad = await paula.get(`${API}/admin/directory/tenants?cursor=nope`);
+		expect(bad.statusCode).toBe(422);
+		expect(bad.json().errors[0]).toMatchObject({
+			path: "cursor",
+			code: "invalid_cursor",
+		});
+	});
+});

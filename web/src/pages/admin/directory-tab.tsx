@@ -1,0 +1,346 @@
+/**
+ * The directory as it is (SPEC R-DIR-6: reference data the platform admin loads and
+ * maintains; GET /admin/directory/tenants and /partners): customers with their verified
+ * domains and subscriptions, partners with their MPN IDs and programs, found by a name's
+ * first letters or an exact ID, a page at a time. Changing it is the Directory import
+ * tab's work.
+ */
+import {
+	Badge,
+	Body1,
+	Button,
+	Caption1,
+	Card,
+	Field,
+	makeStyles,
+	Radio,
+	RadioGroup,
+	SearchBox,
+	Table,
+	TableBody,
+	TableCell,
+	TableHeader,
+	TableHeaderCell,
+	TableRow,
+	Text,
+	tokens,
+} from "@fluentui/react-components";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client.ts";
+import { ScrollRegion } from "../../components/scroll-region.tsx";
+import {
+	EmptyState,
+	ErrorMessage,
+	Loading,
+	ResultsStatus,
+} from "../../components/states.tsx";
+import { formatNumber } from "../../format.ts";
+
+/** GET /admin/directory/tenants (docs/api.md). */
+interface DirectoryTenant {
+	tenantId: string;
+	name: string;
+	domains: string[];
+	subscriptions: {
+		subscriptionId: string;
+		productId: string;
+		productName: string | null;
+		channel: string;
+		status: string;
+		provisioned: boolean;
+	}[];
+}
+/** GET /admin/directory/partners (docs/api.md). */
+interface DirectoryPartner {
+	organizationId: string;
+	name: string;
+	mpnIds: {
+		mpnId: string;
+		programs: string[];
+		partnerTypes: string[];
+		inUse: boolean;
+	}[];
+}
+
+type Kind = "tenants" | "partners";
+type Item = DirectoryTenant | DirectoryPartner;
+
+/** Entries per page. */
+const PAGE = 20;
+
+const useStyles = makeStyles({
+	root: {
+		display: "flex",
+		flexDirection: "column",
+		gap: tokens.spacingVerticalL,
+		maxWidth: "960px",
+	},
+	controls: {
+		display: "flex",
+		flexWrap: "wrap",
+		gap: tokens.spacingHorizontalL,
+		alignItems: "flex-end",
+	},
+	search: { minWidth: "min(100%, 360px)" },
+	list: {
+		listStyleType: "none",
+		margin: 0,
+		padding: 0,
+		display: "flex",
+		flexDirection: "column",
+		gap: tokens.spacingVerticalM,
+	},
+	head: {
+		display: "flex",
+		flexWrap: "wrap",
+		alignItems: "baseline",
+		gap: tokens.spacingHorizontalM,
+	},
+	mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: "anywhere" },
+	muted: { color: tokens.colorNeutralForeground3 },
+});
+
+export function DirectoryTab() {
+	const { t } = useTranslation("admin");
+	const styles = useStyles();
+	const [kind, setKind] = useState<Kind>("tenants");
+	const [typed, setTyped] = useState("");
+	const [q, setQ] = useState("");
+	useEffect(() => {
+		const id = setTimeout(() => setQ(typed.trim()), 300);
+		return () => clearTimeout(id);
+	}, [typed]);
+	const list = useInfiniteQuery({
+		queryKey: ["admin", "directory", kind, q],
+		queryFn: ({ pageParam, signal }) => {
+			const params = new URLSearchParams({ limit: String(PAGE) });
+			if (q) params.set("q", q);
+			if (pageParam) params.set("cursor", pageParam);
+			return api<{ items: Item[]; nextCursor: string | null }>(
+				`/admin/directory/${kind}?${params}`,
+				{ signal },
+			);
+		},
+		initialPageParam: "",
+		getNextPageParam: (last) => last.nextCursor ?? undefined,
+		placeholderData: keepPreviousData,
+	});
+	const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+
+	return (
+		<div className={styles.root} data-testid="directory">
+			<Body1 as="p" block>
+				{t("directory.intro")}
+			</Body1>
+			<div className={styles.controls}>
+				<Field label={t("directory.show")}>
+					<RadioGroup
+						layout="horizontal"
+						value={kind}
+						onChange={(_, d) => setKind(d.value as Kind)}
+					>
+						<Radio value="tenants" label={t("directory.tenants")} />
+						<Radio value="partners" label={t("directory.partners")} />
+					</RadioGroup>
+				</Field>
+				<Field
+					className={styles.search}
+					label={t("directory.search")}
+					hint={
+						kind === "tenants"
+							? t("directory.searchTenantsHint")
+							: t("directory.searchPartnersHint")
+					}
+				>
+					<SearchBox
+						value={typed}
+						onChange={(_, d) => setTyped(d.value)}
+						data-testid="directory-search"
+					/>
+				</Field>
+			</div>
+			<ResultsStatus
+				ready={!!list.data && !list.isFetching}
+				count={items.length}
+				empty={q ? t("directory.noMatch", { q }) : t(`directory.empty.${kind}`)}
+				shown={t("directory.shown", { count: items.length })}
+			/>
+			{list.isLoading ? (
+				<Loading />
+			) : list.isError && !list.data ? (
+				<ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
+			) : items.length === 0 ? (
+				<EmptyState
+					title={
+						q ? t("directory.noMatch", { q }) : t(`directory.empty.${kind}`)
+					}
+				>
+					<Body1>
+						{q ? t("directory.noMatchText") : t("directory.emptyText")}
+					</Body1>
+				</EmptyState>
+			) : (
+				<ul
+					className={styles.list}
+					aria-label={t(`directory.${kind}`)}
+					data-testid="directory-results"
+				>
+					{items.map((item) =>
+						"tenantId" in item ? (
+							<TenantCard key={item.tenantId} tenant={item} />
+						) : (
+							<PartnerCard key={item.organizationId} partner={item} />
+						),
+					)}
+				</ul>
+			)}
+			{list.hasNextPage && (
+				<div>
+					<Button
+						onClick={() => void list.fetchNextPage()}
+						disabledFocusable={list.isFetchingNextPage}
+					>
+						{t("directory.more")}
+					</Button>
+				</div>
+			)}
+			{list.isError && list.data && <ErrorMessage error={list.error} />}
+		</div>
+	);
+}
+
+function TenantCard({ tenant }: { tenant: DirectoryTenant }) {
+	const { t } = useTranslation("admin");
+	const styles = useStyles();
+	return (
+		<li data-testid="directory-tenant">
+			<Card>
+				<div className={styles.head}>
+					<Text as="h3" weight="semibold" size={400}>
+						{tenant.name}
+					</Text>
+					<Caption1 className={styles.mono}>{tenant.tenantId}</Caption1>
+				</div>
+				<Body1>
+					{t("directory.domains")}:{" "}
+					{tenant.domains.length ? (
+						<span className={styles.mono}>{tenant.domains.join(", ")}</span>
+					) : (
+						<span className={styles.muted}>{t("directory.none")}</span>
+					)}
+				</Body1>
+				{tenant.subscriptions.length === 0 ? (
+					<Caption1 className={styles.muted}>
+						{t("directory.noSubscriptions")}
+					</Caption1>
+				) : (
+					<ScrollRegion
+						label={t("directory.subscriptionsOf", { name: tenant.name })}
+					>
+						<Table size="small">
+							<TableHeader>
+								<TableRow>
+									<TableHeaderCell>{t("directory.product")}</TableHeaderCell>
+									<TableHeaderCell>
+										{t("directory.subscription")}
+									</TableHeaderCell>
+									<TableHeaderCell>{t("directory.channel")}</TableHeaderCell>
+									<TableHeaderCell>{t("directory.status")}</TableHeaderCell>
+								</TableRow>
+							</TableHeader>
+							<TableBody>
+								{tenant.subscriptions.map((s) => (
+									<TableRow key={s.subscriptionId}>
+										<TableCell>{s.productName ?? s.productId}</TableCell>
+										<TableCell className={styles.mono}>
+											{s.subscriptionId}
+										</TableCell>
+										<TableCell>
+											{t(`directory.channels.${s.channel}`, {
+												defaultValue: s.channel,
+											})}
+										</TableCell>
+										<TableCell>
+											{t(`directory.statuses.${s.status}`, {
+												defaultValue: s.status,
+											})}
+											{!s.provisioned && (
+												<>
+													{" "}
+													<Badge appearance="outline" color="warning">
+														{t("directory.notProvisioned")}
+													</Badge>
+												</>
+											)}
+										</TableCell>
+									</TableRow>
+								))}
+							</TableBody>
+						</Table>
+					</ScrollRegion>
+				)}
+			</Card>
+		</li>
+	);
+}
+
+function PartnerCard({ partner }: { partner: DirectoryPartner }) {
+	const { t } = useTranslation(["admin", "common"]);
+	const styles = useStyles();
+	return (
+		<li data-testid="directory-partner">
+			<Card>
+				<div className={styles.head}>
+					<Text as="h3" weight="semibold" size={400}>
+						{partner.name}
+					</Text>
+					<Caption1 className={styles.mono}>{partner.organizationId}</Caption1>
+				</div>
+				{partner.mpnIds.length === 0 ? (
+					<Caption1 className={styles.muted}>
+						{t("directory.noMpnIds")}
+					</Caption1>
+				) : (
+					<ScrollRegion label={t("directory.mpnIdsOf", { name: partner.name })}>
+						<Table size="small">
+							<TableHeader>
+								<TableRow>
+									<TableHeaderCell>{t("directory.mpnId")}</TableHeaderCell>
+									<TableHeaderCell>{t("directory.programs")}</TableHeaderCell>
+									<TableHeaderCell>{t("directory.inUse")}</TableHeaderCell>
+								</TableRow>
+							</TableHeader>
+							<TableBody>
+								{partner.mpnIds.map((m) => (
+									<TableRow key={m.mpnId}>
+										<TableCell className={styles.mono}>{m.mpnId}</TableCell>
+										<TableCell>
+											{m.programs.length
+												? m.programs
+														.map((p) =>
+															t(`common:program.${p}`, { defaultValue: p }),
+														)
+														.join(", ")
+												: t("directory.notEnrolled")}
+										</TableCell>
+										<TableCell>
+											{m.inUse ? t("directory.yes") : t("directory.setAside")}
+										</TableCell>
+									</TableRow>
+								))}
+							</TableBody>
+						</Table>
+					</ScrollRegion>
+				)}
+				<Caption1 className={styles.muted}>
+					{t("directory.mpnCount", {
+						count: partner.mpnIds.length,
+						formatted: formatNumber(partner.mpnIds.length),
+					})}
+				</Caption1>
+			</Card>
+		</li>
+	);
+}

@@ -69,29 +69,53 @@ async function rowsOf<T>(ctx: AppContext, query: ReturnType<typeof sql>) {
 	return res.rows;
 }
 
-/** The keyset condition after `cursor` (the last row's lower-case name and ID), or true. */
-function after(cursor: string | undefined, name: string, id: string) {
+/** The keyset condition after `cursor` (the last row's sort key and ID), or true. */
+function after(cursor: string | undefined, key: string, id: string) {
 	if (!cursor) return sql`true`;
-	const [lastName, lastId] = decodeCursor(cursor, stringsOf(2)) as [
+	const [lastKey, lastId] = decodeCursor(cursor, stringsOf(2)) as [
 		string,
 		string,
 	];
-	return sql`(lower(${sql.raw(name)}) collate "C", ${sql.raw(id)}) > (${lastName} collate "C", ${lastId})`;
+	return sql`(${sql.raw(key)}, ${sql.raw(id)}) > (${lastKey} collate "C", ${lastId})`;
 }
 
-/** The page and its next cursor, from `limit + 1` rows read. */
-function pageOf<T extends { name: string }>(
+/**
+ * The rows of a page, as IDs and sort keys (`found(id, k)`): the names that start with
+ * `q`'s letters walked in the index's order (at most `limit + 1` of them), and the rows
+ * that `exact` finds by ID; without `q`, every row in order. Each branch reads an
+ * index of its own, so a page costs its size, not the number of rows that match.
+ */
+function foundRows(opts: {
+	table: string;
+	id: string;
+	q: string;
+	exact: ReturnType<typeof sql>;
+	cursor: string | undefined;
+	limit: number;
+}) {
+	const key = `lower(name) collate "C"`;
+	const walk = sql`(select ${sql.raw(opts.id)} as id, ${sql.raw(key)} as k from ${sql.raw(opts.table)}
+		where ${opts.q ? sql`${sql.raw(key)} like ${prefixPattern(opts.q)}` : sql`true`}
+			and ${after(opts.cursor, key, opts.id)}
+		order by 2, 1 limit ${opts.limit + 1})`;
+	if (!opts.q) return walk;
+	return sql`${walk} union (select ${sql.raw(opts.id)}, ${sql.raw(key)} from ${sql.raw(opts.table)}
+		where ${sql.raw(opts.id)} in (${opts.exact}) and ${after(opts.cursor, key, opts.id)})`;
+}
+
+/** The page and its next cursor, from `limit + 1` rows read with their `sortKey`. */
+function pageOf<T extends { sortKey: string }>(
 	rows: T[],
 	limit: number,
 	idOf: (row: T) => string,
-): DirectoryPage<T> {
+): DirectoryPage<Omit<T, "sortKey">> {
 	const items = rows.slice(0, limit);
 	const last = items.at(-1);
 	return {
-		items,
+		items: items.map(({ sortKey: _k, ...rest }) => rest),
 		nextCursor:
 			rows.length > limit && last
-				? encodeCursor([last.name.toLowerCase(), idOf(last)])
+				? encodeCursor([last.sortKey, idOf(last)])
 				: null,
 	};
 }
@@ -108,22 +132,26 @@ export async function listDirectoryTenants(
 	const limit = query.limit ?? DIRECTORY_PAGE_SIZE;
 	const q = query.q?.trim() ?? "";
 	const exact = q.toLowerCase();
-	// Each way of finding reads its own index (an OR of them would read every tenant).
-	const match = q
-		? sql`t.tenant_id in (
-			select tenant_id from tenants where lower(name) collate "C" like ${prefixPattern(q)}
-			union select tenant_id from tenants where tenant_id = ${exact}
+	const found = foundRows({
+		table: "tenants",
+		id: "tenant_id",
+		q,
+		exact: sql`select ${exact}::text
 			union select tenant_id from tenant_domains where domain = ${exact}
-			union select tenant_id from subscriptions where subscription_id = ${exact})`
-		: sql`true`;
+			union select tenant_id from subscriptions where subscription_id = ${exact}`,
+		cursor: query.cursor,
+		limit,
+	});
 	const rows = await rowsOf<
 		Omit<DirectoryTenant, "domains" | "subscriptions"> & {
 			domains: string;
 			subscriptions: string;
+			sortKey: string;
 		}
 	>(
 		ctx,
-		sql`select t.tenant_id as "tenantId", t.name,
+		sql`with found as (${found})
+		select t.tenant_id as "tenantId", t.name, f.k as "sortKey",
 			coalesce((select json_agg(d.domain order by d.domain) from tenant_domains d where d.tenant_id = t.tenant_id), '[]')::text as domains,
 			coalesce((select json_agg(json_build_object(
 				'subscriptionId', s.subscription_id, 'productId', s.product_id, 'productName', p.name,
@@ -131,9 +159,8 @@ export async function listDirectoryTenants(
 				order by p.name, s.subscription_id)
 				from subscriptions s left join products p on p.product_id = s.product_id
 				where s.tenant_id = t.tenant_id), '[]')::text as subscriptions
-		from tenants t
-		where ${match} and ${after(query.cursor, "t.name", "t.tenant_id")}
-		order by lower(t.name) collate "C", t.tenant_id
+		from found f join tenants t on t.tenant_id = f.id
+		order by f.k, f.id
 		limit ${limit + 1}`,
 	);
 	return pageOf(
@@ -158,24 +185,27 @@ export async function listDirectoryPartners(
 ): Promise<DirectoryPage<DirectoryPartner>> {
 	const limit = query.limit ?? DIRECTORY_PAGE_SIZE;
 	const q = query.q?.trim() ?? "";
-	const match = q
-		? sql`o.id in (
-			select id from organizations where lower(name) collate "C" like ${prefixPattern(q)}
-			union select id from organizations where id = ${q}
-			union select organization_id from mpn_ids where mpn_id = ${q})`
-		: sql`true`;
+	const found = foundRows({
+		table: "organizations",
+		id: "id",
+		q,
+		exact: sql`select ${q}::text
+			union select organization_id from mpn_ids where mpn_id = ${q}`,
+		cursor: query.cursor,
+		limit,
+	});
 	const rows = await rowsOf<
-		Omit<DirectoryPartner, "mpnIds"> & { mpnIds: string }
+		Omit<DirectoryPartner, "mpnIds"> & { mpnIds: string; sortKey: string }
 	>(
 		ctx,
-		sql`select o.id as "organizationId", o.name,
+		sql`with found as (${found})
+		select o.id as "organizationId", o.name, f.k as "sortKey",
 			coalesce((select json_agg(json_build_object(
 				'mpnId', m.mpn_id, 'programs', m.programs, 'partnerTypes', m.partner_types, 'inUse', m.in_use)
 				order by m.mpn_id)
 				from mpn_ids m where m.organization_id = o.id), '[]')::text as "mpnIds"
-		from organizations o
-		where ${match} and ${after(query.cursor, "o.name", "o.id")}
-		order by lower(o.name) collate "C", o.id
+		from found f join organizations o on o.id = f.id
+		order by f.k, f.id
 		limit ${limit + 1}`,
 	);
 	return pageOf(

@@ -73,6 +73,25 @@ describe.each(DB_KINDS)("R-DIR-6 the directory, looked up (%s)", (kind) => {
 		);
 	});
 
+	it("R-DIR-6 a search's pages, one at a time, are its whole answer in order", async () => {
+		const all = (await tenants("?limit=200")).items;
+		const letter = all[Math.floor(all.length / 2)]?.name.slice(0, 1) ?? "c";
+		const whole = (
+			await tenants(`?q=${encodeURIComponent(letter)}&limit=200`)
+		).items.map((x) => x.tenantId);
+		expect(whole.length).toBeGreaterThan(1);
+		const paged: string[] = [];
+		let cursor: string | null = null;
+		do {
+			const page: Page<Tenant> = await tenants(
+				`?q=${encodeURIComponent(letter)}&limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+			);
+			paged.push(...page.items.map((x) => x.tenantId));
+			cursor = page.nextCursor;
+		} while (cursor);
+		expect(paged).toEqual(whole);
+	});
+
 	it("R-DIR-6 finds a tenant by its name's first letters, its ID in any case, a verified domain or a subscription ID, with its domains and subscriptions", async () => {
 		const [contoso] = (await tenants("?q=CONTO")).items;
 		expect(contoso).toMatchObject({

@@ -41,6 +41,16 @@ interface Customer {
  * one (Volume Licensing or Web Direct, provisioned, active) that no claim names yet (so the
  * new claim neither duplicates nor competes).
  */
+/** A Fabrikam claim of the demo in `status`; fails the test when the demo has none. */
+async function fabrikamClaim(e: E2E, status: string) {
+	const claim = await e.ctx.db.query.claims.findFirst({
+		where: (c, { and, eq }) =>
+			and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, status)),
+	});
+	if (!claim) throw new Error(`no Fabrikam ${status} claim in the demo`);
+	return claim;
+}
+
 async function findCustomer(e: E2E): Promise<Customer> {
 	const subs = await e.ctx.db
 		.select({
@@ -1014,11 +1024,7 @@ describe("flows through the browser", () => {
 		await context.close();
 	});
 	it("a claim page's dialogs give the keyboard focus back to the button that opened them when closed with Esc or Cancel", async () => {
-		const draft = await e.ctx.db.query.claims.findFirst({
-			where: (c, { and, eq }) =>
-				and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, "draft")),
-		});
-		if (!draft) throw new Error("no Fabrikam draft in the demo");
+		const draft = await fabrikamClaim(e, "draft");
 		const { context, page } = await e.signIn(ANA);
 		await page.goto(`/claims/${draft.id}`);
 		const focused = () =>
@@ -1051,11 +1057,7 @@ describe("flows through the browser", () => {
 			],
 		] as const;
 		for (const [status, action, label] of cases) {
-			const claim = await e.ctx.db.query.claims.findFirst({
-				where: (c, { and, eq }) =>
-					and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, status)),
-			});
-			if (!claim) throw new Error(`no Fabrikam ${status} claim in the demo`);
+			const claim = await fabrikamClaim(e, status);
 			await page.goto(`/claims/${claim.id}`);
 			const entry = page
 				.locator(`[data-testid="history-entry"][data-action="${action}"]`)
@@ -1091,11 +1093,7 @@ describe("flows through the browser", () => {
 		await context.close();
 	});
 	it("R-ROL-1 R-ROL-2 a reviewer who opens a partner's page is told whom it is for; a claim's page opens as its review page, and the review page as the partner's for a partner", async () => {
-		const claim = await e.ctx.db.query.claims.findFirst({
-			where: (c, { and, eq }) =>
-				and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, "submitted")),
-		});
-		if (!claim) throw new Error("no submitted Fabrikam claim in the demo");
+		const claim = await fabrikamClaim(e, "submitted");
 		const reviewer = await e.signIn(RITA);
 		const refused: string[] = [];
 		reviewer.page.on("response", (r) => {
@@ -1141,11 +1139,8 @@ describe("flows through the browser", () => {
 			(await icons.all()).map((i) => i.boundingBox()),
 		))
 			expect(box?.width).toBeGreaterThanOrEqual(15);
-		const withPoe = await e.ctx.db.query.claims.findFirst({
-			where: (c, { and, eq }) =>
-				and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, "approved")),
-		});
-		await page.goto(`/claims/${withPoe?.id}`);
+		const withPoe = await fabrikamClaim(e, "approved");
+		await page.goto(`/claims/${withPoe.id}`);
 		const doc = page.getByTestId("document-row").first().locator("svg").first();
 		await doc.waitFor(WAIT);
 		expect((await doc.boundingBox())?.width).toBeGreaterThanOrEqual(19);
@@ -1547,11 +1542,7 @@ describe("flows through the browser", () => {
 		await context.close();
 	});
 	it("R-REV-3 a comment posted with a double click is posted once", async () => {
-		const claim = await e.ctx.db.query.claims.findFirst({
-			where: (c, { and, eq }) =>
-				and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, "submitted")),
-		});
-		if (!claim) throw new Error("no submitted Fabrikam claim in the demo");
+		const claim = await fabrikamClaim(e, "submitted");
 		const { context, page } = await e.signIn(ANA);
 		await page.goto(`/claims/${claim.id}`);
 		const comments = page.getByTestId("comment");
@@ -1579,11 +1570,7 @@ describe("flows through the browser", () => {
 		await context.close();
 	});
 	it("R-CRT-7 a partner who removes a PoE document from a draft hears that it was removed, and the focus goes to the upload button", async () => {
-		const draft = await e.ctx.db.query.claims.findFirst({
-			where: (c, { and, eq }) =>
-				and(eq(c.partnerOrganizationId, "fabrikam"), eq(c.status, "draft")),
-		});
-		if (!draft) throw new Error("no Fabrikam draft in the demo");
+		const draft = await fabrikamClaim(e, "draft");
 		const { context, page } = await e.signIn(ANA);
 		await page.goto(`/claims/${draft.id}`);
 		const rows = page.getByTestId("document-row");

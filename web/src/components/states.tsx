@@ -93,6 +93,30 @@ export const VISUALLY_HIDDEN = {
 } as const;
 
 /**
+ * A polite status message only screen readers hear (WCAG 4.1.3): `text` is said when it
+ * changes; "" says nothing. The region stays in the page, so that what goes into it is
+ * announced.
+ */
+export function SpokenStatus({
+	text,
+	testId,
+}: {
+	text: string;
+	testId?: string;
+}) {
+	return (
+		<span
+			role="status"
+			aria-live="polite"
+			style={VISUALLY_HIDDEN}
+			data-testid={testId}
+		>
+			{text}
+		</span>
+	);
+}
+
+/**
  * What a list or search now shows, said to screen readers (WCAG 4.1.3): a polite live
  * region that stays on the page while the list changes, so that "No claims match"
  * (`empty`, when `count` is 0) is heard as well as "12 claims shown" (`shown`); an empty

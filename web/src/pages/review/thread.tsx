@@ -23,7 +23,7 @@ import { useInFlight } from "../../components/in-flight.ts";
 import {
 	ErrorMessage,
 	Loading,
-	VISUALLY_HIDDEN,
+	SpokenStatus,
 } from "../../components/states.tsx";
 import { formatDateTime } from "../../format.ts";
 import { HistoryEntryItem } from "../partner/claim/history-panel.tsx";
@@ -150,13 +150,10 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 					/>
 				</Field>
 				{add.isError && <ErrorMessage error={add.error} />}
-				<span
-					role="status"
-					style={VISUALLY_HIDDEN}
-					data-testid="comment-posted"
-				>
-					{posted ? t("comments.posted") : ""}
-				</span>
+				<SpokenStatus
+					text={posted ? t("comments.posted") : ""}
+					testId="comment-posted"
+				/>
 				<Button
 					type="submit"
 					appearance="secondary"

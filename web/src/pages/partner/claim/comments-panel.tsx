@@ -19,7 +19,7 @@ import { useInFlight } from "../../../components/in-flight.ts";
 import {
 	ErrorMessage,
 	Loading,
-	VISUALLY_HIDDEN,
+	SpokenStatus,
 } from "../../../components/states.tsx";
 import { formatDateTime } from "../../../format.ts";
 import { ActionError } from "./errors.tsx";
@@ -179,13 +179,10 @@ export function CommentsPanel({
 					{add.isError && (
 						<ActionError error={add.error} onDismiss={() => add.reset()} />
 					)}
-					<span
-						role="status"
-						style={VISUALLY_HIDDEN}
-						data-testid="comment-posted"
-					>
-						{posted ? t("comments.posted") : ""}
-					</span>
+					<SpokenStatus
+						text={posted ? t("comments.posted") : ""}
+						testId="comment-posted"
+					/>
 					<div>
 						<Button
 							type="submit"

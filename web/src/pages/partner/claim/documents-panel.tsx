@@ -30,7 +30,7 @@ import { useInvalidateClaim } from "../../../api/claims.ts";
 import { api, uploadWithProgress } from "../../../api/client.ts";
 import type { Claim } from "../../../api/types.ts";
 import { useNarrow } from "../../../components/narrow.ts";
-import { VISUALLY_HIDDEN } from "../../../components/states.tsx";
+import { SpokenStatus } from "../../../components/states.tsx";
 import { formatBytes, formatDateTime, formatNumber } from "../../../format.ts";
 import { ActionError } from "./errors.tsx";
 import { documentTypeName, POE_ACCEPT } from "./model.ts";
@@ -268,14 +268,10 @@ export function DocumentsPanel({
 			{remove.isError && (
 				<ActionError error={remove.error} onDismiss={() => remove.reset()} />
 			)}
-			<span
-				role="status"
-				aria-live="polite"
-				style={VISUALLY_HIDDEN}
-				data-testid="removed-status"
-			>
-				{removed ? t("documents.removedNamed", { name: removed }) : ""}
-			</span>
+			<SpokenStatus
+				text={removed ? t("documents.removedNamed", { name: removed }) : ""}
+				testId="removed-status"
+			/>
 			{canUploadNow && (
 				<div className={styles.upload}>
 					<input
@@ -311,13 +307,8 @@ export function DocumentsPanel({
 					</Caption1>
 					{/* Each finished upload said once to screen readers (the list's percentages
 					    would chatter). */}
-					<span
-						role="status"
-						aria-live="polite"
-						style={VISUALLY_HIDDEN}
-						data-testid="uploads-status"
-					>
-						{uploads
+					<SpokenStatus
+						text={uploads
 							.filter((u) => u.state !== "uploading")
 							.map((u) =>
 								t(
@@ -328,7 +319,8 @@ export function DocumentsPanel({
 								),
 							)
 							.join(" ")}
-					</span>
+						testId="uploads-status"
+					/>
 					{uploads.length > 0 && (
 						<ul className={styles.uploads} aria-label={t("documents.uploads")}>
 							{uploads.map((u) => (

@@ -91,6 +91,15 @@ export const envSchema = z.object({
 	),
 	/** Sign-in attempts per minute from one client address (brute-force guard). */
 	CPOR_LOGIN_RATE_LIMIT: int(20, 1),
+	/**
+	 * Which proxies' X-Forwarded-For (and -Proto, -Host) to believe: proxy-addr's
+	 * keywords and addresses or CIDRs, comma-separated, `true` (any) or `false` (none).
+	 */
+	CPOR_TRUST_PROXY: z
+		.string()
+		.trim()
+		.min(1)
+		.default("loopback,linklocal,uniquelocal"),
 	/** Failed sign-ins per account within 15 minutes before it must wait (0: no limit). */
 	CPOR_LOGIN_FAILURES_PER_ACCOUNT: int(10, 0),
 	CPOR_MAX_UPLOAD_MB: int(25, 1),
@@ -190,6 +199,11 @@ export interface Config {
 	 * its sign-ins get 429 until the oldest failure is 15 minutes old; 0 turns it off.
 	 */
 	loginFailuresPerAccount: number;
+	/**
+	 * Fastify's `trustProxy`: whose X-Forwarded-For to believe (the client address the
+	 * sign-in limits count by). Default: proxies on this machine or a private network.
+	 */
+	trustProxy: boolean | string;
 	publicUrl: string | undefined;
 	/** SMTP URL for email; undefined keeps messages in the dev mailbox. */
 	smtpUrl: string | undefined;
@@ -279,6 +293,12 @@ export function loadConfig(
 		authCacheSeconds: e.CPOR_AUTH_CACHE_SECONDS,
 		loginRateLimit: e.CPOR_LOGIN_RATE_LIMIT,
 		loginFailuresPerAccount: e.CPOR_LOGIN_FAILURES_PER_ACCOUNT,
+		trustProxy:
+			e.CPOR_TRUST_PROXY === "true"
+				? true
+				: e.CPOR_TRUST_PROXY === "false"
+					? false
+					: e.CPOR_TRUST_PROXY,
 		publicUrl: e.CPOR_PUBLIC_URL,
 		smtpUrl: e.SMTP_URL,
 		smtpFrom: e.SMTP_FROM,

@@ -48,12 +48,15 @@ let dummyHash: Promise<string> | undefined;
 
 /**
  * Signs a user in. Returns the new session's secret (for the cookie), its CSRF token
- * and the user. @throws `unauthenticated` (401) for a wrong email or password.
+ * and the user. @throws `unauthenticated` (401) for a wrong email or password;
+ * `rate_limited` (429) after too many failed sign-ins (login-throttle.ts).
  */
 export async function login(
 	ctx: AppContext,
 	email: string,
 	password: string,
+	/** The client's address, for the per-address failure limit (login-throttle.ts). */
+	clientAddress = "",
 ): Promise<{
 	sessionToken: string;
 	csrfToken: string;
@@ -61,7 +64,8 @@ export async function login(
 	actor: Actor;
 }> {
 	const address = email.trim().toLowerCase();
-	ctx.loginThrottle.check(address);
+	// Counted as failed from here (synchronously with the check), forgiven on success.
+	const attempt = ctx.loginThrottle.attempt(address, clientAddress);
 	const [user] = await ctx.db
 		.select()
 		.from(users)
@@ -71,14 +75,12 @@ export async function login(
 		user?.passwordHash ?? (await dummyHash),
 		password,
 	).catch(() => false);
-	if (!user || !ok) {
-		ctx.loginThrottle.failed(address);
+	if (!user || !ok)
 		throw new DomainError(
 			"unauthenticated",
 			"The email or password is not right.",
 		);
-	}
-	ctx.loginThrottle.succeeded(address);
+	ctx.loginThrottle.succeeded(address, clientAddress, attempt);
 	const sessionToken = token("cps");
 	const csrfToken = randomBytes(24).toString("base64url");
 	const now = new Date();

@@ -1,76 +1,101 @@
 /**
- * A guard against guessing one account's password from many addresses: after
- * `limit` failed sign-ins for an email within {@link LOGIN_FAILURE_WINDOW_MS}, the next
- * attempts for it (with the right password too) get `429 rate_limited` until the oldest
- * failure leaves the window; a successful sign-in clears its failures. The per-address
- * limit (`CPOR_LOGIN_RATE_LIMIT`, @fastify/rate-limit) stops one address trying many
- * accounts; this one stops many addresses trying one account.
+ * Guards against guessing one account's password (brute force) without letting anyone
+ * lock an account out from afar:
+ * - from one client address, `limit` failed sign-ins for an email within
+ *   {@link LOGIN_FAILURE_WINDOW_MS} make that address wait before it tries the email
+ *   again (the user's own address is not held up by someone else's guesses);
+ * - from all addresses together, {@link ACCOUNT_LIMIT_FACTOR} × `limit` failures make
+ *   every address wait for that email (a guess from many addresses at once).
+ * Waiting ends when the oldest failure counted leaves the window; a successful sign-in
+ * clears the address's failures for the email. An attempt counts as failed from the
+ * moment it starts (and is forgiven when it succeeds), so a burst of parallel guesses
+ * cannot pass the check before the first of them is counted.
  *
- * Counted in the memory of each server process (as the per-address limit is), in real
- * time, not the sandbox clock's: with N server processes an account gets at most N ×
- * `limit` guesses per window.
+ * The per-address limit of all sign-ins (`CPOR_LOGIN_RATE_LIMIT`, @fastify/rate-limit)
+ * stops one address trying many accounts. Counted in the memory of each server process
+ * (as that limit is), in real time, not the sandbox clock's: with N server processes an
+ * account gets at most N times as many guesses per window.
  */
 import { LRUCache } from "lru-cache";
 import { rateLimited } from "../domain/errors.ts";
 
-/** How long a failed sign-in counts against its account (real time, ms). */
+/** How long a failed sign-in counts (real time, ms). */
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 
-/** Failed sign-ins per account within {@link LOGIN_FAILURE_WINDOW_MS}, per email. */
+/** Failures from all addresses together that make every address wait, per `limit`. */
+export const ACCOUNT_LIMIT_FACTOR = 10;
+
+/** Emails (and email-address pairs) whose failures are remembered, per process. */
+const MAX_KEYS = 10_000;
+
+/** Failed sign-ins per email and client address within the window (login-throttle.ts). */
 export class LoginThrottle {
 	readonly #limit: number;
-	readonly #failures: LRUCache<string, number[]>;
+	readonly #failures = new LRUCache<string, number[]>({
+		max: MAX_KEYS,
+		ttl: LOGIN_FAILURE_WINDOW_MS,
+	});
 
-	/** @param limit failures allowed per account and window; 0 turns the guard off. */
+	/** @param limit failures allowed per email and address and window; 0 turns the guard off. */
 	constructor(limit: number) {
 		this.#limit = limit;
-		this.#failures = new LRUCache({
-			max: 100_000,
-			ttl: LOGIN_FAILURE_WINDOW_MS,
-		});
 	}
 
-	/** The failures of `email` still in the window at `now` (epoch ms), oldest first. */
-	#recent(email: string, now: number): number[] {
-		return (this.#failures.get(email) ?? []).filter(
+	/** The failures under `key` still in the window at `now` (epoch ms), oldest first. */
+	#recent(key: string, now: number): number[] {
+		return (this.#failures.get(key) ?? []).filter(
 			(at) => at > now - LOGIN_FAILURE_WINDOW_MS,
 		);
 	}
 
+	/** Seconds until `recent` holds fewer than `limit` failures, or 0 when it does now. */
+	#wait(recent: number[], limit: number, now: number): number {
+		if (recent.length < limit) return 0;
+		const oldest = recent[recent.length - limit] as number;
+		return Math.max(
+			1,
+			Math.ceil((oldest + LOGIN_FAILURE_WINDOW_MS - now) / 1000),
+		);
+	}
+
+	#add(key: string, limit: number, now: number): void {
+		const recent = this.#recent(key, now);
+		recent.push(now);
+		this.#failures.set(key, recent.slice(-limit));
+	}
+
+	#remove(key: string, at: number): void {
+		const list = this.#failures.get(key);
+		const i = list?.lastIndexOf(at) ?? -1;
+		if (list && i >= 0) list.splice(i, 1);
+	}
+
 	/**
-	 * Refuses a sign-in for `email` (trimmed, lower case) that has used up its failures.
+	 * Starts a sign-in for `email` (trimmed, lower case) from `address`: refuses it when
+	 * that address, or every address together, has used up the failures, else counts it
+	 * as failed until {@link succeeded} says otherwise. Returns the attempt's mark.
 	 * @throws DomainError `rate_limited` (429) with `Retry-After` in seconds.
 	 */
-	check(email: string, now = Date.now()): void {
-		if (this.#limit === 0) return;
-		const recent = this.#recent(email, now);
-		if (recent.length < this.#limit) return;
-		const retryAfter = Math.max(
-			1,
-			Math.ceil(
-				((recent[recent.length - this.#limit] as number) +
-					LOGIN_FAILURE_WINDOW_MS -
-					now) /
-					1000,
-			),
+	attempt(email: string, address: string, now = Date.now()): number {
+		if (this.#limit === 0) return now;
+		const accountLimit = this.#limit * ACCOUNT_LIMIT_FACTOR;
+		const wait = Math.max(
+			this.#wait(this.#recent(`${address} ${email}`, now), this.#limit, now),
+			this.#wait(this.#recent(email, now), accountLimit, now),
 		);
-		throw rateLimited(
-			`Too many failed sign-ins for this account: try again in ${Math.ceil(retryAfter / 60)} minute(s), or ask an administrator to set a new password.`,
-			retryAfter,
-		);
+		if (wait > 0)
+			throw rateLimited(
+				`Too many failed sign-ins for this account: try again in ${Math.ceil(wait / 60)} minute(s).`,
+				wait,
+			);
+		this.#add(`${address} ${email}`, this.#limit, now);
+		this.#add(email, accountLimit, now);
+		return now;
 	}
 
-	/** Counts a failed sign-in for `email` at `now` (epoch ms). */
-	failed(email: string, now = Date.now()): void {
-		if (this.#limit === 0) return;
-		const recent = this.#recent(email, now);
-		recent.push(now);
-		// Only the newest `limit` matter for when the account may try again.
-		this.#failures.set(email, recent.slice(-this.#limit));
-	}
-
-	/** Forgets the failures of `email` (after it signed in). */
-	succeeded(email: string): void {
-		this.#failures.delete(email);
+	/** The sign-in that {@link attempt} marked `at` succeeded: it and its address's failures for `email` no longer count. */
+	succeeded(email: string, address: string, at: number): void {
+		this.#failures.delete(`${address} ${email}`);
+		this.#remove(email, at);
 	}
 }

@@ -55,7 +55,9 @@ Environment variables (flags win):
   CPOR_AUTH_CACHE_SECONDS     serve: seconds a resolved API token or session is reused (default 10; 0: off)
   CPOR_LOGIN_RATE_LIMIT       serve: sign-in attempts per minute from one address (default 20)
   CPOR_LOGIN_FAILURES_PER_ACCOUNT
-                              serve: failed sign-ins per account in 15 minutes before it waits (default 10; 0: off)
+                              serve: failed sign-ins for an account from one address in 15 minutes before
+                              that address waits (default 10; ten times as many from all addresses; 0: off)
+  CPOR_TRUST_PROXY            serve: whose X-Forwarded-For to believe (default loopback,linklocal,uniquelocal)
   CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS
                               true: webhooks may go to this machine and private addresses (default false)
   CPOR_TIME_ZONE              business-day time zone, IANA name (default UTC)

@@ -58,9 +58,12 @@ export interface DirectoryQuery {
 /** Default page size of the directory lists. */
 export const DIRECTORY_PAGE_SIZE = 20;
 
-/** `LIKE` prefix pattern of `text` in lower case, `\`, `%` and `_` escaped. */
+/**
+ * `LIKE` prefix pattern of `text`, its `\`, `%` and `_` escaped; the statement puts it in
+ * lower case with PostgreSQL's own `lower()`, as the names' keys are.
+ */
 function prefixPattern(text: string): string {
-	return `${text.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+	return `${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 }
 
 /** Rows of a raw statement (both drivers answer `{ rows }`; JSON columns come as text). */
@@ -95,7 +98,7 @@ function foundRows(opts: {
 }) {
 	const key = `lower(name) collate "C"`;
 	const walk = sql`(select ${sql.raw(opts.id)} as id, ${sql.raw(key)} as k from ${sql.raw(opts.table)}
-		where ${opts.q ? sql`${sql.raw(key)} like ${prefixPattern(opts.q)}` : sql`true`}
+		where ${opts.q ? sql`${sql.raw(key)} like lower(${prefixPattern(opts.q)}) collate "C"` : sql`true`}
 			and ${after(opts.cursor, key, opts.id)}
 		order by 2, 1 limit ${opts.limit + 1})`;
 	if (!opts.q) return walk;

@@ -70,6 +70,11 @@ declare module "fastify" {
 		skipCsrf?: boolean;
 		/** A route of the API that answers without anyone signed in (sign-in, sign-out). */
 		anonymous?: boolean;
+		/**
+		 * Error statuses the route answers besides those its options imply (the OpenAPI
+		 * document lists them: openapi-problems.ts), e.g. a sign-in's 401.
+		 */
+		problems?: readonly string[];
 	}
 }
 

@@ -40,6 +40,8 @@ export const PROBLEM_SCHEMA = {
 
 /** What each error status means, and its codes (docs/api.md). */
 const DESCRIPTIONS: Record<string, string> = {
+	"400":
+		"`bad_request`: the body is not well-formed (e.g. JSON that does not parse)",
 	"401": "`unauthenticated`: no valid session cookie or bearer token",
 	"403":
 		"`forbidden`: the caller's role does not allow this, or a cookie write without `X-CSRF-Token`",
@@ -73,14 +75,22 @@ function statusesOf(
 	const config = (route.config ?? {}) as {
 		anonymous?: boolean;
 		rateLimit?: unknown;
+		problems?: readonly string[];
 	};
-	const out = new Set<string>();
+	const out = new Set<string>(config.problems ?? []);
 	if (!config.anonymous) out.add("401").add("403");
 	if (url.includes(":")) out.add("404");
 	if (schema.body || schema.querystring || schema.params || schema.headers)
 		out.add("422");
-	if (method !== "GET" && method !== "DELETE") out.add("413").add("415");
-	if (method !== "GET" && ACTS_ON_STATE.test(url)) out.add("409");
+	const body = !!(schema.body || (schema as { consumes?: unknown }).consumes);
+	// A body that is not JSON, or too large, or not JSON at all.
+	if (body) out.add("400").add("413").add("415");
+	// A state that refuses the action, or an Idempotency-Key reused with another body.
+	if (
+		(method !== "GET" && ACTS_ON_STATE.test(url)) ||
+		(method === "POST" && !config.anonymous)
+	)
+		out.add("409");
 	const headers = schema.headers as { properties?: object } | undefined;
 	if (headers?.properties && "if-match" in headers.properties) {
 		out.add("412");

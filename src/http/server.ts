@@ -83,7 +83,9 @@ export async function buildServer(
 	const app = Fastify({
 		logger: opts.logger ?? false,
 		bodyLimit: 1024 * 1024,
-		trustProxy: true,
+		// Only proxies that may set X-Forwarded-For: a client that reaches the server
+		// directly cannot choose the address the sign-in limits count by.
+		trustProxy: ctx.config.trustProxy,
 		ajv: { customOptions: { coerceTypes: "array" } },
 		// Router-level errors (bad URL encoding, over-long path parameter) as problem+json too.
 		frameworkErrors: (err, req, reply) =>

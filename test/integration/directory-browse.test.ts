@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_IDS } from "../../src/demo/generate-directory.ts";
+import { importDirectory } from "../../src/directory/import-directory.ts";
 import {
 	type Client,
 	DB_KINDS,
@@ -122,6 +123,20 @@ describe.each(DB_KINDS)("R-DIR-6 the directory, looked up (%s)", (kind) => {
 				q,
 			).toEqual([DEMO_IDS.tenants.contoso]);
 		}
+		// A name is found by the letters as typed, lowered as the database lowers names
+		// (JavaScript would end a Greek word with ς, PostgreSQL with σ).
+		await importDirectory(t.ctx.db, {
+			tenants: [
+				{
+					tenantId: "0d0d0d0d-0000-4000-8000-00000000000d",
+					name: "ΟΔΥΣ Shipping",
+					domains: ["odys.onmicrosoft.com"],
+				},
+			],
+		});
+		expect((await tenants("?q=%CE%9F%CE%94%CE%A5%CE%A3")).items).toEqual([
+			expect.objectContaining({ name: "ΟΔΥΣ Shipping" }),
+		]);
 		// LIKE's own characters are letters like any other.
 		expect((await tenants("?q=%25")).items).toEqual([]);
 		expect((await tenants("?q=_")).items).toEqual([]);

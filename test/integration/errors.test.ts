@@ -8,6 +8,7 @@ import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LoginThrottle } from "../../src/auth/login-throttle.ts";
 import { loggableError } from "../../src/db/client.ts";
 import { sampleExe, samplePdf } from "../support/poe-fixtures.ts";
 import {
@@ -982,11 +983,12 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 	it("API rate_limited: the 21st sign-in from one address within a minute is 429 with Retry-After; other addresses are not held up", async () => {
 		// A different account each time: one account's own limit is the next test's.
 		let n = 0;
-		const attempt = (remoteAddress: string) =>
+		const attempt = (remoteAddress: string, forwardedFor?: string) =>
 			t.app.inject({
 				method: "POST",
 				url: "/api/v1/auth/login",
 				remoteAddress,
+				headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
 				payload: {
 					email: `guess${n++}@fabrikam.example`,
 					password: "wrong password",
@@ -1001,9 +1003,21 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		expect(wait).toBeGreaterThan(0);
 		expect(wait).toBeLessThanOrEqual(60);
 		expectProblem(await attempt("192.0.2.8"), 401, "unauthenticated");
+		// A client that reaches the server directly cannot name another address; a proxy
+		// on a private network can (CPOR_TRUST_PROXY).
+		expectProblem(
+			await attempt("192.0.2.7", "198.51.100.77"),
+			429,
+			"rate_limited",
+		);
+		expectProblem(
+			await attempt("10.1.2.3", "198.51.100.77"),
+			401,
+			"unauthenticated",
+		);
 	});
 
-	it("API rate_limited: after 10 failed sign-ins for one account from ten addresses, the next one waits, with the right password too, until the first failure is 15 minutes old; a success clears the count", async () => {
+	it("API rate_limited: after 10 failed sign-ins for one account from one address, that address waits (with the right password too) until the first failure is 15 minutes old; the user's own address does not; a success clears the count", async () => {
 		const attempt = (remoteAddress: string, password: string) =>
 			t.app.inject({
 				method: "POST",
@@ -1011,31 +1025,58 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 				remoteAddress,
 				payload: { email: ` ${USERS.ivan.toUpperCase()} `, password },
 			});
-		// A success clears what failed before it.
-		for (let i = 0; i < 9; i++)
-			expectProblem(
-				await attempt(`198.51.100.${i}`, "wrong password"),
-				401,
-				"unauthenticated",
-			);
-		expect((await attempt("198.51.100.99", PASSWORD)).statusCode).toBe(200);
-		for (let i = 0; i < 10; i++)
-			expectProblem(
-				await attempt(`203.0.113.${i}`, "wrong password"),
-				401,
-				"unauthenticated",
-			);
 		try {
-			const limited = await attempt("203.0.113.200", PASSWORD);
+			// A success clears what failed before it.
+			for (let i = 0; i < 9; i++)
+				expectProblem(
+					await attempt("198.51.100.1", "wrong password"),
+					401,
+					"unauthenticated",
+				);
+			expect((await attempt("198.51.100.1", PASSWORD)).statusCode).toBe(200);
+			for (let i = 0; i < 10; i++)
+				expectProblem(
+					await attempt("203.0.113.1", "wrong password"),
+					401,
+					"unauthenticated",
+				);
+			const limited = await attempt("203.0.113.1", PASSWORD);
 			const body = expectProblem(limited, 429, "rate_limited");
 			expect(body.detail).toMatch(/failed sign-ins for this account/);
 			const wait = Number(limited.headers["retry-after"]);
 			expect(wait).toBeGreaterThan(800);
 			expect(wait).toBeLessThanOrEqual(900);
-			// Another account is not held up.
-			expect((await t.login(USERS.bea)).cookie).toBeTruthy();
+			// The guesser's address waits; the user's own does not.
+			expect((await attempt("198.51.100.2", PASSWORD)).statusCode).toBe(200);
 		} finally {
-			t.ctx.loginThrottle.succeeded(USERS.ivan);
+			t.ctx.loginThrottle = new LoginThrottle(10);
+		}
+	});
+
+	it("API rate_limited: 100 failed sign-ins for one account from many addresses make every address wait for it; a parallel burst is counted as it starts", async () => {
+		const attempt = (remoteAddress: string, password: string) =>
+			t.app.inject({
+				method: "POST",
+				url: "/api/v1/auth/login",
+				remoteAddress,
+				payload: { email: USERS.ivan, password },
+			});
+		try {
+			const burst = await Promise.all(
+				Array.from({ length: 120 }, (_, i) =>
+					attempt(`203.0.113.${i + 1}`, "wrong password"),
+				),
+			);
+			const statuses = burst.map((r) => r.statusCode);
+			expect(statuses.filter((s) => s === 401)).toHaveLength(100);
+			expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+			expectProblem(
+				await attempt("198.51.100.3", PASSWORD),
+				429,
+				"rate_limited",
+			);
+		} finally {
+			t.ctx.loginThrottle = new LoginThrottle(10);
 		}
 	});
 

@@ -62,6 +62,7 @@ describe("operational endpoints and the API reference", () => {
 			Object.keys(doc.paths[path][method].responses);
 		expect(responses("/api/v1/claims/{id}", "patch")).toEqual([
 			"200",
+			"400",
 			"401",
 			"403",
 			"404",
@@ -72,8 +73,20 @@ describe("operational endpoints and the API reference", () => {
 			"422",
 			"428",
 		]);
-		expect(responses("/api/v1/auth/login", "post")).toContain("429");
-		expect(responses("/api/v1/auth/login", "post")).not.toContain("401");
+		expect(responses("/api/v1/auth/login", "post")).toEqual([
+			"200",
+			"400",
+			"401",
+			"413",
+			"415",
+			"422",
+			"429",
+		]);
+		// Sign-out takes no body: nothing about bodies.
+		expect(responses("/api/v1/auth/logout", "post")).toEqual(["200"]);
+		expect(
+			responses("/api/v1/customer/associations/{claimId}/opt-out", "post"),
+		).toEqual(expect.arrayContaining(["401", "403", "404", "409"]));
 		expect(responses("/api/v1/claims", "get")).toEqual([
 			"200",
 			"401",

@@ -227,10 +227,11 @@ export function Shell() {
 					</Button>
 				</div>
 			</header>
+			{/* Before the page, so that it listens when the page's first effect speaks. */}
+			<PageAnnouncer />
 			<main id="main" className={styles.main}>
 				<Outlet />
 			</main>
-			<PageAnnouncer />
 		</>
 	);
 }

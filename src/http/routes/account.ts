@@ -25,6 +25,8 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					skipCsrf: true,
 					anonymous: true,
 					rateLimit: { max: ctx.config.loginRateLimit, timeWindow: "1 minute" },
+					// A wrong email or password; too many failed sign-ins (login-throttle.ts).
+					problems: ["401", "429"],
 				},
 				schema: {
 					tags: ["auth"],
@@ -36,7 +38,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 				},
 			},
 			async (req, reply) => {
-				const s = await login(ctx, req.body.email, req.body.password);
+				const s = await login(ctx, req.body.email, req.body.password, req.ip);
 				reply.setCookie(SESSION_COOKIE, s.sessionToken, {
 					httpOnly: true,
 					sameSite: "lax",

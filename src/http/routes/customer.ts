@@ -25,8 +25,9 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 		app.post(
 			"/customer/associations/:claimId/opt-out",
 			{
-				// The signed link's token stands in for a session (checked in the handler).
-				config: { anonymous: true },
+				// The signed link's token stands in for a session (checked in the handler):
+				// 401 without either, 403 for a session of another role.
+				config: { anonymous: true, problems: ["401", "403"] },
 				// A POST without a body is `{}` (the comment is optional).
 				preValidation: async (req) => {
 					req.body ??= {};

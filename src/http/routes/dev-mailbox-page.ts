@@ -5,7 +5,7 @@
  * Registered only in sandbox mode without SMTP (like MailHog in a dev setup): it needs
  * no sign-in, so it must never run against real customers.
  */
-import { desc, eq, and } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { deliveries } from "../../db/schema.ts";

@@ -228,6 +228,8 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 		app.get(
 			"/reports/usage",
 			{
+				// A full report waits for a free reader at most 30 s (db/row-pages.ts).
+				config: { problems: ["429"] },
 				schema: {
 					tags: ["reports"],
 					summary:

@@ -48,8 +48,8 @@ function signInSchema(t: (key: string) => string) {
 }
 
 /**
- * Why a sign-in failed, in the UI's language: wrong credentials, too many attempts (with
- * the wait the server gave, in minutes), or the server not answering.
+ * Why a sign-in failed, in the UI's language: too many attempts (with the wait the
+ * server gave, in minutes), the server not answering or failing, else wrong credentials.
  */
 function signInError(
 	error: unknown,
@@ -59,9 +59,10 @@ function signInError(
 		return t("signInTooMany", {
 			count: Math.max(1, Math.ceil((error.retryAfter ?? 60) / 60)),
 		});
-	if (error instanceof ApiError && error.status === 401)
-		return t("signInFailed");
-	return t("signInUnavailable");
+	// No answer, or the server failing: nothing the user typed was wrong.
+	if (!(error instanceof ApiError) || error.status >= 500)
+		return t("signInUnavailable");
+	return t("signInFailed");
 }
 
 export function LoginPage() {

@@ -26,7 +26,7 @@ import {
 	tokens,
 } from "@fluentui/react-components";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.ts";
 import { ScrollRegion } from "../../components/scroll-region.tsx";
@@ -125,9 +125,14 @@ export function DirectoryTab() {
 		},
 		initialPageParam: "",
 		getNextPageParam: (last) => last.nextCursor ?? undefined,
-		placeholderData: keepPreviousData,
+		// While a new search loads, the old answer stays (not another kind's).
+		placeholderData: (previous, previousQuery) =>
+			previousQuery?.queryKey[2] === kind
+				? keepPreviousData(previous)
+				: undefined,
 	});
 	const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+	const listRef = useRef<HTMLUListElement>(null);
 
 	return (
 		<div className={styles.root} data-testid="directory">
@@ -183,6 +188,7 @@ export function DirectoryTab() {
 				</EmptyState>
 			) : (
 				<ul
+					ref={listRef}
 					className={styles.list}
 					aria-label={t(`directory.${kind}`)}
 					data-testid="directory-results"
@@ -199,7 +205,16 @@ export function DirectoryTab() {
 			{list.hasNextPage && (
 				<div>
 					<Button
-						onClick={() => void list.fetchNextPage()}
+						onClick={() => {
+							const shown = items.length;
+							void list.fetchNextPage().then((r) => {
+								// The button goes with the last page: the first new entry takes the focus.
+								if (!r.hasNextPage)
+									listRef.current
+										?.querySelectorAll<HTMLElement>(":scope > li")
+										[shown]?.focus();
+							});
+						}}
 						disabledFocusable={list.isFetchingNextPage}
 					>
 						{t("directory.more")}
@@ -215,7 +230,7 @@ function TenantCard({ tenant }: { tenant: DirectoryTenant }) {
 	const { t } = useTranslation("admin");
 	const styles = useStyles();
 	return (
-		<li data-testid="directory-tenant">
+		<li tabIndex={-1} data-testid="directory-tenant">
 			<Card>
 				<div className={styles.head}>
 					<Text as="h3" weight="semibold" size={400}>
@@ -290,7 +305,7 @@ function PartnerCard({ partner }: { partner: DirectoryPartner }) {
 	const { t } = useTranslation(["admin", "common"]);
 	const styles = useStyles();
 	return (
-		<li data-testid="directory-partner">
+		<li tabIndex={-1} data-testid="directory-partner">
 			<Card>
 				<div className={styles.head}>
 					<Text as="h3" weight="semibold" size={400}>

@@ -108,6 +108,7 @@ export function DocumentsPanel({
 	// the focus goes to the upload button.
 	const [removed, setRemoved] = useState<string | null>(null);
 	const uploadButton = useRef<HTMLButtonElement>(null);
+	const panel = useRef<HTMLDivElement>(null);
 	const remove = useMutation({
 		mutationFn: (d: { id: string; name: string }) =>
 			api<Claim>(`/claims/${claim.id}/documents/${d.id}`, {
@@ -115,8 +116,11 @@ export function DocumentsPanel({
 				version: claim.version,
 			}),
 		onSuccess: (_claim, d) => {
-			setRemoved(d.name);
-			uploadButton.current?.focus();
+			// The same name twice in a row is said twice (a live region speaks changes).
+			setRemoved((said) => (said === d.name ? `${d.name}\u00a0` : d.name));
+			const button = uploadButton.current;
+			if (button && !button.disabled && button.isConnected) button.focus();
+			else panel.current?.focus();
 		},
 		onSettled: () => invalidate(claim.id),
 	});
@@ -149,7 +153,8 @@ export function DocumentsPanel({
 
 	const docs = claim.documents;
 	return (
-		<div>
+		// Takes the focus after a removal when there is no upload button to take it.
+		<div ref={panel} tabIndex={-1} style={{ outline: "none" }}>
 			{docs.length === 0 ? (
 				<Text block data-testid="no-documents">
 					{t("documents.none")}

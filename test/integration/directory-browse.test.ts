@@ -74,6 +74,31 @@ describe.each(DB_KINDS)("R-DIR-6 the directory, looked up (%s)", (kind) => {
 		);
 	});
 
+	it("R-DIR-6 a page that ends on a long name (200 letters, not ASCII) leads on to the next", async () => {
+		const name = `Österreich ${"ö".repeat(189)}`;
+		await importDirectory(t.ctx.db, {
+			tenants: [
+				{
+					tenantId: "0e0e0e0e-0000-4000-8000-00000000000e",
+					name,
+					domains: ["oesterreich.onmicrosoft.com"],
+				},
+				{
+					tenantId: "0e0e0e0e-0000-4000-8000-00000000000f",
+					name: `${name}z`.slice(0, 200),
+					domains: ["oesterreich2.onmicrosoft.com"],
+				},
+			],
+		});
+		const first = await tenants("?q=%C3%96sterreich&limit=1");
+		expect(first.items[0]?.name).toBe(name);
+		expect(first.nextCursor?.length ?? 0).toBeGreaterThan(200);
+		const next = await tenants(
+			`?q=%C3%96sterreich&limit=1&cursor=${first.nextCursor}`,
+		);
+		expect(next.items).toHaveLength(1);
+	});
+
 	it("R-DIR-6 a search's pages, one at a time, are its whole answer in order", async () => {
 		const all = (await tenants("?limit=200")).items;
 		const letter = all[Math.floor(all.length / 2)]?.name.slice(0, 1) ?? "c";

@@ -132,6 +132,8 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 		);
 
 		const directoryQuery = pageQuery.extend({
+			// A cursor holds the last name's key: names run to 200 characters of UTF-8.
+			cursor: z.string().max(2000).optional(),
 			q: z
 				.string()
 				.max(200)

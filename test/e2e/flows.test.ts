@@ -1673,6 +1673,25 @@ describe("flows through the browser", () => {
 			.waitFor(WAIT);
 		await context.close();
 	});
+	it("R-DIR-6 R-ROL-2 a reviewer looks a customer up in the directory from the header, without the import's advice", async () => {
+		const { context, page } = await e.signIn(RITA);
+		await page.getByRole("link", { name: "Directory" }).click();
+		await page.waitForURL("**/review/directory", WAIT);
+		await page.getByTestId("directory-results").waitFor(WAIT);
+		expect(await page.getByTestId("directory").textContent()).not.toContain(
+			"Directory import",
+		);
+		await page
+			.getByRole("searchbox", { name: "Search" })
+			.fill(DEMO_IDS.subscriptions.contosoSales);
+		await expect
+			.poll(() => page.getByTestId("directory-tenant").count(), WAIT)
+			.toBe(1);
+		expect(await page.getByTestId("directory-tenant").textContent()).toContain(
+			"Contoso Ltd",
+		);
+		await context.close();
+	});
 	it("R-ROL-2 R-TIME-1 the platform admin sees the business calendar: zone, today, that no holidays are configured, and each SLA's length", async () => {
 		const { context, page } = await e.signIn("paula.platform@cpor.example");
 		await page.goto("/admin");

@@ -65,6 +65,21 @@ const PAGES: {
 		path: () => "/customer",
 	},
 	{ name: "admin", user: "paula.platform@cpor.example", path: () => "/admin" },
+	{
+		name: "admin-directory-tab",
+		user: "paula.platform@cpor.example",
+		path: () => "/admin?tab=directory",
+	},
+	{
+		name: "admin-calendar-tab",
+		user: "paula.platform@cpor.example",
+		path: () => "/admin?tab=calendar",
+	},
+	{
+		name: "reviewer-directory",
+		user: "rita.reviewer@cpor.example",
+		path: () => "/review/directory",
+	},
 ];
 
 async function firstClaim(

@@ -121,6 +121,7 @@ function navOfKind(me: Me): { to: string; label: string }[] {
 				{ to: "/review", label: "nav.queue" },
 				{ to: "/review/claims", label: "nav.reviewClaims" },
 				{ to: "/review/sla", label: "nav.sla" },
+				{ to: "/review/directory", label: "nav.directory" },
 			];
 		case "customer":
 			return [{ to: "/customer", label: "nav.customer" }];

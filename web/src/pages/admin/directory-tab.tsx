@@ -102,7 +102,11 @@ const useStyles = makeStyles({
 	muted: { color: tokens.colorNeutralForeground3 },
 });
 
-export function DirectoryTab() {
+/**
+ * The look-up; `canImport` (the platform admin) says in its introduction that the import
+ * tab changes the directory.
+ */
+export function DirectoryTab({ canImport = true }: { canImport?: boolean }) {
 	const { t } = useTranslation("admin");
 	const styles = useStyles();
 	const [kind, setKind] = useState<Kind>("tenants");
@@ -137,7 +141,7 @@ export function DirectoryTab() {
 	return (
 		<div className={styles.root} data-testid="directory">
 			<Body1 as="p" block>
-				{t("directory.intro")}
+				{t(canImport ? "directory.intro" : "directory.introReviewer")}
 			</Body1>
 			<div className={styles.controls}>
 				<Field label={t("directory.show")}>
@@ -183,7 +187,11 @@ export function DirectoryTab() {
 					}
 				>
 					<Body1>
-						{q ? t("directory.noMatchText") : t("directory.emptyText")}
+						{q
+							? t("directory.noMatchText")
+							: canImport
+								? t("directory.emptyText")
+								: ""}
 					</Body1>
 				</EmptyState>
 			) : (

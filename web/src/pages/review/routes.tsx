@@ -60,4 +60,13 @@ export const reviewRoutes: RouteObject[] = [
 			),
 		}),
 	},
+	{
+		path: "review/directory",
+		lazy: async () => ({
+			Component: forReviewers(
+				(await import("./directory-page.tsx")).ReviewDirectoryPage,
+				"nav.directory",
+			),
+		}),
+	},
 ];

@@ -57,6 +57,8 @@ const DESCRIPTIONS: Record<string, string> = {
 	"428": "`precondition_required`: `If-Match` is missing",
 	"429":
 		"`rate_limited`: too many requests; `Retry-After` says when to try again",
+	"503":
+		"`statement_timeout`: the database did not answer in time (PostgreSQL, `CPOR_STATEMENT_TIMEOUT_MS`); try again",
 };
 
 /** The error statuses of each operation, by `METHOD /path/{param}`, noted while the document is built. */
@@ -98,6 +100,8 @@ function statusesOf(
 		if (method === "PATCH") out.add("428");
 	}
 	if (config.rateLimit) out.add("429");
+	// Every route reads the database, whose statements have a time limit on PostgreSQL.
+	out.add("503");
 	return [...out].sort();
 }
 

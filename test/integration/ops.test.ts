@@ -72,6 +72,7 @@ describe("operational endpoints and the API reference", () => {
 			"415",
 			"422",
 			"428",
+			"503",
 		]);
 		expect(responses("/api/v1/auth/login", "post")).toEqual([
 			"200",
@@ -81,9 +82,10 @@ describe("operational endpoints and the API reference", () => {
 			"415",
 			"422",
 			"429",
+			"503",
 		]);
 		// Sign-out takes no body: nothing about bodies.
-		expect(responses("/api/v1/auth/logout", "post")).toEqual(["200"]);
+		expect(responses("/api/v1/auth/logout", "post")).toEqual(["200", "503"]);
 		expect(
 			responses("/api/v1/customer/associations/{claimId}/opt-out", "post"),
 		).toEqual(expect.arrayContaining(["401", "403", "404", "409"]));
@@ -92,6 +94,7 @@ describe("operational endpoints and the API reference", () => {
 			"401",
 			"403",
 			"422",
+			"503",
 		]);
 		expect(
 			doc.paths["/api/v1/claims/{id}/approve"].post.responses["409"].content[

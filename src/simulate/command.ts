@@ -4,6 +4,7 @@
  * --postgres), worker threads, the progress line on stderr and the report on stdout.
  * The simulation itself is in simulate.ts.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
@@ -16,6 +17,7 @@ import {
 	openDatabase,
 	redactUrl,
 } from "../db/client.ts";
+import { loadStoredCalendar } from "../db/stored-calendar.ts";
 import { systemClock } from "../domain/clock.ts";
 import { isEmpty } from "../runtime.ts";
 import { SIMULATION_DEFAULTS } from "./defaults.ts";
@@ -286,6 +288,8 @@ Examples:
 					}),
 					documents: new SimulationDocumentStore(docsDir, c.maxUploadBytes),
 				};
+				// The business calendar an admin set on this database (R-ROL-2), if any.
+				await loadStoredCalendar(ctx);
 				if (!(await isEmpty(ctx)))
 					throw new Error(
 						"The database already has partners or claims; simulate writes only into an empty one.",

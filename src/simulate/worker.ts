@@ -3,8 +3,10 @@
  * PostgreSQL pool, builds a context like the main thread's, and runs the steps it is
  * sent with the real use cases ({@link performOp}).
  */
+
 import { parentPort, workerData } from "node:worker_threads";
 import { createContext } from "../context.ts";
+import { loadStoredCalendar } from "../db/stored-calendar.ts";
 import { systemClock } from "../domain/clock.ts";
 import { openSimulationDatabase } from "./database.ts";
 import { SimulationDocumentStore } from "./document-store.ts";
@@ -36,6 +38,8 @@ try {
 			init.config.maxUploadBytes,
 		),
 	};
+	// The business calendar an admin set on this database, as the main thread uses.
+	await loadStoredCalendar(ctx);
 	const send = (m: FromWorker) => port.postMessage(m);
 	/** Replies go back in batches, one message per event-loop turn. */
 	let replies: WorkerReply[] = [];

@@ -2,6 +2,7 @@
  * Configuration from the environment, validated at boot with zod (fail fast with a clear
  * message). CLI flags override these (see `cpor --help`).
  */
+import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { parse as parseConnectionString } from "pg-connection-string";
 import { z } from "zod";
@@ -18,6 +19,23 @@ const bool = (def = false) =>
 		);
 const int = (def: number, min = 0) =>
 	z.coerce.number().int().min(min).default(def);
+
+/** A CPOR_TRUST_PROXY value proxy-addr takes: true, false, or keywords, IPs and CIDRs. */
+function isTrustProxy(value: string): boolean {
+	if (value === "true" || value === "false") return true;
+	return value.split(",").every((item) => {
+		const [ip = "", prefix, ...rest] = item.trim().split("/");
+		if (["loopback", "linklocal", "uniquelocal"].includes(ip))
+			return prefix === undefined;
+		const family = isIP(ip);
+		if (family === 0 || rest.length > 0) return false;
+		if (prefix === undefined) return true;
+		const bits = Number(prefix);
+		return (
+			/^\d+$/.test(prefix) && bits >= 0 && bits <= (family === 4 ? 32 : 128)
+		);
+	});
+}
 
 /** The environment variables CPOR reads, with defaults. Listed by `cpor serve --help`. */
 const POSTGRES_URL_FORMS =
@@ -99,7 +117,11 @@ export const envSchema = z.object({
 		.string()
 		.trim()
 		.min(1)
-		.default("loopback,linklocal,uniquelocal"),
+		.default("loopback")
+		.refine(isTrustProxy, {
+			message:
+				'expected true, false, or proxy addresses: comma-separated IPs, CIDRs (10.0.0.0/8) or the keywords loopback, linklocal, uniquelocal (e.g. "loopback,10.0.0.0/8")',
+		}),
 	/** Failed sign-ins per account within 15 minutes before it must wait (0: no limit). */
 	CPOR_LOGIN_FAILURES_PER_ACCOUNT: int(10, 0),
 	CPOR_MAX_UPLOAD_MB: int(25, 1),
@@ -201,7 +223,7 @@ export interface Config {
 	loginFailuresPerAccount: number;
 	/**
 	 * Fastify's `trustProxy`: whose X-Forwarded-For to believe (the client address the
-	 * sign-in limits count by). Default: proxies on this machine or a private network.
+	 * sign-in limits count by). Default: a proxy on this machine only.
 	 */
 	trustProxy: boolean | string;
 	publicUrl: string | undefined;

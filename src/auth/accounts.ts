@@ -66,15 +66,19 @@ export async function login(
 	const address = email.trim().toLowerCase();
 	// Counted as failed from here (synchronously with the check), forgiven on success.
 	const attempt = ctx.loginThrottle.attempt(address, clientAddress);
-	const [user] = await ctx.db
-		.select()
-		.from(users)
-		.where(eq(users.email, address));
-	dummyHash ??= hash("not-a-password");
-	const ok = await verify(
-		user?.passwordHash ?? (await dummyHash),
-		password,
-	).catch(() => false);
+	let user: typeof users.$inferSelect | undefined;
+	let ok: boolean;
+	try {
+		[user] = await ctx.db.select().from(users).where(eq(users.email, address));
+		dummyHash ??= hash("not-a-password");
+		ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(
+			() => false,
+		);
+	} catch (err) {
+		// The database failed, not the password: the attempt does not count.
+		ctx.loginThrottle.forgive(address, clientAddress, attempt);
+		throw err;
+	}
 	if (!user || !ok)
 		throw new DomainError(
 			"unauthenticated",

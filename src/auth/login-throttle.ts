@@ -5,7 +5,9 @@
  *   {@link LOGIN_FAILURE_WINDOW_MS} make that address wait before it tries the email
  *   again (the user's own address is not held up by someone else's guesses);
  * - from all addresses together, {@link ACCOUNT_LIMIT_FACTOR} × `limit` failures make
- *   every address wait for that email (a guess from many addresses at once).
+ *   every address wait for that email (a guess from many addresses at once; someone
+ *   with that many addresses can hold the account for a window, the price of stopping
+ *   a distributed guess).
  * Waiting ends when the oldest failure counted leaves the window; a successful sign-in
  * clears the address's failures for the email. An attempt counts as failed from the
  * moment it starts (and is forgiven when it succeeds), so a burst of parallel guesses
@@ -25,13 +27,19 @@ export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 /** Failures from all addresses together that make every address wait, per `limit`. */
 export const ACCOUNT_LIMIT_FACTOR = 10;
 
-/** Emails (and email-address pairs) whose failures are remembered, per process. */
-const MAX_KEYS = 10_000;
+/** Emails, and email-address pairs, whose failures are remembered (each, per process). */
+const MAX_KEYS = 20_000;
 
 /** Failed sign-ins per email and client address within the window (login-throttle.ts). */
 export class LoginThrottle {
 	readonly #limit: number;
-	readonly #failures = new LRUCache<string, number[]>({
+	/** By email and address (two keys that no email can run together: JSON of the pair). */
+	readonly #byAddress = new LRUCache<string, number[]>({
+		max: MAX_KEYS,
+		ttl: LOGIN_FAILURE_WINDOW_MS,
+	});
+	/** By email, from all addresses. */
+	readonly #byAccount = new LRUCache<string, number[]>({
 		max: MAX_KEYS,
 		ttl: LOGIN_FAILURE_WINDOW_MS,
 	});
@@ -42,8 +50,12 @@ export class LoginThrottle {
 	}
 
 	/** The failures under `key` still in the window at `now` (epoch ms), oldest first. */
-	#recent(key: string, now: number): number[] {
-		return (this.#failures.get(key) ?? []).filter(
+	#recent(
+		cache: LRUCache<string, number[]>,
+		key: string,
+		now: number,
+	): number[] {
+		return (cache.get(key) ?? []).filter(
 			(at) => at > now - LOGIN_FAILURE_WINDOW_MS,
 		);
 	}
@@ -58,14 +70,19 @@ export class LoginThrottle {
 		);
 	}
 
-	#add(key: string, limit: number, now: number): void {
-		const recent = this.#recent(key, now);
+	#add(
+		cache: LRUCache<string, number[]>,
+		key: string,
+		limit: number,
+		now: number,
+	): void {
+		const recent = this.#recent(cache, key, now);
 		recent.push(now);
-		this.#failures.set(key, recent.slice(-limit));
+		cache.set(key, recent.slice(-limit));
 	}
 
-	#remove(key: string, at: number): void {
-		const list = this.#failures.get(key);
+	#remove(cache: LRUCache<string, number[]>, key: string, at: number): void {
+		const list = cache.get(key);
 		const i = list?.lastIndexOf(at) ?? -1;
 		if (list && i >= 0) list.splice(i, 1);
 	}
@@ -79,23 +96,30 @@ export class LoginThrottle {
 	attempt(email: string, address: string, now = Date.now()): number {
 		if (this.#limit === 0) return now;
 		const accountLimit = this.#limit * ACCOUNT_LIMIT_FACTOR;
+		const pair = JSON.stringify([address, email]);
 		const wait = Math.max(
-			this.#wait(this.#recent(`${address} ${email}`, now), this.#limit, now),
-			this.#wait(this.#recent(email, now), accountLimit, now),
+			this.#wait(this.#recent(this.#byAddress, pair, now), this.#limit, now),
+			this.#wait(this.#recent(this.#byAccount, email, now), accountLimit, now),
 		);
 		if (wait > 0)
 			throw rateLimited(
 				`Too many failed sign-ins for this account: try again in ${Math.ceil(wait / 60)} minute(s).`,
 				wait,
 			);
-		this.#add(`${address} ${email}`, this.#limit, now);
-		this.#add(email, accountLimit, now);
+		this.#add(this.#byAddress, pair, this.#limit, now);
+		this.#add(this.#byAccount, email, accountLimit, now);
 		return now;
 	}
 
 	/** The sign-in that {@link attempt} marked `at` succeeded: it and its address's failures for `email` no longer count. */
 	succeeded(email: string, address: string, at: number): void {
-		this.#failures.delete(`${address} ${email}`);
-		this.#remove(email, at);
+		this.#byAddress.delete(JSON.stringify([address, email]));
+		this.#remove(this.#byAccount, email, at);
+	}
+
+	/** The sign-in that {@link attempt} marked `at` could not be checked (the server failed): it does not count. */
+	forgive(email: string, address: string, at: number): void {
+		this.#remove(this.#byAddress, JSON.stringify([address, email]), at);
+		this.#remove(this.#byAccount, email, at);
 	}
 }

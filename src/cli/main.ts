@@ -57,7 +57,7 @@ Environment variables (flags win):
   CPOR_LOGIN_FAILURES_PER_ACCOUNT
                               serve: failed sign-ins for an account from one address in 15 minutes before
                               that address waits (default 10; ten times as many from all addresses; 0: off)
-  CPOR_TRUST_PROXY            serve: whose X-Forwarded-For to believe (default loopback,linklocal,uniquelocal)
+  CPOR_TRUST_PROXY            serve: whose X-Forwarded-For to believe (default loopback; IPs, CIDRs, true, false)
   CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS
                               true: webhooks may go to this machine and private addresses (default false)
   CPOR_TIME_ZONE              business-day time zone, IANA name (default UTC)

@@ -1655,7 +1655,28 @@ describe("flows through the browser", () => {
 			DEMO_IDS.subscriptions.contosoSales,
 		);
 		await screenshot(page, "admin-directory");
+		// Every partner, two pages: the last "Show more" hands the focus to the first new one.
+		await page.getByRole("searchbox", { name: "Search" }).fill("");
 		await page.getByRole("radio", { name: "Partners" }).check();
+		await expect
+			.poll(() => page.getByTestId("directory-partner").count(), WAIT)
+			.toBe(20);
+		await page.getByRole("button", { name: "Show more" }).click();
+		await page
+			.getByRole("button", { name: "Show more" })
+			.waitFor({ state: "detached", ...WAIT });
+		await expect
+			.poll(
+				() =>
+					page.evaluate(() => {
+						const li = document.activeElement;
+						return li?.parentElement
+							? [...li.parentElement.children].indexOf(li)
+							: -1;
+					}),
+				WAIT,
+			)
+			.toBe(20);
 		await page
 			.getByRole("searchbox", { name: "Search" })
 			.fill(DEMO_IDS.mpnIds.fabrikamEnrolled);

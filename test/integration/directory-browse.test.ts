@@ -85,18 +85,19 @@ describe.each(DB_KINDS)("R-DIR-6 the directory, looked up (%s)", (kind) => {
 				},
 				{
 					tenantId: "0e0e0e0e-0000-4000-8000-00000000000f",
-					name: `${name}z`.slice(0, 200),
+					name: `${name.slice(0, 199)}z`,
 					domains: ["oesterreich2.onmicrosoft.com"],
 				},
 			],
 		});
 		const first = await tenants("?q=%C3%96sterreich&limit=1");
-		expect(first.items[0]?.name).toBe(name);
 		expect(first.nextCursor?.length ?? 0).toBeGreaterThan(200);
 		const next = await tenants(
 			`?q=%C3%96sterreich&limit=1&cursor=${first.nextCursor}`,
 		);
-		expect(next.items).toHaveLength(1);
+		expect([...first.items, ...next.items].map((x) => x.name).sort()).toEqual(
+			[name, `${name.slice(0, 199)}z`].sort(),
+		);
 	});
 
 	it("R-DIR-6 a search's pages, one at a time, are its whole answer in order", async () => {

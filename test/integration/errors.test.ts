@@ -1003,15 +1003,21 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		expect(wait).toBeGreaterThan(0);
 		expect(wait).toBeLessThanOrEqual(60);
 		expectProblem(await attempt("192.0.2.8"), 401, "unauthenticated");
-		// A client that reaches the server directly cannot name another address; a proxy
-		// on a private network can (CPOR_TRUST_PROXY).
+		// A client that reaches the server directly cannot name another address, nor can
+		// one on a private network; a proxy on this machine can (CPOR_TRUST_PROXY).
 		expectProblem(
 			await attempt("192.0.2.7", "198.51.100.77"),
 			429,
 			"rate_limited",
 		);
+		for (let i = 0; i < 20; i++) await attempt("10.1.2.3");
 		expectProblem(
-			await attempt("10.1.2.3", "198.51.100.77"),
+			await attempt("10.1.2.3", "198.51.100.78"),
+			429,
+			"rate_limited",
+		);
+		expectProblem(
+			await attempt("127.0.0.1", "198.51.100.77"),
 			401,
 			"unauthenticated",
 		);
@@ -1048,6 +1054,22 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 			expect(wait).toBeLessThanOrEqual(900);
 			// The guesser's address waits; the user's own does not.
 			expect((await attempt("198.51.100.2", PASSWORD)).statusCode).toBe(200);
+			// An "email" that spells the user's address and email is an account of its own.
+			for (let i = 0; i < 10; i++)
+				expectProblem(
+					await t.app.inject({
+						method: "POST",
+						url: "/api/v1/auth/login",
+						remoteAddress: "203.0.113.9",
+						payload: {
+							email: `198.51.100.4 ${USERS.ivan}`,
+							password: "wrong password",
+						},
+					}),
+					401,
+					"unauthenticated",
+				);
+			expect((await attempt("198.51.100.4", PASSWORD)).statusCode).toBe(200);
 		} finally {
 			t.ctx.loginThrottle = new LoginThrottle(10);
 		}

@@ -1,6 +1,7 @@
 /**
  * Configuration from the environment (src/config.ts): what DATABASE_URL accepts and how
- * a bad value is reported; the credential cache's bounds; the PostgreSQL pool size.
+ * a bad value is reported; the credential cache's bounds; the PostgreSQL pool size;
+ * whose X-Forwarded-For to believe.
  */
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
@@ -71,4 +72,26 @@ describe("CPOR_DB_POOL_SIZE", () => {
 				/CPOR_DB_POOL_SIZE: /,
 			);
 	});
+});
+
+describe("CPOR_TRUST_PROXY", () => {
+	it("defaults to a proxy on this machine; takes true, false, keywords, IPs and CIDRs", () => {
+		expect(loadConfig({}).trustProxy).toBe("loopback");
+		expect(loadConfig({ CPOR_TRUST_PROXY: "true" }).trustProxy).toBe(true);
+		expect(loadConfig({ CPOR_TRUST_PROXY: "false" }).trustProxy).toBe(false);
+		expect(
+			loadConfig({
+				CPOR_TRUST_PROXY: "loopback, 10.0.0.0/8, fd00::/8, 203.0.113.10",
+			}).trustProxy,
+		).toBe("loopback, 10.0.0.0/8, fd00::/8, 203.0.113.10");
+	});
+
+	it.each(["1", "True", "loopback,", "10.0.0.0/33", "proxy.example"])(
+		"refuses %s, saying what it takes",
+		(value) => {
+			expect(() => loadConfig({ CPOR_TRUST_PROXY: value })).toThrow(
+				/CPOR_TRUST_PROXY: expected true, false, or proxy addresses/,
+			);
+		},
+	);
 });

@@ -137,6 +137,19 @@ export function DirectoryTab({ canImport = true }: { canImport?: boolean }) {
 	});
 	const items = list.data?.pages.flatMap((p) => p.items) ?? [];
 	const listRef = useRef<HTMLUListElement>(null);
+	// After "Show more" loads the last page the button is gone: the first new entry
+	// takes the focus, once the entries are drawn.
+	const focusFrom = useRef<number | null>(null);
+	useEffect(() => {
+		const from = focusFrom.current;
+		if (from === null || items.length <= from || list.isFetchingNextPage)
+			return;
+		focusFrom.current = null;
+		if (!list.hasNextPage)
+			listRef.current
+				?.querySelectorAll<HTMLElement>(":scope > li")
+				[from]?.focus();
+	}, [items.length, list.hasNextPage, list.isFetchingNextPage]);
 
 	return (
 		<div className={styles.root} data-testid="directory">
@@ -214,14 +227,8 @@ export function DirectoryTab({ canImport = true }: { canImport?: boolean }) {
 				<div>
 					<Button
 						onClick={() => {
-							const shown = items.length;
-							void list.fetchNextPage().then((r) => {
-								// The button goes with the last page: the first new entry takes the focus.
-								if (!r.hasNextPage)
-									listRef.current
-										?.querySelectorAll<HTMLElement>(":scope > li")
-										[shown]?.focus();
-							});
+							focusFrom.current = items.length;
+							void list.fetchNextPage();
 						}}
 						disabledFocusable={list.isFetchingNextPage}
 					>

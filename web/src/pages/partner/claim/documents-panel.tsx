@@ -154,7 +154,7 @@ export function DocumentsPanel({
 	const docs = claim.documents;
 	return (
 		// Takes the focus after a removal when there is no upload button to take it.
-		<div ref={panel} tabIndex={-1} style={{ outline: "none" }}>
+		<div ref={panel} tabIndex={-1}>
 			{docs.length === 0 ? (
 				<Text block data-testid="no-documents">
 					{t("documents.none")}

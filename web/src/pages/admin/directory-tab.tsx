@@ -26,7 +26,7 @@ import {
 	tokens,
 } from "@fluentui/react-components";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.ts";
 import { ScrollRegion } from "../../components/scroll-region.tsx";
@@ -241,78 +241,103 @@ export function DirectoryTab({ canImport = true }: { canImport?: boolean }) {
 	);
 }
 
+/**
+ * One entry of the results: a card headed by the name and ID (the list item takes the
+ * focus after "Show more"), with `children` below.
+ */
+function DirectoryEntry({
+	testId,
+	name,
+	id,
+	children,
+}: {
+	testId: string;
+	name: string;
+	id: string;
+	children: ReactNode;
+}) {
+	const styles = useStyles();
+	return (
+		<li tabIndex={-1} data-testid={testId}>
+			<Card>
+				<div className={styles.head}>
+					<Text as="h3" weight="semibold" size={400}>
+						{name}
+					</Text>
+					<Caption1 className={styles.mono}>{id}</Caption1>
+				</div>
+				{children}
+			</Card>
+		</li>
+	);
+}
+
 function TenantCard({ tenant }: { tenant: DirectoryTenant }) {
 	const { t } = useTranslation("admin");
 	const styles = useStyles();
 	return (
-		<li tabIndex={-1} data-testid="directory-tenant">
-			<Card>
-				<div className={styles.head}>
-					<Text as="h3" weight="semibold" size={400}>
-						{tenant.name}
-					</Text>
-					<Caption1 className={styles.mono}>{tenant.tenantId}</Caption1>
-				</div>
-				<Body1>
-					{t("directory.domains")}:{" "}
-					{tenant.domains.length ? (
-						<span className={styles.mono}>{tenant.domains.join(", ")}</span>
-					) : (
-						<span className={styles.muted}>{t("directory.none")}</span>
-					)}
-				</Body1>
-				{tenant.subscriptions.length === 0 ? (
-					<Caption1 className={styles.muted}>
-						{t("directory.noSubscriptions")}
-					</Caption1>
+		<DirectoryEntry
+			testId="directory-tenant"
+			name={tenant.name}
+			id={tenant.tenantId}
+		>
+			<Body1>
+				{t("directory.domains")}:{" "}
+				{tenant.domains.length ? (
+					<span className={styles.mono}>{tenant.domains.join(", ")}</span>
 				) : (
-					<ScrollRegion
-						label={t("directory.subscriptionsOf", { name: tenant.name })}
-					>
-						<Table size="small">
-							<TableHeader>
-								<TableRow>
-									<TableHeaderCell>{t("directory.product")}</TableHeaderCell>
-									<TableHeaderCell>
-										{t("directory.subscription")}
-									</TableHeaderCell>
-									<TableHeaderCell>{t("directory.channel")}</TableHeaderCell>
-									<TableHeaderCell>{t("directory.status")}</TableHeaderCell>
-								</TableRow>
-							</TableHeader>
-							<TableBody>
-								{tenant.subscriptions.map((s) => (
-									<TableRow key={s.subscriptionId}>
-										<TableCell>{s.productName ?? s.productId}</TableCell>
-										<TableCell className={styles.mono}>
-											{s.subscriptionId}
-										</TableCell>
-										<TableCell>
-											{t(`directory.channels.${s.channel}`, {
-												defaultValue: s.channel,
-											})}
-										</TableCell>
-										<TableCell>
-											{t(`directory.statuses.${s.status}`, {
-												defaultValue: s.status,
-											})}
-											{!s.provisioned && (
-												<>
-													{" "}
-													<Badge appearance="outline" color="warning">
-														{t("directory.notProvisioned")}
-													</Badge>
-												</>
-											)}
-										</TableCell>
-									</TableRow>
-								))}
-							</TableBody>
-						</Table>
-					</ScrollRegion>
+					<span className={styles.muted}>{t("directory.none")}</span>
 				)}
-			</Card>
-		</li>
+			</Body1>
+			{tenant.subscriptions.length === 0 ? (
+				<Caption1 className={styles.muted}>
+					{t("directory.noSubscriptions")}
+				</Caption1>
+			) : (
+				<ScrollRegion
+					label={t("directory.subscriptionsOf", { name: tenant.name })}
+				>
+					<Table size="small">
+						<TableHeader>
+							<TableRow>
+								<TableHeaderCell>{t("directory.product")}</TableHeaderCell>
+								<TableHeaderCell>{t("directory.subscription")}</TableHeaderCell>
+								<TableHeaderCell>{t("directory.channel")}</TableHeaderCell>
+								<TableHeaderCell>{t("directory.status")}</TableHeaderCell>
+							</TableRow>
+						</TableHeader>
+						<TableBody>
+							{tenant.subscriptions.map((s) => (
+								<TableRow key={s.subscriptionId}>
+									<TableCell>{s.productName ?? s.productId}</TableCell>
+									<TableCell className={styles.mono}>
+										{s.subscriptionId}
+									</TableCell>
+									<TableCell>
+										{t(`directory.channels.${s.channel}`, {
+											defaultValue: s.channel,
+										})}
+									</TableCell>
+									<TableCell>
+										{t(`directory.statuses.${s.status}`, {
+											defaultValue: s.status,
+										})}
+										{!s.provisioned && (
+											<>
+												{" "}
+												<Badge appearance="outline" color="warning">
+													{t("directory.notProvisioned")}
+												</Badge>
+											</>
+										)}
+									</TableCell>
+								</TableRow>
+							))}
+						</TableBody>
+					</Table>
+				</ScrollRegion>
+			)}
+		</DirectoryEntry>
 	);
 }
 
@@ -320,57 +345,51 @@ function PartnerCard({ partner }: { partner: DirectoryPartner }) {
 	const { t } = useTranslation(["admin", "common"]);
 	const styles = useStyles();
 	return (
-		<li tabIndex={-1} data-testid="directory-partner">
-			<Card>
-				<div className={styles.head}>
-					<Text as="h3" weight="semibold" size={400}>
-						{partner.name}
-					</Text>
-					<Caption1 className={styles.mono}>{partner.organizationId}</Caption1>
-				</div>
-				{partner.mpnIds.length === 0 ? (
-					<Caption1 className={styles.muted}>
-						{t("directory.noMpnIds")}
-					</Caption1>
-				) : (
-					<ScrollRegion label={t("directory.mpnIdsOf", { name: partner.name })}>
-						<Table size="small">
-							<TableHeader>
-								<TableRow>
-									<TableHeaderCell>{t("directory.mpnId")}</TableHeaderCell>
-									<TableHeaderCell>{t("directory.programs")}</TableHeaderCell>
-									<TableHeaderCell>{t("directory.inUse")}</TableHeaderCell>
+		<DirectoryEntry
+			testId="directory-partner"
+			name={partner.name}
+			id={partner.organizationId}
+		>
+			{partner.mpnIds.length === 0 ? (
+				<Caption1 className={styles.muted}>{t("directory.noMpnIds")}</Caption1>
+			) : (
+				<ScrollRegion label={t("directory.mpnIdsOf", { name: partner.name })}>
+					<Table size="small">
+						<TableHeader>
+							<TableRow>
+								<TableHeaderCell>{t("directory.mpnId")}</TableHeaderCell>
+								<TableHeaderCell>{t("directory.programs")}</TableHeaderCell>
+								<TableHeaderCell>{t("directory.inUse")}</TableHeaderCell>
+							</TableRow>
+						</TableHeader>
+						<TableBody>
+							{partner.mpnIds.map((m) => (
+								<TableRow key={m.mpnId}>
+									<TableCell className={styles.mono}>{m.mpnId}</TableCell>
+									<TableCell>
+										{m.programs.length
+											? m.programs
+													.map((p) =>
+														t(`common:program.${p}`, { defaultValue: p }),
+													)
+													.join(", ")
+											: t("directory.notEnrolled")}
+									</TableCell>
+									<TableCell>
+										{m.inUse ? t("directory.yes") : t("directory.setAside")}
+									</TableCell>
 								</TableRow>
-							</TableHeader>
-							<TableBody>
-								{partner.mpnIds.map((m) => (
-									<TableRow key={m.mpnId}>
-										<TableCell className={styles.mono}>{m.mpnId}</TableCell>
-										<TableCell>
-											{m.programs.length
-												? m.programs
-														.map((p) =>
-															t(`common:program.${p}`, { defaultValue: p }),
-														)
-														.join(", ")
-												: t("directory.notEnrolled")}
-										</TableCell>
-										<TableCell>
-											{m.inUse ? t("directory.yes") : t("directory.setAside")}
-										</TableCell>
-									</TableRow>
-								))}
-							</TableBody>
-						</Table>
-					</ScrollRegion>
-				)}
-				<Caption1 className={styles.muted}>
-					{t("directory.mpnCount", {
-						count: partner.mpnIds.length,
-						formatted: formatNumber(partner.mpnIds.length),
-					})}
-				</Caption1>
-			</Card>
-		</li>
+							))}
+						</TableBody>
+					</Table>
+				</ScrollRegion>
+			)}
+			<Caption1 className={styles.muted}>
+				{t("directory.mpnCount", {
+					count: partner.mpnIds.length,
+					formatted: formatNumber(partner.mpnIds.length),
+				})}
+			</Caption1>
+		</DirectoryEntry>
 	);
 }

@@ -1,5 +1,8 @@
 import { tz } from "@date-fns/tz";
-import { add, type Duration } from "date-fns";
+import type { Duration } from "date-fns";
+// The one function, not the package index: the index loads all ~300 of date-fns's
+// modules (~2.6 MB of the server's heap; docs/performance.md, session 30).
+import { add } from "date-fns/add";
 
 /**
  * The source of "now" for every rule that depends on time (SPEC R-TIME-1 to R-TIME-9).

@@ -26,6 +26,9 @@ await build({
 	packages: "external",
 	outExtension: { ".js": ".mjs" },
 	sourcemap: "linked",
+	// Stack traces need only the mappings; the sources' text in the maps was ~1.3 MB of the
+	// server's heap once Node read them (docs/performance.md, session 30).
+	sourcesContent: false,
 	logLevel: "warning",
 });
 console.log(`server bundle: dist/server/ in ${Date.now() - started} ms`);

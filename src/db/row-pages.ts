@@ -7,7 +7,7 @@ import type { SQL } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Pool, PoolClient } from "pg";
-import Cursor from "pg-cursor";
+import type Cursor from "pg-cursor";
 import type { AppContext } from "../context.ts";
 import { rateLimited } from "../domain/errors.ts";
 
@@ -153,10 +153,13 @@ async function postgresPages<T>(
 		release();
 	};
 	try {
+		// Loaded here: the embedded server never needs it (~1 MB of heap with the parts
+		// of pg it loads).
+		const { default: PgCursor } = await import("pg-cursor");
 		const connected = await pool.connect();
 		client = connected;
 		const { sql: text, params } = dialect.sqlToQuery(query);
-		const opened = connected.query(new Cursor<T>(text, params as unknown[]));
+		const opened = connected.query(new PgCursor<T>(text, params as unknown[]));
 		cursor = opened;
 		const first = await opened.read(pageSize);
 		return pagesOf(first, pageSize, () => opened.read(pageSize), end);

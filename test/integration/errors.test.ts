@@ -1075,6 +1075,40 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		}
 	});
 
+	it("API rate_limited: a sign-in the database failed to check (500) does not count as a failed one", async () => {
+		const attempt = (password: string) =>
+			t.app.inject({
+				method: "POST",
+				url: "/api/v1/auth/login",
+				remoteAddress: "203.0.113.50",
+				payload: { email: USERS.ivan, password },
+			});
+		const db = t.ctx.db;
+		try {
+			// The user's row cannot be read: every attempt fails on the server's side.
+			t.ctx.db = new Proxy(db, {
+				get: (target, key, receiver) =>
+					key === "select"
+						? () => {
+								throw new Error("connection terminated unexpectedly");
+							}
+						: Reflect.get(target, key, receiver),
+			});
+			// As many as would make the address wait, had they counted (20 sign-ins a
+			// minute per address are allowed in all: these, 9 and 1 below).
+			for (let i = 0; i < 10; i++)
+				expectProblem(await attempt("wrong password"), 500, "internal_error");
+			t.ctx.db = db;
+			// None of the 10 counted: 9 wrong guesses still leave the right password in.
+			for (let i = 0; i < 9; i++)
+				expectProblem(await attempt("wrong password"), 401, "unauthenticated");
+			expect((await attempt(PASSWORD)).statusCode).toBe(200);
+		} finally {
+			t.ctx.db = db;
+			t.ctx.loginThrottle = new LoginThrottle(10);
+		}
+	});
+
 	it("API rate_limited: 100 failed sign-ins for one account from many addresses make every address wait for it; a parallel burst is counted as it starts", async () => {
 		const attempt = (remoteAddress: string, password: string) =>
 			t.app.inject({

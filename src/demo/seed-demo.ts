@@ -22,6 +22,11 @@ import {
 } from "../directory/import-directory.ts";
 import { disputeClaim } from "../disputes/dispute-claim.ts";
 import { renderSimplePdf } from "../documents/simple-pdf.ts";
+import {
+	type Activity,
+	programsForActivity,
+	type SolutionArea,
+} from "../domain/claim-validation.ts";
 import { SandboxClock } from "../domain/clock.ts";
 import { approveClaim } from "../review/approve-claim.ts";
 import { rejectClaim } from "../review/reject-claim.ts";
@@ -285,18 +290,32 @@ export async function seedDemo(
 	);
 	const tenantsById = new Map(allTenants.map((t) => [t.tenantId, t]));
 	const usedKeys = new Set<string>();
-	for (let i = 0; i < total; i++) {
+	// A partner's MPN ID enrolled in a program the activity feeds (R-CRT-2), or none: a
+	// claim the partner could never submit is not made.
+	const enrolledMpnId = (
+		partner: (typeof partners)[number],
+		area: SolutionArea,
+		activity: Activity,
+	) => {
+		const needed: readonly string[] = programsForActivity(area, activity);
+		return partner.mpnIds.find(
+			(m) =>
+				needed.length === 0 ||
+				needed.some((p) => (m.programs as readonly string[]).includes(p)),
+		);
+	};
+	// `i` counts the claims made; a draw that makes none (a partner without an enrolled
+	// MPN ID, a key used already) is drawn again.
+	for (let i = 0, draws = 0; i < total && draws < total * 20; draws++) {
 		const partner = faker.helpers.arrayElement(partners);
-		const mpn =
-			partner.mpnIds.find((m) => m.programs.length > 0) ?? partner.mpnIds[0];
-		if (!mpn) continue;
 		const actor = partnerActor(partner.organizationId, faker.person.fullName());
 		let input: Omit<CreateClaimInput, "contacts">;
 		if (faker.number.int(2) === 0) {
 			const sub = faker.helpers.arrayElement(claimable);
 			const tenant = tenantsById.get(sub.tenantId);
 			const key = `${partner.organizationId}:${sub.subscriptionId}:presales`;
-			if (!tenant || usedKeys.has(key)) continue;
+			const mpn = enrolledMpnId(partner, "business_applications", "presales");
+			if (!tenant || !mpn || usedKeys.has(key)) continue;
 			usedKeys.add(key);
 			input = ba(
 				`${tenant.name} ${sub.productId.replace(/-/g, " ")}`,
@@ -309,7 +328,8 @@ export async function seedDemo(
 			const tenant = faker.helpers.arrayElement(allTenants);
 			const workload = faker.helpers.arrayElement(m365Workloads);
 			const key = `${partner.organizationId}:${tenant.tenantId}:${workload}`;
-			if (usedKeys.has(key)) continue;
+			const mpn = enrolledMpnId(partner, "microsoft_365", "usage");
+			if (!mpn || usedKeys.has(key)) continue;
 			usedKeys.add(key);
 			input = {
 				...m365(
@@ -378,8 +398,9 @@ export async function seedDemo(
 				});
 			done(v);
 		} catch {
-			// A generated claim that the rules refuse (e.g. an unenrolled MPN ID) is simply skipped.
+			// A generated claim that the rules refuse is left where they refused it.
 		}
+		i++;
 	}
 
 	say("creating rejected and disputed claims");

@@ -22,12 +22,28 @@ function requestHash(req: FastifyRequest, body: string): string {
 		.digest("hex");
 }
 
+/**
+ * The body as JSON text, to hash. @throws `validation_failed` for a body nested too
+ * deeply to write out again (thousands of levels: JSON.stringify runs out of stack).
+ */
+function bodyText(body: unknown): string {
+	try {
+		return JSON.stringify(body ?? null);
+	} catch (err) {
+		if (!(err instanceof RangeError)) throw err;
+		throw new DomainError(
+			"validation_failed",
+			"The body is nested too deeply; send at most a few levels of objects and arrays.",
+		);
+	}
+}
+
 /** A finished earlier answer to replay (a row of `idempotency_keys`). */
 type Prior = typeof idempotencyKeys.$inferSelect;
 
 /**
- * Claims the request's Idempotency-Key for a request whose content hashes to `content`,
- * or finds the finished answer of the same request to replay. Returns null when there is
+ * Claims the request's Idempotency-Key for a request whose content hashes to `content`
+ * (or what `content()` returns, called only when the request carries a key), or finds the finished answer of the same request to replay. Returns null when there is
  * no key (or it is now this request's: `req.idempotency` is set), else the prior answer.
  * @throws `validation_failed` for a key over 255 characters, `idempotency_key_reused`
  *   for a different request under the key, `idempotency_key_in_use` while it runs.
@@ -35,7 +51,7 @@ type Prior = typeof idempotencyKeys.$inferSelect;
 export async function claimIdempotencyKey(
 	ctx: AppContext,
 	req: FastifyRequest,
-	content: string,
+	content: string | (() => string),
 ): Promise<Prior | null> {
 	const key = req.headers["idempotency-key"];
 	if (req.method !== "POST" || typeof key !== "string" || !key || !req.actor)
@@ -46,7 +62,10 @@ export async function claimIdempotencyKey(
 			"Idempotency-Key is at most 255 characters.",
 		);
 	const principal = req.actor.userId ?? "anonymous";
-	const hash = requestHash(req, content);
+	const hash = requestHash(
+		req,
+		typeof content === "string" ? content : content(),
+	);
 	const inserted = await ctx.db
 		.insert(idempotencyKeys)
 		.values({ principal, key, requestHash: hash, createdAt: new Date() })
@@ -104,10 +123,8 @@ export function registerIdempotency(
 		"preHandler",
 		async (req: FastifyRequest, reply: FastifyReply) => {
 			if (req.isMultipart()) return;
-			const prior = await claimIdempotencyKey(
-				ctx,
-				req,
-				JSON.stringify(req.body ?? null),
+			const prior = await claimIdempotencyKey(ctx, req, () =>
+				bodyText(req.body),
 			);
 			if (prior) return sendReplay(reply, prior);
 		},

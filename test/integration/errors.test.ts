@@ -1075,6 +1075,44 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		}
 	});
 
+	it("API no request gets a 500: a body nested 10,000 levels deep on routes that take no body schema is a 4xx problem, or ignored", async () => {
+		const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
+		const json = { "content-type": "application/json" };
+		const draft = await create(m365ClaimBody());
+		const s = await session();
+		// With an Idempotency-Key the body is hashed, so it must be written out again.
+		const submit = await t.app.inject({
+			method: "POST",
+			url: `/api/v1/claims/${draft.id}/submit`,
+			headers: {
+				...json,
+				cookie: s.cookie,
+				"x-csrf-token": s.csrf,
+				"idempotency-key": "deep-1",
+			},
+			payload: deep,
+		});
+		const body = expectProblem(submit, 422, "validation_failed");
+		expect(body.detail).toMatch(/nested too deeply/);
+		expect(await version(draft.id)).toBe(1);
+		// Without a key, a route that reads no body does not look at it.
+		const optOut = await t.app.inject({
+			method: "POST",
+			url: "/consent/opt-out",
+			headers: json,
+			payload: deep,
+		});
+		expect(optOut.statusCode).toBeGreaterThanOrEqual(400);
+		expect(optOut.statusCode).toBeLessThan(500);
+		const out = await t.app.inject({
+			method: "POST",
+			url: "/api/v1/auth/logout",
+			headers: { ...json, cookie: s.cookie, "x-csrf-token": s.csrf },
+			payload: deep,
+		});
+		expect(out.statusCode).toBeLessThan(300);
+	});
+
 	it("API rate_limited: a sign-in the database failed to check (500) does not count as a failed one", async () => {
 		const attempt = (password: string) =>
 			t.app.inject({

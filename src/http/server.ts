@@ -103,6 +103,13 @@ export async function buildServer(
 			activity.lastRequestAt = Date.now();
 		});
 
+	// An answer sent before the request's body was read to its end (an upload refused at
+	// the size limit or for its type) closes the connection: the rest of the body would
+	// otherwise wait unread in front of the client's next request on it, which then hangs.
+	app.addHook("onSend", async (req, reply, payload) => {
+		if (req.raw.complete === false) reply.header("connection", "close");
+		return payload;
+	});
 	app.setErrorHandler((err, req, reply) => {
 		const de = toDomainError(err);
 		if (de) return sendProblem(reply, req, de);

@@ -4,6 +4,8 @@
  * that a rejected write leaves nothing half-written.
  */
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
@@ -930,8 +932,8 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 
 	/** A raw request as ana (own session, so the payload is sent byte for byte). */
 	let anaSession: { cookie: string; csrf: string } | undefined;
-	async function session(email: string = USERS.ana) {
-		const res = await t.app.inject({
+	async function session(email: string = USERS.ana, on: TestApp = t) {
+		const res = await on.app.inject({
 			method: "POST",
 			url: "/api/v1/auth/login",
 			payload: { email, password: PASSWORD },
@@ -1315,6 +1317,69 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 			const after = (await user.get(`/api/v1/claims/${id}`)).json();
 			expect(after.documents).toEqual([]);
 			expect(after.version).toBe(1);
+			// Over a real socket the refusal closes the connection, whose rest of the body
+			// was never read: the client's next request on a kept-alive connection would
+			// otherwise wait behind it.
+			await small.app.listen({ port: 0, host: "127.0.0.1" });
+			const { port } = small.app.server.address() as AddressInfo;
+			const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+			const sent = (
+				path: string,
+				method: string,
+				headers: Record<string, string>,
+				body?: Buffer,
+			) =>
+				new Promise<{ status: number; connection: string | undefined }>(
+					(resolve, reject) => {
+						const req = http.request(
+							{ host: "127.0.0.1", port, path, method, headers, agent },
+							(res) => {
+								res.resume();
+								res.on("end", () =>
+									resolve({
+										status: res.statusCode ?? 0,
+										connection: res.headers.connection,
+									}),
+								);
+							},
+						);
+						req.setTimeout(10_000, () =>
+							req.destroy(new Error(`${method} ${path}: no answer in 10 s`)),
+						);
+						req.on("error", reject);
+						req.end(body);
+					},
+				);
+			const boundary = "cpor-big-upload";
+			const multipart = Buffer.concat([
+				Buffer.from(
+					`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+				),
+				Buffer.from(new Uint8Array(8 * 1024 * 1024).fill(0x20)).fill(
+					"%PDF-1.7\n",
+					0,
+					9,
+				),
+				Buffer.from(`\r\n--${boundary}--\r\n`),
+			]);
+			const raw = await session(USERS.ana, small);
+			try {
+				const big = await sent(
+					`/api/v1/claims/${id}/documents`,
+					"POST",
+					{
+						cookie: raw.cookie,
+						"x-csrf-token": raw.csrf,
+						"content-type": `multipart/form-data; boundary=${boundary}`,
+					},
+					multipart,
+				);
+				expect(big).toEqual({ status: 413, connection: "close" });
+				const next = await sent("/healthz", "GET", {});
+				expect(next.status).toBe(200);
+			} finally {
+				agent.destroy();
+			}
 			// A small PDF still fits.
 			const ok = await user.upload(
 				`/api/v1/claims/${id}/documents`,

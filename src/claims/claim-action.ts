@@ -195,6 +195,13 @@ const nextVersion = shapeConstant("version + 1", sql`${claims.version} + 1`);
 /** Thrown by {@link ActionScope.needLock}: the action is run again under the row lock. */
 class NeedLock extends Error {}
 
+/** Thrown out of the transaction when an `unchangedIsNoop` action changed nothing. */
+class Unchanged extends Error {
+	constructor(readonly view: ClaimView) {
+		super("unchanged");
+	}
+}
+
 /** Options of {@link performClaimAction}. */
 export interface PerformClaimActionOptions {
 	claimId: string;
@@ -241,6 +248,14 @@ export interface PerformClaimActionOptions {
 	 * `apply`). Under the row lock `apply` reads them itself.
 	 */
 	withDirectoryFacts?: boolean;
+	/**
+	 * When the action leaves the claim as it was (no field of its history snapshot, no
+	 * comment, no deferred write), nothing is written, not even by `apply` (its
+	 * transaction is rolled back), and the claim is returned at its version: no new
+	 * version, no history entry of nothing (an edit to the values the claim has).
+	 * Not with a caller's `tx`, where it is ignored.
+	 */
+	unchangedIsNoop?: boolean;
 }
 
 /**
@@ -262,7 +277,7 @@ export async function performClaimAction(
 		throw new Error(
 			`${opts.action}: prepare and withDirectoryFacts are for optimistic actions only`,
 		);
-	if (tx) return actInTx(ctx, opts, tx);
+	if (tx) return actInTx(ctx, { ...opts, unchangedIsNoop: false }, tx);
 	if (opts.optimistic) {
 		let prepared = !opts.prepare;
 		for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
@@ -285,6 +300,7 @@ export async function performClaimAction(
 			try {
 				return await applyAndWrite(ctx, opts, ctx.db, read, true);
 			} catch (err) {
+				if (err instanceof Unchanged) return err.view;
 				if (err instanceof NeedLock) break;
 				if (pgErrorCode(err) === "40001") continue;
 				// `apply` may read after the claim was read (e.g. submit's directory facts): a
@@ -306,6 +322,7 @@ export async function performClaimAction(
 		try {
 			return await ctx.db.transaction((t) => actInTx(ctx, opts, t));
 		} catch (err) {
+			if (err instanceof Unchanged) return err.view;
 			if (pgErrorCode(err) !== "40P01" || attempt >= DEADLOCK_ATTEMPTS)
 				throw err;
 		}
@@ -632,6 +649,13 @@ async function applyAndWrite(
 		? shapedUpdate(claims, set, { id: row.id, version: row.version }, ["id"])
 		: shapedUpdate(claims, set, { id: row.id });
 	const d = diff(historySnapshot(beforeView), historySnapshot(afterView));
+	if (
+		opts.unchangedIsNoop &&
+		!d &&
+		comments.length === 0 &&
+		deferred.length === 0
+	)
+		throw new Unchanged(beforeView);
 	await recordHistoryAndEvents(
 		tx,
 		{

@@ -72,6 +72,8 @@ export async function updateClaim(
 		action: "edit",
 		expectedVersion: opts.expectedVersion,
 		writesParts: true,
+		// Values the claim has already: no new version, no history entry of nothing.
+		unchangedIsNoop: true,
 		apply: async ({ tx, claim, actor, now }) => {
 			const given = Object.keys(input).filter(
 				(k) => (input as Record<string, unknown>)[k] !== undefined,

@@ -36,7 +36,8 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
 	app.decorateRequest("csrfToken", null);
 	app.addHook("preValidation", async (req) => {
 		const auth = req.headers.authorization;
-		if (auth?.startsWith("Bearer ")) {
+		// The scheme's name is case-insensitive (RFC 9110 section 11.1).
+		if (auth && /^bearer /i.test(auth)) {
 			const actor = await resolveApiToken(ctx, auth.slice(7).trim());
 			if (!actor)
 				throw new DomainError(

@@ -788,6 +788,15 @@ describe("R-ACC-1 access control over every route (pglite)", () => {
 			expect(JSON.stringify(list.json())).not.toMatch(/tokenHash|secret/i);
 
 			const api = bearer(token);
+			// The scheme's name in any case (RFC 9110).
+			for (const scheme of ["bearer", "BEARER"])
+				expect(
+					(
+						await t.anonymous().request("GET", `${API}/me`, {
+							headers: { authorization: `${scheme} ${token}` },
+						})
+					).statusCode,
+				).toBe(200);
 			const claimsRes = await api.get(`${API}/claims`);
 			expect(claimsRes.statusCode, claimsRes.body).toBe(200);
 			const ids = claimsRes.json().items.map((c: Claim) => c.id);

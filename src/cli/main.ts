@@ -19,7 +19,7 @@ import { devMailboxPage } from "../http/routes/dev-mailbox-page.ts";
 import { buildServer } from "../http/server.ts";
 import { runBackgroundWork, startSweeper } from "../jobs/sweeper.ts";
 import { isEmpty, limitHeapGrowth, startRuntime } from "../runtime.ts";
-import { addSimulateCommand } from "../simulate/command.ts";
+import { addSimulateCommand, wholeNumberFlag } from "../simulate/command.ts";
 
 /**
  * What the banner says of the sandbox clock: "on" at the real time, or how far ahead it
@@ -294,8 +294,10 @@ async function runClusterPrimary(
 			CPOR_CLUSTER: "1",
 			CPOR_CLUSTER_SWEEPER: sweeper ? "1" : "0",
 		});
+		let listened = false;
 		worker.on("message", (m: { cpor?: string; port?: number }) => {
 			if (m?.cpor !== "listening") return;
+			listened = true;
 			listening++;
 			if (listening === processes) {
 				const url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${m.port}`;
@@ -306,27 +308,38 @@ async function runClusterPrimary(
 		});
 		worker.on("exit", (code, signal) => {
 			if (stopping) return;
+			// One that never listened would fail again (a port in use, a bad setting, whose
+			// error it printed): stop, rather than start it again every second forever.
+			if (!listened) {
+				process.stderr.write(
+					`cpor serve: a server process failed to start (${signal ?? code}; its error is above); stopping.\n`,
+				);
+				stop(1);
+				return;
+			}
 			process.stderr.write(
 				`cpor serve: server process ${worker.process.pid} exited (${signal ?? code}); starting another\n`,
 			);
 			setTimeout(() => fork(sweeper), 1_000);
 		});
 	};
-	for (let i = 0; i < processes; i++) fork(i === 0);
-	const stop = () => {
+	const stop = (exitCode = 0) => {
 		stopping = true;
-		const workers = Object.values(cluster.workers ?? {});
+		const workers = Object.values(cluster.workers ?? {}).filter(
+			(w) => w && !w.isDead(),
+		);
 		let left = workers.length;
-		if (left === 0) process.exit(0);
+		if (left === 0) process.exit(exitCode);
 		for (const w of workers) {
 			w?.once("exit", () => {
-				if (--left === 0) process.exit(0);
+				if (--left === 0) process.exit(exitCode);
 			});
 			w?.process.kill("SIGTERM");
 		}
 	};
-	process.once("SIGINT", stop);
-	process.once("SIGTERM", stop);
+	for (let i = 0; i < processes; i++) fork(i === 0);
+	process.once("SIGINT", () => stop());
+	process.once("SIGTERM", () => stop());
 }
 
 program
@@ -335,7 +348,11 @@ program
 		"Run only the deadline timers (no HTTP), for scale-out next to `cpor serve` nodes on one PostgreSQL",
 	)
 	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
-	.option("--interval <ms>", "milliseconds between sweeps", "1000")
+	.option(
+		"--interval <ms>",
+		"milliseconds between sweeps (a whole number, at least 10)",
+		"1000",
+	)
 	.option(
 		"--once",
 		"run every due timer once and exit (prints the counts as JSON)",
@@ -346,6 +363,8 @@ program
 	)
 	.action(async (flags: CommonFlags & { interval: string; once?: boolean }) => {
 		const c = config(flags);
+		// Checked before anything is opened; a 0 or NaN interval would run sweeps back to back.
+		const intervalMs = wholeNumberFlag("interval", flags.interval, 10);
 		const rt = await startRuntime(c, { watchCalendar: !flags.once });
 		if (flags.once) {
 			const started = Date.now();
@@ -357,7 +376,7 @@ program
 			return;
 		}
 		const stop = startSweeper(rt.ctx, {
-			intervalMs: Number(flags.interval),
+			intervalMs,
 			log: (m, err) =>
 				process.stderr.write(
 					`${m}: ${(loggableError(err) as Error | undefined)?.message}\n`,
@@ -488,6 +507,7 @@ program
 	.option("--claims <n>", "number of generated ecosystem claims", "160")
 	.action(async (flags: CommonFlags & { claims: string }) => {
 		const c = config(flags);
+		const claims = wholeNumberFlag("claims", flags.claims, 0);
 		const rt = await startRuntime(c);
 		try {
 			if (!(await isEmpty(rt.ctx)))
@@ -498,7 +518,7 @@ program
 				rt.ctx,
 				{
 					demoPassword: c.demoPassword,
-					claims: Number(flags.claims),
+					claims,
 					onProgress: (m) => process.stdout.write(`${m}\n`),
 				},
 			);

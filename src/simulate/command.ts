@@ -60,12 +60,17 @@ export function defaultConcurrency(workers: number): number {
 	return 8 * Math.max(1, workers);
 }
 
-const count = (name: string, v: string, min = 1): number => {
+/**
+ * The value of the command-line option `--name` as a whole number ≥ `min` (`_` and `,`
+ * may group digits). @throws Error naming the option and the value for anything else.
+ */
+export function wholeNumberFlag(name: string, v: string, min = 1): number {
 	const n = Number(v.replace(/[_,]/g, ""));
-	if (!Number.isInteger(n) || n < min)
+	if (v.trim() === "" || !Number.isInteger(n) || n < min)
 		throw new Error(`--${name} must be a whole number ≥ ${min}, not "${v}".`);
 	return n;
-};
+}
+const count = wholeNumberFlag;
 const rate = (name: string, v: string): number => {
 	const n = Number(v);
 	if (!Number.isFinite(n) || n < 0 || n > 1)

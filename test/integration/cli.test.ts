@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -167,5 +167,24 @@ describe("the cpor command line", () => {
 		const badPort = cpor(["serve", "--port", "http", "--data-dir", tmp()]);
 		expect(badPort.status).toBe(1);
 		expect(badPort.stderr).toMatch(/--port must be/);
+		// Numbers are checked before a database is opened: nothing is created.
+		for (const [args, message] of [
+			[
+				["worker", "--interval", "abc"],
+				'--interval must be a whole number ≥ 10, not "abc"',
+			],
+			[["worker", "--interval", "0"], "--interval must be a whole number ≥ 10"],
+			[
+				["demo", "--claims", "-5"],
+				'--claims must be a whole number ≥ 0, not "-5"',
+			],
+			[["demo", "--claims", "many"], "--claims must be a whole number"],
+		] as [string[], string][]) {
+			const dir = path.join(tmp(), "never-made");
+			const run = cpor([...args, "--data-dir", dir]);
+			expect(run.status, args.join(" ")).toBe(1);
+			expect(run.stderr).toContain(message);
+			expect(existsSync(dir)).toBe(false);
+		}
 	});
 });

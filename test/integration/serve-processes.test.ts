@@ -4,8 +4,9 @@
  * is replaced; the embedded database and the sandbox clock refuse N > 1 with a clear
  * message.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -122,6 +123,57 @@ describe("cpor serve --processes", () => {
 		expect(serve.exit()).toBe("code 0");
 		for (const pid of next)
 			expect(() => process.kill(pid, 0), `server process ${pid}`).toThrow();
+	});
+
+	it("stops with exit 1 when its server processes cannot start (the port is taken), instead of starting them again forever", async () => {
+		const taken = net.createServer();
+		await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+		const { port } = taken.address() as net.AddressInfo;
+		const url = new URL(inject("pgUrl"));
+		url.pathname = `/${dbName}`;
+		try {
+			const started = Date.now();
+			const run = await new Promise<{ code: number | null; stderr: string }>(
+				(resolve) => {
+					const child = spawn(
+						process.execPath,
+						[
+							"bin/cpor.js",
+							"serve",
+							"--processes",
+							"2",
+							"--port",
+							String(port),
+						],
+						{
+							env: {
+								...process.env,
+								LOG_LEVEL: "silent",
+								DATABASE_URL: url.toString(),
+								CPOR_DATA_DIR: dataDir,
+							},
+							stdio: ["ignore", "ignore", "pipe"],
+						},
+					);
+					let stderr = "";
+					child.stderr.on("data", (d: Buffer) => {
+						stderr += d.toString("utf8");
+					});
+					const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+					child.on("exit", (code) => {
+						clearTimeout(timer);
+						resolve({ code, stderr });
+					});
+				},
+			);
+			expect(run.code, run.stderr).toBe(1);
+			expect(run.stderr).toContain("EADDRINUSE");
+			expect(run.stderr).toContain("a server process failed to start");
+			expect(run.stderr).not.toContain("starting another");
+			expect(Date.now() - started).toBeLessThan(30_000);
+		} finally {
+			taken.close();
+		}
 	});
 
 	it("refuses --processes with the embedded database, with --sandbox, and out of range, saying why", () => {

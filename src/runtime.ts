@@ -4,12 +4,13 @@
  * load the demo.
  */
 import v8 from "node:v8";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { ensureUser } from "./auth/accounts.ts";
 import type { Config } from "./config.ts";
 import { type AppContext, createContext } from "./context.ts";
 import { type Database, migrateDatabase, openDatabase } from "./db/client.ts";
 import { openSandboxClock } from "./db/sandbox-clock.ts";
+import { demoLoads, users } from "./db/schema.ts";
 import {
 	loadStoredCalendar,
 	watchStoredCalendar,
@@ -130,4 +131,28 @@ export async function isEmpty(ctx: AppContext): Promise<boolean> {
 	);
 	const rows = (res as unknown as { rows: { empty: boolean }[] }).rows;
 	return rows[0]?.empty === true;
+}
+
+/**
+ * Whether the database holds the demo (`cpor serve --demo`, `cpor demo`): `loaded`, or
+ * `interrupted` when its load started and never finished (Ctrl-C during the first start:
+ * part of it is there), or `none`. Databases loaded before migration 0035 recorded no
+ * load: there the demo is `loaded` when the user `demoEmail` (the first demo user)
+ * exists. Returns `finishedAt`/`startedAt` of the load when recorded (UTC instants).
+ */
+export async function demoState(
+	ctx: AppContext,
+	demoEmail: string,
+): Promise<{ state: "loaded" | "interrupted" | "none"; startedAt?: Date }> {
+	const [load] = await ctx.db.select().from(demoLoads).limit(1);
+	if (load)
+		return {
+			state: load.finishedAt ? "loaded" : "interrupted",
+			startedAt: load.startedAt,
+		};
+	const [user] = await ctx.db
+		.select({ id: users.id })
+		.from(users)
+		.where(eq(users.email, demoEmail));
+	return { state: user ? "loaded" : "none" };
 }

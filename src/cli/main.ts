@@ -5,11 +5,14 @@
 import cluster from "node:cluster";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { verify } from "@node-rs/argon2";
 import { Command, Option } from "commander";
-import { DrizzleQueryError } from "drizzle-orm";
+import { DrizzleQueryError, eq } from "drizzle-orm";
 import { listenForAuthChanges } from "../auth/auth-cache.ts";
 import { type Config, loadConfig } from "../config.ts";
+import type { AppContext } from "../context.ts";
 import { loggableError, pgErrorCode, redactUrl } from "../db/client.ts";
+import { users } from "../db/schema.ts";
 import { vacuumTables } from "../db/vacuum.ts";
 import { importDirectoryFile } from "../directory/import-directory.ts";
 import { type Clock, SandboxClock } from "../domain/clock.ts";
@@ -18,7 +21,12 @@ import { adminClockRoutes } from "../http/routes/admin-clock.ts";
 import { devMailboxPage } from "../http/routes/dev-mailbox-page.ts";
 import { buildServer } from "../http/server.ts";
 import { runBackgroundWork, startSweeper } from "../jobs/sweeper.ts";
-import { isEmpty, limitHeapGrowth, startRuntime } from "../runtime.ts";
+import {
+	demoState,
+	isEmpty,
+	limitHeapGrowth,
+	startRuntime,
+} from "../runtime.ts";
 import { addSimulateCommand, wholeNumberFlag } from "../simulate/command.ts";
 
 /**
@@ -240,21 +248,58 @@ program
 				lines.push(
 					`  Sandbox clock: ${sandboxState(clock, `${url}/api/v1/admin/clock`)}${devMailbox ? `\n  Dev mailbox (email is kept, not sent): ${url}/dev/mailbox` : ""}`,
 				);
-			if (flags.demo) {
-				lines.push(`  Demo sign-ins (password: ${c.demoPassword}):`);
-				// The demo modules (and faker) load only with --demo: start-up and memory.
-				const { DEMO_USERS } = await import("../demo/generate-directory.ts");
-				for (const u of DEMO_USERS)
-					lines.push(
-						`    ${u.role.padEnd(17)} ${u.email.padEnd(36)} ${u.demonstrates}`,
-					);
-				lines.push(
-					`  Sign in: curl -c cookies.txt -H 'content-type: application/json' -d '{"email":"${DEMO_USERS[0]?.email}","password":"${c.demoPassword}"}' ${url}/api/v1/auth/login`,
-				);
-			}
+			if (flags.demo) lines.push(...(await demoLines(rt.ctx, c, url)));
 			process.stdout.write(`${lines.join("\n")}\n\n`);
 		},
 	);
+
+/**
+ * The banner's lines about the demo (`--demo`) at `url`: its sign-ins, with the password
+ * when `c.demoPassword` is still the demo accounts' one; that the database held other data
+ * and the demo was not loaded; or that the demo's load was cut off and how to load it
+ * whole (runtime.ts, demoState).
+ */
+async function demoLines(
+	ctx: AppContext,
+	c: Config,
+	url: string,
+): Promise<string[]> {
+	// The demo modules (and faker) load only with --demo: start-up and memory.
+	const { DEMO_USERS } = await import("../demo/generate-directory.ts");
+	const first = DEMO_USERS[0]?.email ?? "";
+	const { state, startedAt } = await demoState(ctx, first);
+	if (state === "none")
+		return [
+			"  --demo: the database held data already, so the demo was not loaded; sign in with the accounts it has.",
+		];
+	const lines: string[] = [];
+	if (state === "interrupted")
+		lines.push(
+			`  The demo's load was cut off (it started ${startedAt?.toISOString()}): this database holds part of it. To load it whole, stop CPOR, ${c.databaseUrl ? "drop and create the database" : `remove the data directory ${path.resolve(c.dataDir)}`}, and start again with --demo.`,
+		);
+	const [user] = await ctx.db
+		.select({ passwordHash: users.passwordHash })
+		.from(users)
+		.where(eq(users.email, first));
+	if (!user) return lines;
+	const samePassword = await verify(user.passwordHash, c.demoPassword).catch(
+		() => false,
+	);
+	lines.push(
+		samePassword
+			? `  Demo sign-ins (password: ${c.demoPassword}):`
+			: "  Demo sign-ins (password: the one CPOR_DEMO_PASSWORD had when the demo was loaded, not the one it has now):",
+	);
+	for (const u of DEMO_USERS)
+		lines.push(
+			`    ${u.role.padEnd(17)} ${u.email.padEnd(36)} ${u.demonstrates}`,
+		);
+	if (samePassword)
+		lines.push(
+			`  Sign in: curl -c cookies.txt -H 'content-type: application/json' -d '{"email":"${first}","password":"${c.demoPassword}"}' ${url}/api/v1/auth/login`,
+		);
+	return lines;
+}
 
 /** Parses --processes / CPOR_PROCESSES (default 1). @throws on anything but 1–64. */
 function parseProcesses(value: string | undefined): number {
@@ -286,6 +331,8 @@ async function runClusterPrimary(
 			onProgress: (m) => process.stdout.write(`  ${m}\n`),
 		});
 	}
+	// Read while the database is open; the URL they name is known once a process listens.
+	const demoAt = flags.demo ? await demoLines(rt.ctx, c, "{url}") : [];
 	await rt.close();
 	let stopping = false;
 	let listening = 0;
@@ -301,9 +348,13 @@ async function runClusterPrimary(
 			listening++;
 			if (listening === processes) {
 				const url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${m.port}`;
-				process.stdout.write(
-					`\nCPOR is running at ${url} in ${processes} processes  (database: ${where(c)}; ready in ${Date.now() - started} ms)\n  API reference: ${url}/api/docs    OpenAPI: ${url}/api/v1/openapi.json\n\n`,
-				);
+				const lines = [
+					"",
+					`CPOR is running at ${url} in ${processes} processes  (database: ${where(c)}; ready in ${Date.now() - started} ms)`,
+					`  API reference: ${url}/api/docs    OpenAPI: ${url}/api/v1/openapi.json`,
+					...demoAt.map((l) => l.replaceAll("{url}", url)),
+				];
+				process.stdout.write(`${lines.join("\n")}\n\n`);
 			}
 		});
 		worker.on("exit", (code, signal) => {
@@ -510,10 +561,15 @@ program
 		const claims = wholeNumberFlag("claims", flags.claims, 0);
 		const rt = await startRuntime(c);
 		try {
-			if (!(await isEmpty(rt.ctx)))
+			if (!(await isEmpty(rt.ctx))) {
+				const { DEMO_USERS } = await import("../demo/generate-directory.ts");
+				const { state } = await demoState(rt.ctx, DEMO_USERS[0]?.email ?? "");
 				throw new Error(
-					`The database (${where(c)}) already has data; the demo loads only into an empty one.`,
+					state === "interrupted"
+						? `The database (${where(c)}) holds part of the demo: its load was cut off. The demo loads only into an empty database: ${c.databaseUrl ? "drop and create the database" : `remove the data directory ${path.resolve(c.dataDir)}`} and run cpor demo again.`
+						: `The database (${where(c)}) already has data; the demo loads only into an empty one.`,
 				);
+			}
 			const summary = await (await import("../demo/seed-demo.ts")).seedDemo(
 				rt.ctx,
 				{

@@ -705,6 +705,20 @@ export const sandboxClock = pgTable("sandbox_clock", {
 });
 
 /**
+ * The demo's load into this database (`cpor serve --demo`, `cpor demo`): one row, written
+ * when the load starts and finished when its last claim is made, so that a load cut off
+ * half way (Ctrl-C at the first start) is told apart from a whole one and from a database
+ * without the demo. Times are real UTC instants.
+ */
+export const demoLoads = pgTable("demo_loads", {
+	/** Always 1: a database holds the demo once. */
+	id: integer("id").primaryKey(),
+	startedAt: ts("started_at").notNull(),
+	/** Null while the load runs, and for good when it was cut off. */
+	finishedAt: ts("finished_at"),
+});
+
+/**
  * The business calendar as the platform admin set it (SPEC R-ROL-2 "configures
  * calendars", R-TIME-1), one row per change, newest last: the newest row is the calendar
  * in force, and the rows before it are its history. With no row the configuration's

@@ -6,6 +6,7 @@
  */
 import { Readable } from "node:stream";
 import { en, Faker } from "@faker-js/faker";
+import { eq } from "drizzle-orm";
 import type { Actor, Role } from "../auth/actor.ts";
 import type { CreateClaimInput } from "../claims/claim-input.ts";
 import type { ClaimView } from "../claims/claim-view.ts";
@@ -16,6 +17,7 @@ import { submitClaim } from "../claims/submit-claim.ts";
 import { uploadDocument } from "../claims/upload-document.ts";
 import { withdrawClaim } from "../claims/withdraw-claim.ts";
 import type { AppContext } from "../context.ts";
+import { demoLoads } from "../db/schema.ts";
 import {
 	type ImportSummary,
 	importDirectory,
@@ -84,6 +86,9 @@ export async function seedDemo(
 ): Promise<DemoSummary> {
 	const seed = opts.seed ?? DEMO_SEED;
 	const say = opts.onProgress ?? (() => {});
+	// Finished below, after the last claim: a load cut off half way stays unfinished
+	// (runtime.ts, demoState).
+	await ctx.db.insert(demoLoads).values({ id: 1, startedAt: new Date() });
 	say("loading the demo directory");
 	const doc = generateDemoDirectory(seed, opts.demoPassword);
 	const directory = await importDirectory(ctx.db, doc);
@@ -486,5 +491,9 @@ export async function seedDemo(
 				"Please upload the statement of work signed by the customer, with the engagement dates.",
 		}),
 	);
+	await ctx.db
+		.update(demoLoads)
+		.set({ finishedAt: new Date() })
+		.where(eq(demoLoads.id, 1));
 	return { directory, claims: counts };
 }

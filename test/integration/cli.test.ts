@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { startCporProcess } from "../support/cpor-processes.ts";
 import { createTestDatabase } from "../support/test-app.ts";
 
 const dirs: string[] = [];
@@ -95,6 +96,52 @@ describe("the cpor command line", () => {
 			/already has data/,
 		);
 	});
+
+	it("cpor serve --demo lists the demo sign-ins with their password only when they work: not for another CPOR_DEMO_PASSWORD, nor on a database without the demo", async () => {
+		const dir = tmp();
+		expect(cpor(["demo", "--claims", "0", "--data-dir", dir]).status).toBe(0);
+		const banner = async (
+			dataDir: string,
+			env: Record<string, string> = {},
+		) => {
+			const serve = await startCporProcess({
+				name: "serve --demo",
+				command: "serve",
+				args: ["--demo", "--data-dir", dataDir],
+				env: { LOG_LEVEL: "warn", DATABASE_URL: "", ...env },
+			});
+			await new Promise((r) => setTimeout(r, 300));
+			await serve.stop();
+			return serve.output();
+		};
+		const same = await banner(dir);
+		expect(same).toContain("Demo sign-ins (password: cpor-demo-2026):");
+		expect(same).toContain("ana.global@fabrikam.example");
+		const other = await banner(dir, { CPOR_DEMO_PASSWORD: "another-pass-1" });
+		expect(other).toContain(
+			"password: the one CPOR_DEMO_PASSWORD had when the demo was loaded",
+		);
+		expect(other).not.toContain("another-pass-1");
+		// A database with other data: the demo is not loaded, and no sign-in is offered.
+		const imported = tmp();
+		const file = path.join(imported, "partners.json");
+		writeFileSync(
+			file,
+			JSON.stringify({
+				partners: [
+					{
+						organizationId: "acme",
+						name: "Acme",
+						mpnIds: [{ mpnId: "7654321", programs: [] }],
+					},
+				],
+			}),
+		);
+		expect(cpor(["import", file, "--data-dir", imported]).status).toBe(0);
+		const none = await banner(imported);
+		expect(none).toContain("the demo was not loaded");
+		expect(none).not.toContain("Demo sign-ins");
+	}, 120_000);
 
 	it("cpor vacuum vacuums every table of the embedded database, largest first, and reports their sizes", () => {
 		const dataDir = tmp();

@@ -8,15 +8,51 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
 import { slaReport } from "../../src/reports/sla-report.ts";
-import { PASSWORD, startTestApp, type TestApp } from "../support/test-app.ts";
+import { demoState } from "../../src/runtime.ts";
+import {
+	PASSWORD,
+	startTestApp,
+	type TestApp,
+	USERS,
+} from "../support/test-app.ts";
+
+const ANA = USERS.ana;
 
 describe("the demo data", () => {
 	let t: TestApp;
+	let before: Awaited<ReturnType<typeof demoState>>;
 	beforeAll(async () => {
 		t = await startTestApp("pglite", { directory: false });
+		before = await demoState(t.ctx, ANA);
 		await seedDemo(t.ctx, { demoPassword: PASSWORD });
 	}, 120_000);
 	afterAll(() => t?.close());
+
+	it("the banner tells a whole demo from one whose load was cut off, and from a database without it (demoState)", async () => {
+		expect(before).toEqual({ state: "none" });
+		const loaded = await demoState(t.ctx, ANA);
+		expect(loaded.state).toBe("loaded");
+		expect(loaded.startedAt).toBeInstanceOf(Date);
+		// A load that never reached its end (Ctrl-C at the first start).
+		await t.ctx.db.execute(sql`update demo_loads set finished_at = null`);
+		expect((await demoState(t.ctx, ANA)).state).toBe("interrupted");
+		// Loaded before the load was recorded (migration 0035): its first user tells.
+		const [row] = (
+			(await t.ctx.db.execute(
+				sql`delete from demo_loads returning started_at`,
+			)) as unknown as { rows: { started_at: string }[] }
+		).rows;
+		try {
+			expect(await demoState(t.ctx, ANA)).toEqual({ state: "loaded" });
+			expect(await demoState(t.ctx, "nobody@example.com")).toEqual({
+				state: "none",
+			});
+		} finally {
+			await t.ctx.db.execute(
+				sql`insert into demo_loads (id, started_at, finished_at) values (1, ${row?.started_at}, now())`,
+			);
+		}
+	});
 
 	it("R-TIME-2 R-TIME-3 the demo's SLA report has work due and overdue, breaches, and review and decision times above zero", async () => {
 		const r = await slaReport(t.ctx);

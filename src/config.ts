@@ -58,110 +58,126 @@ function checkPostgresUrl(url: string, ctx: z.RefinementCtx): void {
 	}
 }
 
-export const envSchema = z.object({
-	PORT: int(3000, 0),
-	HOST: z.string().min(1).default("127.0.0.1"),
-	CPOR_DATA_DIR: z.string().min(1).default("./data"),
-	/**
-	 * PostgreSQL connection URL, parsed as pg parses it (pg-connection-string), so the
-	 * Unix-socket forms `postgres://user@/db?host=/run/postgresql` and
-	 * `postgres:///db?host=/run/postgresql&user=u` are accepted.
-	 */
-	DATABASE_URL: z
-		.string()
-		.superRefine(checkPostgresUrl)
-		.optional()
-		.or(z.literal("").transform(() => undefined)),
-	/** Connections each process keeps to PostgreSQL (default {@link defaultDbPoolSize}). */
-	CPOR_DB_POOL_SIZE: z.coerce
-		.number()
-		.int()
-		.min(1, "at least 1")
-		.max(1000, "at most 1000 (each connection is a PostgreSQL backend process)")
-		.optional(),
-	/** Longest a server's PostgreSQL statement may run, in ms (default {@link DEFAULT_STATEMENT_TIMEOUT_MS}; 0: no limit). */
-	CPOR_STATEMENT_TIMEOUT_MS: z.coerce
-		.number()
-		.int()
-		.min(0, "0 (no limit) or more")
-		.max(3_600_000, "at most 3600000 (an hour)")
-		.optional(),
-	CPOR_PUBLIC_URL: z.string().url().optional(),
-	/** SMTP server for email (R-NTF-1), e.g. `smtp://user:pass@mail.example:587`; unset keeps mail in the dev mailbox. */
-	SMTP_URL: z
-		.string()
-		.url()
-		.optional()
-		.or(z.literal("").transform(() => undefined)),
-	/** The From address of email (default `CPOR <no-reply@HOST of CPOR_PUBLIC_URL>`). */
-	SMTP_FROM: z.string().min(3).optional(),
-	/** HMAC secret for signed links (R-CON-1); unset: a random one kept in `<data dir>/secret`. */
-	CPOR_SECRET: z
-		.string()
-		.min(32, "use at least 32 characters (e.g. `openssl rand -hex 32`)")
-		.optional(),
-	CPOR_ADMIN_EMAIL: z.string().email().optional(),
-	CPOR_ADMIN_PASSWORD: z.string().min(8).optional(),
-	CPOR_DEMO_PASSWORD: z.string().min(8).default("cpor-demo-2026"),
-	/** Seconds a server process keeps a resolved API token or session (0: off). */
-	CPOR_AUTH_CACHE_SECONDS: int(10, 0).pipe(
-		z.number().max(3600, "at most 3600 (an hour)"),
-	),
-	/** Sign-in attempts per minute from one client address (brute-force guard). */
-	CPOR_LOGIN_RATE_LIMIT: int(20, 1),
-	/**
-	 * Which proxies' X-Forwarded-For (and -Proto, -Host) to believe: proxy-addr's
-	 * keywords and addresses or CIDRs, comma-separated, `true` (any) or `false` (none).
-	 */
-	CPOR_TRUST_PROXY: z
-		.string()
-		.trim()
-		.min(1)
-		.default("loopback")
-		.refine(isTrustProxy, {
-			message:
-				'expected true, false, or proxy addresses: comma-separated IPs, CIDRs (10.0.0.0/8) or the keywords loopback, linklocal, uniquelocal (e.g. "loopback,10.0.0.0/8")',
-		}),
-	/** Failed sign-ins per account within 15 minutes before it must wait (0: no limit). */
-	CPOR_LOGIN_FAILURES_PER_ACCOUNT: int(10, 0),
-	CPOR_MAX_UPLOAD_MB: int(25, 1),
-	/** Page cache of the embedded database (PGlite's shared_buffers), in MB. */
-	CPOR_PGLITE_CACHE_MB: int(16, 1).pipe(
-		z
+export const envSchema = z
+	.object({
+		PORT: int(3000, 0),
+		HOST: z.string().min(1).default("127.0.0.1"),
+		CPOR_DATA_DIR: z.string().min(1).default("./data"),
+		/**
+		 * PostgreSQL connection URL, parsed as pg parses it (pg-connection-string), so the
+		 * Unix-socket forms `postgres://user@/db?host=/run/postgresql` and
+		 * `postgres:///db?host=/run/postgresql&user=u` are accepted.
+		 */
+		DATABASE_URL: z
+			.string()
+			.superRefine(checkPostgresUrl)
+			.optional()
+			.or(z.literal("").transform(() => undefined)),
+		/** Connections each process keeps to PostgreSQL (default {@link defaultDbPoolSize}). */
+		CPOR_DB_POOL_SIZE: z.coerce
 			.number()
+			.int()
+			.min(1, "at least 1")
 			.max(
-				1024,
-				"at most 1024 (PGlite's WebAssembly memory is limited to 4 GB)",
-			),
-	),
-	CPOR_TIME_ZONE: z.string().default("UTC"),
-	/** date-holidays code: `NL`, `DE-BY`, `SE` …; empty for none (R-TIME-1). */
-	CPOR_HOLIDAYS: z.string().default(""),
-	CPOR_REVIEW_START_DAYS: int(5, 1),
-	CPOR_DECISION_DAYS: int(5, 1),
-	CPOR_PARTNER_RESPONSE_DAYS: int(5, 1),
-	CPOR_CONSENT_WINDOW_DAYS: int(7, 1),
-	CPOR_CONSENT_WINDOW_UNIT: z
-		.enum(["calendar", "business"])
-		.default("calendar"),
-	CPOR_DISPUTE_WINDOW_DAYS: int(30, 1),
-	CPOR_DISPUTE_DECISION_DAYS: int(5, 1),
-	CPOR_SESSION_HOURS: int(12, 1),
-	CPOR_SECURE_COOKIES: bool(),
-	/**
-	 * Lets webhooks go to loopback, private and link-local addresses (an on-premises
-	 * receiver, development); refused by default (src/webhooks/network-policy.ts).
-	 */
-	CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(),
-	/**
-	 * Compress API answers of 4 KB or more and streamed exports (brotli or gzip, by the
-	 * request's `Accept-Encoding`); `false` when a reverse proxy in front already does.
-	 */
-	CPOR_COMPRESS_RESPONSES: bool(true),
-	LOG_LEVEL: z
-		.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
-		.default("info"),
-});
+				1000,
+				"at most 1000 (each connection is a PostgreSQL backend process)",
+			)
+			.optional(),
+		/** Longest a server's PostgreSQL statement may run, in ms (default {@link DEFAULT_STATEMENT_TIMEOUT_MS}; 0: no limit). */
+		CPOR_STATEMENT_TIMEOUT_MS: z.coerce
+			.number()
+			.int()
+			.min(0, "0 (no limit) or more")
+			.max(3_600_000, "at most 3600000 (an hour)")
+			.optional(),
+		CPOR_PUBLIC_URL: z.string().url().optional(),
+		/** SMTP server for email (R-NTF-1), e.g. `smtp://user:pass@mail.example:587`; unset keeps mail in the dev mailbox. */
+		SMTP_URL: z
+			.string()
+			.url()
+			.optional()
+			.or(z.literal("").transform(() => undefined)),
+		/** The From address of email (default `CPOR <no-reply@HOST of CPOR_PUBLIC_URL>`). */
+		SMTP_FROM: z.string().min(3).optional(),
+		/** HMAC secret for signed links (R-CON-1); unset: a random one kept in `<data dir>/secret`. */
+		CPOR_SECRET: z
+			.string()
+			.min(32, "use at least 32 characters (e.g. `openssl rand -hex 32`)")
+			.optional(),
+		CPOR_ADMIN_EMAIL: z.string().email().optional(),
+		CPOR_ADMIN_PASSWORD: z.string().min(8).optional(),
+		CPOR_DEMO_PASSWORD: z.string().min(8).default("cpor-demo-2026"),
+		/** Seconds a server process keeps a resolved API token or session (0: off). */
+		CPOR_AUTH_CACHE_SECONDS: int(10, 0).pipe(
+			z.number().max(3600, "at most 3600 (an hour)"),
+		),
+		/** Sign-in attempts per minute from one client address (brute-force guard). */
+		CPOR_LOGIN_RATE_LIMIT: int(20, 1),
+		/**
+		 * Which proxies' X-Forwarded-For (and -Proto, -Host) to believe: proxy-addr's
+		 * keywords and addresses or CIDRs, comma-separated, `true` (any) or `false` (none).
+		 */
+		CPOR_TRUST_PROXY: z
+			.string()
+			.trim()
+			.min(1)
+			.default("loopback")
+			.refine(isTrustProxy, {
+				message:
+					'expected true, false, or proxy addresses: comma-separated IPs, CIDRs (10.0.0.0/8) or the keywords loopback, linklocal, uniquelocal (e.g. "loopback,10.0.0.0/8")',
+			}),
+		/** Failed sign-ins per account within 15 minutes before it must wait (0: no limit). */
+		CPOR_LOGIN_FAILURES_PER_ACCOUNT: int(10, 0),
+		CPOR_MAX_UPLOAD_MB: int(25, 1),
+		/** Page cache of the embedded database (PGlite's shared_buffers), in MB. */
+		CPOR_PGLITE_CACHE_MB: int(16, 1).pipe(
+			z
+				.number()
+				.max(
+					1024,
+					"at most 1024 (PGlite's WebAssembly memory is limited to 4 GB)",
+				),
+		),
+		CPOR_TIME_ZONE: z.string().default("UTC"),
+		/** date-holidays code: `NL`, `DE-BY`, `SE` …; empty for none (R-TIME-1). */
+		CPOR_HOLIDAYS: z.string().default(""),
+		CPOR_REVIEW_START_DAYS: int(5, 1),
+		CPOR_DECISION_DAYS: int(5, 1),
+		CPOR_PARTNER_RESPONSE_DAYS: int(5, 1),
+		CPOR_CONSENT_WINDOW_DAYS: int(7, 1),
+		CPOR_CONSENT_WINDOW_UNIT: z
+			.enum(["calendar", "business"])
+			.default("calendar"),
+		CPOR_DISPUTE_WINDOW_DAYS: int(30, 1),
+		CPOR_DISPUTE_DECISION_DAYS: int(5, 1),
+		CPOR_SESSION_HOURS: int(12, 1),
+		CPOR_SECURE_COOKIES: bool(),
+		/**
+		 * Lets webhooks go to loopback, private and link-local addresses (an on-premises
+		 * receiver, development); refused by default (src/webhooks/network-policy.ts).
+		 */
+		CPOR_WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(),
+		/**
+		 * Compress API answers of 4 KB or more and streamed exports (brotli or gzip, by the
+		 * request's `Accept-Encoding`); `false` when a reverse proxy in front already does.
+		 */
+		CPOR_COMPRESS_RESPONSES: bool(true),
+		LOG_LEVEL: z
+			.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+			.default("info"),
+	})
+	// The first platform admin needs both: one alone was ignored without a word.
+	.superRefine((e, ctx) => {
+		if (!e.CPOR_ADMIN_EMAIL === !e.CPOR_ADMIN_PASSWORD) return;
+		const missing = e.CPOR_ADMIN_EMAIL
+			? "CPOR_ADMIN_PASSWORD"
+			: "CPOR_ADMIN_EMAIL";
+		ctx.addIssue({
+			code: "custom",
+			path: [missing],
+			message: `set it too (the first platform admin needs CPOR_ADMIN_EMAIL and CPOR_ADMIN_PASSWORD), or unset the other`,
+		});
+	});
 export type Env = z.infer<typeof envSchema>;
 
 /** The deadline policy of SPEC section 5 (days; unit noted per field). */

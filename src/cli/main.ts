@@ -3,6 +3,7 @@
  * has --help; environment variables are listed there with their defaults.
  */
 import cluster from "node:cluster";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { verify } from "@node-rs/argon2";
@@ -14,7 +15,10 @@ import type { AppContext } from "../context.ts";
 import { loggableError, pgErrorCode, redactUrl } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { vacuumTables } from "../db/vacuum.ts";
-import { importDirectoryFile } from "../directory/import-directory.ts";
+import {
+	importParsedDirectory,
+	parseDirectoryFile,
+} from "../directory/import-directory.ts";
 import { type Clock, SandboxClock } from "../domain/clock.ts";
 import { DomainError } from "../domain/errors.ts";
 import { adminClockRoutes } from "../http/routes/admin-clock.ts";
@@ -249,6 +253,13 @@ program
 					`  Sandbox clock: ${sandboxState(clock, `${url}/api/v1/admin/clock`)}${devMailbox ? `\n  Dev mailbox (email is kept, not sent): ${url}/dev/mailbox` : ""}`,
 				);
 			if (flags.demo) lines.push(...(await demoLines(rt.ctx, c, url)));
+			else if (
+				(await rt.ctx.db.select({ id: users.id }).from(users).limit(1))
+					.length === 0
+			)
+				lines.push(
+					"  No accounts yet: set CPOR_ADMIN_EMAIL and CPOR_ADMIN_PASSWORD (the first platform admin) and start again, import users with cpor import, or try the demo with --demo.",
+				);
 			process.stdout.write(`${lines.join("\n")}\n\n`);
 		},
 	);
@@ -299,6 +310,20 @@ async function demoLines(
 			`  Sign in: curl -c cookies.txt -H 'content-type: application/json' -d '{"email":"${first}","password":"${c.demoPassword}"}' ${url}/api/v1/auth/login`,
 		);
 	return lines;
+}
+
+/**
+ * For commands that work on a database that exists (`vacuum`, `worker`): on the embedded
+ * database, refuses a data directory that holds none (a mistyped path would otherwise
+ * become a new, empty database). @throws Error naming the directory.
+ */
+function requireEmbeddedDatabase(c: Config): void {
+	if (c.databaseUrl) return;
+	const dir = path.resolve(c.dataDir);
+	if (!existsSync(path.join(dir, "pglite", "PG_VERSION")))
+		throw new Error(
+			`No database in ${dir}: check --data-dir or CPOR_DATA_DIR (cpor serve, cpor migrate and cpor demo make a new one).`,
+		);
 }
 
 /** Parses --processes / CPOR_PROCESSES (default 1). @throws on anything but 1–64. */
@@ -416,6 +441,7 @@ program
 		const c = config(flags);
 		// Checked before anything is opened; a 0 or NaN interval would run sweeps back to back.
 		const intervalMs = wholeNumberFlag("interval", flags.interval, 10);
+		requireEmbeddedDatabase(c);
 		const rt = await startRuntime(c, { watchCalendar: !flags.once });
 		if (flags.once) {
 			const started = Date.now();
@@ -471,6 +497,7 @@ program
 	)
 	.action(async (flags: CommonFlags) => {
 		const c = config(flags);
+		requireEmbeddedDatabase(c);
 		const rt = await startRuntime(c);
 		const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 		try {
@@ -517,20 +544,18 @@ program
 			const content = await readFile(file).catch((e: Error) => {
 				throw new Error(`Cannot read ${file}: ${e.message}`);
 			});
+			// A file that cannot be read is refused before a database is opened (or made).
+			const document = parseDirectoryFile({
+				content,
+				fileName: path.basename(file),
+				...(flags.format ? { format: flags.format } : {}),
+			});
 			const rt = await startRuntime(c);
 			try {
-				const summary = await importDirectoryFile(
-					rt.ctx.db,
-					{
-						content,
-						fileName: path.basename(file),
-						...(flags.format ? { format: flags.format } : {}),
-					},
-					{
-						onProgress: (done, total, section) =>
-							process.stderr.write(`\r  ${section}: ${done}/${total}   `),
-					},
-				);
+				const summary = await importParsedDirectory(rt.ctx.db, document, {
+					onProgress: (done, total, section) =>
+						process.stderr.write(`\r  ${section}: ${done}/${total}   `),
+				});
 				process.stderr.write("\n");
 				for (const [section, n] of Object.entries(summary)) {
 					const s = n as {
@@ -593,7 +618,7 @@ program.parseAsync(process.argv).catch((err: unknown) => {
 		process.stderr.write(`cpor: ${err.message}\n`);
 		for (const e of err.errors.slice(0, 50))
 			process.stderr.write(
-				`  ${e.line ? `line ${e.line}: ` : ""}${e.path}: ${e.message}\n`,
+				`  ${e.line ? `line ${e.line}: ` : ""}${e.path ? `${e.path}: ` : ""}${e.message}\n`,
 			);
 		if (err.errors.length > 50)
 			process.stderr.write(`  … and ${err.errors.length - 50} more\n`);
@@ -604,11 +629,23 @@ program.parseAsync(process.argv).catch((err: unknown) => {
 });
 
 /**
- * What a failed command prints: for a failed statement (Drizzle's `DrizzleQueryError`),
+ * What a failed command prints: for a port in use or a data directory that cannot be
+ * made, what to do; for a failed statement (Drizzle's `DrizzleQueryError`),
  * PostgreSQL's own message and hint first, then the statement's first line; for a
  * refused privilege (42501), what the role needs.
  */
 function failureMessage(err: unknown): string {
+	const sys = err as NodeJS.ErrnoException & {
+		address?: string;
+		port?: number;
+	};
+	if (sys?.code === "EADDRINUSE")
+		return `${sys.address ?? "the host"}:${sys.port ?? "?"} is in use by another program: stop it, or choose another port with --port or PORT.`;
+	if (
+		sys?.syscall === "mkdir" &&
+		(sys.code === "ENOTDIR" || sys.code === "EEXIST" || sys.code === "EACCES")
+	)
+		return `Cannot make ${sys.path ?? "the data directory"} (${sys.code === "EACCES" ? "permission denied" : "a file is in the way"}): choose another data directory with --data-dir or CPOR_DATA_DIR. (${sys.message})`;
 	if (!(err instanceof DrizzleQueryError))
 		return (err as Error)?.message ?? String(err);
 	const cause = err.cause as { message?: string; hint?: string } | undefined;

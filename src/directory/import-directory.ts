@@ -143,6 +143,15 @@ export async function importDirectoryFile(
 	file: ImportFile,
 	opts: ImportDirectoryOptions = {},
 ): Promise<ImportSummary> {
+	return loadDocument(db, parseDirectoryFile(file), opts);
+}
+
+/**
+ * The document of an import file, read as {@link importDirectoryFile} reads it, without a
+ * database (`cpor import` checks the file before it opens one).
+ * @throws DomainError `validation_failed` with the file's parse errors.
+ */
+export function parseDirectoryFile(file: ImportFile): ImportDocument {
 	const format = file.format ?? formatOf(file.fileName, file.content);
 	const parsed = parseImport({
 		content: file.content,
@@ -150,7 +159,19 @@ export async function importDirectoryFile(
 		fileName: file.fileName,
 	});
 	if (!parsed.ok) throw validationFailed(parsed.errors);
-	return loadDocument(db, parsed.document, opts);
+	return parsed.document;
+}
+
+/**
+ * Imports a document that {@link parseDirectoryFile} returned, as {@link importDirectory}
+ * does (without checking its shape again). @throws as {@link importDirectory}.
+ */
+export async function importParsedDirectory(
+	db: Db,
+	doc: ImportDocument,
+	opts: ImportDirectoryOptions = {},
+): Promise<ImportSummary> {
+	return loadDocument(db, doc, opts);
 }
 
 /** The format named by a file's extension, else `json` when the content starts with `{` or `[`. */

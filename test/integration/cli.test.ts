@@ -233,5 +233,34 @@ describe("the cpor command line", () => {
 			expect(run.stderr).toContain(message);
 			expect(existsSync(dir)).toBe(false);
 		}
+		// A mistyped data directory is not made into a new database by vacuum or worker,
+		// nor by an import whose file is bad; a file in the way is named.
+		const typo = path.join(tmp(), "typo");
+		for (const args of [["vacuum"], ["worker", "--once"]]) {
+			const run = cpor([...args, "--data-dir", typo]);
+			expect(run.status, args.join(" ")).toBe(1);
+			expect(run.stderr).toContain(`No database in ${typo}`);
+		}
+		const badJson = path.join(tmp(), "bad.json");
+		writeFileSync(badJson, "{bad");
+		const badImport = cpor(["import", badJson, "--data-dir", typo]);
+		expect(badImport.status).toBe(1);
+		expect(badImport.stderr).toContain("the file is not valid JSON");
+		expect(badImport.stderr).not.toContain(": :");
+		expect(existsSync(typo)).toBe(false);
+		const aFile = path.join(tmp(), "a-file");
+		writeFileSync(aFile, "");
+		const inTheWay = cpor(["migrate", "--data-dir", aFile]);
+		expect(inTheWay.status).toBe(1);
+		expect(inTheWay.stderr).toMatch(
+			/a file is in the way\): choose another data directory/,
+		);
+		// The first platform admin needs both settings.
+		const half = cpor(["migrate", "--data-dir", typo], {
+			CPOR_ADMIN_EMAIL: "admin@example.com",
+		});
+		expect(half.status).toBe(1);
+		expect(half.stderr).toContain("CPOR_ADMIN_PASSWORD: set it too");
+		expect(existsSync(typo)).toBe(false);
 	});
 });

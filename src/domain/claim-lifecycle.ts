@@ -222,6 +222,17 @@ export function assertTransition(
 			[],
 			{ claimStatus: facts.status, action },
 		);
+	if (
+		action === "opt_out" &&
+		facts.status === "approved" &&
+		!facts.consentWindowOpen
+	)
+		throw new DomainError(
+			"invalid_transition",
+			"The opt-out window has ended (R-TIME-5), so this association is active and can no longer be opted out of. If the partner should not have it, ask the partner to withdraw the claim.",
+			[],
+			{ claimStatus: facts.status, action },
+		);
 	throw new DomainError(
 		"invalid_transition",
 		`The action "${action}" is not allowed for a claim in status "${facts.status}"${

@@ -50,6 +50,7 @@ function expectProblem(
 	expect(res.statusCode, res.body).toBe(status);
 	expect(res.headers["content-type"]).toContain("application/problem+json");
 	expect(res.json().code, res.body).toBe(code);
+	return res.json() as { detail: string };
 }
 
 const CONTOSO: Customer = {
@@ -650,11 +651,14 @@ describe.each(DB_KINDS)(
 				carl.post(`${API}/customer/associations/${lastSecond}/opt-out`, {}),
 			);
 			t.clock.advanceBy("PT1S"); // approval + 7 days
-			expectProblem(
+			const late = expectProblem(
 				await carl.post(`${API}/customer/associations/${closed}/opt-out`, {}),
 				409,
 				"invalid_transition",
 			);
+			// Says why (the claim is approved, as it was within the window) and what then.
+			expect(late.detail).toMatch(/opt-out window has ended/);
+			expect(late.detail).toMatch(/ask the partner to withdraw/);
 			expect(await getClaim(closed, ana)).toEqual(approved);
 			t.clock.advanceBy("P1D");
 			expectProblem(

@@ -90,16 +90,59 @@ export function registerSignInRequired(api: FastifyInstance): void {
 	});
 }
 
+/** True when `text` is valid JSON to `JSON.parse` (which knows no prototype poisoning). */
+function parsesAsJson(text: string): boolean {
+	try {
+		JSON.parse(text);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /**
  * Registers, on the API's routes, JSON as the only body type except where a route's
  * schema `consumes` another (PoE uploads and the directory import take multipart files,
  * the import CSV too): a text/plain or multipart body elsewhere gets `415
  * unsupported_media_type`, not a `422` saying a string is not an object. An empty
- * text/plain body (what some HTTP clients send with a POST that has none) is no body.
+ * text/plain or application/json body (what some HTTP clients send with a POST that has
+ * none) is no body. A JSON body with a `__proto__` key gets a 422 that names it.
  * A multipart body is refused after the sign-in check (401 first); a text/plain one
  * when it is read, before it.
  */
 export function registerJsonOnly(api: FastifyInstance): void {
+	// An empty body sent as JSON is no body (as an empty text/plain one is below), so that
+	// actions whose body is optional (submit, approve, logout) take it; a route that needs
+	// a body still says it is missing.
+	const json = api.getDefaultJsonParser("error", "error");
+	api.removeContentTypeParser("application/json");
+	api.addContentTypeParser(
+		"application/json",
+		{ parseAs: "string" },
+		(req, body, done) => {
+			if (body === "") return done(null, undefined);
+			json(req, body as string, (err, value) => {
+				if (err && parsesAsJson(body as string))
+					// Valid JSON that the parser refused: a `__proto__` or
+					// `constructor.prototype` key (prototype poisoning).
+					return done(
+						new DomainError(
+							"validation_failed",
+							"The body has a key named __proto__ (or constructor.prototype), which is not accepted: remove it.",
+							[
+								{
+									path: "body",
+									code: "forbidden_key",
+									message: "No __proto__ or constructor.prototype keys.",
+								},
+							],
+						),
+						undefined,
+					);
+				done(err, value);
+			});
+		},
+	);
 	api.removeContentTypeParser("text/plain");
 	api.addContentTypeParser(
 		"text/plain",

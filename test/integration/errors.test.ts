@@ -1296,6 +1296,32 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 			"if-match": `"${gone.version}"`,
 		});
 		expect(bare.statusCode, bare.body).toBe(204);
+		// So is an empty body sent as JSON; a JSON body with a __proto__ key is named.
+		const gone2 = await create(
+			m365ClaimBody({ products: [{ productId: "sharepoint-online" }] }),
+		);
+		const bareJson = await injectRaw(
+			"DELETE",
+			`/api/v1/claims/${gone2.id}`,
+			"",
+			{
+				"content-type": "application/json",
+				"if-match": `"${gone2.version}"`,
+			},
+		);
+		expect(bareJson.statusCode, bareJson.body).toBe(204);
+		const proto = expectProblem(
+			await injectRaw(
+				"POST",
+				"/api/v1/claims",
+				'{"__proto__":{"admin":true},"name":"x"}',
+				{ "content-type": "application/json" },
+			),
+			422,
+			"validation_failed",
+			["body"],
+		);
+		expect(proto.detail).toMatch(/__proto__/);
 		const boundary = "cpor-test-boundary";
 		const form = await refused(() =>
 			injectRaw(

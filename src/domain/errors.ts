@@ -20,6 +20,7 @@ export const ERROR_STATUS: Record<string, number> = {
 	not_found: 404,
 	rate_limited: 429,
 	payload_too_large: 413,
+	headers_too_large: 431,
 	unsupported_media_type: 415,
 	precondition_required: 428,
 	version_conflict: 412,
@@ -68,6 +69,7 @@ const TITLES: Record<number, string> = {
 	422: "Unprocessable content",
 	428: "Precondition required",
 	429: "Too many requests",
+	431: "Request header fields too large",
 	503: "Service unavailable",
 };
 

@@ -39,7 +39,7 @@ import {
 	type ProblemIndex,
 	problemTransform,
 } from "./openapi-problems.ts";
-import { sendProblem, toDomainError } from "./problem.ts";
+import { problemOf, sendProblem, toDomainError } from "./problem.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { adminCalendarRoutes } from "./routes/admin-calendar.ts";
 import { claimRoutes } from "./routes/claims.ts";
@@ -87,6 +87,30 @@ export async function buildServer(
 		// directly cannot choose the address the sign-in limits count by.
 		trustProxy: ctx.config.trustProxy,
 		ajv: { customOptions: { coerceTypes: "array" } },
+		// Requests Node's HTTP parser refuses before Fastify sees them (headers or a URL over
+		// 16 KB, a malformed header line or Content-Length) as problem+json too.
+		clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+			if (err.code === "ECONNRESET" || !socket.writable) {
+				socket.destroy();
+				return;
+			}
+			const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+			const problem = problemOf(
+				tooLarge
+					? new DomainError(
+							"headers_too_large",
+							"The request's URL or headers are larger than 16 KB: send long lists in a request body, or fewer or shorter headers.",
+						)
+					: new DomainError(
+							"bad_request",
+							"The request is not valid HTTP (a malformed header line, Content-Length or chunk).",
+						),
+			);
+			const body = JSON.stringify(problem);
+			socket.end(
+				`HTTP/1.1 ${problem.status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+			);
+		},
 		// Router-level errors (bad URL encoding, over-long path parameter) as problem+json too.
 		frameworkErrors: (err, req, reply) =>
 			sendProblem(

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import net from "node:net";
 import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
@@ -1132,6 +1133,54 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 			payload: deep,
 		});
 		expect(out.statusCode).toBeLessThan(300);
+	});
+
+	it("API no request gets a 500: what Node's HTTP parser refuses (headers over 16 KB, a malformed header line) is answered as problem+json too", async () => {
+		const small = await startTestApp(kind);
+		try {
+			await small.app.listen({ port: 0, host: "127.0.0.1" });
+			const { port } = small.app.server.address() as AddressInfo;
+			const raw = (request: string) =>
+				new Promise<string>((resolve, reject) => {
+					const socket = net.connect(port, "127.0.0.1", () =>
+						socket.end(request),
+					);
+					let out = "";
+					socket.on("data", (d) => {
+						out += d.toString("utf8");
+					});
+					socket.on("end", () => resolve(out));
+					socket.on("error", reject);
+					socket.setTimeout(10_000, () =>
+						socket.destroy(new Error("no answer in 10 s")),
+					);
+				});
+			for (const [request, status, code] of [
+				[
+					`GET /api/v1/claims?ids=${"a".repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+					431,
+					"headers_too_large",
+				],
+				[
+					"GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n",
+					400,
+					"bad_request",
+				],
+				[
+					"POST /api/v1/claims HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+					400,
+					"bad_request",
+				],
+			] as [string, number, string][]) {
+				const answer = await raw(request);
+				const [head, body] = answer.split("\r\n\r\n");
+				expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+				expect(head).toMatch(/content-type: application\/problem\+json/i);
+				expect(JSON.parse(body ?? "")).toMatchObject({ status, code });
+			}
+		} finally {
+			await small.close();
+		}
 	});
 
 	it("API rate_limited: a sign-in the database failed to check (500) does not count as a failed one", async () => {

@@ -5,7 +5,10 @@ import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { claimDocuments, claims } from "../db/schema.ts";
 import { shapedInsert } from "../db/shaped-statement.ts";
-import { DocumentError } from "../documents/document-store.ts";
+import {
+	DocumentError,
+	EmptyDocumentError,
+} from "../documents/document-store.ts";
 import { sanitizeFileName } from "../documents/sanitize-name.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { canSeeClaim, performClaimAction } from "./claim-action.ts";
@@ -56,7 +59,13 @@ export async function uploadDocument(
 				stored = await ctx.documents.put(opts.stream);
 			} catch (err) {
 				if (err instanceof DocumentError)
-					throw new DomainError(err.code, err.message);
+					throw new DomainError(
+						err.code,
+						err.message,
+						err instanceof EmptyDocumentError
+							? [{ path: "file", code: "empty_file", message: err.message }]
+							: [],
+					);
 				throw err;
 			}
 			await opts.afterStored?.();

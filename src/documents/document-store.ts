@@ -67,6 +67,16 @@ export class UnsupportedDocumentTypeError extends DocumentError {
 	}
 }
 
+/** The upload has no bytes at all. */
+export class EmptyDocumentError extends DocumentError {
+	constructor() {
+		super(
+			"validation_failed",
+			"The file is empty (0 bytes): attach the PoE document itself.",
+		);
+	}
+}
+
 /** No stored document has this hash (or the hash is malformed). */
 export class DocumentNotFoundError extends DocumentError {
 	constructor(sha256: string) {
@@ -135,7 +145,8 @@ export class DocumentStore {
 
 	/**
 	 * Streams a document into the store. Throws {@link DocumentTooLargeError} (reading
-	 * stops at the limit) or {@link UnsupportedDocumentTypeError}; no temp file is left
+	 * stops at the limit), {@link EmptyDocumentError} or
+	 * {@link UnsupportedDocumentTypeError}; no temp file is left
 	 * behind on any failure. Bytes that are already stored keep one copy (dedup).
 	 */
 	async put(
@@ -182,6 +193,7 @@ export class DocumentStore {
 					if (headLength >= POE_DETECTION_BYTES) await checkHead();
 				}
 			}
+			if (size === 0) throw new EmptyDocumentError();
 			if (type === undefined) await checkHead();
 
 			await handle.sync();

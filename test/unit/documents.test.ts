@@ -14,6 +14,7 @@ import {
 	DocumentNotFoundError,
 	DocumentStore,
 	DocumentTooLargeError,
+	EmptyDocumentError,
 	UnsupportedDocumentTypeError,
 } from "../../src/documents/document-store.ts";
 import {
@@ -416,9 +417,13 @@ describe("R-CRT-7 PoE document store", () => {
 			UnsupportedDocumentTypeError,
 		);
 		expect(pulled.count).toBe(5);
-		await expect(
-			store.put(chunked(new Uint8Array(0), 1)),
-		).rejects.toBeInstanceOf(UnsupportedDocumentTypeError);
+		// An empty file is told as such, not as a file of the wrong type.
+		const empty = await store
+			.put(chunked(new Uint8Array(0), 1))
+			.catch((e: unknown) => e);
+		expect(empty).toBeInstanceOf(EmptyDocumentError);
+		expect((empty as DocumentError).code).toBe("validation_failed");
+		expect((empty as Error).message).toMatch(/empty \(0 bytes\)/);
 		expect(await filesUnder(root)).toEqual([]);
 	});
 

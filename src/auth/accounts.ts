@@ -242,7 +242,8 @@ export async function createApiToken(
 	actor: Actor,
 	input: { name: string; roles?: string[] | undefined },
 ): Promise<ApiTokenView & { token: string }> {
-	const roles = input.roles?.length ? input.roles : actor.roles;
+	// Each role once, however often it was sent.
+	const roles = [...new Set(input.roles?.length ? input.roles : actor.roles)];
 	const extra = roles.filter((r) => !actor.roles.includes(r as Role));
 	if (extra.length)
 		throw forbidden(

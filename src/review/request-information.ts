@@ -37,7 +37,12 @@ export async function requestInformation(
 		expectedVersion: opts.expectedVersion,
 		events: ["claim.information_requested"],
 		apply: (scope) =>
-			informationRequestChanges(scope, opts.reasons, opts.comment),
+			// Each reason once, however often it was sent.
+			informationRequestChanges(
+				scope,
+				[...new Set(opts.reasons)],
+				opts.comment,
+			),
 	});
 }
 

@@ -787,6 +787,12 @@ describe("R-ACC-1 access control over every route (pglite)", () => {
 			expect(listed).not.toHaveProperty("token");
 			expect(JSON.stringify(list.json())).not.toMatch(/tokenHash|secret/i);
 
+			const twice = await as.ana.post(`${API}/api-tokens`, {
+				name: "roles twice",
+				roles: ["global_admin", "global_admin"],
+			});
+			expect(twice.statusCode, twice.body).toBe(201);
+			expect(twice.json().roles).toEqual(["global_admin"]);
 			const api = bearer(token);
 			// The scheme's name in any case (RFC 9110).
 			for (const scheme of ["bearer", "BEARER"])

@@ -300,7 +300,12 @@ describe.each(DB_KINDS)("SPEC section 4 claim lifecycle on %s", (kind) => {
 			id,
 			"request-information",
 			{
-				reasons: ["missing_customer_acknowledgement", "missing_or_old_dates"],
+				// A reason sent twice is kept once.
+				reasons: [
+					"missing_customer_acknowledgement",
+					"missing_or_old_dates",
+					"missing_customer_acknowledgement",
+				],
 				comment: "Please add the customer's signature and the project dates.",
 			},
 			{

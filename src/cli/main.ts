@@ -64,6 +64,9 @@ Environment variables (flags win):
   CPOR_DEMO_PASSWORD          password of the demo accounts (default cpor-demo-2026)
   CPOR_MAX_UPLOAD_MB          PoE upload limit in MB (default 25)
   CPOR_PGLITE_CACHE_MB        page cache of the embedded database in MB (default 16; more memory, fewer reads)
+  CPOR_SESSION_HOURS          serve: hours a sign-in lasts (default 12)
+  CPOR_SECURE_COOKIES         serve: true marks the session cookie Secure (HTTPS only); set it when people
+                              reach CPOR over HTTPS (default false, so that http://localhost works)
   CPOR_AUTH_CACHE_SECONDS     serve: seconds a resolved API token or session is reused (default 10; 0: off)
   CPOR_LOGIN_RATE_LIMIT       serve: sign-in attempts per minute from one address (default 20)
   CPOR_LOGIN_FAILURES_PER_ACCOUNT
@@ -89,7 +92,8 @@ Environment variables (flags win):
   CPOR_COMPRESS_RESPONSES     serve: compress answers of 4 KB or more by the client's Accept-Encoding
                               (default true; false when a reverse proxy in front compresses)
   CPOR_PROCESSES              serve: HTTP server processes sharing the port (default 1; PostgreSQL only)
-  LOG_LEVEL                   fatal|error|warn|info|debug|silent (default info)
+  LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)
+  CPOR_FROM_SOURCE            1: run the TypeScript sources through tsx, not the built bundle
 `;
 
 interface CommonFlags {

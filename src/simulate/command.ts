@@ -180,7 +180,7 @@ The same seed and parameters give the same report (except wall time and throughp
 whatever the database, --concurrency and --workers.
 
 Examples:
-  cpor simulate --claims 10000 --days 60 --review-capacity 200
+  cpor simulate --claims 10000 --tenants 2000 --days 60 --review-capacity 200
   cpor simulate --partners 3 --tenants 20 --claims 60 --days 10 --json
   # A million claims over a year on a throwaway PostgreSQL (about 2 hours on 2 cores):
   cpor simulate --postgres --claims 1000000 --days 365 --partners 2000 \\

@@ -96,6 +96,13 @@ Environment variables (flags win):
   CPOR_FROM_SOURCE            1: run the TypeScript sources through tsx, not the built bundle
 `;
 
+/** The end of each command's --help that does not list every variable. */
+const DATABASE_HELP = `
+The database: the embedded one in --data-dir (CPOR_DATA_DIR, default ./data), or PostgreSQL
+when DATABASE_URL is set (e.g. DATABASE_URL=postgres://user@host/cpor). cpor --help lists
+every environment variable.
+`;
+
 interface CommonFlags {
 	dataDir?: string;
 }
@@ -425,7 +432,7 @@ async function runClusterPrimary(
 program
 	.command("worker")
 	.description(
-		"Run only the deadline timers (no HTTP), for scale-out next to `cpor serve` nodes on one PostgreSQL",
+		"Run only the background work (deadline timers, reminders, event deliveries; no HTTP), for scale-out next to `cpor serve` nodes on one PostgreSQL",
 	)
 	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
 	.option(
@@ -439,7 +446,7 @@ program
 	)
 	.addHelpText(
 		"after",
-		"\nSeveral workers may run at once: each claim is taken by one (FOR UPDATE SKIP LOCKED) and every timer fires once.\n",
+		`\nSeveral workers may run at once: each claim is taken by one (FOR UPDATE SKIP LOCKED) and every timer fires once.\n\nExample:\n  DATABASE_URL=postgres://user@db.example/cpor cpor worker --interval 500\n${DATABASE_HELP}`,
 	)
 	.action(async (flags: CommonFlags & { interval: string; once?: boolean }) => {
 		const c = config(flags);
@@ -482,6 +489,10 @@ program
 		"Apply the database migrations and exit (serve does this at start too)",
 	)
 	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
+	.addHelpText(
+		"after",
+		`\nExamples:\n  cpor migrate --data-dir ./data\n  DATABASE_URL=postgres://owner@db.example/cpor cpor migrate   # as the database's owner\n${DATABASE_HELP}`,
+	)
 	.action(async (flags: CommonFlags) => {
 		const c = config(flags);
 		const rt = await startRuntime(c);
@@ -497,7 +508,7 @@ program
 	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
 	.addHelpText(
 		"after",
-		"\nOn the embedded database updates leave old row versions behind. `cpor serve` vacuums the tables that need it once it has had no request for 30 s (as autovacuum would; each table holds the server meanwhile: ~1.3 s for the claims table at 100,000 claims). This command vacuums and analyzes every table at once, while no server uses the data directory (it says so otherwise): after a large import, say, or for a server that is never idle. On PostgreSQL autovacuum does this by itself; the command runs VACUUM ANALYZE once (after a bulk load, say).\nThe space becomes free for new writes; files shrink only where their end is empty.\n",
+		`\nOn the embedded database updates leave old row versions behind. \`cpor serve\` vacuums the tables that need it once it has had no request for 30 s (as autovacuum would; each table holds the server meanwhile: ~1.3 s for the claims table at 100,000 claims). This command vacuums and analyzes every table at once, while no server uses the data directory (it says so otherwise): after a large import, say, or for a server that is never idle. On PostgreSQL autovacuum does this by itself; the command runs VACUUM ANALYZE once (after a bulk load, say).\nThe space becomes free for new writes; files shrink only where their end is empty.\n\nExample:\n  cpor vacuum --data-dir ./data\n${DATABASE_HELP}`,
 	)
 	.action(async (flags: CommonFlags) => {
 		const c = config(flags);
@@ -540,7 +551,7 @@ program
 	)
 	.addHelpText(
 		"after",
-		"\nAll-or-nothing: any bad row rejects the whole file, listed with its line and reason.\nImporting the same file twice changes nothing.\n",
+		`\nAll-or-nothing: any bad row rejects the whole file, listed with its line and reason.\nImporting the same file twice changes nothing. A CSV file holds one section, named by the\nfile (partners.csv, subscriptions.csv, …) or known by its header; list cells (programs,\ndomains) separate their values with ';'. docs/api.md lists each section's columns.\n\nExamples:\n  cpor import directory.json\n  cpor import subscriptions.csv --data-dir ./data\n${DATABASE_HELP}`,
 	)
 	.action(
 		async (file: string, flags: CommonFlags & { format?: "json" | "csv" }) => {
@@ -585,6 +596,10 @@ program
 	)
 	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
 	.option("--claims <n>", "number of generated ecosystem claims", "160")
+	.addHelpText(
+		"after",
+		`\nThe accounts' password is CPOR_DEMO_PASSWORD (default cpor-demo-2026). cpor serve --demo\ndoes the same on a first start.\n\nExample:\n  cpor demo --data-dir ./demo-data --claims 500\n${DATABASE_HELP}`,
+	)
 	.action(async (flags: CommonFlags & { claims: string }) => {
 		const c = config(flags);
 		const claims = wholeNumberFlag("claims", flags.claims, 0);

@@ -121,7 +121,7 @@ export function registerJsonOnly(api: FastifyInstance): void {
 		{ parseAs: "string" },
 		(req, body, done) => {
 			if (body === "") return done(null, undefined);
-			json(req, body as string, (err, value) => {
+			void json(req, body as string, (err, value) => {
 				if (err && parsesAsJson(body as string))
 					// Valid JSON that the parser refused: a `__proto__` or
 					// `constructor.prototype` key (prototype poisoning).

@@ -167,7 +167,9 @@ describe("cpor serve --processes", () => {
 				},
 			);
 			expect(run.code, run.stderr).toBe(1);
-			expect(run.stderr).toContain("EADDRINUSE");
+			expect(run.stderr).toContain(
+				`127.0.0.1:${port} is in use by another program`,
+			);
 			expect(run.stderr).toContain("a server process failed to start");
 			expect(run.stderr).not.toContain("starting another");
 			expect(Date.now() - started).toBeLessThan(30_000);

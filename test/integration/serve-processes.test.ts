@@ -129,7 +129,13 @@ describe("cpor serve --processes", () => {
 		const taken = net.createServer();
 		await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
 		const { port } = taken.address() as net.AddressInfo;
-		const url = new URL(inject("pgUrl"));
+		adminUrl = inject("pgUrl");
+		const admin = new pg.Client({ connectionString: adminUrl });
+		await admin.connect();
+		// Made by the test before, unless this one runs alone.
+		await admin.query(`create database ${dbName}`).catch(() => {});
+		await admin.end();
+		const url = new URL(adminUrl);
 		url.pathname = `/${dbName}`;
 		try {
 			const started = Date.now();

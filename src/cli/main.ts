@@ -5,6 +5,7 @@
 import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { verify } from "@node-rs/argon2";
 import { Command, Option } from "commander";
@@ -182,6 +183,9 @@ program
 					"--processes cannot be used with --sandbox: each process would have its own clock.",
 				);
 			const clusterWorker = cluster.isWorker && !!process.env.CPOR_CLUSTER;
+			// Before the migrations and the demo (seconds): a port in use is told at once. (With
+			// --processes the server processes listen, and one that cannot stops them all.)
+			if (processes === 1) await assertPortFree(c.host, c.port);
 			if (processes > 1 && cluster.isPrimary) {
 				await runClusterPrimary(c, flags, processes, started);
 				return;
@@ -335,6 +339,21 @@ function requireEmbeddedDatabase(c: Config): void {
 		throw new Error(
 			`No database in ${dir}: check --data-dir or CPOR_DATA_DIR (cpor serve, cpor migrate and cpor demo make a new one).`,
 		);
+}
+
+/**
+ * Throws the listen error (EADDRINUSE, EACCES…) when `host:port` cannot be listened on
+ * now; port 0 (any free port) passes. Only an early check: the server listens later.
+ */
+async function assertPortFree(host: string, port: number): Promise<void> {
+	if (port === 0) return;
+	await new Promise<void>((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once("error", reject);
+		probe.listen({ port, host, exclusive: true }, () =>
+			probe.close(() => resolve()),
+		);
+	});
 }
 
 /** Parses --processes / CPOR_PROCESSES (default 1). @throws on anything but 1–64. */

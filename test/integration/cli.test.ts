@@ -1,6 +1,7 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -207,7 +208,7 @@ describe("the cpor command line", () => {
 		}
 	});
 
-	it("a missing file and a bad flag get clear errors, not stack traces", () => {
+	it("a missing file and a bad flag get clear errors, not stack traces", async () => {
 		const missing = cpor(["import", "nope.json", "--data-dir", tmp()]);
 		expect(missing.status).toBe(1);
 		expect(missing.stderr).toMatch(/^cpor: Cannot read nope\.json/);
@@ -255,6 +256,41 @@ describe("the cpor command line", () => {
 		expect(inTheWay.stderr).toMatch(
 			/a file is in the way\): choose another data directory/,
 		);
+		// A port in use is told before the database is made and the demo loaded.
+		const taken = net.createServer();
+		await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+		try {
+			const { port } = taken.address() as net.AddressInfo;
+			const busy = await new Promise<{ status: number | null; stderr: string }>(
+				(resolve) => {
+					const child = spawn(
+						process.execPath,
+						[
+							"bin/cpor.js",
+							"serve",
+							"--demo",
+							"--port",
+							String(port),
+							"--data-dir",
+							typo,
+						],
+						{ env: { ...process.env, LOG_LEVEL: "silent", DATABASE_URL: "" } },
+					);
+					let stderr = "";
+					child.stderr.on("data", (d: Buffer) => {
+						stderr += d.toString("utf8");
+					});
+					child.on("exit", (status) => resolve({ status, stderr }));
+				},
+			);
+			expect(busy.status).toBe(1);
+			expect(busy.stderr).toContain(
+				`127.0.0.1:${port} is in use by another program: stop it, or choose another port with --port or PORT.`,
+			);
+			expect(existsSync(typo)).toBe(false);
+		} finally {
+			taken.close();
+		}
 		// The first platform admin needs both settings.
 		const half = cpor(["migrate", "--data-dir", typo], {
 			CPOR_ADMIN_EMAIL: "admin@example.com",

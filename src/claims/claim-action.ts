@@ -7,6 +7,7 @@
  */
 
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
@@ -195,6 +196,24 @@ const nextVersion = shapeConstant("version + 1", sql`${claims.version} + 1`);
 /** Thrown by {@link ActionScope.needLock}: the action is run again under the row lock. */
 class NeedLock extends Error {}
 
+/**
+ * Whether an action's new directory snapshot (R-DIR-6; undefined: not rewritten) says
+ * something the stored one does not, apart from when it was taken: an edit to the values
+ * a claim has that finds the directory changed (an MPN ID's programs, a subscription) is
+ * a change, written with its new snapshot.
+ */
+function snapshotChanged(stored: unknown, next: unknown): boolean {
+	if (next === undefined) return false;
+	// As stored (jsonb: no undefined members; key order does not matter below).
+	const plain = (v: unknown) => {
+		const { validatedAt: _at, ...rest } = (JSON.parse(
+			JSON.stringify(v ?? {}),
+		) ?? {}) as Record<string, unknown>;
+		return rest;
+	};
+	return !isDeepStrictEqual(plain(stored), plain(next));
+}
+
 /** Thrown out of the transaction when an `unchangedIsNoop` action changed nothing. */
 class Unchanged extends Error {
 	constructor(readonly view: ClaimView) {
@@ -250,7 +269,7 @@ export interface PerformClaimActionOptions {
 	withDirectoryFacts?: boolean;
 	/**
 	 * When the action leaves the claim as it was (no field of its history snapshot, no
-	 * comment, no deferred write), nothing is written, not even by `apply` (its
+	 * comment, no deferred write, the same directory snapshot), nothing is written, not even by `apply` (its
 	 * transaction is rolled back), and the claim is returned at its version: no new
 	 * version, no history entry of nothing (an edit to the values the claim has).
 	 * Not with a caller's `tx`, where it is ignored.
@@ -653,7 +672,8 @@ async function applyAndWrite(
 		opts.unchangedIsNoop &&
 		!d &&
 		comments.length === 0 &&
-		deferred.length === 0
+		deferred.length === 0 &&
+		!snapshotChanged(row.snapshot, changes.snapshot)
 	)
 		throw new Unchanged(beforeView);
 	await recordHistoryAndEvents(

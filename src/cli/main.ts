@@ -391,6 +391,8 @@ async function runClusterPrimary(
 	await rt.close();
 	let stopping = false;
 	let listening = 0;
+	/** All N listened once: from then on a process that dies is started again. */
+	let startedUp = false;
 	const fork = (sweeper: boolean) => {
 		const worker = cluster.fork({
 			CPOR_CLUSTER: "1",
@@ -402,6 +404,7 @@ async function runClusterPrimary(
 			listened = true;
 			listening++;
 			if (listening === processes) {
+				startedUp = true;
 				const url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${m.port}`;
 				const lines = [
 					"",
@@ -414,9 +417,11 @@ async function runClusterPrimary(
 		});
 		worker.on("exit", (code, signal) => {
 			if (stopping) return;
-			// One that never listened would fail again (a port in use, a bad setting, whose
-			// error it printed): stop, rather than start it again every second forever.
-			if (!listened) {
+			// At the first start, one that never listened would fail again (a port in use, a
+			// bad setting, whose error it printed): stop, rather than start it again every
+			// second forever. Later (a replacement that meets a database briefly away) the
+			// healthy ones go on, and it is started again.
+			if (!listened && !startedUp) {
 				process.stderr.write(
 					`cpor serve: a server process failed to start (${signal ?? code}; its error is above); stopping.\n`,
 				);
@@ -456,7 +461,7 @@ program
 	.option("-d, --data-dir <dir>", "data directory (CPOR_DATA_DIR)")
 	.option(
 		"--interval <ms>",
-		"milliseconds between sweeps (a whole number, at least 10)",
+		"milliseconds between sweeps (a whole number from 10 to 86400000, a day)",
 		"1000",
 	)
 	.option(
@@ -470,7 +475,12 @@ program
 	.action(async (flags: CommonFlags & { interval: string; once?: boolean }) => {
 		const c = config(flags);
 		// Checked before anything is opened; a 0 or NaN interval would run sweeps back to back.
-		const intervalMs = wholeNumberFlag("interval", flags.interval, 10);
+		const intervalMs = wholeNumberFlag(
+			"interval",
+			flags.interval,
+			10,
+			86_400_000,
+		);
 		requireEmbeddedDatabase(c);
 		const rt = await startRuntime(c, { watchCalendar: !flags.once });
 		if (flags.once) {

@@ -88,7 +88,16 @@ export async function seedDemo(
 	const say = opts.onProgress ?? (() => {});
 	// Finished below, after the last claim: a load cut off half way stays unfinished
 	// (runtime.ts, demoState).
-	await ctx.db.insert(demoLoads).values({ id: 1, startedAt: new Date() });
+	// A load cut off before anything but this row was kept (its directory import is one
+	// transaction) leaves the database empty: loading it again starts the row again.
+	const startedAt = new Date();
+	await ctx.db
+		.insert(demoLoads)
+		.values({ id: 1, startedAt })
+		.onConflictDoUpdate({
+			target: demoLoads.id,
+			set: { startedAt, finishedAt: null },
+		});
 	say("loading the demo directory");
 	const doc = generateDemoDirectory(seed, opts.demoPassword);
 	const directory = await importDirectory(ctx.db, doc);
@@ -309,8 +318,8 @@ export async function seedDemo(
 				needed.some((p) => (m.programs as readonly string[]).includes(p)),
 		);
 	};
-	// `i` counts the claims made; a draw that makes none (a partner without an enrolled
-	// MPN ID, a key used already) is drawn again.
+	// `i` counts the claims tried (some the rules refuse); a draw that tries none (a
+	// partner without an enrolled MPN ID, a key used already) is drawn again.
 	for (let i = 0, draws = 0; i < total && draws < total * 20; draws++) {
 		const partner = faker.helpers.arrayElement(partners);
 		const actor = partnerActor(partner.organizationId, faker.person.fullName());

@@ -90,26 +90,45 @@ export async function buildServer(
 		// Requests Node's HTTP parser refuses before Fastify sees them (headers or a URL over
 		// 16 KB, a malformed header line or Content-Length) as problem+json too.
 		clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
-			if (err.code === "ECONNRESET" || !socket.writable) {
-				socket.destroy();
-				return;
+			if (err.code === "ECONNRESET" || socket.destroyed) return;
+			const [status, reason, problem] =
+				err.code === "HPE_HEADER_OVERFLOW"
+					? ([
+							431,
+							"Request Header Fields Too Large",
+							new DomainError(
+								"headers_too_large",
+								"The request's URL or headers are larger than 16 KB: send long lists in a request body, or fewer or shorter headers.",
+							),
+						] as const)
+					: err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+						? ([
+								408,
+								"Request Timeout",
+								new DomainError(
+									"request_timeout",
+									"The request took too long to arrive; send it again.",
+								),
+							] as const)
+						: ([
+								400,
+								"Bad Request",
+								new DomainError(
+									"bad_request",
+									"The request is not valid HTTP (a malformed header line, Content-Length or chunk).",
+								),
+							] as const);
+			// Not into an answer already under way (as Node's own handler), and the socket
+			// is closed after it (a half-open one would stay).
+			const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })
+				._httpMessage?.headersSent;
+			if (socket.writable && !inFlight) {
+				const body = JSON.stringify(problemOf(problem));
+				socket.write(
+					`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+				);
 			}
-			const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
-			const problem = problemOf(
-				tooLarge
-					? new DomainError(
-							"headers_too_large",
-							"The request's URL or headers are larger than 16 KB: send long lists in a request body, or fewer or shorter headers.",
-						)
-					: new DomainError(
-							"bad_request",
-							"The request is not valid HTTP (a malformed header line, Content-Length or chunk).",
-						),
-			);
-			const body = JSON.stringify(problem);
-			socket.end(
-				`HTTP/1.1 ${problem.status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-			);
+			socket.destroy();
 		},
 		// Router-level errors (bad URL encoding, over-long path parameter) as problem+json too.
 		frameworkErrors: (err, req, reply) =>

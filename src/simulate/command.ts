@@ -61,13 +61,21 @@ export function defaultConcurrency(workers: number): number {
 }
 
 /**
- * The value of the command-line option `--name` as a whole number ≥ `min` (`_` and `,`
- * may group digits). @throws Error naming the option and the value for anything else.
+ * The value of the command-line option `--name` as a whole number from `min` to `max`
+ * (`_` and `,` may group digits). @throws Error naming the option and the value for
+ * anything else.
  */
-export function wholeNumberFlag(name: string, v: string, min = 1): number {
+export function wholeNumberFlag(
+	name: string,
+	v: string,
+	min = 1,
+	max = Number.MAX_SAFE_INTEGER,
+): number {
 	const n = Number(v.replace(/[_,]/g, ""));
-	if (v.trim() === "" || !Number.isInteger(n) || n < min)
-		throw new Error(`--${name} must be a whole number ≥ ${min}, not "${v}".`);
+	if (v.trim() === "" || !Number.isInteger(n) || n < min || n > max)
+		throw new Error(
+			`--${name} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`}, not "${v}".`,
+		);
 	return n;
 }
 const count = wholeNumberFlag;

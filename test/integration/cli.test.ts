@@ -219,9 +219,17 @@ describe("the cpor command line", () => {
 		for (const [args, message] of [
 			[
 				["worker", "--interval", "abc"],
-				'--interval must be a whole number ≥ 10, not "abc"',
+				'--interval must be a whole number from 10 to 86400000, not "abc"',
 			],
-			[["worker", "--interval", "0"], "--interval must be a whole number ≥ 10"],
+			[
+				["worker", "--interval", "0"],
+				"--interval must be a whole number from 10",
+			],
+			// Past 2^31 - 1 ms Node's timers fire at once: sweeps back to back.
+			[
+				["worker", "--interval", "3000000000"],
+				'--interval must be a whole number from 10 to 86400000, not "3000000000"',
+			],
 			[
 				["demo", "--claims", "-5"],
 				'--claims must be a whole number ≥ 0, not "-5"',

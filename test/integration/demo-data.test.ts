@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
 import { slaReport } from "../../src/reports/sla-report.ts";
-import { demoState } from "../../src/runtime.ts";
+import { demoState, isEmpty } from "../../src/runtime.ts";
 import {
 	PASSWORD,
 	startTestApp,
@@ -21,15 +21,26 @@ const ANA = USERS.ana;
 describe("the demo data", () => {
 	let t: TestApp;
 	let before: Awaited<ReturnType<typeof demoState>>;
+	let cutOff: { state: string; empty: boolean };
 	beforeAll(async () => {
 		t = await startTestApp("pglite", { directory: false });
 		before = await demoState(t.ctx, ANA);
+		// A first load cut off in its directory import (one transaction) left only its
+		// start: the database is empty, and the demo loads over it.
+		await t.ctx.db.execute(
+			sql`insert into demo_loads (id, started_at) values (1, now())`,
+		);
+		cutOff = {
+			state: (await demoState(t.ctx, ANA)).state,
+			empty: await isEmpty(t.ctx),
+		};
 		await seedDemo(t.ctx, { demoPassword: PASSWORD });
 	}, 120_000);
 	afterAll(() => t?.close());
 
 	it("the banner tells a whole demo from one whose load was cut off, and from a database without it (demoState)", async () => {
 		expect(before).toEqual({ state: "none" });
+		expect(cutOff).toEqual({ state: "interrupted", empty: true });
 		const loaded = await demoState(t.ctx, ANA);
 		expect(loaded.state).toBe("loaded");
 		expect(loaded.startedAt).toBeInstanceOf(Date);

@@ -175,6 +175,67 @@ describe.each(DB_KINDS)("R-DIR-6 the directory check (%s)", (kind) => {
 		}
 	});
 
+	it("R-DIR-6 an edit that sends the MPN ID the claim has, after its programs changed in the directory, re-validates it: a new version with the new snapshot, not a no-op", async () => {
+		const partner = (testDirectory().partners ?? []).find(
+			(p) => p.organizationId === "fabrikam",
+		);
+		if (!partner) throw new Error("the test directory has no Fabrikam");
+		const claim = (await ana.get(`${API}/claims/${claimId}`)).json();
+		const fewer = {
+			...partner,
+			mpnIds: partner.mpnIds.map((m) =>
+				m.mpnId === claim.mpnId
+					? { ...m, programs: m.programs?.filter((p) => p !== "osu_m365") }
+					: m,
+			),
+		};
+		const changed = await paula.post(`${API}/admin/directory/import`, {
+			partners: [fewer],
+		});
+		expect(changed.statusCode, changed.body).toBe(200);
+		try {
+			const stale = (
+				await rita.get(`${API}/claims/${claimId}/directory-check`)
+			).json();
+			expect(stale.changes).toEqual([
+				expect.objectContaining({ code: "mpn_programs_changed" }),
+			]);
+			t.clock.advanceBy("PT1M");
+			const edit = await ana.patch(
+				`${API}/claims/${claimId}`,
+				{ mpnId: claim.mpnId },
+				{ "if-match": `"${claim.version}"` },
+			);
+			expect(edit.statusCode, edit.body).toBe(200);
+			expect(edit.json().version).toBe(claim.version + 1);
+			const fresh = (
+				await rita.get(`${API}/claims/${claimId}/directory-check`)
+			).json();
+			expect(fresh.changes).toEqual([]);
+			// Sent again, with nothing new in the directory: nothing to write.
+			const again = await ana.patch(
+				`${API}/claims/${claimId}`,
+				{ mpnId: claim.mpnId },
+				{ "if-match": `"${claim.version + 1}"` },
+			);
+			expect(again.statusCode, again.body).toBe(200);
+			expect(again.json().version).toBe(claim.version + 1);
+		} finally {
+			const restore = await paula.post(`${API}/admin/directory/import`, {
+				partners: [partner],
+			});
+			expect(restore.statusCode, restore.body).toBe(200);
+			// And the claim validated against it again, for the tests after this one.
+			const now = (await ana.get(`${API}/claims/${claimId}`)).json();
+			const back = await ana.patch(
+				`${API}/claims/${claimId}`,
+				{ mpnId: now.mpnId },
+				{ "if-match": `"${now.version}"` },
+			);
+			expect(back.statusCode, back.body).toBe(200);
+		}
+	});
+
 	it("R-DIR-6 a subscription moved to another tenant is a change, as well as a problem", async () => {
 		const other = DEMO_IDS.tenants.adventureWorks;
 		const moved = await paula.post(`${API}/admin/directory/import`, {

@@ -71,10 +71,7 @@ export async function checkClaimDirectory(
 			organizationId: claim.partnerOrganizationId,
 			mpnId: claim.mpnId,
 			tenantId: claim.tenantId,
-			lines: lines.map((l) => ({
-				productId: l.productId,
-				subscriptionId: l.subscriptionId ?? undefined,
-			})),
+			lines,
 			duplicates: {
 				solutionArea: claim.solutionArea as SolutionArea,
 				activity: claim.activity as Activity,

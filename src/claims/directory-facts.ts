@@ -94,8 +94,8 @@ const runFacts = preparedOnce<FactsParams, FactsRow[]>(
 
 /**
  * Reads the directory facts for a claim of `organizationId` with `mpnId`, `tenantId`
- * (any case) and product `lines`, in one call of `cpor_directory_facts` (migration 0006).
- * Throws only database errors.
+ * (any case) and product `lines` (as given, or as stored: a null subscription is none),
+ * in one call of `cpor_directory_facts` (migration 0006). Throws only database errors.
  */
 export async function readDirectoryFacts(
 	q: Queryable,
@@ -103,7 +103,10 @@ export async function readDirectoryFacts(
 		organizationId: string;
 		mpnId: string;
 		tenantId: string;
-		lines: ProductInput[];
+		lines: readonly {
+			productId?: string | undefined;
+			subscriptionId?: string | null | undefined;
+		}[];
 		/** The R-CMP-1 duplicates for this solution area and activity (claimId: the claim's own rows do not count). */
 		duplicates: {
 			solutionArea: SolutionArea;
@@ -115,22 +118,24 @@ export async function readDirectoryFacts(
 	},
 ): Promise<DirectoryFacts> {
 	const dup = input.duplicates;
+	const lines: ProductInput[] = input.lines.map((l) => ({
+		productId: l.productId,
+		subscriptionId: l.subscriptionId ?? undefined,
+	}));
 	const [row] = await runFacts(q, {
 		mpnId: input.mpnId,
 		organizationId: input.organizationId,
 		tenantId: input.tenantId.trim().toLowerCase(),
 		productIds: [
 			...new Set(
-				input.lines.flatMap((l) => (l.productId ? [l.productId.trim()] : [])),
+				lines.flatMap((l) => (l.productId ? [l.productId.trim()] : [])),
 			),
 		],
-		subscriptionIds: lineSubscriptionIds(input.lines),
+		subscriptionIds: lineSubscriptionIds(lines),
 		activity: dup.activity,
 		claimKeys: [
 			...new Set(
-				input.lines.map((l) =>
-					lineClaimKey(dup.solutionArea, input.tenantId, l),
-				),
+				lines.map((l) => lineClaimKey(dup.solutionArea, input.tenantId, l)),
 			),
 		],
 		exceptClaimId: dup.claimId ?? null,

@@ -210,10 +210,7 @@ export async function updateClaim(
 					organizationId: claim.partnerOrganizationId,
 					mpnId: next.mpnId,
 					tenantId: next.tenantId,
-					lines: lines.map((l) => ({
-						productId: l.productId,
-						subscriptionId: l.subscriptionId ?? undefined,
-					})),
+					lines,
 					duplicates: {
 						solutionArea: next.solutionArea,
 						activity: next.activity,

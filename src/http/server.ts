@@ -75,6 +75,27 @@ export interface ServerOptions {
 	activity?: { lastRequestAt: number };
 }
 
+/**
+ * The problem for a request Node's HTTP parser refused (its error `code`): headers or a
+ * URL over 16 KB, a request too slow to arrive, else malformed HTTP.
+ */
+function parserRefusal(code: string | undefined): DomainError {
+	if (code === "HPE_HEADER_OVERFLOW")
+		return new DomainError(
+			"headers_too_large",
+			"The request's URL or headers are larger than 16 KB: send long lists in a request body, or fewer or shorter headers.",
+		);
+	if (code === "ERR_HTTP_REQUEST_TIMEOUT")
+		return new DomainError(
+			"request_timeout",
+			"The request took too long to arrive; send it again.",
+		);
+	return new DomainError(
+		"bad_request",
+		"The request is not valid HTTP (a malformed header line, Content-Length or chunk).",
+	);
+}
+
 /** Builds (does not listen) the HTTP server for a context. */
 export async function buildServer(
 	ctx: AppContext,
@@ -91,41 +112,15 @@ export async function buildServer(
 		// 16 KB, a malformed header line or Content-Length) as problem+json too.
 		clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
 			if (err.code === "ECONNRESET" || socket.destroyed) return;
-			const [status, reason, problem] =
-				err.code === "HPE_HEADER_OVERFLOW"
-					? ([
-							431,
-							"Request Header Fields Too Large",
-							new DomainError(
-								"headers_too_large",
-								"The request's URL or headers are larger than 16 KB: send long lists in a request body, or fewer or shorter headers.",
-							),
-						] as const)
-					: err.code === "ERR_HTTP_REQUEST_TIMEOUT"
-						? ([
-								408,
-								"Request Timeout",
-								new DomainError(
-									"request_timeout",
-									"The request took too long to arrive; send it again.",
-								),
-							] as const)
-						: ([
-								400,
-								"Bad Request",
-								new DomainError(
-									"bad_request",
-									"The request is not valid HTTP (a malformed header line, Content-Length or chunk).",
-								),
-							] as const);
+			const problem = problemOf(parserRefusal(err.code));
 			// Not into an answer already under way (as Node's own handler), and the socket
 			// is closed after it (a half-open one would stay).
 			const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })
 				._httpMessage?.headersSent;
 			if (socket.writable && !inFlight) {
-				const body = JSON.stringify(problemOf(problem));
+				const body = JSON.stringify(problem);
 				socket.write(
-					`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+					`HTTP/1.1 ${problem.status} ${problem.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
 				);
 			}
 			socket.destroy();

@@ -1,7 +1,21 @@
-/** Directory lookups for forms: MPN IDs, products, activities; partners' names for reviewers. */
-import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
+/**
+ * Directory lookups for forms: MPN IDs, products, activities; partners' names for
+ * reviewers; the directory itself for platform admins and reviewers.
+ */
+import {
+	keepPreviousData,
+	queryOptions,
+	useInfiniteQuery,
+	useQuery,
+	useQueryClient,
+} from "@tanstack/react-query";
 import { api } from "./client.ts";
-import type { MpnId, Product } from "./types.ts";
+import type {
+	DirectoryPartner,
+	DirectoryTenant,
+	MpnId,
+	Product,
+} from "./types.ts";
 
 /** The query of the organization's MPN IDs (GET /mpn-ids). */
 export const mpnIdsQuery = queryOptions({
@@ -82,4 +96,37 @@ export function usePartnerNames(
 	return (organizationId) =>
 		client.getQueryData<string | null>(partnerNameKey(organizationId)) ??
 		organizationId;
+}
+
+/** Which of the directory's lists: customer tenants or partner organizations. */
+export type DirectoryKind = "tenants" | "partners";
+
+/** Entries per page of the directory look-up. */
+const DIRECTORY_PAGE = 20;
+
+/**
+ * The directory's customers or partners whose name starts with `q`, or with an ID equal
+ * to it (all when empty), a page of 20 at a time (GET /admin/directory/tenants and
+ * /partners). While a new search loads, the last answer of the same kind stays.
+ */
+export function useDirectoryLookup(kind: DirectoryKind, q: string) {
+	return useInfiniteQuery({
+		queryKey: ["admin", "directory", kind, q],
+		queryFn: ({ pageParam, signal }) => {
+			const params = new URLSearchParams({ limit: String(DIRECTORY_PAGE) });
+			if (q) params.set("q", q);
+			if (pageParam) params.set("cursor", pageParam);
+			return api<{
+				items: (DirectoryTenant | DirectoryPartner)[];
+				nextCursor: string | null;
+			}>(`/admin/directory/${kind}?${params}`, { signal });
+		},
+		initialPageParam: "",
+		getNextPageParam: (last) => last.nextCursor ?? undefined,
+		// Not another kind's answer.
+		placeholderData: (previous, previousQuery) =>
+			previousQuery?.queryKey[2] === kind
+				? keepPreviousData(previous)
+				: undefined,
+	});
 }

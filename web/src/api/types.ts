@@ -270,3 +270,29 @@ export interface DirectoryCheck {
 	}[];
 	problems: { path: string; code: string; message: string }[];
 }
+
+/** GET /admin/directory/tenants (docs/api.md). */
+export interface DirectoryTenant {
+	tenantId: string;
+	name: string;
+	domains: string[];
+	subscriptions: {
+		subscriptionId: string;
+		productId: string;
+		productName: string | null;
+		channel: string;
+		status: string;
+		provisioned: boolean;
+	}[];
+}
+/** GET /admin/directory/partners (docs/api.md). */
+export interface DirectoryPartner {
+	organizationId: string;
+	name: string;
+	mpnIds: {
+		mpnId: string;
+		programs: string[];
+		partnerTypes: string[];
+		inUse: boolean;
+	}[];
+}

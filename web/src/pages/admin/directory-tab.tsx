@@ -25,10 +25,10 @@ import {
 	Text,
 	tokens,
 } from "@fluentui/react-components";
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client.ts";
+import { type DirectoryKind, useDirectoryLookup } from "../../api/directory.ts";
+import type { DirectoryPartner, DirectoryTenant } from "../../api/types.ts";
 import { ScrollRegion } from "../../components/scroll-region.tsx";
 import {
 	EmptyState,
@@ -37,38 +37,6 @@ import {
 	ResultsStatus,
 } from "../../components/states.tsx";
 import { formatNumber } from "../../format.ts";
-
-/** GET /admin/directory/tenants (docs/api.md). */
-interface DirectoryTenant {
-	tenantId: string;
-	name: string;
-	domains: string[];
-	subscriptions: {
-		subscriptionId: string;
-		productId: string;
-		productName: string | null;
-		channel: string;
-		status: string;
-		provisioned: boolean;
-	}[];
-}
-/** GET /admin/directory/partners (docs/api.md). */
-interface DirectoryPartner {
-	organizationId: string;
-	name: string;
-	mpnIds: {
-		mpnId: string;
-		programs: string[];
-		partnerTypes: string[];
-		inUse: boolean;
-	}[];
-}
-
-type Kind = "tenants" | "partners";
-type Item = DirectoryTenant | DirectoryPartner;
-
-/** Entries per page. */
-const PAGE = 20;
 
 const useStyles = makeStyles({
 	root: {
@@ -109,32 +77,14 @@ const useStyles = makeStyles({
 export function DirectoryTab({ canImport = true }: { canImport?: boolean }) {
 	const { t } = useTranslation("admin");
 	const styles = useStyles();
-	const [kind, setKind] = useState<Kind>("tenants");
+	const [kind, setKind] = useState<DirectoryKind>("tenants");
 	const [typed, setTyped] = useState("");
 	const [q, setQ] = useState("");
 	useEffect(() => {
 		const id = setTimeout(() => setQ(typed.trim()), 300);
 		return () => clearTimeout(id);
 	}, [typed]);
-	const list = useInfiniteQuery({
-		queryKey: ["admin", "directory", kind, q],
-		queryFn: ({ pageParam, signal }) => {
-			const params = new URLSearchParams({ limit: String(PAGE) });
-			if (q) params.set("q", q);
-			if (pageParam) params.set("cursor", pageParam);
-			return api<{ items: Item[]; nextCursor: string | null }>(
-				`/admin/directory/${kind}?${params}`,
-				{ signal },
-			);
-		},
-		initialPageParam: "",
-		getNextPageParam: (last) => last.nextCursor ?? undefined,
-		// While a new search loads, the old answer stays (not another kind's).
-		placeholderData: (previous, previousQuery) =>
-			previousQuery?.queryKey[2] === kind
-				? keepPreviousData(previous)
-				: undefined,
-	});
+	const list = useDirectoryLookup(kind, q);
 	const items = list.data?.pages.flatMap((p) => p.items) ?? [];
 	const listRef = useRef<HTMLUListElement>(null);
 	// After "Show more" loads the last page the button is gone: the first new entry
@@ -161,7 +111,7 @@ export function DirectoryTab({ canImport = true }: { canImport?: boolean }) {
 					<RadioGroup
 						layout="horizontal"
 						value={kind}
-						onChange={(_, d) => setKind(d.value as Kind)}
+						onChange={(_, d) => setKind(d.value as DirectoryKind)}
 					>
 						<Radio value="tenants" label={t("directory.tenants")} />
 						<Radio value="partners" label={t("directory.partners")} />

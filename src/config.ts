@@ -90,7 +90,12 @@ export const envSchema = z
 			.min(0, "0 (no limit) or more")
 			.max(3_600_000, "at most 3600000 (an hour)")
 			.optional(),
-		CPOR_PUBLIC_URL: z.string().url().optional(),
+		/** The base of links in email (default `http://HOST:PORT`, the port listened on); empty is unset. */
+		CPOR_PUBLIC_URL: z
+			.string()
+			.url()
+			.optional()
+			.or(z.literal("").transform(() => undefined)),
 		/** SMTP server for email (R-NTF-1), e.g. `smtp://user:pass@mail.example:587`; unset keeps mail in the dev mailbox. */
 		SMTP_URL: z
 			.string()

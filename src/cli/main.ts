@@ -232,6 +232,11 @@ program
 					: async () => {};
 			const devMailbox = clock instanceof SandboxClock && !c.smtpUrl;
 			if (devMailbox) await app.register(devMailboxPage(rt.ctx));
+			await app.listen({ port: c.port, host: c.host });
+			const addr = app.server.address();
+			const port = typeof addr === "object" && addr ? addr.port : c.port;
+			// --port 0: links in email name the port the system gave (unless CPOR_PUBLIC_URL).
+			c.port = port;
 			// In a cluster only the first server process runs the timers and outbox.
 			const stopSweeper =
 				!clusterWorker || process.env.CPOR_CLUSTER_SWEEPER === "1"
@@ -241,9 +246,6 @@ program
 							lastRequestAt: () => activity.lastRequestAt,
 						})
 					: async () => {};
-			await app.listen({ port: c.port, host: c.host });
-			const addr = app.server.address();
-			const port = typeof addr === "object" && addr ? addr.port : c.port;
 			const url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${port}`;
 			const stop = async () => {
 				await stopSweeper();

@@ -144,6 +144,35 @@ describe("the cpor command line", () => {
 		expect(none).not.toContain("Demo sign-ins");
 	}, 120_000);
 
+	it("R-NTF-1 cpor serve --port 0: links in email name the port the system gave the server, not port 0", async () => {
+		const dir = tmp();
+		expect(cpor(["demo", "--claims", "0", "--data-dir", dir]).status).toBe(0);
+		// The demo's approved claims leave consent notices in the outbox; the sandbox's
+		// sweeper writes them, with their links, into the dev mailbox once the server runs.
+		const serve = await startCporProcess({
+			name: "serve --sandbox --port 0",
+			command: "serve",
+			args: ["--sandbox", "--data-dir", dir],
+			env: { LOG_LEVEL: "warn", DATABASE_URL: "", CPOR_PUBLIC_URL: "" },
+		});
+		try {
+			const url = serve.url as string;
+			expect(url).not.toMatch(/:0$/);
+			let message = "";
+			for (let i = 0; i < 100 && !message; i++) {
+				const list = await (await fetch(`${url}/dev/mailbox`)).text();
+				const id = /href="\/dev\/mailbox\/(\d+)"/.exec(list)?.[1];
+				if (id)
+					message = await (await fetch(`${url}/dev/mailbox/${id}`)).text();
+				else await new Promise((r) => setTimeout(r, 100));
+			}
+			expect(message, serve.output()).toContain(`${url}/claims/`);
+			expect(message).not.toContain(":0/");
+		} finally {
+			await serve.stop();
+		}
+	}, 120_000);
+
 	it("cpor vacuum vacuums every table of the embedded database, largest first, and reports their sizes", () => {
 		const dataDir = tmp();
 		expect(cpor(["demo", "--data-dir", dataDir]).status).toBe(0);

@@ -19,6 +19,9 @@ describe("DATABASE_URL", () => {
 
 	it("treats an empty value as unset (the embedded database)", () => {
 		expect(loadConfig({ DATABASE_URL: "" }).databaseUrl).toBeUndefined();
+		// So are the other URLs' (`CPOR_PUBLIC_URL= cpor serve`): links use HOST:PORT.
+		expect(loadConfig({ CPOR_PUBLIC_URL: "" }).publicUrl).toBeUndefined();
+		expect(loadConfig({ SMTP_URL: "" }).smtpUrl).toBeUndefined();
 	});
 
 	it.each([

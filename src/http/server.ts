@@ -39,6 +39,7 @@ import {
 	type ProblemIndex,
 	problemTransform,
 } from "./openapi-problems.ts";
+import { registerSingleQueryValues } from "./page-query.ts";
 import { problemOf, sendProblem, toDomainError } from "./problem.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { adminCalendarRoutes } from "./routes/admin-calendar.ts";
@@ -318,6 +319,7 @@ export async function buildServer(
 			registerSignInRequired(api);
 			registerJsonOnly(api);
 			registerTextInputCheck(api);
+			registerSingleQueryValues(api);
 			await api.register(accountRoutes(ctx));
 			await api.register(claimRoutes(ctx));
 			await api.register(directoryRoutes(ctx));

@@ -522,6 +522,37 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		);
 	});
 
+	it("API validation_failed: a query parameter given twice is named with what to send, not 'expected string, received array'", async () => {
+		const twice = await ana.get(
+			"/api/v1/claims?status=draft&status=approved&limit=5",
+		);
+		const p = expectProblem(twice, 422, "validation_failed", [
+			"querystring.status",
+		]);
+		expect(p.errors[0]?.code).toBe("repeated");
+		expect(p.errors[0]?.message).toBe(
+			"status is given 2 times; give it once (a list filters by one value of each parameter).",
+		);
+		expect(p.detail).toBe(
+			"Give each query parameter once: status is repeated.",
+		);
+		const two = await ana.get("/api/v1/claims?limit=5&limit=6&q=a&q=b");
+		expectProblem(two, 422, "validation_failed", [
+			"querystring.limit",
+			"querystring.q",
+		]);
+		// Nobody signed in is told that first.
+		const anonymous = await t.app.inject({
+			method: "GET",
+			url: "/api/v1/claims?status=draft&status=approved",
+		});
+		expectProblem(anonymous, 401, "unauthenticated");
+		// Once each is fine.
+		expect(
+			(await ana.get("/api/v1/claims?status=draft&limit=5")).statusCode,
+		).toBe(200);
+	});
+
 	it("API validation_failed: a NUL character or an unpaired surrogate names its field (body, query, path, a CSV import's line), and nothing is written", async () => {
 		const before = await listedCount();
 		const nul = await refused(() =>

@@ -8,6 +8,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatInstant } from "../../src/notifications/i18n.ts";
 import { samplePdf, samplePng } from "../support/poe-fixtures.ts";
+import { expectProblem } from "../support/problem.ts";
 import {
 	baClaimBody,
 	type Client,
@@ -41,17 +42,6 @@ type Customer = { tenantId: string; domain: string };
 
 const addCalendarDays = (from: string | Date, n: number) =>
 	new Date(new Date(from).getTime() + n * 86_400_000).toISOString();
-
-function expectProblem(
-	res: LightMyRequestResponse,
-	status: number,
-	code: string,
-) {
-	expect(res.statusCode, res.body).toBe(status);
-	expect(res.headers["content-type"]).toContain("application/problem+json");
-	expect(res.json().code, res.body).toBe(code);
-	return res.json() as { detail: string };
-}
 
 const CONTOSO: Customer = {
 	tenantId: DEMO_IDS.tenants.contoso,

@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LoginThrottle } from "../../src/auth/login-throttle.ts";
 import { loggableError } from "../../src/db/client.ts";
 import { sampleExe, samplePdf } from "../support/poe-fixtures.ts";
+import { expectProblem } from "../support/problem.ts";
 import {
 	baClaimBody,
 	type Client,
@@ -30,35 +31,7 @@ import {
 
 const SUBS = DEMO_IDS.subscriptions;
 
-interface ProblemBody {
-	type: string;
-	title: string;
-	status: number;
-	detail: string;
-	code: string;
-	errors: { path: string; code: string; message: string }[];
-	[extra: string]: unknown;
-}
-
 /** Asserts an RFC 9457 problem with the status and code; returns the body. */
-function expectProblem(
-	res: LightMyRequestResponse,
-	status: number,
-	code: string,
-	paths?: string[],
-): ProblemBody {
-	expect(res.statusCode, res.body).toBe(status);
-	expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
-	const body = res.json() as ProblemBody;
-	expect(body.code, res.body).toBe(code);
-	expect(body.status).toBe(status);
-	expect(typeof body.type).toBe("string");
-	expect(typeof body.title).toBe("string");
-	expect(typeof body.detail).toBe("string");
-	expect(Array.isArray(body.errors)).toBe(true);
-	if (paths) expect(body.errors.map((e) => e.path)).toEqual(paths);
-	return body;
-}
 
 /** Row counts of every table a claim write touches. */
 async function counts(t: TestApp) {

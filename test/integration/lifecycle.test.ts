@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../src/demo/generate-directory.ts";
 import { formatInstant } from "../../src/notifications/i18n.ts";
 import { samplePdf, samplePng } from "../support/poe-fixtures.ts";
+import { expectProblem } from "../support/problem.ts";
 import {
 	type Client,
 	DB_KINDS,
@@ -55,16 +56,6 @@ function addBusinessDays(from: string | Date, n: number): string {
 }
 const addCalendarDays = (from: string | Date, n: number) =>
 	new Date(new Date(from).getTime() + n * 86_400_000).toISOString();
-
-function expectProblem(
-	res: LightMyRequestResponse,
-	status: number,
-	code: string,
-) {
-	expect(res.statusCode, res.body).toBe(status);
-	expect(res.headers["content-type"]).toContain("application/problem+json");
-	expect(res.json().code, res.body).toBe(code);
-}
 
 /** Generated tenants (not Contoso or Adventure Works), each with its first domain. */
 const OTHER_TENANTS = (testDirectory().tenants ?? [])

@@ -19,6 +19,7 @@ import {
 } from "../../src/reports/earnings-report.ts";
 import { copyClaim, deleteClaimCopies } from "../support/claim-copies.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
+import { expectProblem } from "../support/problem.ts";
 import {
 	baClaimBody,
 	type Client,
@@ -75,15 +76,6 @@ interface EarningsGroup {
 function ok(res: LightMyRequestResponse, status = 200) {
 	expect(res.statusCode, res.body).toBe(status);
 	return res.json();
-}
-
-function expectProblem(
-	res: LightMyRequestResponse,
-	status: number,
-	code: string,
-) {
-	expect(res.statusCode, res.body).toBe(status);
-	expect(res.json().code, res.body).toBe(code);
 }
 
 /** Each query of `cases` to `report` is refused with 422 `validation_failed` naming its path. */

@@ -36,6 +36,7 @@ import {
 } from "./import-schema.ts";
 import {
 	type ImportFormat,
+	type LineOfPath,
 	MAX_IMPORT_ERRORS,
 	parseImport,
 } from "./parse-import.ts";
@@ -159,7 +160,31 @@ export function parseDirectoryFile(file: ImportFile): ImportDocument {
 		fileName: file.fileName,
 	});
 	if (!parsed.ok) throw validationFailed(parsed.errors);
+	if (parsed.lineOf) fileLines.set(parsed.document, parsed.lineOf);
 	return parsed.document;
+}
+
+/**
+ * Where the rows of a document read from a CSV file are in it, so that the problems found
+ * against the directory (an unknown tenant, a duplicate) name their line as the file's
+ * own problems do.
+ */
+const fileLines = new WeakMap<ImportDocument, LineOfPath>();
+
+/**
+ * A problem of a CSV file's row with the row's `line`, and the rows its message refers
+ * to (`already listed at products[0]`) named by their lines too.
+ */
+function withLine(problem: FieldProblem, lineOf: LineOfPath): FieldProblem {
+	const line = lineOf(problem.path);
+	const message = problem.message.replace(
+		/\b[a-z]+\[\d+\](?:\.mpnIds\[\d+\])?(?:\.[A-Za-z]+)?/g,
+		(path) => {
+			const at = lineOf(path);
+			return at === undefined ? path : `line ${at}`;
+		},
+	);
+	return { ...problem, message, ...(line !== undefined ? { line } : {}) };
 }
 
 /**
@@ -462,7 +487,10 @@ async function planImport(
 	});
 	if (problems.length > 0) {
 		problems.sort((a, b) => comparePaths(a.path, b.path));
-		throw validationFailed(problems);
+		const lineOf = fileLines.get(doc);
+		throw validationFailed(
+			lineOf ? problems.map((p) => withLine(p, lineOf)) : problems,
+		);
 	}
 
 	// Products: the document's, plus built-in catalog products it refers to that are missing.

@@ -34,9 +34,27 @@ export interface ImportError {
 	message: string;
 }
 
+/**
+ * The 1-based line of a CSV file where the row at a document path starts
+ * (`subscriptions[1].tenantId` → 3), or undefined for a path that names no row.
+ */
+export type LineOfPath = (path: string) => number | undefined;
+
 export type ParseImportResult =
-	| { ok: true; document: ImportDocument }
+	| {
+			ok: true;
+			document: ImportDocument;
+			/** CSV: where each row of the document is in the file. */
+			lineOf?: LineOfPath;
+	  }
 	| { ok: false; errors: ImportError[] };
+
+/** A document path's segments: `partners[0].mpnIds[1].mpnId` → partners, 0, mpnIds, 1, mpnId. */
+function pathSegments(path: string): (string | number)[] {
+	return (path.match(/[^.[\]]+/g) ?? []).map((s) =>
+		/^\d+$/.test(s) ? Number(s) : s,
+	);
+}
 
 /** At most this many errors are reported for one file; the last one then says how many were left out. */
 export const MAX_IMPORT_ERRORS = 1000;
@@ -379,7 +397,11 @@ function parseCsvImport(
 		{ reportInput: true, error: (issue) => describeIssue(issue, true) },
 	);
 	if (result.success && errors.length === 0) {
-		return { ok: true, document: result.data };
+		return {
+			ok: true,
+			document: result.data,
+			lineOf: (path) => lineOf(pathSegments(path)),
+		};
 	}
 	if (!result.success) {
 		for (const issue of result.error.issues) {

@@ -530,6 +530,32 @@ describe("directory import", () => {
 		});
 	});
 
+	it("R-DIR-6 a CSV row that refers to an unknown tenant, or repeats an earlier row, names its line and the earlier row's", async () => {
+		const db = await freshDb();
+		await importDirectory(db, { tenants: smallDocument().tenants });
+		const header =
+			"subscriptionId,tenantId,productId,channel,status,provisioned";
+		const row = (n: number, tenantId = CONTOSO) =>
+			`${subscription(n).subscriptionId},${tenantId},dynamics-365-sales,volume_licensing,active,true`;
+		const unknownTenant = "99999999-2222-4333-8444-555555555555";
+		const csv = [header, row(1), row(2, unknownTenant), row(1)].join("\n");
+		const error = await rejection(
+			importDirectoryFile(db, {
+				content: Buffer.from(csv),
+				fileName: "subscriptions.csv",
+			}),
+		);
+		expect(error.code).toBe("validation_failed");
+		expect(error.errors.map((e) => [e.path, e.code, e.line])).toEqual([
+			["subscriptions[1].tenantId", "unknown_tenant", 3],
+			["subscriptions[2].subscriptionId", "duplicate_subscription_id", 4],
+		]);
+		// The earlier row is named by its line too, not by its place in the document.
+		expect(error.errors[1]?.message).toContain("line 2");
+		expect(error.errors[1]?.message).not.toContain("subscriptions[0]");
+		expect(await db.$count(subscriptions)).toBe(0);
+	});
+
 	it("R-DIR-1 an MPN ID cannot move to another organization", async () => {
 		const db = await freshDb();
 		await importDirectory(db, { partners: smallDocument().partners });

@@ -57,10 +57,22 @@ export interface ClaimDocument {
 	purpose: string;
 }
 
+/** Why a program is not eligible, as data (src/domain/eligibility.ts). */
+export type EligibilityReason =
+	| { code: "revenue_association" }
+	| { code: "activity_not_fed"; activity: Activity; solutionArea: SolutionArea }
+	| { code: "mpn_not_enrolled" }
+	| { code: "subscription_missing" }
+	| { code: "subscription_csp"; subscriptionId: string }
+	| { code: "subscription_inactive"; subscriptionId: string; status: string };
+
 export interface Eligibility {
 	program: "osa_sell" | "osu_m365" | "osu_bizapps";
 	result: "eligible" | "not_eligible";
+	/** In English. */
 	reasons: string[];
+	/** The same reasons as data; absent on results evaluated before it was kept. */
+	reasonDetails?: EligibilityReason[];
 	evaluatedAt: string;
 }
 

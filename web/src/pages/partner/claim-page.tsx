@@ -31,6 +31,7 @@ import { useClaim } from "../../api/claims.ts";
 import { ApiError } from "../../api/client.ts";
 import { useMe } from "../../api/session.ts";
 import type { Claim, Contact } from "../../api/types.ts";
+import { eligibilityReasons } from "../../components/eligibility-reasons.ts";
 import { Page } from "../../components/page.tsx";
 import { useFocusWhenShown } from "../../components/return-focus.ts";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
@@ -271,7 +272,7 @@ function EligibilitySection({ claim }: { claim: Claim }) {
 					<EligibilityBadges eligibility={[e]} />
 					{e.reasons.length > 0 && (
 						<ul className={styles.reasons}>
-							{e.reasons.map((r) => (
+							{eligibilityReasons(t, e).map((r) => (
 								<li key={r}>{r}</li>
 							))}
 						</ul>

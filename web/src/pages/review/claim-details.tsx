@@ -9,6 +9,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Claim, Contact } from "../../api/types.ts";
 import { useRejectionComment } from "../../components/comment-text.tsx";
+import { eligibilityReasons } from "../../components/eligibility-reasons.ts";
 import { PartnerName } from "../../components/partner-name.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime } from "../../format.ts";
@@ -410,7 +411,7 @@ export function ClaimDetails({ claim }: { claim: Claim }) {
 								</Badge>
 								{e.reasons.length > 0 && (
 									<Text block size={200}>
-										{e.reasons.join("; ")}
+										{eligibilityReasons(t, e).join(" ")}
 									</Text>
 								)}
 							</span>,

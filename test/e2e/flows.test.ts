@@ -578,6 +578,17 @@ describe("flows through the browser", () => {
 			expect(await badge.textContent()).toBe("Rejected");
 		}
 		await screenshot(page, "flow-arbitration-decided");
+		// Opened again later, the arbitration says it is decided (not "approve or reject
+		// it from the claim page"), and the claim page offers to view it, not to open it.
+		await page.reload();
+		expect(
+			await page.getByTestId("arbitration-decided").textContent(),
+		).toContain("This claim is approved: its arbitration is decided.");
+		await page.goto(`/review/claims/${competing.id}`);
+		await page.getByRole("button", { name: "View arbitration" }).waitFor(WAIT);
+		expect(
+			await page.getByRole("button", { name: "Open arbitration" }).count(),
+		).toBe(0);
 		await context.close();
 	});
 

@@ -22,7 +22,7 @@ import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { claimKeys, useClaim, useCompeting } from "../../api/claims.ts";
 import { usePartnerNames } from "../../api/directory.ts";
-import type { Claim } from "../../api/types.ts";
+import type { Claim, ClaimStatus } from "../../api/types.ts";
 import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
 import { useFocusWhenShown } from "../../components/return-focus.ts";
@@ -98,6 +98,13 @@ const useStyles = makeStyles({
 	outcome: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
 });
 
+/** The statuses in which a claim can still be approved or rejected in an arbitration. */
+const ARBITRATION_OPEN = new Set<ClaimStatus>([
+	"submitted",
+	"under_review",
+	"partner_action_required",
+]);
+
 interface Outcome {
 	winnerId: string;
 	loserIds: string[];
@@ -153,6 +160,8 @@ export function ArbitrationPage() {
 			</Page>
 		);
 
+	// Approved or rejected: nothing is left to arbitrate for this claim.
+	const decided = !ARBITRATION_OPEN.has(claim.data.status);
 	const known = new Map<string, Claim>();
 	known.set(claim.data.id, claim.data);
 	for (const c of competing.data ?? []) known.set(c.id, c);
@@ -200,10 +209,24 @@ export function ArbitrationPage() {
 						<MessageBarClose onClose={() => setNotice(null)} />
 					</MessageBar>
 				)}
-				{!outcome && columnIds.length < 2 && !competing.isLoading && (
-					<MessageBar intent="info">
-						<MessageBarBody>{t("arbitration.noCompetitors")}</MessageBarBody>
+				{!outcome && !competing.isLoading && decided ? (
+					<MessageBar intent="info" data-testid="arbitration-decided">
+						<MessageBarBody>
+							{claim.data.status === "approved"
+								? t("arbitration.decidedApproved")
+								: t("arbitration.decidedClosed", {
+										status: t(`common:status.${claim.data.status}`),
+									})}
+						</MessageBarBody>
 					</MessageBar>
+				) : (
+					!outcome &&
+					columnIds.length < 2 &&
+					!competing.isLoading && (
+						<MessageBar intent="info">
+							<MessageBarBody>{t("arbitration.noCompetitors")}</MessageBarBody>
+						</MessageBar>
+					)
 				)}
 			</div>
 			<div className={styles.columns} data-testid="arbitration-columns">

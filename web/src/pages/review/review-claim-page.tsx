@@ -223,7 +223,9 @@ export function ReviewClaimPage() {
 								icon={<ScalesRegular />}
 								onClick={() => void navigate(`/review/arbitration/${c.id}`)}
 							>
-								{t("claim.openArbitration")}
+								{c.status === "approved" || c.status === "rejected"
+									? t("claim.viewArbitration")
+									: t("claim.openArbitration")}
 							</Button>
 						)}
 					</div>

@@ -1804,4 +1804,38 @@ describe("flows through the browser", () => {
 		expect(await change.count()).toBe(3);
 		await context.close();
 	});
+
+	it("the platform admin moves the sandbox clock to a date and time: the moment chosen is done, and the form does not then call it too early", async () => {
+		const { context, page } = await e.signIn("paula.platform@cpor.example");
+		await page.goto("/admin?tab=clock");
+		const now = page.getByTestId("sandbox-now");
+		await now.waitFor(WAIT);
+		const before = new Date((await now.getAttribute("data-now")) as string);
+		await page.getByRole("radio", { name: "To a date and time" }).check();
+		// An hour on, in the browser's zone as the field takes it (datetime-local).
+		const target = new Date(before.getTime() + 60 * 60_000);
+		const local = new Date(
+			target.getTime() - target.getTimezoneOffset() * 60_000,
+		)
+			.toISOString()
+			.slice(0, 16);
+		const field = page.locator('input[type="datetime-local"]');
+		await field.fill(local);
+		await page.getByRole("button", { name: "Advance clock" }).click();
+		await page.getByTestId("clock-result").waitFor(WAIT);
+		await expect
+			.poll(
+				async () =>
+					new Date((await now.getAttribute("data-now")) as string).getTime(),
+				WAIT,
+			)
+			.toBeGreaterThanOrEqual(Math.floor(target.getTime() / 60_000) * 60_000);
+		expect(await field.inputValue()).toBe("");
+		expect(
+			await page
+				.getByText("Choose a moment after the current sandbox time.")
+				.count(),
+		).toBe(0);
+		await context.close();
+	});
 });

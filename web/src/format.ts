@@ -1,12 +1,19 @@
-/** Dates and numbers in the user's language (Intl). Times are shown in the browser's zone. */
+/**
+ * Dates and numbers in the user's language (Intl). Times are shown in the browser's zone,
+ * named, since emails give deadlines in the business calendar's zone.
+ */
 import i18n from "./i18n/index.ts";
 
-/** A date and time, e.g. "Mon 23 Nov 2026, 09:00". */
+/** A date and time with the browser's zone, e.g. "Nov 23, 2026, 9:00 AM GMT+1". */
 export function formatDateTime(iso: string | null | undefined): string {
 	if (!iso) return "—";
 	return new Intl.DateTimeFormat(i18n.language, {
-		dateStyle: "medium",
-		timeStyle: "short",
+		year: "numeric",
+		month: "short",
+		day: "numeric",
+		hour: "numeric",
+		minute: "2-digit",
+		timeZoneName: "short",
 	}).format(new Date(iso));
 }
 

@@ -109,6 +109,9 @@ export function ClockTab() {
 			api<ClockAdvance>("/admin/clock", { body }),
 		onSuccess: (result) => {
 			setLast(result);
+			// The clock now stands at the moment chosen: it is no longer ahead, so the field
+			// starts empty rather than telling the admin to choose a later one.
+			setTo("");
 			qc.setQueryData(["admin", "clock"], {
 				now: result.now,
 				sandbox: result.sandbox,

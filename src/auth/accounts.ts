@@ -13,6 +13,7 @@ import {
 	newestFirstPage,
 } from "../db/newest-first.ts";
 import { apiTokens, sessions, users } from "../db/schema.ts";
+import type { Locale } from "../domain/catalog.ts";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
 import { type Actor, actorKindOf, type Role } from "./actor.ts";
 import { notifyAuthChanged } from "./auth-cache.ts";
@@ -312,6 +313,25 @@ export async function listApiTokens(
 		})),
 		nextCursor,
 	};
+}
+
+/**
+ * Sets the language of the actor's user: the web app's, and that of the email it is sent.
+ * Every process forgets the credentials it resolved (they carry the language).
+ * @throws `forbidden` (403) for an actor that is not a user (the system).
+ */
+export async function setUserLocale(
+	ctx: AppContext,
+	actor: Actor,
+	locale: Locale,
+): Promise<void> {
+	const userId = actor.userId;
+	if (!userId) throw forbidden("Only a signed-in user has a language.");
+	await ctx.db.transaction(async (tx) => {
+		await tx.update(users).set({ locale }).where(eq(users.id, userId));
+		await notifyAuthChanged(tx);
+	});
+	ctx.authCache.invalidateAll();
 }
 
 /**

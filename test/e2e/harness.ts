@@ -104,11 +104,11 @@ export async function startE2E(
 				locale: opts.locale ?? "en-US",
 				baseURL: baseUrl,
 			});
-			if (opts.locale)
-				await context.addInitScript(
-					(l) => localStorage.setItem("cpor.lang", l),
-					opts.locale.slice(0, 2),
-				);
+			// The browser's language, chosen in it: it stands over the user's own (GET /me).
+			await context.addInitScript(
+				(l) => localStorage.setItem("cpor.lang", l),
+				(opts.locale ?? "en-US").slice(0, 2),
+			);
 			const page = await context.newPage();
 			await page.goto("/login");
 			await page.getByLabel(/email|e-mail|e-post/i).fill(email);

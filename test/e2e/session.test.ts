@@ -14,6 +14,7 @@ import {
 } from "./harness.ts";
 
 const ANA = "ana.global@fabrikam.example";
+const DAAN = "daan.incentives@fabrikam.example";
 const WAIT = { timeout: 30_000 };
 
 /**
@@ -177,6 +178,62 @@ describe("a session that ends while the app is open", () => {
 		await page.waitForURL("**/insights?tab=usage#top", WAIT);
 		await context.close();
 	});
+	it("a user's own language (daan's Dutch) is the app's in a browser that chose none; picking another in the menu sets it for the account, in the next browser too", async () => {
+		const signInFresh = async () => {
+			const context = await e.browser.newContext({
+				baseURL: e.baseUrl,
+				locale: "en-US",
+			});
+			const page = await context.newPage();
+			await page.goto("/login");
+			await page.getByLabel(/email/i).fill(DAAN);
+			await page.getByLabel(/password/i).fill(E2E_PASSWORD);
+			await page.getByRole("button", { name: /sign in/i }).click();
+			await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+			return { context, page };
+		};
+		const first = await signInFresh();
+		await first.page
+			.getByRole("link", { name: "Klantkoppelingen" })
+			.first()
+			.waitFor(WAIT);
+		expect(await first.page.evaluate(() => document.documentElement.lang)).toBe(
+			"nl",
+		);
+		await first.page.getByRole("combobox", { name: "Taal" }).click();
+		await first.page.getByRole("option", { name: "Svenska" }).click();
+		await first.page
+			.getByRole("link", { name: "Kundassociationer" })
+			.first()
+			.waitFor(WAIT);
+		await expect
+			.poll(
+				async () =>
+					(await (await first.context.request.get("/api/v1/me")).json()).user
+						.locale,
+				WAIT,
+			)
+			.toBe("sv");
+		await first.context.close();
+		const second = await signInFresh();
+		await second.page
+			.getByRole("link", { name: "Kundassociationer" })
+			.first()
+			.waitFor(WAIT);
+		// Back to Dutch, for the tests after this one.
+		await second.page.getByRole("combobox", { name: "Språk" }).click();
+		await second.page.getByRole("option", { name: "Nederlands" }).click();
+		await expect
+			.poll(
+				async () =>
+					(await (await second.context.request.get("/api/v1/me")).json()).user
+						.locale,
+				WAIT,
+			)
+			.toBe("nl");
+		await second.context.close();
+	});
+
 	it("the sign-in form says what is missing in the page's language, and a refused sign-in leaves the focus on its button", async () => {
 		const context = await e.browser.newContext({ baseURL: e.baseUrl });
 		const page = await context.newPage();

@@ -140,6 +140,12 @@ const ROUTES: RouteCase[] = [
 	},
 	{ name: "GET /api/v1/me", url: () => `${API}/me`, forbidden: [] },
 	{
+		name: "PATCH /api/v1/me",
+		url: () => `${API}/me`,
+		body: () => ({ locale: "en" }),
+		forbidden: [],
+	},
+	{
 		name: "POST /api/v1/api-tokens",
 		url: () => `${API}/api-tokens`,
 		body: () => ({ name: "refused" }),

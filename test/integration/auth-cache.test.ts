@@ -5,6 +5,7 @@
  * cache's time to live.
  */
 
+import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -17,6 +18,7 @@ import {
 	type Client,
 	DB_KINDS,
 	PASSWORD,
+	queryRows,
 	startTestApp,
 	type TestApp,
 	testDirectory,
@@ -198,6 +200,31 @@ describe.each(DB_KINDS)("credentials in one process (%s)", (kind) => {
 		});
 		expect(imported.json().users.updated).toBe(1);
 		expect(await meWithToken(t, token)).toBe(401);
+	});
+
+	it("a user who sets their language (PATCH /me) has it on the next request, for the web app and for email; an unknown language is refused", async () => {
+		const daan = await t.login(USERS.daan);
+		const me = async () => (await daan.get(`${API}/me`)).json().user.locale;
+		expect(await me()).toBe("nl");
+		const set = await daan.patch(`${API}/me`, { locale: "sv" });
+		expect(set.statusCode, set.body).toBe(200);
+		expect(set.json().user.locale).toBe("sv");
+		expect(set.json().csrfToken).toEqual(expect.any(String));
+		// The cached credential carried "nl": it is looked up again.
+		expect(await me()).toBe("sv");
+		const [row] = await queryRows<{ locale: string }>(
+			t,
+			sql`select locale from users where email = ${USERS.daan}`,
+		);
+		expect(row?.locale).toBe("sv");
+		const refused = await daan.patch(`${API}/me`, { locale: "fr" });
+		expect(refused.statusCode).toBe(422);
+		expect(refused.json().errors[0].path).toBe("locale");
+		expect(await me()).toBe("sv");
+		expect((await daan.patch(`${API}/me`, { locale: "nl" })).statusCode).toBe(
+			200,
+		);
+		expect(await me()).toBe("nl");
 	});
 
 	it("a session that signed out is refused on the next request", async () => {

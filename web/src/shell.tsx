@@ -23,7 +23,7 @@ import {
 	useNavigate,
 } from "react-router";
 import { canManageIntegrations } from "./api/integrations.ts";
-import { useLogout, useMe } from "./api/session.ts";
+import { useLogout, useMe, useSetUserLanguage } from "./api/session.ts";
 import type { Me } from "./api/types.ts";
 import { PageAnnouncer } from "./components/page-announcer.tsx";
 import { ErrorMessage, Loading } from "./components/states.tsx";
@@ -137,8 +137,19 @@ export function homeFor(me: Me): string {
 	return navFor(me)[0]?.to ?? "/login";
 }
 
-export function LanguageSwitch({ className }: { className?: string }) {
+/**
+ * The language menu: signed out it switches this browser's; signed in it sets the user's
+ * own (the app's wherever they sign in, and their email's).
+ */
+export function LanguageSwitch({
+	className,
+	signedIn = false,
+}: {
+	className?: string;
+	signedIn?: boolean;
+}) {
 	const { t, i18n } = useTranslation();
+	const setUserLanguage = useSetUserLanguage();
 	const current =
 		LANGUAGES.find((l) => l.code === i18n.language) ?? LANGUAGES[0];
 	return (
@@ -147,7 +158,11 @@ export function LanguageSwitch({ className }: { className?: string }) {
 			aria-label={t("language")}
 			value={current.name}
 			selectedOptions={[current.code]}
-			onOptionSelect={(_, d) => setLanguage(d.optionValue as Language)}
+			onOptionSelect={(_, d) => {
+				const code = d.optionValue as Language;
+				if (signedIn) setUserLanguage.mutate(code);
+				else setLanguage(code);
+			}}
 		>
 			{LANGUAGES.map((l) => (
 				<Option key={l.code} value={l.code} lang={l.code}>
@@ -217,7 +232,7 @@ export function Shell() {
 								.join(" · ")}
 						</Caption1>
 					</div>
-					<LanguageSwitch className={styles.lang} />
+					<LanguageSwitch className={styles.lang} signedIn />
 					<Button
 						appearance="secondary"
 						onClick={() =>

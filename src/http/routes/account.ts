@@ -8,10 +8,12 @@ import {
 	login,
 	logout,
 	revokeApiToken,
+	setUserLocale,
 } from "../../auth/accounts.ts";
-import { ROLES } from "../../auth/actor.ts";
+import { type Actor, ROLES } from "../../auth/actor.ts";
 import type { AppContext } from "../../context.ts";
 import { organizations, tenants } from "../../db/schema.ts";
+import { LOCALES } from "../../domain/catalog.ts";
 import { authorize, requireActor, SESSION_COOKIE } from "../auth-hooks.ts";
 import { pageQuery } from "../page-query.ts";
 
@@ -64,6 +66,44 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			},
 		);
 
+		/** GET /me's answer for `actor`. */
+		const me = async (actor: Actor, csrfToken: string | null) => {
+			const [org] = actor.organizationId
+				? await ctx.db
+						.select()
+						.from(organizations)
+						.where(eq(organizations.id, actor.organizationId))
+				: [];
+			const [tenant] = actor.tenantId
+				? await ctx.db
+						.select()
+						.from(tenants)
+						.where(eq(tenants.tenantId, actor.tenantId))
+				: [];
+			return {
+				user: {
+					id: actor.userId,
+					name: actor.name,
+					email: actor.email,
+					locale: actor.locale ?? "en",
+				},
+				roles: actor.roles,
+				kind: actor.kind,
+				organization: org ? { id: org.id, name: org.name } : null,
+				tenant: tenant
+					? { tenantId: tenant.tenantId, name: tenant.name }
+					: null,
+				csrfToken,
+				/** The server's current time (the sandbox clock in sandbox mode), for "overdue" and windows. */
+				now: ctx.clock.now().toISOString(),
+				/**
+				 * The SLA lengths of SPEC section 5 as configured (CPOR_*_DAYS), for texts
+				 * such as "a reviewer starts the review within N business days".
+				 */
+				deadlinePolicy: ctx.config.deadlines,
+			};
+		};
+
 		app.get(
 			"/me",
 			{
@@ -73,42 +113,23 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 						"The signed-in user, organization or tenant, roles and CSRF token",
 				},
 			},
+			async (req) => me(requireActor(req), req.csrfToken),
+		);
+
+		app.patch(
+			"/me",
+			{
+				schema: {
+					tags: ["auth"],
+					summary:
+						"Set the signed-in user's language (the web app's and the email's); answers as GET /me",
+					body: z.object({ locale: z.enum(LOCALES) }),
+				},
+			},
 			async (req) => {
 				const actor = requireActor(req);
-				const [org] = actor.organizationId
-					? await ctx.db
-							.select()
-							.from(organizations)
-							.where(eq(organizations.id, actor.organizationId))
-					: [];
-				const [tenant] = actor.tenantId
-					? await ctx.db
-							.select()
-							.from(tenants)
-							.where(eq(tenants.tenantId, actor.tenantId))
-					: [];
-				return {
-					user: {
-						id: actor.userId,
-						name: actor.name,
-						email: actor.email,
-						locale: actor.locale ?? "en",
-					},
-					roles: actor.roles,
-					kind: actor.kind,
-					organization: org ? { id: org.id, name: org.name } : null,
-					tenant: tenant
-						? { tenantId: tenant.tenantId, name: tenant.name }
-						: null,
-					csrfToken: req.csrfToken,
-					/** The server's current time (the sandbox clock in sandbox mode), for "overdue" and windows. */
-					now: ctx.clock.now().toISOString(),
-					/**
-					 * The SLA lengths of SPEC section 5 as configured (CPOR_*_DAYS), for texts
-					 * such as "a reviewer starts the review within N business days".
-					 */
-					deadlinePolicy: ctx.config.deadlines,
-				};
+				await setUserLocale(ctx, actor, req.body.locale);
+				return me({ ...actor, locale: req.body.locale }, req.csrfToken);
 			},
 		);
 

@@ -102,6 +102,7 @@ export function claimRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 		app.get(
 			"/claims",
 			{
+				config: { commaLists: ["status"] },
 				schema: {
 					tags: ["claims"],
 					summary:

@@ -199,6 +199,7 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 		app.get(
 			"/partners",
 			{
+				config: { commaLists: ["ids"] },
 				schema: {
 					tags: ["directory"],
 					summary:

@@ -5,6 +5,11 @@ import {
 	useQuery,
 	useQueryClient,
 } from "@tanstack/react-query";
+import {
+	adoptUserLanguage,
+	type Language,
+	setLanguage,
+} from "../i18n/index.ts";
 import { ApiError, api, setCsrfToken } from "./client.ts";
 import { onUnauthenticated, queryClient } from "./query-client.ts";
 import type { Me } from "./types.ts";
@@ -46,6 +51,7 @@ export const meQuery = queryOptions({
 			const me = await api<Me>("/me");
 			setCsrfToken(me.csrfToken);
 			rememberSignedIn(me);
+			adoptUserLanguage(me.user.locale);
 			return me;
 		} catch (err) {
 			if (err instanceof ApiError && err.status === 401) {
@@ -111,6 +117,20 @@ export function whenSignedIn(
 			},
 			() => undefined,
 		);
+}
+
+/**
+ * Sets the signed-in user's language (PATCH /me): the app's, in every browser they sign
+ * in from, and their email's. The app switches at once; the account follows.
+ */
+export function useSetUserLanguage() {
+	const qc = useQueryClient();
+	return useMutation({
+		mutationFn: (locale: Language) =>
+			api<Me>("/me", { method: "PATCH", body: { locale } }),
+		onMutate: (locale) => setLanguage(locale),
+		onSuccess: (me) => qc.setQueryData(sessionKeys.me, me),
+	});
 }
 
 /** The current user, or null when signed out. */

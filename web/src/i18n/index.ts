@@ -66,9 +66,23 @@ export const i18nReady: Promise<unknown> = i18n
 	})
 	.catch(() => undefined);
 
-/** Switches the language (and remembers it in this browser). */
+/** Switches the language (and remembers it in this browser, for the sign-in page). */
 export function setLanguage(code: Language): void {
 	localStorage.setItem("cpor.lang", code);
+	document.documentElement.lang = code;
+	void i18n.changeLanguage(code);
+}
+
+/**
+ * Switches to the signed-in user's own language (GET /me's `user.locale`, which their
+ * email uses too) when this browser has no language chosen in it and the app supports
+ * that one. A choice made in the browser stands (it is the user's too once signed in:
+ * the language menu then sets both).
+ */
+export function adoptUserLanguage(locale: string | undefined): void {
+	if (localStorage.getItem("cpor.lang")) return;
+	const code = LANGUAGES.find((l) => l.code === locale)?.code;
+	if (!code || code === i18n.language) return;
 	document.documentElement.lang = code;
 	void i18n.changeLanguage(code);
 }

@@ -296,7 +296,7 @@ function parseCsvImport(
 				path: "",
 				line: headerLine,
 				code: "unknown_section",
-				message: `cannot tell which section this CSV holds; name the file after its section (${IMPORT_SECTIONS.map((s) => `${s}.csv`).join(", ")}), send ?section= with a text/csv body, or use that section's columns`,
+				message: `cannot tell which section this CSV holds; name the file after its section (${IMPORT_SECTIONS.map((s) => `${s}.csv`).join(", ")}), send ?section= with a text/csv body, or use that section's columns${semicolonHint(header)}`,
 			},
 		]);
 	}
@@ -316,7 +316,7 @@ function parseCsvImport(
 				path: section,
 				line: headerLine,
 				code: "unknown_column",
-				message: `unknown column "${rawName}" (column ${index + 1}); the ${section} columns are ${specs.map((s) => s.name).join(", ")}`,
+				message: `unknown column "${rawName}" (column ${index + 1}); the ${section} columns are ${specs.map((s) => s.name).join(", ")}${semicolonHint(header)}`,
 			});
 			columnSpecs.push(undefined);
 		} else if (seen.has(spec.name)) {
@@ -407,7 +407,7 @@ function parseCsvImport(
 		for (const issue of result.error.issues) {
 			const field = issue.path[issue.path.length - 1];
 			const missingRequired =
-				issue.code === "invalid_type" &&
+				(issue.code === "invalid_type" || issue.code === "invalid_value") &&
 				typeof field === "string" &&
 				missingColumns.has(field) &&
 				issue.input === undefined;
@@ -420,6 +420,17 @@ function parseCsvImport(
 	}
 	errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 	return fail(errors);
+}
+
+/**
+ * What to say of a header that is one column holding semicolons (`tenantId;name;domains`):
+ * a spreadsheet saved the file with `;` between columns, where CPOR reads `,` (and `;`
+ * separates the values of a list cell). Empty for any other header.
+ */
+function semicolonHint(header: readonly string[]): string {
+	return header.length === 1 && (header[0] ?? "").includes(";")
+		? `. The header is one column with semicolons in it: the file looks separated by ";" (as some spreadsheets save CSV); save it separated by commas, and keep ";" only between the values of a list cell`
+		: "";
 }
 
 /** The first line of a record, from the line it ends on and the line breaks inside its cells. */
@@ -581,7 +592,9 @@ function describeIssue(
 			}
 		}
 		case "invalid_value":
-			return `${field} must be one of ${issue.values.map(String).join(", ")}; got ${JSON.stringify(issue.input) ?? String(issue.input)}`;
+			return issue.input === undefined
+				? `${field} is missing; it must be one of ${issue.values.map(String).join(", ")}`
+				: `${field} must be one of ${issue.values.map(String).join(", ")}; got ${JSON.stringify(issue.input)}`;
 		case "too_small":
 			if (issue.origin === "string") {
 				return Number(issue.minimum) <= 1

@@ -325,6 +325,60 @@ describe("parseImport JSON", () => {
 		expect(checkImportReferences(document)).toEqual([]);
 	});
 
+	it("R-DIR-6 a CSV of the wrong columns says a value is missing (not 'got undefined'); one saved with semicolons between columns is told so", () => {
+		const unknown = expectFailure(
+			parseImport({
+				content: "foo,bar,baz\n1,2,3\n",
+				format: "csv",
+				section: "products",
+			}),
+		);
+		// The missing column is told once, at the header; not again for each row.
+		expect(unknown).toContainEqual({
+			path: "products",
+			line: 1,
+			code: "missing_column",
+			message: 'required column "solutionArea" is missing from the header',
+		});
+		expect(unknown.filter((e) => e.path.startsWith("products["))).toEqual([]);
+		for (const e of unknown) expect(e.message).not.toContain("undefined");
+		// A row without a value the header has: missing, with what it may be.
+		const empty = expectFailure(
+			parseImport({
+				content: "productId,name,solutionArea,dynamics\nx,X,,false\n",
+				format: "csv",
+				section: "products",
+			}),
+		);
+		expect(empty).toContainEqual({
+			path: "products[0].solutionArea",
+			line: 2,
+			code: "invalid_value",
+			message:
+				"solutionArea is missing; it must be one of business_applications, microsoft_365",
+		});
+		const semicolons = expectFailure(
+			parseImport({
+				content:
+					"tenantId;name;domains\n11111111-2222-4333-8444-555555555556;Semicolon Corp;semi.onmicrosoft.com\n",
+				format: "csv",
+				fileName: "tenants.csv",
+			}),
+		);
+		expect(semicolons[0]).toMatchObject({ code: "unknown_column", line: 1 });
+		expect(semicolons[0]?.message).toContain('the file looks separated by ";"');
+		const noSection = expectFailure(
+			parseImport({
+				content: "tenantId;name;domains\nx;y;z\n",
+				format: "csv",
+			}),
+		);
+		expect(noSection[0]?.code).toBe("unknown_section");
+		expect(noSection[0]?.message).toContain('the file looks separated by ";"');
+		// A comma-separated file gets no such hint.
+		expect(unknown.some((e) => e.message.includes("semicolons"))).toBe(false);
+	});
+
 	it("R-DIR-6 names each bad row by path, like subscriptions[1].channel, and collects all errors of the file", () => {
 		const errors = expectFailure(
 			parseImport({

@@ -142,7 +142,9 @@ export function checkProductLine(
 			{
 				path: at("subscriptionId"),
 				code: "not_a_subscription_id",
-				message: `"${id}" is not a subscription ID. Enter the subscription ID (a GUID) from the customer's Microsoft 365 admin center, not an order, tenant or product ID.`,
+				message: isGuid(id)
+					? `No subscription ${id} is in the directory. Check the subscription ID (from the customer's Microsoft 365 admin center) with your customer.`
+					: `"${id}" is not a subscription ID. Enter the subscription ID (a GUID) from the customer's Microsoft 365 admin center, not an order, tenant or product ID.`,
 			},
 		];
 	}

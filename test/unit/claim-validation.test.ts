@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
 	type CatalogProduct,
-	type SubscriptionFacts,
 	checkActivity,
 	checkComplete,
 	checkDomain,
 	checkProductLine,
 	programsForActivity,
+	type SubscriptionFacts,
 } from "../../src/domain/claim-validation.ts";
 
 const tenant = "6f1c2b8e-4a7d-4c3e-9b1a-2d5e8f0a7c31";
@@ -78,7 +78,14 @@ describe("claim validations", () => {
 		expect(ba(sub({ status: "in_grace" }))).toEqual([]);
 		expect(ba(sub({ channel: "web_direct" }))).toEqual([]);
 		expect(ba(undefined, "not-a-guid")[0]?.code).toBe("not_a_subscription_id");
+		expect(ba(undefined, "not-a-guid")[0]?.message).toContain(
+			'"not-a-guid" is not a subscription ID',
+		);
 		expect(ba(undefined)[0]?.code).toBe("not_a_subscription_id");
+		// A well-formed ID the directory does not know is not called "not an ID".
+		expect(ba(undefined)[0]?.message).toBe(
+			`No subscription ${subId} is in the directory. Check the subscription ID (from the customer's Microsoft 365 admin center) with your customer.`,
+		);
 		expect(
 			ba(sub({ tenantId: "1b7e9c44-2f3a-4d6b-8e15-9a0c7d3f2b68" }))[0]?.code,
 		).toBe("product_not_in_tenant");

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
+import { PROGRAM_LABELS, type Program } from "../domain/catalog.ts";
 import {
 	type Activity,
 	checkComplete,
@@ -28,6 +29,14 @@ export interface SubmitClaimOptions {
 	expectedVersion?: number | undefined;
 }
 
+/** Programs by their names (R-DIR-2): "OSA Sell", "OSA Sell or OSU-BizApps". */
+function programNames(programs: readonly Program[], or: string): string {
+	const names = programs.map((p) => PROGRAM_LABELS[p]);
+	return names.length > 1
+		? `${names.slice(0, -1).join(", ")} ${or} ${names.at(-1)}`
+		: (names[0] ?? "");
+}
+
 /**
  * R-CRT-2: the MPN ID (enrolled in `programs`) is enrolled in a program the claim's
  * solution area and activity feed (none needed: nothing to check).
@@ -43,12 +52,12 @@ export function assertEnrolled(
 	if (needed.length > 0 && !needed.some((p) => programs.includes(p))) {
 		throw new DomainError(
 			"mpn_not_enrolled",
-			`MPN ID ${mpnId} is not enrolled in a program this activity feeds (${needed.join(", ")}). Choose an enrolled MPN ID.`,
+			`MPN ID ${mpnId} is not enrolled in ${programNames(needed, "or")}, which this activity feeds. Choose an enrolled MPN ID.`,
 			[
 				{
 					path: "mpnId",
 					code: "mpn_not_enrolled",
-					message: `Not enrolled in ${needed.join(" or ")}.`,
+					message: `Not enrolled in ${programNames(needed, "or")}.`,
 				},
 			],
 		);

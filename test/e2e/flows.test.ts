@@ -1305,16 +1305,31 @@ describe("flows through the browser", () => {
 			expect(await row.textContent()).toContain("Set aside");
 			expect(await bea.page.getByRole("switch").count()).toBe(0);
 			await bea.context.close();
+			// With the last one set aside too, the wizard says so and where to change it
+			// (not that the organization has no MPN IDs).
+			await page.goto("/mpn-ids");
+			await page
+				.getByRole("switch", { name: "Use MPN ID 4471023 for claims" })
+				.press("Space");
+			await notice.waitFor(WAIT);
+			await page.goto("/claims/new");
+			const allAside = page.getByTestId("mpn-all-set-aside");
+			await allAside.waitFor(WAIT);
+			expect(await allAside.textContent()).toContain(
+				"Every MPN ID of your organization is set aside",
+			);
+			await allAside.getByRole("link", { name: "Open MPN IDs" }).click();
+			await page.waitForURL((u) => u.pathname === "/mpn-ids", WAIT);
 		} finally {
-			const res = await context.request.patch(`/api/v1/mpn-ids/${aside}`, {
-				data: { inUse: true },
-				headers: {
-					"x-csrf-token": (
-						await (await context.request.get("/api/v1/me")).json()
-					).csrfToken,
-				},
-			});
-			expect(res.status()).toBe(200);
+			const csrf = (await (await context.request.get("/api/v1/me")).json())
+				.csrfToken;
+			for (const mpnId of [aside, "4471023"]) {
+				const res = await context.request.patch(`/api/v1/mpn-ids/${mpnId}`, {
+					data: { inUse: true },
+					headers: { "x-csrf-token": csrf },
+				});
+				expect(res.status()).toBe(200);
+			}
 		}
 		await context.close();
 	});
@@ -1505,7 +1520,7 @@ describe("flows through the browser", () => {
 		const check = page.getByTestId("directory-check");
 		await check.waitFor(WAIT);
 		expect(await check.textContent()).toContain(
-			"The directory still says what this claim was validated against",
+			"No change: the directory's facts for this claim are as they were when it was validated",
 		);
 		await e.ctx.db.execute(
 			sql`update subscriptions set status = 'disabled' where subscription_id = ${claim.subscriptionId}`,
@@ -1595,6 +1610,12 @@ describe("flows through the browser", () => {
 		await page
 			.getByRole("button", { name: "Remove To be removed.pdf" })
 			.click();
+		// It asks first: the removal cannot be undone.
+		const confirm = page.getByRole("dialog", {
+			name: "Remove “To be removed.pdf”?",
+		});
+		await confirm.waitFor(WAIT);
+		await confirm.getByRole("button", { name: "Remove" }).click();
 		await row.waitFor({ state: "detached", ...WAIT });
 		await expect
 			.poll(() => page.getByTestId("removed-status").textContent(), WAIT)
@@ -1836,6 +1857,80 @@ describe("flows through the browser", () => {
 				.getByText("Choose a moment after the current sandbox time.")
 				.count(),
 		).toBe(0);
+		await context.close();
+	});
+
+	it("R-CRT-2 a submit refused for an MPN ID not enrolled says what to do in the user's language, without program codes", async () => {
+		// A complete draft with its PoE, moved to Fabrikam's MPN ID enrolled in nothing.
+		const draft = await fabrikamClaim(e, "draft");
+		const { context, page } = await e.signIn(ANA, { locale: "nl-NL" });
+		const me = (await (await context.request.get("/api/v1/me")).json()) as {
+			csrfToken: string;
+		};
+		const setMpnId = async (mpnId: string) => {
+			const current = (await (
+				await context.request.get(`/api/v1/claims/${draft.id}`)
+			).json()) as { version: number };
+			const res = await context.request.patch(`/api/v1/claims/${draft.id}`, {
+				headers: {
+					"x-csrf-token": me.csrfToken,
+					"if-match": `"${current.version}"`,
+				},
+				data: { mpnId },
+			});
+			expect(res.status(), await res.text()).toBe(200);
+		};
+		await setMpnId(DEMO_IDS.mpnIds.fabrikamUnenrolled);
+		const id = draft.id;
+		await page.goto(`/claims/${id}`);
+		await page.getByRole("button", { name: "Indienen" }).first().click();
+		const error = page.locator('[data-testid="action-error"]');
+		await error.waitFor(WAIT);
+		expect(await error.getAttribute("data-code")).toBe("mpn_not_enrolled");
+		const text = (await error.textContent()) ?? "";
+		expect(text).toContain("Kies een MPN-ID van uw organisatie");
+		expect(text).not.toMatch(/osu_m365|osa_sell|osu_bizapps|Not enrolled/);
+		await setMpnId(draft.mpnId);
+		await context.close();
+	});
+
+	it("a draft deleted from its page brings the partner back to the list as they left it, which says the draft was deleted", async () => {
+		const { context, page } = await e.signIn(ANA);
+		const me = (await (await context.request.get("/api/v1/me")).json()) as {
+			csrfToken: string;
+		};
+		const name = "Draft to delete from its page";
+		const created = await context.request.post("/api/v1/claims", {
+			headers: { "x-csrf-token": me.csrfToken },
+			data: {
+				name,
+				mpnId: DEMO_IDS.mpnIds.fabrikamEnrolled,
+				customer: {
+					tenantId: DEMO_IDS.tenants.contoso,
+					domain: DEMO_IDS.domains.contoso,
+				},
+				solutionArea: "microsoft_365",
+				activity: "usage",
+			},
+		});
+		expect(created.status(), await created.text()).toBe(201);
+		const { id } = (await created.json()) as { id: string };
+		await page.goto("/claims?q=Draft%20to%20delete");
+		const row = page.locator(
+			`[data-testid="claim-row"][data-claim-id="${id}"]`,
+		);
+		await row.waitFor(WAIT);
+		await page.goto(`/claims/${id}`);
+		await page
+			.getByRole("button", { name: "Delete draft", exact: true })
+			.click();
+		const dialog = page.getByRole("dialog");
+		await dialog.getByRole("button", { name: "Delete draft" }).click();
+		await page.waitForURL((u) => u.pathname === "/claims", WAIT);
+		expect(new URL(page.url()).searchParams.get("q")).toBe("Draft to delete");
+		const notice = page.getByTestId("draft-deleted");
+		await notice.waitFor(WAIT);
+		expect(await notice.textContent()).toContain(`Draft “${name}” deleted.`);
 		await context.close();
 	});
 });

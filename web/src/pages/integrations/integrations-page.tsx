@@ -45,7 +45,9 @@ export function IntegrationsPage() {
 	return (
 		<Page title={t("title")}>
 			<Body1 as="p" block className={styles.pageIntro}>
-				{t("intro")}
+				{t("intro", {
+					context: me.data.kind === "platform_admin" ? "platform" : "",
+				})}
 			</Body1>
 			<Tabs
 				id="integrations"

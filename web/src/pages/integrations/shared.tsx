@@ -635,6 +635,8 @@ export function ItemsTab<T extends { id: string }, N extends T, I>({
 }) {
 	const { t } = useTranslation("integrations");
 	const styles = useSharedStyles();
+	// A platform admin's words where they differ (`emptyText_platform`).
+	const context = useMe().data?.kind === "platform_admin" ? "platform" : "";
 	const [created, setCreated] = useState<N | null>(null);
 	const [removed, setRemoved] = useState<T | null>(null);
 	const confirm = useConfirmFocus<T>();
@@ -744,7 +746,7 @@ export function ItemsTab<T extends { id: string }, N extends T, I>({
 					) : items.length === 0 ? (
 						<EmptyState title={t(`${k}.emptyTitle`)}>
 							<Body1 as="p" block>
-								{t(`${k}.emptyText`)}
+								{t(`${k}.emptyText`, { context })}
 							</Body1>
 						</EmptyState>
 					) : (

@@ -11,6 +11,8 @@ import {
 	Card,
 	Field,
 	Input,
+	MessageBar,
+	MessageBarBody,
 	makeStyles,
 	Select,
 	Spinner,
@@ -35,9 +37,9 @@ import {
 	useInfiniteQuery,
 	useQuery,
 } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Navigate, useSearchParams } from "react-router";
+import { Navigate, useLocation, useSearchParams } from "react-router";
 import {
 	type ClaimFilters,
 	claimKeys,
@@ -50,6 +52,8 @@ import { mpnIdsQuery, useMpnIds } from "../../api/directory.ts";
 import { PREFETCHED_FRESH_MS, queryClient } from "../../api/query-client.ts";
 import { useMe, whenSignedIn } from "../../api/session.ts";
 import type { Claim, ClaimStatus } from "../../api/types.ts";
+import { rememberClaimsSearch } from "../../components/list-address.ts";
+import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { useNarrow } from "../../components/narrow.ts";
 import { Page } from "../../components/page.tsx";
 import { useRouterClick } from "../../components/router-click.ts";
@@ -240,6 +244,9 @@ function filtersOf(params: URLSearchParams): ClaimFilters {
 function useFilterParams() {
 	const [params, setParams] = useSearchParams();
 	const filters = filtersOf(params);
+	// The claim page's way back (and a deleted draft's) returns to these filters.
+	const search = params.toString();
+	useEffect(() => rememberClaimsSearch(search ? `?${search}` : ""), [search]);
 	const set = (key: keyof ClaimFilters, value: string | undefined) => {
 		setParams(
 			(prev) => {
@@ -299,6 +306,11 @@ export function DashboardPage() {
 	const me = useMe();
 	const narrow = useNarrow();
 	const { filters, set, clear } = useFilterParams();
+	// A draft deleted on its page comes back here with its name (router state).
+	const location = useLocation();
+	const [deleted, setDeleted] = useState<string | null>(
+		(location.state as { deleted?: string } | null)?.deleted ?? null,
+	);
 	const writer = canWrite(me.data);
 	const newClaimClick = useRouterClick("/claims/new");
 
@@ -375,6 +387,14 @@ export function DashboardPage() {
 				</div>
 			}
 		>
+			{deleted && (
+				<MessageBar intent="success" role="status" data-testid="draft-deleted">
+					<MessageBarBody>
+						{t("draftDeleted", { name: deleted })}
+					</MessageBarBody>
+					<MessageBarClose onClose={() => setDeleted(null)} />
+				</MessageBar>
+			)}
 			<fieldset className={styles.counters}>
 				<legend className={styles.legend}>{t("countsLabel")}</legend>
 				<Button

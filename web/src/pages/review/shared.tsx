@@ -18,6 +18,10 @@ import type { MouseEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import type { QueueItem } from "../../api/types.ts";
+import {
+	listAddress,
+	rememberListSearch,
+} from "../../components/list-address.ts";
 import { formatNumber } from "../../format.ts";
 
 /** The review SLAs and the rule each implements (SPEC section 5). */
@@ -59,21 +63,12 @@ const QUEUE_SEARCH = "cpor.reviewQueueSearch";
 
 /** Keeps the queue's filters (`search`, e.g. "?sla=decision"), for the way back to it. */
 export function rememberQueueSearch(search: string): void {
-	try {
-		sessionStorage.setItem(QUEUE_SEARCH, search);
-	} catch {
-		// No storage (private mode): the way back shows the whole queue.
-	}
+	rememberListSearch(QUEUE_SEARCH, search);
 }
 
 /** The queue's address with the filters last used in this tab: "/review?sla=…". */
 export function queueAddress(): string {
-	try {
-		const search = sessionStorage.getItem(QUEUE_SEARCH) ?? "";
-		return search.startsWith("?") ? `/review${search}` : "/review";
-	} catch {
-		return "/review";
-	}
+	return listAddress(QUEUE_SEARCH, "/review");
 }
 
 /** A client-side link rendered as a Fluent link (keeps Fluent focus styles). */

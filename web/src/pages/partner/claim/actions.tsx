@@ -46,6 +46,7 @@ import {
 } from "../../../api/claims.ts";
 import { ApiError } from "../../../api/client.ts";
 import type { Claim, Me } from "../../../api/types.ts";
+import { claimsAddress } from "../../../components/list-address.ts";
 import { usePolicyText } from "../../../components/policy.ts";
 import { useReturnFocus } from "../../../components/return-focus.ts";
 import { formatDateTime } from "../../../format.ts";
@@ -513,7 +514,11 @@ export function ClaimActions({
 						{
 							onSuccess: () => {
 								close();
-								void navigate("/claims", { replace: true });
+								// Back to the list as it was, which says the draft is gone.
+								void navigate(claimsAddress(), {
+									replace: true,
+									state: { deleted: claim.name },
+								});
 							},
 							onError: onActionError,
 						},

@@ -6,6 +6,12 @@
 import {
 	Button,
 	Caption1,
+	Dialog,
+	DialogActions,
+	DialogBody,
+	DialogContent,
+	DialogSurface,
+	DialogTitle,
 	Link,
 	makeStyles,
 	ProgressBar,
@@ -109,6 +115,11 @@ export function DocumentsPanel({
 	const [removed, setRemoved] = useState<string | null>(null);
 	const uploadButton = useRef<HTMLButtonElement>(null);
 	const panel = useRef<HTMLDivElement>(null);
+	// The document whose removal waits for the user's yes (it cannot be undone).
+	const [confirming, setConfirming] = useState<{
+		id: string;
+		name: string;
+	} | null>(null);
 	const remove = useMutation({
 		mutationFn: (d: { id: string; name: string }) =>
 			api<Claim>(`/claims/${claim.id}/documents/${d.id}`, {
@@ -193,7 +204,7 @@ export function DocumentsPanel({
 										size="small"
 										icon={<Delete20Regular />}
 										disabled={remove.isPending}
-										onClick={() => remove.mutate({ id: d.id, name: d.name })}
+										onClick={() => setConfirming({ id: d.id, name: d.name })}
 										aria-label={t("documents.remove", { name: d.name })}
 									>
 										{t("documents.removeShort")}
@@ -256,7 +267,7 @@ export function DocumentsPanel({
 												icon={<Delete20Regular />}
 												disabled={remove.isPending}
 												onClick={() =>
-													remove.mutate({ id: d.id, name: d.name })
+													setConfirming({ id: d.id, name: d.name })
 												}
 												aria-label={t("documents.remove", { name: d.name })}
 											>
@@ -270,6 +281,43 @@ export function DocumentsPanel({
 					</Table>
 				</div>
 			)}
+			<Dialog
+				open={confirming !== null}
+				onOpenChange={(_, d) => !d.open && setConfirming(null)}
+			>
+				<DialogSurface>
+					<DialogBody>
+						<DialogTitle>
+							{t("documents.removeTitle", { name: confirming?.name ?? "" })}
+						</DialogTitle>
+						<DialogContent>
+							{claim.documents.filter((d) => d.purpose !== "dispute").length ===
+								1 && claim.status === "draft"
+								? t("documents.removeTextLast")
+								: t("documents.removeText")}
+						</DialogContent>
+						<DialogActions>
+							<Button
+								appearance="primary"
+								icon={<Delete20Regular />}
+								style={{
+									backgroundColor: tokens.colorStatusDangerBackground3,
+									color: tokens.colorNeutralForegroundOnBrand,
+								}}
+								onClick={() => {
+									if (confirming) remove.mutate(confirming);
+									setConfirming(null);
+								}}
+							>
+								{t("documents.removeShort")}
+							</Button>
+							<Button onClick={() => setConfirming(null)}>
+								{t("common:cancel")}
+							</Button>
+						</DialogActions>
+					</DialogBody>
+				</DialogSurface>
+			</Dialog>
 			{remove.isError && (
 				<ActionError error={remove.error} onDismiss={() => remove.reset()} />
 			)}

@@ -65,14 +65,14 @@ export function ActionError({
 	const api = error instanceof ApiError ? error : null;
 	const code = api?.code ?? "error";
 	const title = TITLED.has(code) ? t(`error.${code}`) : t("error.generic");
+	// A code with words of its own in the user's language (error.<code>_text) says them;
+	// its own field problem, in the API's English, is then not repeated below.
+	const localized = t(`error.${code}_text`, { defaultValue: "" });
 	const detail =
-		code === "version_conflict"
-			? t("error.version_conflict_text")
-			: code === "claim_incomplete"
-				? t("error.claim_incomplete_text")
-				: error instanceof Error
-					? error.message
-					: String(error);
+		localized || (error instanceof Error ? error.message : String(error));
+	const fields = (api?.errors ?? []).filter(
+		(e) => !(localized && e.code === code),
+	);
 	return (
 		<MessageBar
 			intent={code === "version_conflict" ? "warning" : "error"}
@@ -84,9 +84,9 @@ export function ActionError({
 			<MessageBarBody>
 				<MessageBarTitle>{title}</MessageBarTitle>
 				{detail}
-				{api && api.errors.length > 0 && (
+				{fields.length > 0 && (
 					<ul data-testid="action-error-fields">
-						{api.errors.map((e) => {
+						{fields.map((e) => {
 							const label = fieldLabel(t, e.path);
 							return (
 								<li key={`${e.path}-${e.code}`} data-path={e.path}>

@@ -90,6 +90,31 @@ export function WizardPage() {
 			</Page>
 		);
 
+	// R-ROL-1: the organization has MPN IDs, but an admin set every one aside.
+	const all = mpnIds.data ?? [];
+	if (all.length > 0 && !all.some((m) => m.inUse)) {
+		const admin = (me.data?.roles ?? []).some(
+			(r) => r === "global_admin" || r === "incentives_admin",
+		);
+		return (
+			<Page title={title}>
+				<MessageBar intent="warning" data-testid="mpn-all-set-aside">
+					<MessageBarBody>
+						<MessageBarTitle>{t("mpn.allSetAsideTitle")}</MessageBarTitle>
+						{admin ? (
+							<>
+								{t("mpn.allSetAsideAdmin")}{" "}
+								<Link to="/mpn-ids">{t("mpn.openMpnIds")}</Link>
+							</>
+						) : (
+							t("mpn.allSetAsideUser")
+						)}
+					</MessageBarBody>
+				</MessageBar>
+			</Page>
+		);
+	}
+
 	const initial = resumed ? (draft.data ?? null) : null;
 	if (initial && initial.status !== "draft") {
 		return (

@@ -1364,6 +1364,30 @@ describe("flows through the browser", () => {
 		await rows.first().waitFor(WAIT);
 		for (const text of await rows.allTextContents())
 			expect(text).toContain("Partner action required");
+		// Sorted by deadline, soonest first: each row shows its due date, in that order.
+		await page.getByTestId("review-claims-sort").selectOption("dueAt");
+		await page.waitForURL(/sort=dueAt/, WAIT);
+		const ordered = await e.ctx.db.query.claims.findMany({
+			where: (c, { eq }) => eq(c.status, "partner_action_required"),
+			orderBy: (c, { asc }) => [asc(c.dueAt), asc(c.id)],
+		});
+		// The first row is a claim due soonest (ties in either order).
+		const soonest = ordered[0]?.dueAt?.getTime();
+		expect(soonest).toBeDefined();
+		await expect
+			.poll(async () => {
+				const href = await rows
+					.first()
+					.locator("a")
+					.first()
+					.getAttribute("href");
+				const id = href?.split("/").pop();
+				return ordered.find((c) => c.id === id)?.dueAt?.getTime();
+			}, WAIT)
+			.toBe(soonest);
+		expect(
+			await rows.first().getByTestId("review-claims-due").textContent(),
+		).not.toBe("—");
 		// What the list shows is said to screen readers, nothing found included.
 		await expect
 			.poll(() => page.getByTestId("results-status").textContent(), WAIT)

@@ -84,12 +84,17 @@ const useStyles = makeStyles({
 	},
 });
 
-/** The list's filters in the page's address: `q` (the search) and `status`. */
+/** The orders the list offers (GET /claims `sort`); newest change first by default. */
+const SORTS = ["-updatedAt", "dueAt", "-dueAt", "updatedAt"] as const;
+
+/** The list's filters in the page's address: `q` (the search), `status` and `sort`. */
 function filtersOf(params: URLSearchParams) {
 	const status = params.get("status");
+	const sort = params.get("sort");
 	return {
 		q: params.get("q") ?? undefined,
 		status: STATUSES.find((s) => s === status),
+		sort: SORTS.find((s) => s === sort && s !== "-updatedAt"),
 	};
 }
 
@@ -100,7 +105,7 @@ export function ReviewClaimsPage() {
 	const [params, setParams] = useSearchParams();
 	const filters = filtersOf(params);
 	// From the address as it is then (a search that lands after a status pick keeps it).
-	const set = (key: "q" | "status", value: string | undefined) =>
+	const set = (key: "q" | "status" | "sort", value: string | undefined) =>
 		setParams(
 			(current) => {
 				const next = new URLSearchParams(current);
@@ -162,6 +167,21 @@ export function ReviewClaimsPage() {
 						))}
 					</Select>
 				</Field>
+				<Field label={t("dashboard:sort")} className={styles.status}>
+					<Select
+						value={filters.sort ?? "-updatedAt"}
+						onChange={(_, d) =>
+							set("sort", d.value === "-updatedAt" ? undefined : d.value)
+						}
+						data-testid="review-claims-sort"
+					>
+						{SORTS.map((s) => (
+							<option key={s} value={s}>
+								{t(`dashboard:sortBy.${s}`)}
+							</option>
+						))}
+					</Select>
+				</Field>
 			</search>
 
 			<ResultsStatus
@@ -216,6 +236,11 @@ export function ReviewClaimsPage() {
 									<Caption1>
 										{t("claims.updated", { at: formatDateTime(c.updatedAt) })}
 									</Caption1>
+									{c.dueAt && (
+										<Caption1>
+											{t("queue.col.due")}: {formatDateTime(c.dueAt)}
+										</Caption1>
+									)}
 								</li>
 							))}
 						</ul>
@@ -227,6 +252,7 @@ export function ReviewClaimsPage() {
 									<TableHeaderCell>{t("queue.col.partner")}</TableHeaderCell>
 									<TableHeaderCell>{t("queue.col.customer")}</TableHeaderCell>
 									<TableHeaderCell>{t("queue.col.status")}</TableHeaderCell>
+									<TableHeaderCell>{t("queue.col.due")}</TableHeaderCell>
 									<TableHeaderCell>{t("claims.col.updated")}</TableHeaderCell>
 								</TableRow>
 							</TableHeader>
@@ -246,6 +272,9 @@ export function ReviewClaimsPage() {
 										</TableCell>
 										<TableCell>
 											<StatusBadge status={c.status} />
+										</TableCell>
+										<TableCell data-testid="review-claims-due">
+											{formatDateTime(c.dueAt)}
 										</TableCell>
 										<TableCell>{formatDateTime(c.updatedAt)}</TableCell>
 									</TableRow>

@@ -633,6 +633,8 @@ describe("flows through the browser", () => {
 			expect(
 				await justification.evaluate((el) => el === document.activeElement),
 			).toBe(true);
+			// Told once, at the field: no error bar repeating it above.
+			expect(await dialog.getByTestId("action-error").count()).toBe(0);
 		}
 		await justification.fill(
 			"The PoE covers the current engagement; the dates on page 2 are this year's.",

@@ -188,14 +188,18 @@ export function ClaimActions({
 	const resubmit = useClaimAction("resubmit");
 	const withdraw = useClaimAction("withdraw");
 	const dispute = useClaimAction("dispute");
-	// R-DSP-1: a dispute needs a justification or updated PoE; the server names the field.
-	const justificationMissing =
+	// R-DSP-1: a dispute needs a justification or updated PoE. Without new PoE an empty
+	// justification is told at the field before anything is sent; the server's refusal
+	// (new PoE counted differently) is told there too, once.
+	const [justificationEmpty, setJustificationEmpty] = useState(false);
+	const refusedForJustification =
 		dispute.error instanceof ApiError &&
 		dispute.error.errors.some((p) => p.path === "justification");
+	const justificationMissing = justificationEmpty || refusedForJustification;
 	const justification = useRef<HTMLTextAreaElement>(null);
 	useEffect(() => {
-		if (justificationMissing) justification.current?.focus();
-	}, [justificationMissing]);
+		if (refusedForJustification) justification.current?.focus();
+	}, [refusedForJustification]);
 	const remove = useDeleteClaim();
 
 	const writer = canWrite(me);
@@ -224,6 +228,7 @@ export function ClaimActions({
 		rememberOpener();
 		setText("");
 		setAnswerMissing(false);
+		setJustificationEmpty(false);
 		for (const m of [resubmit, withdraw, dispute, remove]) m.reset();
 		setDialog(name);
 	};
@@ -445,8 +450,13 @@ export function ClaimActions({
 				confirm={t("action.dispute")}
 				confirmIcon={<Flag20Regular />}
 				pending={dispute.isPending}
-				error={dispute.error}
-				onConfirm={() =>
+				error={refusedForJustification ? null : dispute.error}
+				onConfirm={() => {
+					if (newPoe === 0 && !text.trim()) {
+						setJustificationEmpty(true);
+						justification.current?.focus();
+						return;
+					}
 					dispute.mutate(
 						{
 							id: claim.id,
@@ -464,8 +474,8 @@ export function ClaimActions({
 							},
 							onError: onActionError,
 						},
-					)
-				}
+					);
+				}}
 			>
 				<Text>
 					{t("dispute.intro", {
@@ -491,7 +501,10 @@ export function ClaimActions({
 					<Textarea
 						ref={justification}
 						value={text}
-						onChange={(_, d) => setText(d.value)}
+						onChange={(_, d) => {
+							setText(d.value);
+							if (d.value.trim()) setJustificationEmpty(false);
+						}}
 						resize="vertical"
 						rows={5}
 						maxLength={10000}

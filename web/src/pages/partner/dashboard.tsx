@@ -355,6 +355,14 @@ export function DashboardPage() {
 		return <Navigate to={homeFor(me.data)} replace />;
 
 	const claims = list.data?.pages.flatMap((p) => p.items) ?? [];
+	// How many claims the filters match, from the counters (for "50 of 54").
+	const total = counts.data
+		? filters.status
+			? filters.status
+					.split(",")
+					.reduce((sum, s) => sum + (tally.get(s) ?? 0), 0)
+			: counts.data.total
+		: undefined;
 	const countText = (n: number | undefined) =>
 		counts.isLoading || n === undefined ? "…" : formatNumber(n);
 
@@ -607,11 +615,17 @@ export function DashboardPage() {
 
 			{claims.length > 0 && (
 				<div className={styles.footer}>
-					<Text>
-						{t("showing", {
-							count: claims.length,
-							n: formatNumber(claims.length),
-						})}
+					<Text data-testid="claims-shown">
+						{list.hasNextPage && total !== undefined && total > claims.length
+							? t("showingOf", {
+									count: total,
+									n: formatNumber(claims.length),
+									total: formatNumber(total),
+								})
+							: t("showing", {
+									count: claims.length,
+									n: formatNumber(claims.length),
+								})}
 					</Text>
 					{list.hasNextPage && (
 						<Button

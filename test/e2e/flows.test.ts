@@ -1959,4 +1959,33 @@ describe("flows through the browser", () => {
 		expect(await notice.textContent()).toContain(`Draft “${name}” deleted.`);
 		await context.close();
 	});
+
+	it("a partner who leaves the wizard for another page with a step's values not saved is asked first; Stay keeps them, Leave goes; with nothing entered nothing is asked", async () => {
+		const { context, page } = await e.signIn(ANA);
+		const nav = page
+			.getByRole("navigation", { name: "Main" })
+			.getByRole("link", { name: "Customer associations" });
+		// Nothing entered: the menu just goes.
+		await page.goto("/claims/new");
+		await page.getByLabel("Claim name").waitFor(WAIT);
+		await nav.click();
+		await page.waitForURL((u) => u.pathname === "/claims", WAIT);
+		// A name typed on step 1: asked first.
+		await page.goto("/claims/new");
+		await page.getByLabel("Claim name").fill("Typed, not saved");
+		await nav.click();
+		const ask = page.getByRole("dialog", { name: "Leave without saving?" });
+		await ask.waitFor(WAIT);
+		await ask.getByRole("button", { name: "Stay" }).click();
+		await ask.waitFor({ state: "detached", ...WAIT });
+		expect(new URL(page.url()).pathname).toBe("/claims/new");
+		expect(await page.getByLabel("Claim name").inputValue()).toBe(
+			"Typed, not saved",
+		);
+		await nav.click();
+		await ask.waitFor(WAIT);
+		await ask.getByRole("button", { name: "Leave" }).click();
+		await page.waitForURL((u) => u.pathname === "/claims", WAIT);
+		await context.close();
+	});
 });

@@ -23,6 +23,7 @@ import { formatDateTime } from "../../../format.ts";
 import { type WizardApi, WizardContext } from "./context.ts";
 import { ApiErrorBar } from "./errors.tsx";
 import { StepIndicator } from "./layout.tsx";
+import { LeaveGuard } from "./leave-guard.tsx";
 import {
 	basicsBody,
 	contactsBody,
@@ -139,6 +140,8 @@ export function Wizard({
 		return d;
 	});
 	const dataRef = useRef(data);
+	// What the wizard started with, for "was anything entered" before the draft exists.
+	const startData = useRef(data);
 	const [step, setStep] = useState(() =>
 		initialClaim ? firstIncompleteStep(initialClaim) : STEP.mpn,
 	);
@@ -343,6 +346,24 @@ export function Wizard({
 		],
 	);
 
+	/**
+	 * True when leaving now would lose what was entered: the step's values differ from
+	 * what the wizard took on (typed, not yet Next), or nothing is saved yet (no draft)
+	 * while something was entered.
+	 */
+	const unsaved = useCallback(() => {
+		const typed = stash.current?.() ?? {};
+		const taken = dataRef.current as unknown as Record<string, unknown>;
+		const changed = Object.entries(typed).some(
+			([k, v]) => JSON.stringify(v) !== JSON.stringify(taken[k]),
+		);
+		if (changed) return true;
+		if (claimRef.current) return false;
+		return (
+			JSON.stringify(dataRef.current) !== JSON.stringify(startData.current)
+		);
+	}, []);
+
 	const key = STEPS[step] ?? "mpn";
 	const Current = STEP_COMPONENTS[step] ?? MpnStep;
 	const introKey =
@@ -356,6 +377,7 @@ export function Wizard({
 
 	return (
 		<WizardContext.Provider value={wizard}>
+			<LeaveGuard unsaved={unsaved} />
 			<div className={styles.top}>
 				<StepIndicator
 					step={step}

@@ -1,0 +1,55 @@
+/**
+ * Asks before the partner leaves the wizard for another page of the app with what they
+ * entered not saved: a step's values typed but not yet taken on with Next (or Save draft),
+ * or, before the draft exists (it is created on leaving step 3), anything entered at all.
+ * Leaving the browser tab is not guarded: the draft keeps what was saved.
+ */
+import {
+	Button,
+	Dialog,
+	DialogActions,
+	DialogBody,
+	DialogContent,
+	DialogSurface,
+	DialogTitle,
+} from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
+import { useBlocker } from "react-router";
+
+/** `unsaved` is read when the user navigates, so it sees the step's current values. */
+export function LeaveGuard({ unsaved }: { unsaved: () => boolean }) {
+	const { t } = useTranslation("wizard");
+	const blocker = useBlocker(
+		({ currentLocation, nextLocation }) =>
+			currentLocation.pathname !== nextLocation.pathname && unsaved(),
+	);
+	const open = blocker.state === "blocked";
+	return (
+		<Dialog
+			open={open}
+			onOpenChange={(_, d) => {
+				if (!d.open && blocker.state === "blocked") blocker.reset();
+			}}
+		>
+			<DialogSurface>
+				<DialogBody>
+					<DialogTitle>{t("leave.title")}</DialogTitle>
+					<DialogContent>{t("leave.text")}</DialogContent>
+					<DialogActions>
+						<Button
+							appearance="primary"
+							onClick={() => blocker.state === "blocked" && blocker.reset()}
+						>
+							{t("leave.stay")}
+						</Button>
+						<Button
+							onClick={() => blocker.state === "blocked" && blocker.proceed()}
+						>
+							{t("leave.leave")}
+						</Button>
+					</DialogActions>
+				</DialogBody>
+			</DialogSurface>
+		</Dialog>
+	);
+}

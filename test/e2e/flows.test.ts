@@ -1164,6 +1164,16 @@ describe("flows through the browser", () => {
 			viewport: { width: 390, height: 844 },
 		});
 		await page.goto("/admin");
+		// An empty file is told at once, with nothing to preview.
+		await page.getByTestId("import-file").setInputFiles({
+			name: "tenants.csv",
+			mimeType: "text/csv",
+			buffer: Buffer.from(""),
+		});
+		await page.getByTestId("import-file-empty").waitFor(WAIT);
+		expect(
+			await page.getByRole("button", { name: "Preview import" }).isDisabled(),
+		).toBe(true);
 		const doc = {
 			tenants: [
 				{

@@ -93,6 +93,8 @@ export interface LoadedFile {
 	guess: { section: Section; from: "fileName" | "header" } | null;
 	/** JSON that does not parse, with the parser's message. */
 	jsonProblem: string | null;
+	/** Nothing but white space: there is nothing to preview or import. */
+	empty: boolean;
 }
 
 /** The section a file name names (`subscriptions.csv`, `2026-10-usage.csv`, `tenant.csv`). */
@@ -135,6 +137,7 @@ export async function loadFile(file: File): Promise<LoadedFile> {
 	const raw = await file.text();
 	const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
 	const format = formatOf(file, text);
+	const empty = text.trim() === "";
 	if (format === "json") {
 		let rows = 0;
 		let jsonProblem: string | null = null;
@@ -155,7 +158,15 @@ export async function loadFile(file: File): Promise<LoadedFile> {
 		} catch (err) {
 			jsonProblem = err instanceof Error ? err.message : String(err);
 		}
-		return { file, text, format, rows, guess: null, jsonProblem };
+		return {
+			file,
+			text,
+			format,
+			rows,
+			guess: null,
+			jsonProblem: empty ? null : jsonProblem,
+			empty,
+		};
 	}
 	const lines = text.split(/\r?\n/);
 	const header = (lines[0] ?? "")
@@ -169,7 +180,7 @@ export async function loadFile(file: File): Promise<LoadedFile> {
 		: byHeader
 			? { section: byHeader, from: "header" as const }
 			: null;
-	return { file, text, format, rows, guess, jsonProblem: null };
+	return { file, text, format, rows, guess, jsonProblem: null, empty };
 }
 
 /** The error report as CSV (line, path, code, message), for download. */

@@ -211,7 +211,11 @@ export function ImportTab() {
 
 	const needsSection = loaded?.format === "csv" && !section;
 	const canPreview =
-		!!loaded && !loaded.jsonProblem && !needsSection && !running;
+		!!loaded &&
+		!loaded.jsonProblem &&
+		!loaded.empty &&
+		!needsSection &&
+		!running;
 	const canImport = run.kind === "previewed" && !running;
 
 	return (
@@ -279,6 +283,15 @@ export function ImportTab() {
 				</dl>
 			)}
 
+			{loaded?.empty && (
+				<MessageBar intent="warning" data-testid="import-file-empty">
+					<MessageBarBody>
+						<MessageBarTitle>{t("import.emptyFileTitle")}</MessageBarTitle>
+						{t("import.emptyFileText")}
+					</MessageBarBody>
+				</MessageBar>
+			)}
+
 			{loaded?.jsonProblem && (
 				<MessageBar intent="error" role="alert">
 					<MessageBarBody>
@@ -288,7 +301,7 @@ export function ImportTab() {
 				</MessageBar>
 			)}
 
-			{loaded?.format === "csv" && (
+			{loaded?.format === "csv" && !loaded.empty && (
 				<Field
 					className={styles.section}
 					label={t("import.section")}

@@ -179,6 +179,13 @@ describe("a session that ends while the app is open", () => {
 		await context.close();
 	});
 	it("a user's own language (daan's Dutch) is the app's in a browser that chose none; picking another in the menu sets it for the account, in the next browser too", async () => {
+		/** The signed-in user's own language, as the API has it. */
+		const accountLocale = async (context: BrowserContext) =>
+			(
+				(await (await context.request.get("/api/v1/me")).json()) as {
+					user: { locale: string };
+				}
+			).user.locale;
 		const signInFresh = async () => {
 			const context = await e.browser.newContext({
 				baseURL: e.baseUrl,
@@ -206,14 +213,7 @@ describe("a session that ends while the app is open", () => {
 			.getByRole("link", { name: "Kundassociationer" })
 			.first()
 			.waitFor(WAIT);
-		await expect
-			.poll(
-				async () =>
-					(await (await first.context.request.get("/api/v1/me")).json()).user
-						.locale,
-				WAIT,
-			)
-			.toBe("sv");
+		await expect.poll(() => accountLocale(first.context), WAIT).toBe("sv");
 		await first.context.close();
 		const second = await signInFresh();
 		await second.page
@@ -223,14 +223,7 @@ describe("a session that ends while the app is open", () => {
 		// Back to Dutch, for the tests after this one.
 		await second.page.getByRole("combobox", { name: "Språk" }).click();
 		await second.page.getByRole("option", { name: "Nederlands" }).click();
-		await expect
-			.poll(
-				async () =>
-					(await (await second.context.request.get("/api/v1/me")).json()).user
-						.locale,
-				WAIT,
-			)
-			.toBe("nl");
+		await expect.poll(() => accountLocale(second.context), WAIT).toBe("nl");
 		await second.context.close();
 	});
 

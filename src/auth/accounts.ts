@@ -5,7 +5,7 @@
 
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
 import {
 	type NewestFirstQuery,
@@ -317,8 +317,9 @@ export async function listApiTokens(
 
 /**
  * Sets the language of the actor's user: the web app's, and that of the email it is sent.
- * Every process forgets the credentials it resolved (they carry the language).
- * @throws `forbidden` (403) for an actor that is not a user (the system).
+ * When it changes, every process forgets that user's resolved credentials (its sessions
+ * and API tokens carry the language), and no one else's; the same language changes
+ * nothing. @throws `forbidden` (403) for an actor that is not a user (the system).
  */
 export async function setUserLocale(
 	ctx: AppContext,
@@ -327,11 +328,31 @@ export async function setUserLocale(
 ): Promise<void> {
 	const userId = actor.userId;
 	if (!userId) throw forbidden("Only a signed-in user has a language.");
-	await ctx.db.transaction(async (tx) => {
-		await tx.update(users).set({ locale }).where(eq(users.id, userId));
-		await notifyAuthChanged(tx);
+	const keys = await ctx.db.transaction(async (tx) => {
+		const changed = await tx
+			.update(users)
+			.set({ locale })
+			.where(and(eq(users.id, userId), ne(users.locale, locale)))
+			.returning({ id: users.id });
+		if (changed.length === 0) return [];
+		const [own, tokens] = [
+			await tx
+				.select({ idHash: sessions.idHash })
+				.from(sessions)
+				.where(eq(sessions.userId, userId)),
+			await tx
+				.select({ tokenHash: apiTokens.tokenHash })
+				.from(apiTokens)
+				.where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt))),
+		];
+		const keys = [
+			...own.map((r) => `s:${r.idHash}`),
+			...tokens.map((r) => `t:${r.tokenHash}`),
+		];
+		for (const key of keys) await notifyAuthChanged(tx, key);
+		return keys;
 	});
-	ctx.authCache.invalidateAll();
+	for (const key of keys) ctx.authCache.invalidate(key);
 }
 
 /**

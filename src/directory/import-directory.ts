@@ -27,7 +27,7 @@ import {
 	usageRecords,
 	users,
 } from "../db/schema.ts";
-import { getCatalogProduct } from "../domain/catalog.ts";
+import { DEFAULT_LOCALE, getCatalogProduct } from "../domain/catalog.ts";
 import { DomainError, type FieldProblem } from "../domain/errors.ts";
 import {
 	checkImportReferences,
@@ -648,10 +648,12 @@ async function planImport(
 								organizationId,
 								tenantId,
 								roles: [...u.roles],
-								locale: u.locale,
+								locale: u.locale ?? DEFAULT_LOCALE,
 							},
 						};
 					}
+					// Left out, the language stays the user's own (PATCH /me may have set it).
+					const locale = u.locale ?? stored.locale;
 					const samePassword = await verify(
 						stored.passwordHash,
 						u.password,
@@ -662,7 +664,7 @@ async function planImport(
 						stored.organizationId === organizationId &&
 						stored.tenantId === tenantId &&
 						sameList(stored.roles, u.roles) &&
-						stored.locale === u.locale;
+						stored.locale === locale;
 					if (!samePassword) passwordChanged.add(stored.id);
 					return {
 						state: same ? "unchanged" : "updated",
@@ -676,7 +678,7 @@ async function planImport(
 							organizationId,
 							tenantId,
 							roles: [...u.roles],
-							locale: u.locale,
+							locale,
 						},
 					};
 				},

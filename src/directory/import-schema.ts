@@ -10,7 +10,6 @@ import * as z from "zod";
 import {
 	CATALOG,
 	CHANNELS,
-	DEFAULT_LOCALE,
 	isCustomerRole,
 	isPartnerRole,
 	isVendorRole,
@@ -163,7 +162,11 @@ export const importUserSchema = z
 				message: "a role is listed twice",
 				params: { code: "duplicate_role" },
 			}),
-		locale: z.enum(LOCALES).default(DEFAULT_LOCALE),
+		/**
+		 * The user's language. Left out, a new user gets the default (en) and an existing
+		 * one keeps theirs (which they may have set themselves: PATCH /me).
+		 */
+		locale: z.enum(LOCALES).optional(),
 	})
 	.superRefine((user, ctx) => {
 		const partner = user.roles.some(isPartnerRole);

@@ -206,8 +206,19 @@ describe.each(DB_KINDS)("credentials in one process (%s)", (kind) => {
 		const daan = await t.login(USERS.daan);
 		const me = async () => (await daan.get(`${API}/me`)).json().user.locale;
 		expect(await me()).toBe("nl");
+		// Only this user's credentials are dropped, and only when the language changes.
+		const all = vi.spyOn(t.ctx.authCache, "invalidateAll");
+		const one = vi.spyOn(t.ctx.authCache, "invalidate");
+		const same = await daan.patch(`${API}/me`, { locale: "nl" });
+		expect(same.statusCode, same.body).toBe(200);
+		expect(one).not.toHaveBeenCalled();
 		const set = await daan.patch(`${API}/me`, { locale: "sv" });
 		expect(set.statusCode, set.body).toBe(200);
+		expect(all).not.toHaveBeenCalled();
+		expect(one).toHaveBeenCalled();
+		for (const [key] of one.mock.calls) expect(key).toMatch(/^[st]:/);
+		all.mockRestore();
+		one.mockRestore();
 		expect(set.json().user.locale).toBe("sv");
 		expect(set.json().csrfToken).toEqual(expect.any(String));
 		// The cached credential carried "nl": it is looked up again.

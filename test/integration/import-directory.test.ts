@@ -291,6 +291,37 @@ describe("directory import", () => {
 		});
 	});
 
+	it("R-DIR-6 a user listed again without a language keeps their own (set with PATCH /me); a new one gets en", async () => {
+		const db = await freshDb();
+		await importDirectory(db, smallDocument());
+		await db
+			.update(users)
+			.set({ locale: "sv" })
+			.where(eq(users.email, "carl@contoso.example"));
+		const doc = smallDocument();
+		const again = await importDirectory(db, {
+			users: doc.users.map(({ locale: _, ...u }) => u),
+		});
+		// Carl's row is as stored; Ana's "nl" stays too.
+		expect(again.users).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
+		const locales = Object.fromEntries(
+			(await db.select().from(users)).map((u) => [u.email, u.locale]),
+		);
+		expect(locales["carl@contoso.example"]).toBe("sv");
+		expect(locales["ana@fabrikam.example"]).toBe("nl");
+		// A language given still sets it.
+		await importDirectory(db, {
+			users: doc.users.map((u) =>
+				u.email === "carl@contoso.example" ? { ...u, locale: "de" } : u,
+			),
+		});
+		const [carl] = await db
+			.select()
+			.from(users)
+			.where(eq(users.email, "carl@contoso.example"));
+		expect(carl?.locale).toBe("de");
+	});
+
 	it("R-DIR-6 importing the same file twice changes nothing", async () => {
 		const db = await freshDb();
 		await importDirectory(db, smallDocument());

@@ -178,7 +178,7 @@ const fileLines = new WeakMap<ImportDocument, LineOfPath>();
 function withLine(problem: FieldProblem, lineOf: LineOfPath): FieldProblem {
 	const line = lineOf(problem.path);
 	const message = problem.message.replace(
-		/\b[a-z]+\[\d+\](?:\.mpnIds\[\d+\])?(?:\.[A-Za-z]+)?/g,
+		/\b[a-z]+\[\d+\](?:\.[A-Za-z]+(?:\[\d+\])?)*/g,
 		(path) => {
 			const at = lineOf(path);
 			return at === undefined ? path : `line ${at}`;

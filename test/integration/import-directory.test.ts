@@ -585,6 +585,26 @@ describe("directory import", () => {
 		expect(error.errors[1]?.message).toContain("line 2");
 		expect(error.errors[1]?.message).not.toContain("subscriptions[0]");
 		expect(await db.$count(subscriptions)).toBe(0);
+		// A list cell's value named by its row's line, whole (a domain in tenants.csv).
+		const tenantsCsv = [
+			"tenantId,name,domains",
+			"11111111-2222-4333-8444-555555555501,First,first.onmicrosoft.com;shared.example",
+			"11111111-2222-4333-8444-555555555502,Second,shared.example;second.onmicrosoft.com",
+		].join("\n");
+		const shared = await rejection(
+			importDirectoryFile(db, {
+				content: Buffer.from(tenantsCsv),
+				fileName: "tenants.csv",
+			}),
+		);
+		expect(shared.errors, JSON.stringify(shared.errors)).toHaveLength(1);
+		expect(shared.errors[0]).toMatchObject({
+			path: "tenants[1].domains[0]",
+			line: 3,
+		});
+		expect(shared.errors[0]?.message).toBe(
+			"domain shared.example is already listed at line 2; a domain belongs to one tenant",
+		);
 	});
 
 	it("R-DIR-1 an MPN ID cannot move to another organization", async () => {

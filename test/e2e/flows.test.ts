@@ -1967,6 +1967,11 @@ describe("flows through the browser", () => {
 		const notice = page.getByTestId("draft-deleted");
 		await notice.waitFor(WAIT);
 		expect(await notice.textContent()).toContain(`Draft “${name}” deleted.`);
+		// Said once: a reload does not say it again.
+		await page.reload();
+		await page.getByTestId("claims-search").waitFor(WAIT);
+		await page.waitForLoadState("networkidle");
+		expect(await page.getByTestId("draft-deleted").count()).toBe(0);
 		await context.close();
 	});
 
@@ -1996,6 +2001,20 @@ describe("flows through the browser", () => {
 		await ask.waitFor(WAIT);
 		await ask.getByRole("button", { name: "Leave" }).click();
 		await page.waitForURL((u) => u.pathname === "/claims", WAIT);
+		// Editing a draft, "New claim" starts the wizard anew at the same path: asked too.
+		const draft = await fabrikamClaim(e, "draft");
+		await page.goto(`/claims/new?draft=${draft.id}`);
+		await page
+			.locator('[data-step="mpn"][data-state="done"] button')
+			.click(WAIT);
+		await page.getByLabel("Claim name").fill(`${draft.name} (renamed)`);
+		await page
+			.getByRole("navigation", { name: "Main" })
+			.getByRole("link", { name: "New claim" })
+			.click();
+		await ask.waitFor(WAIT);
+		await ask.getByRole("button", { name: "Stay" }).click();
+		expect(new URL(page.url()).searchParams.get("draft")).toBe(draft.id);
 		await context.close();
 	});
 });

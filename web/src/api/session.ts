@@ -5,7 +5,7 @@ import {
 	useQuery,
 	useQueryClient,
 } from "@tanstack/react-query";
-import {
+import i18n, {
 	adoptUserLanguage,
 	type Language,
 	setLanguage,
@@ -128,8 +128,16 @@ export function useSetUserLanguage() {
 	return useMutation({
 		mutationFn: (locale: Language) =>
 			api<Me>("/me", { method: "PATCH", body: { locale } }),
-		onMutate: (locale) => setLanguage(locale),
+		onMutate: (locale) => {
+			const before = i18n.language as Language;
+			setLanguage(locale);
+			return { before };
+		},
 		onSuccess: (me) => qc.setQueryData(sessionKeys.me, me),
+		// Not saved: the app goes back to the language the account still has.
+		onError: (_err, _locale, context) => {
+			if (context) setLanguage(context.before);
+		},
 	});
 }
 

@@ -76,13 +76,15 @@ export function setLanguage(code: Language): void {
 /**
  * Switches to the signed-in user's own language (GET /me's `user.locale`, which their
  * email uses too) when this browser has no language chosen in it and the app supports
- * that one. A choice made in the browser stands (it is the user's too once signed in:
+ * that one, other than the default (en). A choice made in the browser stands (it is the user's too once signed in:
  * the language menu then sets both).
  */
 export function adoptUserLanguage(locale: string | undefined): void {
 	if (localStorage.getItem("cpor.lang")) return;
 	const code = LANGUAGES.find((l) => l.code === locale)?.code;
-	if (!code || code === i18n.language) return;
+	// English is every account's default too, so it says nothing of a choice: a browser
+	// in another language keeps its own.
+	if (!code || code === "en" || code === i18n.language) return;
 	document.documentElement.lang = code;
 	void i18n.changeLanguage(code);
 }

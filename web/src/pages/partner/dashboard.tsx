@@ -39,7 +39,12 @@ import {
 } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Navigate, useLocation, useSearchParams } from "react-router";
+import {
+	Navigate,
+	useLocation,
+	useNavigate,
+	useSearchParams,
+} from "react-router";
 import {
 	type ClaimFilters,
 	claimKeys,
@@ -308,9 +313,19 @@ export function DashboardPage() {
 	const { filters, set, clear } = useFilterParams();
 	// A draft deleted on its page comes back here with its name (router state).
 	const location = useLocation();
+	const navigate = useNavigate();
 	const [deleted, setDeleted] = useState<string | null>(
 		(location.state as { deleted?: string } | null)?.deleted ?? null,
 	);
+	// Said once: Back or a reload to this entry does not say it again.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: only when the page opens
+	useEffect(() => {
+		if ((location.state as { deleted?: string } | null)?.deleted)
+			void navigate(`${location.pathname}${location.search}`, {
+				replace: true,
+				state: null,
+			});
+	}, []);
 	const writer = canWrite(me.data);
 	const newClaimClick = useRouterClick("/claims/new");
 

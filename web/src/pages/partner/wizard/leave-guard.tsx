@@ -16,13 +16,27 @@ import {
 import { useTranslation } from "react-i18next";
 import { useBlocker } from "react-router";
 
-/** `unsaved` is read when the user navigates, so it sees the step's current values. */
-export function LeaveGuard({ unsaved }: { unsaved: () => boolean }) {
+/**
+ * `unsaved` is read when the user navigates, so it sees the step's current values.
+ * Leaving is going to another page, or to the wizard of another draft or a new claim
+ * (`?draft=` changes: the wizard starts anew); `draftId` is the draft this wizard
+ * edits, which the address may come to name (after step 3 creates it).
+ */
+export function LeaveGuard({
+	unsaved,
+	draftId,
+}: {
+	unsaved: () => boolean;
+	draftId: () => string | undefined;
+}) {
 	const { t } = useTranslation("wizard");
-	const blocker = useBlocker(
-		({ currentLocation, nextLocation }) =>
-			currentLocation.pathname !== nextLocation.pathname && unsaved(),
-	);
+	const blocker = useBlocker(({ currentLocation, nextLocation }) => {
+		const elsewhere =
+			currentLocation.pathname !== nextLocation.pathname ||
+			(new URLSearchParams(nextLocation.search).get("draft") ?? undefined) !==
+				draftId();
+		return elsewhere && unsaved();
+	});
 	const open = blocker.state === "blocked";
 	return (
 		<Dialog

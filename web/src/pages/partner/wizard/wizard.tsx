@@ -354,8 +354,25 @@ export function Wizard({
 	const unsaved = useCallback(() => {
 		const typed = stash.current?.() ?? {};
 		const taken = dataRef.current as unknown as Record<string, unknown>;
+		// The products step saves its lines to the draft itself: what the draft has is saved.
+		const c = claimRef.current;
+		const saved: Record<string, unknown> = c
+			? {
+					workloads: c.products.map((p) => p.productId),
+					subscriptions: c.products.map((p) => p.subscriptionId ?? ""),
+				}
+			: {};
+		const same = (k: string, a: unknown, b: unknown) => {
+			// Subscription lines: blank lines and spaces around an ID are not values.
+			const norm = (v: unknown) =>
+				k === "subscriptions" && Array.isArray(v)
+					? v.map((x) => String(x).trim()).filter(Boolean)
+					: v;
+			return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+		};
 		const changed = Object.entries(typed).some(
-			([k, v]) => JSON.stringify(v) !== JSON.stringify(taken[k]),
+			([k, v]) =>
+				!same(k, v, taken[k]) && !(k in saved && same(k, v, saved[k])),
 		);
 		if (changed) return true;
 		if (claimRef.current) return false;
@@ -377,7 +394,7 @@ export function Wizard({
 
 	return (
 		<WizardContext.Provider value={wizard}>
-			<LeaveGuard unsaved={unsaved} />
+			<LeaveGuard unsaved={unsaved} draftId={() => claimRef.current?.id} />
 			<div className={styles.top}>
 				<StepIndicator
 					step={step}

@@ -2017,4 +2017,34 @@ describe("flows through the browser", () => {
 		expect(new URL(page.url()).searchParams.get("draft")).toBe(draft.id);
 		await context.close();
 	});
+
+	it("R-DIR-6 an import's refusal is told in the admin's language: the headline counts the invalid rows in German", async () => {
+		const { context, page } = await e.signIn("paula.platform@cpor.example", {
+			locale: "de-DE",
+		});
+		await page.goto("/admin");
+		await page.getByTestId("import-file").setInputFiles({
+			name: "directory.json",
+			mimeType: "application/json",
+			buffer: Buffer.from(
+				JSON.stringify({
+					tenants: [
+						{
+							tenantId: "22222222-3333-4444-8555-666666666667",
+							name: "Contoso Imposter",
+							domains: ["imposter2.onmicrosoft.com", "contoso.com"],
+						},
+					],
+				}),
+			),
+		});
+		await page.getByRole("button", { name: "Importvorschau" }).click();
+		const alert = page.getByRole("alert").filter({ hasText: "Der Import hat" });
+		await alert.waitFor(WAIT);
+		expect(await alert.textContent()).toContain(
+			"Der Import hat 1 ungültige Zeile; es wurde nichts geladen.",
+		);
+		expect(await alert.textContent()).not.toContain("nothing was loaded");
+		await context.close();
+	});
 });

@@ -30,6 +30,7 @@ import {
 	DocumentSearchRegular,
 } from "@fluentui/react-icons";
 import { useQueryClient } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, type FieldProblem } from "../../api/client.ts";
@@ -549,6 +550,37 @@ export function SummaryTable({
 	);
 }
 
+/**
+ * "The import has 3 invalid rows; nothing was loaded." in the UI's language, counted as
+ * the server counts them: a problem with a row's path (`tenants[2]…`) or an unreadable
+ * CSV line is that row's; the others (a header's column, an empty file) the file's. The
+ * API's own sentence where the list was cut short (too many to count here).
+ */
+function problemsText(t: TFunction, error: ApiError): string {
+	if (error.errors.some((e) => e.code === "too_many_errors"))
+		return error.message;
+	const rows = new Set<string>();
+	let others = 0;
+	for (const e of error.errors) {
+		const row =
+			/^[A-Za-z]+\[\d+\]/.exec(e.path)?.[0] ??
+			(e.code === "invalid_csv" && e.line !== undefined && e.path !== ""
+				? `line ${e.line}`
+				: undefined);
+		if (row === undefined) others++;
+		else rows.add(row);
+	}
+	const rowText = t("import.invalidRows", { count: rows.size });
+	const otherText = t("import.otherProblems", { count: others });
+	const what =
+		rows.size === 0
+			? t("import.problems", { count: Math.max(others, 1) })
+			: others === 0
+				? rowText
+				: t("import.rowsAndOthers", { rows: rowText, others: otherText });
+	return t("import.nothingLoaded", { what });
+}
+
 function ErrorReport({ error, mode }: { error: ApiError; mode: Mode }) {
 	const { t } = useTranslation("admin");
 	const styles = useStyles();
@@ -576,7 +608,7 @@ function ErrorReport({ error, mode }: { error: ApiError; mode: Mode }) {
 							? t("import.invalidTitle")
 							: t("import.invalidImportTitle")}
 					</MessageBarTitle>
-					{error.message} {t("import.invalidText")}
+					{problemsText(t, error)} {t("import.invalidText")}
 				</MessageBarBody>
 			</MessageBar>
 			<div className={styles.row} style={{ margin: "12px 0" }}>

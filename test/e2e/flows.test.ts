@@ -2047,4 +2047,20 @@ describe("flows through the browser", () => {
 		expect(await alert.textContent()).not.toContain("nothing was loaded");
 		await context.close();
 	});
+
+	it("a comment nearing its 10,000 characters says how long it is, so a long paste is not cut off without a word", async () => {
+		const draft = await fabrikamClaim(e, "draft");
+		const { context, page } = await e.signIn(ANA);
+		await page.goto(`/claims/${draft.id}`);
+		const input = page.getByTestId("comment-input");
+		await input.waitFor(WAIT);
+		await input.fill("a".repeat(500));
+		expect(await page.getByText(/of 10,000 characters/).count()).toBe(0);
+		await input.fill("a".repeat(9_500));
+		await page.getByText("9,500 of 10,000 characters").waitFor(WAIT);
+		await input.fill("a".repeat(10_050));
+		expect((await input.inputValue()).length).toBe(10_000);
+		await page.getByText("10,000 of 10,000 characters").waitFor(WAIT);
+		await context.close();
+	});
 });

@@ -21,6 +21,10 @@ import { useAddComment, useComments, useHistory } from "../../api/claims.ts";
 import { useCommentText } from "../../components/comment-text.tsx";
 import { useInFlight } from "../../components/in-flight.ts";
 import {
+	COMMENT_MAX_LENGTH,
+	lengthHint,
+} from "../../components/length-hint.ts";
+import {
 	ErrorMessage,
 	Loading,
 	SpokenStatus,
@@ -141,11 +145,13 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 					required
 					style={{ width: "100%" }}
 					validationMessage={missing ? t("validation.comment") : undefined}
+					hint={lengthHint(t, body)}
 				>
 					<Textarea
 						value={body}
 						rows={3}
 						resize="vertical"
+						maxLength={COMMENT_MAX_LENGTH}
 						onChange={(_, d) => setBody(d.value)}
 					/>
 				</Field>

@@ -17,6 +17,10 @@ import { useAddComment, useComments } from "../../../api/claims.ts";
 import { useCommentText } from "../../../components/comment-text.tsx";
 import { useInFlight } from "../../../components/in-flight.ts";
 import {
+	COMMENT_MAX_LENGTH,
+	lengthHint,
+} from "../../../components/length-hint.ts";
+import {
 	ErrorMessage,
 	Loading,
 	SpokenStatus,
@@ -163,7 +167,7 @@ export function CommentsPanel({
 					<Field
 						label={t("comments.new")}
 						validationMessage={empty ? t("comments.emptyError") : undefined}
-						hint={t("comments.hint")}
+						hint={lengthHint(t, body) ?? t("comments.hint")}
 					>
 						<Textarea
 							value={body}
@@ -172,7 +176,7 @@ export function CommentsPanel({
 								if (d.value.trim()) setEmpty(false);
 							}}
 							resize="vertical"
-							maxLength={10000}
+							maxLength={COMMENT_MAX_LENGTH}
 							data-testid="comment-input"
 						/>
 					</Field>

@@ -46,6 +46,10 @@ import {
 } from "../../../api/claims.ts";
 import { ApiError } from "../../../api/client.ts";
 import type { Claim, Me } from "../../../api/types.ts";
+import {
+	COMMENT_MAX_LENGTH,
+	lengthHint,
+} from "../../../components/length-hint.ts";
 import { claimsAddress } from "../../../components/list-address.ts";
 import { usePolicyText } from "../../../components/policy.ts";
 import { useReturnFocus } from "../../../components/return-focus.ts";
@@ -380,7 +384,7 @@ export function ClaimActions({
 				)}
 				<Field
 					label={t("resubmit.answer")}
-					hint={t("resubmit.answerHint")}
+					hint={lengthHint(t, text) ?? t("resubmit.answerHint")}
 					required
 					validationMessage={
 						answerMissing && !text.trim()
@@ -394,7 +398,7 @@ export function ClaimActions({
 						onChange={(_, d) => setText(d.value)}
 						resize="vertical"
 						rows={4}
-						maxLength={10000}
+						maxLength={COMMENT_MAX_LENGTH}
 					/>
 				</Field>
 			</ActionDialog>
@@ -432,13 +436,16 @@ export function ClaimActions({
 							: t("withdraw.warning")}
 					</MessageBarBody>
 				</MessageBar>
-				<Field label={t("withdraw.reason")} hint={t("withdraw.reasonHint")}>
+				<Field
+					label={t("withdraw.reason")}
+					hint={lengthHint(t, text) ?? t("withdraw.reasonHint")}
+				>
 					<Textarea
 						value={text}
 						onChange={(_, d) => setText(d.value)}
 						resize="vertical"
 						rows={3}
-						maxLength={10000}
+						maxLength={COMMENT_MAX_LENGTH}
 					/>
 				</Field>
 			</ActionDialog>
@@ -491,7 +498,7 @@ export function ClaimActions({
 				</Text>
 				<Field
 					label={t("dispute.justification")}
-					hint={t("dispute.justificationHint")}
+					hint={lengthHint(t, text) ?? t("dispute.justificationHint")}
 					required={newPoe === 0}
 					// The server's answer when neither was given, on the field itself.
 					validationMessage={
@@ -507,7 +514,7 @@ export function ClaimActions({
 						}}
 						resize="vertical"
 						rows={5}
-						maxLength={10000}
+						maxLength={COMMENT_MAX_LENGTH}
 					/>
 				</Field>
 			</ActionDialog>

@@ -45,7 +45,7 @@ const DATE_TAGS: Record<Locale, string> = {
 	de: "de-DE",
 };
 
-/** An instant as the recipient reads it: full date and time in `timeZone`, zone named. */
+/** An instant as the recipient reads it: full date and time in `timeZone`, the zone named with its offset from UTC ("(Europe/Stockholm, UTC+1)"; "(UTC)" alone). */
 export function formatInstant(
 	instant: Date | string,
 	locale: Locale,
@@ -53,8 +53,31 @@ export function formatInstant(
 ): string {
 	const d = typeof instant === "string" ? new Date(instant) : instant;
 	if (Number.isNaN(d.getTime())) return String(instant);
-	return `${instantFormat(locale, timeZone).format(d)} (${timeZone})`;
+	const offset = utcOffset(d, timeZone);
+	const zone = offset ? `${timeZone}, ${offset}` : timeZone;
+	return `${instantFormat(locale, timeZone).format(d)} (${zone})`;
 }
+
+/**
+ * The zone's offset from UTC at `d` ("UTC+1", "UTC-5", "UTC+5:30"), so that a reader
+ * elsewhere can tell the time; empty for UTC itself.
+ */
+function utcOffset(d: Date, timeZone: string): string {
+	if (timeZone === "UTC" || timeZone === "Etc/UTC") return "";
+	let f = offsetFormats.get(timeZone);
+	if (!f) {
+		f = new Intl.DateTimeFormat("en-US", {
+			timeZone,
+			timeZoneName: "shortOffset",
+		});
+		offsetFormats.set(timeZone, f);
+	}
+	const name = f.formatToParts(d).find((p) => p.type === "timeZoneName")?.value;
+	// "GMT+1", "GMT-5", "GMT+5:30"; "GMT" alone is UTC+0.
+	if (!name) return "";
+	return name === "GMT" ? "UTC+0" : name.replace(/^GMT/, "UTC");
+}
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** One formatter per locale and zone: building an Intl.DateTimeFormat costs far more than using one. */
 const instantFormats = new Map<string, Intl.DateTimeFormat>();
@@ -120,16 +143,17 @@ export const REASON_TEXTS: Record<Locale, Record<string, string>> = {
 	},
 	de: {
 		missing_all_poe:
-			"Es wurde die falsche Datei hochgeladen, oder der Nachweis betrifft nicht diesen Antrag.",
+			"Es wurde die falsche Datei hochgeladen, oder der Nachweis betrifft nicht diesen Anspruch.",
 		missing_customer_acknowledgement:
 			"Die Unterschrift des Kunden fehlt auf dem Ausführungsnachweis.",
 		missing_or_old_dates:
-			"Im Nachweis fehlen Daten, oder sie sind im Verhältnis zum Antrag veraltet.",
+			"Im Nachweis fehlen Daten, oder sie sind im Verhältnis zum Anspruch veraltet.",
 		missing_partner_solution:
 			"Die Beschreibung der geleisteten Arbeit fehlt oder ist unzureichend.",
 		missing_products:
-			"Der Nachweis nennt ein beantragtes Produkt oder einen Workload nicht.",
-		partner_request: "Der Partner hat die Ablehnung des Antrags beantragt.",
+			"Der Nachweis nennt ein beanspruchtes Produkt oder einen Workload nicht.",
+		partner_request:
+			"Der Partner hat die Ablehnung dieses Anspruchs beantragt.",
 		customer_declined: "Der Kunde hat sich von der Zuordnung abgemeldet.",
 		insufficient_poe: "Der Ausführungsnachweis ist unzureichend.",
 		missing_customer_consent_on_poe:

@@ -52,7 +52,12 @@ export type MessageSpec =
 	| { kind: "consent_declined"; disputeUntil: string | null }
 	| { kind: "dispute_decided"; decision: DisputeDecision; comment: string }
 	| { kind: "association_activated" }
-	| { kind: "partner_reminder"; due: string; businessDaysLeft: number }
+	| {
+			kind: "partner_reminder";
+			due: string;
+			/** Which reminder of the series (2 or 1 business days before), for its key; not shown. */
+			businessDaysLeft: number;
+	  }
 	| { kind: "reviewer_reminder"; deadline: ReviewerSla; due: string };
 
 export type MessageKind = MessageSpec["kind"];
@@ -348,11 +353,7 @@ export function composeMessage(
 					hello,
 					{
 						kind: "p",
-						text: t.partnerReminder.body(
-							facts.claimName,
-							date(spec.due),
-							spec.businessDaysLeft,
-						),
+						text: t.partnerReminder.body(facts.claimName, date(spec.due)),
 					},
 					{ kind: "facts", rows: [[t.label.respondBy, date(spec.due)]] },
 					claimFacts,

@@ -63,6 +63,12 @@ export function renderText(m: Message, footer: string): string {
 	return `${out.join("\n\n")}\n`;
 }
 
+/**
+ * Long words (a pasted link, an ID) break anywhere rather than run past the message's
+ * 640 px box: `anywhere` also lets a table cell shrink to fit.
+ */
+const WRAP = "overflow-wrap:anywhere;word-break:break-word";
+
 const paragraphs = (s: string) => escapeHtml(s).replace(/\r?\n/g, "<br>\n");
 
 /** The HTML body of blocks (no document wrapper). */
@@ -71,18 +77,18 @@ export function renderBlocksHtml(blocks: Block[]): string {
 		.map((b) => {
 			switch (b.kind) {
 				case "p":
-					return `<p style="margin:0 0 16px">${paragraphs(b.text)}</p>`;
+					return `<p style="margin:0 0 16px;${WRAP}">${paragraphs(b.text)}</p>`;
 				case "note":
-					return `<p style="margin:0 0 16px;color:#555;font-size:13px">${paragraphs(b.text)}</p>`;
+					return `<p style="margin:0 0 16px;color:#555;font-size:13px;${WRAP}">${paragraphs(b.text)}</p>`;
 				case "list":
 					return `<ul style="margin:0 0 16px;padding-left:24px">${b.items
-						.map((i) => `<li>${escapeHtml(i)}</li>`)
+						.map((i) => `<li style="${WRAP}">${escapeHtml(i)}</li>`)
 						.join("")}</ul>`;
 				case "facts":
 					return `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">${b.rows
 						.map(
 							([k, v]) =>
-								`<tr><th scope="row" style="text-align:left;vertical-align:top;padding:4px 16px 4px 0;font-weight:600">${escapeHtml(k)}</th><td style="padding:4px 0">${paragraphs(v)}</td></tr>`,
+								`<tr><th scope="row" style="text-align:left;vertical-align:top;padding:4px 16px 4px 0;font-weight:600">${escapeHtml(k)}</th><td style="padding:4px 0;${WRAP}">${paragraphs(v)}</td></tr>`,
 						)
 						.join("")}</table>`;
 				case "button":

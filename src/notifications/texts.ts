@@ -103,7 +103,8 @@ export interface Texts {
 	};
 	partnerReminder: {
 		subject(claim: string, due: string): string;
-		body(claim: string, due: string, businessDaysLeft: number): string;
+		/** No "n days left": a reminder sent late (after downtime, a clock move) would misstate it. */
+		body(claim: string, due: string): string;
 	};
 	reviewerReminder: {
 		subject(claim: string, due: string): string;
@@ -239,8 +240,8 @@ const en: Texts = {
 	},
 	partnerReminder: {
 		subject: (c, due) => `Reminder: respond by ${due}: ${c}`,
-		body: (c, due, n) =>
-			`The reviewer is still waiting for your answer on the claim "${c}". ${n === 1 ? "1 business day is left" : `${n} business days are left`}: update and resubmit the claim by ${due}, or it is rejected (no partner response).`,
+		body: (c, due) =>
+			`The reviewer is still waiting for your answer on the claim "${c}": update and resubmit the claim by ${due}, or it is rejected (no partner response).`,
 	},
 	reviewerReminder: {
 		subject: (c, due) => `Reminder: due ${due}: ${c}`,
@@ -251,7 +252,7 @@ const en: Texts = {
 					decision: "decision",
 					dispute_decision: "dispute decision",
 				}[d]
-			} of the claim "${c}" (${partner}, customer ${customer}) is due by ${due}, 1 business day from now.`,
+			} of the claim "${c}" (${partner}, customer ${customer}) is due by ${due}.`,
 	},
 	page: {
 		title: "Partner association: opt out",
@@ -383,8 +384,8 @@ const nl: Texts = {
 	},
 	partnerReminder: {
 		subject: (c, due) => `Herinnering: reageer vóór ${due}: ${c}`,
-		body: (c, due, n) =>
-			`De beoordelaar wacht nog op uw antwoord over de claim "${c}". ${n === 1 ? "Er is nog 1 werkdag over" : `Er zijn nog ${n} werkdagen over`}: werk de claim bij en dien deze uiterlijk ${due} opnieuw in, anders wordt de claim afgewezen (geen reactie van de partner).`,
+		body: (c, due) =>
+			`De beoordelaar wacht nog op uw antwoord over de claim "${c}": werk de claim bij en dien deze uiterlijk ${due} opnieuw in, anders wordt de claim afgewezen (geen reactie van de partner).`,
 	},
 	reviewerReminder: {
 		subject: (c, due) => `Herinnering: uiterlijk ${due}: ${c}`,
@@ -395,7 +396,7 @@ const nl: Texts = {
 					decision: "het besluit",
 					dispute_decision: "het besluit over het bezwaar",
 				}[d]
-			} op ${due}, over 1 werkdag.`,
+			} op ${due}.`,
 	},
 	page: {
 		title: "Partnerkoppeling: afmelden",
@@ -526,8 +527,8 @@ const sv: Texts = {
 	},
 	partnerReminder: {
 		subject: (c, due) => `Påminnelse: svara senast ${due}: ${c}`,
-		body: (c, due, n) =>
-			`Granskaren väntar fortfarande på ditt svar om anspråket "${c}". ${n === 1 ? "1 arbetsdag återstår" : `${n} arbetsdagar återstår`}: uppdatera och skicka in anspråket igen senast ${due}, annars avslås det (inget svar från partnern).`,
+		body: (c, due) =>
+			`Granskaren väntar fortfarande på ditt svar om anspråket "${c}": uppdatera och skicka in anspråket igen senast ${due}, annars avslås det (inget svar från partnern).`,
 	},
 	reviewerReminder: {
 		subject: (c, due) => `Påminnelse: senast ${due}: ${c}`,
@@ -538,7 +539,7 @@ const sv: Texts = {
 					decision: "beslutet",
 					dispute_decision: "beslutet om tvisten",
 				}[d]
-			} ut ${due}, om 1 arbetsdag.`,
+			} ut ${due}.`,
 	},
 	page: {
 		title: "Partnerkoppling: avanmälan",
@@ -590,7 +591,7 @@ const de: Texts = {
 	openClaim: "Anspruch öffnen",
 	generated: {
 		noPartnerResponse: (due) =>
-			`Der Partner hat die Informationsanforderung nicht bis ${due} beantwortet.`,
+			`Der Partner hat die Informationsanfrage nicht bis ${due} beantwortet.`,
 		arbitrationLost:
 			"Schlichtung: Der Anspruch eines anderen Partners für denselben Kunden, dasselbe Produkt und dieselbe Aktivität wurde genehmigt.",
 		rejectionRequested:
@@ -674,8 +675,8 @@ const de: Texts = {
 	},
 	partnerReminder: {
 		subject: (c, due) => `Erinnerung: Antwort bis ${due}: ${c}`,
-		body: (c, due, n) =>
-			`Die Prüfung wartet noch auf Ihre Antwort zum Anspruch „${c}“. ${n === 1 ? "Es bleibt 1 Werktag" : `Es bleiben ${n} Werktage`}: Aktualisieren Sie den Anspruch und reichen Sie ihn bis ${due} erneut ein, sonst wird er abgelehnt (keine Antwort des Partners).`,
+		body: (c, due) =>
+			`Die Prüfung wartet noch auf Ihre Antwort zum Anspruch „${c}“: Aktualisieren Sie den Anspruch und reichen Sie ihn bis ${due} erneut ein, sonst wird er abgelehnt (keine Antwort des Partners).`,
 	},
 	reviewerReminder: {
 		subject: (c, due) => `Erinnerung: Frist ${due}: ${c}`,
@@ -686,7 +687,7 @@ const de: Texts = {
 					decision: "die Entscheidung",
 					dispute_decision: "die Entscheidung über den Einspruch",
 				}[d]
-			} am ${due} ab, in 1 Werktag.`,
+			} am ${due} ab.`,
 	},
 	page: {
 		title: "Partnerzuordnung: abmelden",

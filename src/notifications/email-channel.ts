@@ -65,6 +65,15 @@ function consentEnds(claim: ClaimView): string | null {
 	);
 }
 
+/**
+ * R-CON-1: a consent notice is sent only while its window is open: one planned after it
+ * ended (an approval mailed after downtime, or a demo's past approvals) would offer a
+ * link that answers "the window has ended".
+ */
+function consentStillOpen(ctx: AppContext, ends: string): boolean {
+	return new Date(ends).getTime() > ctx.clock.now().getTime();
+}
+
 /** R-CON-1: the consent notice with the signed opt-out link, valid until the window ends. */
 function consentNotice(
 	ctx: AppContext,
@@ -93,9 +102,10 @@ async function addCustomerAdmins(
 	ctx: AppContext,
 	groups: PlannedGroup[],
 ): Promise<void> {
-	const approvals = groups.filter(
-		(g) => g.eventType === "claim.approved" && consentEnds(g.view),
-	);
+	const approvals = groups.filter((g) => {
+		const ends = g.eventType === "claim.approved" && consentEnds(g.view);
+		return !!ends && consentStillOpen(ctx, ends);
+	});
 	if (approvals.length === 0) return;
 	const admins = await loadCustomerAdmins(
 		tx,
@@ -157,7 +167,7 @@ export function messagesFor(
 				// R-CON-1: the customer's consent notice with the signed opt-out link, to
 				// the contact the partner named (the tenant's customer admins are added
 				// by the channel's plan, which reads them).
-				...(customer?.email
+				...(customer?.email && consentStillOpen(ctx, ends)
 					? [
 							{
 								to: customer.email,

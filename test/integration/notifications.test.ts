@@ -258,6 +258,21 @@ describe("notifications and the consent link on pglite", () => {
 		await optOutFlow(t, ana, rita, paula, "microsoft-teams", "Microsoft Teams");
 	});
 
+	it("R-CON-1 a consent notice delivered after its window ended is not sent (its link could only say the window has ended); the partner still hears of the approval", async () => {
+		const claim = await approved(ana, rita, "entra-id-p2");
+		// The sweeper runs again only after the window's seven days (downtime, a clock move).
+		await work(paula, "P8D");
+		const notices = (await mailbox(paula, CUSTOMER)).filter(
+			(m) => m.claimId === claim.id && m.kind === "consent_notice",
+		);
+		expect(notices).toEqual([]);
+		expect(
+			(await mailbox(paula, USERS.ana)).some(
+				(m) => m.claimId === claim.id && m.kind === "approved",
+			),
+		).toBe(true);
+	});
+
 	it("R-CON-1 R-ROL-3 the consent notice also goes to the tenant's customer admins, once each, whatever contact the partner named", async () => {
 		const contacts = (email: string) => ({
 			contacts: {

@@ -17,7 +17,7 @@ import { submitClaim } from "../claims/submit-claim.ts";
 import { uploadDocument } from "../claims/upload-document.ts";
 import { withdrawClaim } from "../claims/withdraw-claim.ts";
 import type { AppContext } from "../context.ts";
-import { demoLoads } from "../db/schema.ts";
+import { demoLoads, users } from "../db/schema.ts";
 import {
 	type ImportSummary,
 	importDirectory,
@@ -58,7 +58,11 @@ const partnerActor = (
 	kind: "partner",
 	organizationId,
 });
-/** The demo's reviewer, named as her account (the history shows the name she signs in with). */
+/**
+ * The demo's reviewer, named as her account (the history shows the name she signs in
+ * with). Her user ID is set once the directory is loaded (seedDemo), so that the claims
+ * she starts are hers: the reminders of their decision go to her, not to every reviewer.
+ */
 const reviewer: Actor = {
 	userId: "demo:reviewer",
 	name:
@@ -101,6 +105,11 @@ export async function seedDemo(
 	say("loading the demo directory");
 	const doc = generateDemoDirectory(seed, opts.demoPassword);
 	const directory = await importDirectory(ctx.db, doc);
+	const [rita] = await ctx.db
+		.select({ id: users.id })
+		.from(users)
+		.where(eq(users.email, "rita.reviewer@cpor.example"));
+	if (rita) reviewer.userId = rita.id;
 	const end = ctx.clock.now();
 	const clock = new SandboxClock(new Date(end.getTime() - 31 * 86_400_000));
 	const c: AppContext = { ...ctx, clock };

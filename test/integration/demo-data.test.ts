@@ -103,5 +103,15 @@ describe("the demo data", () => {
 			rows: { actor_name: string }[];
 		};
 		expect(result.rows.map((r) => r.actor_name)).toEqual(["Rita Okafor"]);
+		// And with her user ID: the claims she started remind her (R-TIME-9), not everyone.
+		const ids = (await t.ctx.db.execute(sql`
+			select distinct h.actor_id, u.email from claim_history h
+			left join users u on u.id = h.actor_id
+			where h.actor_role = 'reviewer'`)) as unknown as {
+			rows: { actor_id: string; email: string | null }[];
+		};
+		expect(ids.rows.map((r) => r.email)).toEqual([
+			"rita.reviewer@cpor.example",
+		]);
 	});
 });

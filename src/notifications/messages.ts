@@ -244,10 +244,20 @@ export function composeMessage(
 					{
 						kind: "facts",
 						rows: [
-							[t.label.reason, reasonText(spec.reason, locale)],
-							...((spec.generated
+							// R-CMP-3: a claim that lost arbitration says so first; the reason the
+							// reviewer gave (its PoE judged against the approved one) comes after.
+							...((spec.generated?.key === "arbitration_lost"
+								? [
+										[t.label.reason, generatedText(t, spec.generated, date)],
+										[t.label.assessment, reasonText(spec.reason, locale)],
+									]
+								: [[t.label.reason, reasonText(spec.reason, locale)]]) as [
+								string,
+								string,
+							][]),
+							...((spec.generated && spec.generated.key !== "arbitration_lost"
 								? [[t.label.note, generatedText(t, spec.generated, date)]]
-								: spec.comment
+								: !spec.generated && spec.comment
 									? [
 											[
 												spec.reason === "partner_request"

@@ -25,6 +25,8 @@ export interface Texts {
 		consentEnds: string;
 		disputeUntil: string;
 		reason: string;
+		/** R-CMP-3: the reviewer's reason for a claim that lost arbitration, below the loss. */
+		assessment: string;
 		/** A reviewer's own words on a decision. */
 		comment: string;
 		/** The partner's own words on its request for rejection. */
@@ -151,6 +153,7 @@ const en: Texts = {
 		consentEnds: "Opt-out possible until",
 		disputeUntil: "Dispute possible until",
 		reason: "Reason",
+		assessment: "Reviewer's assessment",
 		comment: "Reviewer's comment",
 		requestComment: "Comment",
 		note: "Details",
@@ -294,6 +297,7 @@ const nl: Texts = {
 		consentEnds: "Afmelden mogelijk tot",
 		disputeUntil: "Bezwaar mogelijk tot",
 		reason: "Reden",
+		assessment: "Oordeel van de beoordelaar",
 		comment: "Toelichting van de beoordelaar",
 		requestComment: "Toelichting",
 		note: "Details",
@@ -438,6 +442,7 @@ const sv: Texts = {
 		consentEnds: "Avanmälan möjlig till",
 		disputeUntil: "Bestridande möjligt till",
 		reason: "Orsak",
+		assessment: "Granskarens bedömning",
 		comment: "Granskarens kommentar",
 		requestComment: "Kommentar",
 		note: "Detaljer",
@@ -581,6 +586,7 @@ const de: Texts = {
 		consentEnds: "Abmeldung möglich bis",
 		disputeUntil: "Widerspruch möglich bis",
 		reason: "Grund",
+		assessment: "Einschätzung der Prüfung",
 		comment: "Kommentar der Prüfung",
 		requestComment: "Kommentar",
 		note: "Details",

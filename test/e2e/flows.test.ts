@@ -1397,9 +1397,13 @@ describe("flows through the browser", () => {
 				return ordered.find((c) => c.id === id)?.dueAt?.getTime();
 			}, WAIT)
 			.toBe(soonest);
-		expect(
-			await rows.first().getByTestId("review-claims-due").textContent(),
-		).not.toBe("—");
+		const firstDue = rows.first().getByTestId("review-claims-due");
+		expect(await firstDue.textContent()).not.toBe("—");
+		// A deadline already passed is marked as the queue marks it.
+		const passed = (soonest ?? 0) <= e.clock.now().getTime();
+		expect(await firstDue.getByTestId("overdue-badge").count()).toBe(
+			passed ? 1 : 0,
+		);
 		// What the list shows is said to screen readers, nothing found included.
 		await expect
 			.poll(() => page.getByTestId("results-status").textContent(), WAIT)
@@ -1646,10 +1650,32 @@ describe("flows through the browser", () => {
 		await page
 			.getByRole("button", { name: "Remove To be removed.pdf" })
 			.click();
-		// It asks first: the removal cannot be undone.
+		// It asks first: the removal cannot be undone. The focus starts on Cancel, and Esc
+		// gives it back to the row's Remove button.
 		const confirm = page.getByRole("dialog", {
 			name: "Remove “To be removed.pdf”?",
 		});
+		await confirm.waitFor(WAIT);
+		await expect
+			.poll(
+				() => page.evaluate(() => document.activeElement?.textContent ?? ""),
+				WAIT,
+			)
+			.toBe("Cancel");
+		await page.keyboard.press("Escape");
+		await confirm.waitFor({ state: "detached", ...WAIT });
+		await expect
+			.poll(
+				() =>
+					page.evaluate(
+						() => document.activeElement?.getAttribute("aria-label") ?? "",
+					),
+				WAIT,
+			)
+			.toBe("Remove To be removed.pdf");
+		await page
+			.getByRole("button", { name: "Remove To be removed.pdf" })
+			.click();
 		await confirm.waitFor(WAIT);
 		await confirm.getByRole("button", { name: "Remove" }).click();
 		await row.waitFor({ state: "detached", ...WAIT });
@@ -1888,6 +1914,16 @@ describe("flows through the browser", () => {
 			)
 			.toBeGreaterThanOrEqual(Math.floor(target.getTime() / 60_000) * 60_000);
 		expect(await field.inputValue()).toBe("");
+		// The focus is on what ran (the button stays disabled with the field empty).
+		await expect
+			.poll(
+				() =>
+					page
+						.getByTestId("clock-result-focus")
+						.evaluate((el) => el === document.activeElement),
+				WAIT,
+			)
+			.toBe(true);
 		expect(
 			await page
 				.getByText("Choose a moment after the current sandbox time.")
@@ -1994,6 +2030,10 @@ describe("flows through the browser", () => {
 		await ask.getByRole("button", { name: "Stay" }).click();
 		await ask.waitFor({ state: "detached", ...WAIT });
 		expect(new URL(page.url()).pathname).toBe("/claims/new");
+		// The focus is back where the way out was taken.
+		await expect
+			.poll(() => nav.evaluate((el) => el === document.activeElement), WAIT)
+			.toBe(true);
 		expect(await page.getByLabel("Claim name").inputValue()).toBe(
 			"Typed, not saved",
 		);

@@ -26,6 +26,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client.ts";
 import { RefreshButton } from "../../components/refresh-button.tsx";
+import { useFocusWhenShown } from "../../components/return-focus.ts";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
 import { formatDateTime, formatNumber } from "../../format.ts";
 
@@ -104,6 +105,7 @@ export function ClockTab() {
 	const [duration, setDuration] = useState("");
 	const [to, setTo] = useState("");
 	const [last, setLast] = useState<ClockAdvance | null>(null);
+	const resultRef = useFocusWhenShown<HTMLDivElement>(last);
 	const advance = useMutation({
 		mutationFn: (body: { advanceBy: string } | { to: string }) =>
 			api<ClockAdvance>("/admin/clock", { body }),
@@ -265,7 +267,12 @@ export function ClockTab() {
 				)}
 			</div>
 			{advance.isError && <ErrorMessage error={advance.error} />}
-			{last && !advance.isPending && <WhatRan result={last} />}
+			{last && !advance.isPending && (
+				// The focus goes to what ran: the button stays disabled with the field empty.
+				<div ref={resultRef} tabIndex={-1} data-testid="clock-result-focus">
+					<WhatRan result={last} />
+				</div>
+			)}
 		</div>
 	);
 }

@@ -285,7 +285,11 @@ export function ImportTab() {
 			)}
 
 			{loaded?.empty && (
-				<MessageBar intent="warning" data-testid="import-file-empty">
+				<MessageBar
+					intent="warning"
+					role="alert"
+					data-testid="import-file-empty"
+				>
 					<MessageBarBody>
 						<MessageBarTitle>{t("import.emptyFileTitle")}</MessageBarTitle>
 						{t("import.emptyFileText")}

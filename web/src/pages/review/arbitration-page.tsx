@@ -185,7 +185,7 @@ export function ArbitrationPage() {
 						{t("arbitration.backToClaim")}
 					</span>
 				</RouterLink>
-				<Text>{t("arbitration.intro")}</Text>
+				{!decided && <Text>{t("arbitration.intro")}</Text>}
 				{competing.isError && (
 					<ErrorMessage
 						error={competing.error}

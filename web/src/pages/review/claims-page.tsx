@@ -27,6 +27,7 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { claimPagesQuery } from "../../api/claims.ts";
 import { usePartnerNames } from "../../api/directory.ts";
+import { serverNow } from "../../api/session.ts";
 import type { ClaimStatus } from "../../api/types.ts";
 import { useNarrow } from "../../components/narrow.ts";
 import { Page } from "../../components/page.tsx";
@@ -42,7 +43,7 @@ import {
 } from "../../components/states.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDateTime, formatNumber } from "../../format.ts";
-import { LoadMore, RouterLink } from "./shared.tsx";
+import { LoadMore, OverdueBadge, RouterLink } from "./shared.tsx";
 
 const PAGE_SIZE = 50;
 /** The statuses a reviewer sees (drafts are the partner's own). */
@@ -97,6 +98,10 @@ function filtersOf(params: URLSearchParams) {
 		sort: SORTS.find((s) => s === sort && s !== "-updatedAt"),
 	};
 }
+
+/** A deadline passed by the server's clock (the sandbox's may run ahead), as the queue judges it. */
+const overdue = (dueAt: string | null) =>
+	!!dueAt && new Date(dueAt).getTime() <= serverNow();
 
 export function ReviewClaimsPage() {
 	const styles = useStyles();
@@ -239,6 +244,12 @@ export function ReviewClaimsPage() {
 									{c.dueAt && (
 										<Caption1>
 											{t("queue.col.due")}: {formatDateTime(c.dueAt)}
+											{overdue(c.dueAt) && (
+												<>
+													{" "}
+													<OverdueBadge />
+												</>
+											)}
 										</Caption1>
 									)}
 								</li>
@@ -275,6 +286,12 @@ export function ReviewClaimsPage() {
 										</TableCell>
 										<TableCell data-testid="review-claims-due">
 											{formatDateTime(c.dueAt)}
+											{overdue(c.dueAt) && (
+												<>
+													{" "}
+													<OverdueBadge />
+												</>
+											)}
 										</TableCell>
 										<TableCell>{formatDateTime(c.updatedAt)}</TableCell>
 									</TableRow>

@@ -23,6 +23,7 @@ import {
 	TableRow,
 	Text,
 	tokens,
+	useRestoreFocusTarget,
 } from "@fluentui/react-components";
 import {
 	ArrowUpload20Regular,
@@ -115,6 +116,8 @@ export function DocumentsPanel({
 	const [removed, setRemoved] = useState<string | null>(null);
 	const uploadButton = useRef<HTMLButtonElement>(null);
 	const panel = useRef<HTMLDivElement>(null);
+	// Closed without removing, the confirmation gives the focus back to its Remove button.
+	const restoreFocusTarget = useRestoreFocusTarget();
 	// The document whose removal waits for the user's yes (it cannot be undone).
 	const [confirming, setConfirming] = useState<{
 		id: string;
@@ -205,6 +208,7 @@ export function DocumentsPanel({
 										icon={<Delete20Regular />}
 										disabled={remove.isPending}
 										onClick={() => setConfirming({ id: d.id, name: d.name })}
+										{...restoreFocusTarget}
 										aria-label={t("documents.remove", { name: d.name })}
 									>
 										{t("documents.removeShort")}
@@ -269,6 +273,7 @@ export function DocumentsPanel({
 												onClick={() =>
 													setConfirming({ id: d.id, name: d.name })
 												}
+												{...restoreFocusTarget}
 												aria-label={t("documents.remove", { name: d.name })}
 											>
 												{t("documents.removeShort")}
@@ -297,6 +302,10 @@ export function DocumentsPanel({
 								: t("documents.removeText")}
 						</DialogContent>
 						<DialogActions>
+							{/* Cancel first, where the dialog puts the focus: a second Enter must not remove it. */}
+							<Button onClick={() => setConfirming(null)}>
+								{t("common:cancel")}
+							</Button>
 							<Button
 								appearance="primary"
 								icon={<Delete20Regular />}
@@ -310,9 +319,6 @@ export function DocumentsPanel({
 								}}
 							>
 								{t("documents.removeShort")}
-							</Button>
-							<Button onClick={() => setConfirming(null)}>
-								{t("common:cancel")}
 							</Button>
 						</DialogActions>
 					</DialogBody>

@@ -13,6 +13,7 @@ import {
 	DialogSurface,
 	DialogTitle,
 } from "@fluentui/react-components";
+import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useBlocker } from "react-router";
 
@@ -38,11 +39,22 @@ export function LeaveGuard({
 		return elsewhere && unsaved();
 	});
 	const open = blocker.state === "blocked";
+	// Where the focus was when the way out was taken (the menu link): Stay gives it back.
+	const opener = useRef<HTMLElement | null>(null);
+	if (open && !opener.current)
+		opener.current = document.activeElement as HTMLElement | null;
+	const stay = () => {
+		if (blocker.state === "blocked") blocker.reset();
+		const back = opener.current;
+		opener.current = null;
+		// After the dialog has gone (its own restore runs on close).
+		setTimeout(() => back?.isConnected && back.focus(), 0);
+	};
 	return (
 		<Dialog
 			open={open}
 			onOpenChange={(_, d) => {
-				if (!d.open && blocker.state === "blocked") blocker.reset();
+				if (!d.open) stay();
 			}}
 		>
 			<DialogSurface>
@@ -50,14 +62,14 @@ export function LeaveGuard({
 					<DialogTitle>{t("leave.title")}</DialogTitle>
 					<DialogContent>{t("leave.text")}</DialogContent>
 					<DialogActions>
-						<Button
-							appearance="primary"
-							onClick={() => blocker.state === "blocked" && blocker.reset()}
-						>
+						<Button appearance="primary" onClick={stay}>
 							{t("leave.stay")}
 						</Button>
 						<Button
-							onClick={() => blocker.state === "blocked" && blocker.proceed()}
+							onClick={() => {
+								opener.current = null;
+								if (blocker.state === "blocked") blocker.proceed();
+							}}
 						>
 							{t("leave.leave")}
 						</Button>

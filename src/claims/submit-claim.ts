@@ -30,11 +30,8 @@ export interface SubmitClaimOptions {
 }
 
 /** Programs by their names (R-DIR-2): "OSA Sell", "OSA Sell or OSU-BizApps". */
-function programNames(programs: readonly Program[], or: string): string {
-	const names = programs.map((p) => PROGRAM_LABELS[p]);
-	return names.length > 1
-		? `${names.slice(0, -1).join(", ")} ${or} ${names.at(-1)}`
-		: (names[0] ?? "");
+function programNames(programs: readonly Program[]): string {
+	return programs.map((p) => PROGRAM_LABELS[p]).join(" or ");
 }
 
 /**
@@ -52,12 +49,12 @@ export function assertEnrolled(
 	if (needed.length > 0 && !needed.some((p) => programs.includes(p))) {
 		throw new DomainError(
 			"mpn_not_enrolled",
-			`MPN ID ${mpnId} is not enrolled in ${programNames(needed, "or")}, which this activity feeds. Choose an enrolled MPN ID.`,
+			`MPN ID ${mpnId} is not enrolled in ${programNames(needed)}, which this activity feeds. Choose an enrolled MPN ID.`,
 			[
 				{
 					path: "mpnId",
 					code: "mpn_not_enrolled",
-					message: `Not enrolled in ${programNames(needed, "or")}.`,
+					message: `Not enrolled in ${programNames(needed)}.`,
 				},
 			],
 		);

@@ -3,35 +3,36 @@
  * sessionStorage (per tab) as it changes, and a page opened from it links back to that
  * address (the partner's claims, the reviewer's queue).
  */
+import { useEffect } from "react";
 
-/** Keeps a list's filters (`search`, e.g. "?q=contoso"), for the way back to it. */
-export function rememberListSearch(key: string, search: string): void {
-	try {
-		sessionStorage.setItem(key, search);
-	} catch {
-		// No storage (private mode): the way back shows the whole list.
-	}
+/** The lists that remember their filters: where each keeps them, and its path. */
+const LISTS = {
+	claims: { key: "cpor.claimsSearch", path: "/claims" },
+	queue: { key: "cpor.reviewQueueSearch", path: "/review" },
+} as const;
+export type RememberedList = keyof typeof LISTS;
+
+/** Keeps `list`'s filters as they change (`query` as URLSearchParams writes it, no "?"). */
+export function useRememberListQuery(
+	list: RememberedList,
+	query: string,
+): void {
+	useEffect(() => {
+		try {
+			sessionStorage.setItem(LISTS[list].key, query ? `?${query}` : "");
+		} catch {
+			// No storage (private mode): the way back shows the whole list.
+		}
+	}, [list, query]);
 }
 
-/** `path` with the filters last used in this tab (`/claims?q=…`), or `path` alone. */
-export function listAddress(key: string, path: string): string {
+/** `list`'s address with the filters last used in this tab (`/claims?q=…`), or its path. */
+export function listAddress(list: RememberedList): string {
+	const { key, path } = LISTS[list];
 	try {
 		const search = sessionStorage.getItem(key) ?? "";
 		return search.startsWith("?") ? `${path}${search}` : path;
 	} catch {
 		return path;
 	}
-}
-
-/** sessionStorage: the partner's claim list's filters as last used. */
-const CLAIMS_SEARCH = "cpor.claimsSearch";
-
-/** Keeps the partner's claim list's filters, for the way back to it. */
-export function rememberClaimsSearch(search: string): void {
-	rememberListSearch(CLAIMS_SEARCH, search);
-}
-
-/** The partner's claim list with the filters last used in this tab: "/claims?q=…". */
-export function claimsAddress(): string {
-	return listAddress(CLAIMS_SEARCH, "/claims");
 }

@@ -32,7 +32,7 @@ import { ApiError } from "../../api/client.ts";
 import { useMe } from "../../api/session.ts";
 import type { Claim, Contact } from "../../api/types.ts";
 import { eligibilityReasons } from "../../components/eligibility-reasons.ts";
-import { claimsAddress } from "../../components/list-address.ts";
+import { listAddress } from "../../components/list-address.ts";
 import { Page } from "../../components/page.tsx";
 import { useFocusWhenShown } from "../../components/return-focus.ts";
 import { ErrorMessage, Loading } from "../../components/states.tsx";
@@ -313,7 +313,7 @@ export function ClaimPage() {
 		return <Navigate to={homeFor(me.data)} replace />;
 
 	const back = (
-		<RouterLink to={claimsAddress()} className={styles.back}>
+		<RouterLink to={listAddress("claims")} className={styles.back}>
 			<ArrowLeft20Regular aria-hidden />
 			{t("back")}
 		</RouterLink>

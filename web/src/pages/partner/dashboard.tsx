@@ -57,7 +57,7 @@ import { mpnIdsQuery, useMpnIds } from "../../api/directory.ts";
 import { PREFETCHED_FRESH_MS, queryClient } from "../../api/query-client.ts";
 import { useMe, whenSignedIn } from "../../api/session.ts";
 import type { Claim, ClaimStatus } from "../../api/types.ts";
-import { rememberClaimsSearch } from "../../components/list-address.ts";
+import { useRememberListQuery } from "../../components/list-address.ts";
 import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { useNarrow } from "../../components/narrow.ts";
 import { Page } from "../../components/page.tsx";
@@ -251,7 +251,7 @@ function useFilterParams() {
 	const filters = filtersOf(params);
 	// The claim page's way back (and a deleted draft's) returns to these filters.
 	const search = params.toString();
-	useEffect(() => rememberClaimsSearch(search ? `?${search}` : ""), [search]);
+	useRememberListQuery("claims", search);
 	const set = (key: keyof ClaimFilters, value: string | undefined) => {
 		setParams(
 			(prev) => {

@@ -23,6 +23,7 @@ import { useParams } from "react-router";
 import { claimKeys, useClaim, useCompeting } from "../../api/claims.ts";
 import { usePartnerNames } from "../../api/directory.ts";
 import type { Claim, ClaimStatus } from "../../api/types.ts";
+import { listAddress } from "../../components/list-address.ts";
 import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
 import { useFocusWhenShown } from "../../components/return-focus.ts";
@@ -37,7 +38,7 @@ import {
 } from "./actions.tsx";
 import { claimFacts, deadlineFacts, ProductList } from "./claim-details.tsx";
 import { PoeViewer } from "./poe-viewer.tsx";
-import { Facts, queueAddress, RouterLink } from "./shared.tsx";
+import { Facts, RouterLink } from "./shared.tsx";
 
 const useStyles = makeStyles({
 	back: { display: "inline-flex", gap: "4px", alignItems: "center" },
@@ -155,7 +156,9 @@ export function ArbitrationPage() {
 					onRetry={() => void claim.refetch()}
 				/>
 				<p>
-					<RouterLink to={queueAddress()}>{t("claim.backToQueue")}</RouterLink>
+					<RouterLink to={listAddress("queue")}>
+						{t("claim.backToQueue")}
+					</RouterLink>
 				</p>
 			</Page>
 		);

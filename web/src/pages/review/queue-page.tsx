@@ -26,6 +26,7 @@ import { usePartnerNames } from "../../api/directory.ts";
 import { queryClient } from "../../api/query-client.ts";
 import { whenSignedIn } from "../../api/session.ts";
 import type { QueueItem } from "../../api/types.ts";
+import { useRememberListQuery } from "../../components/list-address.ts";
 import { Page } from "../../components/page.tsx";
 import {
 	EmptyState,
@@ -40,7 +41,6 @@ import {
 	LoadMore,
 	OverdueBadge,
 	RouterLink,
-	rememberQueueSearch,
 	SLA_KINDS,
 	SLA_RULES,
 } from "./shared.tsx";
@@ -154,7 +154,7 @@ export function QueuePage() {
 	const { sla, competing } = filters;
 	// The claim page's way back returns to these filters.
 	const search = params.toString();
-	useEffect(() => rememberQueueSearch(search ? `?${search}` : ""), [search]);
+	useRememberListQuery("queue", search);
 	const [cursors, setCursors] = useState<string[]>([]);
 	// biome-ignore lint/correctness/useExhaustiveDependencies: a filter change starts over at the first page
 	useEffect(() => setCursors([]), [sla, competing]);

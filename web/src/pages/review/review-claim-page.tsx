@@ -22,6 +22,7 @@ import { useClaim } from "../../api/claims.ts";
 import { ApiError } from "../../api/client.ts";
 import { serverNow } from "../../api/session.ts";
 import type { Claim } from "../../api/types.ts";
+import { listAddress } from "../../components/list-address.ts";
 import { MessageBarClose } from "../../components/message-bar-close.tsx";
 import { Page } from "../../components/page.tsx";
 import { useFocusWhenShown } from "../../components/return-focus.ts";
@@ -38,7 +39,7 @@ import {
 import { ClaimDetails } from "./claim-details.tsx";
 import { DirectoryCheckNotice } from "./directory-check.tsx";
 import { PoeViewer } from "./poe-viewer.tsx";
-import { OverdueBadge, queueAddress, RouterLink, Section } from "./shared.tsx";
+import { OverdueBadge, RouterLink, Section } from "./shared.tsx";
 import { CommentsPanel, HistoryPanel } from "./thread.tsx";
 
 const useStyles = makeStyles({
@@ -139,7 +140,9 @@ export function ReviewClaimPage() {
 					/>
 				)}
 				<p>
-					<RouterLink to={queueAddress()}>{t("claim.backToQueue")}</RouterLink>
+					<RouterLink to={listAddress("queue")}>
+						{t("claim.backToQueue")}
+					</RouterLink>
 				</p>
 			</Page>
 		);
@@ -172,7 +175,7 @@ export function ReviewClaimPage() {
 	return (
 		<Page title={c.name}>
 			<div className={styles.top}>
-				<RouterLink to={queueAddress()}>
+				<RouterLink to={listAddress("queue")}>
 					<span className={styles.back}>
 						<ArrowLeftRegular aria-hidden />
 						{t("claim.backToQueue")}

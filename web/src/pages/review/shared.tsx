@@ -18,10 +18,6 @@ import type { MouseEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import type { QueueItem } from "../../api/types.ts";
-import {
-	listAddress,
-	rememberListSearch,
-} from "../../components/list-address.ts";
 import { formatNumber } from "../../format.ts";
 
 /** The review SLAs and the rule each implements (SPEC section 5). */
@@ -57,19 +53,6 @@ export const REVIEWER_REJECTION_REASONS = [
 ] as const;
 export type ReviewerRejectionReason =
 	(typeof REVIEWER_REJECTION_REASONS)[number];
-
-/** sessionStorage: the review queue's filters (its address's query) as last used. */
-const QUEUE_SEARCH = "cpor.reviewQueueSearch";
-
-/** Keeps the queue's filters (`search`, e.g. "?sla=decision"), for the way back to it. */
-export function rememberQueueSearch(search: string): void {
-	rememberListSearch(QUEUE_SEARCH, search);
-}
-
-/** The queue's address with the filters last used in this tab: "/review?sla=…". */
-export function queueAddress(): string {
-	return listAddress(QUEUE_SEARCH, "/review");
-}
 
 /** A client-side link rendered as a Fluent link (keeps Fluent focus styles). */
 export function RouterLink({

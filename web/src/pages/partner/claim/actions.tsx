@@ -50,7 +50,7 @@ import {
 	COMMENT_MAX_LENGTH,
 	lengthHint,
 } from "../../../components/length-hint.ts";
-import { claimsAddress } from "../../../components/list-address.ts";
+import { listAddress } from "../../../components/list-address.ts";
 import { usePolicyText } from "../../../components/policy.ts";
 import { useReturnFocus } from "../../../components/return-focus.ts";
 import { formatDateTime } from "../../../format.ts";
@@ -535,7 +535,7 @@ export function ClaimActions({
 							onSuccess: () => {
 								close();
 								// Back to the list as it was, which says the draft is gone.
-								void navigate(claimsAddress(), {
+								void navigate(listAddress("claims"), {
 									replace: true,
 									state: { deleted: claim.name },
 								});

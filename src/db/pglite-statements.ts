@@ -4,8 +4,10 @@
  * parses and plans the statement each time; for the claim-with-parts read on the
  * embedded database that was ~1.2 ms of a 1.46-ms call (0.30 ms named; docs/
  * performance.md). {@link namedStatementClient} runs one statement text under a name
- * instead: parsed, and its parameter types described, once per database; then each call
- * is Bind, Describe, Execute and Sync in one protocol exchange, under the same locks as
+ * instead: parsed, and its parameter types and result rows described, once per database;
+ * then each call is Bind, Execute and Sync in one protocol exchange (describing the
+ * result again on every call cost ~40% of a one-row read of a claim's 38 columns,
+ * ~70 of ~180 µs of CPU; docs/performance.md, session 32), under the same locks as
  * `query()`, with the same parameter serializers and result parsers, so the caller
  * (Drizzle's PGlite driver) sees the same results (see {@link queryNamed} for what it
  * leaves out). preparedOnce (src/db/prepared.ts)
@@ -23,6 +25,9 @@ import {
 
 const { serialize } = protocol;
 
+/** A message PostgreSQL sends (PGlite's parser's type; its package does not export it). */
+type BackendMessage = Parameters<typeof parse.parseResults>[0][number];
+
 /** The part of PGlite's client interface Drizzle's prepared queries call. */
 export interface QueryClient {
 	query<T>(
@@ -32,10 +37,14 @@ export interface QueryClient {
 	): Promise<Results<T>>;
 }
 
-/** A statement prepared on a PGlite database: its text and parameter types. */
+/**
+ * A statement prepared on a PGlite database: its text, parameter types, and the
+ * description of its result rows (none for a statement that returns no rows).
+ */
 interface Prepared {
 	text: string;
 	paramTypes: number[];
+	rowDescription: BackendMessage | undefined;
 }
 
 /** The statements prepared per PGlite database, by name. */
@@ -80,10 +89,13 @@ async function queryNamed<T>(
 					prepared = {
 						text,
 						paramTypes: parse.parseDescribeStatementResults(described),
+						rowDescription: described.find(
+							(message) => message.name === "rowDescription",
+						),
 					};
 					known.set(name, prepared);
 				}
-				const { paramTypes } = prepared;
+				const { paramTypes, rowDescription } = prepared;
 				// As PGlite's query() serializes parameters.
 				const values = params.map((value, i) => {
 					if (value === null || value === undefined) return null;
@@ -92,10 +104,11 @@ async function queryNamed<T>(
 						options?.serializers?.[type] ?? pg.serializers[type];
 					return serializer ? serializer(value) : String(value);
 				});
+				// No Describe: the statement's row description does not change while it
+				// is prepared (PostgreSQL refuses a plan whose result type changed).
 				const messages = await pg.execProtocolStream(
 					Buffer.concat([
 						serialize.bind({ statement: name, values }),
-						serialize.describe({ type: "P" }),
 						serialize.execute({}),
 						serialize.sync(),
 					]),
@@ -103,7 +116,7 @@ async function queryNamed<T>(
 				);
 				await pg.syncToFs();
 				return parse.parseResults(
-					messages,
+					rowDescription ? [rowDescription, ...messages] : messages,
 					pg.parsers,
 					withoutDrizzleParsers(options),
 				)[0] as Results<T>;

@@ -17,7 +17,10 @@ import { readDirectoryFacts } from "../../src/claims/directory-facts.ts";
 import { getClaimJson, listClaimsJson } from "../../src/claims/list-claims.ts";
 import type { AppContext } from "../../src/context.ts";
 import { type Db, migrateDatabase, openDatabase } from "../../src/db/client.ts";
-import { DRIZZLE_TEXT_TYPES } from "../../src/db/pglite-statements.ts";
+import {
+	DRIZZLE_TEXT_TYPES,
+	namedStatementClient,
+} from "../../src/db/pglite-statements.ts";
 import { claims } from "../../src/db/schema.ts";
 import { samplePdf } from "../support/poe-fixtures.ts";
 import {
@@ -474,6 +477,52 @@ describe("named prepared statements on pglite", () => {
 		);
 		expect(duplicate.statusCode).toBe(409);
 		expect(duplicate.json().code).toBe("workload_already_claimed");
+	});
+});
+
+describe("a named statement's results on pglite", () => {
+	it("a named statement, described once, answers what query() answers: fields, rows in both row modes, an empty result, a write's affected rows, and a new description after DEALLOCATE", async () => {
+		const pg = new PGlite();
+		try {
+			await pg.exec(`create table t (id int primary key, name text, doc jsonb, at timestamptz);
+				insert into t values (1, 'one', '{"a":1}', '2026-11-24 09:00+00'), (2, null, null, null);`);
+			const cases: [string, string, unknown[], QueryOptions | undefined][] = [
+				["rows", "select * from t where id <= $1 order by id", [2], undefined],
+				[
+					"array",
+					"select id, doc from t where id <= $1 order by id",
+					[2],
+					{ rowMode: "array" },
+				],
+				["none", "select name from t where id = $1", [9], undefined],
+				["write", "update t set name = $1 where id <= 2", ["x"], undefined],
+				[
+					"returning",
+					"update t set name = $1 where id = 1 returning id, name",
+					["y"],
+					undefined,
+				],
+			];
+			for (const [name, text, params, options] of cases) {
+				const named = namedStatementClient(pg, `probe_${name}`);
+				// Twice: the second call runs the prepared statement.
+				for (let i = 0; i < 2; i++) {
+					const expected = await pg.query(text, params, options);
+					const actual = await named.query(text, params, options);
+					expect(actual, `${name} #${i}`).toEqual(expected);
+				}
+			}
+			// The prepared statement is gone and the table has another column: prepared and
+			// described again, it answers with the new column.
+			await pg.exec("deallocate all; alter table t add column extra int");
+			const named = namedStatementClient(pg, "probe_rows");
+			const text = "select * from t where id <= $1 order by id";
+			const after = await named.query(text, [1]);
+			expect(after).toEqual(await pg.query(text, [1]));
+			expect(after.fields.map((f) => f.name)).toContain("extra");
+		} finally {
+			await pg.close();
+		}
 	});
 });
 

@@ -5,7 +5,10 @@
 
 import path from "node:path";
 import { AuthCache } from "./auth/auth-cache.ts";
-import { LoginThrottle } from "./auth/login-throttle.ts";
+import {
+	createLoginThrottle,
+	type SignInThrottle,
+} from "./auth/login-throttle.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { DocumentStore } from "./documents/document-store.ts";
@@ -33,8 +36,11 @@ export interface AppContext {
 	 * it serves entries only while `cpor serve` listens for credential changes.
 	 */
 	authCache: AuthCache;
-	/** Failed sign-ins per account of this process (login-throttle.ts). */
-	loginThrottle: LoginThrottle;
+	/**
+	 * Failed sign-ins per account (login-throttle.ts): this process's on the embedded
+	 * database, every process's on PostgreSQL.
+	 */
+	loginThrottle: SignInThrottle;
 }
 
 /** Builds the context; throws a clear error for a bad calendar configuration. */
@@ -60,7 +66,11 @@ export function createContext(opts: {
 			opts.config.maxUploadBytes,
 		),
 		config: opts.config,
-		loginThrottle: new LoginThrottle(opts.config.loginFailuresPerAccount),
+		loginThrottle: createLoginThrottle(
+			opts.db,
+			opts.dbKind,
+			opts.config.loginFailuresPerAccount,
+		),
 		authCache: new AuthCache(
 			opts.config.authCacheSeconds,
 			opts.dbKind === "postgres",

@@ -65,8 +65,8 @@ export async function login(
 	actor: Actor;
 }> {
 	const address = email.trim().toLowerCase();
-	// Counted as failed from here (synchronously with the check), forgiven on success.
-	const attempt = ctx.loginThrottle.attempt(address, clientAddress);
+	// Counted as failed from here (atomically with the check), forgiven on success.
+	const attempt = await ctx.loginThrottle.attempt(address, clientAddress);
 	let user: typeof users.$inferSelect | undefined;
 	let ok: boolean;
 	try {
@@ -77,7 +77,9 @@ export async function login(
 		);
 	} catch (err) {
 		// The database failed, not the password: the attempt does not count.
-		ctx.loginThrottle.forgive(address, clientAddress, attempt);
+		await ctx.loginThrottle
+			.forgive(address, clientAddress, attempt)
+			.catch(() => {});
 		throw err;
 	}
 	if (!user || !ok)
@@ -85,7 +87,7 @@ export async function login(
 			"unauthenticated",
 			"The email or password is not right.",
 		);
-	ctx.loginThrottle.succeeded(address, clientAddress, attempt);
+	await ctx.loginThrottle.succeeded(address, clientAddress, attempt);
 	const sessionToken = token("cps");
 	const csrfToken = randomBytes(24).toString("base64url");
 	const now = new Date();

@@ -14,12 +14,55 @@
  * cannot pass the check before the first of them is counted.
  *
  * The per-address limit of all sign-ins (`CPOR_LOGIN_RATE_LIMIT`, @fastify/rate-limit)
- * stops one address trying many accounts. Counted in the memory of each server process
- * (as that limit is), in real time, not the sandbox clock's: with N server processes an
- * account gets at most N times as many guesses per window.
+ * stops one address trying many accounts. Counted in real time, not the sandbox clock's:
+ * on the embedded database (one process) in its memory ({@link LoginThrottle}), on
+ * PostgreSQL in the database, so that every server process of it counts the same
+ * failures ({@link SharedLoginThrottle}; the per-address limit likewise,
+ * src/http/rate-limit-store.ts).
  */
+import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
+import type { Db } from "../db/client.ts";
+import { signInFailures } from "../db/schema.ts";
 import { rateLimited } from "../domain/errors.ts";
+
+/**
+ * Counts failed sign-ins per account (see the module's comment). The mark
+ * {@link SignInThrottle.attempt} returns identifies the attempt to the other two calls.
+ */
+export interface SignInThrottle {
+	/**
+	 * Starts a sign-in for `email` (trimmed, lower case) from `address`: refuses it when
+	 * that address, or every address together, has used up the failures, else counts it
+	 * as failed until `succeeded` says otherwise. Resolves to the attempt's mark.
+	 * @throws DomainError `rate_limited` (429) with `Retry-After` in seconds.
+	 */
+	attempt(email: string, address: string, now?: number): Promise<number>;
+	/** The attempt `mark` succeeded: it and its address's failures for `email` no longer count. */
+	succeeded(email: string, address: string, mark: number): Promise<void>;
+	/** The attempt `mark` could not be checked (the server failed): it does not count. */
+	forgive(email: string, address: string, mark: number): Promise<void>;
+}
+
+/** The refusal of a sign-in that must wait `wait` seconds. */
+function tooManyFailures(wait: number) {
+	return rateLimited(
+		`Too many failed sign-ins for this account: try again in ${Math.ceil(wait / 60)} minute(s).`,
+		wait,
+	);
+}
+
+/**
+ * Seconds until the failure at `oldest` (epoch ms; the `limit`-th newest in the window)
+ * leaves the window, at least 1; 0 when there is no such failure.
+ */
+function secondsUntilOut(oldest: number | null | undefined, now: number) {
+	if (oldest === null || oldest === undefined) return 0;
+	return Math.max(
+		1,
+		Math.ceil((oldest + LOGIN_FAILURE_WINDOW_MS - now) / 1000),
+	);
+}
 
 /** How long a failed sign-in counts (real time, ms). */
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
@@ -30,8 +73,11 @@ export const ACCOUNT_LIMIT_FACTOR = 10;
 /** Emails, and email-address pairs, whose failures are remembered (each, per process). */
 const MAX_KEYS = 20_000;
 
-/** Failed sign-ins per email and client address within the window (login-throttle.ts). */
-export class LoginThrottle {
+/**
+ * Failed sign-ins per email and client address within the window, in this process's
+ * memory (the embedded database: one process).
+ */
+export class LoginThrottle implements SignInThrottle {
 	readonly #limit: number;
 	/** By email and address (two keys that no email can run together: JSON of the pair). */
 	readonly #byAddress = new LRUCache<string, number[]>({
@@ -62,12 +108,7 @@ export class LoginThrottle {
 
 	/** Seconds until `recent` holds fewer than `limit` failures, or 0 when it does now. */
 	#wait(recent: number[], limit: number, now: number): number {
-		if (recent.length < limit) return 0;
-		const oldest = recent[recent.length - limit] as number;
-		return Math.max(
-			1,
-			Math.ceil((oldest + LOGIN_FAILURE_WINDOW_MS - now) / 1000),
-		);
+		return secondsUntilOut(recent[recent.length - limit], now);
 	}
 
 	#add(
@@ -88,12 +129,19 @@ export class LoginThrottle {
 	}
 
 	/**
-	 * Starts a sign-in for `email` (trimmed, lower case) from `address`: refuses it when
-	 * that address, or every address together, has used up the failures, else counts it
-	 * as failed until {@link succeeded} says otherwise. Returns the attempt's mark.
-	 * @throws DomainError `rate_limited` (429) with `Retry-After` in seconds.
+	 * {@link SignInThrottle.attempt}: the check and the count happen before this returns
+	 * its promise, so a parallel burst cannot pass the check before the first is counted.
+	 * The mark is the attempt's time (epoch ms).
 	 */
-	attempt(email: string, address: string, now = Date.now()): number {
+	attempt(email: string, address: string, now = Date.now()): Promise<number> {
+		try {
+			return Promise.resolve(this.#attempt(email, address, now));
+		} catch (err) {
+			return Promise.reject(err);
+		}
+	}
+
+	#attempt(email: string, address: string, now: number): number {
 		if (this.#limit === 0) return now;
 		const accountLimit = this.#limit * ACCOUNT_LIMIT_FACTOR;
 		const pair = JSON.stringify([address, email]);
@@ -101,25 +149,114 @@ export class LoginThrottle {
 			this.#wait(this.#recent(this.#byAddress, pair, now), this.#limit, now),
 			this.#wait(this.#recent(this.#byAccount, email, now), accountLimit, now),
 		);
-		if (wait > 0)
-			throw rateLimited(
-				`Too many failed sign-ins for this account: try again in ${Math.ceil(wait / 60)} minute(s).`,
-				wait,
-			);
+		if (wait > 0) throw tooManyFailures(wait);
 		this.#add(this.#byAddress, pair, this.#limit, now);
 		this.#add(this.#byAccount, email, accountLimit, now);
 		return now;
 	}
 
-	/** The sign-in that {@link attempt} marked `at` succeeded: it and its address's failures for `email` no longer count. */
-	succeeded(email: string, address: string, at: number): void {
+	/** {@link SignInThrottle.succeeded}; `at` is the attempt's mark. */
+	async succeeded(email: string, address: string, at: number): Promise<void> {
 		this.#byAddress.delete(JSON.stringify([address, email]));
 		this.#remove(this.#byAccount, email, at);
 	}
 
-	/** The sign-in that {@link attempt} marked `at` could not be checked (the server failed): it does not count. */
-	forgive(email: string, address: string, at: number): void {
+	/** {@link SignInThrottle.forgive}; `at` is the attempt's mark. */
+	async forgive(email: string, address: string, at: number): Promise<void> {
 		this.#remove(this.#byAddress, JSON.stringify([address, email]), at);
 		this.#remove(this.#byAccount, email, at);
 	}
+}
+
+/** Expired failures a sign-in deletes at most, besides its own email's. */
+const EXPIRED_PER_ATTEMPT = 100;
+
+/**
+ * Failed sign-ins kept in PostgreSQL (`sign_in_failures`, migration 0036), so that every
+ * server process of the database counts the same ones: with N processes an account
+ * still gets `limit` guesses per window from an address, not N × `limit`. An attempt is
+ * one transaction that waits for the others of the same email (an advisory lock), so a
+ * parallel burst, across processes too, cannot pass the check before the first is
+ * counted; its mark is its row's ID. Each attempt deletes its email's expired failures
+ * and up to {@link EXPIRED_PER_ATTEMPT} others (skipping rows another attempt holds).
+ */
+export class SharedLoginThrottle implements SignInThrottle {
+	readonly #db: Db;
+	readonly #limit: number;
+
+	/**
+	 * @param db the PostgreSQL database
+	 * @param limit failures allowed per email and address and window; 0 turns the guard off
+	 */
+	constructor(db: Db, limit: number) {
+		this.#db = db;
+		this.#limit = limit;
+	}
+
+	/** {@link SignInThrottle.attempt}; throws the database's error too. */
+	async attempt(email: string, address: string, now = Date.now()) {
+		if (this.#limit === 0) return 0;
+		const accountLimit = this.#limit * ACCOUNT_LIMIT_FACTOR;
+		const since = new Date(now - LOGIN_FAILURE_WINDOW_MS);
+		return this.#db.transaction(async (tx) => {
+			await tx.execute(
+				sql`select pg_advisory_xact_lock(hashtext(${`cpor sign-in ${email}`}))`,
+			);
+			const rows = (await tx.execute(sql`
+				with expired as (
+					delete from sign_in_failures where id in (
+						select id from sign_in_failures where at <= ${since}
+						limit ${EXPIRED_PER_ATTEMPT} for update skip locked)
+						or (email = ${email} and at <= ${since})
+				)
+				select
+					(select (extract(epoch from at) * 1000)::float8 from sign_in_failures
+						where email = ${email} and address = ${address} and at > ${since}
+						order by at desc offset ${this.#limit - 1} limit 1) as "byAddress",
+					(select (extract(epoch from at) * 1000)::float8 from sign_in_failures
+						where email = ${email} and at > ${since}
+						order by at desc offset ${accountLimit - 1} limit 1) as "byAccount"
+			`)) as unknown as {
+				rows: { byAddress: number | null; byAccount: number | null }[];
+			};
+			const oldest = rows.rows[0];
+			const wait = Math.max(
+				secondsUntilOut(oldest?.byAddress, now),
+				secondsUntilOut(oldest?.byAccount, now),
+			);
+			if (wait > 0) throw tooManyFailures(wait);
+			const [row] = await tx
+				.insert(signInFailures)
+				.values({ email, address, at: new Date(now) })
+				.returning({ id: signInFailures.id });
+			return row?.id ?? 0;
+		});
+	}
+
+	/** {@link SignInThrottle.succeeded}; `id` is the attempt's mark (its row). */
+	async succeeded(email: string, address: string, id: number): Promise<void> {
+		if (this.#limit === 0) return;
+		await this.#db.execute(sql`delete from sign_in_failures
+			where id = ${id} or (email = ${email} and address = ${address})`);
+	}
+
+	/** {@link SignInThrottle.forgive}; `id` is the attempt's mark (its row). */
+	async forgive(_email: string, _address: string, id: number): Promise<void> {
+		if (this.#limit === 0) return;
+		await this.#db.execute(sql`delete from sign_in_failures where id = ${id}`);
+	}
+}
+
+/**
+ * The throttle for a database: {@link SharedLoginThrottle} on PostgreSQL (several
+ * processes may serve it), {@link LoginThrottle} on the embedded one.
+ */
+export function createLoginThrottle(
+	db: Db,
+	dbKind: "pglite" | "postgres",
+	limit: number,
+): SignInThrottle {
+	return dbKind === "postgres"
+		? new SharedLoginThrottle(db, limit)
+		: new LoginThrottle(limit);
 }

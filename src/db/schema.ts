@@ -174,6 +174,49 @@ export const sessions = pgTable(
 );
 
 /**
+ * Failed sign-ins on PostgreSQL, shared by every server process of the database
+ * (src/auth/login-throttle.ts; the embedded database, one process, keeps them in
+ * memory). A row counts from `at` for the failure window and is deleted after it; an
+ * attempt's row is written before its password is checked and deleted when it succeeds.
+ */
+export const signInFailures = pgTable(
+	"sign_in_failures",
+	{
+		id: bigint("id", { mode: "number" })
+			.primaryKey()
+			.generatedAlwaysAsIdentity(),
+		/** Trimmed, lower case. */
+		email: text("email").notNull(),
+		/** The client's address (the request's, after CPOR_TRUST_PROXY). */
+		address: text("address").notNull(),
+		/** Real time, not the sandbox clock's. */
+		at: ts("at").notNull(),
+	},
+	(t) => [
+		index("sign_in_failures_email_at_idx").on(t.email, t.at),
+		index("sign_in_failures_at_idx").on(t.at),
+	],
+);
+
+/**
+ * The request counts of the per-address rate limits (@fastify/rate-limit: the sign-in's
+ * and the consent link's) on PostgreSQL, shared by every server process of the database
+ * (src/http/rate-limit-store.ts). One row per route and key, for its current window.
+ */
+export const rateLimitWindows = pgTable(
+	"rate_limit_windows",
+	{
+		/** The route and the client's key (its address). */
+		key: text("key").primaryKey(),
+		/** Requests counted in the window. */
+		hits: integer("hits").notNull(),
+		/** When the window ends (real time). */
+		endsAt: ts("ends_at").notNull(),
+	},
+	(t) => [index("rate_limit_windows_ends_at_idx").on(t.endsAt)],
+);
+
+/**
  * API tokens: hashed, shown once, a subset of the creator's roles. A user's tokens are
  * listed newest first by `api_tokens_user_created_idx` (migration 0026; 0025 indexed the
  * user alone: with 200,000 tokens the list had read them all, 24 ms).

@@ -41,6 +41,7 @@ import {
 } from "./openapi-problems.ts";
 import { registerSingleQueryValues } from "./page-query.ts";
 import { problemOf, sendProblem, toDomainError } from "./problem.ts";
+import { postgresRateLimitStore } from "./rate-limit-store.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { adminCalendarRoutes } from "./routes/admin-calendar.ts";
 import { claimRoutes } from "./routes/claims.ts";
@@ -237,7 +238,13 @@ export async function buildServer(
 	await app.register(multipart, {
 		limits: { fileSize: ctx.config.maxUploadBytes + 1, files: 1, fields: 10 },
 	});
-	await app.register(rateLimit, { global: false });
+	// On PostgreSQL the counts are the database's, shared by every server process.
+	await app.register(rateLimit, {
+		global: false,
+		...(ctx.dbKind === "postgres"
+			? { store: postgresRateLimitStore(ctx.db) }
+			: {}),
+	});
 	const problems: ProblemIndex = new Map();
 	await app.register(swagger, {
 		openapi: {

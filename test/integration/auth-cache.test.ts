@@ -287,6 +287,92 @@ describe("credentials across two server processes on one PostgreSQL", () => {
 		await a?.close();
 	});
 
+	/** POST /auth/login through `t` from `remoteAddress`; returns the answer. */
+	const signIn = (
+		t: TestApp,
+		remoteAddress: string,
+		email: string,
+		password: string,
+	) =>
+		t.app.inject({
+			method: "POST",
+			url: `${API}/auth/login`,
+			remoteAddress,
+			payload: { email, password },
+		});
+
+	it("the sign-in limits count in the database: 10 failed sign-ins for one account from one address, split over both processes, make that address wait on either; 20 sign-ins a minute from one address, split likewise, refuse the 21st", async () => {
+		for (let i = 0; i < 10; i++) {
+			const res = await signIn(
+				i % 2 ? a : b,
+				"203.0.113.77",
+				USERS.ivan,
+				"wrong password",
+			);
+			expect(res.statusCode, res.body).toBe(401);
+		}
+		for (const t of [a, b]) {
+			const refused = await signIn(t, "203.0.113.77", USERS.ivan, PASSWORD);
+			expect(refused.statusCode, refused.body).toBe(429);
+			expect(refused.json().code).toBe("rate_limited");
+			expect(Number(refused.headers["retry-after"])).toBeGreaterThan(800);
+		}
+		// Another address is not held up, and its success clears nothing of the first's.
+		expect(
+			(await signIn(a, "198.51.100.77", USERS.ivan, PASSWORD)).statusCode,
+		).toBe(200);
+		expect(
+			(await signIn(b, "203.0.113.77", USERS.ivan, PASSWORD)).statusCode,
+		).toBe(429);
+
+		// The per-address limit: unknown emails, so no account's count is involved.
+		for (let i = 0; i < 20; i++) {
+			const res = await signIn(
+				i % 2 ? a : b,
+				"192.0.2.177",
+				`nobody-${i}@example.com`,
+				"x",
+			);
+			expect(res.statusCode, res.body).toBe(401);
+		}
+		const limited = await signIn(a, "192.0.2.177", "nobody@example.com", "x");
+		expect(limited.statusCode, limited.body).toBe(429);
+		expect(Number(limited.headers["retry-after"])).toBeLessThanOrEqual(60);
+		const rows = await queryRows<{ key: string; hits: number }>(
+			a,
+			sql`select key, hits from rate_limit_windows where key like '%192.0.2.177'`,
+		);
+		expect(rows).toEqual([
+			{ key: "POST /api/v1/auth/login 192.0.2.177", hits: 21 },
+		]);
+	});
+
+	it("a sign-in deletes failures older than the window and rate-limit windows that ended, but not its own address's current window", async () => {
+		await a.ctx.db.execute(sql`
+			insert into sign_in_failures (email, address, at) values
+				('old@example.com', '192.0.2.1', now() - interval '16 minutes'),
+				('recent@example.com', '192.0.2.1', now() - interval '14 minutes');
+			insert into rate_limit_windows (key, hits, ends_at) values
+				('POST /api/v1/auth/login 192.0.2.2', 5, now() - interval '2 minutes'),
+				('POST /api/v1/auth/login 192.0.2.3', 5, now() + interval '30 seconds')`);
+		expect(
+			(await signIn(b, "192.0.2.9", "someone@example.com", "x")).statusCode,
+		).toBe(401);
+		const failures = await queryRows<{ email: string }>(
+			a,
+			sql`select email from sign_in_failures where address = '192.0.2.1'`,
+		);
+		expect(failures).toEqual([{ email: "recent@example.com" }]);
+		const windows = await queryRows<{ key: string }>(
+			a,
+			sql`select key from rate_limit_windows where key like '%192.0.2._' order by key`,
+		);
+		expect(windows.map((w) => w.key)).toEqual([
+			"POST /api/v1/auth/login 192.0.2.3",
+			"POST /api/v1/auth/login 192.0.2.9",
+		]);
+	});
+
 	it("a token revoked through one process is refused by the other within a second", async () => {
 		const ana = await a.login(USERS.ana);
 		const { id, token } = (

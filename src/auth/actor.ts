@@ -71,6 +71,8 @@ export const CAPABILITIES = {
 	administer: ["platform_admin"],
 	/** R-DIR-6: the directory's tenants and partners, looked up (platform admins, reviewers). */
 	lookUpDirectory: ["platform_admin", "reviewer"],
+	/** R-ROL-1..3: the people who can sign in, their roles and languages (platform admins). */
+	lookUpUsers: ["platform_admin"],
 	/** R-ROL-3: customer admins see and opt out of their tenant's associations. */
 	customer: ["customer_admin"],
 	/** Comment on a claim (partners who can write, and reviewers). */

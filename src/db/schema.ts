@@ -155,6 +155,10 @@ export const users = pgTable(
 		index("users_customer_admin_idx")
 			.on(t.tenantId)
 			.where(sql`'customer_admin' = any(${t.roles})`),
+		// The platform admin's list of people and name search (by prefix), in byte order.
+		index("users_name_idx").on(sql`(lower(${t.name}) collate "C")`, t.id),
+		// An organization's people, for the same list.
+		index("users_organization_idx").on(t.organizationId),
 	],
 );
 

@@ -1,14 +1,15 @@
 /**
  * The directory as the platform admin (and a reviewer) looks it up (SPEC R-DIR-6: the
  * directory is reference data the admin loads and maintains; R-ROL-2): customer tenants
- * with their verified domains and subscriptions, and partner organizations with their
- * MPN IDs, programs and whether each is in use. Read-only; what changes it is the
- * import (import-directory.ts).
+ * with their verified domains and subscriptions, partner organizations with their
+ * MPN IDs, programs and whether each is in use, and (the platform admin's alone) the
+ * people who can sign in. Read-only; what changes it is the import
+ * (import-directory.ts).
  *
- * Both lists are in name order (lower case, byte order: the `*_name_idx` indexes of
- * migration 0034), a page at a time by keyset. `q` finds by a name's first letters or an
- * exact ID: a tenant ID, a verified domain or a subscription ID; an organization ID or
- * an MPN ID.
+ * The lists are in name order (lower case, byte order: the `*_name_idx` indexes of
+ * migrations 0034 and 0037), a page at a time by keyset. `q` finds by a name's first
+ * letters or an exact ID: a tenant ID, a verified domain or a subscription ID; an
+ * organization ID or an MPN ID; a user's ID or email, or their organization or tenant.
  */
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
@@ -46,6 +47,25 @@ export interface DirectoryPartner {
 		partnerTypes: string[];
 		inUse: boolean;
 	}[];
+}
+
+/**
+ * A person who can sign in (R-ROL-1..3), as the directory import left them: a partner's
+ * user carries an organization, a customer admin a tenant, CPOR's own staff neither.
+ * No password hash, no sessions.
+ */
+export interface DirectoryUser {
+	id: string;
+	/** Lower case. */
+	email: string;
+	name: string;
+	roles: string[];
+	organizationId: string | null;
+	organizationName: string | null;
+	tenantId: string | null;
+	tenantName: string | null;
+	/** The user's language for email and a browser without a choice (`PATCH /me`). */
+	locale: string;
 }
 
 /** Options of a directory page: `q` as above (trimmed; empty lists all), `limit` 1-200. */
@@ -216,4 +236,43 @@ export async function listDirectoryPartners(
 		limit,
 		(r) => r.organizationId,
 	);
+}
+
+/**
+ * A page of the people who can sign in (R-ROL-1..3), with their organization's or
+ * tenant's name. `q` finds by a name's first letters, or exactly by a user ID, an email
+ * (any case), or an organization or tenant ID (its people). Reads only.
+ * @throws DomainError `validation_failed` for a cursor this API did not issue.
+ */
+export async function listDirectoryUsers(
+	ctx: AppContext,
+	query: DirectoryQuery,
+): Promise<DirectoryPage<DirectoryUser>> {
+	const limit = query.limit ?? DIRECTORY_PAGE_SIZE;
+	const q = query.q?.trim() ?? "";
+	const found = foundRows({
+		table: "users",
+		id: "id",
+		q,
+		exact: sql`select ${q}::text
+			union select id from users where email = ${q.toLowerCase()}
+			union select id from users where organization_id = ${q}
+			union select id from users where tenant_id = ${q}
+				and 'customer_admin' = any(roles)`,
+		cursor: query.cursor,
+		limit,
+	});
+	const rows = await rowsOf<DirectoryUser & { sortKey: string }>(
+		ctx,
+		sql`with found as (${found})
+		select u.id, u.email, u.name, u.roles, u.organization_id as "organizationId",
+			o.name as "organizationName", u.tenant_id as "tenantId", t.name as "tenantName",
+			u.locale, f.k as "sortKey"
+		from found f join users u on u.id = f.id
+			left join organizations o on o.id = u.organization_id
+			left join tenants t on t.tenant_id = u.tenant_id
+		order by f.k, f.id
+		limit ${limit + 1}`,
+	);
+	return pageOf(rows, limit, (r) => r.id);
 }

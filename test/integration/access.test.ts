@@ -374,6 +374,11 @@ const ROUTES: RouteCase[] = [
 		forbidden: but("paula", ...REVIEWERS),
 	},
 	{
+		name: "GET /api/v1/admin/directory/users",
+		url: () => `${API}/admin/directory/users`,
+		forbidden: but("paula"),
+	},
+	{
 		name: "GET /api/v1/admin/clock",
 		url: () => `${API}/admin/clock`,
 		forbidden: but("paula"),

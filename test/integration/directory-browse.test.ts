@@ -28,6 +28,17 @@ type Tenant = {
 		status: string;
 	}[];
 };
+type User = {
+	id: string;
+	email: string;
+	name: string;
+	roles: string[];
+	organizationId: string | null;
+	organizationName: string | null;
+	tenantId: string | null;
+	tenantName: string | null;
+	locale: string;
+};
 type Partner = {
 	organizationId: string;
 	name: string;
@@ -199,5 +210,74 @@ describe.each(DB_KINDS)("R-DIR-6 the directory, looked up (%s)", (kind) => {
 			path: "cursor",
 			code: "invalid_cursor",
 		});
+	});
+
+	it("R-ROL-1 R-ROL-3 the platform admin finds the people who can sign in by name, email, user ID, organization or tenant, with roles, organization or tenant and language, a page at a time; reviewers and partners may not look", async () => {
+		const users = async (query: string) => {
+			const res = await paula.get(`${API}/admin/directory/users${query}`);
+			expect(res.statusCode, res.body).toBe(200);
+			return res.json() as Page<User>;
+		};
+		// Every user, by name, a page at a time, without a gap or a repeat.
+		const seen: User[] = [];
+		let cursor: string | null = null;
+		do {
+			const page: Page<User> = await users(
+				`?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+			);
+			seen.push(...page.items);
+			cursor = page.nextCursor;
+		} while (cursor);
+		const emails = seen.map((u) => u.email);
+		expect(emails).toEqual(expect.arrayContaining(Object.values(USERS)));
+		expect(new Set(emails).size).toBe(emails.length);
+		const names = seen.map((u) => u.name.toLowerCase());
+		expect(names).toEqual(
+			[...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+		);
+		const daan = seen.find((u) => u.email === USERS.daan);
+		expect(daan).toMatchObject({
+			organizationId: "fabrikam",
+			organizationName: expect.any(String),
+			tenantId: null,
+			tenantName: null,
+			roles: ["incentives_admin"],
+			locale: "nl",
+		});
+		expect(daan).not.toHaveProperty("passwordHash");
+		const carl = seen.find((u) => u.email === USERS.carl);
+		expect(carl).toMatchObject({
+			organizationId: null,
+			tenantName: expect.any(String),
+			roles: ["customer_admin"],
+		});
+
+		// By the first letters of a name (any case), an email (any case), an ID.
+		expect((await users("?q=DAAN")).items.map((u) => u.email)).toContain(
+			USERS.daan,
+		);
+		expect(
+			(await users(`?q=${USERS.rita.toUpperCase()}`)).items.map((u) => u.email),
+		).toEqual([USERS.rita]);
+		expect((await users(`?q=${daan?.id}`)).items.map((u) => u.email)).toEqual([
+			USERS.daan,
+		]);
+		// An organization's people; a tenant's customer admins.
+		const fabrikam = (await users("?q=fabrikam")).items;
+		expect(fabrikam.map((u) => u.email)).toEqual(
+			expect.arrayContaining([USERS.ana, USERS.ivan, USERS.bea, USERS.daan]),
+		);
+		expect(fabrikam.every((u) => u.organizationId === "fabrikam")).toBe(true);
+		expect(
+			(await users(`?q=${carl?.tenantId}`)).items.map((u) => u.email),
+		).toEqual([USERS.carl]);
+		expect((await users("?q=nobody-by-this-name")).items).toEqual([]);
+
+		for (const who of [USERS.rita, USERS.ana]) {
+			const client = await t.login(who);
+			expect(
+				(await client.get(`${API}/admin/directory/users`)).statusCode,
+			).toBe(403);
+		}
 	});
 });

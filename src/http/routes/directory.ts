@@ -10,6 +10,7 @@ import { mpnIds, organizations, products } from "../../db/schema.ts";
 import {
 	listDirectoryPartners,
 	listDirectoryTenants,
+	listDirectoryUsers,
 } from "../../directory/browse-directory.ts";
 import {
 	importDirectory,
@@ -33,7 +34,7 @@ function mpnIdView(r: typeof mpnIds.$inferSelect) {
 /** How many organization IDs one `GET /partners` may name. */
 export const PARTNER_LOOKUP_MAX = 200;
 
-/** Registers /mpn-ids, /products, /activities, /partners and /admin/directory/import. */
+/** Registers /mpn-ids, /products, /activities, /partners, the directory look-up (/admin/directory/tenants, /partners, /users) and /admin/directory/import. */
 export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 	return async (app) => {
 		// CSV bodies for the directory import only (this plugin's routes): elsewhere a
@@ -170,6 +171,22 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 			async (req) => {
 				authorize(req, "lookUpDirectory");
 				return listDirectoryPartners(ctx, req.query);
+			},
+		);
+
+		app.get(
+			"/admin/directory/users",
+			{
+				schema: {
+					tags: ["directory"],
+					summary:
+						"The people who can sign in (R-ROL-1..3) with their roles, organization or tenant and language, by name, a page at a time (limit 1-200, default 20); q: a name's first letters, or an exact user ID, email, organization ID or tenant ID",
+					querystring: directoryQuery,
+				},
+			},
+			async (req) => {
+				authorize(req, "lookUpUsers");
+				return listDirectoryUsers(ctx, req.query);
 			},
 		);
 

@@ -1786,6 +1786,33 @@ describe("flows through the browser", () => {
 			.getByText("Nothing matches “no such partner”")
 			.first()
 			.waitFor(WAIT);
+		// The people who can sign in: an organization's, by its ID, with roles and language.
+		await page.getByRole("radio", { name: "People" }).check();
+		await page.getByRole("searchbox", { name: "Search" }).fill("fabrikam");
+		const daan = page
+			.getByTestId("directory-user")
+			.filter({ hasText: "daan.incentives@fabrikam.example" });
+		await daan.waitFor(WAIT);
+		const daanText = await daan.textContent();
+		expect(daanText).toContain("Incentives admin");
+		// His language (another test may have changed it) is named in that language.
+		expect(daanText).toMatch(/Language: (English|Nederlands|Svenska|Deutsch)/);
+		expect(daanText).toContain("(fabrikam)");
+		const fabrikamPeople = await page.getByTestId("directory-user").count();
+		expect(fabrikamPeople).toBeGreaterThanOrEqual(4);
+		expect(
+			await page
+				.getByTestId("directory-user")
+				.filter({ hasText: "@fabrikam.example" })
+				.count(),
+		).toBe(fabrikamPeople);
+		await page.getByRole("searchbox", { name: "Search" }).fill("rita");
+		const rita = page.getByTestId("directory-user").filter({ hasText: RITA });
+		await rita.waitFor(WAIT);
+		expect(await rita.textContent()).toContain(
+			"Platform staff: no organization or customer.",
+		);
+		await screenshot(page, "admin-directory-people");
 		await context.close();
 	});
 	it("R-DIR-6 R-ROL-2 a reviewer looks a customer up in the directory from the header, without the import's advice", async () => {
@@ -1796,6 +1823,8 @@ describe("flows through the browser", () => {
 		expect(await page.getByTestId("directory").textContent()).not.toContain(
 			"Directory import",
 		);
+		// The people who can sign in are the platform admin's to see.
+		expect(await page.getByRole("radio", { name: "People" }).count()).toBe(0);
 		await page
 			.getByRole("searchbox", { name: "Search" })
 			.fill(DEMO_IDS.subscriptions.contosoSales);
@@ -2088,7 +2117,7 @@ describe("flows through the browser", () => {
 		await context.close();
 	});
 
-	it("a comment nearing its 10,000 characters says how long it is, so a long paste is not cut off without a word", async () => {
+	it("a comment nearing its 10,000 characters says how long it is, and at the limit shows and says that the rest was not added, so a long paste is not cut off without a word", async () => {
 		const draft = await fabrikamClaim(e, "draft");
 		const { context, page } = await e.signIn(ANA);
 		await page.goto(`/claims/${draft.id}`);
@@ -2098,9 +2127,16 @@ describe("flows through the browser", () => {
 		expect(await page.getByText(/of 10,000 characters/).count()).toBe(0);
 		await input.fill("a".repeat(9_500));
 		await page.getByText("9,500 of 10,000 characters").waitFor(WAIT);
+		expect(await page.getByTestId("comment-at-limit").textContent()).toBe("");
 		await input.fill("a".repeat(10_050));
 		expect((await input.inputValue()).length).toBe(10_000);
-		await page.getByText("10,000 of 10,000 characters").waitFor(WAIT);
+		// At the limit: shown and said (a screen reader hears nothing of a cut paste).
+		const atLimit =
+			"10,000 of 10,000 characters: the limit. What went past it was not added.";
+		await page.getByText(atLimit).first().waitFor(WAIT);
+		expect(await page.getByTestId("comment-at-limit").textContent()).toBe(
+			atLimit,
+		);
 		await context.close();
 	});
 });

@@ -13,6 +13,7 @@ import { api } from "./client.ts";
 import type {
 	DirectoryPartner,
 	DirectoryTenant,
+	DirectoryUser,
 	MpnId,
 	Product,
 } from "./types.ts";
@@ -99,15 +100,17 @@ export function usePartnerNames(
 }
 
 /** Which of the directory's lists: customer tenants or partner organizations. */
-export type DirectoryKind = "tenants" | "partners";
+/** What the directory look-up lists; `users` is the platform admin's alone. */
+export type DirectoryKind = "tenants" | "partners" | "users";
 
 /** Entries per page of the directory look-up. */
 const DIRECTORY_PAGE = 20;
 
 /**
- * The directory's customers or partners whose name starts with `q`, or with an ID equal
- * to it (all when empty), a page of 20 at a time (GET /admin/directory/tenants and
- * /partners). While a new search loads, the last answer of the same kind stays.
+ * The directory's customers, partners or people whose name starts with `q`, or with an
+ * ID equal to it (all when empty), a page of 20 at a time (GET /admin/directory/tenants,
+ * /partners and /users). While a new search loads, the last answer of the same kind
+ * stays.
  */
 export function useDirectoryLookup(kind: DirectoryKind, q: string) {
 	return useInfiniteQuery({
@@ -117,7 +120,7 @@ export function useDirectoryLookup(kind: DirectoryKind, q: string) {
 			if (q) params.set("q", q);
 			if (pageParam) params.set("cursor", pageParam);
 			return api<{
-				items: (DirectoryTenant | DirectoryPartner)[];
+				items: (DirectoryTenant | DirectoryPartner | DirectoryUser)[];
 				nextCursor: string | null;
 			}>(`/admin/directory/${kind}?${params}`, { signal });
 		},

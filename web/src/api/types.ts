@@ -297,6 +297,18 @@ export interface DirectoryTenant {
 		provisioned: boolean;
 	}[];
 }
+/** GET /admin/directory/users (docs/api.md). */
+export interface DirectoryUser {
+	id: string;
+	email: string;
+	name: string;
+	roles: string[];
+	organizationId: string | null;
+	organizationName: string | null;
+	tenantId: string | null;
+	tenantName: string | null;
+	locale: string;
+}
 /** GET /admin/directory/partners (docs/api.md). */
 export interface DirectoryPartner {
 	organizationId: string;

@@ -1,7 +1,8 @@
 /**
  * The directory as it is (SPEC R-DIR-6: reference data the platform admin loads and
- * maintains; GET /admin/directory/tenants and /partners): customers with their verified
- * domains and subscriptions, partners with their MPN IDs and programs, found by a name's
+ * maintains; GET /admin/directory/tenants, /partners and /users): customers with their
+ * verified domains and subscriptions, partners with their MPN IDs and programs, and (the
+ * platform admin's alone) the people who can sign in with their roles, found by a name's
  * first letters or an exact ID, a page at a time. Changing it is the Directory import
  * tab's work.
  */
@@ -28,7 +29,11 @@ import {
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type DirectoryKind, useDirectoryLookup } from "../../api/directory.ts";
-import type { DirectoryPartner, DirectoryTenant } from "../../api/types.ts";
+import type {
+	DirectoryPartner,
+	DirectoryTenant,
+	DirectoryUser,
+} from "../../api/types.ts";
 import { ScrollRegion } from "../../components/scroll-region.tsx";
 import {
 	EmptyState,
@@ -37,6 +42,7 @@ import {
 	ResultsStatus,
 } from "../../components/states.tsx";
 import { formatNumber } from "../../format.ts";
+import { LANGUAGES } from "../../i18n/index.ts";
 
 const useStyles = makeStyles({
 	root: {
@@ -115,16 +121,19 @@ export function DirectoryTab({ canImport = true }: { canImport?: boolean }) {
 					>
 						<Radio value="tenants" label={t("directory.tenants")} />
 						<Radio value="partners" label={t("directory.partners")} />
+						{canImport && <Radio value="users" label={t("directory.users")} />}
 					</RadioGroup>
 				</Field>
 				<Field
 					className={styles.search}
 					label={t("directory.search")}
-					hint={
+					hint={t(
 						kind === "tenants"
-							? t("directory.searchTenantsHint")
-							: t("directory.searchPartnersHint")
-					}
+							? "directory.searchTenantsHint"
+							: kind === "partners"
+								? "directory.searchPartnersHint"
+								: "directory.searchUsersHint",
+					)}
 				>
 					<SearchBox
 						value={typed}
@@ -165,7 +174,9 @@ export function DirectoryTab({ canImport = true }: { canImport?: boolean }) {
 					data-testid="directory-results"
 				>
 					{items.map((item) =>
-						"tenantId" in item ? (
+						"email" in item ? (
+							<UserCard key={item.id} user={item} />
+						) : "domains" in item ? (
 							<TenantCard key={item.tenantId} tenant={item} />
 						) : (
 							<PartnerCard key={item.organizationId} partner={item} />
@@ -339,6 +350,47 @@ function PartnerCard({ partner }: { partner: DirectoryPartner }) {
 					count: partner.mpnIds.length,
 					formatted: formatNumber(partner.mpnIds.length),
 				})}
+			</Caption1>
+		</DirectoryEntry>
+	);
+}
+
+/**
+ * A person who can sign in: email, roles, the organization or customer they belong to
+ * (or none: platform staff), and their language.
+ */
+function UserCard({ user }: { user: DirectoryUser }) {
+	const { t } = useTranslation(["admin", "common"]);
+	const styles = useStyles();
+	const language =
+		LANGUAGES.find((l) => l.code === user.locale)?.name ?? user.locale;
+	return (
+		<DirectoryEntry testId="directory-user" name={user.name} id={user.email}>
+			<div className={styles.head}>
+				{user.roles.map((role) => (
+					<Badge key={role} appearance="tint">
+						{t(`common:roles.${role}`, { defaultValue: role })}
+					</Badge>
+				))}
+			</div>
+			<Body1>
+				{user.organizationId ? (
+					<>
+						{t("directory.organization")}:{" "}
+						{user.organizationName ?? user.organizationId}{" "}
+						<span className={styles.mono}>({user.organizationId})</span>
+					</>
+				) : user.tenantId ? (
+					<>
+						{t("directory.tenant")}: {user.tenantName ?? user.tenantId}{" "}
+						<span className={styles.mono}>({user.tenantId})</span>
+					</>
+				) : (
+					<span className={styles.muted}>{t("directory.staff")}</span>
+				)}
+			</Body1>
+			<Caption1 className={styles.muted}>
+				{t("directory.language")}: {language}
 			</Caption1>
 		</DirectoryEntry>
 	);

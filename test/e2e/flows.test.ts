@@ -2040,7 +2040,7 @@ describe("flows through the browser", () => {
 		await context.close();
 	});
 
-	it("a partner who leaves the wizard for another page with a step's values not saved is asked first; Stay keeps them, Leave goes; with nothing entered nothing is asked", async () => {
+	it("a partner who leaves the wizard for another page with a step's values not saved is asked first; Stay keeps them, Leave goes; a reload gets the browser's question; with nothing entered nothing is asked", async () => {
 		const { context, page } = await e.signIn(ANA);
 		const nav = page
 			.getByRole("navigation", { name: "Main" })
@@ -2066,10 +2066,31 @@ describe("flows through the browser", () => {
 		expect(await page.getByLabel("Claim name").inputValue()).toBe(
 			"Typed, not saved",
 		);
+		// Reloading the tab: the browser's own question; dismissed, the values stay.
+		const unloads: string[] = [];
+		page.once("dialog", async (dialog) => {
+			unloads.push(dialog.type());
+			await dialog.dismiss();
+		});
+		await page.reload({ timeout: 2000 }).catch(() => {});
+		expect(unloads).toEqual(["beforeunload"]);
+		expect(await page.getByLabel("Claim name").inputValue()).toBe(
+			"Typed, not saved",
+		);
 		await nav.click();
 		await ask.waitFor(WAIT);
 		await ask.getByRole("button", { name: "Leave" }).click();
 		await page.waitForURL((u) => u.pathname === "/claims", WAIT);
+		await page.getByTestId("claims-search").waitFor(WAIT);
+		// With nothing unsaved, a reload asks nothing.
+		page.once("dialog", async (dialog) => {
+			unloads.push(dialog.type());
+			await dialog.accept();
+		});
+		await page.reload();
+		await page.getByTestId("claims-search").waitFor(WAIT);
+		expect(unloads).toEqual(["beforeunload"]);
+		page.removeAllListeners("dialog");
 		// Editing a draft, "New claim" starts the wizard anew at the same path: asked too.
 		const draft = await fabrikamClaim(e, "draft");
 		await page.goto(`/claims/new?draft=${draft.id}`);

@@ -2,7 +2,8 @@
  * Asks before the partner leaves the wizard for another page of the app with what they
  * entered not saved: a step's values typed but not yet taken on with Next (or Save draft),
  * or, before the draft exists (it is created on leaving step 3), anything entered at all.
- * Leaving the browser tab is not guarded: the draft keeps what was saved.
+ * Closing or reloading the browser tab then gets the browser's own question (its
+ * `beforeunload`), which a page cannot word.
  */
 import {
 	Button,
@@ -13,9 +14,9 @@ import {
 	DialogSurface,
 	DialogTitle,
 } from "@fluentui/react-components";
-import { useRef } from "react";
+import { useCallback, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { useBlocker } from "react-router";
+import { useBeforeUnload, useBlocker } from "react-router";
 
 /**
  * `unsaved` is read when the user navigates, so it sees the step's current values.
@@ -38,6 +39,18 @@ export function LeaveGuard({
 				draftId();
 		return elsewhere && unsaved();
 	});
+	// The tab closed or reloaded: the browser asks (preventDefault; returnValue for older
+	// ones), only after the user has interacted with the page.
+	useBeforeUnload(
+		useCallback(
+			(event: BeforeUnloadEvent) => {
+				if (!unsaved()) return;
+				event.preventDefault();
+				event.returnValue = "";
+			},
+			[unsaved],
+		),
+	);
 	const open = blocker.state === "blocked";
 	// Where the focus was when the way out was taken (the menu link): Stay gives it back.
 	const opener = useRef<HTMLElement | null>(null);

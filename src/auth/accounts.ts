@@ -76,9 +76,14 @@ export async function login(
 			() => false,
 		);
 	} catch (err) {
-		// The database failed, not the password: the attempt does not count.
+		// The database failed, not the password: the attempt does not count (once more
+		// after a moment when forgiving fails too; then it counts, for the window).
 		await ctx.loginThrottle
 			.forgive(address, clientAddress, attempt)
+			.catch(async () => {
+				await new Promise((r) => setTimeout(r, 200));
+				await ctx.loginThrottle.forgive(address, clientAddress, attempt);
+			})
 			.catch(() => {});
 		throw err;
 	}
@@ -87,7 +92,10 @@ export async function login(
 			"unauthenticated",
 			"The email or password is not right.",
 		);
-	await ctx.loginThrottle.succeeded(address, clientAddress, attempt);
+	// Not clearing the failures (the database failing) does not refuse a right password.
+	await ctx.loginThrottle
+		.succeeded(address, clientAddress, attempt)
+		.catch(() => {});
 	const sessionToken = token("cps");
 	const csrfToken = randomBytes(24).toString("base64url");
 	const now = new Date();

@@ -22,8 +22,7 @@
  */
 import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
-import type { Db } from "../db/client.ts";
-import { signInFailures } from "../db/schema.ts";
+import { type Db, pgErrorCode } from "../db/client.ts";
 import { rateLimited } from "../domain/errors.ts";
 
 /**
@@ -168,17 +167,25 @@ export class LoginThrottle implements SignInThrottle {
 	}
 }
 
-/** Expired failures a sign-in deletes at most, besides its own email's. */
+/** Expired failures a sign-in deletes at most. */
 const EXPIRED_PER_ATTEMPT = 100;
+
+/** How long a sign-in waits for the others of its account before it is refused. */
+const ACCOUNT_LOCK_TIMEOUT = "2s";
 
 /**
  * Failed sign-ins kept in PostgreSQL (`sign_in_failures`, migration 0036), so that every
  * server process of the database counts the same ones: with N processes an account
- * still gets `limit` guesses per window from an address, not N × `limit`. An attempt is
- * one transaction that waits for the others of the same email (an advisory lock), so a
- * parallel burst, across processes too, cannot pass the check before the first is
- * counted; its mark is its row's ID. Each attempt deletes its email's expired failures
- * and up to {@link EXPIRED_PER_ATTEMPT} others (skipping rows another attempt holds).
+ * still gets `limit` guesses per window from an address, not N × `limit`. Times are the
+ * database's (one clock for every process). An attempt is one transaction that waits
+ * for the others of the same email (an advisory lock, at most {@link
+ * ACCOUNT_LOCK_TIMEOUT}: a burst of parallel guesses at one account does not hold the
+ * connection pool), so a parallel burst, across processes too, cannot pass the check
+ * before the first is counted; its mark is its row's ID. As in {@link LoginThrottle}, a
+ * success clears its address's failures from that address's count (`cleared`), and
+ * they still count for the account. After each attempt up to {@link
+ * EXPIRED_PER_ATTEMPT} expired failures are deleted, oldest first, skipping rows another
+ * attempt holds (so it never waits).
  */
 export class SharedLoginThrottle implements SignInThrottle {
 	readonly #db: Db;
@@ -193,51 +200,76 @@ export class SharedLoginThrottle implements SignInThrottle {
 		this.#limit = limit;
 	}
 
-	/** {@link SignInThrottle.attempt}; throws the database's error too. */
-	async attempt(email: string, address: string, now = Date.now()) {
+	/**
+	 * {@link SignInThrottle.attempt}. `now` is not used: the database's clock is. Also
+	 * throws `rate_limited` when the account's other sign-ins held it for {@link
+	 * ACCOUNT_LOCK_TIMEOUT}, and the database's error.
+	 */
+	async attempt(email: string, address: string): Promise<number> {
 		if (this.#limit === 0) return 0;
 		const accountLimit = this.#limit * ACCOUNT_LIMIT_FACTOR;
-		const since = new Date(now - LOGIN_FAILURE_WINDOW_MS);
-		return this.#db.transaction(async (tx) => {
-			await tx.execute(
-				sql`select pg_advisory_xact_lock(hashtext(${`cpor sign-in ${email}`}))`,
-			);
-			const rows = (await tx.execute(sql`
-				with expired as (
-					delete from sign_in_failures where id in (
-						select id from sign_in_failures where at <= ${since}
-						limit ${EXPIRED_PER_ATTEMPT} for update skip locked)
-						or (email = ${email} and at <= ${since})
-				)
-				select
-					(select (extract(epoch from at) * 1000)::float8 from sign_in_failures
-						where email = ${email} and address = ${address} and at > ${since}
+		const window = sql`(${LOGIN_FAILURE_WINDOW_MS} * interval '1 millisecond')`;
+		// Seconds until the failure leaves the window.
+		const waitOf = sql`ceil(extract(epoch from at + ${window} - statement_timestamp()))::float8`;
+		let id: number;
+		try {
+			id = await this.#db.transaction(async (tx) => {
+				await tx.execute(
+					sql.raw(`set local lock_timeout = '${ACCOUNT_LOCK_TIMEOUT}'`),
+				);
+				await tx.execute(
+					sql`select pg_advisory_xact_lock(hashtext(${`cpor sign-in ${email}`}))`,
+				);
+				const waits = (await tx.execute(sql`select
+					(select ${waitOf} from sign_in_failures
+						where email = ${email} and address = ${address} and not cleared
+							and at > statement_timestamp() - ${window}
 						order by at desc offset ${this.#limit - 1} limit 1) as "byAddress",
-					(select (extract(epoch from at) * 1000)::float8 from sign_in_failures
-						where email = ${email} and at > ${since}
+					(select ${waitOf} from sign_in_failures
+						where email = ${email} and at > statement_timestamp() - ${window}
 						order by at desc offset ${accountLimit - 1} limit 1) as "byAccount"
-			`)) as unknown as {
-				rows: { byAddress: number | null; byAccount: number | null }[];
-			};
-			const oldest = rows.rows[0];
-			const wait = Math.max(
-				secondsUntilOut(oldest?.byAddress, now),
-				secondsUntilOut(oldest?.byAccount, now),
-			);
-			if (wait > 0) throw tooManyFailures(wait);
-			const [row] = await tx
-				.insert(signInFailures)
-				.values({ email, address, at: new Date(now) })
-				.returning({ id: signInFailures.id });
-			return row?.id ?? 0;
-		});
+				`)) as unknown as {
+					rows: { byAddress: number | null; byAccount: number | null }[];
+				};
+				const row = waits.rows[0];
+				const wait = Math.max(
+					...[row?.byAddress, row?.byAccount].map((w) =>
+						w === null || w === undefined ? 0 : Math.max(1, w),
+					),
+				);
+				if (wait > 0) throw tooManyFailures(wait);
+				const [inserted] = (
+					(await tx.execute(sql`insert into sign_in_failures (email, address, at)
+						values (${email}, ${address}, statement_timestamp()) returning id`)) as unknown as {
+						rows: { id: number | string }[];
+					}
+				).rows;
+				return Number(inserted?.id ?? 0);
+			});
+		} catch (err) {
+			if (pgErrorCode(err) === "55P03")
+				throw rateLimited(
+					"Too many sign-ins for this account at once: try again in a moment.",
+					1,
+				);
+			throw err;
+		}
+		await this.#db
+			.execute(sql`delete from sign_in_failures where id in (
+				select id from sign_in_failures where at <= statement_timestamp() - ${window}
+				order by at limit ${EXPIRED_PER_ATTEMPT} for update skip locked)`)
+			.catch(() => {});
+		return id;
 	}
 
 	/** {@link SignInThrottle.succeeded}; `id` is the attempt's mark (its row). */
 	async succeeded(email: string, address: string, id: number): Promise<void> {
 		if (this.#limit === 0) return;
-		await this.#db.execute(sql`delete from sign_in_failures
-			where id = ${id} or (email = ${email} and address = ${address})`);
+		await this.#db.transaction(async (tx) => {
+			await tx.execute(sql`delete from sign_in_failures where id = ${id}`);
+			await tx.execute(sql`update sign_in_failures set cleared = true
+				where email = ${email} and address = ${address} and not cleared`);
+		});
 	}
 
 	/** {@link SignInThrottle.forgive}; `id` is the attempt's mark (its row). */

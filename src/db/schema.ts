@@ -193,8 +193,13 @@ export const signInFailures = pgTable(
 		email: text("email").notNull(),
 		/** The client's address (the request's, after CPOR_TRUST_PROXY). */
 		address: text("address").notNull(),
-		/** Real time, not the sandbox clock's. */
+		/** The database's time (real time, not the sandbox clock's). */
 		at: ts("at").notNull(),
+		/**
+		 * A later sign-in from the same address succeeded: no longer counted for the
+		 * address, still for the account (as src/auth/login-throttle.ts's memory does).
+		 */
+		cleared: boolean("cleared").notNull().default(false),
 	},
 	(t) => [
 		index("sign_in_failures_email_at_idx").on(t.email, t.at),

@@ -1246,6 +1246,33 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 		}
 	});
 
+	it("API rate_limited: a success clears its address's failures from that address's count, not from the account's", async () => {
+		// 2 per address, 20 for the account.
+		const throttle = createLoginThrottle(t.ctx.db, kind, 2);
+		const email = "someone@fabrikam.example";
+		try {
+			const first = await throttle.attempt(email, "192.0.2.1");
+			await throttle.attempt(email, "192.0.2.1");
+			await expect(throttle.attempt(email, "192.0.2.1")).rejects.toMatchObject({
+				code: "rate_limited",
+			});
+			// A success from that address (its attempt was allowed before the limit):
+			// the address may try again.
+			await throttle.succeeded(email, "192.0.2.1", first);
+			const again = await throttle.attempt(email, "192.0.2.1");
+			await throttle.succeeded(email, "192.0.2.1", again);
+			// The address's one failure left still counts for the account: with 19 more
+			// from other addresses, the account's 20 are used up.
+			for (let i = 0; i < 19; i++)
+				await throttle.attempt(email, `198.51.100.${i + 10}`);
+			await expect(
+				throttle.attempt(email, "203.0.113.200"),
+			).rejects.toMatchObject({ code: "rate_limited" });
+		} finally {
+			await forgetFailedSignIns();
+		}
+	});
+
 	it("API rate_limited: 100 failed sign-ins for one account from many addresses make every address wait for it; a parallel burst is counted as it starts", async () => {
 		const attempt = (remoteAddress: string, password: string) =>
 			t.app.inject({

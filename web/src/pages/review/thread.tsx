@@ -23,6 +23,7 @@ import { useInFlight } from "../../components/in-flight.ts";
 import {
 	COMMENT_MAX_LENGTH,
 	lengthHint,
+	lengthLimitStatus,
 } from "../../components/length-hint.ts";
 import {
 	ErrorMessage,
@@ -156,6 +157,10 @@ export function CommentsPanel({ claimId }: { claimId: string }) {
 					/>
 				</Field>
 				{add.isError && <ErrorMessage error={add.error} />}
+				<SpokenStatus
+					text={lengthLimitStatus(t, body)}
+					testId="comment-at-limit"
+				/>
 				<SpokenStatus
 					text={posted ? t("comments.posted") : ""}
 					testId="comment-posted"

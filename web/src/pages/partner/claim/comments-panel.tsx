@@ -19,6 +19,7 @@ import { useInFlight } from "../../../components/in-flight.ts";
 import {
 	COMMENT_MAX_LENGTH,
 	lengthHint,
+	lengthLimitStatus,
 } from "../../../components/length-hint.ts";
 import {
 	ErrorMessage,
@@ -183,6 +184,10 @@ export function CommentsPanel({
 					{add.isError && (
 						<ActionError error={add.error} onDismiss={() => add.reset()} />
 					)}
+					<SpokenStatus
+						text={lengthLimitStatus(t, body)}
+						testId="comment-at-limit"
+					/>
 					<SpokenStatus
 						text={posted ? t("comments.posted") : ""}
 						testId="comment-posted"

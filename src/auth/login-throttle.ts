@@ -22,7 +22,7 @@
  */
 import { sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
-import { type Db, pgErrorCode } from "../db/client.ts";
+import { type Db, pgErrorCode, type Tx } from "../db/client.ts";
 import { rateLimited } from "../domain/errors.ts";
 
 /**
@@ -174,6 +174,19 @@ const EXPIRED_PER_ATTEMPT = 100;
 const ACCOUNT_LOCK_TIMEOUT = "2s";
 
 /**
+ * Takes the sign-in lock of `email` for the rest of `tx` (a transaction-scoped advisory
+ * lock), waiting at most {@link ACCOUNT_LOCK_TIMEOUT} (then PostgreSQL's 55P03).
+ */
+async function lockAccount(tx: Tx, email: string): Promise<void> {
+	await tx.execute(
+		sql.raw(`set local lock_timeout = '${ACCOUNT_LOCK_TIMEOUT}'`),
+	);
+	await tx.execute(
+		sql`select pg_advisory_xact_lock(hashtext(${`cpor sign-in ${email}`}))`,
+	);
+}
+
+/**
  * Failed sign-ins kept in PostgreSQL (`sign_in_failures`, migration 0036), so that every
  * server process of the database counts the same ones: with N processes an account
  * still gets `limit` guesses per window from an address, not N × `limit`. Times are the
@@ -214,12 +227,7 @@ export class SharedLoginThrottle implements SignInThrottle {
 		let id: number;
 		try {
 			id = await this.#db.transaction(async (tx) => {
-				await tx.execute(
-					sql.raw(`set local lock_timeout = '${ACCOUNT_LOCK_TIMEOUT}'`),
-				);
-				await tx.execute(
-					sql`select pg_advisory_xact_lock(hashtext(${`cpor sign-in ${email}`}))`,
-				);
+				await lockAccount(tx, email);
 				const waits = (await tx.execute(sql`select
 					(select ${waitOf} from sign_in_failures
 						where email = ${email} and address = ${address} and not cleared
@@ -262,10 +270,15 @@ export class SharedLoginThrottle implements SignInThrottle {
 		return id;
 	}
 
-	/** {@link SignInThrottle.succeeded}; `id` is the attempt's mark (its row). */
+	/**
+	 * {@link SignInThrottle.succeeded}; `id` is the attempt's mark (its row). Under the
+	 * account's lock, as attempts are: two successes at once from one address (a double
+	 * submit) would otherwise each hold its own row and wait for the other's.
+	 */
 	async succeeded(email: string, address: string, id: number): Promise<void> {
 		if (this.#limit === 0) return;
 		await this.#db.transaction(async (tx) => {
+			await lockAccount(tx, email);
 			await tx.execute(sql`delete from sign_in_failures where id = ${id}`);
 			await tx.execute(sql`update sign_in_failures set cleared = true
 				where email = ${email} and address = ${address} and not cleared`);

@@ -85,10 +85,11 @@ export function postgresRateLimitStore(db: Db): FastifyRateLimitStoreCtor {
 					).rows[0];
 					if (!row) throw new Error("the rate limit's count was not returned");
 					if (row.hits > max)
-						refused.set(fullKey, {
-							current: row.hits,
-							endsAt: Date.now() + row.ttlMs,
-						});
+						refused.set(
+							fullKey,
+							{ current: row.hits, endsAt: Date.now() + row.ttlMs },
+							{ ttl: Math.max(1, Math.ceil(row.ttlMs)) },
+						);
 					callback(null, { current: row.hits, ttl: row.ttlMs });
 				})
 				.catch((err: Error) => callback(err));

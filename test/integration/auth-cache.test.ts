@@ -345,6 +345,44 @@ describe("credentials across two server processes on one PostgreSQL", () => {
 		expect(rows).toEqual([
 			{ key: "POST /api/v1/auth/login 192.0.2.177", hits: 21 },
 		]);
+		// Over its limit, an address is refused from the process's memory; the other
+		// process still counts it in the database.
+		expect(
+			(await signIn(a, "192.0.2.177", "nobody@example.com", "x")).statusCode,
+		).toBe(429);
+		expect(
+			(await signIn(b, "192.0.2.177", "nobody@example.com", "x")).statusCode,
+		).toBe(429);
+		expect(
+			await queryRows<{ hits: number }>(
+				a,
+				sql`select hits from rate_limit_windows where key like '%192.0.2.177'`,
+			),
+		).toEqual([{ hits: 22 }]);
+	});
+
+	it("two right sign-ins at once for one account from one address both succeed, leave no attempt counted, and clear that address's failure", async () => {
+		for (let round = 0; round < 5; round++) {
+			const address = `198.51.100.${150 + round}`;
+			expect(
+				(await signIn(a, address, USERS.daan, "wrong password")).statusCode,
+			).toBe(401);
+			const both = await Promise.all([
+				signIn(a, address, USERS.daan, PASSWORD),
+				signIn(b, address, USERS.daan, PASSWORD),
+			]);
+			expect(both.map((r) => r.statusCode)).toEqual([200, 200]);
+			// The one failure is left, cleared from the address's count (it still counts
+			// for the account); a deadlock between the two would leave the loser's
+			// attempt too.
+			expect(
+				await queryRows<{ cleared: boolean }>(
+					a,
+					sql`select cleared from sign_in_failures
+						where email = ${USERS.daan} and address = ${address}`,
+				),
+			).toEqual([{ cleared: true }]);
+		}
 	});
 
 	it("a sign-in deletes failures older than the window and rate-limit windows that ended, but not its own address's current window", async () => {

@@ -157,8 +157,16 @@ export const users = pgTable(
 			.where(sql`'customer_admin' = any(${t.roles})`),
 		// The platform admin's list of people and name search (by prefix), in byte order.
 		index("users_name_idx").on(sql`(lower(${t.name}) collate "C")`, t.id),
-		// An organization's people, for the same list.
-		index("users_organization_idx").on(t.organizationId),
+		// An organization's people and a tenant's customer admins, for the same list, in
+		// its order (a page reads its size however many people they have).
+		index("users_organization_name_idx").on(
+			t.organizationId,
+			sql`(lower(${t.name}) collate "C")`,
+			t.id,
+		),
+		index("users_tenant_admin_name_idx")
+			.on(t.tenantId, sql`(lower(${t.name}) collate "C")`, t.id)
+			.where(sql`'customer_admin' = any(${t.roles})`),
 	],
 );
 

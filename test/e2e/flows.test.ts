@@ -1793,6 +1793,12 @@ describe("flows through the browser", () => {
 			.getByTestId("directory-user")
 			.filter({ hasText: "daan.incentives@fabrikam.example" });
 		await daan.waitFor(WAIT);
+		expect(
+			await daan
+				.getByRole("list", { name: "Roles" })
+				.getByRole("listitem")
+				.count(),
+		).toBe(1);
 		const daanText = await daan.textContent();
 		expect(daanText).toContain("Incentives admin");
 		// His language (another test may have changed it) is named in that language.

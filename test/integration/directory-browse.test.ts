@@ -269,8 +269,22 @@ describe.each(DB_KINDS)("R-DIR-6 the directory, looked up (%s)", (kind) => {
 		);
 		expect(fabrikam.every((u) => u.organizationId === "fabrikam")).toBe(true);
 		expect(
-			(await users(`?q=${carl?.tenantId}`)).items.map((u) => u.email),
+			(await users(`?q=${carl?.tenantId?.toUpperCase()}`)).items.map(
+				(u) => u.email,
+			),
 		).toEqual([USERS.carl]);
+		// An organization's people, two at a time: the same people in the same order.
+		const paged: string[] = [];
+		let next: string | null = null;
+		do {
+			const page: Page<User> = await users(
+				`?q=fabrikam&limit=2${next ? `&cursor=${next}` : ""}`,
+			);
+			expect(page.items.length).toBeLessThanOrEqual(2);
+			paged.push(...page.items.map((u) => u.email));
+			next = page.nextCursor;
+		} while (next);
+		expect(paged).toEqual(fabrikam.map((u) => u.email));
 		expect((await users("?q=nobody-by-this-name")).items).toEqual([]);
 
 		for (const who of [USERS.rita, USERS.ana]) {

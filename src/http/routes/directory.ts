@@ -181,7 +181,15 @@ export function directoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 					tags: ["directory"],
 					summary:
 						"The people who can sign in (R-ROL-1..3) with their roles, organization or tenant and language, by name, a page at a time (limit 1-200, default 20); q: a name's first letters, or an exact user ID, email, organization ID or tenant ID",
-					querystring: directoryQuery,
+					querystring: directoryQuery.extend({
+						q: z
+							.string()
+							.max(200)
+							.optional()
+							.describe(
+								"A name's first letters (any case), or an exact user ID, email (any case), organization ID (its people) or tenant ID (its customer admins)",
+							),
+					}),
 				},
 			},
 			async (req) => {

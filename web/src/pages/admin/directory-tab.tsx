@@ -73,6 +73,14 @@ const useStyles = makeStyles({
 		gap: tokens.spacingHorizontalM,
 	},
 	mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: "anywhere" },
+	roles: {
+		listStyleType: "none",
+		margin: 0,
+		padding: 0,
+		display: "flex",
+		flexWrap: "wrap",
+		gap: tokens.spacingHorizontalS,
+	},
 	muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -366,13 +374,15 @@ function UserCard({ user }: { user: DirectoryUser }) {
 		LANGUAGES.find((l) => l.code === user.locale)?.name ?? user.locale;
 	return (
 		<DirectoryEntry testId="directory-user" name={user.name} id={user.email}>
-			<div className={styles.head}>
+			<ul className={styles.roles} aria-label={t("directory.roles")}>
 				{user.roles.map((role) => (
-					<Badge key={role} appearance="tint">
-						{t(`common:roles.${role}`, { defaultValue: role })}
-					</Badge>
+					<li key={role}>
+						<Badge appearance="tint">
+							{t(`common:roles.${role}`, { defaultValue: role })}
+						</Badge>
+					</li>
 				))}
-			</div>
+			</ul>
 			<Body1>
 				{user.organizationId ? (
 					<>
@@ -390,7 +400,9 @@ function UserCard({ user }: { user: DirectoryUser }) {
 				)}
 			</Body1>
 			<Caption1 className={styles.muted}>
-				{t("directory.language")}: {language}
+				{t("directory.language")}: <span lang={user.locale}>{language}</span>
+				{" · "}
+				{t("directory.userId")}: <span className={styles.mono}>{user.id}</span>
 			</Caption1>
 		</DirectoryEntry>
 	);

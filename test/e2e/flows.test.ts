@@ -2144,7 +2144,7 @@ describe("flows through the browser", () => {
 		await context.close();
 	});
 
-	it("a comment nearing its 10,000 characters says how long it is, and at the limit shows and says that the rest was not added, so a long paste is not cut off without a word", async () => {
+	it("a comment nearing its 10,000 characters says how long it is, and at the limit shows and says that anything more is not added, so a long paste is not cut off without a word", async () => {
 		const draft = await fabrikamClaim(e, "draft");
 		const { context, page } = await e.signIn(ANA);
 		await page.goto(`/claims/${draft.id}`);
@@ -2159,7 +2159,7 @@ describe("flows through the browser", () => {
 		expect((await input.inputValue()).length).toBe(10_000);
 		// At the limit: shown and said (a screen reader hears nothing of a cut paste).
 		const atLimit =
-			"10,000 of 10,000 characters: the limit. What went past it was not added.";
+			"10,000 of 10,000 characters: the limit. Anything more is not added.";
 		await page.getByText(atLimit).first().waitFor(WAIT);
 		expect(await page.getByTestId("comment-at-limit").textContent()).toBe(
 			atLimit,

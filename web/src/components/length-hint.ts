@@ -10,7 +10,7 @@ export const COMMENT_MAX_LENGTH = 10_000;
 
 /**
  * The hint for `text` in a field of at most `max` characters, from 90% of it on; at the
- * limit it says that what went past it was not added (the field's `maxLength` cut it).
+ * limit it says that anything more is not added (the field's `maxLength` cuts a paste).
  */
 export function lengthHint(
 	t: TFunction,

@@ -41,12 +41,15 @@ export function LeaveGuard({
 	});
 	// The tab closed or reloaded: the browser asks (preventDefault; returnValue for older
 	// ones), only after the user has interacted with the page.
+	// Not once Leave was chosen: a reload on the way (a new build's missing page) would
+	// ask again.
+	const leaving = useRef(false);
 	useBeforeUnload(
 		useCallback(
 			(event: BeforeUnloadEvent) => {
-				if (!unsaved()) return;
+				if (leaving.current || !unsaved()) return;
 				event.preventDefault();
-				event.returnValue = "";
+				event.returnValue = true;
 			},
 			[unsaved],
 		),
@@ -81,6 +84,7 @@ export function LeaveGuard({
 						<Button
 							onClick={() => {
 								opener.current = null;
+								leaving.current = true;
 								if (blocker.state === "blocked") blocker.proceed();
 							}}
 						>

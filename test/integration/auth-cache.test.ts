@@ -361,6 +361,35 @@ describe("credentials across two server processes on one PostgreSQL", () => {
 		).toEqual([{ hits: 22 }]);
 	});
 
+	it("a sign-in that waits 2 s for the account's other sign-ins (its lock held) is refused with 429 and Retry-After, and counts nothing", async () => {
+		const holder = new pg.Client({ connectionString: a.databaseUrl as string });
+		await holder.connect();
+		try {
+			await holder.query("begin");
+			await holder.query(
+				"select pg_advisory_xact_lock(hashtext('cpor sign-in ' || $1))",
+				[USERS.bea],
+			);
+			const held = await signIn(a, "198.51.100.240", USERS.bea, PASSWORD);
+			expect(held.statusCode, held.body).toBe(429);
+			expect(held.json()).toMatchObject({ code: "rate_limited" });
+			expect(held.json().detail).toMatch(/at once/);
+			expect(Number(held.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+			await holder.query("rollback");
+			expect(
+				await queryRows<{ n: number }>(
+					a,
+					sql`select count(*)::int as n from sign_in_failures where email = ${USERS.bea}`,
+				),
+			).toEqual([{ n: 0 }]);
+			expect(
+				(await signIn(b, "198.51.100.240", USERS.bea, PASSWORD)).statusCode,
+			).toBe(200);
+		} finally {
+			await holder.end();
+		}
+	});
+
 	it("two right sign-ins at once for one account from one address both succeed, leave no attempt counted, and clear that address's failure", async () => {
 		for (let round = 0; round < 5; round++) {
 			const address = `198.51.100.${150 + round}`;

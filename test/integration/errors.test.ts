@@ -1524,7 +1524,12 @@ describe.each(DB_KINDS)("errors of SPEC sections 3 and 7 on %s", (kind) => {
 					},
 					multipart,
 				);
-				expect(big).toEqual({ status: 413, connection: "close" });
+				// Closed when the rest of the body was unread at the answer; a server that
+				// had read it all by then (a slow machine) may keep the connection.
+				expect(big.status).toBe(413);
+				expect(["close", "keep-alive"]).toContain(big.connection);
+				// Either way the next request on the agent's one socket is answered, not
+				// left waiting behind unread bytes (it hung before the fix).
 				const next = await sent("/healthz", "GET", {});
 				expect(next.status).toBe(200);
 			} finally {

@@ -76,14 +76,10 @@ export async function login(
 			() => false,
 		);
 	} catch (err) {
-		// The database failed, not the password: the attempt does not count (once more
-		// after a moment when forgiving fails too; then it counts, for the window).
+		// The database failed, not the password: the attempt does not count (if forgiving
+		// fails too, it counts, for the window; the database's error is the answer).
 		await ctx.loginThrottle
 			.forgive(address, clientAddress, attempt)
-			.catch(async () => {
-				await new Promise((r) => setTimeout(r, 200));
-				await ctx.loginThrottle.forgive(address, clientAddress, attempt);
-			})
 			.catch(() => {});
 		throw err;
 	}

@@ -285,10 +285,18 @@ export class SharedLoginThrottle implements SignInThrottle {
 		});
 	}
 
-	/** {@link SignInThrottle.forgive}; `id` is the attempt's mark (its row). */
+	/**
+	 * {@link SignInThrottle.forgive}; `id` is the attempt's mark (its row). Called when the
+	 * database just failed, so a failed delete is tried once more after 200 ms.
+	 */
 	async forgive(_email: string, _address: string, id: number): Promise<void> {
 		if (this.#limit === 0) return;
-		await this.#db.execute(sql`delete from sign_in_failures where id = ${id}`);
+		const forget = () =>
+			this.#db.execute(sql`delete from sign_in_failures where id = ${id}`);
+		await forget().catch(async () => {
+			await new Promise((r) => setTimeout(r, 200));
+			await forget();
+		});
 	}
 }
 

@@ -92,6 +92,9 @@ async function rowsOf<T>(ctx: AppContext, query: ReturnType<typeof sql>) {
 	return res.rows;
 }
 
+/** A row's sort key: its name in lower case, byte order (the `*_name_idx` indexes). */
+const NAME_KEY = `lower(name) collate "C"`;
+
 /** The keyset condition after `cursor` (the last row's sort key and ID), or true. */
 function after(cursor: string | undefined, key: string, id: string) {
 	if (!cursor) return sql`true`;
@@ -116,7 +119,7 @@ function foundRows(opts: {
 	cursor: string | undefined;
 	limit: number;
 }) {
-	const key = `lower(name) collate "C"`;
+	const key = NAME_KEY;
 	const walk = sql`(select ${sql.raw(opts.id)} as id, ${sql.raw(key)} as k from ${sql.raw(opts.table)}
 		where ${opts.q ? sql`${sql.raw(key)} like lower(${prefixPattern(opts.q)}) collate "C"` : sql`true`}
 			and ${after(opts.cursor, key, opts.id)}
@@ -251,33 +254,26 @@ export async function listDirectoryUsers(
 ): Promise<DirectoryPage<DirectoryUser>> {
 	const limit = query.limit ?? DIRECTORY_PAGE_SIZE;
 	const q = query.q?.trim() ?? "";
-	const key = `lower(name) collate "C"`;
+	const byNameOrId = foundRows({
+		table: "users",
+		id: "id",
+		q,
+		exact: sql`select ${q}::text
+			union select id from users where email = ${q.toLowerCase()}`,
+		cursor: query.cursor,
+		limit,
+	});
 	// An organization's people and a tenant's customer admins, in the list's order from
 	// the cursor on, at most a page and one more each (migration 0037's indexes).
 	const members = (where: ReturnType<typeof sql>) =>
-		sql`(select id, ${sql.raw(key)} as k from users
-			where ${where} and ${after(query.cursor, key, "id")}
+		sql`(select id, ${sql.raw(NAME_KEY)} as k from users
+			where ${where} and ${after(query.cursor, NAME_KEY, "id")}
 			order by 2, 1 limit ${limit + 1})`;
 	const found = q
-		? sql`${foundRows({
-				table: "users",
-				id: "id",
-				q,
-				exact: sql`select ${q}::text
-					union select id from users where email = ${q.toLowerCase()}`,
-				cursor: query.cursor,
-				limit,
-			})}
+		? sql`${byNameOrId}
 			union ${members(sql`organization_id = ${q}`)}
 			union ${members(sql`tenant_id = ${q.toLowerCase()} and 'customer_admin' = any(roles)`)}`
-		: foundRows({
-				table: "users",
-				id: "id",
-				q,
-				exact: sql``,
-				cursor: query.cursor,
-				limit,
-			});
+		: byNameOrId;
 	const rows = await rowsOf<DirectoryUser & { sortKey: string }>(
 		ctx,
 		sql`with found as (${found})

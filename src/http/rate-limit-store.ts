@@ -78,12 +78,15 @@ export function postgresRateLimitStore(db: Db): FastifyRateLimitStoreCtor {
 					hits = case when w.ends_at <= statement_timestamp() then 1 else w.hits + 1 end,
 					ends_at = case when w.ends_at <= statement_timestamp() then excluded.ends_at else w.ends_at end
 				returning hits,
-					greatest(0, extract(epoch from ends_at - statement_timestamp()) * 1000)::float8 as "ttlMs"`)
-				.then((result) => {
+					greatest(0, extract(epoch from ends_at - statement_timestamp()) * 1000)::float8 as "ttlMs"`).then(
+				(result) => {
 					const row = (
 						result as unknown as { rows: { hits: number; ttlMs: number }[] }
 					).rows[0];
-					if (!row) throw new Error("the rate limit's count was not returned");
+					if (!row)
+						return callback(
+							new Error("the rate limit's count was not returned"),
+						);
 					if (row.hits > max)
 						refused.set(
 							fullKey,
@@ -91,8 +94,10 @@ export function postgresRateLimitStore(db: Db): FastifyRateLimitStoreCtor {
 							{ ttl: Math.max(1, Math.ceil(row.ttlMs)) },
 						);
 					callback(null, { current: row.hits, ttl: row.ttlMs });
-				})
-				.catch((err: Error) => callback(err));
+				},
+				// Only the statement's error: a throw from the callback is not answered twice.
+				(err: Error) => callback(err),
+			);
 		}
 
 		/**

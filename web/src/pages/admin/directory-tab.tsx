@@ -84,6 +84,13 @@ const useStyles = makeStyles({
 	muted: { color: tokens.colorNeutralForeground3 },
 });
 
+/** What the search finds, per kind of entry (its field's hint). */
+const SEARCH_HINTS: Record<DirectoryKind, string> = {
+	tenants: "directory.searchTenantsHint",
+	partners: "directory.searchPartnersHint",
+	users: "directory.searchUsersHint",
+};
+
 /**
  * The look-up; `canImport` (the platform admin) says in its introduction that the import
  * tab changes the directory.
@@ -135,13 +142,7 @@ export function DirectoryTab({ canImport = true }: { canImport?: boolean }) {
 				<Field
 					className={styles.search}
 					label={t("directory.search")}
-					hint={t(
-						kind === "tenants"
-							? "directory.searchTenantsHint"
-							: kind === "partners"
-								? "directory.searchPartnersHint"
-								: "directory.searchUsersHint",
-					)}
+					hint={t(SEARCH_HINTS[kind])}
 				>
 					<SearchBox
 						value={typed}
